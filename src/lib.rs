@@ -1,0 +1,20 @@
+//! medsupply: a deterministic discrete-event simulator of medical protective-supply logistics
+//! in an epidemic surge.
+//!
+//! Data flows one way: scenario file ([`scenario`]) → validated model ([`model`]) → engine
+//! ([`engine`], with the mechanisms in [`mechanisms`] and demand in [`demand`]) → per-replication
+//! results ([`results`]) → statistics ([`stats`]) → writers ([`output`]).
+
+pub mod cli;
+pub mod demand;
+pub mod engine;
+pub mod error;
+pub mod mechanisms;
+pub mod model;
+pub mod output;
+pub mod results;
+pub mod scenario;
+pub mod stats;
+pub mod study;
+
+pub use error::{Error, Result};

@@ -1,0 +1,189 @@
+//! Central dispatch: each day the state allocates the stock at designated sources (key firms'
+//! output, released reserves) across regions by a rule — `priority` (designated regions first,
+//! up to their need), `proportional` (to need) or `weighted` (to weight × need) — then within a
+//! region to hospitals in proportion to need. Allocations leave after a decision delay.
+
+use crate::engine::{Ev, Sim, class};
+use crate::model::{ItemKind, NodeId, RegionId, Rule};
+
+/// Splits `amount` whole units in proportion to `weights`, never giving anyone more than its
+/// cap, redistributing what a capped share cannot take; remainders go by largest fraction,
+/// ties to the lower index. Gives out min(amount, sum of caps).
+pub fn proportional_split(amount: u64, weights: &[f64], caps: &[u64]) -> Vec<u64> {
+    let mut out = vec![0u64; weights.len()];
+    let mut left = amount.min(caps.iter().sum());
+    while left > 0 {
+        let open: Vec<usize> = (0..weights.len()).filter(|&i| out[i] < caps[i] && weights[i] > 0.0).collect();
+        let total: f64 = open.iter().map(|&i| weights[i]).sum();
+        if open.is_empty() || total <= 0.0 {
+            break;
+        }
+        let mut given = 0;
+        let mut fractions = Vec::new();
+        for &i in &open {
+            let exact = left as f64 * weights[i] / total;
+            let whole = (exact.floor() as u64).min(caps[i] - out[i]);
+            out[i] += whole;
+            given += whole;
+            if out[i] < caps[i] {
+                fractions.push((exact - exact.floor(), i));
+            }
+        }
+        left -= given;
+        if given == 0 {
+            // Hand out single units by largest remainder.
+            fractions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for (_, i) in fractions {
+                if left == 0 {
+                    break;
+                }
+                out[i] += 1;
+                left -= 1;
+            }
+        }
+    }
+    out
+}
+
+/// Allocates `amount` units across regions with needs `need` by `rule`.
+pub fn allocate(rule: Rule, amount: u64, need: &[u64], priority: &[RegionId], weights: &[f64]) -> Vec<u64> {
+    match rule {
+        Rule::Proportional => proportional_split(amount, &need.iter().map(|&n| n as f64).collect::<Vec<_>>(), need),
+        Rule::Weighted => {
+            let w: Vec<f64> = need.iter().zip(weights).map(|(&n, &w)| n as f64 * w).collect();
+            proportional_split(amount, &w, need)
+        }
+        Rule::Priority => {
+            let mut out = vec![0u64; need.len()];
+            let mut left = amount;
+            for &r in priority {
+                let give = left.min(need[r] - out[r]);
+                out[r] += give;
+                left -= give;
+            }
+            let rest: Vec<u64> = need.iter().zip(&out).map(|(n, o)| n - o).collect();
+            let w: Vec<f64> = rest.iter().map(|&n| n as f64).collect();
+            for (o, x) in out.iter_mut().zip(proportional_split(left, &w, &rest)) {
+                *o += x;
+            }
+            out
+        }
+    }
+}
+
+impl Sim<'_> {
+    pub(crate) fn dispatch_day(&mut self) {
+        self.check_reserve_rules();
+        if let Some(d) = &self.m.dispatch {
+            for &item in &d.items {
+                self.dispatch_item(item);
+            }
+        }
+        let e = (self.m.nodes.len() + self.m.links.len() + self.m.regions.len()) as usize;
+        self.on_day(self.day() as i64 + 1, class::DISPATCH, e, Ev::Dispatch);
+    }
+
+    fn dispatch_item(&mut self, item: usize) {
+        let m = self.m;
+        let d = m.dispatch.as_ref().expect("dispatch configured");
+        let sources: Vec<NodeId> = d.sources.iter().copied().filter(|&s| self.nodes[s].released).collect();
+        let supply: u64 = sources.iter().map(|&s| self.nodes[s].on_hand[item]).sum();
+        if supply == 0 {
+            return;
+        }
+        // Need per hospital: cover days of consumption (or the census, for durables) less what it
+        // has and what is already on its way.
+        let mut hospitals: Vec<(NodeId, u64)> = Vec::new();
+        for n in 0..m.nodes.len() {
+            let Some(daily) = self.demand_today(n, item) else { continue };
+            let target = match m.items[item].kind {
+                ItemKind::Durable => daily,
+                _ => daily * d.cover_days,
+            };
+            let have = (self.nodes[n].on_hand[item] + self.nodes[n].inbound[item]) as f64;
+            let need = (target - have).ceil().max(0.0) as u64;
+            if need > 0 {
+                hospitals.push((n, need));
+            }
+        }
+        let mut region_need = vec![0u64; m.regions.len()];
+        for &(n, need) in &hospitals {
+            region_need[m.nodes[n].region] += need;
+        }
+        let by_region = allocate(d.rule, supply, &region_need, &d.priority_regions, &d.weights);
+        for (r, &amount) in by_region.iter().enumerate() {
+            if amount == 0 {
+                continue;
+            }
+            let members: Vec<(NodeId, u64)> = hospitals.iter().copied().filter(|&(n, _)| m.nodes[n].region == r).collect();
+            let caps: Vec<u64> = members.iter().map(|x| x.1).collect();
+            let w: Vec<f64> = caps.iter().map(|&c| c as f64).collect();
+            for ((h, _), give) in members.into_iter().zip(proportional_split(amount, &w, &caps)) {
+                self.send_allocation(&sources, h, item, give);
+            }
+        }
+    }
+
+    /// Sends `qty` to hospital `h` from the sources nearest to it first.
+    fn send_allocation(&mut self, sources: &[NodeId], h: NodeId, item: usize, mut qty: u64) {
+        let day = self.day();
+        let m = self.m;
+        let mut ranked: Vec<(f64, NodeId)> = sources
+            .iter()
+            .filter_map(|&s| crate::mechanisms::routing::shortest_path(m, day, item, s, h).map(|(c, _)| (c, s)))
+            .collect();
+        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let delay = m.dispatch.as_ref().expect("dispatch configured").decision_delay_ticks;
+        for (_, s) in ranked {
+            if qty == 0 {
+                break;
+            }
+            let q = qty.min(self.nodes[s].on_hand[item]);
+            if q == 0 {
+                continue;
+            }
+            self.nodes[s].on_hand[item] -= q;
+            if self.ship(s, h, item, q, delay) {
+                self.nodes[h].inbound[item] += q;
+                qty -= q;
+                self.after_drop(s, item);
+            } else {
+                self.nodes[s].on_hand[item] += q;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn priority_serves_the_designated_region_first() {
+        // Hubei (0) needs 80, two others 40 each; 100 units.
+        let a = allocate(Rule::Priority, 100, &[80, 40, 40], &[0], &[1.0; 3]);
+        assert_eq!(a, vec![80, 10, 10]);
+        let p = allocate(Rule::Proportional, 100, &[80, 40, 40], &[], &[1.0; 3]);
+        assert_eq!(p, vec![50, 25, 25]);
+        let w = allocate(Rule::Weighted, 100, &[80, 40, 40], &[], &[2.0, 1.0, 1.0]);
+        assert_eq!(w, vec![67, 17, 16]);
+    }
+
+    #[test]
+    fn never_exceeds_need() {
+        assert_eq!(allocate(Rule::Proportional, 1000, &[3, 5], &[], &[1.0; 2]), vec![3, 5]);
+        assert_eq!(allocate(Rule::Weighted, 10, &[3, 50], &[], &[100.0, 1.0]), vec![3, 7]);
+    }
+
+    proptest! {
+        #[test]
+        fn gives_out_exactly_what_it_can(amount in 0u64..10_000, need in proptest::collection::vec(0u64..3000, 1..8), rule in 0..3usize) {
+            let rule = [Rule::Priority, Rule::Proportional, Rule::Weighted][rule];
+            let weights: Vec<f64> = (0..need.len()).map(|i| 1.0 + i as f64).collect();
+            let a = allocate(rule, amount, &need, &[0], &weights);
+            prop_assert_eq!(a.iter().sum::<u64>(), amount.min(need.iter().sum()));
+            for (x, n) in a.iter().zip(&need) { prop_assert!(x <= n); }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The green channel: from its start day, eligible shipments (by product, origin region,
+//! destination region and link) skip health checkpoints and go first for link capacity.
+
+use crate::model::{GreenChannel, ItemId, LinkId, RegionId};
+
+impl GreenChannel {
+    /// Whether the channel is open on `day`.
+    pub fn active(&self, day: u32) -> bool {
+        self.enabled && day >= self.start_day
+    }
+
+    /// Whether a shipment of `item` from `origin` to `dest` on `link` may use it on `day`.
+    pub fn eligible(&self, day: u32, item: ItemId, origin: RegionId, dest: RegionId, link: LinkId) -> bool {
+        let allows = |list: &Option<Vec<usize>>, x: usize| list.as_ref().is_none_or(|l| l.contains(&x));
+        self.active(day)
+            && allows(&self.items, item)
+            && allows(&self.origins, origin)
+            && allows(&self.destinations, dest)
+            && allows(&self.links, link)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channel() -> GreenChannel {
+        GreenChannel {
+            enabled: true,
+            start_day: 10,
+            items: Some(vec![1]),
+            origins: None,
+            destinations: Some(vec![0]),
+            links: None,
+            bypass_checkpoints: true,
+            capacity_priority: true,
+        }
+    }
+
+    #[test]
+    fn opens_on_its_start_day_for_eligible_shipments_only() {
+        let g = channel();
+        assert!(!g.eligible(9, 1, 3, 0, 0));
+        assert!(g.eligible(10, 1, 3, 0, 0));
+        assert!(!g.eligible(10, 2, 3, 0, 0), "product not listed");
+        assert!(!g.eligible(10, 1, 3, 1, 0), "destination not listed");
+        let off = GreenChannel { enabled: false, ..channel() };
+        assert!(!off.eligible(20, 1, 3, 0, 0));
+    }
+}

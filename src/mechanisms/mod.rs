@@ -1,0 +1,18 @@
+//! The mechanisms of MODEL.md §1, one file each, as event handlers on [`crate::engine::Sim`].
+
+pub mod breakdowns;
+pub mod checkpoints;
+pub mod conservation_strategies;
+pub mod conversion;
+pub mod dispatch;
+pub mod green_channel;
+pub mod hospital_demand;
+pub mod outbreaks;
+pub mod production;
+pub mod replenishment;
+pub mod reserves;
+pub mod restart;
+pub mod routing;
+pub mod sterilisation;
+pub mod transport;
+pub mod workers;

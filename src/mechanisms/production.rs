@@ -1,0 +1,65 @@
+//! Daily production: capacity (lines up × rate × shifts) × share of workers present ×
+//! productivity under epidemic controls, limited by the scarcest material of the bill of
+//! materials; a quality-rejection share is scrapped.
+
+use crate::engine::streams::Purpose;
+use crate::engine::{Ev, Sim, class};
+use crate::model::NodeId;
+use crate::results::Measure;
+use rand_distr::{Binomial, Distribution};
+
+/// Guards floor/ceil of products of floats against representation error (e.g. 1000 × 0.001).
+const EPS: f64 = 1e-9;
+
+impl Sim<'_> {
+    pub(crate) fn production_day(&mut self, n: NodeId) {
+        let m = self.m;
+        let node = &m.nodes[n];
+        let region = node.region;
+        let st = &self.nodes[n];
+        let mut operating = st.open && self.now >= st.closed_until;
+        if operating && self.outbreak_today(n) {
+            operating = false;
+        }
+        let workers = if operating { self.firm_workers(n) } else { 0.0 };
+        for g in 0..self.nodes[n].lines.len() {
+            let line = self.nodes[n].lines[g].clone();
+            let installed = line.lines as f64 * line.rate * node.shifts;
+            self.record(line.item, region, Measure::Capacity, installed);
+            self.record(line.item, region, Measure::WorkersPresent, installed * workers);
+            if !operating {
+                continue;
+            }
+            let possible = (line.lines - line.down) as f64 * line.rate * node.shifts * workers * m.productivity + line.carry;
+            let bom = &m.items[line.item].bom;
+            let by_materials = bom
+                .iter()
+                .map(|&(mat, q)| (self.nodes[n].on_hand[mat] as f64 / q + EPS).floor())
+                .fold(f64::INFINITY, f64::min);
+            let made = possible.min(by_materials).floor().max(0.0);
+            // Capacity not used today because of a fraction of a unit carries over; capacity lost
+            // to missing materials does not.
+            self.nodes[n].lines[g].carry = if possible <= by_materials { possible - made } else { 0.0 };
+            let made = made as u64;
+            if made == 0 {
+                continue;
+            }
+            for &(mat, q) in bom {
+                let use_ = ((made as f64 * q - EPS).ceil().max(0.0) as u64).min(self.nodes[n].on_hand[mat]);
+                self.nodes[n].on_hand[mat] -= use_;
+                self.ledger[mat].consumed += use_;
+                self.after_drop(n, mat);
+            }
+            let scrapped = if node.reject_fraction > 0.0 {
+                Binomial::new(made, node.reject_fraction).expect("share validated").sample(self.rng(n, Purpose::Quality))
+            } else {
+                0
+            };
+            self.ledger[line.item].produced += made;
+            self.ledger[line.item].scrapped += scrapped;
+            self.record(line.item, region, Measure::Produced, (made - scrapped) as f64);
+            self.put_away(n, line.item, made - scrapped);
+        }
+        self.on_day(self.day() as i64 + 1, class::PRODUCTION, n, Ev::Production(n));
+    }
+}

@@ -1,0 +1,105 @@
+//! Replenishment: (s, S) order-up-to policies with continuous review (checked on every drop of
+//! stock) or periodic review (every `review_days`), orders that reach their source after a
+//! processing delay, and first-in-first-out fulfilment of the orders waiting at a source.
+
+use crate::engine::streams::Purpose;
+use crate::engine::{Ev, Order, Sim, class};
+use crate::model::{ItemId, NodeId, NodeKind};
+
+impl Sim<'_> {
+    /// Stock of `item` at `n` fell: continuous-review policies check their reorder point.
+    pub(crate) fn after_drop(&mut self, n: NodeId, item: ItemId) {
+        for k in 0..self.m.nodes[n].replenish.len() {
+            let p = &self.m.nodes[n].replenish[k];
+            if p.item == item && p.review_days.is_none() {
+                self.review(n, k);
+            }
+        }
+    }
+
+    /// Orders up to S when the inventory position is at or below s.
+    fn review(&mut self, n: NodeId, k: usize) {
+        let p = &self.m.nodes[n].replenish[k];
+        let st = &self.nodes[n];
+        let position = (st.on_hand[p.item] + st.inbound[p.item]) as f64;
+        if position > p.reorder_point {
+            return;
+        }
+        let qty = (p.order_up_to - position).ceil() as u64;
+        if qty == 0 {
+            return;
+        }
+        self.nodes[n].inbound[p.item] += qty;
+        let hours = p.order_delay_hours.sample(self.rng(n, Purpose::OrderDelay));
+        let order = Order { to: n, item: p.item, qty };
+        let delay = ((hours * 60.0).round() as i64).max(1);
+        self.after(delay, class::ARRIVAL, p.source, Ev::OrderArrives(p.source, order));
+    }
+
+    pub(crate) fn periodic_review(&mut self, n: NodeId) {
+        let day = self.day();
+        for k in 0..self.m.nodes[n].replenish.len() {
+            if let Some(period) = self.m.nodes[n].replenish[k].review_days {
+                if day % period == 0 {
+                    self.review(n, k);
+                }
+            }
+        }
+        self.on_day(day as i64 + 1, class::REVIEW, n, Ev::Review(n));
+    }
+
+    pub(crate) fn order_arrives(&mut self, source: NodeId, order: Order) {
+        self.nodes[source].backlog.push_back(order);
+        self.fill_backlog(source);
+    }
+
+    /// Ships what it can of the orders waiting at `n`, oldest first; an order only partly
+    /// filled keeps its place. A reserve ships nothing until released.
+    pub(crate) fn fill_backlog(&mut self, n: NodeId) {
+        if self.nodes[n].backlog.is_empty() || !self.nodes[n].released {
+            return;
+        }
+        let unlimited = self.m.nodes[n].kind == NodeKind::Source;
+        let mut backlog = std::mem::take(&mut self.nodes[n].backlog);
+        let mut dropped = Vec::new();
+        for order in backlog.iter_mut() {
+            let item = order.item;
+            let qty = if unlimited {
+                if !self.m.nodes[n].supplies.contains(&item) {
+                    continue;
+                }
+                self.ledger[item].imported += order.qty;
+                order.qty
+            } else {
+                let q = order.qty.min(self.nodes[n].on_hand[item]);
+                self.nodes[n].on_hand[item] -= q;
+                q
+            };
+            if qty == 0 {
+                continue;
+            }
+            if !self.ship(n, order.to, item, qty, 0) {
+                // Unreachable (validation rules this out); keep the goods and the order.
+                if unlimited {
+                    self.ledger[item].imported -= qty;
+                } else {
+                    self.nodes[n].on_hand[item] += qty;
+                }
+                continue;
+            }
+            order.qty -= qty;
+            dropped.push(item);
+        }
+        backlog.retain(|o| o.qty > 0);
+        // Orders that arrived while we were shipping go after the ones already waiting.
+        backlog.extend(std::mem::take(&mut self.nodes[n].backlog));
+        self.nodes[n].backlog = backlog;
+        if !unlimited {
+            dropped.sort_unstable();
+            dropped.dedup();
+            for item in dropped {
+                self.after_drop(n, item);
+            }
+        }
+    }
+}

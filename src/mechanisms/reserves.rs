@@ -1,0 +1,45 @@
+//! Reserves: national and provincial stockpiles hold their stock locked until released, on a
+//! day or when national hospital days of supply of a product they hold fall below a threshold.
+
+use crate::engine::Sim;
+use crate::model::{NodeId, NodeKind};
+
+impl Sim<'_> {
+    pub(crate) fn release_reserve(&mut self, n: NodeId) {
+        if !self.nodes[n].released {
+            self.nodes[n].released = true;
+            self.fill_backlog(n);
+        }
+    }
+
+    /// National hospital days of supply of `item` today (None without demand).
+    fn national_days_of_supply(&self, item: usize) -> Option<f64> {
+        let mut stock = 0.0;
+        let mut demand = 0.0;
+        for (n, node) in self.m.nodes.iter().enumerate() {
+            if node.kind == NodeKind::Hospital {
+                stock += self.nodes[n].on_hand[item] as f64;
+                demand += self.demand_today(n, item).unwrap_or(0.0);
+            }
+        }
+        (demand > 0.0).then(|| stock / demand)
+    }
+
+    /// Releases reserves whose days-of-supply rule has fired.
+    pub(crate) fn check_reserve_rules(&mut self) {
+        for n in 0..self.m.nodes.len() {
+            let Some(threshold) = self.m.nodes[n].release.as_ref().and_then(|r| r.national_days_of_supply_below) else {
+                continue;
+            };
+            if self.nodes[n].released {
+                continue;
+            }
+            let fires = (0..self.m.items.len())
+                .filter(|&i| self.nodes[n].on_hand[i] > 0)
+                .any(|i| self.national_days_of_supply(i).is_some_and(|d| d < threshold));
+            if fires {
+                self.release_reserve(n);
+            }
+        }
+    }
+}

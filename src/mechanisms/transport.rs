@@ -1,0 +1,234 @@
+//! Transport: shipments move hop by hop along their route. At each link they queue for the
+//! day's truck capacity (green-channel shipments first when the channel gives priority), travel a
+//! drawn lead time, and wait at checkpoints entering a region. A closed link (scheduled or random
+//! disruption) holds new departures and stalls shipments already on it.
+
+use crate::engine::queue::Tick;
+use crate::engine::streams::Purpose;
+use crate::engine::{Ev, ShipId, Shipment, Sim, class};
+use crate::model::{ItemId, LinkId, NodeId, TICKS_PER_DAY, step_value};
+use rand::RngExt;
+
+impl Sim<'_> {
+    /// Sends `qty` of `item` from `from` to `to`, leaving after `delay` ticks. The stock has
+    /// already left `from`. Returns false (and sends nothing) when there is no route.
+    pub(crate) fn ship(&mut self, from: NodeId, to: NodeId, item: ItemId, qty: u64, delay: Tick) -> bool {
+        let Some(path) = self.route(from, to, item) else { return false };
+        let sh = Shipment {
+            item,
+            qty,
+            dest: to,
+            origin_region: self.m.nodes[from].region,
+            path,
+            hop: 0,
+            created: self.now,
+            arrival: self.now,
+            generation: 0,
+            green: false,
+            alive: true,
+        };
+        let s = self.new_shipment(sh);
+        if delay > 0 {
+            self.after(delay, class::ARRIVAL, from, Ev::Depart(s));
+        } else {
+            self.enter_next_link(s);
+        }
+        true
+    }
+
+    /// Stores a shipment, reusing the slot of a delivered one.
+    fn new_shipment(&mut self, sh: Shipment) -> ShipId {
+        match self.free_ships.pop() {
+            Some(s) => {
+                self.shipments[s] = sh;
+                s
+            }
+            None => {
+                self.shipments.push(sh);
+                self.shipments.len() - 1
+            }
+        }
+    }
+
+    /// Queues a shipment at the link of its current hop.
+    pub(crate) fn enter_next_link(&mut self, s: ShipId) {
+        let sh = &self.shipments[s];
+        let l = sh.path[sh.hop];
+        self.links[l].queue.push(s);
+        self.serve_link(l);
+    }
+
+    /// Start of a link's day: renew its truck budget, draw a random closure, serve its queue.
+    pub(crate) fn link_day(&mut self, l: LinkId) {
+        let link = &self.m.links[l];
+        if link.closure_rate > 0.0 && self.now >= self.links[l].closed_until {
+            let e = self.link_entity(l);
+            let u: f64 = self.rng(e, Purpose::Closure).random();
+            if u < link.closure_rate {
+                let days = link.closure_days.sample(self.rng(e, Purpose::Closure));
+                let until = self.now + Self::days_to_ticks(days, true);
+                self.link_close(l, until);
+            }
+        }
+        self.serve_link(l);
+        let e = self.link_entity(l);
+        self.on_day(self.day() as i64 + 1, class::LINK_DAY, e, Ev::LinkDay(l));
+    }
+
+    /// Trucks available on a link today (None = unlimited).
+    fn trucks_today(&self, l: LinkId) -> Option<f64> {
+        let cap = &self.m.links[l].capacity;
+        if cap.is_empty() {
+            return None;
+        }
+        let day = self.day();
+        let share = step_value(&self.m.truck_availability, day).unwrap_or(1.0);
+        Some(step_value(cap, day).unwrap_or(0.0) * share)
+    }
+
+    /// Lets queued shipments depart within today's capacity.
+    fn serve_link(&mut self, l: LinkId) {
+        if self.now < self.links[l].closed_until || self.links[l].queue.is_empty() {
+            return;
+        }
+        let day = self.day() as i64;
+        let trucks = self.trucks_today(l);
+        if self.links[l].budget_day != day + 1 {
+            // budget_day stores day + 1 so that the default 0 means "never set".
+            self.links[l].budget_day = day + 1;
+            self.links[l].budget = trucks.unwrap_or(f64::INFINITY);
+        }
+        let mut queue = std::mem::take(&mut self.links[l].queue);
+        let g = &self.m.green;
+        if g.capacity_priority && g.active(self.day()) && trucks.is_some() {
+            let m = self.m;
+            let ships = &self.shipments;
+            let today = self.day();
+            // Stable: green-eligible first, each group in arrival order.
+            queue.sort_by_key(|&s| {
+                let sh = &ships[s];
+                !g.eligible(today, sh.item, sh.origin_region, m.nodes[sh.dest].region, l)
+            });
+        }
+        let mut waiting = Vec::new();
+        for s in queue {
+            let per_truck = self.m.items[self.shipments[s].item].units_per_truck;
+            let budget = self.links[l].budget;
+            let fits = (budget * per_truck + 1e-9).floor();
+            let qty = self.shipments[s].qty;
+            if fits >= qty as f64 {
+                self.links[l].budget -= qty as f64 / per_truck;
+                self.depart(s, l);
+            } else if fits >= 1.0 {
+                // Split: what fits leaves today, the rest keeps its place in the queue.
+                let part = fits as u64;
+                let mut first = self.shipments[s].clone();
+                first.qty = part;
+                self.shipments[s].qty -= part;
+                self.links[l].budget = 0.0;
+                let id = self.new_shipment(first);
+                self.depart(id, l);
+                waiting.push(s);
+            } else {
+                waiting.push(s);
+            }
+        }
+        self.links[l].queue = waiting;
+    }
+
+    fn depart(&mut self, s: ShipId, l: LinkId) {
+        let e = self.link_entity(l);
+        let days = self.m.links[l].lead_time.sample(self.rng(e, Purpose::LeadTime));
+        let sh = &mut self.shipments[s];
+        let o = sh.origin_region;
+        if self.m.green.capacity_priority && self.m.links[l].capacity.len() > 0
+            && self.m.green.eligible((self.now / TICKS_PER_DAY) as u32, sh.item, o, self.m.nodes[sh.dest].region, l)
+        {
+            sh.green = true;
+        }
+        sh.arrival = self.now + Self::days_to_ticks(days, true);
+        let (arrival, generation) = (sh.arrival, sh.generation);
+        self.links[l].in_transit.push(s);
+        self.q.push(arrival, class::ARRIVAL, e as u32, Ev::HopEnd(s, generation));
+    }
+
+    pub(crate) fn hop_end(&mut self, s: ShipId, generation: u32) {
+        if self.shipments[s].generation != generation {
+            return; // rescheduled by a closure
+        }
+        let l = self.shipments[s].path[self.shipments[s].hop];
+        self.links[l].in_transit.retain(|&x| x != s);
+        let wait = self.checkpoint_wait(s, l);
+        if wait > 0 {
+            let e = self.link_entity(l);
+            self.after(wait, class::ARRIVAL, e, Ev::CheckpointCleared(s));
+        } else {
+            self.arrive_at_node(s);
+        }
+    }
+
+    /// A shipment reaches the end of its current hop, past any checkpoint.
+    pub(crate) fn arrive_at_node(&mut self, s: ShipId) {
+        let sh = &mut self.shipments[s];
+        if sh.hop + 1 < sh.path.len() {
+            sh.hop += 1;
+            self.enter_next_link(s);
+            return;
+        }
+        let (dest, item, qty) = (sh.dest, sh.item, sh.qty);
+        sh.alive = false;
+        let slot = self.m.nodes[dest].region;
+        let lead = (self.now - sh.created) as f64 / TICKS_PER_DAY as f64;
+        let green = sh.green;
+        let t = &mut self.out.transport[item * self.out.slots + slot];
+        t.lead_times.push(lead);
+        t.units += qty;
+        if green {
+            t.green_units += qty;
+        }
+        self.free_ships.push(s);
+        let inb = &mut self.nodes[dest].inbound[item];
+        *inb = inb.saturating_sub(qty);
+        self.receive(dest, item, qty);
+    }
+
+    /// Closes a link until `until`: shipments on it stall for the rest of the closure.
+    pub(crate) fn link_close(&mut self, l: LinkId, until: Tick) {
+        if until <= self.links[l].closed_until {
+            return;
+        }
+        let extra = until - self.now.max(self.links[l].closed_until);
+        self.links[l].closed_until = until;
+        let e = self.link_entity(l);
+        for k in 0..self.links[l].in_transit.len() {
+            let s = self.links[l].in_transit[k];
+            let sh = &mut self.shipments[s];
+            sh.arrival += extra;
+            sh.generation += 1;
+            let (arrival, generation) = (sh.arrival, sh.generation);
+            self.q.push(arrival, class::ARRIVAL, e as u32, Ev::HopEnd(s, generation));
+        }
+        self.after(until - self.now, class::STATE, e, Ev::LinkOpen(l));
+    }
+
+    pub(crate) fn link_open(&mut self, l: LinkId) {
+        if self.now >= self.links[l].closed_until {
+            self.serve_link(l);
+        }
+    }
+
+    pub(crate) fn schedule_disruptions(&mut self) {
+        for d in &self.m.disruptions {
+            let start = d.day as i64 * TICKS_PER_DAY;
+            let until = start + Self::days_to_ticks(d.days, true);
+            let e = self.m.nodes.len() + d.link;
+            self.q.push(start, class::STATE, e as u32, Ev::LinkClose(d.link, until));
+        }
+    }
+
+    /// Stock arrives at a node (delivery, production, release): orders waiting there are served.
+    pub(crate) fn receive(&mut self, n: NodeId, item: ItemId, qty: u64) {
+        self.nodes[n].on_hand[item] += qty;
+        self.fill_backlog(n);
+    }
+}

@@ -1,0 +1,456 @@
+//! The validated model: everything the engine needs, with names resolved to indices and every
+//! parameter checked. Built from a scenario file by [`build::build`].
+
+pub mod build;
+pub mod dist;
+
+pub use dist::Dist;
+
+use chrono::NaiveDate;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use std::collections::BTreeMap;
+
+/// Index of an item (material or product) in [`Model::items`].
+pub type ItemId = usize;
+/// Index of a node in [`Model::nodes`].
+pub type NodeId = usize;
+/// Index of a region in [`Model::regions`].
+pub type RegionId = usize;
+/// Index of a link in [`Model::links`].
+pub type LinkId = usize;
+
+/// Simulation ticks per day (minutes).
+pub const TICKS_PER_DAY: i64 = 1440;
+
+/// A regional epidemic risk level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RiskLevel {
+    /// Resumes fully.
+    Low = 0,
+    /// Resumes in an orderly way under controls.
+    Medium = 1,
+    /// Keeps its focus on epidemic control.
+    High = 2,
+}
+
+/// Severity classes of patients, in this order everywhere: mild, moderate, severe, critical.
+pub type Severity = [f64; 4];
+
+/// What a risk level governs.
+#[derive(Debug, Clone)]
+pub struct Risk {
+    /// Restart delay (days) of a large firm.
+    pub restart_large: Dist,
+    /// Restart delay (days) of a small or medium firm.
+    pub restart_sme: Dist,
+    /// Share of the gap to the ceiling closed per day.
+    pub worker_return_rate: f64,
+    /// Highest share of workers present under this level.
+    pub worker_ceiling: f64,
+    /// Checkpoint wait (hours) entering a region at this level.
+    pub checkpoint_hours: Dist,
+    /// Probability per plant-day of an in-plant outbreak.
+    pub plant_outbreak_rate: f64,
+    /// Closure after an outbreak (days).
+    pub outbreak_closure_days: Dist,
+}
+
+/// An SEIR epidemic in one region.
+#[derive(Debug, Clone)]
+pub struct Epidemic {
+    /// Population.
+    pub population: f64,
+    /// Exposed at day 0.
+    pub initial_exposed: f64,
+    /// Infectious at day 0.
+    pub initial_infectious: f64,
+    /// Basic reproduction number.
+    pub r0: f64,
+    /// Mean incubation (days).
+    pub incubation_days: f64,
+    /// Mean infectious period (days).
+    pub infectious_days: f64,
+    /// Contact multiplier by day (piecewise constant, sorted).
+    pub contact: Vec<(u32, f64)>,
+    /// Share of infections that become cases needing care.
+    pub case_fraction: f64,
+    /// Split of cases by severity.
+    pub severity: Severity,
+    /// Length of stay per severity (days).
+    pub stay_days: Severity,
+}
+
+/// A region (province or city).
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Its name.
+    pub id: String,
+    /// Risk level schedule, sorted by day, first on day 0.
+    pub risk: Vec<(u32, RiskLevel)>,
+    /// Its epidemic, if demand is computed.
+    pub epidemic: Option<Epidemic>,
+}
+
+impl Region {
+    /// The risk level in force on `day`.
+    pub fn risk_on(&self, day: u32) -> RiskLevel {
+        step_value(&self.risk, day).unwrap_or(RiskLevel::Low)
+    }
+}
+
+/// The value of a piecewise-constant schedule on `day`.
+pub fn step_value<T: Copy>(steps: &[(u32, T)], day: u32) -> Option<T> {
+    steps.iter().take_while(|(d, _)| *d <= day).last().map(|(_, v)| *v)
+}
+
+/// Material, consumable product or durable product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// Input to production.
+    Material,
+    /// Used up by demand.
+    Consumable,
+    /// Serves a census and is not consumed (ventilators).
+    Durable,
+}
+
+/// A material or product.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Its name.
+    pub id: String,
+    /// Unit of measure.
+    pub unit: String,
+    /// Kind.
+    pub kind: ItemKind,
+    /// Units per truck.
+    pub units_per_truck: f64,
+    /// Bill of materials: material units per unit.
+    pub bom: Vec<(ItemId, f64)>,
+    /// Sterilisation release delay (days).
+    pub release_delay: Option<Dist>,
+    /// Burn rates, for products hospitals use.
+    pub burn: Option<Burn>,
+}
+
+/// Consumption (or units in use, for durables) per patient-day by severity and per staff shift.
+#[derive(Debug, Clone)]
+pub struct Burn {
+    /// Per patient-day, by severity.
+    pub per_patient_day: Severity,
+    /// Per health-worker shift.
+    pub per_staff_shift: f64,
+}
+
+/// A conservation strategy step.
+#[derive(Debug, Clone)]
+pub struct Conservation {
+    /// Name (`contingency`, `crisis`, …).
+    pub name: String,
+    /// Multiplier of burn rates while active.
+    pub burn_factor: f64,
+    /// Items it applies to.
+    pub items: Vec<ItemId>,
+    /// Active from this day.
+    pub from_day: Option<u32>,
+    /// Or active once a hospital's days of supply fall below this.
+    pub days_of_supply_below: Option<f64>,
+}
+
+/// What a node is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NodeKind {
+    /// Makes materials.
+    Supplier,
+    /// Makes products from materials.
+    Factory,
+    /// Holds stock.
+    Warehouse,
+    /// Holds locked stock until released.
+    Reserve,
+    /// Has demand.
+    Hospital,
+    /// Unlimited supply from outside the modelled system (imports).
+    Source,
+}
+
+/// Echelon a node's stock is reported under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Echelon {
+    /// Suppliers and factories.
+    Factory,
+    /// Warehouses and reserves.
+    Warehouse,
+    /// Hospitals.
+    Hospital,
+}
+
+impl NodeKind {
+    /// Whether it runs production lines.
+    pub fn produces(self) -> bool {
+        matches!(self, NodeKind::Supplier | NodeKind::Factory)
+    }
+    /// The echelon its stock counts under (None for unlimited sources).
+    pub fn echelon(self) -> Option<Echelon> {
+        match self {
+            NodeKind::Supplier | NodeKind::Factory => Some(Echelon::Factory),
+            NodeKind::Warehouse | NodeKind::Reserve => Some(Echelon::Warehouse),
+            NodeKind::Hospital => Some(Echelon::Hospital),
+            NodeKind::Source => None,
+        }
+    }
+}
+
+/// Production lines of one item at a node.
+#[derive(Debug, Clone)]
+pub struct Lines {
+    /// What they make.
+    pub item: ItemId,
+    /// How many.
+    pub lines: u32,
+    /// Units per line per shift-day.
+    pub rate_per_line: f64,
+    /// Breakdowns: time to failure and repair (days).
+    pub breakdown: Option<(Dist, Dist)>,
+}
+
+/// A conversion or expansion step.
+#[derive(Debug, Clone)]
+pub struct Conversion {
+    /// Decision day.
+    pub day: u32,
+    /// Lines added.
+    pub lines: Lines,
+    /// Lead time (days).
+    pub lead_time: Dist,
+}
+
+/// A replenishment policy.
+#[derive(Debug, Clone)]
+pub struct Replenish {
+    /// Item.
+    pub item: ItemId,
+    /// Where orders go.
+    pub source: NodeId,
+    /// Reorder point s.
+    pub reorder_point: f64,
+    /// Order-up-to level S.
+    pub order_up_to: f64,
+    /// Review period (days); None is continuous review.
+    pub review_days: Option<u32>,
+    /// Order processing delay (hours, positive).
+    pub order_delay_hours: Dist,
+}
+
+/// Where a hospital's census comes from.
+#[derive(Debug, Clone)]
+pub enum Census {
+    /// A share of its region's epidemic census.
+    RegionShare(f64),
+    /// A series per day (from CSV).
+    Series(Vec<Severity>),
+}
+
+/// When a reserve releases its stock.
+#[derive(Debug, Clone)]
+pub struct Release {
+    /// On this day.
+    pub day: Option<u32>,
+    /// Or when national hospital days of supply of any of its products fall below this.
+    pub national_days_of_supply_below: Option<f64>,
+}
+
+/// Size class of a firm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    /// Large firm.
+    Large,
+    /// Small or medium firm.
+    Sme,
+}
+
+/// A node of the network.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Its name.
+    pub id: String,
+    /// What it is.
+    pub kind: NodeKind,
+    /// Where it is.
+    pub region: RegionId,
+    /// Firm size.
+    pub size: Size,
+    /// A priority (key medical) firm.
+    pub priority: bool,
+    /// Closed on day 0 until its restart.
+    pub closed_at_start: bool,
+    /// Shifts per day.
+    pub shifts: f64,
+    /// Share of output scrapped by quality control.
+    pub reject_fraction: f64,
+    /// Production lines.
+    pub lines: Vec<Lines>,
+    /// Conversions and expansions.
+    pub conversions: Vec<Conversion>,
+    /// Initial stock.
+    pub stock: Vec<(ItemId, u64)>,
+    /// Replenishment policies.
+    pub replenish: Vec<Replenish>,
+    /// Census source (hospitals).
+    pub census: Option<Census>,
+    /// Direct demand series per product (hospitals).
+    pub direct_demand: Vec<(ItemId, Vec<f64>)>,
+    /// Release rule (reserves).
+    pub release: Option<Release>,
+    /// Items an unlimited source supplies.
+    pub supplies: Vec<ItemId>,
+    /// Its vertex in [`Model::graph`].
+    pub vertex: NodeIndex,
+}
+
+/// A directed transport link.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// Its name.
+    pub id: String,
+    /// Origin node.
+    pub from: NodeId,
+    /// Destination node.
+    pub to: NodeId,
+    /// Mode (road, rail, air).
+    pub mode: String,
+    /// Lead time (days), with a positive minimum.
+    pub lead_time: Dist,
+    /// Trucks per day schedule; empty is unlimited.
+    pub capacity: Vec<(u32, f64)>,
+    /// Regions whose checkpoints a shipment passes: crossed regions and the destination's when it
+    /// differs from the origin's.
+    pub checkpoints: Vec<RegionId>,
+    /// Random closure probability per day.
+    pub closure_rate: f64,
+    /// Closure duration (days).
+    pub closure_days: Dist,
+    /// Its edge in [`Model::graph`].
+    pub edge: EdgeIndex,
+}
+
+/// The green channel policy.
+#[derive(Debug, Clone)]
+pub struct GreenChannel {
+    /// On at all.
+    pub enabled: bool,
+    /// From this day.
+    pub start_day: u32,
+    /// Eligible items (None = all).
+    pub items: Option<Vec<ItemId>>,
+    /// Eligible origin regions (None = all).
+    pub origins: Option<Vec<RegionId>>,
+    /// Eligible destination regions (None = all).
+    pub destinations: Option<Vec<RegionId>>,
+    /// Eligible links (None = all).
+    pub links: Option<Vec<LinkId>>,
+    /// Eligible shipments skip checkpoints.
+    pub bypass_checkpoints: bool,
+    /// Eligible shipments go first for link capacity.
+    pub capacity_priority: bool,
+}
+
+/// A central allocation rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Designated regions first, up to their need; the rest in proportion to need.
+    Priority,
+    /// In proportion to need.
+    Proportional,
+    /// In proportion to weight × need.
+    Weighted,
+}
+
+/// Central dispatch.
+#[derive(Debug, Clone)]
+pub struct Dispatch {
+    /// Rule.
+    pub rule: Rule,
+    /// Priority regions, by index (Priority rule).
+    pub priority_regions: Vec<RegionId>,
+    /// Weight per region (Weighted rule; 1 where not given).
+    pub weights: Vec<f64>,
+    /// Products it allocates.
+    pub items: Vec<ItemId>,
+    /// Nodes whose stock it allocates.
+    pub sources: Vec<NodeId>,
+    /// Days of demand a hospital is topped up to.
+    pub cover_days: f64,
+    /// Ticks from decision to departure.
+    pub decision_delay_ticks: i64,
+}
+
+/// A scheduled link closure.
+#[derive(Debug, Clone)]
+pub struct Disruption {
+    /// The link.
+    pub link: LinkId,
+    /// First day.
+    pub day: u32,
+    /// Duration (days).
+    pub days: f64,
+}
+
+/// The validated model of one scenario variant.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Scenario name.
+    pub name: String,
+    /// Variant name (`base` when none).
+    pub variant: String,
+    /// Calendar date of day 0.
+    pub start_date: NaiveDate,
+    /// Horizon in days.
+    pub days: u32,
+    /// Default seed.
+    pub seed: u64,
+    /// Default replications.
+    pub replications: u32,
+    /// SHA-256 of the scenario text and every CSV it reads.
+    pub input_hash: String,
+    /// Regions of interest.
+    pub regions_of_interest: Vec<RegionId>,
+    /// Productivity under controls.
+    pub productivity: f64,
+    /// Restart multiplier for priority firms.
+    pub priority_restart_factor: f64,
+    /// SME restart multiplier (1 when financing is off).
+    pub sme_restart_factor: f64,
+    /// Conversions enabled.
+    pub conversion_enabled: bool,
+    /// Parameters per risk level, indexed by `RiskLevel as usize`.
+    pub risk: [Risk; 3],
+    /// Initial worker share.
+    pub workers_initial: f64,
+    /// Firm-level worker noise (relative sd).
+    pub workers_noise_sd: f64,
+    /// Regions.
+    pub regions: Vec<Region>,
+    /// Items: materials then products, in file order.
+    pub items: Vec<Item>,
+    /// Staff shifts per patient-day by severity.
+    pub staffing: Severity,
+    /// Conservation steps.
+    pub conservation: Vec<Conservation>,
+    /// Nodes.
+    pub nodes: Vec<Node>,
+    /// Links.
+    pub links: Vec<Link>,
+    /// The network: vertices carry node ids, edges link ids.
+    pub graph: DiGraph<NodeId, LinkId>,
+    /// Pinned routes.
+    pub pinned_routes: BTreeMap<(NodeId, NodeId), Vec<LinkId>>,
+    /// Green channel.
+    pub green: GreenChannel,
+    /// National truck availability schedule.
+    pub truck_availability: Vec<(u32, f64)>,
+    /// Central dispatch.
+    pub dispatch: Option<Dispatch>,
+    /// Scheduled link closures.
+    pub disruptions: Vec<Disruption>,
+}

@@ -1,0 +1,116 @@
+//! Writers: one exporter per output file behind a trait, each written to a temporary name and
+//! renamed, so a run never leaves a half-written file.
+
+pub mod manifest;
+pub mod replications;
+pub mod schema;
+pub mod summary;
+pub mod timeseries;
+
+use crate::error::{Error, Result};
+use crate::model::{ItemKind, Model};
+use crate::results::Replication;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+/// The results of one scenario variant, ready to export.
+pub struct VariantRun<'a> {
+    /// The model that ran.
+    pub model: &'a Model,
+    /// The base seed.
+    pub seed: u64,
+    /// The replications, in index order.
+    pub reps: Vec<Replication>,
+}
+
+impl VariantRun<'_> {
+    /// Name of a region slot (the last one is `national`).
+    pub fn slot_name(&self, slot: usize) -> &str {
+        self.model.regions.get(slot).map_or("national", |r| r.id.as_str())
+    }
+
+    /// Number of region slots including the national one.
+    pub fn slots(&self) -> usize {
+        self.model.regions.len() + 1
+    }
+
+    /// Indices of the products (materials have no demand KPIs).
+    pub fn products(&self) -> Vec<usize> {
+        (0..self.model.items.len()).filter(|&i| self.model.items[i].kind != ItemKind::Material).collect()
+    }
+}
+
+/// One output file.
+pub trait Exporter {
+    /// The file name inside the variant directory.
+    fn file_name(&self) -> &'static str;
+    /// Writes the file's content.
+    fn write(&self, run: &VariantRun, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// Every exporter, in the order files are written.
+pub fn exporters() -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(timeseries::TimeseriesCsv),
+        Box::new(replications::ReplicationsCsv),
+        Box::new(summary::SummaryJson),
+        Box::new(manifest::ManifestJson),
+    ]
+}
+
+/// Writes `path` through a temporary file in the same directory, then renames it into place.
+pub fn atomic_write(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let err = |source| Error::Write { path: path.to_path_buf(), source };
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let result = (|| {
+        let f = std::fs::File::create(&tmp)?;
+        let mut w = BufWriter::new(f);
+        write(&mut w)?;
+        w.flush()?;
+        w.get_ref().sync_all()
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(err(e));
+    }
+    std::fs::rename(&tmp, path).map_err(err)
+}
+
+/// Writes every output file of `run` into `dir`.
+pub fn write_run(dir: &Path, run: &VariantRun) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+    for e in exporters() {
+        atomic_write(&dir.join(e.file_name()), |w| e.write(run, w))?;
+    }
+    Ok(())
+}
+
+/// Formats a number for CSV: whole numbers without decimals, others with at most 4 decimals.
+pub fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        let s = format!("{x:.4}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" { "0".to_string() } else { s.to_string() }
+    }
+}
+
+/// Formats an optional number (empty when undefined).
+pub fn opt_num(x: Option<f64>) -> String {
+    x.map(num).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_short_and_stable() {
+        assert_eq!(num(3.0), "3");
+        assert_eq!(num(0.30000000000000004), "0.3");
+        assert_eq!(num(-0.00001), "0");
+        assert_eq!(num(2.5), "2.5");
+        assert_eq!(opt_num(None), "");
+    }
+}

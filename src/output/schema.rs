@@ -1,0 +1,101 @@
+//! The machine-readable output types, kept apart as a stable schema. Bump
+//! [`SCHEMA_VERSION`] on any change a reader would notice.
+
+use serde::Serialize;
+
+/// Version of the output schema.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `manifest.json`: provenance only, nothing that changes from run to run.
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    /// Output schema version.
+    pub schema_version: u32,
+    /// `medsupply`.
+    pub program: String,
+    /// Program version.
+    pub version: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// Variant name.
+    pub variant: String,
+    /// SHA-256 of the scenario text and the CSV files it reads.
+    pub scenario_hash: String,
+    /// Base seed.
+    pub seed: u64,
+    /// Replications.
+    pub replications: u32,
+    /// Random generator and stream keying.
+    pub generator: String,
+    /// Calendar date of day 0.
+    pub start_date: String,
+    /// Horizon in days.
+    pub days: u32,
+    /// Ticks per day.
+    pub ticks_per_day: i64,
+}
+
+/// A KPI across replications.
+#[derive(Debug, Serialize)]
+pub struct KpiSummary {
+    /// Product.
+    pub product: String,
+    /// Region or `national`.
+    pub region: String,
+    /// KPI name.
+    pub kpi: String,
+    /// Replications where it is defined.
+    pub n: usize,
+    /// Mean.
+    pub mean: f64,
+    /// Standard deviation.
+    pub sd: f64,
+    /// 95 % CI of the mean, low.
+    pub ci95_low: f64,
+    /// 95 % CI of the mean, high.
+    pub ci95_high: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+/// A probability across replications with its Wilson interval.
+#[derive(Debug, Serialize)]
+pub struct ProbabilitySummary {
+    /// Product.
+    pub product: String,
+    /// Region or `national`.
+    pub region: String,
+    /// What happened, e.g. `stockout_by_end`.
+    pub event: String,
+    /// Replications where it happened.
+    pub successes: usize,
+    /// Replications.
+    pub n: usize,
+    /// Estimate.
+    pub p: f64,
+    /// Wilson 95 % interval, low.
+    pub wilson_low: f64,
+    /// Wilson 95 % interval, high.
+    pub wilson_high: f64,
+}
+
+/// `summary.json`.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Output schema version.
+    pub schema_version: u32,
+    /// Scenario name.
+    pub scenario: String,
+    /// Variant name.
+    pub variant: String,
+    /// Replications.
+    pub replications: usize,
+    /// KPIs.
+    pub kpis: Vec<KpiSummary>,
+    /// Probabilities.
+    pub probabilities: Vec<ProbabilitySummary>,
+}

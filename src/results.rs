@@ -1,0 +1,139 @@
+//! What one replication produces: daily measures per item and region (and nationally), and
+//! transport statistics. The engine fills it; `stats` aggregates it; it knows nothing of files.
+
+/// The daily measures of MODEL.md §3, in column order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Units demanded (durables: units needed in use, e.g. ventilated census).
+    Demand = 0,
+    /// Units delivered to patients (durables: units in use).
+    Delivered,
+    /// Unmet demand (durables: patient-days without the device).
+    Unmet,
+    /// Stock at hospitals (durables: the fleet).
+    OnHandHospital,
+    /// Stock at warehouses and reserves.
+    OnHandWarehouse,
+    /// Stock at suppliers and factories, shippable.
+    OnHandFactory,
+    /// Units in transit to the region (including allocations waiting to leave).
+    InTransit,
+    /// Units made but waiting for sterilisation release.
+    Sterilising,
+    /// Good units produced.
+    Produced,
+    /// Installed capacity (units per day at full workforce).
+    Capacity,
+    /// Share of the workforce present at producing firms, capacity-weighted (0 while closed).
+    WorkersPresent,
+}
+
+/// Number of measures.
+pub const MEASURE_COUNT: usize = 11;
+
+/// Column names of the measures.
+pub const MEASURE_NAMES: [&str; MEASURE_COUNT] = [
+    "demand",
+    "delivered",
+    "unmet",
+    "on_hand_hospital",
+    "on_hand_warehouse",
+    "on_hand_factory",
+    "in_transit",
+    "sterilising",
+    "produced",
+    "capacity",
+    "workers_present",
+];
+
+/// Transport statistics of delivered shipments of one item into one region.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Transport {
+    /// Lead times (days) of delivered shipments, in delivery order.
+    pub lead_times: Vec<f64>,
+    /// Units delivered.
+    pub units: u64,
+    /// Units that travelled on the green channel for at least one hop.
+    pub green_units: u64,
+}
+
+/// The outcome of one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replication {
+    /// Replication index (0-based).
+    pub index: u32,
+    /// Days.
+    pub days: usize,
+    /// Items.
+    pub items: usize,
+    /// Regions plus one national slot (the last).
+    pub slots: usize,
+    /// Daily values, indexed by [`Replication::idx`].
+    pub daily: Vec<f64>,
+    /// Transport per item × slot.
+    pub transport: Vec<Transport>,
+    /// Events handled.
+    pub events: u64,
+}
+
+impl Replication {
+    /// An empty result.
+    pub fn new(index: u32, days: usize, items: usize, regions: usize) -> Replication {
+        let slots = regions + 1;
+        Replication {
+            index,
+            days,
+            items,
+            slots,
+            daily: vec![0.0; days * items * slots * MEASURE_COUNT],
+            transport: vec![Transport::default(); items * slots],
+            events: 0,
+        }
+    }
+
+    /// Index of a value in `daily`.
+    pub fn idx(&self, day: usize, item: usize, slot: usize, m: Measure) -> usize {
+        ((day * self.items + item) * self.slots + slot) * MEASURE_COUNT + m as usize
+    }
+
+    /// A value.
+    pub fn get(&self, day: usize, item: usize, slot: usize, m: Measure) -> f64 {
+        self.daily[self.idx(day, item, slot, m)]
+    }
+
+    /// Adds to a value.
+    pub fn add(&mut self, day: usize, item: usize, slot: usize, m: Measure, v: f64) {
+        let i = self.idx(day, item, slot, m);
+        self.daily[i] += v;
+    }
+
+    /// Fills the national slot as the sum of the regions (in region order) and turns the
+    /// capacity-weighted worker sums into shares.
+    pub fn finish(&mut self) {
+        let national = self.slots - 1;
+        for day in 0..self.days {
+            for item in 0..self.items {
+                for m in 0..MEASURE_COUNT {
+                    let total: f64 = (0..national).map(|s| self.daily[((day * self.items + item) * self.slots + s) * MEASURE_COUNT + m]).sum();
+                    let i = ((day * self.items + item) * self.slots + national) * MEASURE_COUNT + m;
+                    self.daily[i] = total;
+                }
+                for s in 0..self.slots {
+                    let cap = self.get(day, item, s, Measure::Capacity);
+                    let w = self.idx(day, item, s, Measure::WorkersPresent);
+                    self.daily[w] = if cap > 0.0 { self.daily[w] / cap } else { 0.0 };
+                }
+            }
+        }
+        for item in 0..self.items {
+            let mut all = Transport::default();
+            for s in 0..national {
+                let t = &self.transport[item * self.slots + s];
+                all.lead_times.extend_from_slice(&t.lead_times);
+                all.units += t.units;
+                all.green_units += t.green_units;
+            }
+            self.transport[item * self.slots + national] = all;
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Field paths (`node[3].lines[0].item`) and their line/column in the scenario text.
+
+use std::fmt;
+
+/// One step of a field path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// A table key.
+    Key(String),
+    /// An array index.
+    Index(usize),
+}
+
+/// A path to a field of the scenario, displayed as `node[3].lines[0].item`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldPath(pub Vec<Seg>);
+
+impl FieldPath {
+    /// Parses `a.b[2].c`, `a.b.2.c` (serde_ignored's form) or `a.?.b`; `?` steps are dropped.
+    pub fn parse(s: &str) -> FieldPath {
+        let mut segs = Vec::new();
+        for part in s.split('.') {
+            let mut rest = part;
+            let key_end = rest.find('[').unwrap_or(rest.len());
+            let key = &rest[..key_end];
+            if !key.is_empty() && key != "?" {
+                match key.parse::<usize>() {
+                    Ok(i) => segs.push(Seg::Index(i)),
+                    Err(_) => segs.push(Seg::Key(key.to_string())),
+                }
+            }
+            rest = &rest[key_end..];
+            while let Some(stripped) = rest.strip_prefix('[') {
+                let close = stripped.find(']').unwrap_or(stripped.len());
+                if let Ok(i) = stripped[..close].parse::<usize>() {
+                    segs.push(Seg::Index(i));
+                }
+                rest = stripped.get(close + 1..).unwrap_or("");
+            }
+        }
+        FieldPath(segs)
+    }
+
+    /// The path extended by a key.
+    pub fn key(&self, k: &str) -> FieldPath {
+        let mut v = self.0.clone();
+        v.push(Seg::Key(k.to_string()));
+        FieldPath(v)
+    }
+
+    /// The path extended by an index.
+    pub fn index(&self, i: usize) -> FieldPath {
+        let mut v = self.0.clone();
+        v.push(Seg::Index(i));
+        FieldPath(v)
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, s) in self.0.iter().enumerate() {
+            match s {
+                Seg::Key(k) if n == 0 => write!(f, "{k}")?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Index(i) => write!(f, "[{i}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds a path from a literal like `"node[3].region"`.
+pub fn path(s: &str) -> FieldPath {
+    FieldPath::parse(s)
+}
+
+/// Finds where fields are in a TOML text, using toml_edit's spans.
+pub struct Locator {
+    text: String,
+    doc: Option<toml_edit::Document<String>>,
+}
+
+impl Locator {
+    /// Parses `text` for spans; a text that does not parse locates nothing.
+    pub fn new(text: &str) -> Locator {
+        Locator {
+            text: text.to_string(),
+            doc: toml_edit::Document::parse(text.to_string()).ok(),
+        }
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rfind('\n').map_or(before.len(), |p| before.len() - p - 1) + 1;
+        (line, col)
+    }
+
+    /// Line and column of the deepest part of `path` present in the document.
+    pub fn locate(&self, path: &FieldPath) -> Option<(usize, usize)> {
+        let doc = self.doc.as_ref()?;
+        let mut best: Option<std::ops::Range<usize>> = None;
+        let mut cur = Node::Item(doc.as_item());
+        for seg in &path.0 {
+            let next = match (&cur, seg) {
+                (Node::Item(toml_edit::Item::Table(t)), Seg::Key(k)) => {
+                    if let Some((key, _)) = t.get_key_value(k) {
+                        best = key.span().or(best);
+                    }
+                    t.get(k).map(Node::Item)
+                }
+                (Node::Item(toml_edit::Item::ArrayOfTables(a)), Seg::Index(i)) => {
+                    a.get(*i).map(|t| {
+                        best = t.span().or(best.clone());
+                        Node::Table(t)
+                    })
+                }
+                (Node::Table(t), Seg::Key(k)) => {
+                    if let Some((key, _)) = t.get_key_value(k) {
+                        best = key.span().or(best);
+                    }
+                    t.get(k).map(Node::Item)
+                }
+                (Node::Item(toml_edit::Item::Value(v)), seg) | (&Node::Value(v), seg) => {
+                    match (v, seg) {
+                        (toml_edit::Value::InlineTable(t), Seg::Key(k)) => {
+                            if let Some((key, _)) = t.get_key_value(k) {
+                                best = key.span().or(best);
+                            }
+                            t.get(k).map(Node::Value)
+                        }
+                        (toml_edit::Value::Array(a), Seg::Index(i)) => a.get(*i).map(|v| {
+                            best = v.span().or(best.clone());
+                            Node::Value(v)
+                        }),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            match next {
+                Some(n) => cur = n,
+                None => break,
+            }
+        }
+        best.map(|r| self.line_col(r.start))
+    }
+}
+
+enum Node<'a> {
+    Item(&'a toml_edit::Item),
+    Table(&'a toml_edit::Table),
+    Value(&'a toml_edit::Value),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_path_forms() {
+        assert_eq!(path("node[3].lines[0].item"), path("node.3.lines.0.item"));
+        assert_eq!(path("a.?.b").to_string(), "a.b");
+        assert_eq!(path("node[3].lines[0].item").to_string(), "node[3].lines[0].item");
+    }
+
+    #[test]
+    fn locates_fields_in_arrays_of_tables() {
+        let text = "[scenario]\nname = \"x\"\n\n[[node]]\nid = \"a\"\n\n[[node]]\nid = \"b\"\nregion = \"R\"\n";
+        let loc = Locator::new(text);
+        assert_eq!(loc.locate(&path("node[1].region")), Some((9, 1)));
+        assert_eq!(loc.locate(&path("scenario.name")), Some((2, 1)));
+    }
+}

@@ -1,0 +1,109 @@
+//! Overrides of scenario values by dotted path, used by policy variants (and sweeps).
+//!
+//! `green_channel.start_day` names a key in a table; in an array of tables an element is named by
+//! its `id` (or `name`), or by its 0-based position: `node.wuhan-hospital.shifts`, `link.3.closure_rate`.
+
+/// Sets the value at `path` in `table`. Only scalars and arrays of scalars can be replaced, and
+/// the parent table must exist; a new key may be added to an existing table (an optional field).
+pub fn apply(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(format!("`{path}` is not a dotted path"));
+    }
+    if matches!(value, toml::Value::Table(_)) {
+        return Err(format!("`{path}`: only scalar values can be overridden"));
+    }
+    let (last, parents) = parts.split_last().expect("split of a non-empty path");
+    let mut cur: &mut toml::Table = table;
+    let mut walked = String::new();
+    for part in parents {
+        if !walked.is_empty() {
+            walked.push('.');
+        }
+        walked.push_str(part);
+        let next = cur
+            .get_mut(*part)
+            .ok_or_else(|| format!("`{walked}` does not exist in the scenario"))?;
+        cur = match next {
+            toml::Value::Table(t) => t,
+            toml::Value::Array(items) => return apply_in_array(items, &parts, &walked, value),
+            _ => return Err(format!("`{walked}` is a value, not a table")),
+        };
+    }
+    set_scalar(cur, last, value, path)
+}
+
+fn parts_after<'a>(parts: &'a [&'a str], walked: &str) -> &'a [&'a str] {
+    let n = walked.split('.').count();
+    &parts[n..]
+}
+
+/// Index of the array element named by the first of `rest` (an id, a name or a position).
+fn element_index(items: &[toml::Value], rest: &[&str]) -> Option<usize> {
+    let sel = rest.first()?;
+    items
+        .iter()
+        .position(|v| {
+            ["id", "name"]
+                .iter()
+                .any(|k| v.get(k).and_then(|x| x.as_str()) == Some(*sel))
+        })
+        .or_else(|| sel.parse::<usize>().ok().filter(|i| *i < items.len()))
+}
+
+fn apply_in_array(items: &mut [toml::Value], parts: &[&str], walked: &str, value: toml::Value) -> Result<(), String> {
+    let rest = parts_after(parts, walked);
+    if rest.is_empty() {
+        return Err(format!("`{walked}` is a list: name an element by its id or position"));
+    }
+    let ix = element_index(items, rest).ok_or_else(|| format!("`{walked}` has no element `{}`", rest[0]))?;
+    let sub_path = rest[1..].join(".");
+    if sub_path.is_empty() {
+        return Err(format!("`{walked}.{}` is a whole element, not a scalar", rest[0]));
+    }
+    match &mut items[ix] {
+        toml::Value::Table(t) => apply(t, &sub_path, value).map_err(|e| format!("in `{walked}.{}`: {e}", rest[0])),
+        _ => Err(format!("`{walked}.{}` is not a table", rest[0])),
+    }
+}
+
+fn set_scalar(t: &mut toml::Table, key: &str, value: toml::Value, path: &str) -> Result<(), String> {
+    match t.get(key) {
+        Some(toml::Value::Table(_)) => Err(format!("`{path}` is a table, not a scalar")),
+        Some(toml::Value::Array(a)) if a.iter().any(|v| v.is_table()) => {
+            Err(format!("`{path}` is a list of tables, not a scalar"))
+        }
+        _ => {
+            t.insert(key.to_string(), value);
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(s: &str) -> toml::Table {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn sets_nested_and_array_elements_by_id_or_index() {
+        let mut t = table("[g]\nstart = 1\n[[node]]\nid = \"a\"\nshifts = 1\n[[node]]\nid = \"b\"\nshifts = 1\n");
+        apply(&mut t, "g.start", toml::Value::Integer(30)).unwrap();
+        apply(&mut t, "node.b.shifts", toml::Value::Integer(3)).unwrap();
+        apply(&mut t, "node.0.shifts", toml::Value::Integer(2)).unwrap();
+        assert_eq!(t["g"]["start"].as_integer(), Some(30));
+        assert_eq!(t["node"][1]["shifts"].as_integer(), Some(3));
+        assert_eq!(t["node"][0]["shifts"].as_integer(), Some(2));
+    }
+
+    #[test]
+    fn refuses_missing_parents_and_tables() {
+        let mut t = table("[g]\nstart = 1\n");
+        assert!(apply(&mut t, "h.start", toml::Value::Integer(1)).is_err());
+        assert!(apply(&mut t, "g", toml::Value::Integer(1)).is_err());
+        assert!(apply(&mut t, "g..x", toml::Value::Integer(1)).is_err());
+    }
+}

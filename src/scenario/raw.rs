@@ -1,0 +1,509 @@
+//! The scenario file as written: plain serde types mirroring the TOML layout.
+//!
+//! These types carry no guarantees beyond "the TOML had this shape"; `model::build` turns them
+//! into a validated [`crate::model::Model`] and reports every semantic problem with its field path.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A probability distribution of a duration or quantity, written as an inline table with a
+/// `dist` tag, e.g. `{ dist = "triangular", min = 1, mode = 2, max = 4 }`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
+pub enum DistSpec {
+    /// Always `value`.
+    Fixed { value: f64 },
+    /// Uniform on `[min, max]`.
+    Uniform { min: f64, max: f64 },
+    /// Triangular with the given bounds and mode.
+    Triangular { min: f64, mode: f64, max: f64 },
+    /// `min + Exp` with overall mean `mean` (so the exponential part has mean `mean - min`).
+    Exponential {
+        mean: f64,
+        #[serde(default)]
+        min: f64,
+    },
+    /// `min + LogNormal` whose log-normal part has the given mean and standard deviation.
+    Lognormal {
+        mean: f64,
+        sd: f64,
+        #[serde(default)]
+        min: f64,
+    },
+}
+
+/// The whole scenario file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawScenario {
+    pub scenario: RawMeta,
+    #[serde(default)]
+    pub policy: RawPolicy,
+    pub risk_levels: RawRiskLevels,
+    #[serde(default)]
+    pub workers: RawWorkers,
+    #[serde(default)]
+    pub region: Vec<RawRegion>,
+    #[serde(default)]
+    pub material: Vec<RawItem>,
+    #[serde(default)]
+    pub product: Vec<RawProduct>,
+    #[serde(default)]
+    pub staffing: RawSeverity,
+    #[serde(default)]
+    pub burn: BTreeMap<String, RawBurn>,
+    #[serde(default)]
+    pub conservation: Vec<RawConservation>,
+    #[serde(default)]
+    pub node: Vec<RawNode>,
+    #[serde(default)]
+    pub link: Vec<RawLink>,
+    #[serde(default)]
+    pub route: Vec<RawRoute>,
+    #[serde(default)]
+    pub green_channel: RawGreenChannel,
+    #[serde(default)]
+    pub transport: RawTransport,
+    #[serde(default)]
+    pub dispatch: Option<RawDispatch>,
+    #[serde(default)]
+    pub disruption: Vec<RawDisruption>,
+    #[serde(default)]
+    pub variant: Vec<RawVariant>,
+}
+
+/// `[scenario]`: identity, horizon and run defaults.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawMeta {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Calendar date of day 0, `YYYY-MM-DD`.
+    pub start_date: String,
+    pub days: i64,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    #[serde(default = "default_replications")]
+    pub replications: i64,
+    /// Regions a planner wants to see on their own in plots and reports.
+    #[serde(default)]
+    pub regions_of_interest: Vec<String>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+fn default_replications() -> i64 {
+    10
+}
+fn default_true() -> bool {
+    true
+}
+fn default_one() -> f64 {
+    1.0
+}
+
+/// `[policy]`: switches and factors researchers compare.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawPolicy {
+    /// Productivity while epidemic controls (disinfection, temperature checks) apply.
+    #[serde(default = "default_one")]
+    pub productivity_under_controls: f64,
+    /// Restart delay multiplier for firms marked `priority = true` (medical key firms).
+    #[serde(default = "default_one")]
+    pub priority_restart_factor: f64,
+    /// Whether small and medium firms get financing support.
+    #[serde(default)]
+    pub sme_financing: bool,
+    /// Restart delay multiplier for SMEs when `sme_financing` is on.
+    #[serde(default = "default_one")]
+    pub sme_financing_restart_factor: f64,
+    /// Whether scheduled line conversions and expansions happen.
+    #[serde(default = "default_true")]
+    pub conversion: bool,
+}
+
+impl Default for RawPolicy {
+    fn default() -> Self {
+        RawPolicy {
+            productivity_under_controls: 1.0,
+            priority_restart_factor: 1.0,
+            sme_financing: false,
+            sme_financing_restart_factor: 1.0,
+            conversion: true,
+        }
+    }
+}
+
+/// `[risk_levels.low|medium|high]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawRiskLevels {
+    pub low: RawRisk,
+    pub medium: RawRisk,
+    pub high: RawRisk,
+}
+
+/// What a regional risk level governs.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawRisk {
+    /// Days from the start of the surge until a large firm restarts.
+    pub restart_days_large: DistSpec,
+    /// Days until a small or medium firm restarts.
+    pub restart_days_sme: DistSpec,
+    /// Share of the gap to `worker_ceiling` closed each day.
+    pub worker_return_rate: f64,
+    /// Highest share of workers present while this level holds.
+    pub worker_ceiling: f64,
+    /// Hours a shipment waits at a health checkpoint entering the region.
+    pub checkpoint_hours: DistSpec,
+    /// Probability per plant and day of an outbreak inside the plant.
+    #[serde(default)]
+    pub plant_outbreak_rate: f64,
+    /// Days a plant stays closed after an outbreak.
+    pub outbreak_closure_days: Option<DistSpec>,
+}
+
+/// `[workers]`: the national worker-return set-up.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawWorkers {
+    /// Share of workers present on day 0 everywhere.
+    #[serde(default)]
+    pub initial_share: f64,
+    /// Relative standard deviation of firm-level daily noise around the regional share.
+    #[serde(default)]
+    pub noise_sd: f64,
+}
+
+impl Default for RawWorkers {
+    fn default() -> Self {
+        RawWorkers {
+            initial_share: 1.0,
+            noise_sd: 0.0,
+        }
+    }
+}
+
+/// One step of a piecewise-constant schedule.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawRiskStep {
+    pub day: i64,
+    pub level: String,
+}
+
+/// `[[region]]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawRegion {
+    pub id: String,
+    /// Risk level schedule; the first step must be on day 0.
+    pub risk: Vec<RawRiskStep>,
+    pub epidemic: Option<RawEpidemic>,
+}
+
+/// Values per severity class.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RawSeverity {
+    #[serde(default)]
+    pub mild: f64,
+    #[serde(default)]
+    pub moderate: f64,
+    #[serde(default)]
+    pub severe: f64,
+    #[serde(default)]
+    pub critical: f64,
+}
+
+/// A day-indexed multiplier, e.g. contact reduction.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawFactorStep {
+    pub day: i64,
+    pub factor: f64,
+}
+
+/// An SEIR epidemic in one region.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawEpidemic {
+    pub population: f64,
+    #[serde(default)]
+    pub initial_exposed: f64,
+    pub initial_infectious: f64,
+    pub r0: f64,
+    pub incubation_days: f64,
+    pub infectious_days: f64,
+    /// Contact multiplier schedule (1 = no reduction); piecewise constant.
+    #[serde(default)]
+    pub contact: Vec<RawFactorStep>,
+    /// Share of infections that become reported cases needing care.
+    pub case_fraction: f64,
+    /// Split of cases into severity classes (must sum to 1).
+    pub severity: RawSeverity,
+    /// Length of stay in care, days, per class.
+    pub stay_days: RawSeverity,
+}
+
+/// `[[material]]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawItem {
+    pub id: String,
+    #[serde(default)]
+    pub unit: String,
+    /// Units one truck carries (transport capacity is counted in trucks).
+    pub units_per_truck: f64,
+}
+
+/// `[[product]]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawProduct {
+    pub id: String,
+    #[serde(default)]
+    pub unit: String,
+    /// `consumable` (used up) or `durable` (serves a census, not consumed).
+    pub kind: String,
+    pub units_per_truck: f64,
+    /// Material units per unit of product.
+    #[serde(default)]
+    pub bom: BTreeMap<String, f64>,
+    /// Days from production until sterilised goods may ship.
+    pub release_delay_days: Option<DistSpec>,
+}
+
+/// `[burn.<product>]`: consumption (or, for durables, units in use) per patient-day and staff shift.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawBurn {
+    #[serde(default)]
+    pub per_patient_day: RawSeverity,
+    #[serde(default)]
+    pub per_staff_shift: f64,
+}
+
+/// `[[conservation]]`: a crisis-standard step that cuts burn rates from a trigger.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawConservation {
+    pub name: String,
+    pub burn_factor: f64,
+    /// Products it applies to; empty means every consumable.
+    #[serde(default)]
+    pub products: Vec<String>,
+    pub from_day: Option<i64>,
+    pub days_of_supply_below: Option<f64>,
+}
+
+/// `[[node.lines]]`: production lines of one item.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawLines {
+    pub item: String,
+    pub lines: i64,
+    /// Units per line per shift-day.
+    pub rate_per_line: f64,
+    pub time_to_failure_days: Option<DistSpec>,
+    pub repair_days: Option<DistSpec>,
+}
+
+/// `[[node.conversion]]`: lines added from a trigger day after a lead time.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawConversion {
+    pub day: i64,
+    pub item: String,
+    pub lines: i64,
+    pub rate_per_line: f64,
+    pub lead_time_days: DistSpec,
+}
+
+/// `[[node.replenish]]`: an (s, S) or periodic order-up-to policy for one item.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawReplenish {
+    pub item: String,
+    pub source: String,
+    pub reorder_point: f64,
+    pub order_up_to: f64,
+    /// Review period in days; absent means continuous review.
+    pub review_days: Option<i64>,
+    pub order_delay_hours: DistSpec,
+}
+
+/// `[node.census]`: where a hospital's patients come from.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawCensus {
+    /// Share of its region's epidemic census this hospital treats.
+    pub share_of_region: Option<f64>,
+    /// Or a CSV time series of census per severity class.
+    pub csv: Option<String>,
+    pub mild: Option<String>,
+    pub moderate: Option<String>,
+    pub severe: Option<String>,
+    pub critical: Option<String>,
+}
+
+/// `[[node.demand]]`: direct product demand from a CSV column.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawDirectDemand {
+    pub product: String,
+    pub csv: String,
+    pub column: String,
+}
+
+/// `[node.release]`: when a reserve's stock becomes available.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawRelease {
+    pub day: Option<i64>,
+    /// Release when national hospital days of supply of any stocked product fall below this.
+    pub national_days_of_supply_below: Option<f64>,
+}
+
+/// `[[node]]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawNode {
+    pub id: String,
+    /// `supplier`, `factory`, `warehouse`, `reserve`, `hospital` or `source` (unlimited import).
+    pub kind: String,
+    pub region: String,
+    #[serde(default)]
+    pub size: Option<String>,
+    #[serde(default)]
+    pub priority: bool,
+    pub closed_at_start: Option<bool>,
+    #[serde(default = "default_one")]
+    pub shifts: f64,
+    #[serde(default)]
+    pub reject_fraction: f64,
+    #[serde(default)]
+    pub lines: Vec<RawLines>,
+    #[serde(default)]
+    pub conversion: Vec<RawConversion>,
+    #[serde(default)]
+    pub stock: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub replenish: Vec<RawReplenish>,
+    pub census: Option<RawCensus>,
+    #[serde(default)]
+    pub demand: Vec<RawDirectDemand>,
+    pub release: Option<RawRelease>,
+    /// Items an unlimited `source` node supplies.
+    #[serde(default)]
+    pub supplies: Vec<String>,
+}
+
+/// A step of a link's capacity schedule.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawCapacityStep {
+    pub day: i64,
+    pub trucks_per_day: f64,
+}
+
+/// `[[link]]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawLink {
+    pub id: Option<String>,
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub mode: String,
+    pub lead_time_days: DistSpec,
+    /// Trucks per day; absent means unlimited.
+    #[serde(default)]
+    pub capacity: Vec<RawCapacityStep>,
+    /// Regions crossed on the way (each adds a checkpoint).
+    #[serde(default)]
+    pub via: Vec<String>,
+    /// Also create the reverse link.
+    #[serde(default)]
+    pub both_ways: bool,
+    /// Random closures: probability per day, and duration.
+    #[serde(default)]
+    pub closure_rate: f64,
+    pub closure_days: Option<DistSpec>,
+}
+
+/// `[[route]]`: a pinned path.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawRoute {
+    pub from: String,
+    pub to: String,
+    pub via: Vec<String>,
+}
+
+/// `[green_channel]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawGreenChannel {
+    #[serde(default)]
+    pub enabled: bool,
+    #[serde(default)]
+    pub start_day: i64,
+    #[serde(default)]
+    pub products: Vec<String>,
+    #[serde(default)]
+    pub origins: Vec<String>,
+    #[serde(default)]
+    pub destinations: Vec<String>,
+    #[serde(default)]
+    pub links: Vec<String>,
+    #[serde(default = "default_true")]
+    pub bypass_checkpoints: bool,
+    #[serde(default = "default_true")]
+    pub capacity_priority: bool,
+}
+
+impl Default for RawGreenChannel {
+    fn default() -> Self {
+        RawGreenChannel {
+            enabled: false,
+            start_day: 0,
+            products: vec![],
+            origins: vec![],
+            destinations: vec![],
+            links: vec![],
+            bypass_checkpoints: true,
+            capacity_priority: true,
+        }
+    }
+}
+
+/// A step of a national share schedule.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawShareStep {
+    pub day: i64,
+    pub share: f64,
+}
+
+/// `[transport]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RawTransport {
+    /// Share of trucks running nationally (multiplies every link capacity).
+    #[serde(default)]
+    pub truck_availability: Vec<RawShareStep>,
+}
+
+/// `[dispatch]`: central allocation of key firms' output and reserves.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawDispatch {
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// `priority`, `proportional` or `weighted`.
+    pub rule: String,
+    #[serde(default)]
+    pub priority_regions: Vec<String>,
+    #[serde(default)]
+    pub weights: BTreeMap<String, f64>,
+    pub products: Vec<String>,
+    pub sources: Vec<String>,
+    /// Days of demand each hospital is topped up to.
+    pub cover_days: f64,
+    /// Hours from the allocation decision until goods leave the source (positive).
+    pub decision_delay_hours: f64,
+}
+
+/// `[[disruption]]`: a scheduled link closure.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawDisruption {
+    pub link: String,
+    pub day: i64,
+    pub days: f64,
+}
+
+/// `[[variant]]`: named overrides of scalars by dotted path.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawVariant {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub set: toml::Table,
+}
