@@ -16,5 +16,7 @@ pub mod results;
 pub mod scenario;
 pub mod stats;
 pub mod study;
+#[cfg(test)]
+pub(crate) mod testutil;
 
 pub use error::{Error, Result};

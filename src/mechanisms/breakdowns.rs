@@ -36,3 +36,26 @@ impl Sim<'_> {
         line.down = line.down.saturating_sub(1);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Dist;
+    use crate::results::Measure;
+    use crate::testutil::*;
+
+    #[test]
+    fn breakdowns_take_lines_down_until_repaired() {
+        let mut m = chain_model(100, 100, 10_000_000, 50, 0, "");
+        m.nodes[0].lines[0].lines = 4;
+        let mask = item(&m, "mask");
+        let a = region(&m, "A");
+        let healthy = total(&run(&m, 0), mask, a, Measure::Produced);
+        assert_eq!(healthy, 40_000.0);
+        m.nodes[0].lines[0].breakdown = Some((Dist::fixed(5.0), Dist::fixed(5.0)));
+        let r = run(&m, 0);
+        let broken = total(&r, mask, a, Measure::Produced);
+        // A failure every 5 days, each repaired in 5: one line down most of the time.
+        assert!(broken < 0.8 * healthy && broken > 0.7 * healthy, "{broken}");
+        assert_eq!(total(&r, mask, a, Measure::Capacity), 40_000.0, "installed capacity is unchanged");
+    }
+}

@@ -29,3 +29,47 @@ impl Sim<'_> {
         (hours * 60.0).round() as Tick
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Dist, RiskLevel};
+    use crate::testutil::*;
+
+    /// Mean lead time (days) of masks delivered to region B.
+    fn lead(m: &crate::model::Model) -> f64 {
+        let r = run(m, 0);
+        let t = &r.transport[item(m, "mask") * r.slots + region(m, "B")];
+        t.lead_times.iter().sum::<f64>() / t.lead_times.len() as f64
+    }
+
+    #[test]
+    fn entering_a_high_risk_region_waits_at_the_checkpoint_and_the_green_channel_skips_it() {
+        let mut m = chain_model(20, 100, 1_000_000, 50, 0, "");
+        m.risk[RiskLevel::High as usize].checkpoint_hours = Dist::fixed(12.0);
+        // 1 tick decision delay + 1 day on the road + 12 h at the checkpoint.
+        let slow = lead(&m);
+        assert!((slow - (1.5 + 1.0 / 1440.0)).abs() < 1e-9, "{slow}");
+        m.green.enabled = true;
+        let fast = lead(&m);
+        assert!((fast - (1.0 + 1.0 / 1440.0)).abs() < 1e-9, "{fast}");
+        let r = run(&m, 0);
+        let t = &r.transport[item(&m, "mask") * r.slots + region(&m, "B")];
+        assert_eq!(t.green_units, t.units);
+    }
+
+    #[test]
+    fn green_channel_respects_its_start_day_and_eligibility() {
+        let mut m = chain_model(30, 100, 1_000_000, 50, 0, "");
+        m.risk[RiskLevel::High as usize].checkpoint_hours = Dist::fixed(12.0);
+        m.green.enabled = true;
+        m.green.start_day = 15;
+        let r = run(&m, 0);
+        let t = &r.transport[item(&m, "mask") * r.slots + region(&m, "B")];
+        let share = t.green_units as f64 / t.units as f64;
+        assert!(share > 0.4 && share < 0.6, "about half the horizon is on the channel: {share}");
+        m.green.start_day = 0;
+        m.green.items = Some(vec![item(&m, "meltblown")]);
+        let r = run(&m, 0);
+        assert_eq!(r.transport[item(&m, "mask") * r.slots + region(&m, "B")].green_units, 0, "masks not eligible");
+    }
+}

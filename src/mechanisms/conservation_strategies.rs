@@ -35,3 +35,36 @@ impl Sim<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Conservation;
+    use crate::results::Measure;
+    use crate::testutil::*;
+
+    #[test]
+    fn conservation_cuts_burn_rates_from_a_day_or_a_days_of_supply_trigger() {
+        let mut m = chain_model(10, 0, 0, 100, 10_000, "");
+        let (mask, b) = (item(&m, "mask"), region(&m, "B"));
+        m.conservation.push(Conservation {
+            name: "crisis".into(),
+            burn_factor: 0.5,
+            items: vec![mask],
+            from_day: Some(5),
+            days_of_supply_below: None,
+        });
+        let d = series(&run(&m, 0), mask, b, Measure::Demand);
+        assert_eq!(d, vec![100.0, 100.0, 100.0, 100.0, 100.0, 50.0, 50.0, 50.0, 50.0, 50.0]);
+        // 350 masks, 100/day: after day 1 fewer than 2 days of supply remain.
+        let mut m = chain_model(6, 0, 0, 100, 350, "");
+        m.conservation.push(Conservation {
+            name: "contingency".into(),
+            burn_factor: 0.7,
+            items: vec![mask],
+            from_day: None,
+            days_of_supply_below: Some(2.0),
+        });
+        let d = series(&run(&m, 0), mask, b, Measure::Demand);
+        assert_eq!(d, vec![100.0, 100.0, 70.0, 70.0, 70.0, 70.0], "latched once triggered");
+    }
+}

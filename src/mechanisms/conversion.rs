@@ -28,3 +28,27 @@ impl Sim<'_> {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Conversion, Dist, Lines};
+    use crate::results::Measure;
+    use crate::testutil::*;
+
+    #[test]
+    fn converted_lines_add_capacity_after_their_lead_time_and_can_be_switched_off() {
+        let mut m = chain_model(30, 100, 1_000_000, 50, 0, "");
+        let mask = item(&m, "mask");
+        m.nodes[0].conversions.push(Conversion {
+            day: 5,
+            lines: Lines { item: mask, lines: 3, rate_per_line: 100.0, breakdown: None },
+            lead_time: Dist::fixed(7.0),
+        });
+        let cap = series(&run(&m, 0), mask, region(&m, "A"), Measure::Capacity);
+        assert_eq!(cap[11], 100.0);
+        assert_eq!(cap[12], 400.0, "day 5 + 7 days of lead time");
+        m.conversion_enabled = false;
+        let off = series(&run(&m, 0), mask, region(&m, "A"), Measure::Capacity);
+        assert!(off.iter().all(|&c| c == 100.0));
+    }
+}

@@ -18,28 +18,30 @@ pub fn proportional_split(amount: u64, weights: &[f64], caps: &[u64]) -> Vec<u64
         if open.is_empty() || total <= 0.0 {
             break;
         }
+        let mut capped = false;
         let mut given = 0;
         let mut fractions = Vec::new();
         for &i in &open {
             let exact = left as f64 * weights[i] / total;
-            let whole = (exact.floor() as u64).min(caps[i] - out[i]);
-            out[i] += whole;
-            given += whole;
-            if out[i] < caps[i] {
+            let room = caps[i] - out[i];
+            if exact >= room as f64 {
+                out[i] += room;
+                given += room;
+                capped = true;
+            } else {
+                out[i] += exact.floor() as u64;
+                given += exact.floor() as u64;
                 fractions.push((exact - exact.floor(), i));
             }
         }
         left -= given;
-        if given == 0 {
-            // Hand out single units by largest remainder.
+        if !capped {
+            // What is left is less than the number of shares: one unit each by largest remainder.
             fractions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            for (_, i) in fractions {
-                if left == 0 {
-                    break;
-                }
+            for (_, i) in fractions.into_iter().take(left as usize) {
                 out[i] += 1;
-                left -= 1;
             }
+            break;
         }
     }
     out
@@ -185,5 +187,42 @@ mod tests {
             prop_assert_eq!(a.iter().sum::<u64>(), amount.min(need.iter().sum()));
             for (x, n) in a.iter().zip(&need) { prop_assert!(x <= n); }
         }
+    }
+}
+
+#[cfg(test)]
+mod engine_tests {
+    use crate::model::Rule;
+    use crate::results::Measure;
+    use crate::testutil::*;
+
+    #[test]
+    fn hubei_first_versus_proportional_allocation() {
+        // A second hospital in region A competes with region B's for 100 masks/day.
+        let extra = r#"
+[[node]]
+id = "other-hospital"
+kind = "hospital"
+region = "A"
+demand = [{ product = "mask", csv = "demand.csv", column = "mask" }]
+
+[[link]]
+from = "factory"
+to = "other-hospital"
+lead_time_days = { dist = "fixed", value = 1 }
+"#;
+        let (toml, csv) = chain(30, 100, 1_000_000, 100, 0, extra);
+        let mut m = with_files(&toml, None, &[("demand.csv", &csv)]);
+        let (mask, a, b) = (item(&m, "mask"), region(&m, "A"), region(&m, "B"));
+        m.dispatch.as_mut().unwrap().cover_days = 3.0;
+        let r = run(&m, 0);
+        let (pa, pb) = (total(&r, mask, a, Measure::Delivered), total(&r, mask, b, Measure::Delivered));
+        assert!((pa - pb).abs() <= 200.0, "proportional shares equal needs equally: {pa} {pb}");
+        let d = m.dispatch.as_mut().unwrap();
+        d.rule = Rule::Priority;
+        d.priority_regions = vec![b];
+        let r = run(&m, 0);
+        let (qa, qb) = (total(&r, mask, a, Measure::Delivered), total(&r, mask, b, Measure::Delivered));
+        assert!(qb > 2.0 * qa && qb > pb, "priority region served first: A {qa} B {qb}");
     }
 }

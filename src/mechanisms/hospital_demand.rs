@@ -73,3 +73,68 @@ impl Sim<'_> {
         self.on_day(self.day() as i64 + 1, class::DEMAND, n, Ev::Demand(n));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::results::Measure;
+    use crate::testutil::*;
+
+    /// A hospital with a fleet of 10 ventilators and a ventilated census of 12 per day.
+    fn ventilators() -> crate::model::Model {
+        let toml = format!(
+            r#"{}
+[[region]]
+id = "A"
+risk = [{{ day = 0, level = "low" }}]
+
+[[product]]
+id = "ventilator"
+kind = "durable"
+units_per_truck = 50
+
+[[node]]
+id = "maker"
+kind = "warehouse"
+region = "A"
+
+[[node]]
+id = "icu"
+kind = "hospital"
+region = "A"
+stock = {{ ventilator = 10 }}
+demand = [{{ product = "ventilator", csv = "vent.csv", column = "ventilated" }}]
+replenish = [{{ item = "ventilator", source = "maker", reorder_point = 0, order_up_to = 1, order_delay_hours = {{ dist = "fixed", value = 1 }} }}]
+
+[[link]]
+from = "maker"
+to = "icu"
+lead_time_days = {{ dist = "fixed", value = 1 }}
+"#,
+            prelude(15)
+        );
+        let csv: String = std::iter::once("day,ventilated\n".to_string()).chain((0..15).map(|d| format!("{d},12\n"))).collect();
+        with_files(&toml, None, &[("vent.csv", &csv)])
+    }
+
+    #[test]
+    fn a_durable_ventilator_is_not_consumed_and_census_above_fleet_is_counted() {
+        let m = ventilators();
+        let r = run(&m, 0);
+        let v = item(&m, "ventilator");
+        let a = region(&m, "A");
+        assert!(series(&r, v, a, Measure::OnHandHospital).iter().all(|&f| f == 10.0), "fleet stays 10");
+        assert!(series(&r, v, a, Measure::Unmet).iter().all(|&u| u == 2.0), "2 patients without a ventilator each day");
+        assert_eq!(total(&r, v, a, Measure::Delivered), 150.0);
+    }
+
+    #[test]
+    fn consumables_are_used_up_and_unmet_demand_is_lost() {
+        // No production: 120 masks cover 2.4 days of 50.
+        let m = chain_model(5, 100, 0, 50, 120, "");
+        let r = run(&m, 0);
+        let (mask, b) = (item(&m, "mask"), region(&m, "B"));
+        assert_eq!(series(&r, mask, b, Measure::Delivered), vec![50.0, 50.0, 20.0, 0.0, 0.0]);
+        assert_eq!(series(&r, mask, b, Measure::Unmet), vec![0.0, 0.0, 30.0, 50.0, 50.0]);
+        assert_eq!(series(&r, mask, b, Measure::OnHandHospital), vec![70.0, 20.0, 0.0, 0.0, 0.0]);
+    }
+}

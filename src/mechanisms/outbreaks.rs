@@ -23,3 +23,23 @@ impl Sim<'_> {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Dist, RiskLevel};
+    use crate::results::Measure;
+    use crate::testutil::*;
+
+    #[test]
+    fn plant_outbreaks_close_plants_and_depend_on_risk_level() {
+        let mut m = chain_model(100, 100, 10_000_000, 50, 0, "");
+        let (mask, a) = (item(&m, "mask"), region(&m, "A"));
+        m.risk[RiskLevel::High as usize].plant_outbreak_rate = 0.05;
+        m.risk[RiskLevel::High as usize].outbreak_closure_days = Dist::fixed(14.0);
+        assert_eq!(total(&run(&m, 0), mask, a, Measure::Produced), 10_000.0, "low-risk region: no outbreaks");
+        m.risk[RiskLevel::Low as usize] = m.risk[RiskLevel::High as usize].clone();
+        let hit: Vec<f64> = (0..10).map(|rep| total(&run(&m, rep), mask, a, Measure::Produced)).collect();
+        assert!(hit.iter().all(|&p| p < 10_000.0), "{hit:?}");
+        assert!(hit.iter().sum::<f64>() / 10.0 < 8_000.0, "{hit:?}");
+    }
+}

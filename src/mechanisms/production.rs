@@ -63,3 +63,45 @@ impl Sim<'_> {
         self.on_day(self.day() as i64 + 1, class::PRODUCTION, n, Ev::Production(n));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::results::Measure;
+    use crate::testutil::*;
+
+    #[test]
+    fn a_factory_without_meltblown_makes_no_masks() {
+        let m = chain_model(20, 100, 0, 50, 0, "");
+        let r = run(&m, 0);
+        let nat = m.regions.len();
+        assert_eq!(total(&r, item(&m, "mask"), nat, Measure::Produced), 0.0);
+        assert!(total(&r, item(&m, "mask"), nat, Measure::Capacity) > 0.0);
+        assert_eq!(total(&r, item(&m, "mask"), nat, Measure::Delivered), 0.0);
+    }
+
+    #[test]
+    fn output_is_limited_by_the_scarcest_input() {
+        // 250 g of melt-blown at 1 g/mask: 250 masks however large the capacity.
+        let m = chain_model(20, 100, 250, 50, 0, "");
+        let r = run(&m, 0);
+        assert_eq!(total(&r, item(&m, "mask"), m.regions.len(), Measure::Produced), 250.0);
+    }
+
+    #[test]
+    fn capacity_workers_productivity_and_rejects_scale_output() {
+        let full = chain_model(10, 100, 1_000_000, 50, 0, "");
+        let r = run(&full, 0);
+        let mask = item(&full, "mask");
+        let nat = full.regions.len();
+        assert_eq!(total(&r, mask, nat, Measure::Produced), 1000.0);
+        // Productivity 0.85 under epidemic controls, two shifts: 170 per day.
+        let mut ctl = chain_model(10, 100, 1_000_000, 50, 0, "[policy]\nproductivity_under_controls = 0.85\n");
+        ctl.nodes[0].shifts = 2.0;
+        assert_eq!(total(&run(&ctl, 0), mask, nat, Measure::Produced), 1700.0);
+        // A 10 % reject rate scraps about a tenth (binomial), never more than made.
+        let mut rej = chain_model(100, 1000, 1_000_000, 50, 0, "");
+        rej.nodes[0].reject_fraction = 0.1;
+        let produced = total(&run(&rej, 0), mask, nat, Measure::Produced);
+        assert!((85_000.0..95_000.0).contains(&produced), "{produced}");
+    }
+}

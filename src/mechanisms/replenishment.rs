@@ -103,3 +103,36 @@ impl Sim<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Dist, Replenish};
+    use crate::results::Measure;
+    use crate::testutil::*;
+
+    #[test]
+    fn order_up_to_policies_keep_a_hospital_supplied() {
+        let mut m = chain_model(30, 1000, 10_000_000, 100, 300, "");
+        let (mask, b) = (item(&m, "mask"), region(&m, "B"));
+        m.dispatch = None;
+        let policy = Replenish {
+            item: mask,
+            source: 0,
+            reorder_point: 250.0,
+            order_up_to: 600.0,
+            review_days: None,
+            order_delay_hours: Dist::fixed(2.0),
+        };
+        m.nodes[1].replenish.push(policy.clone());
+        let r = run(&m, 0);
+        assert_eq!(total(&r, mask, b, Measure::Unmet), 0.0, "continuous review never runs out");
+        assert!(series(&r, mask, b, Measure::OnHandHospital).iter().all(|&s| s <= 600.0));
+        // Weekly review with the same levels runs short between reviews.
+        m.nodes[1].replenish[0].review_days = Some(7);
+        let r = run(&m, 0);
+        assert!(total(&r, mask, b, Measure::Unmet) > 0.0);
+        // Without a policy the stock runs out after three days.
+        m.nodes[1].replenish.clear();
+        assert_eq!(total(&run(&m, 0), mask, b, Measure::Delivered), 300.0);
+    }
+}

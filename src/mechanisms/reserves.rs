@@ -43,3 +43,39 @@ impl Sim<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{NodeKind, Release};
+    use crate::results::Measure;
+    use crate::testutil::*;
+
+    /// The chain's factory turned into a reserve holding 1000 masks.
+    fn reserve(release: Release) -> crate::model::Model {
+        let mut m = chain_model(20, 0, 0, 100, 300, "");
+        let mask = item(&m, "mask");
+        m.nodes[0].kind = NodeKind::Reserve;
+        m.nodes[0].lines.clear();
+        m.nodes[0].stock = vec![(mask, 1000)];
+        m.nodes[0].release = Some(release);
+        m
+    }
+
+    fn first_delivery_day(m: &crate::model::Model) -> usize {
+        let r = run(m, 0);
+        series(&r, item(m, "mask"), region(m, "B"), Measure::Delivered)
+            .iter()
+            .enumerate()
+            .position(|(d, &x)| d >= 3 && x > 0.0)
+            .unwrap()
+    }
+
+    #[test]
+    fn reserve_stock_is_locked_until_released_by_day_or_rule() {
+        let by_day = reserve(Release { day: Some(10), national_days_of_supply_below: None });
+        assert_eq!(first_delivery_day(&by_day), 12, "released day 10, one day on the road");
+        // 300 masks at 100/day: days of supply fall below 1.5 after day 1's use.
+        let by_rule = reserve(Release { day: None, national_days_of_supply_below: Some(1.5) });
+        assert_eq!(first_delivery_day(&by_rule), 4);
+    }
+}

@@ -232,3 +232,82 @@ impl Sim<'_> {
         self.fill_backlog(n);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Disruption, Dist, RiskLevel};
+    use crate::results::Measure;
+    use crate::testutil::*;
+
+    #[test]
+    fn truck_capacity_limits_flow_and_scales_with_national_availability() {
+        // 1000 masks/day made; a truck carries 100; 3 trucks a day.
+        let mut m = chain_model(30, 1000, 10_000_000, 5000, 0, "");
+        let (mask, b) = (item(&m, "mask"), region(&m, "B"));
+        m.items[mask].units_per_truck = 100.0;
+        m.links[0].capacity = vec![(0, 3.0)];
+        let r = run(&m, 0);
+        let delivered = total(&r, mask, b, Measure::Delivered);
+        assert!((delivered - 300.0 * 28.0).abs() <= 300.0, "{delivered}");
+        assert!(r.get(29, mask, b, Measure::InTransit) > 10_000.0, "the rest queues");
+        m.truck_availability = vec![(0, 0.5)];
+        let half = total(&run(&m, 0), mask, b, Measure::Delivered);
+        assert!((half - 150.0 * 28.0).abs() <= 150.0, "{half}");
+    }
+
+    #[test]
+    fn green_channel_shipments_go_first_for_capacity() {
+        // Two products share a 1-truck/day link; only masks are on the green channel.
+        let extra = r#"
+[[product]]
+id = "gown"
+kind = "consumable"
+units_per_truck = 100
+
+[green_channel]
+enabled = true
+products = ["mask"]
+bypass_checkpoints = false
+"#;
+        let mut m = chain_model(20, 100, 10_000_000, 100, 0, extra);
+        let (mask, gown, b) = (item(&m, "mask"), item(&m, "gown"), region(&m, "B"));
+        m.items[mask].units_per_truck = 100.0;
+        m.links[0].capacity = vec![(0, 1.0)];
+        m.nodes[0].lines.push(crate::model::Lines { item: gown, lines: 1, rate_per_line: 100.0, breakdown: None });
+        m.nodes[0].lines.swap(0, 1); // gowns are made (and queued) first
+        m.nodes[1].direct_demand.push((gown, vec![100.0; 20]));
+        m.dispatch.as_mut().unwrap().items.push(gown);
+        let r = run(&m, 0);
+        assert!(total(&r, mask, b, Measure::Delivered) > 1500.0);
+        // Only a truck left when no mask was waiting (the first days) ever carries gowns.
+        assert!(total(&r, gown, b, Measure::Delivered) <= 200.0, "gowns wait behind masks");
+        m.green.enabled = false;
+        let r = run(&m, 0);
+        assert!(total(&r, gown, b, Measure::Delivered) > 700.0, "without priority, first come first served");
+    }
+
+    #[test]
+    fn a_link_closure_stalls_shipments_already_in_transit() {
+        let mut m = chain_model(20, 100, 1_000_000, 50, 0, "");
+        m.links[0].lead_time = Dist::fixed(2.0);
+        // Closed from day 5 for 3 days: what left on day 4 is stuck for the whole closure.
+        m.disruptions.push(Disruption { link: 0, day: 5, days: 3.0 });
+        let r = run(&m, 0);
+        let t = &r.transport[item(&m, "mask") * r.slots + region(&m, "B")];
+        let max = t.lead_times.iter().copied().fold(0.0, f64::max);
+        assert!((max - (5.0 + 1.0 / 1440.0)).abs() < 1e-9, "2 days on the road + 3 days stalled: {max}");
+        let stalled = t.lead_times.iter().filter(|&&l| l > 2.5).count();
+        assert_eq!(stalled, 5, "departures of days 3..7 wait: {:?}", t.lead_times);
+    }
+
+    #[test]
+    fn random_closures_follow_the_link_rate() {
+        let mut m = chain_model(60, 100, 1_000_000, 50, 0, "");
+        m.links[0].closure_rate = 0.2;
+        m.links[0].closure_days = Dist::fixed(2.0);
+        m.risk[RiskLevel::Low as usize].checkpoint_hours = Dist::fixed(0.0);
+        let r = run(&m, 0);
+        let t = &r.transport[item(&m, "mask") * r.slots + region(&m, "B")];
+        assert!(t.lead_times.iter().any(|&l| l > 1.5), "some shipments were held by closures");
+    }
+}

@@ -32,3 +32,27 @@ impl Sim<'_> {
         w
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::RiskLevel;
+    use crate::results::Measure;
+    use crate::testutil::*;
+
+    #[test]
+    fn workers_in_a_high_risk_region_come_back_later() {
+        let mut m = chain_model(40, 100, 1_000_000, 50, 0, "");
+        m.workers_initial = 0.2;
+        m.risk[RiskLevel::Low as usize].worker_return_rate = 0.15;
+        m.risk[RiskLevel::High as usize].worker_return_rate = 0.03;
+        m.risk[RiskLevel::High as usize].worker_ceiling = 0.7;
+        let mask = item(&m, "mask");
+        let low = series(&run(&m, 0), mask, region(&m, "A"), Measure::WorkersPresent);
+        // Move the factory to the high-risk region.
+        m.nodes[0].region = region(&m, "B");
+        let high = series(&run(&m, 0), mask, region(&m, "B"), Measure::WorkersPresent);
+        assert!(low[10] > 0.75 && high[10] < 0.4, "day 10: low {} high {}", low[10], high[10]);
+        assert!(high.iter().all(|&w| w <= 0.7 + 1e-12), "ceiling of the high-risk level holds");
+        assert!(high[39] > high[10], "high-risk workers still return, slowly");
+    }
+}
