@@ -1,8 +1,8 @@
 //! Command-line interface: arguments parsed raw by clap, then turned into validated work.
 
 use crate::error::{Error, Result};
-use crate::model::build::build;
 use crate::model::Model;
+use crate::model::build::build;
 use crate::output::{VariantRun, write_run};
 use crate::scenario::ScenarioFile;
 use clap::{Parser, Subcommand};
@@ -55,9 +55,23 @@ pub enum Command {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Run { scenario, out, replications, seed, threads, variants, all_variants } => {
-            run_scenario(&scenario, &out, replications, seed, threads, &variants, all_variants)
-        }
+        Command::Run {
+            scenario,
+            out,
+            replications,
+            seed,
+            threads,
+            variants,
+            all_variants,
+        } => run_scenario(
+            &scenario,
+            &out,
+            replications,
+            seed,
+            threads,
+            &variants,
+            all_variants,
+        ),
         Command::Validate { scenarios } => validate(&scenarios),
     }
 }
@@ -81,19 +95,31 @@ fn build_all(file: &ScenarioFile) -> Result<Vec<Model>> {
             Err(e) => return Err(e),
         }
     }
-    if diags.is_empty() { Ok(models) } else { Err(Error::Invalid(diags)) }
+    if diags.is_empty() {
+        Ok(models)
+    } else {
+        Err(Error::Invalid(diags))
+    }
 }
 
 fn validate(scenarios: &[PathBuf]) -> Result<()> {
     let mut diags = Vec::new();
     for path in scenarios {
         match ScenarioFile::read(path).and_then(|f| build_all(&f)) {
-            Ok(models) => eprintln!("{}: ok ({} variant(s) besides base)", path.display(), models.len() - 1),
+            Ok(models) => eprintln!(
+                "{}: ok ({} variant(s) besides base)",
+                path.display(),
+                models.len() - 1
+            ),
             Err(Error::Invalid(d)) => diags.extend(d),
             Err(e) => return Err(e),
         }
     }
-    if diags.is_empty() { Ok(()) } else { Err(Error::Invalid(diags)) }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(diags))
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -127,7 +153,10 @@ fn run_scenario(
                 return Err(Error::Usage(format!(
                     "{}: no variant named `{v}` (variants: {})",
                     scenario.display(),
-                    all.iter().map(|m| m.variant.as_str()).collect::<Vec<_>>().join(", ")
+                    all.iter()
+                        .map(|m| m.variant.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
         }
@@ -140,7 +169,11 @@ fn run_scenario(
         let sim_time = started.elapsed();
         let events: u64 = results.iter().map(|r| r.events).sum();
         let dir = out.join(&model.name).join(&model.variant);
-        let run = VariantRun { model, seed, reps: results };
+        let run = VariantRun {
+            model,
+            seed,
+            reps: results,
+        };
         write_run(&dir, &run)?;
         eprintln!(
             "{} / {}: {reps} replication(s), {events} events in {:.2} s ({:.0} events/s), outputs written in {:.2} s to {}",

@@ -114,7 +114,12 @@ impl Replication {
         for day in 0..self.days {
             for item in 0..self.items {
                 for m in 0..MEASURE_COUNT {
-                    let total: f64 = (0..national).map(|s| self.daily[((day * self.items + item) * self.slots + s) * MEASURE_COUNT + m]).sum();
+                    let total: f64 = (0..national)
+                        .map(|s| {
+                            self.daily
+                                [((day * self.items + item) * self.slots + s) * MEASURE_COUNT + m]
+                        })
+                        .sum();
                     let i = ((day * self.items + item) * self.slots + national) * MEASURE_COUNT + m;
                     self.daily[i] = total;
                 }

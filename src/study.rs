@@ -8,7 +8,12 @@ use crate::results::Replication;
 use rayon::prelude::*;
 
 /// Runs replications `0..replications` of `model` on `threads` threads (0 = all cores).
-pub fn run_replications(model: &Model, seed: u64, replications: u32, threads: usize) -> Result<Vec<Replication>> {
+pub fn run_replications(
+    model: &Model,
+    seed: u64,
+    replications: u32,
+    threads: usize,
+) -> Result<Vec<Replication>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

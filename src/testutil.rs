@@ -76,12 +76,18 @@ pub fn run(m: &Model, rep: u32) -> Replication {
 
 /// Index of an item by name.
 pub fn item(m: &Model, id: &str) -> usize {
-    m.items.iter().position(|i| i.id == id).expect("item exists")
+    m.items
+        .iter()
+        .position(|i| i.id == id)
+        .expect("item exists")
 }
 
 /// Index of a region by name.
 pub fn region(m: &Model, id: &str) -> usize {
-    m.regions.iter().position(|r| r.id == id).expect("region exists")
+    m.regions
+        .iter()
+        .position(|r| r.id == id)
+        .expect("region exists")
 }
 
 /// Sum of a measure over all days.
@@ -98,7 +104,14 @@ pub fn series(r: &Replication, item: usize, slot: usize, m: Measure) -> Vec<f64>
 /// `meltblown` g in stock, 1 g per mask) ships by dispatch over a 1-day link to a hospital in
 /// region B with a constant direct demand of `demand` masks/day and `stock` masks on hand.
 /// `extra` is appended (links, policies, overrides).
-pub fn chain(days: u32, rate: u32, meltblown: u64, demand: u32, stock: u64, extra: &str) -> (String, String) {
+pub fn chain(
+    days: u32,
+    rate: u32,
+    meltblown: u64,
+    demand: u32,
+    stock: u64,
+    extra: &str,
+) -> (String, String) {
     let toml = format!(
         r#"{prelude}
 [[region]]
@@ -156,7 +169,14 @@ decision_delay_hours = 0.0167
 }
 
 /// Builds the model of [`chain`].
-pub fn chain_model(days: u32, rate: u32, meltblown: u64, demand: u32, stock: u64, extra: &str) -> Model {
+pub fn chain_model(
+    days: u32,
+    rate: u32,
+    meltblown: u64,
+    demand: u32,
+    stock: u64,
+    extra: &str,
+) -> Model {
     let (toml, csv) = chain(days, rate, meltblown, demand, stock, extra);
     with_files(&toml, None, &[("demand.csv", &csv)])
 }

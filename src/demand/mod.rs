@@ -22,7 +22,10 @@ mod tests {
     #[test]
     fn burn_counts_patients_and_staff_shifts() {
         // 10 critical patients, 4 respirators each per day, plus 4.1 shifts each at 1 per shift.
-        let burn = Burn { per_patient_day: [0.0, 0.0, 0.0, 4.0], per_staff_shift: 1.0 };
+        let burn = Burn {
+            per_patient_day: [0.0, 0.0, 0.0, 4.0],
+            per_staff_shift: 1.0,
+        };
         let d = from_census(&[0.0, 0.0, 0.0, 10.0], &burn, &[0.0, 1.4, 2.3, 4.1]);
         assert!((d - 81.0).abs() < 1e-9);
     }

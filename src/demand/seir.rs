@@ -10,7 +10,11 @@ const SUBSTEPS: usize = 24;
 pub fn census(e: &Epidemic, days: u32) -> Vec<Severity> {
     let days = days as usize;
     let n = e.population;
-    let (mut s, mut ex, mut i) = (n - e.initial_exposed - e.initial_infectious, e.initial_exposed, e.initial_infectious);
+    let (mut s, mut ex, mut i) = (
+        n - e.initial_exposed - e.initial_infectious,
+        e.initial_exposed,
+        e.initial_infectious,
+    );
     let sigma = 1.0 / e.incubation_days;
     let gamma = 1.0 / e.infectious_days;
     let h = 1.0 / SUBSTEPS as f64;
@@ -31,11 +35,15 @@ pub fn census(e: &Epidemic, days: u32) -> Vec<Severity> {
     }
     let mut out = vec![[0.0; 4]; days];
     for (d, row) in out.iter_mut().enumerate() {
-        for k in 0..4 {
+        for (k, cell) in row.iter_mut().enumerate() {
             let stay = e.stay_days[k].round().max(0.0) as usize;
             let from = (d + 1).saturating_sub(stay);
             let admitted: f64 = onsets[from..=d].iter().sum();
-            row[k] = if stay == 0 { 0.0 } else { admitted * e.case_fraction * e.severity[k] };
+            *cell = if stay == 0 {
+                0.0
+            } else {
+                admitted * e.case_fraction * e.severity[k]
+            };
         }
     }
     out

@@ -7,6 +7,8 @@
 
 pub mod queue;
 pub mod streams;
+#[cfg(test)]
+mod tests;
 
 use crate::error::{Error, Result};
 use crate::model::{ItemId, LinkId, Model, NodeId, RegionId, Severity, TICKS_PER_DAY};
@@ -174,7 +176,13 @@ impl<'m> Sim<'m> {
                     lines: n
                         .lines
                         .iter()
-                        .map(|l| LineState { item: l.item, lines: l.lines, down: 0, rate: l.rate_per_line, carry: 0.0 })
+                        .map(|l| LineState {
+                            item: l.item,
+                            lines: l.lines,
+                            down: 0,
+                            rate: l.rate_per_line,
+                            carry: 0.0,
+                        })
                         .collect(),
                     backlog: VecDeque::new(),
                     released: n.release.is_none(),
@@ -192,7 +200,12 @@ impl<'m> Sim<'m> {
         let region_census = m
             .regions
             .iter()
-            .map(|r| r.epidemic.as_ref().map(|e| crate::demand::seir::census(e, m.days)).unwrap_or_default())
+            .map(|r| {
+                r.epidemic
+                    .as_ref()
+                    .map(|e| crate::demand::seir::census(e, m.days))
+                    .unwrap_or_default()
+            })
             .collect();
         Sim {
             m,
@@ -296,10 +309,17 @@ impl<'m> Sim<'m> {
         }
         self.schedule_disruptions();
         let c = self.centre_entity() as usize;
-        if m.dispatch.is_some() || m.nodes.iter().any(|n| n.release.as_ref().is_some_and(|r| r.national_days_of_supply_below.is_some())) {
+        if m.dispatch.is_some()
+            || m.nodes.iter().any(|n| {
+                n.release
+                    .as_ref()
+                    .is_some_and(|r| r.national_days_of_supply_below.is_some())
+            })
+        {
             self.on_day(0, class::DISPATCH, c, Ev::Dispatch);
         }
-        self.q.push(TICKS_PER_DAY - 1, class::RECORD, c as u32, Ev::Record);
+        self.q
+            .push(TICKS_PER_DAY - 1, class::RECORD, c as u32, Ev::Record);
     }
 
     /// Runs the replication to the horizon and checks the unit ledger.
@@ -349,7 +369,9 @@ impl<'m> Sim<'m> {
     fn record_day(&mut self) {
         let m = self.m;
         for (n, node) in m.nodes.iter().enumerate() {
-            let Some(ech) = node.kind.echelon() else { continue };
+            let Some(ech) = node.kind.echelon() else {
+                continue;
+            };
             let measure = match ech {
                 crate::model::Echelon::Factory => Measure::OnHandFactory,
                 crate::model::Echelon::Warehouse => Measure::OnHandWarehouse,
@@ -373,7 +395,8 @@ impl<'m> Sim<'m> {
             }
         }
         let c = self.centre_entity();
-        self.q.push(self.now + TICKS_PER_DAY, class::RECORD, c, Ev::Record);
+        self.q
+            .push(self.now + TICKS_PER_DAY, class::RECORD, c, Ev::Record);
     }
 
     /// Conservation of units: everything that entered is on hand, sterilising, in transit,
@@ -382,7 +405,12 @@ impl<'m> Sim<'m> {
         for (i, l) in self.ledger.iter().enumerate() {
             let on_hand: u64 = self.nodes.iter().map(|n| n.on_hand[i]).sum();
             let pending: u64 = self.nodes.iter().map(|n| n.pending_release[i]).sum();
-            let transit: u64 = self.shipments.iter().filter(|s| s.alive && s.item == i).map(|s| s.qty).sum();
+            let transit: u64 = self
+                .shipments
+                .iter()
+                .filter(|s| s.alive && s.item == i)
+                .map(|s| s.qty)
+                .sum();
             let inflow = l.initial + l.imported + l.produced;
             let outflow = on_hand + pending + transit + l.consumed + l.scrapped;
             if inflow != outflow {

@@ -7,7 +7,8 @@ use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 
 /// The generator every stream uses (recorded in the manifest).
-pub const GENERATOR: &str = "rand_chacha::ChaCha8Rng, seeded by SHA-256(seed, replication, entity, purpose)";
+pub const GENERATOR: &str =
+    "rand_chacha::ChaCha8Rng, seeded by SHA-256(seed, replication, entity, purpose)";
 
 /// What a stream is used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -92,7 +93,8 @@ impl Streams {
     pub fn get(&mut self, entity: usize, purpose: Purpose) -> &mut ChaCha8Rng {
         let slot = entity * PURPOSES + purpose as usize;
         let (seed, rep, name) = (self.seed, self.replication, &self.names[entity]);
-        self.rngs[slot].get_or_insert_with(|| ChaCha8Rng::from_seed(stream_seed(seed, rep, name, purpose)))
+        self.rngs[slot]
+            .get_or_insert_with(|| ChaCha8Rng::from_seed(stream_seed(seed, rep, name, purpose)))
     }
 }
 
@@ -104,7 +106,11 @@ mod tests {
     #[test]
     fn streams_depend_on_names_not_positions() {
         let mut a = Streams::new(7, 0, vec!["node:a".into(), "node:b".into()]);
-        let mut b = Streams::new(7, 0, vec!["node:new".into(), "node:a".into(), "node:b".into()]);
+        let mut b = Streams::new(
+            7,
+            0,
+            vec!["node:new".into(), "node:a".into(), "node:b".into()],
+        );
         let x: f64 = a.get(1, Purpose::LeadTime).random();
         let y: f64 = b.get(2, Purpose::LeadTime).random();
         assert_eq!(x, y, "adding a node must not shift another node's numbers");
@@ -115,8 +121,12 @@ mod tests {
         let mut s = Streams::new(7, 0, vec!["node:a".into()]);
         let a: u64 = s.get(0, Purpose::LeadTime).random();
         let b: u64 = s.get(0, Purpose::Quality).random();
-        let c: u64 = Streams::new(7, 1, vec!["node:a".into()]).get(0, Purpose::LeadTime).random();
-        let d: u64 = Streams::new(8, 0, vec!["node:a".into()]).get(0, Purpose::LeadTime).random();
+        let c: u64 = Streams::new(7, 1, vec!["node:a".into()])
+            .get(0, Purpose::LeadTime)
+            .random();
+        let d: u64 = Streams::new(8, 0, vec!["node:a".into()])
+            .get(0, Purpose::LeadTime)
+            .random();
         assert!(a != b && a != c && a != d);
         // Drawing from one purpose does not move another.
         let mut t = Streams::new(7, 0, vec!["node:a".into()]);

@@ -15,7 +15,12 @@ impl Sim<'_> {
     fn schedule_next_failure(&mut self, n: NodeId, g: usize) {
         if let Some((ttf, _)) = &self.m.nodes[n].lines[g].breakdown {
             let days = ttf.sample(self.rng(n, Purpose::Breakdown));
-            self.after(Self::days_to_ticks(days, true), class::STATE, n, Ev::Breakdown(n, g));
+            self.after(
+                Self::days_to_ticks(days, true),
+                class::STATE,
+                n,
+                Ev::Breakdown(n, g),
+            );
         }
     }
 
@@ -25,7 +30,12 @@ impl Sim<'_> {
             line.down += 1;
             if let Some((_, repair)) = &self.m.nodes[n].lines[g].breakdown {
                 let days = repair.sample(self.rng(n, Purpose::Breakdown));
-                self.after(Self::days_to_ticks(days, true), class::STATE, n, Ev::Repair(n, g));
+                self.after(
+                    Self::days_to_ticks(days, true),
+                    class::STATE,
+                    n,
+                    Ev::Repair(n, g),
+                );
             }
         }
         self.schedule_next_failure(n, g);
@@ -56,6 +66,10 @@ mod tests {
         let broken = total(&r, mask, a, Measure::Produced);
         // A failure every 5 days, each repaired in 5: one line down most of the time.
         assert!(broken < 0.8 * healthy && broken > 0.7 * healthy, "{broken}");
-        assert_eq!(total(&r, mask, a, Measure::Capacity), 40_000.0, "installed capacity is unchanged");
+        assert_eq!(
+            total(&r, mask, a, Measure::Capacity),
+            40_000.0,
+            "installed capacity is unchanged"
+        );
     }
 }

@@ -1,9 +1,9 @@
 //! Health checkpoints: a shipment entering or crossing a region waits there for a time that
 //! depends on the region's risk level, unless the green channel lets it bypass.
 
+use crate::engine::queue::Tick;
 use crate::engine::streams::Purpose;
 use crate::engine::{ShipId, Sim};
-use crate::engine::queue::Tick;
 use crate::model::LinkId;
 
 impl Sim<'_> {
@@ -13,7 +13,9 @@ impl Sim<'_> {
         let sh = &self.shipments[s];
         let dest_region = self.m.nodes[sh.dest].region;
         let green = &self.m.green;
-        if green.bypass_checkpoints && green.eligible(day, sh.item, sh.origin_region, dest_region, link) {
+        if green.bypass_checkpoints
+            && green.eligible(day, sh.item, sh.origin_region, dest_region, link)
+        {
             if !self.m.links[link].checkpoints.is_empty() {
                 self.shipments[s].green = true;
             }
@@ -24,7 +26,9 @@ impl Sim<'_> {
             let r = self.m.links[link].checkpoints[k];
             let level = self.m.regions[r].risk_on(day);
             let e = self.region_entity(r);
-            hours += self.m.risk[level as usize].checkpoint_hours.sample(self.rng(e, Purpose::Checkpoint));
+            hours += self.m.risk[level as usize]
+                .checkpoint_hours
+                .sample(self.rng(e, Purpose::Checkpoint));
         }
         (hours * 60.0).round() as Tick
     }
@@ -66,10 +70,17 @@ mod tests {
         let r = run(&m, 0);
         let t = &r.transport[item(&m, "mask") * r.slots + region(&m, "B")];
         let share = t.green_units as f64 / t.units as f64;
-        assert!(share > 0.4 && share < 0.6, "about half the horizon is on the channel: {share}");
+        assert!(
+            share > 0.4 && share < 0.6,
+            "about half the horizon is on the channel: {share}"
+        );
         m.green.start_day = 0;
         m.green.items = Some(vec![item(&m, "meltblown")]);
         let r = run(&m, 0);
-        assert_eq!(r.transport[item(&m, "mask") * r.slots + region(&m, "B")].green_units, 0, "masks not eligible");
+        assert_eq!(
+            r.transport[item(&m, "mask") * r.slots + region(&m, "B")].green_units,
+            0,
+            "masks not eligible"
+        );
     }
 }

@@ -14,7 +14,8 @@ impl Sim<'_> {
             .iter()
             .enumerate()
             .filter(|(k, c)| {
-                c.items.contains(&item) && (c.from_day.is_some_and(|d| day >= d) || self.nodes[n].conservation_on[*k])
+                c.items.contains(&item)
+                    && (c.from_day.is_some_and(|d| day >= d) || self.nodes[n].conservation_on[*k])
             })
             .map(|(_, c)| c.burn_factor)
             .fold(1.0, f64::min)
@@ -27,10 +28,11 @@ impl Sim<'_> {
         }
         let days_of_supply = self.nodes[n].on_hand[item] as f64 / demand;
         for (k, c) in self.m.conservation.iter().enumerate() {
-            if let Some(threshold) = c.days_of_supply_below {
-                if c.items.contains(&item) && days_of_supply < threshold {
-                    self.nodes[n].conservation_on[k] = true;
-                }
+            if let Some(threshold) = c.days_of_supply_below
+                && c.items.contains(&item)
+                && days_of_supply < threshold
+            {
+                self.nodes[n].conservation_on[k] = true;
             }
         }
     }
@@ -54,7 +56,12 @@ mod tests {
             days_of_supply_below: None,
         });
         let d = series(&run(&m, 0), mask, b, Measure::Demand);
-        assert_eq!(d, vec![100.0, 100.0, 100.0, 100.0, 100.0, 50.0, 50.0, 50.0, 50.0, 50.0]);
+        assert_eq!(
+            d,
+            vec![
+                100.0, 100.0, 100.0, 100.0, 100.0, 50.0, 50.0, 50.0, 50.0, 50.0
+            ]
+        );
         // 350 masks, 100/day: after day 1 fewer than 2 days of supply remain.
         let mut m = chain_model(6, 0, 0, 100, 350, "");
         m.conservation.push(Conservation {
@@ -65,6 +72,10 @@ mod tests {
             days_of_supply_below: Some(2.0),
         });
         let d = series(&run(&m, 0), mask, b, Measure::Demand);
-        assert_eq!(d, vec![100.0, 100.0, 70.0, 70.0, 70.0, 70.0], "latched once triggered");
+        assert_eq!(
+            d,
+            vec![100.0, 100.0, 70.0, 70.0, 70.0, 70.0],
+            "latched once triggered"
+        );
     }
 }

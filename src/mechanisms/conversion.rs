@@ -13,7 +13,8 @@ impl Sim<'_> {
             // Drawn for every step in order, so a step's lead time never depends on another's.
             let lead = c.lead_time.sample(self.rng(n, Purpose::Conversion));
             let at = c.day as i64 * TICKS_PER_DAY + Self::days_to_ticks(lead, false);
-            self.q.push(at, class::STATE, n as u32, Ev::LinesReady(n, k));
+            self.q
+                .push(at, class::STATE, n as u32, Ev::LinesReady(n, k));
         }
     }
 
@@ -41,7 +42,12 @@ mod tests {
         let mask = item(&m, "mask");
         m.nodes[0].conversions.push(Conversion {
             day: 5,
-            lines: Lines { item: mask, lines: 3, rate_per_line: 100.0, breakdown: None },
+            lines: Lines {
+                item: mask,
+                lines: 3,
+                rate_per_line: 100.0,
+                breakdown: None,
+            },
             lead_time: Dist::fixed(7.0),
         });
         let cap = series(&run(&m, 0), mask, region(&m, "A"), Measure::Capacity);

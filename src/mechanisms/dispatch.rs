@@ -13,7 +13,9 @@ pub fn proportional_split(amount: u64, weights: &[f64], caps: &[u64]) -> Vec<u64
     let mut out = vec![0u64; weights.len()];
     let mut left = amount.min(caps.iter().sum());
     while left > 0 {
-        let open: Vec<usize> = (0..weights.len()).filter(|&i| out[i] < caps[i] && weights[i] > 0.0).collect();
+        let open: Vec<usize> = (0..weights.len())
+            .filter(|&i| out[i] < caps[i] && weights[i] > 0.0)
+            .collect();
         let total: f64 = open.iter().map(|&i| weights[i]).sum();
         if open.is_empty() || total <= 0.0 {
             break;
@@ -48,11 +50,25 @@ pub fn proportional_split(amount: u64, weights: &[f64], caps: &[u64]) -> Vec<u64
 }
 
 /// Allocates `amount` units across regions with needs `need` by `rule`.
-pub fn allocate(rule: Rule, amount: u64, need: &[u64], priority: &[RegionId], weights: &[f64]) -> Vec<u64> {
+pub fn allocate(
+    rule: Rule,
+    amount: u64,
+    need: &[u64],
+    priority: &[RegionId],
+    weights: &[f64],
+) -> Vec<u64> {
     match rule {
-        Rule::Proportional => proportional_split(amount, &need.iter().map(|&n| n as f64).collect::<Vec<_>>(), need),
+        Rule::Proportional => proportional_split(
+            amount,
+            &need.iter().map(|&n| n as f64).collect::<Vec<_>>(),
+            need,
+        ),
         Rule::Weighted => {
-            let w: Vec<f64> = need.iter().zip(weights).map(|(&n, &w)| n as f64 * w).collect();
+            let w: Vec<f64> = need
+                .iter()
+                .zip(weights)
+                .map(|(&n, &w)| n as f64 * w)
+                .collect();
             proportional_split(amount, &w, need)
         }
         Rule::Priority => {
@@ -81,14 +97,19 @@ impl Sim<'_> {
                 self.dispatch_item(item);
             }
         }
-        let e = (self.m.nodes.len() + self.m.links.len() + self.m.regions.len()) as usize;
+        let e = self.m.nodes.len() + self.m.links.len() + self.m.regions.len();
         self.on_day(self.day() as i64 + 1, class::DISPATCH, e, Ev::Dispatch);
     }
 
     fn dispatch_item(&mut self, item: usize) {
         let m = self.m;
         let d = m.dispatch.as_ref().expect("dispatch configured");
-        let sources: Vec<NodeId> = d.sources.iter().copied().filter(|&s| self.nodes[s].released).collect();
+        let sources: Vec<NodeId> = d
+            .sources
+            .iter()
+            .copied()
+            .filter(|&s| self.nodes[s].released)
+            .collect();
         let supply: u64 = sources.iter().map(|&s| self.nodes[s].on_hand[item]).sum();
         if supply == 0 {
             return;
@@ -97,7 +118,9 @@ impl Sim<'_> {
         // has and what is already on its way.
         let mut hospitals: Vec<(NodeId, u64)> = Vec::new();
         for n in 0..m.nodes.len() {
-            let Some(daily) = self.demand_today(n, item) else { continue };
+            let Some(daily) = self.demand_today(n, item) else {
+                continue;
+            };
             let target = match m.items[item].kind {
                 ItemKind::Durable => daily,
                 _ => daily * d.cover_days,
@@ -112,15 +135,28 @@ impl Sim<'_> {
         for &(n, need) in &hospitals {
             region_need[m.nodes[n].region] += need;
         }
-        let by_region = allocate(d.rule, supply, &region_need, &d.priority_regions, &d.weights);
+        let by_region = allocate(
+            d.rule,
+            supply,
+            &region_need,
+            &d.priority_regions,
+            &d.weights,
+        );
         for (r, &amount) in by_region.iter().enumerate() {
             if amount == 0 {
                 continue;
             }
-            let members: Vec<(NodeId, u64)> = hospitals.iter().copied().filter(|&(n, _)| m.nodes[n].region == r).collect();
+            let members: Vec<(NodeId, u64)> = hospitals
+                .iter()
+                .copied()
+                .filter(|&(n, _)| m.nodes[n].region == r)
+                .collect();
             let caps: Vec<u64> = members.iter().map(|x| x.1).collect();
             let w: Vec<f64> = caps.iter().map(|&c| c as f64).collect();
-            for ((h, _), give) in members.into_iter().zip(proportional_split(amount, &w, &caps)) {
+            for ((h, _), give) in members
+                .into_iter()
+                .zip(proportional_split(amount, &w, &caps))
+            {
                 self.send_allocation(&sources, h, item, give);
             }
         }
@@ -132,10 +168,16 @@ impl Sim<'_> {
         let m = self.m;
         let mut ranked: Vec<(f64, NodeId)> = sources
             .iter()
-            .filter_map(|&s| crate::mechanisms::routing::shortest_path(m, day, item, s, h).map(|(c, _)| (c, s)))
+            .filter_map(|&s| {
+                crate::mechanisms::routing::shortest_path(m, day, item, s, h).map(|(c, _)| (c, s))
+            })
             .collect();
         ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let delay = m.dispatch.as_ref().expect("dispatch configured").decision_delay_ticks;
+        let delay = m
+            .dispatch
+            .as_ref()
+            .expect("dispatch configured")
+            .decision_delay_ticks;
         for (_, s) in ranked {
             if qty == 0 {
                 break;
@@ -174,8 +216,14 @@ mod tests {
 
     #[test]
     fn never_exceeds_need() {
-        assert_eq!(allocate(Rule::Proportional, 1000, &[3, 5], &[], &[1.0; 2]), vec![3, 5]);
-        assert_eq!(allocate(Rule::Weighted, 10, &[3, 50], &[], &[100.0, 1.0]), vec![3, 7]);
+        assert_eq!(
+            allocate(Rule::Proportional, 1000, &[3, 5], &[], &[1.0; 2]),
+            vec![3, 5]
+        );
+        assert_eq!(
+            allocate(Rule::Weighted, 10, &[3, 50], &[], &[100.0, 1.0]),
+            vec![3, 7]
+        );
     }
 
     proptest! {
@@ -216,13 +264,25 @@ lead_time_days = { dist = "fixed", value = 1 }
         let (mask, a, b) = (item(&m, "mask"), region(&m, "A"), region(&m, "B"));
         m.dispatch.as_mut().unwrap().cover_days = 3.0;
         let r = run(&m, 0);
-        let (pa, pb) = (total(&r, mask, a, Measure::Delivered), total(&r, mask, b, Measure::Delivered));
-        assert!((pa - pb).abs() <= 200.0, "proportional shares equal needs equally: {pa} {pb}");
+        let (pa, pb) = (
+            total(&r, mask, a, Measure::Delivered),
+            total(&r, mask, b, Measure::Delivered),
+        );
+        assert!(
+            (pa - pb).abs() <= 200.0,
+            "proportional shares equal needs equally: {pa} {pb}"
+        );
         let d = m.dispatch.as_mut().unwrap();
         d.rule = Rule::Priority;
         d.priority_regions = vec![b];
         let r = run(&m, 0);
-        let (qa, qb) = (total(&r, mask, a, Measure::Delivered), total(&r, mask, b, Measure::Delivered));
-        assert!(qb > 2.0 * qa && qb > pb, "priority region served first: A {qa} B {qb}");
+        let (qa, qb) = (
+            total(&r, mask, a, Measure::Delivered),
+            total(&r, mask, b, Measure::Delivered),
+        );
+        assert!(
+            qb > 2.0 * qa && qb > pb,
+            "priority region served first: A {qa} B {qb}"
+        );
     }
 }

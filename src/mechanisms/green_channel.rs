@@ -10,8 +10,16 @@ impl GreenChannel {
     }
 
     /// Whether a shipment of `item` from `origin` to `dest` on `link` may use it on `day`.
-    pub fn eligible(&self, day: u32, item: ItemId, origin: RegionId, dest: RegionId, link: LinkId) -> bool {
-        let allows = |list: &Option<Vec<usize>>, x: usize| list.as_ref().is_none_or(|l| l.contains(&x));
+    pub fn eligible(
+        &self,
+        day: u32,
+        item: ItemId,
+        origin: RegionId,
+        dest: RegionId,
+        link: LinkId,
+    ) -> bool {
+        let allows =
+            |list: &Option<Vec<usize>>, x: usize| list.as_ref().is_none_or(|l| l.contains(&x));
         self.active(day)
             && allows(&self.items, item)
             && allows(&self.origins, origin)
@@ -44,7 +52,10 @@ mod tests {
         assert!(g.eligible(10, 1, 3, 0, 0));
         assert!(!g.eligible(10, 2, 3, 0, 0), "product not listed");
         assert!(!g.eligible(10, 1, 3, 1, 0), "destination not listed");
-        let off = GreenChannel { enabled: false, ..channel() };
+        let off = GreenChannel {
+            enabled: false,
+            ..channel()
+        };
         assert!(!off.eligible(20, 1, 3, 0, 0));
     }
 }

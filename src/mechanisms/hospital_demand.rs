@@ -44,7 +44,9 @@ impl Sim<'_> {
     pub(crate) fn demand_day(&mut self, n: NodeId) {
         let slot = self.slot(n);
         for item in 0..self.m.items.len() {
-            let Some(d) = self.demand_today(n, item) else { continue };
+            let Some(d) = self.demand_today(n, item) else {
+                continue;
+            };
             let st = &mut self.nodes[n];
             let (units, delivered) = match self.m.items[item].kind {
                 ItemKind::Durable => {
@@ -112,7 +114,9 @@ lead_time_days = {{ dist = "fixed", value = 1 }}
 "#,
             prelude(15)
         );
-        let csv: String = std::iter::once("day,ventilated\n".to_string()).chain((0..15).map(|d| format!("{d},12\n"))).collect();
+        let csv: String = std::iter::once("day,ventilated\n".to_string())
+            .chain((0..15).map(|d| format!("{d},12\n")))
+            .collect();
         with_files(&toml, None, &[("vent.csv", &csv)])
     }
 
@@ -122,8 +126,16 @@ lead_time_days = {{ dist = "fixed", value = 1 }}
         let r = run(&m, 0);
         let v = item(&m, "ventilator");
         let a = region(&m, "A");
-        assert!(series(&r, v, a, Measure::OnHandHospital).iter().all(|&f| f == 10.0), "fleet stays 10");
-        assert!(series(&r, v, a, Measure::Unmet).iter().all(|&u| u == 2.0), "2 patients without a ventilator each day");
+        assert!(
+            series(&r, v, a, Measure::OnHandHospital)
+                .iter()
+                .all(|&f| f == 10.0),
+            "fleet stays 10"
+        );
+        assert!(
+            series(&r, v, a, Measure::Unmet).iter().all(|&u| u == 2.0),
+            "2 patients without a ventilator each day"
+        );
         assert_eq!(total(&r, v, a, Measure::Delivered), 150.0);
     }
 
@@ -133,8 +145,17 @@ lead_time_days = {{ dist = "fixed", value = 1 }}
         let m = chain_model(5, 100, 0, 50, 120, "");
         let r = run(&m, 0);
         let (mask, b) = (item(&m, "mask"), region(&m, "B"));
-        assert_eq!(series(&r, mask, b, Measure::Delivered), vec![50.0, 50.0, 20.0, 0.0, 0.0]);
-        assert_eq!(series(&r, mask, b, Measure::Unmet), vec![0.0, 0.0, 30.0, 50.0, 50.0]);
-        assert_eq!(series(&r, mask, b, Measure::OnHandHospital), vec![70.0, 20.0, 0.0, 0.0, 0.0]);
+        assert_eq!(
+            series(&r, mask, b, Measure::Delivered),
+            vec![50.0, 50.0, 20.0, 0.0, 0.0]
+        );
+        assert_eq!(
+            series(&r, mask, b, Measure::Unmet),
+            vec![0.0, 0.0, 30.0, 50.0, 50.0]
+        );
+        assert_eq!(
+            series(&r, mask, b, Measure::OnHandHospital),
+            vec![70.0, 20.0, 0.0, 0.0, 0.0]
+        );
     }
 }

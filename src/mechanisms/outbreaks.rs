@@ -18,7 +18,9 @@ impl Sim<'_> {
         if u >= risk.plant_outbreak_rate {
             return false;
         }
-        let days = risk.outbreak_closure_days.sample(self.rng(n, Purpose::Outbreak));
+        let days = risk
+            .outbreak_closure_days
+            .sample(self.rng(n, Purpose::Outbreak));
         self.nodes[n].closed_until = self.now + Self::days_to_ticks(days, true);
         true
     }
@@ -36,9 +38,15 @@ mod tests {
         let (mask, a) = (item(&m, "mask"), region(&m, "A"));
         m.risk[RiskLevel::High as usize].plant_outbreak_rate = 0.05;
         m.risk[RiskLevel::High as usize].outbreak_closure_days = Dist::fixed(14.0);
-        assert_eq!(total(&run(&m, 0), mask, a, Measure::Produced), 10_000.0, "low-risk region: no outbreaks");
+        assert_eq!(
+            total(&run(&m, 0), mask, a, Measure::Produced),
+            10_000.0,
+            "low-risk region: no outbreaks"
+        );
         m.risk[RiskLevel::Low as usize] = m.risk[RiskLevel::High as usize].clone();
-        let hit: Vec<f64> = (0..10).map(|rep| total(&run(&m, rep), mask, a, Measure::Produced)).collect();
+        let hit: Vec<f64> = (0..10)
+            .map(|rep| total(&run(&m, rep), mask, a, Measure::Produced))
+            .collect();
         assert!(hit.iter().all(|&p| p < 10_000.0), "{hit:?}");
         assert!(hit.iter().sum::<f64>() / 10.0 < 8_000.0, "{hit:?}");
     }

@@ -26,11 +26,21 @@ impl Sim<'_> {
             let line = self.nodes[n].lines[g].clone();
             let installed = line.lines as f64 * line.rate * node.shifts;
             self.record(line.item, region, Measure::Capacity, installed);
-            self.record(line.item, region, Measure::WorkersPresent, installed * workers);
+            self.record(
+                line.item,
+                region,
+                Measure::WorkersPresent,
+                installed * workers,
+            );
             if !operating {
                 continue;
             }
-            let possible = (line.lines - line.down) as f64 * line.rate * node.shifts * workers * m.productivity + line.carry;
+            let possible = (line.lines - line.down) as f64
+                * line.rate
+                * node.shifts
+                * workers
+                * m.productivity
+                + line.carry;
             let bom = &m.items[line.item].bom;
             let by_materials = bom
                 .iter()
@@ -39,28 +49,45 @@ impl Sim<'_> {
             let made = possible.min(by_materials).floor().max(0.0);
             // Capacity not used today because of a fraction of a unit carries over; capacity lost
             // to missing materials does not.
-            self.nodes[n].lines[g].carry = if possible <= by_materials { possible - made } else { 0.0 };
+            self.nodes[n].lines[g].carry = if possible <= by_materials {
+                possible - made
+            } else {
+                0.0
+            };
             let made = made as u64;
             if made == 0 {
                 continue;
             }
             for &(mat, q) in bom {
-                let use_ = ((made as f64 * q - EPS).ceil().max(0.0) as u64).min(self.nodes[n].on_hand[mat]);
+                let use_ = ((made as f64 * q - EPS).ceil().max(0.0) as u64)
+                    .min(self.nodes[n].on_hand[mat]);
                 self.nodes[n].on_hand[mat] -= use_;
                 self.ledger[mat].consumed += use_;
                 self.after_drop(n, mat);
             }
             let scrapped = if node.reject_fraction > 0.0 {
-                Binomial::new(made, node.reject_fraction).expect("share validated").sample(self.rng(n, Purpose::Quality))
+                Binomial::new(made, node.reject_fraction)
+                    .expect("share validated")
+                    .sample(self.rng(n, Purpose::Quality))
             } else {
                 0
             };
             self.ledger[line.item].produced += made;
             self.ledger[line.item].scrapped += scrapped;
-            self.record(line.item, region, Measure::Produced, (made - scrapped) as f64);
+            self.record(
+                line.item,
+                region,
+                Measure::Produced,
+                (made - scrapped) as f64,
+            );
             self.put_away(n, line.item, made - scrapped);
         }
-        self.on_day(self.day() as i64 + 1, class::PRODUCTION, n, Ev::Production(n));
+        self.on_day(
+            self.day() as i64 + 1,
+            class::PRODUCTION,
+            n,
+            Ev::Production(n),
+        );
     }
 }
 
@@ -84,7 +111,10 @@ mod tests {
         // 250 g of melt-blown at 1 g/mask: 250 masks however large the capacity.
         let m = chain_model(20, 100, 250, 50, 0, "");
         let r = run(&m, 0);
-        assert_eq!(total(&r, item(&m, "mask"), m.regions.len(), Measure::Produced), 250.0);
+        assert_eq!(
+            total(&r, item(&m, "mask"), m.regions.len(), Measure::Produced),
+            250.0
+        );
     }
 
     #[test]
@@ -95,7 +125,14 @@ mod tests {
         let nat = full.regions.len();
         assert_eq!(total(&r, mask, nat, Measure::Produced), 1000.0);
         // Productivity 0.85 under epidemic controls, two shifts: 170 per day.
-        let mut ctl = chain_model(10, 100, 1_000_000, 50, 0, "[policy]\nproductivity_under_controls = 0.85\n");
+        let mut ctl = chain_model(
+            10,
+            100,
+            1_000_000,
+            50,
+            0,
+            "[policy]\nproductivity_under_controls = 0.85\n",
+        );
         ctl.nodes[0].shifts = 2.0;
         assert_eq!(total(&run(&ctl, 0), mask, nat, Measure::Produced), 1700.0);
         // A 10 % reject rate scraps about a tenth (binomial), never more than made.

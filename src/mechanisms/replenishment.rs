@@ -31,18 +31,27 @@ impl Sim<'_> {
         }
         self.nodes[n].inbound[p.item] += qty;
         let hours = p.order_delay_hours.sample(self.rng(n, Purpose::OrderDelay));
-        let order = Order { to: n, item: p.item, qty };
+        let order = Order {
+            to: n,
+            item: p.item,
+            qty,
+        };
         let delay = ((hours * 60.0).round() as i64).max(1);
-        self.after(delay, class::ARRIVAL, p.source, Ev::OrderArrives(p.source, order));
+        self.after(
+            delay,
+            class::ARRIVAL,
+            p.source,
+            Ev::OrderArrives(p.source, order),
+        );
     }
 
     pub(crate) fn periodic_review(&mut self, n: NodeId) {
         let day = self.day();
         for k in 0..self.m.nodes[n].replenish.len() {
-            if let Some(period) = self.m.nodes[n].replenish[k].review_days {
-                if day % period == 0 {
-                    self.review(n, k);
-                }
+            if let Some(period) = self.m.nodes[n].replenish[k].review_days
+                && day.is_multiple_of(period)
+            {
+                self.review(n, k);
             }
         }
         self.on_day(day as i64 + 1, class::REVIEW, n, Ev::Review(n));
@@ -125,8 +134,16 @@ mod tests {
         };
         m.nodes[1].replenish.push(policy.clone());
         let r = run(&m, 0);
-        assert_eq!(total(&r, mask, b, Measure::Unmet), 0.0, "continuous review never runs out");
-        assert!(series(&r, mask, b, Measure::OnHandHospital).iter().all(|&s| s <= 600.0));
+        assert_eq!(
+            total(&r, mask, b, Measure::Unmet),
+            0.0,
+            "continuous review never runs out"
+        );
+        assert!(
+            series(&r, mask, b, Measure::OnHandHospital)
+                .iter()
+                .all(|&s| s <= 600.0)
+        );
         // Weekly review with the same levels runs short between reviews.
         m.nodes[1].replenish[0].review_days = Some(7);
         let r = run(&m, 0);

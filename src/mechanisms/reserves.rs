@@ -28,7 +28,11 @@ impl Sim<'_> {
     /// Releases reserves whose days-of-supply rule has fired.
     pub(crate) fn check_reserve_rules(&mut self) {
         for n in 0..self.m.nodes.len() {
-            let Some(threshold) = self.m.nodes[n].release.as_ref().and_then(|r| r.national_days_of_supply_below) else {
+            let Some(threshold) = self.m.nodes[n]
+                .release
+                .as_ref()
+                .and_then(|r| r.national_days_of_supply_below)
+            else {
                 continue;
             };
             if self.nodes[n].released {
@@ -36,7 +40,10 @@ impl Sim<'_> {
             }
             let fires = (0..self.m.items.len())
                 .filter(|&i| self.nodes[n].on_hand[i] > 0)
-                .any(|i| self.national_days_of_supply(i).is_some_and(|d| d < threshold));
+                .any(|i| {
+                    self.national_days_of_supply(i)
+                        .is_some_and(|d| d < threshold)
+                });
             if fires {
                 self.release_reserve(n);
             }
@@ -72,10 +79,20 @@ mod tests {
 
     #[test]
     fn reserve_stock_is_locked_until_released_by_day_or_rule() {
-        let by_day = reserve(Release { day: Some(10), national_days_of_supply_below: None });
-        assert_eq!(first_delivery_day(&by_day), 12, "released day 10, one day on the road");
+        let by_day = reserve(Release {
+            day: Some(10),
+            national_days_of_supply_below: None,
+        });
+        assert_eq!(
+            first_delivery_day(&by_day),
+            12,
+            "released day 10, one day on the road"
+        );
         // 300 masks at 100/day: days of supply fall below 1.5 after day 1's use.
-        let by_rule = reserve(Release { day: None, national_days_of_supply_below: Some(1.5) });
+        let by_rule = reserve(Release {
+            day: None,
+            national_days_of_supply_below: Some(1.5),
+        });
         assert_eq!(first_delivery_day(&by_rule), 4);
     }
 }

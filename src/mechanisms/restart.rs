@@ -21,7 +21,12 @@ impl Sim<'_> {
             factor *= self.m.priority_restart_factor;
         }
         let days = dist.sample(self.rng(n, Purpose::Restart)) * factor;
-        self.after(Self::days_to_ticks(days, false), class::STATE, n, Ev::Restart(n));
+        self.after(
+            Self::days_to_ticks(days, false),
+            class::STATE,
+            n,
+            Ev::Restart(n),
+        );
     }
 }
 
@@ -34,7 +39,10 @@ mod tests {
     /// First day the factory produced.
     fn first_output(m: &crate::model::Model) -> usize {
         let r = run(m, 0);
-        series(&r, item(m, "mask"), m.regions.len(), Measure::Produced).iter().position(|&p| p > 0.0).unwrap()
+        series(&r, item(m, "mask"), m.regions.len(), Measure::Produced)
+            .iter()
+            .position(|&p| p > 0.0)
+            .unwrap()
     }
 
     fn closed_factory() -> crate::model::Model {
@@ -56,7 +64,11 @@ mod tests {
         m.nodes[0].size = Size::Sme;
         assert_eq!(first_output(&m), 20, "SMEs restart later");
         m.sme_restart_factor = 0.5;
-        assert_eq!(first_output(&m), 10, "financing support halves the SME delay");
+        assert_eq!(
+            first_output(&m),
+            10,
+            "financing support halves the SME delay"
+        );
         m.nodes[0].size = Size::Large;
         m.nodes[0].priority = true;
         m.priority_restart_factor = 0.3;

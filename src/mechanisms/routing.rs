@@ -6,7 +6,14 @@ use crate::engine::Sim;
 use crate::model::{ItemId, LinkId, Model, NodeId};
 
 /// Expected days to traverse `link` for a shipment of `item` from `origin`'s region to `dest`.
-pub fn expected_days(m: &Model, day: u32, item: ItemId, origin: NodeId, dest: NodeId, link: LinkId) -> f64 {
+pub fn expected_days(
+    m: &Model,
+    day: u32,
+    item: ItemId,
+    origin: NodeId,
+    dest: NodeId,
+    link: LinkId,
+) -> f64 {
     let l = &m.links[link];
     let (o, d) = (m.nodes[origin].region, m.nodes[dest].region);
     let bypass = m.green.bypass_checkpoints && m.green.eligible(day, item, o, d, link);
@@ -15,16 +22,30 @@ pub fn expected_days(m: &Model, day: u32, item: ItemId, origin: NodeId, dest: No
     } else {
         l.checkpoints
             .iter()
-            .map(|&r| m.risk[m.regions[r].risk_on(day) as usize].checkpoint_hours.mean() / 24.0)
+            .map(|&r| {
+                m.risk[m.regions[r].risk_on(day) as usize]
+                    .checkpoint_hours
+                    .mean()
+                    / 24.0
+            })
             .sum()
     };
     l.lead_time.mean() + waits
 }
 
 /// The fastest path from `from` to `to` on `day` for `item`, as links; None if unreachable.
-pub fn shortest_path(m: &Model, day: u32, item: ItemId, from: NodeId, to: NodeId) -> Option<(f64, Vec<LinkId>)> {
+pub fn shortest_path(
+    m: &Model,
+    day: u32,
+    item: ItemId,
+    from: NodeId,
+    to: NodeId,
+) -> Option<(f64, Vec<LinkId>)> {
     if let Some(p) = m.pinned_routes.get(&(from, to)) {
-        let cost = p.iter().map(|&l| expected_days(m, day, item, from, to, l)).sum();
+        let cost = p
+            .iter()
+            .map(|&l| expected_days(m, day, item, from, to, l))
+            .sum();
         return Some((cost, p.clone()));
     }
     let (cost, vertices) = petgraph::algo::astar(
@@ -57,7 +78,11 @@ impl Sim<'_> {
     pub(crate) fn route(&mut self, from: NodeId, to: NodeId, item: ItemId) -> Option<Vec<LinkId>> {
         let day = self.day();
         let epoch = (
-            self.m.regions.iter().map(|r| r.risk_on(day) as u8).collect::<Vec<_>>(),
+            self.m
+                .regions
+                .iter()
+                .map(|r| r.risk_on(day) as u8)
+                .collect::<Vec<_>>(),
             self.m.green.active(day),
         );
         if epoch != self.route_epoch {
@@ -70,5 +95,68 @@ impl Sim<'_> {
         let (_, path) = shortest_path(self.m, day, item, from, to)?;
         self.routes.insert((from, to, item), path.clone());
         Some(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Dist, RiskLevel};
+    use crate::testutil::*;
+
+    /// The chain plus a detour through a warehouse in region A: factory → depot → hospital.
+    fn with_detour() -> Model {
+        let extra = r#"
+[[node]]
+id = "depot"
+kind = "warehouse"
+region = "A"
+
+[[link]]
+id = "to-depot"
+from = "factory"
+to = "depot"
+lead_time_days = { dist = "fixed", value = 0.25 }
+
+[[link]]
+id = "depot-hospital"
+from = "depot"
+to = "hospital"
+lead_time_days = { dist = "fixed", value = 1.0 }
+"#;
+        let (toml, csv) = chain(10, 100, 1000, 10, 0, extra);
+        with_files(&toml, None, &[("demand.csv", &csv)])
+    }
+
+    #[test]
+    fn takes_the_shortest_expected_time_and_the_green_channel_changes_it() {
+        let mut m = with_detour();
+        let mask = item(&m, "mask");
+        let (f, h) = (0, 1);
+        let (cost, path) = shortest_path(&m, 0, mask, f, h).unwrap();
+        assert_eq!(path, vec![0], "direct road, 1 day");
+        assert!((cost - 1.0).abs() < 1e-12);
+        // Make the direct road slower than the detour; checkpoints hit both equally.
+        m.links[0].lead_time = Dist::fixed(1.5);
+        m.risk[RiskLevel::High as usize].checkpoint_hours = Dist::fixed(12.0);
+        let (cost, path) = shortest_path(&m, 0, mask, f, h).unwrap();
+        assert_eq!(path, vec![1, 2]);
+        assert!((cost - 1.75).abs() < 1e-12, "{cost}");
+        // Green channel only on the direct road: it becomes fastest.
+        m.green.enabled = true;
+        m.green.links = Some(vec![0]);
+        let (cost, path) = shortest_path(&m, 0, mask, f, h).unwrap();
+        assert_eq!(path, vec![0]);
+        assert!((cost - 1.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_pinned_route_overrides_the_search() {
+        let mut m = with_detour();
+        m.pinned_routes.insert((0, 1), vec![1, 2]);
+        assert_eq!(
+            shortest_path(&m, 0, item(&m, "mask"), 0, 1).unwrap().1,
+            vec![1, 2]
+        );
     }
 }

@@ -14,7 +14,12 @@ impl Sim<'_> {
             Some(delay) => {
                 let days = delay.sample(self.rng(n, Purpose::Release));
                 self.nodes[n].pending_release[item] += qty;
-                self.after(Self::days_to_ticks(days, true), class::ARRIVAL, n, Ev::Sterilised(n, item, qty));
+                self.after(
+                    Self::days_to_ticks(days, true),
+                    class::ARRIVAL,
+                    n,
+                    Ev::Sterilised(n, item, qty),
+                );
             }
             None => self.receive(n, item, qty),
         }
@@ -37,12 +42,23 @@ mod tests {
         let mut m = chain_model(20, 100, 1_000_000, 50, 0, "");
         let (mask, a, b) = (item(&m, "mask"), region(&m, "A"), region(&m, "B"));
         let first_delivery = |m: &crate::model::Model| {
-            series(&run(m, 0), mask, b, Measure::Delivered).iter().position(|&d| d > 0.0).unwrap()
+            series(&run(m, 0), mask, b, Measure::Delivered)
+                .iter()
+                .position(|&d| d > 0.0)
+                .unwrap()
         };
-        assert_eq!(first_delivery(&m), 2, "made day 0, shipped, 1 day on the road, used the next day");
+        assert_eq!(
+            first_delivery(&m),
+            2,
+            "made day 0, shipped, 1 day on the road, used the next day"
+        );
         m.items[mask].release_delay = Some(Dist::fixed(7.0));
         assert_eq!(first_delivery(&m), 9);
         let r = run(&m, 0);
-        assert_eq!(r.get(3, mask, a, Measure::Sterilising), 400.0, "four days of output waiting");
+        assert_eq!(
+            r.get(3, mask, a, Measure::Sterilising),
+            400.0,
+            "four days of output waiting"
+        );
     }
 }

@@ -12,8 +12,17 @@ use rand::RngExt;
 impl Sim<'_> {
     /// Sends `qty` of `item` from `from` to `to`, leaving after `delay` ticks. The stock has
     /// already left `from`. Returns false (and sends nothing) when there is no route.
-    pub(crate) fn ship(&mut self, from: NodeId, to: NodeId, item: ItemId, qty: u64, delay: Tick) -> bool {
-        let Some(path) = self.route(from, to, item) else { return false };
+    pub(crate) fn ship(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        item: ItemId,
+        qty: u64,
+        delay: Tick,
+    ) -> bool {
+        let Some(path) = self.route(from, to, item) else {
+            return false;
+        };
         let sh = Shipment {
             item,
             qty,
@@ -138,18 +147,28 @@ impl Sim<'_> {
 
     fn depart(&mut self, s: ShipId, l: LinkId) {
         let e = self.link_entity(l);
-        let days = self.m.links[l].lead_time.sample(self.rng(e, Purpose::LeadTime));
+        let days = self.m.links[l]
+            .lead_time
+            .sample(self.rng(e, Purpose::LeadTime));
         let sh = &mut self.shipments[s];
         let o = sh.origin_region;
-        if self.m.green.capacity_priority && self.m.links[l].capacity.len() > 0
-            && self.m.green.eligible((self.now / TICKS_PER_DAY) as u32, sh.item, o, self.m.nodes[sh.dest].region, l)
+        if self.m.green.capacity_priority
+            && !self.m.links[l].capacity.is_empty()
+            && self.m.green.eligible(
+                (self.now / TICKS_PER_DAY) as u32,
+                sh.item,
+                o,
+                self.m.nodes[sh.dest].region,
+                l,
+            )
         {
             sh.green = true;
         }
         sh.arrival = self.now + Self::days_to_ticks(days, true);
         let (arrival, generation) = (sh.arrival, sh.generation);
         self.links[l].in_transit.push(s);
-        self.q.push(arrival, class::ARRIVAL, e as u32, Ev::HopEnd(s, generation));
+        self.q
+            .push(arrival, class::ARRIVAL, e as u32, Ev::HopEnd(s, generation));
     }
 
     pub(crate) fn hop_end(&mut self, s: ShipId, generation: u32) {
@@ -206,7 +225,8 @@ impl Sim<'_> {
             sh.arrival += extra;
             sh.generation += 1;
             let (arrival, generation) = (sh.arrival, sh.generation);
-            self.q.push(arrival, class::ARRIVAL, e as u32, Ev::HopEnd(s, generation));
+            self.q
+                .push(arrival, class::ARRIVAL, e as u32, Ev::HopEnd(s, generation));
         }
         self.after(until - self.now, class::STATE, e, Ev::LinkOpen(l));
     }
@@ -222,7 +242,8 @@ impl Sim<'_> {
             let start = d.day as i64 * TICKS_PER_DAY;
             let until = start + Self::days_to_ticks(d.days, true);
             let e = self.m.nodes.len() + d.link;
-            self.q.push(start, class::STATE, e as u32, Ev::LinkClose(d.link, until));
+            self.q
+                .push(start, class::STATE, e as u32, Ev::LinkClose(d.link, until));
         }
     }
 
@@ -249,7 +270,10 @@ mod tests {
         let r = run(&m, 0);
         let delivered = total(&r, mask, b, Measure::Delivered);
         assert!((delivered - 300.0 * 28.0).abs() <= 300.0, "{delivered}");
-        assert!(r.get(29, mask, b, Measure::InTransit) > 10_000.0, "the rest queues");
+        assert!(
+            r.get(29, mask, b, Measure::InTransit) > 10_000.0,
+            "the rest queues"
+        );
         m.truck_availability = vec![(0, 0.5)];
         let half = total(&run(&m, 0), mask, b, Measure::Delivered);
         assert!((half - 150.0 * 28.0).abs() <= 150.0, "{half}");
@@ -273,17 +297,28 @@ bypass_checkpoints = false
         let (mask, gown, b) = (item(&m, "mask"), item(&m, "gown"), region(&m, "B"));
         m.items[mask].units_per_truck = 100.0;
         m.links[0].capacity = vec![(0, 1.0)];
-        m.nodes[0].lines.push(crate::model::Lines { item: gown, lines: 1, rate_per_line: 100.0, breakdown: None });
+        m.nodes[0].lines.push(crate::model::Lines {
+            item: gown,
+            lines: 1,
+            rate_per_line: 100.0,
+            breakdown: None,
+        });
         m.nodes[0].lines.swap(0, 1); // gowns are made (and queued) first
         m.nodes[1].direct_demand.push((gown, vec![100.0; 20]));
         m.dispatch.as_mut().unwrap().items.push(gown);
         let r = run(&m, 0);
         assert!(total(&r, mask, b, Measure::Delivered) > 1500.0);
         // Only a truck left when no mask was waiting (the first days) ever carries gowns.
-        assert!(total(&r, gown, b, Measure::Delivered) <= 200.0, "gowns wait behind masks");
+        assert!(
+            total(&r, gown, b, Measure::Delivered) <= 200.0,
+            "gowns wait behind masks"
+        );
         m.green.enabled = false;
         let r = run(&m, 0);
-        assert!(total(&r, gown, b, Measure::Delivered) > 700.0, "without priority, first come first served");
+        assert!(
+            total(&r, gown, b, Measure::Delivered) > 700.0,
+            "without priority, first come first served"
+        );
     }
 
     #[test]
@@ -291,13 +326,24 @@ bypass_checkpoints = false
         let mut m = chain_model(20, 100, 1_000_000, 50, 0, "");
         m.links[0].lead_time = Dist::fixed(2.0);
         // Closed from day 5 for 3 days: what left on day 4 is stuck for the whole closure.
-        m.disruptions.push(Disruption { link: 0, day: 5, days: 3.0 });
+        m.disruptions.push(Disruption {
+            link: 0,
+            day: 5,
+            days: 3.0,
+        });
         let r = run(&m, 0);
         let t = &r.transport[item(&m, "mask") * r.slots + region(&m, "B")];
         let max = t.lead_times.iter().copied().fold(0.0, f64::max);
-        assert!((max - (5.0 + 1.0 / 1440.0)).abs() < 1e-9, "2 days on the road + 3 days stalled: {max}");
+        assert!(
+            (max - (5.0 + 1.0 / 1440.0)).abs() < 1e-9,
+            "2 days on the road + 3 days stalled: {max}"
+        );
         let stalled = t.lead_times.iter().filter(|&&l| l > 2.5).count();
-        assert_eq!(stalled, 5, "departures of days 3..7 wait: {:?}", t.lead_times);
+        assert_eq!(
+            stalled, 5,
+            "departures of days 3..7 wait: {:?}",
+            t.lead_times
+        );
     }
 
     #[test]
@@ -308,6 +354,9 @@ bypass_checkpoints = false
         m.risk[RiskLevel::Low as usize].checkpoint_hours = Dist::fixed(0.0);
         let r = run(&m, 0);
         let t = &r.transport[item(&m, "mask") * r.slots + region(&m, "B")];
-        assert!(t.lead_times.iter().any(|&l| l > 1.5), "some shipments were held by closures");
+        assert!(
+            t.lead_times.iter().any(|&l| l > 1.5),
+            "some shipments were held by closures"
+        );
     }
 }

@@ -14,7 +14,12 @@ impl Sim<'_> {
         let w = self.region_workers[r];
         self.region_workers[r] = w + risk.worker_return_rate * (risk.worker_ceiling - w);
         let e = self.region_entity(r);
-        self.on_day(self.day() as i64 + 1, crate::engine::class::REGION_DAY, e, crate::engine::Ev::RegionDay(r));
+        self.on_day(
+            self.day() as i64 + 1,
+            crate::engine::class::REGION_DAY,
+            e,
+            crate::engine::Ev::RegionDay(r),
+        );
     }
 
     /// Today's share of a firm's workforce present: its region's share, with firm-level noise.
@@ -22,7 +27,9 @@ impl Sim<'_> {
         let base = self.region_workers[self.m.nodes[n].region];
         let sd = self.m.workers_noise_sd;
         let w = if sd > 0.0 {
-            let z: f64 = Normal::new(0.0, 1.0).expect("unit normal").sample(self.rng(n, Purpose::Workers));
+            let z: f64 = Normal::new(0.0, 1.0)
+                .expect("unit normal")
+                .sample(self.rng(n, Purpose::Workers));
             base * (1.0 + sd * z)
         } else {
             base
@@ -51,8 +58,19 @@ mod tests {
         // Move the factory to the high-risk region.
         m.nodes[0].region = region(&m, "B");
         let high = series(&run(&m, 0), mask, region(&m, "B"), Measure::WorkersPresent);
-        assert!(low[10] > 0.75 && high[10] < 0.4, "day 10: low {} high {}", low[10], high[10]);
-        assert!(high.iter().all(|&w| w <= 0.7 + 1e-12), "ceiling of the high-risk level holds");
-        assert!(high[39] > high[10], "high-risk workers still return, slowly");
+        assert!(
+            low[10] > 0.75 && high[10] < 0.4,
+            "day 10: low {} high {}",
+            low[10],
+            high[10]
+        );
+        assert!(
+            high.iter().all(|&w| w <= 0.7 + 1e-12),
+            "ceiling of the high-risk level holds"
+        );
+        assert!(
+            high[39] > high[10],
+            "high-risk workers still return, slowly"
+        );
     }
 }

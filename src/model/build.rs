@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::error::{Diagnostic, Error, Result};
+use crate::scenario::ScenarioFile;
 use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::*;
-use crate::scenario::ScenarioFile;
 use petgraph::algo::has_path_connecting;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -62,7 +62,13 @@ impl Builder<'_> {
     fn delay(&mut self, at: &FieldPath, spec: &DistSpec) -> Dist {
         let d = self.dist(at, spec);
         if d.min() <= 0.0 {
-            self.err(at, format!("must have a positive minimum (give `min` > 0); its minimum is {}", d.min()));
+            self.err(
+                at,
+                format!(
+                    "must have a positive minimum (give `min` > 0); its minimum is {}",
+                    d.min()
+                ),
+            );
         }
         d
     }
@@ -71,7 +77,10 @@ impl Builder<'_> {
     fn duration(&mut self, at: &FieldPath, spec: &DistSpec) -> Dist {
         let d = self.dist(at, spec);
         if d.min() < 0.0 {
-            self.err(at, format!("cannot be negative; its minimum is {}", d.min()));
+            self.err(
+                at,
+                format!("cannot be negative; its minimum is {}", d.min()),
+            );
         }
         d
     }
@@ -105,16 +114,31 @@ impl Builder<'_> {
         d as u32
     }
 
-    fn lookup(&mut self, at: &FieldPath, names: &BTreeMap<String, usize>, what: &str, name: &str) -> Option<usize> {
+    fn lookup(
+        &mut self,
+        at: &FieldPath,
+        names: &BTreeMap<String, usize>,
+        what: &str,
+        name: &str,
+    ) -> Option<usize> {
         let found = names.get(name).copied();
         if found.is_none() {
             let known: Vec<&str> = names.keys().map(String::as_str).take(12).collect();
-            self.err(at, format!("unknown {what} `{name}` (known: {})", known.join(", ")));
+            self.err(
+                at,
+                format!("unknown {what} `{name}` (known: {})", known.join(", ")),
+            );
         }
         found
     }
 
-    fn unique(&mut self, at: &FieldPath, names: &mut BTreeMap<String, usize>, name: &str, ix: usize) {
+    fn unique(
+        &mut self,
+        at: &FieldPath,
+        names: &mut BTreeMap<String, usize>,
+        name: &str,
+        ix: usize,
+    ) {
         if name.is_empty() {
             self.err(at, "must not be empty");
         } else if names.insert(name.to_string(), ix).is_some() {
@@ -127,22 +151,40 @@ impl Builder<'_> {
         let start_date = match NaiveDate::parse_from_str(&meta.start_date, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(e) => {
-                self.err(&path("scenario.start_date"), format!("not a date YYYY-MM-DD: {e}"));
+                self.err(
+                    &path("scenario.start_date"),
+                    format!("not a date YYYY-MM-DD: {e}"),
+                );
                 None
             }
         };
         self.start = start_date;
         if !(1..=3650).contains(&meta.days) {
-            self.err(&path("scenario.days"), format!("must be between 1 and 3650, got {}", meta.days));
+            self.err(
+                &path("scenario.days"),
+                format!("must be between 1 and 3650, got {}", meta.days),
+            );
         }
         if !(1..=1_000_000).contains(&meta.replications) {
-            self.err(&path("scenario.replications"), format!("must be between 1 and 1000000, got {}", meta.replications));
+            self.err(
+                &path("scenario.replications"),
+                format!("must be between 1 and 1000000, got {}", meta.replications),
+            );
         }
         let horizon = meta.days;
         let p = &raw.policy;
-        let productivity = self.share(&path("policy.productivity_under_controls"), p.productivity_under_controls);
-        self.positive(&path("policy.priority_restart_factor"), p.priority_restart_factor);
-        self.positive(&path("policy.sme_financing_restart_factor"), p.sme_financing_restart_factor);
+        let productivity = self.share(
+            &path("policy.productivity_under_controls"),
+            p.productivity_under_controls,
+        );
+        self.positive(
+            &path("policy.priority_restart_factor"),
+            p.priority_restart_factor,
+        );
+        self.positive(
+            &path("policy.sme_financing_restart_factor"),
+            p.sme_financing_restart_factor,
+        );
         let risk = [
             self.risk(&path("risk_levels.low"), &raw.risk_levels.low),
             self.risk(&path("risk_levels.medium"), &raw.risk_levels.medium),
@@ -162,7 +204,14 @@ impl Builder<'_> {
             .regions_of_interest
             .iter()
             .enumerate()
-            .filter_map(|(i, r)| self.lookup(&path("scenario.regions_of_interest").index(i), &names.regions, "region", r))
+            .filter_map(|(i, r)| {
+                self.lookup(
+                    &path("scenario.regions_of_interest").index(i),
+                    &names.regions,
+                    "region",
+                    r,
+                )
+            })
             .collect();
         let items = self.items(raw, &mut names);
         let staffing = self.severity(&path("staffing"), &raw.staffing);
@@ -180,7 +229,10 @@ impl Builder<'_> {
             .enumerate()
             .map(|(i, s)| {
                 let at = path("transport.truck_availability").index(i);
-                (self.day(&at.key("day"), s.day, horizon), self.share(&at.key("share"), s.share))
+                (
+                    self.day(&at.key("day"), s.day, horizon),
+                    self.share(&at.key("share"), s.share),
+                )
             })
             .collect::<Vec<_>>();
         self.sorted_steps(&path("transport.truck_availability"), &truck_availability);
@@ -199,7 +251,11 @@ impl Builder<'_> {
             .collect();
         self.reachability(&nodes, &graph, &dispatch);
 
-        let input_hash: String = std::mem::take(&mut self.hasher).finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let input_hash: String = std::mem::take(&mut self.hasher)
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         Some(Model {
             name: meta.name.clone(),
             variant: variant.to_string(),
@@ -211,7 +267,11 @@ impl Builder<'_> {
             regions_of_interest,
             productivity,
             priority_restart_factor: p.priority_restart_factor,
-            sme_restart_factor: if p.sme_financing { p.sme_financing_restart_factor } else { 1.0 },
+            sme_restart_factor: if p.sme_financing {
+                p.sme_financing_restart_factor
+            } else {
+                1.0
+            },
             conversion_enabled: p.conversion,
             risk,
             workers_initial,
@@ -243,7 +303,10 @@ impl Builder<'_> {
                 Some(d) => self.delay(&at.key("outbreak_closure_days"), d),
                 None => {
                     if r.plant_outbreak_rate > 0.0 {
-                        self.err(&at.key("outbreak_closure_days"), "is required when plant_outbreak_rate > 0");
+                        self.err(
+                            &at.key("outbreak_closure_days"),
+                            "is required when plant_outbreak_rate > 0",
+                        );
                     }
                     Dist::fixed(1.0)
                 }
@@ -281,7 +344,10 @@ impl Builder<'_> {
                     "medium" => RiskLevel::Medium,
                     "high" => RiskLevel::High,
                     other => {
-                        self.err(&sat.key("level"), format!("unknown risk level `{other}` (low, medium, high)"));
+                        self.err(
+                            &sat.key("level"),
+                            format!("unknown risk level `{other}` (low, medium, high)"),
+                        );
                         RiskLevel::Low
                     }
                 };
@@ -291,7 +357,10 @@ impl Builder<'_> {
                 self.err(&at.key("risk"), "the first risk step must be on day 0");
             }
             self.sorted_steps(&at.key("risk"), &risk);
-            let epidemic = r.epidemic.as_ref().map(|e| self.epidemic(&at.key("epidemic"), e, horizon));
+            let epidemic = r
+                .epidemic
+                .as_ref()
+                .map(|e| self.epidemic(&at.key("epidemic"), e, horizon));
             out.push(Region {
                 id: r.id.clone(),
                 risk,
@@ -306,7 +375,10 @@ impl Builder<'_> {
         self.non_negative(&at.key("initial_exposed"), e.initial_exposed);
         self.non_negative(&at.key("initial_infectious"), e.initial_infectious);
         if e.initial_exposed + e.initial_infectious > e.population {
-            self.err(&at.key("initial_infectious"), "initial exposed plus infectious exceed the population");
+            self.err(
+                &at.key("initial_infectious"),
+                "initial exposed plus infectious exceed the population",
+            );
         }
         self.non_negative(&at.key("r0"), e.r0);
         self.positive(&at.key("incubation_days"), e.incubation_days);
@@ -317,19 +389,31 @@ impl Builder<'_> {
             .enumerate()
             .map(|(i, s)| {
                 let sat = at.key("contact").index(i);
-                (self.day(&sat.key("day"), s.day, horizon), self.non_negative(&sat.key("factor"), s.factor))
+                (
+                    self.day(&sat.key("day"), s.day, horizon),
+                    self.non_negative(&sat.key("factor"), s.factor),
+                )
             })
             .collect();
         self.sorted_steps(&at.key("contact"), &contact);
         let severity = self.severity(&at.key("severity"), &e.severity);
         let total: f64 = severity.iter().sum();
         if (total - 1.0).abs() > 1e-6 {
-            self.err(&at.key("severity"), format!("shares must sum to 1, they sum to {total}"));
+            self.err(
+                &at.key("severity"),
+                format!("shares must sum to 1, they sum to {total}"),
+            );
         }
         let stay_days = self.severity(&at.key("stay_days"), &e.stay_days);
-        for (k, (share, stay)) in ["mild", "moderate", "severe", "critical"].iter().zip(severity.iter().zip(stay_days)) {
+        for (k, (share, stay)) in ["mild", "moderate", "severe", "critical"]
+            .iter()
+            .zip(severity.iter().zip(stay_days))
+        {
             if *share > 0.0 && stay < 1.0 {
-                self.err(&at.key("stay_days").key(k), format!("must be at least 1 day for a class with cases, got {stay}"));
+                self.err(
+                    &at.key("stay_days").key(k),
+                    format!("must be at least 1 day for a class with cases, got {stay}"),
+                );
             }
         }
         Epidemic {
@@ -368,11 +452,17 @@ impl Builder<'_> {
                 "consumable" => ItemKind::Consumable,
                 "durable" => ItemKind::Durable,
                 other => {
-                    self.err(&at.key("kind"), format!("unknown kind `{other}` (consumable, durable)"));
+                    self.err(
+                        &at.key("kind"),
+                        format!("unknown kind `{other}` (consumable, durable)"),
+                    );
                     ItemKind::Consumable
                 }
             };
-            let release_delay = p.release_delay_days.as_ref().map(|d| self.delay(&at.key("release_delay_days"), d));
+            let release_delay = p
+                .release_delay_days
+                .as_ref()
+                .map(|d| self.delay(&at.key("release_delay_days"), d));
             items.push(Item {
                 id: p.id.clone(),
                 unit: p.unit.clone(),
@@ -388,9 +478,14 @@ impl Builder<'_> {
             let at = path("product").index(i).key("bom");
             let ix = raw.material.len() + i;
             for (m, q) in &p.bom {
-                let Some(mid) = self.lookup(&at.key(m), &names.items, "material", m) else { continue };
+                let Some(mid) = self.lookup(&at.key(m), &names.items, "material", m) else {
+                    continue;
+                };
                 if items[mid].kind != ItemKind::Material {
-                    self.err(&at.key(m), format!("`{m}` is a product; a bill of materials lists materials"));
+                    self.err(
+                        &at.key(m),
+                        format!("`{m}` is a product; a bill of materials lists materials"),
+                    );
                 }
                 self.positive(&at.key(m), *q);
                 items[ix].bom.push((mid, *q));
@@ -398,63 +493,114 @@ impl Builder<'_> {
         }
         for (name, b) in &raw.burn {
             let at = path("burn").key(name);
-            let Some(id) = self.lookup(&at, &names.items, "product", name) else { continue };
+            let Some(id) = self.lookup(&at, &names.items, "product", name) else {
+                continue;
+            };
             if items[id].kind == ItemKind::Material {
-                self.err(&at, format!("`{name}` is a material; burn rates are for products"));
+                self.err(
+                    &at,
+                    format!("`{name}` is a material; burn rates are for products"),
+                );
             }
             if items[id].kind == ItemKind::Durable && b.per_staff_shift != 0.0 {
-                self.err(&at.key("per_staff_shift"), "a durable product is not used up per staff shift; use per_patient_day");
+                self.err(
+                    &at.key("per_staff_shift"),
+                    "a durable product is not used up per staff shift; use per_patient_day",
+                );
             }
             let per_patient_day = self.severity(&at.key("per_patient_day"), &b.per_patient_day);
             let per_staff_shift = self.non_negative(&at.key("per_staff_shift"), b.per_staff_shift);
-            items[id].burn = Some(Burn { per_patient_day, per_staff_shift });
+            items[id].burn = Some(Burn {
+                per_patient_day,
+                per_staff_shift,
+            });
         }
         items
     }
 
-    fn conservation(&mut self, raw: &RawScenario, names: &Names, items: &[Item], horizon: i64) -> Vec<Conservation> {
+    fn conservation(
+        &mut self,
+        raw: &RawScenario,
+        names: &Names,
+        items: &[Item],
+        horizon: i64,
+    ) -> Vec<Conservation> {
         let mut out = Vec::new();
         for (i, c) in raw.conservation.iter().enumerate() {
             let at = path("conservation").index(i);
             let list: Vec<ItemId> = if c.products.is_empty() {
-                (0..items.len()).filter(|&k| items[k].kind == ItemKind::Consumable).collect()
+                (0..items.len())
+                    .filter(|&k| items[k].kind == ItemKind::Consumable)
+                    .collect()
             } else {
                 c.products
                     .iter()
                     .enumerate()
-                    .filter_map(|(j, p)| self.lookup(&at.key("products").index(j), &names.items, "product", p))
+                    .filter_map(|(j, p)| {
+                        self.lookup(&at.key("products").index(j), &names.items, "product", p)
+                    })
                     .collect()
             };
             if c.from_day.is_none() == c.days_of_supply_below.is_none() {
-                self.err(&at, "give exactly one trigger: `from_day` or `days_of_supply_below`");
+                self.err(
+                    &at,
+                    "give exactly one trigger: `from_day` or `days_of_supply_below`",
+                );
             }
             out.push(Conservation {
                 name: c.name.clone(),
                 burn_factor: self.share(&at.key("burn_factor"), c.burn_factor),
                 items: list,
-                from_day: c.from_day.map(|d| self.day(&at.key("from_day"), d, horizon)),
-                days_of_supply_below: c.days_of_supply_below.map(|d| self.non_negative(&at.key("days_of_supply_below"), d)),
+                from_day: c
+                    .from_day
+                    .map(|d| self.day(&at.key("from_day"), d, horizon)),
+                days_of_supply_below: c
+                    .days_of_supply_below
+                    .map(|d| self.non_negative(&at.key("days_of_supply_below"), d)),
             });
         }
         out
     }
 
-    fn lines(&mut self, at: &FieldPath, l: &RawLines, names: &Names, items: &[Item], kind: NodeKind) -> Option<Lines> {
+    fn lines(
+        &mut self,
+        at: &FieldPath,
+        l: &RawLines,
+        names: &Names,
+        items: &[Item],
+        kind: NodeKind,
+    ) -> Option<Lines> {
         let item = self.lookup(&at.key("item"), &names.items, "item", &l.item)?;
         match (kind, items[item].kind) {
-            (NodeKind::Supplier, ItemKind::Material) | (NodeKind::Factory, ItemKind::Consumable | ItemKind::Durable) => {}
-            (NodeKind::Supplier, _) => self.err(&at.key("item"), "a supplier makes materials; use a factory for products"),
-            _ => self.err(&at.key("item"), "a factory makes products; use a supplier for materials"),
+            (NodeKind::Supplier, ItemKind::Material)
+            | (NodeKind::Factory, ItemKind::Consumable | ItemKind::Durable) => {}
+            (NodeKind::Supplier, _) => self.err(
+                &at.key("item"),
+                "a supplier makes materials; use a factory for products",
+            ),
+            _ => self.err(
+                &at.key("item"),
+                "a factory makes products; use a supplier for materials",
+            ),
         }
         if l.lines < 0 {
-            self.err(&at.key("lines"), format!("cannot be negative, got {}", l.lines));
+            self.err(
+                &at.key("lines"),
+                format!("cannot be negative, got {}", l.lines),
+            );
         }
         self.non_negative(&at.key("rate_per_line"), l.rate_per_line);
         let breakdown = match (&l.time_to_failure_days, &l.repair_days) {
-            (Some(t), Some(r)) => Some((self.delay(&at.key("time_to_failure_days"), t), self.delay(&at.key("repair_days"), r))),
+            (Some(t), Some(r)) => Some((
+                self.delay(&at.key("time_to_failure_days"), t),
+                self.delay(&at.key("repair_days"), r),
+            )),
             (None, None) => None,
             _ => {
-                self.err(at, "give both `time_to_failure_days` and `repair_days`, or neither");
+                self.err(
+                    at,
+                    "give both `time_to_failure_days` and `repair_days`, or neither",
+                );
                 None
             }
         };
@@ -493,17 +639,25 @@ impl Builder<'_> {
                     NodeKind::Warehouse
                 }
             };
-            let region = self.lookup(&at.key("region"), &names.regions, "region", &n.region).unwrap_or(0);
+            let region = self
+                .lookup(&at.key("region"), &names.regions, "region", &n.region)
+                .unwrap_or(0);
             let size = match n.size.as_deref() {
                 None | Some("large") => Size::Large,
                 Some("sme") => Size::Sme,
                 Some(other) => {
-                    self.err(&at.key("size"), format!("unknown size `{other}` (large, sme)"));
+                    self.err(
+                        &at.key("size"),
+                        format!("unknown size `{other}` (large, sme)"),
+                    );
                     Size::Large
                 }
             };
             if !kind.produces() && (!n.lines.is_empty() || !n.conversion.is_empty()) {
-                self.err(&at.key("lines"), format!("a {} has no production lines", n.kind));
+                self.err(
+                    &at.key("lines"),
+                    format!("a {} has no production lines", n.kind),
+                );
             }
             let lines = n
                 .lines
@@ -524,27 +678,41 @@ impl Builder<'_> {
                 let day = self.day(&cat.key("day"), c.day, horizon);
                 let lead_time = self.duration(&cat.key("lead_time_days"), &c.lead_time_days);
                 if let Some(lines) = self.lines(&cat, &as_lines, names, items, kind) {
-                    conversions.push(Conversion { day, lines, lead_time });
+                    conversions.push(Conversion {
+                        day,
+                        lines,
+                        lead_time,
+                    });
                 }
             }
             let mut stock = Vec::new();
             for (name, q) in &n.stock {
                 let sat = at.key("stock").key(name);
-                let Some(id) = self.lookup(&sat, &names.items, "item", name) else { continue };
+                let Some(id) = self.lookup(&sat, &names.items, "item", name) else {
+                    continue;
+                };
                 if *q < 0.0 || q.fract() != 0.0 {
-                    self.err(&sat, format!("must be a whole non-negative number of units, got {q}"));
+                    self.err(
+                        &sat,
+                        format!("must be a whole non-negative number of units, got {q}"),
+                    );
                     continue;
                 }
                 stock.push((id, *q as u64));
             }
             if kind == NodeKind::Source && !n.stock.is_empty() {
-                self.err(&at.key("stock"), "a source has unlimited supply; list its items in `supplies`");
+                self.err(
+                    &at.key("stock"),
+                    "a source has unlimited supply; list its items in `supplies`",
+                );
             }
             let replenish = n
                 .replenish
                 .iter()
                 .enumerate()
-                .filter_map(|(j, r)| self.replenish(&at.key("replenish").index(j), r, names, horizon))
+                .filter_map(|(j, r)| {
+                    self.replenish(&at.key("replenish").index(j), r, names, horizon)
+                })
                 .collect();
             let (census, direct_demand) = self.demand(&at, n, kind, names, items, base, horizon);
             let release = n.release.as_ref().map(|r| {
@@ -553,7 +721,10 @@ impl Builder<'_> {
                     self.err(&rat, "only a reserve has a release rule");
                 }
                 if r.day.is_none() == r.national_days_of_supply_below.is_none() {
-                    self.err(&rat, "give exactly one of `day` or `national_days_of_supply_below`");
+                    self.err(
+                        &rat,
+                        "give exactly one of `day` or `national_days_of_supply_below`",
+                    );
                 }
                 Release {
                     day: r.day.map(|d| self.day(&rat.key("day"), d, horizon)),
@@ -569,10 +740,15 @@ impl Builder<'_> {
                 .supplies
                 .iter()
                 .enumerate()
-                .filter_map(|(j, s)| self.lookup(&at.key("supplies").index(j), &names.items, "item", s))
+                .filter_map(|(j, s)| {
+                    self.lookup(&at.key("supplies").index(j), &names.items, "item", s)
+                })
                 .collect();
             if kind == NodeKind::Source && supplies.is_empty() {
-                self.err(&at.key("supplies"), "a source must list the items it supplies");
+                self.err(
+                    &at.key("supplies"),
+                    "a source must list the items it supplies",
+                );
             }
             if kind != NodeKind::Source && !supplies.is_empty() {
                 self.err(&at.key("supplies"), "only a source node has `supplies`");
@@ -603,16 +779,31 @@ impl Builder<'_> {
         out
     }
 
-    fn replenish(&mut self, at: &FieldPath, r: &RawReplenish, names: &Names, horizon: i64) -> Option<Replenish> {
+    fn replenish(
+        &mut self,
+        at: &FieldPath,
+        r: &RawReplenish,
+        names: &Names,
+        horizon: i64,
+    ) -> Option<Replenish> {
         let item = self.lookup(&at.key("item"), &names.items, "item", &r.item);
         let source = self.lookup(&at.key("source"), &names.nodes, "node", &r.source);
         self.non_negative(&at.key("reorder_point"), r.reorder_point);
         if r.order_up_to <= r.reorder_point {
-            self.err(&at.key("order_up_to"), format!("must exceed reorder_point {}, got {}", r.reorder_point, r.order_up_to));
+            self.err(
+                &at.key("order_up_to"),
+                format!(
+                    "must exceed reorder_point {}, got {}",
+                    r.reorder_point, r.order_up_to
+                ),
+            );
         }
         let review_days = r.review_days.map(|d| {
             if d < 1 || d > horizon {
-                self.err(&at.key("review_days"), format!("must be between 1 and the horizon, got {d}"));
+                self.err(
+                    &at.key("review_days"),
+                    format!("must be between 1 and the horizon, got {d}"),
+                );
             }
             d.max(1) as u32
         });
@@ -644,11 +835,16 @@ impl Builder<'_> {
         let census = n.census.as_ref().and_then(|c| {
             let cat = at.key("census");
             match (&c.share_of_region, &c.csv) {
-                (Some(s), None) => Some(Census::RegionShare(self.share(&cat.key("share_of_region"), *s))),
+                (Some(s), None) => Some(Census::RegionShare(
+                    self.share(&cat.key("share_of_region"), *s),
+                )),
                 (None, Some(file)) => {
                     let cols = [&c.mild, &c.moderate, &c.severe, &c.critical];
                     if cols.iter().all(|c| c.is_none()) {
-                        self.err(&cat, "name at least one census column: mild, moderate, severe, critical");
+                        self.err(
+                            &cat,
+                            "name at least one census column: mild, moderate, severe, critical",
+                        );
                     }
                     let mut series = vec![[0.0; 4]; horizon.max(1) as usize];
                     for (k, col) in cols.iter().enumerate() {
@@ -670,9 +866,15 @@ impl Builder<'_> {
         let mut direct = Vec::new();
         for (j, d) in n.demand.iter().enumerate() {
             let dat = at.key("demand").index(j);
-            let Some(item) = self.lookup(&dat.key("product"), &names.items, "product", &d.product) else { continue };
+            let Some(item) = self.lookup(&dat.key("product"), &names.items, "product", &d.product)
+            else {
+                continue;
+            };
             if items[item].kind == ItemKind::Material {
-                self.err(&dat.key("product"), "hospitals demand products, not materials");
+                self.err(
+                    &dat.key("product"),
+                    "hospitals demand products, not materials",
+                );
             }
             if let Some(v) = self.csv_column(&dat.key("csv"), base, &d.csv, &d.column, horizon) {
                 direct.push((item, v));
@@ -683,7 +885,14 @@ impl Builder<'_> {
 
     /// Reads one numeric column of a CSV with a `date` column (YYYY-MM-DD) or a `day` column
     /// (0-based), into a daily series over the horizon (days not listed are 0).
-    fn csv_column(&mut self, at: &FieldPath, base: &Path, file: &str, column: &str, horizon: i64) -> Option<Vec<f64>> {
+    fn csv_column(
+        &mut self,
+        at: &FieldPath,
+        base: &Path,
+        file: &str,
+        column: &str,
+        horizon: i64,
+    ) -> Option<Vec<f64>> {
         let full = base.join(file);
         let bytes = match std::fs::read(&full) {
             Ok(b) => b,
@@ -693,7 +902,12 @@ impl Builder<'_> {
             }
         };
         self.hasher.update(&bytes);
-        match crate::demand::csv_series::read_column(&bytes, column, self.start, horizon.max(1) as usize) {
+        match crate::demand::csv_series::read_column(
+            &bytes,
+            column,
+            self.start,
+            horizon.max(1) as usize,
+        ) {
             Ok(v) => Some(v),
             Err(problems) => {
                 for (line, field, msg) in problems {
@@ -729,18 +943,26 @@ impl Builder<'_> {
                 .enumerate()
                 .map(|(j, c)| {
                     let cat = at.key("capacity").index(j);
-                    (self.day(&cat.key("day"), c.day, horizon), self.non_negative(&cat.key("trucks_per_day"), c.trucks_per_day))
+                    (
+                        self.day(&cat.key("day"), c.day, horizon),
+                        self.non_negative(&cat.key("trucks_per_day"), c.trucks_per_day),
+                    )
                 })
                 .collect();
             self.sorted_steps(&at.key("capacity"), &capacity);
             if !capacity.is_empty() && capacity[0].0 != 0 {
-                self.err(&at.key("capacity"), "the first capacity step must be on day 0");
+                self.err(
+                    &at.key("capacity"),
+                    "the first capacity step must be on day 0",
+                );
             }
             let via: Vec<RegionId> = l
                 .via
                 .iter()
                 .enumerate()
-                .filter_map(|(j, r)| self.lookup(&at.key("via").index(j), &names.regions, "region", r))
+                .filter_map(|(j, r)| {
+                    self.lookup(&at.key("via").index(j), &names.regions, "region", r)
+                })
                 .collect();
             let closure_rate = self.share(&at.key("closure_rate"), l.closure_rate);
             let closure_days = match &l.closure_days {
@@ -752,15 +974,27 @@ impl Builder<'_> {
                     Dist::fixed(1.0)
                 }
             };
-            let (Some(from), Some(to)) = (from, to) else { continue };
+            let (Some(from), Some(to)) = (from, to) else {
+                continue;
+            };
             if from == to {
                 self.err(&at.key("to"), "a link must join two different nodes");
                 continue;
             }
-            let base_id = l.id.clone().unwrap_or_else(|| format!("{}->{}", l.from, l.to));
-            let ends = if l.both_ways { vec![(from, to), (to, from)] } else { vec![(from, to)] };
+            let base_id =
+                l.id.clone()
+                    .unwrap_or_else(|| format!("{}->{}", l.from, l.to));
+            let ends = if l.both_ways {
+                vec![(from, to), (to, from)]
+            } else {
+                vec![(from, to)]
+            };
             for (k, (a, b)) in ends.into_iter().enumerate() {
-                let id = if k == 0 { base_id.clone() } else { format!("{base_id}:back") };
+                let id = if k == 0 {
+                    base_id.clone()
+                } else {
+                    format!("{base_id}:back")
+                };
                 self.unique(&at.key("id"), &mut names.links, &id, out.len());
                 let mut checkpoints = via.clone();
                 if nodes[a].region != nodes[b].region {
@@ -784,20 +1018,41 @@ impl Builder<'_> {
         out
     }
 
-    fn routes(&mut self, raw: &RawScenario, names: &Names, links: &[Link]) -> BTreeMap<(NodeId, NodeId), Vec<LinkId>> {
+    fn routes(
+        &mut self,
+        raw: &RawScenario,
+        names: &Names,
+        links: &[Link],
+    ) -> BTreeMap<(NodeId, NodeId), Vec<LinkId>> {
         let mut out = BTreeMap::new();
         for (i, r) in raw.route.iter().enumerate() {
             let at = path("route").index(i);
             let mut stops = vec![(at.key("from"), &r.from)];
-            stops.extend(r.via.iter().enumerate().map(|(j, v)| (at.key("via").index(j), v)));
+            stops.extend(
+                r.via
+                    .iter()
+                    .enumerate()
+                    .map(|(j, v)| (at.key("via").index(j), v)),
+            );
             stops.push((at.key("to"), &r.to));
-            let ids: Vec<Option<NodeId>> = stops.iter().map(|(p, n)| self.lookup(p, &names.nodes, "node", n)).collect();
-            let Some(ids) = ids.into_iter().collect::<Option<Vec<_>>>() else { continue };
+            let ids: Vec<Option<NodeId>> = stops
+                .iter()
+                .map(|(p, n)| self.lookup(p, &names.nodes, "node", n))
+                .collect();
+            let Some(ids) = ids.into_iter().collect::<Option<Vec<_>>>() else {
+                continue;
+            };
             let mut hops = Vec::new();
             for w in ids.windows(2) {
                 match links.iter().position(|l| l.from == w[0] && l.to == w[1]) {
                     Some(l) => hops.push(l),
-                    None => self.err(&at.key("via"), format!("no link from `{}` to `{}`", raw.node[w[0]].id, raw.node[w[1]].id)),
+                    None => self.err(
+                        &at.key("via"),
+                        format!(
+                            "no link from `{}` to `{}`",
+                            raw.node[w[0]].id, raw.node[w[1]].id
+                        ),
+                    ),
                 }
             }
             if hops.len() == ids.len() - 1 {
@@ -807,7 +1062,13 @@ impl Builder<'_> {
         out
     }
 
-    fn id_list(&mut self, at: &FieldPath, list: &[String], names: &BTreeMap<String, usize>, what: &str) -> Option<Vec<usize>> {
+    fn id_list(
+        &mut self,
+        at: &FieldPath,
+        list: &[String],
+        names: &BTreeMap<String, usize>,
+        what: &str,
+    ) -> Option<Vec<usize>> {
         if list.is_empty() {
             return None;
         }
@@ -833,14 +1094,26 @@ impl Builder<'_> {
             start_day,
             items: self.id_list(&at.key("products"), &g.products, &names.items, "item"),
             origins: self.id_list(&at.key("origins"), &g.origins, &names.regions, "region"),
-            destinations: self.id_list(&at.key("destinations"), &g.destinations, &names.regions, "region"),
+            destinations: self.id_list(
+                &at.key("destinations"),
+                &g.destinations,
+                &names.regions,
+                "region",
+            ),
             links: self.id_list(&at.key("links"), &g.links, &names.links, "link"),
             bypass_checkpoints: g.bypass_checkpoints,
             capacity_priority: g.capacity_priority,
         }
     }
 
-    fn dispatch(&mut self, raw: &RawScenario, names: &Names, regions: &[Region], items: &[Item], nodes: &[Node]) -> Option<Dispatch> {
+    fn dispatch(
+        &mut self,
+        raw: &RawScenario,
+        names: &Names,
+        regions: &[Region],
+        items: &[Item],
+        nodes: &[Node],
+    ) -> Option<Dispatch> {
         let d = raw.dispatch.as_ref()?;
         let at = path("dispatch");
         let rule = match d.rule.as_str() {
@@ -848,13 +1121,26 @@ impl Builder<'_> {
             "proportional" => Rule::Proportional,
             "weighted" => Rule::Weighted,
             other => {
-                self.err(&at.key("rule"), format!("unknown rule `{other}` (priority, proportional, weighted)"));
+                self.err(
+                    &at.key("rule"),
+                    format!("unknown rule `{other}` (priority, proportional, weighted)"),
+                );
                 Rule::Proportional
             }
         };
-        let priority_regions = self.id_list(&at.key("priority_regions"), &d.priority_regions, &names.regions, "region").unwrap_or_default();
+        let priority_regions = self
+            .id_list(
+                &at.key("priority_regions"),
+                &d.priority_regions,
+                &names.regions,
+                "region",
+            )
+            .unwrap_or_default();
         if rule == Rule::Priority && priority_regions.is_empty() {
-            self.err(&at.key("priority_regions"), "the priority rule needs at least one priority region");
+            self.err(
+                &at.key("priority_regions"),
+                "the priority rule needs at least one priority region",
+            );
         }
         let mut weights = vec![1.0; regions.len()];
         for (r, w) in &d.weights {
@@ -862,16 +1148,26 @@ impl Builder<'_> {
                 weights[ix] = self.non_negative(&at.key("weights").key(r), *w);
             }
         }
-        let products = self.id_list(&at.key("products"), &d.products, &names.items, "product").unwrap_or_default();
+        let products = self
+            .id_list(&at.key("products"), &d.products, &names.items, "product")
+            .unwrap_or_default();
         for (i, &p) in products.iter().enumerate() {
             if items[p].kind == ItemKind::Material {
-                self.err(&at.key("products").index(i), "dispatch allocates products, not materials");
+                self.err(
+                    &at.key("products").index(i),
+                    "dispatch allocates products, not materials",
+                );
             }
         }
-        let sources = self.id_list(&at.key("sources"), &d.sources, &names.nodes, "node").unwrap_or_default();
+        let sources = self
+            .id_list(&at.key("sources"), &d.sources, &names.nodes, "node")
+            .unwrap_or_default();
         for (i, &s) in sources.iter().enumerate() {
             if nodes[s].kind == NodeKind::Hospital {
-                self.err(&at.key("sources").index(i), "a hospital cannot be a dispatch source");
+                self.err(
+                    &at.key("sources").index(i),
+                    "a hospital cannot be a dispatch source",
+                );
             }
         }
         self.positive(&at.key("cover_days"), d.cover_days);
@@ -891,16 +1187,27 @@ impl Builder<'_> {
     }
 
     /// Every hospital with demand must be reachable from where its goods come from.
-    fn reachability(&mut self, nodes: &[Node], graph: &DiGraph<NodeId, LinkId>, dispatch: &Option<Dispatch>) {
+    fn reachability(
+        &mut self,
+        nodes: &[Node],
+        graph: &DiGraph<NodeId, LinkId>,
+        dispatch: &Option<Dispatch>,
+    ) {
         for (i, n) in nodes.iter().enumerate() {
             let at = path("node").index(i);
             for (j, r) in n.replenish.iter().enumerate() {
                 if r.source == i {
-                    self.err(&at.key("replenish").index(j).key("source"), "a node cannot order from itself");
+                    self.err(
+                        &at.key("replenish").index(j).key("source"),
+                        "a node cannot order from itself",
+                    );
                 } else if !has_path_connecting(graph, nodes[r.source].vertex, n.vertex, None) {
                     self.err(
                         &at.key("replenish").index(j).key("source"),
-                        format!("no route from `{}` to `{}` over the links", nodes[r.source].id, n.id),
+                        format!(
+                            "no route from `{}` to `{}` over the links",
+                            nodes[r.source].id, n.id
+                        ),
                     );
                 }
             }
@@ -911,7 +1218,10 @@ impl Builder<'_> {
             if let Some(d) = dispatch {
                 sources.extend(&d.sources);
             }
-            if !sources.iter().any(|&s| s != i && has_path_connecting(graph, nodes[s].vertex, n.vertex, None)) {
+            if !sources
+                .iter()
+                .any(|&s| s != i && has_path_connecting(graph, nodes[s].vertex, n.vertex, None))
+            {
                 self.err(&at, format!("hospital `{}` is unreachable: no replenishment source or dispatch source has a route to it", n.id));
             }
         }

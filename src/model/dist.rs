@@ -33,28 +33,44 @@ impl Dist {
             }
             DistSpec::Triangular { min, mode, max } => {
                 if !(min <= mode && mode <= max) {
-                    return Err(format!("triangular: need min <= mode <= max, got {min}, {mode}, {max}"));
+                    return Err(format!(
+                        "triangular: need min <= mode <= max, got {min}, {mode}, {max}"
+                    ));
                 }
                 if min == max {
                     Sampler::Fixed(min)
                 } else {
-                    Sampler::Triangular(Triangular::new(min, max, mode).map_err(|e| format!("triangular: {e}"))?)
+                    Sampler::Triangular(
+                        Triangular::new(min, max, mode).map_err(|e| format!("triangular: {e}"))?,
+                    )
                 }
             }
             DistSpec::Exponential { mean, min } => {
                 if mean <= min {
                     return Err(format!("exponential: mean {mean} must exceed min {min}"));
                 }
-                Sampler::Exp(min, Exp::new(1.0 / (mean - min)).map_err(|e| format!("exponential: {e}"))?)
+                Sampler::Exp(
+                    min,
+                    Exp::new(1.0 / (mean - min)).map_err(|e| format!("exponential: {e}"))?,
+                )
             }
             DistSpec::Lognormal { mean, sd, min } => {
                 if mean <= 0.0 || sd <= 0.0 {
-                    return Err(format!("lognormal: mean and sd must be positive, got {mean}, {sd}"));
+                    return Err(format!(
+                        "lognormal: mean and sd must be positive, got {mean}, {sd}"
+                    ));
                 }
-                Sampler::LogNormal(min, LogNormal::from_mean_cv(mean, sd / mean).map_err(|e| format!("lognormal: {e}"))?)
+                Sampler::LogNormal(
+                    min,
+                    LogNormal::from_mean_cv(mean, sd / mean)
+                        .map_err(|e| format!("lognormal: {e}"))?,
+                )
             }
         };
-        Ok(Dist { spec: spec.clone(), sampler })
+        Ok(Dist {
+            spec: spec.clone(),
+            sampler,
+        })
     }
 
     /// A distribution that is always `value`.
@@ -107,8 +123,18 @@ mod tests {
     #[test]
     fn rejects_bad_parameters_and_reports_min_and_mean() {
         assert!(Dist::new(&DistSpec::Uniform { min: 3.0, max: 1.0 }).is_err());
-        assert!(Dist::new(&DistSpec::Exponential { mean: 1.0, min: 2.0 }).is_err());
-        let d = Dist::new(&DistSpec::Exponential { mean: 3.0, min: 0.5 }).unwrap();
+        assert!(
+            Dist::new(&DistSpec::Exponential {
+                mean: 1.0,
+                min: 2.0
+            })
+            .is_err()
+        );
+        let d = Dist::new(&DistSpec::Exponential {
+            mean: 3.0,
+            min: 0.5,
+        })
+        .unwrap();
         assert_eq!(d.min(), 0.5);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
         let n = 20_000;

@@ -100,7 +100,11 @@ impl Region {
 
 /// The value of a piecewise-constant schedule on `day`.
 pub fn step_value<T: Copy>(steps: &[(u32, T)], day: u32) -> Option<T> {
-    steps.iter().take_while(|(d, _)| *d <= day).last().map(|(_, v)| *v)
+    steps
+        .iter()
+        .take_while(|(d, _)| *d <= day)
+        .last()
+        .map(|(_, v)| *v)
 }
 
 /// Material, consumable product or durable product.

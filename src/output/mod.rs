@@ -26,7 +26,10 @@ pub struct VariantRun<'a> {
 impl VariantRun<'_> {
     /// Name of a region slot (the last one is `national`).
     pub fn slot_name(&self, slot: usize) -> &str {
-        self.model.regions.get(slot).map_or("national", |r| r.id.as_str())
+        self.model
+            .regions
+            .get(slot)
+            .map_or("national", |r| r.id.as_str())
     }
 
     /// Number of region slots including the national one.
@@ -36,7 +39,9 @@ impl VariantRun<'_> {
 
     /// Indices of the products (materials have no demand KPIs).
     pub fn products(&self) -> Vec<usize> {
-        (0..self.model.items.len()).filter(|&i| self.model.items[i].kind != ItemKind::Material).collect()
+        (0..self.model.items.len())
+            .filter(|&i| self.model.items[i].kind != ItemKind::Material)
+            .collect()
     }
 }
 
@@ -59,8 +64,14 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
 }
 
 /// Writes `path` through a temporary file in the same directory, then renames it into place.
-pub fn atomic_write(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
-    let err = |source| Error::Write { path: path.to_path_buf(), source };
+pub fn atomic_write(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     let result = (|| {
         let f = std::fs::File::create(&tmp)?;
@@ -78,7 +89,10 @@ pub fn atomic_write(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Resul
 
 /// Writes every output file of `run` into `dir`.
 pub fn write_run(dir: &Path, run: &VariantRun) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     for e in exporters() {
         atomic_write(&dir.join(e.file_name()), |w| e.write(run, w))?;
     }
@@ -92,7 +106,11 @@ pub fn num(x: f64) -> String {
     } else {
         let s = format!("{x:.4}");
         let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s == "-0" { "0".to_string() } else { s.to_string() }
+        if s == "-0" {
+            "0".to_string()
+        } else {
+            s.to_string()
+        }
     }
 }
 

@@ -20,7 +20,11 @@ impl Exporter for ReplicationsCsv {
         for rep in &run.reps {
             for item in run.products() {
                 for slot in 0..run.slots() {
-                    let mut row = vec![rep.index.to_string(), run.model.items[item].id.clone(), run.slot_name(slot).to_string()];
+                    let mut row = vec![
+                        rep.index.to_string(),
+                        run.model.items[item].id.clone(),
+                        run.slot_name(slot).to_string(),
+                    ];
                     row.extend(kpis(run.model, rep, item, slot).into_iter().map(opt_num));
                     w.write_record(&row)?;
                 }

@@ -22,7 +22,11 @@ impl Exporter for SummaryJson {
         let mut probabilities = Vec::new();
         for item in run.products() {
             for slot in 0..run.slots() {
-                let per_rep: Vec<Vec<Option<f64>>> = run.reps.iter().map(|r| kpis(run.model, r, item, slot)).collect();
+                let per_rep: Vec<Vec<Option<f64>>> = run
+                    .reps
+                    .iter()
+                    .map(|r| kpis(run.model, r, item, slot))
+                    .collect();
                 let product = run.model.items[item].id.clone();
                 let region = run.slot_name(slot).to_string();
                 for (k, name) in KPI_NAMES.iter().enumerate() {
@@ -43,7 +47,10 @@ impl Exporter for SummaryJson {
                         });
                     }
                 }
-                let stockouts = per_rep.iter().filter(|v| v[FIRST_STOCKOUT].is_some()).count();
+                let stockouts = per_rep
+                    .iter()
+                    .filter(|v| v[FIRST_STOCKOUT].is_some())
+                    .count();
                 let w = wilson(stockouts, run.reps.len());
                 probabilities.push(ProbabilitySummary {
                     product,

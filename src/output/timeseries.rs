@@ -18,13 +18,23 @@ impl Exporter for TimeseriesCsv {
     fn write(&self, run: &VariantRun, out: &mut dyn Write) -> io::Result<()> {
         let m = run.model;
         let mut w = csv::Writer::from_writer(out);
-        let mut header = vec!["day".to_string(), "date".into(), "item".into(), "kind".into(), "region".into()];
+        let mut header = vec![
+            "day".to_string(),
+            "date".into(),
+            "item".into(),
+            "kind".into(),
+            "region".into(),
+        ];
         for name in MEASURE_NAMES {
             for stat in ["mean", "p5", "p95"] {
                 header.push(format!("{name}_{stat}"));
             }
         }
-        header.extend(["p_stockout_by_day".into(), "p_stockout_low".into(), "p_stockout_high".into()]);
+        header.extend([
+            "p_stockout_by_day".into(),
+            "p_stockout_low".into(),
+            "p_stockout_high".into(),
+        ]);
         w.write_record(&header)?;
         let n = run.reps.len();
         for item in 0..m.items.len() {
@@ -55,12 +65,19 @@ impl Exporter for TimeseriesCsv {
                             *v = r.daily[r.idx(day, item, slot, Measure::Demand) + k];
                         }
                         let mean = values.iter().sum::<f64>() / n as f64;
-                        row.extend([num(mean), num(quantile(&values, 0.05)), num(quantile(&values, 0.95))]);
+                        row.extend([
+                            num(mean),
+                            num(quantile(&values, 0.05)),
+                            num(quantile(&values, 0.95)),
+                        ]);
                     }
                     if kind == "material" {
                         row.extend([String::new(), String::new(), String::new()]);
                     } else {
-                        let p = wilson(first.iter().filter(|f| f.is_some_and(|f| f <= day)).count(), n);
+                        let p = wilson(
+                            first.iter().filter(|f| f.is_some_and(|f| f <= day)).count(),
+                            n,
+                        );
                         row.extend([num(p.p), num(p.low), num(p.high)]);
                     }
                     w.write_record(&row)?;

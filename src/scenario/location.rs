@@ -93,7 +93,10 @@ impl Locator {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let before = &self.text[..offset.min(self.text.len())];
         let line = before.matches('\n').count() + 1;
-        let col = before.rfind('\n').map_or(before.len(), |p| before.len() - p - 1) + 1;
+        let col = before
+            .rfind('\n')
+            .map_or(before.len(), |p| before.len() - p - 1)
+            + 1;
         (line, col)
     }
 
@@ -162,7 +165,10 @@ mod tests {
     fn parses_both_path_forms() {
         assert_eq!(path("node[3].lines[0].item"), path("node.3.lines.0.item"));
         assert_eq!(path("a.?.b").to_string(), "a.b");
-        assert_eq!(path("node[3].lines[0].item").to_string(), "node[3].lines[0].item");
+        assert_eq!(
+            path("node[3].lines[0].item").to_string(),
+            "node[3].lines[0].item"
+        );
     }
 
     #[test]

@@ -81,9 +81,16 @@ impl ScenarioFile {
     /// The raw scenario of the base (`None`) or a named variant, with every shape problem.
     pub fn raw(&self, variant: Option<&str>) -> Result<raw::RawScenario> {
         let mut diags = Vec::new();
-        non_finite_numbers(&toml::Value::Table(self.table.clone()), &FieldPath::default(), &mut |p| {
-            diags.push(self.diag(p, "must be a finite number (NaN and infinity are not allowed)"))
-        });
+        non_finite_numbers(
+            &toml::Value::Table(self.table.clone()),
+            &FieldPath::default(),
+            &mut |p| {
+                diags.push(self.diag(
+                    p,
+                    "must be a finite number (NaN and infinity are not allowed)",
+                ))
+            },
+        );
         let mut table = self.table.clone();
         if let Some(name) = variant {
             self.apply_variant(&mut table, name, &mut diags)?;
@@ -94,7 +101,10 @@ impl ScenarioFile {
         let parsed: std::result::Result<raw::RawScenario, _> = serde_path_to_error::deserialize(de);
         for u in unknown {
             let p = FieldPath::parse(&u);
-            diags.push(self.diag(&p, "unknown field (check its spelling and the format in README.md)"));
+            diags.push(self.diag(
+                &p,
+                "unknown field (check its spelling and the format in README.md)",
+            ));
         }
         match parsed {
             Ok(raw) if diags.is_empty() => Ok(raw),
@@ -107,13 +117,22 @@ impl ScenarioFile {
         }
     }
 
-    fn apply_variant(&self, table: &mut toml::Table, name: &str, diags: &mut Vec<Diagnostic>) -> Result<()> {
+    fn apply_variant(
+        &self,
+        table: &mut toml::Table,
+        name: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<()> {
         let variants = self.variant_names();
         let Some(index) = variants.iter().position(|v| v == name) else {
             return Err(Error::Usage(format!(
                 "{}: no variant named `{name}` (variants: {})",
                 self.path.display(),
-                if variants.is_empty() { "none".to_string() } else { variants.join(", ") }
+                if variants.is_empty() {
+                    "none".to_string()
+                } else {
+                    variants.join(", ")
+                }
             )));
         };
         let set = self.table["variant"][index]
@@ -123,7 +142,11 @@ impl ScenarioFile {
             .unwrap_or_default();
         for (key, value) in &set {
             if let Err(msg) = overrides::apply(table, key, value.clone()) {
-                let field = FieldPath::default().key("variant").index(index).key("set").key(key);
+                let field = FieldPath::default()
+                    .key("variant")
+                    .index(index)
+                    .key("set")
+                    .key(key);
                 diags.push(self.diag(&field, format!("variant `{name}`: {msg}")));
             }
         }
@@ -135,8 +158,13 @@ impl ScenarioFile {
 fn non_finite_numbers(v: &toml::Value, at: &FieldPath, found: &mut dyn FnMut(&FieldPath)) {
     match v {
         toml::Value::Float(f) if !f.is_finite() => found(at),
-        toml::Value::Table(t) => t.iter().for_each(|(k, v)| non_finite_numbers(v, &at.key(k), found)),
-        toml::Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| non_finite_numbers(v, &at.index(i), found)),
+        toml::Value::Table(t) => t
+            .iter()
+            .for_each(|(k, v)| non_finite_numbers(v, &at.key(k), found)),
+        toml::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| non_finite_numbers(v, &at.index(i), found)),
         _ => {}
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! `green_channel.start_day` names a key in a table; in an array of tables an element is named by
 //! its `id` (or `name`), or by its 0-based position: `node.wuhan-hospital.shifts`, `link.3.closure_rate`.
+//! A table the file leaves out for its defaults (e.g. `[policy]`) is created on the way.
 
 /// Sets the value at `path` in `table`. Only scalars and arrays of scalars can be replaced, and
 /// the parent table must exist; a new key may be added to an existing table (an optional field).
@@ -21,9 +22,11 @@ pub fn apply(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<
             walked.push('.');
         }
         walked.push_str(part);
+        // A section left out for its defaults is created; a misspelt one is then reported as
+        // an unknown field when the scenario is read.
         let next = cur
-            .get_mut(*part)
-            .ok_or_else(|| format!("`{walked}` does not exist in the scenario"))?;
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         cur = match next {
             toml::Value::Table(t) => t,
             toml::Value::Array(items) => return apply_in_array(items, &parts, &walked, value),
@@ -51,23 +54,41 @@ fn element_index(items: &[toml::Value], rest: &[&str]) -> Option<usize> {
         .or_else(|| sel.parse::<usize>().ok().filter(|i| *i < items.len()))
 }
 
-fn apply_in_array(items: &mut [toml::Value], parts: &[&str], walked: &str, value: toml::Value) -> Result<(), String> {
+fn apply_in_array(
+    items: &mut [toml::Value],
+    parts: &[&str],
+    walked: &str,
+    value: toml::Value,
+) -> Result<(), String> {
     let rest = parts_after(parts, walked);
     if rest.is_empty() {
-        return Err(format!("`{walked}` is a list: name an element by its id or position"));
+        return Err(format!(
+            "`{walked}` is a list: name an element by its id or position"
+        ));
     }
-    let ix = element_index(items, rest).ok_or_else(|| format!("`{walked}` has no element `{}`", rest[0]))?;
+    let ix = element_index(items, rest)
+        .ok_or_else(|| format!("`{walked}` has no element `{}`", rest[0]))?;
     let sub_path = rest[1..].join(".");
     if sub_path.is_empty() {
-        return Err(format!("`{walked}.{}` is a whole element, not a scalar", rest[0]));
+        return Err(format!(
+            "`{walked}.{}` is a whole element, not a scalar",
+            rest[0]
+        ));
     }
     match &mut items[ix] {
-        toml::Value::Table(t) => apply(t, &sub_path, value).map_err(|e| format!("in `{walked}.{}`: {e}", rest[0])),
+        toml::Value::Table(t) => {
+            apply(t, &sub_path, value).map_err(|e| format!("in `{walked}.{}`: {e}", rest[0]))
+        }
         _ => Err(format!("`{walked}.{}` is not a table", rest[0])),
     }
 }
 
-fn set_scalar(t: &mut toml::Table, key: &str, value: toml::Value, path: &str) -> Result<(), String> {
+fn set_scalar(
+    t: &mut toml::Table,
+    key: &str,
+    value: toml::Value,
+    path: &str,
+) -> Result<(), String> {
     match t.get(key) {
         Some(toml::Value::Table(_)) => Err(format!("`{path}` is a table, not a scalar")),
         Some(toml::Value::Array(a)) if a.iter().any(|v| v.is_table()) => {
@@ -90,7 +111,9 @@ mod tests {
 
     #[test]
     fn sets_nested_and_array_elements_by_id_or_index() {
-        let mut t = table("[g]\nstart = 1\n[[node]]\nid = \"a\"\nshifts = 1\n[[node]]\nid = \"b\"\nshifts = 1\n");
+        let mut t = table(
+            "[g]\nstart = 1\n[[node]]\nid = \"a\"\nshifts = 1\n[[node]]\nid = \"b\"\nshifts = 1\n",
+        );
         apply(&mut t, "g.start", toml::Value::Integer(30)).unwrap();
         apply(&mut t, "node.b.shifts", toml::Value::Integer(3)).unwrap();
         apply(&mut t, "node.0.shifts", toml::Value::Integer(2)).unwrap();
@@ -100,9 +123,12 @@ mod tests {
     }
 
     #[test]
-    fn refuses_missing_parents_and_tables() {
-        let mut t = table("[g]\nstart = 1\n");
-        assert!(apply(&mut t, "h.start", toml::Value::Integer(1)).is_err());
+    fn creates_missing_tables_but_refuses_tables_and_bad_paths() {
+        let mut t = table("[g]\nstart = 1\n[[node]]\nid = \"a\"\n");
+        apply(&mut t, "h.start", toml::Value::Integer(1)).unwrap();
+        assert_eq!(t["h"]["start"].as_integer(), Some(1));
+        assert!(apply(&mut t, "node.zz.shifts", toml::Value::Integer(1)).is_err());
+        assert!(apply(&mut t, "g.start.x", toml::Value::Integer(1)).is_err());
         assert!(apply(&mut t, "g", toml::Value::Integer(1)).is_err());
         assert!(apply(&mut t, "g..x", toml::Value::Integer(1)).is_err());
     }

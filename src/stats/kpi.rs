@@ -29,7 +29,11 @@ const SUFFICIENCY_RUN: usize = 7;
 /// The KPIs of `item` in `slot` (None where undefined, e.g. fill rate without demand).
 pub fn kpis(model: &Model, rep: &Replication, item: usize, slot: usize) -> Vec<Option<f64>> {
     let days = rep.days;
-    let series = |m: Measure| (0..days).map(|d| rep.get(d, item, slot, m)).collect::<Vec<f64>>();
+    let series = |m: Measure| {
+        (0..days)
+            .map(|d| rep.get(d, item, slot, m))
+            .collect::<Vec<f64>>()
+    };
     let demand = series(Measure::Demand);
     let delivered = series(Measure::Delivered);
     let unmet = series(Measure::Unmet);
@@ -42,7 +46,10 @@ pub fn kpis(model: &Model, rep: &Replication, item: usize, slot: usize) -> Vec<O
     let durable = model.items[item].kind == ItemKind::Durable;
     let sufficient = |d: usize| unmet[d] == 0.0;
     let time_to_sufficiency = has_demand
-        .then(|| (0..days.saturating_sub(SUFFICIENCY_RUN - 1)).find(|&d| (d..d + SUFFICIENCY_RUN).all(sufficient)))
+        .then(|| {
+            (0..days.saturating_sub(SUFFICIENCY_RUN - 1))
+                .find(|&d| (d..d + SUFFICIENCY_RUN).all(sufficient))
+        })
         .flatten()
         .map(|d| d as f64);
     let first_stockout = unmet.iter().position(|&u| u > 0.0).map(|d| d as f64);
@@ -54,7 +61,8 @@ pub fn kpis(model: &Model, rep: &Replication, item: usize, slot: usize) -> Vec<O
     let produced: f64 = series(Measure::Produced).iter().sum();
     let capacity: f64 = series(Measure::Capacity).iter().sum();
     let t = &rep.transport[item * rep.slots + slot];
-    let lead_mean = (!t.lead_times.is_empty()).then(|| t.lead_times.iter().sum::<f64>() / t.lead_times.len() as f64);
+    let lead_mean = (!t.lead_times.is_empty())
+        .then(|| t.lead_times.iter().sum::<f64>() / t.lead_times.len() as f64);
     let lead_p95 = (!t.lead_times.is_empty()).then(|| crate::stats::quantile(&t.lead_times, 0.95));
     let green = (t.units > 0).then(|| t.green_units as f64 / t.units as f64);
     vec![

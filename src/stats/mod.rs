@@ -48,7 +48,9 @@ pub fn summarize(values: &[f64]) -> Option<Summary> {
         0.0
     };
     let half = if n > 1 {
-        let t = StudentsT::new(0.0, 1.0, (n - 1) as f64).expect("degrees of freedom positive").inverse_cdf(0.975);
+        let t = StudentsT::new(0.0, 1.0, (n - 1) as f64)
+            .expect("degrees of freedom positive")
+            .inverse_cdf(0.975);
         t * sd / (n as f64).sqrt()
     } else {
         0.0
@@ -115,7 +117,10 @@ mod tests {
     fn wilson_matches_a_textbook_value() {
         // 8 of 10: Wilson 95 % interval (0.4902, 0.9433).
         let w = wilson(8, 10);
-        assert!((w.low - 0.4902).abs() < 1e-3 && (w.high - 0.9433).abs() < 1e-3, "{w:?}");
+        assert!(
+            (w.low - 0.4902).abs() < 1e-3 && (w.high - 0.9433).abs() < 1e-3,
+            "{w:?}"
+        );
         let z = wilson(0, 20);
         assert_eq!(z.low, 0.0);
         assert!(z.high > 0.0 && z.high < 0.2);
