@@ -1,0 +1,68 @@
+//! Command-line interface: arguments parsed raw by clap, then turned into validated work.
+//! One file per subcommand.
+
+pub mod run;
+pub mod validate;
+
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::model::build::build;
+use crate::scenario::ScenarioFile;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// medsupply: simulate medical protective-supply logistics in an epidemic surge.
+#[derive(Debug, Parser)]
+#[command(name = "medsupply", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario and write timeseries.csv, replications.csv, summary.json, manifest.json.
+    Run(run::RunArgs),
+    /// Check scenario files (base and every variant) and report every problem.
+    Validate {
+        /// Scenario files.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Validate { scenarios } => validate::validate(&scenarios),
+    }
+}
+
+/// Builds the models of the base and every variant of a file.
+pub(crate) fn build_all(file: &ScenarioFile) -> Result<Vec<Model>> {
+    let mut names = vec![None];
+    names.extend(file.variant_names().into_iter().map(Some));
+    let mut models = Vec::new();
+    let mut diags = Vec::new();
+    for v in &names {
+        match build(file, v.as_deref()) {
+            Ok(m) => models.push(m),
+            Err(Error::Invalid(d)) => {
+                for x in d {
+                    if !diags.contains(&x) {
+                        diags.push(x);
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if diags.is_empty() {
+        Ok(models)
+    } else {
+        Err(Error::Invalid(diags))
+    }
+}
