@@ -1,6 +1,8 @@
 //! What one replication produces: daily measures per item and region (and nationally), and
 //! transport statistics. The engine fills it; `stats` aggregates it; it knows nothing of files.
 
+use serde::{Deserialize, Serialize};
+
 /// The daily measures of MODEL.md §3, in column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Measure {
@@ -47,7 +49,7 @@ pub const MEASURE_NAMES: [&str; MEASURE_COUNT] = [
 ];
 
 /// Transport statistics of delivered shipments of one item into one region.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Transport {
     /// Lead times (days) of delivered shipments, in delivery order.
     pub lead_times: Vec<f64>,
@@ -58,7 +60,7 @@ pub struct Transport {
 }
 
 /// The outcome of one replication.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Replication {
     /// Replication index (0-based).
     pub index: u32,

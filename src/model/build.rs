@@ -11,7 +11,17 @@ use std::path::Path;
 
 /// Builds the model of the base scenario (`variant = None`) or of a named variant.
 pub fn build(file: &ScenarioFile, variant: Option<&str>) -> Result<Model> {
-    let raw = file.raw(variant)?;
+    build_with(file, variant, &[], variant.unwrap_or("base"))
+}
+
+/// Builds a variant with further `settings` applied (a sweep point), named `label`.
+pub fn build_with(
+    file: &ScenarioFile,
+    variant: Option<&str>,
+    settings: &[(String, toml::Value)],
+    label: &str,
+) -> Result<Model> {
+    let raw = file.raw_with(variant, settings)?;
     let mut b = Builder {
         file,
         diags: Vec::new(),
@@ -19,7 +29,7 @@ pub fn build(file: &ScenarioFile, variant: Option<&str>) -> Result<Model> {
         start: None,
     };
     b.hasher.update(file.text.as_bytes());
-    let model = b.model(&raw, variant.unwrap_or("base"));
+    let model = b.model(&raw, label);
     if b.diags.is_empty() {
         Ok(model.expect("a model is returned when no problem was found"))
     } else {

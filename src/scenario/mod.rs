@@ -80,6 +80,16 @@ impl ScenarioFile {
 
     /// The raw scenario of the base (`None`) or a named variant, with every shape problem.
     pub fn raw(&self, variant: Option<&str>) -> Result<raw::RawScenario> {
+        self.raw_with(variant, &[])
+    }
+
+    /// Like [`ScenarioFile::raw`], then with `settings` (dotted path, value) applied on top, as
+    /// a parameter sweep does.
+    pub fn raw_with(
+        &self,
+        variant: Option<&str>,
+        settings: &[(String, toml::Value)],
+    ) -> Result<raw::RawScenario> {
         let mut diags = Vec::new();
         non_finite_numbers(
             &toml::Value::Table(self.table.clone()),
@@ -94,6 +104,10 @@ impl ScenarioFile {
         let mut table = self.table.clone();
         if let Some(name) = variant {
             self.apply_variant(&mut table, name, &mut diags)?;
+        }
+        for (path, value) in settings {
+            overrides::apply(&mut table, path, value.clone())
+                .map_err(|msg| Error::Usage(format!("--set {path}: {msg}")))?;
         }
         let mut unknown: Vec<String> = Vec::new();
         let mut track = |p: serde_ignored::Path| unknown.push(p.to_string());

@@ -1,0 +1,117 @@
+//! What a study is, in a form that travels with its parts: the scenario file, the kind of
+//! study, its arms (variants or sweep points), seed and replication count. A shard writes it
+//! into its part directory and `merge` rebuilds the same models from it.
+
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::model::build::build_with;
+use crate::scenario::ScenarioFile;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// The kind of study.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// `medsupply run`.
+    Run,
+    /// `medsupply compare` against a baseline arm.
+    Compare {
+        /// Label of the baseline arm.
+        baseline: String,
+    },
+    /// `medsupply sweep` over a grid of settings.
+    Sweep {
+        /// The swept parameters, in grid order (first varies slowest).
+        parameters: Vec<String>,
+    },
+}
+
+/// One arm: a variant (or the base) with optional further settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Arm {
+    /// Its name in outputs (the variant name, or a sweep point's label).
+    pub label: String,
+    /// The scenario variant it starts from (None = base).
+    pub variant: Option<String>,
+    /// Settings applied on top, as (dotted path, TOML value text).
+    pub set: Vec<(String, String)>,
+}
+
+/// A study.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudySpec {
+    /// What kind.
+    pub kind: Kind,
+    /// The scenario file, as an absolute path.
+    pub scenario_file: PathBuf,
+    /// Its arms, in output order.
+    pub arms: Vec<Arm>,
+    /// Base seed.
+    pub seed: u64,
+    /// Replications per arm.
+    pub replications: u32,
+}
+
+/// Parses a value given on the command line as TOML (`8`, `0.5`, `true`, `"x"`), falling back
+/// to a bare string (`proportional`).
+pub fn parse_value(text: &str) -> toml::Value {
+    format!("v = {text}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(text.to_string()))
+}
+
+impl StudySpec {
+    /// Builds the models of every arm (validating each).
+    pub fn models(&self, file: &ScenarioFile) -> Result<Vec<Model>> {
+        self.arms
+            .iter()
+            .map(|a| {
+                let settings: Vec<(String, toml::Value)> = a
+                    .set
+                    .iter()
+                    .map(|(p, v)| (p.clone(), parse_value(v)))
+                    .collect();
+                build_with(file, a.variant.as_deref(), &settings, &a.label)
+            })
+            .collect()
+    }
+
+    /// Reads the scenario file of the study.
+    pub fn read_scenario(&self) -> Result<ScenarioFile> {
+        ScenarioFile::read(&self.scenario_file)
+    }
+
+    /// Index of the arm labelled `label`.
+    pub fn arm(&self, label: &str) -> Result<usize> {
+        self.arms
+            .iter()
+            .position(|a| a.label == label)
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.arms.iter().map(|a| a.label.as_str()).collect();
+                Error::Usage(format!(
+                    "no arm `{label}` in this study ({})",
+                    known.join(", ")
+                ))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_parse_as_toml_or_fall_back_to_strings() {
+        assert_eq!(parse_value("8"), toml::Value::Integer(8));
+        assert_eq!(parse_value("0.5"), toml::Value::Float(0.5));
+        assert_eq!(parse_value("false"), toml::Value::Boolean(false));
+        assert_eq!(
+            parse_value("proportional"),
+            toml::Value::String("proportional".into())
+        );
+        assert_eq!(parse_value("\"a b\""), toml::Value::String("a b".into()));
+    }
+}
