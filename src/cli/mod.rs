@@ -1,7 +1,12 @@
 //! Command-line interface: arguments parsed raw by clap, then turned into validated work.
 //! One file per subcommand.
 
+pub mod compare;
+pub mod merge;
 pub mod run;
+pub mod slurm;
+pub mod study;
+pub mod sweep;
 pub mod validate;
 
 use crate::error::{Error, Result};
@@ -25,6 +30,14 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario and write timeseries.csv, replications.csv, summary.json, manifest.json.
     Run(run::RunArgs),
+    /// Compare policy variants against a baseline with common random numbers.
+    Compare(compare::CompareArgs),
+    /// Sweep a grid of parameter values (common random numbers across points).
+    Sweep(sweep::SweepArgs),
+    /// Merge the part directories of a sharded study into one output.
+    Merge(merge::MergeArgs),
+    /// Print a script that submits a sharded run to Slurm (array + dependent merge).
+    Slurm(slurm::SlurmArgs),
     /// Check scenario files (base and every variant) and report every problem.
     Validate {
         /// Scenario files.
@@ -37,6 +50,10 @@ pub enum Command {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Compare(args) => compare::run(&args),
+        Command::Sweep(args) => sweep::run(&args),
+        Command::Merge(args) => merge::run(&args),
+        Command::Slurm(args) => slurm::run(&args),
         Command::Validate { scenarios } => validate::validate(&scenarios),
     }
 }

@@ -1,10 +1,12 @@
 //! Writers: one exporter per output file behind a trait, each written to a temporary name and
 //! renamed, so a run never leaves a half-written file.
 
+pub mod comparison;
 pub mod manifest;
 pub mod replications;
 pub mod schema;
 pub mod summary;
+pub mod sweep;
 pub mod timeseries;
 
 use crate::error::{Error, Result};

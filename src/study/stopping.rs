@@ -38,7 +38,7 @@ mod tests {
         let noisy: Vec<f64> = (0..200)
             .map(|i| 10.0 + if i % 2 == 0 { 1.0 } else { -1.0 })
             .collect();
-        let n = stopping_point(&[noisy.clone()], 0.05, 5, 200).unwrap();
+        let n = stopping_point(std::slice::from_ref(&noisy), 0.05, 5, 200).unwrap();
         assert!(n >= 5);
         assert!(relative_half_width(&noisy[..n]) <= 0.05);
         assert!(relative_half_width(&noisy[..n - 1]) > 0.05 || n == 5);

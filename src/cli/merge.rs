@@ -1,0 +1,40 @@
+//! `medsupply merge`: combine the part directories of a sharded study into the outputs a
+//! one-machine run would have written, byte for byte.
+
+use super::study::finish;
+use crate::error::{Error, Result};
+use crate::study::parts::read_parts;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Arguments of `medsupply merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Part directories (each the `--out` a shard was given).
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Output directory; results go to OUT/<scenario>/.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+}
+
+/// Merges.
+pub(crate) fn run(args: &MergeArgs) -> Result<()> {
+    let (info, reps) = read_parts(&args.parts)?;
+    let file = info.study.read_scenario()?;
+    let models = info.study.models(&file)?;
+    let hashes: Vec<String> = models.iter().map(|m| m.input_hash.clone()).collect();
+    if hashes != info.arm_hashes {
+        return Err(Error::Usage(format!(
+            "{} (or a CSV it reads) changed since the shards ran: re-run them",
+            info.study.scenario_file.display()
+        )));
+    }
+    finish(&info.study, &models, reps, &args.out)?;
+    eprintln!(
+        "merged {} part(s) into {}",
+        args.parts.len(),
+        args.out.join(&info.scenario).display()
+    );
+    Ok(())
+}

@@ -1,0 +1,280 @@
+//! What `run`, `compare`, `sweep` and `merge` share: the study options, running a study (whole,
+//! one shard, or until precise enough) and writing its outputs.
+
+use super::build_all;
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::output::{VariantRun, write_run};
+use crate::results::Replication;
+use crate::scenario::ScenarioFile;
+use crate::study::parts::{PartInfo, write_part};
+use crate::study::progress::Progress;
+use crate::study::spec::{Arm, Kind, StudySpec};
+use crate::study::stopping::stopping_point;
+use crate::study::{Shard, pool, run_some};
+use clap::Args;
+use std::path::Path;
+use std::time::Instant;
+
+/// Options every study command takes.
+#[derive(Debug, Clone, Args)]
+pub struct StudyArgs {
+    /// Replications per variant (default: the scenario's).
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Base seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (0 = all cores).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Run only shard I of N (`I/N`, 0-based) and write a part directory for `merge`.
+    /// Without it, read from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or from
+    /// JOB_COMPLETION_INDEX with --shard-count (Kubernetes Indexed Job).
+    #[arg(long)]
+    pub shard: Option<String>,
+    /// Number of shards when the index comes from JOB_COMPLETION_INDEX.
+    #[arg(long)]
+    pub shard_count: Option<u32>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Sequential stopping options (Law's relative-precision rule).
+#[derive(Debug, Clone)]
+pub struct Stopping {
+    /// Target relative half-width.
+    pub target: f64,
+    /// Minimum replications.
+    pub min_reps: u32,
+    /// Maximum replications.
+    pub max_reps: u32,
+    /// KPI watched (national, every product, every arm).
+    pub kpi: usize,
+}
+
+/// Reads a scenario and checks the base and every variant before anything runs, so bad input
+/// never leaves files behind.
+pub fn load(scenario: &Path) -> Result<(ScenarioFile, Vec<Model>)> {
+    let file = ScenarioFile::read(scenario)?;
+    let all = build_all(&file)?;
+    Ok((file, all))
+}
+
+/// The arms for variant names, each checked to exist.
+pub fn variant_arms(all: &[Model], scenario: &Path, names: &[String]) -> Result<Vec<Arm>> {
+    names
+        .iter()
+        .map(|v| {
+            if !all.iter().any(|m| &m.variant == v) {
+                return Err(Error::Usage(format!(
+                    "{}: no variant named `{v}` (variants: {})",
+                    scenario.display(),
+                    all.iter()
+                        .map(|m| m.variant.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            Ok(Arm {
+                label: v.clone(),
+                variant: (v != "base").then(|| v.clone()),
+                set: vec![],
+            })
+        })
+        .collect()
+}
+
+/// A study spec from its arms and the study options (defaults from the base scenario).
+pub fn spec(
+    kind: Kind,
+    scenario: &Path,
+    base: &Model,
+    arms: Vec<Arm>,
+    args: &StudyArgs,
+) -> Result<StudySpec> {
+    if args.replications == Some(0) {
+        return Err(Error::Usage("--replications must be at least 1".into()));
+    }
+    let scenario_file = std::path::absolute(scenario).map_err(|source| Error::Read {
+        path: scenario.to_path_buf(),
+        source,
+    })?;
+    Ok(StudySpec {
+        kind,
+        scenario_file,
+        arms,
+        seed: args.seed.unwrap_or(base.seed),
+        replications: args.replications.unwrap_or(base.replications),
+    })
+}
+
+/// Runs a study: one shard into a part directory, or the whole study (until precise enough
+/// when `stopping` is given) into finished outputs.
+pub fn execute(
+    spec: StudySpec,
+    models: &[Model],
+    args: &StudyArgs,
+    out: &Path,
+    stopping: Option<Stopping>,
+) -> Result<()> {
+    let shard = Shard::from_env(args.shard.as_deref(), args.shard_count, &|k| {
+        std::env::var(k).ok()
+    })?;
+    let pool = pool(args.threads)?;
+    let started = Instant::now();
+    if let Some(shard) = shard {
+        if stopping.is_some() {
+            return Err(Error::Usage("sequential stopping decides the replication count as it goes; it cannot be sharded".into()));
+        }
+        let info = PartInfo::new(
+            &spec,
+            &models[0].name,
+            models.iter().map(|m| m.input_hash.clone()).collect(),
+            shard,
+        );
+        let progress = Progress::new((info.replications.len() * models.len()) as u64, args.quiet);
+        let arms = models
+            .iter()
+            .map(|m| run_some(&pool, m, spec.seed, &info.replications, &progress))
+            .collect::<Result<Vec<_>>>()?;
+        progress.finish();
+        let dir = write_part(out, &info, &arms)?;
+        eprintln!(
+            "shard {}/{}: replications {:?} of {} arm(s) in {:.2} s, part written to {}",
+            shard.index,
+            shard.count,
+            info.replications
+                .first()
+                .zip(info.replications.last())
+                .map(|(a, b)| a..=b),
+            models.len(),
+            started.elapsed().as_secs_f64(),
+            dir.display()
+        );
+        return Ok(());
+    }
+    let (spec, reps) = match stopping {
+        None => {
+            let all: Vec<u32> = (0..spec.replications).collect();
+            let progress = Progress::new(all.len() as u64 * models.len() as u64, args.quiet);
+            let reps = models
+                .iter()
+                .map(|m| run_some(&pool, m, spec.seed, &all, &progress))
+                .collect::<Result<Vec<_>>>()?;
+            progress.finish();
+            (spec, reps)
+        }
+        Some(stop) => run_until_precise(spec, models, &pool, &stop, args.quiet)?,
+    };
+    let sim = started.elapsed();
+    let events: u64 = reps.iter().flatten().map(|r| r.events).sum();
+    eprintln!(
+        "{}: {} arm(s) × {} replication(s), {events} events in {:.2} s ({:.0} events/s)",
+        models[0].name,
+        models.len(),
+        spec.replications,
+        sim.as_secs_f64(),
+        events as f64 / sim.as_secs_f64().max(1e-9)
+    );
+    finish(&spec, models, reps, out)?;
+    eprintln!(
+        "outputs written in {:.2} s to {}",
+        (started.elapsed() - sim).as_secs_f64(),
+        out.join(&models[0].name).display()
+    );
+    Ok(())
+}
+
+/// Runs batches until every watched KPI is precise enough; the decision is taken on
+/// replications 0..n in order, so it does not depend on the thread count.
+fn run_until_precise(
+    mut spec: StudySpec,
+    models: &[Model],
+    pool: &rayon::ThreadPool,
+    stop: &Stopping,
+    quiet: bool,
+) -> Result<(StudySpec, Vec<Vec<Replication>>)> {
+    let progress = Progress::new(stop.max_reps as u64 * models.len() as u64, quiet);
+    let mut reps: Vec<Vec<Replication>> = vec![Vec::new(); models.len()];
+    let batch = stop.min_reps.max(8);
+    let mut done = 0u32;
+    let n = loop {
+        let next: Vec<u32> = (done..(done + batch).min(stop.max_reps)).collect();
+        for (arm, m) in reps.iter_mut().zip(models) {
+            arm.extend(run_some(pool, m, spec.seed, &next, &progress)?);
+        }
+        done += next.len() as u32;
+        let series: Vec<Vec<f64>> = watched(models, &reps, stop.kpi);
+        if let Some(n) = stopping_point(&series, stop.target, stop.min_reps as usize, done as usize)
+        {
+            break n as u32;
+        }
+        if done >= stop.max_reps {
+            eprintln!(
+                "warning: target precision not reached within --max-reps {}",
+                stop.max_reps
+            );
+            break done;
+        }
+    };
+    progress.finish();
+    for arm in &mut reps {
+        arm.truncate(n as usize);
+    }
+    eprintln!("sequential stopping: n = {n} replications");
+    spec.replications = n;
+    Ok((spec, reps))
+}
+
+/// The watched KPI, national, per arm and product, one value per replication in order
+/// (replications where it is undefined are left out).
+fn watched(models: &[Model], reps: &[Vec<Replication>], kpi: usize) -> Vec<Vec<f64>> {
+    let mut out = Vec::new();
+    for (m, arm) in models.iter().zip(reps) {
+        let national = m.regions.len();
+        for item in
+            (0..m.items.len()).filter(|&i| m.items[i].kind != crate::model::ItemKind::Material)
+        {
+            let s: Vec<f64> = arm
+                .iter()
+                .filter_map(|r| crate::stats::kpi::kpis(m, r, item, national)[kpi])
+                .collect();
+            if !s.is_empty() {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// Writes every output of a finished study: each arm's files, and the comparison or sweep table.
+pub fn finish(
+    spec: &StudySpec,
+    models: &[Model],
+    reps: Vec<Vec<Replication>>,
+    out: &Path,
+) -> Result<()> {
+    let dir = out.join(&models[0].name);
+    if let Kind::Compare { baseline } = &spec.kind {
+        let b = spec.arm(baseline)?;
+        let rows = crate::study::compare::compare(models, &reps, b);
+        crate::output::comparison::write(&dir, &rows)?;
+        crate::output::comparison::print_table(&rows);
+    }
+    if let Kind::Sweep { parameters } = &spec.kind {
+        crate::output::sweep::write(&dir, spec, parameters, models, &reps)?;
+    }
+    for (model, arm) in models.iter().zip(reps) {
+        write_run(
+            &dir.join(&model.variant),
+            &VariantRun {
+                model,
+                seed: spec.seed,
+                reps: arm,
+            },
+        )?;
+    }
+    Ok(())
+}

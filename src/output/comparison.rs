@@ -1,0 +1,95 @@
+//! `comparison.csv` and `comparison.json`: paired differences of each variant against the
+//! baseline, and a readable table of the headline KPIs on stdout.
+
+use super::{atomic_write, num, opt_num};
+use crate::error::Result;
+use crate::output::schema::SCHEMA_VERSION;
+use crate::study::compare::Paired;
+use std::path::Path;
+
+/// `comparison.json`.
+#[derive(Debug, serde::Serialize)]
+struct ComparisonJson<'a> {
+    schema_version: u32,
+    rows: &'a [Paired],
+}
+
+/// Writes both files into `dir`.
+pub fn write(dir: &Path, rows: &[Paired]) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| crate::error::Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    atomic_write(&dir.join("comparison.csv"), |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record([
+            "variant",
+            "baseline",
+            "kpi",
+            "product",
+            "region",
+            "n",
+            "mean_variant",
+            "mean_baseline",
+            "mean_diff",
+            "ci95_low",
+            "ci95_high",
+            "adjusted_low",
+            "adjusted_high",
+            "correlation",
+        ])?;
+        for r in rows {
+            c.write_record([
+                r.variant.clone(),
+                r.baseline.clone(),
+                r.kpi.clone(),
+                r.product.clone(),
+                r.region.clone(),
+                r.n.to_string(),
+                num(r.mean_variant),
+                num(r.mean_baseline),
+                num(r.mean_diff),
+                num(r.ci95_low),
+                num(r.ci95_high),
+                num(r.adjusted_low),
+                num(r.adjusted_high),
+                opt_num(r.correlation),
+            ])?;
+        }
+        c.flush()
+    })?;
+    atomic_write(&dir.join("comparison.json"), |w| {
+        serde_json::to_writer_pretty(
+            &mut *w,
+            &ComparisonJson {
+                schema_version: SCHEMA_VERSION,
+                rows,
+            },
+        )?;
+        writeln!(w)
+    })
+}
+
+/// Prints national fill rate and shortage of every product and variant.
+pub fn print_table(rows: &[Paired]) {
+    println!(
+        "{:<22} {:<18} {:<14} {:>12} {:>12} {:>12} {:>26} {:>6}",
+        "variant", "product", "kpi", "baseline", "variant", "diff", "95% CI (adjusted)", "corr"
+    );
+    for r in rows
+        .iter()
+        .filter(|r| r.region == "national" && (r.kpi == "fill_rate" || r.kpi == "shortage"))
+    {
+        println!(
+            "{:<22} {:<18} {:<14} {:>12} {:>12} {:>12} {:>26} {:>6}",
+            r.variant,
+            r.product,
+            r.kpi,
+            num(r.mean_baseline),
+            num(r.mean_variant),
+            num(r.mean_diff),
+            format!("[{}, {}]", num(r.adjusted_low), num(r.adjusted_high)),
+            r.correlation.map_or("-".to_string(), |c| format!("{c:.2}")),
+        );
+    }
+}

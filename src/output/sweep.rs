@@ -1,0 +1,76 @@
+//! `sweep.csv`: one row per grid point × KPI × product × region with the KPI across
+//! replications, the swept parameters as columns.
+
+use super::{atomic_write, num};
+use crate::error::Result;
+use crate::model::{ItemKind, Model};
+use crate::results::Replication;
+use crate::stats::kpi::{KPI_NAMES, kpis};
+use crate::stats::summarize;
+use crate::study::spec::StudySpec;
+use std::path::Path;
+
+/// Writes `sweep.csv` into `dir`.
+pub fn write(
+    dir: &Path,
+    spec: &StudySpec,
+    parameters: &[String],
+    models: &[Model],
+    reps: &[Vec<Replication>],
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| crate::error::Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    atomic_write(&dir.join("sweep.csv"), |w| {
+        let mut c = csv::Writer::from_writer(w);
+        let mut header = vec!["point".to_string()];
+        header.extend(parameters.iter().cloned());
+        header.extend(
+            [
+                "product",
+                "region",
+                "kpi",
+                "n",
+                "mean",
+                "sd",
+                "ci95_low",
+                "ci95_high",
+                "p5",
+                "p50",
+                "p95",
+            ]
+            .map(String::from),
+        );
+        c.write_record(&header)?;
+        for ((arm, m), arm_reps) in spec.arms.iter().zip(models).zip(reps) {
+            for item in (0..m.items.len()).filter(|&i| m.items[i].kind != ItemKind::Material) {
+                for slot in 0..=m.regions.len() {
+                    let per_rep: Vec<Vec<Option<f64>>> =
+                        arm_reps.iter().map(|r| kpis(m, r, item, slot)).collect();
+                    for (k, name) in KPI_NAMES.iter().enumerate() {
+                        let values: Vec<f64> = per_rep.iter().filter_map(|v| v[k]).collect();
+                        let Some(s) = summarize(&values) else {
+                            continue;
+                        };
+                        let mut row = vec![arm.label.clone()];
+                        row.extend(arm.set.iter().map(|(_, v)| v.clone()));
+                        row.push(m.items[item].id.clone());
+                        row.push(
+                            m.regions
+                                .get(slot)
+                                .map_or("national".to_string(), |r| r.id.clone()),
+                        );
+                        row.push(name.to_string());
+                        row.push(s.n.to_string());
+                        row.extend(
+                            [s.mean, s.sd, s.ci_low, s.ci_high, s.p5, s.p50, s.p95].map(num),
+                        );
+                        c.write_record(&row)?;
+                    }
+                }
+            }
+        }
+        c.flush()
+    })
+}
