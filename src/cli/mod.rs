@@ -68,8 +68,12 @@ pub(crate) fn build_all(file: &ScenarioFile) -> Result<Vec<Model>> {
         match build(file, v.as_deref()) {
             Ok(m) => models.push(m),
             Err(Error::Invalid(d)) => {
+                // A problem of the base shows again in every variant: report it once, at the base.
                 for x in d {
-                    if !diags.contains(&x) {
+                    if !diags
+                        .iter()
+                        .any(|b: &crate::error::Diagnostic| b.field == x.field)
+                    {
                         diags.push(x);
                     }
                 }

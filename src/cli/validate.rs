@@ -16,7 +16,13 @@ pub(crate) fn validate(scenarios: &[PathBuf]) -> Result<()> {
                 models.len() - 1
             ),
             Err(Error::Invalid(d)) => diags.extend(d),
-            Err(e) => return Err(e),
+            // An unreadable file is one more problem; the others are still checked.
+            Err(e) => diags.push(crate::error::Diagnostic {
+                file: path.clone(),
+                position: None,
+                field: String::new(),
+                message: e.to_string(),
+            }),
         }
     }
     if diags.is_empty() {

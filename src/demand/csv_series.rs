@@ -92,12 +92,12 @@ pub fn read_column(
         };
         let raw = rec.get(col).unwrap_or("");
         let value = match raw.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => v,
+            Ok(v) if v.is_finite() && (0.0..=crate::scenario::MAX_MAGNITUDE).contains(&v) => v,
             _ => {
                 problems.push((
                     line,
                     column.to_string(),
-                    format!("`{raw}` is not a finite non-negative number"),
+                    format!("`{raw}` is not a finite non-negative number up to 1e15"),
                 ));
                 continue;
             }

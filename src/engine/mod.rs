@@ -256,7 +256,8 @@ impl<'m> Sim<'m> {
 
     /// A draw of days, turned into whole ticks (at least one when `at_least_one`).
     pub(crate) fn days_to_ticks(days: f64, at_least_one: bool) -> Tick {
-        let t = (days * TICKS_PER_DAY as f64).round() as Tick;
+        // Capped at a million days so that adding it to the clock can never overflow.
+        let t = (days.min(1e6) * TICKS_PER_DAY as f64).round() as Tick;
         if at_least_one { t.max(1) } else { t.max(0) }
     }
 

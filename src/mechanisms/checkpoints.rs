@@ -30,7 +30,7 @@ impl Sim<'_> {
                 .checkpoint_hours
                 .sample(self.rng(e, Purpose::Checkpoint));
         }
-        (hours * 60.0).round() as Tick
+        Self::days_to_ticks(hours / 24.0, false)
     }
 }
 

@@ -36,7 +36,7 @@ impl Sim<'_> {
             item: p.item,
             qty,
         };
-        let delay = ((hours * 60.0).round() as i64).max(1);
+        let delay = Self::days_to_ticks(hours / 24.0, true);
         self.after(
             delay,
             class::ARRIVAL,

@@ -21,10 +21,11 @@ pub fn build_with(
     settings: &[(String, toml::Value)],
     label: &str,
 ) -> Result<Model> {
-    let raw = file.raw_with(variant, settings)?;
+    let (raw, shape) = file.raw_with(variant, settings)?;
     let mut b = Builder {
         file,
-        diags: Vec::new(),
+        variant,
+        diags: shape,
         hasher: Sha256::new(),
         start: None,
     };
@@ -39,6 +40,7 @@ pub fn build_with(
 
 struct Builder<'a> {
     file: &'a ScenarioFile,
+    variant: Option<&'a str>,
     diags: Vec<Diagnostic>,
     hasher: Sha256,
     start: Option<NaiveDate>,
@@ -54,8 +56,10 @@ struct Names {
 
 impl Builder<'_> {
     fn err(&mut self, at: &FieldPath, msg: impl Into<String>) {
-        let d = self.file.diag(at, msg);
-        self.diags.push(d);
+        let d = self.file.diag_for(self.variant, at, msg);
+        if !self.diags.contains(&d) {
+            self.diags.push(d);
+        }
     }
 
     fn dist(&mut self, at: &FieldPath, spec: &DistSpec) -> Dist {
@@ -151,8 +155,10 @@ impl Builder<'_> {
     ) {
         if name.is_empty() {
             self.err(at, "must not be empty");
-        } else if names.insert(name.to_string(), ix).is_some() {
+        } else if names.contains_key(name) {
             self.err(at, format!("`{name}` is defined twice"));
+        } else {
+            names.insert(name.to_string(), ix);
         }
     }
 
@@ -925,7 +931,7 @@ impl Builder<'_> {
                         file: full.clone(),
                         position: line.map(|l| (l, 1)),
                         field,
-                        message: msg,
+                        message: format!("{msg} (read for {at} of {})", self.file.path.display()),
                     });
                 }
                 None

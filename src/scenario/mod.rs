@@ -4,6 +4,7 @@
 pub mod location;
 pub mod overrides;
 pub mod raw;
+mod shape;
 
 use crate::error::{Diagnostic, Error, Result};
 use location::{FieldPath, Locator};
@@ -78,28 +79,57 @@ impl ScenarioFile {
             .unwrap_or_default()
     }
 
-    /// The raw scenario of the base (`None`) or a named variant, with every shape problem.
-    pub fn raw(&self, variant: Option<&str>) -> Result<raw::RawScenario> {
-        self.raw_with(variant, &[])
+    /// A diagnostic about `field` of the scenario as `variant` changes it: problems only a
+    /// variant has are reported at its `set` table and name it.
+    pub fn diag_for(
+        &self,
+        variant: Option<&str>,
+        field: &FieldPath,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let index = variant.and_then(|v| self.variant_names().iter().position(|n| n == v));
+        match (variant, index) {
+            (Some(v), Some(i)) => {
+                let at = FieldPath::default().key("variant").index(i);
+                // Point at the override that set this field when one matches, else at `set`.
+                let field_text = field.to_string();
+                let key = self.table["variant"][i]
+                    .get("set")
+                    .and_then(|s| s.as_table())
+                    .and_then(|t| {
+                        t.keys()
+                            .find(|k| {
+                                field_text.starts_with(k.as_str()) || k.starts_with(&field_text)
+                            })
+                            .cloned()
+                    });
+                let exact = key.and_then(|k| self.locator.locate(&at.key("set").key(&k)));
+                Diagnostic {
+                    file: self.path.clone(),
+                    position: exact
+                        .or_else(|| self.locator.locate(&at.key("set")))
+                        .or_else(|| self.locator.locate(&at)),
+                    field: field.to_string(),
+                    message: format!("variant `{v}`: {}", message.into()),
+                }
+            }
+            _ => self.diag(field, message),
+        }
     }
 
-    /// Like [`ScenarioFile::raw`], then with `settings` (dotted path, value) applied on top, as
-    /// a parameter sweep does.
+    /// The raw scenario of the base (`None`) or a named variant, with `settings` (dotted path,
+    /// value) applied on top as a parameter sweep does, and every shape problem found: those
+    /// that still let it be read come back beside it, so the model checks can run too.
     pub fn raw_with(
         &self,
         variant: Option<&str>,
         settings: &[(String, toml::Value)],
-    ) -> Result<raw::RawScenario> {
+    ) -> Result<(raw::RawScenario, Vec<Diagnostic>)> {
         let mut diags = Vec::new();
-        non_finite_numbers(
+        bad_numbers(
             &toml::Value::Table(self.table.clone()),
             &FieldPath::default(),
-            &mut |p| {
-                diags.push(self.diag(
-                    p,
-                    "must be a finite number (NaN and infinity are not allowed)",
-                ))
-            },
+            &mut |p, msg| diags.push(self.diag(p, msg)),
         );
         let mut table = self.table.clone();
         if let Some(name) = variant {
@@ -109,23 +139,23 @@ impl ScenarioFile {
             overrides::apply(&mut table, path, value.clone())
                 .map_err(|msg| Error::Usage(format!("--set {path}: {msg}")))?;
         }
-        let mut unknown: Vec<String> = Vec::new();
-        let mut track = |p: serde_ignored::Path| unknown.push(p.to_string());
-        let de = serde_ignored::Deserializer::new(toml::Value::Table(table), &mut track);
-        let parsed: std::result::Result<raw::RawScenario, _> = serde_path_to_error::deserialize(de);
-        for u in unknown {
-            let p = FieldPath::parse(&u);
-            diags.push(self.diag(
-                &p,
-                "unknown field (check its spelling and the format in README.md)",
-            ));
+        for (field, msg) in shape::problems(&table) {
+            let d = self.diag_for(variant, &field, msg);
+            if !diags.contains(&d) {
+                diags.push(d);
+            }
         }
-        match parsed {
-            Ok(raw) if diags.is_empty() => Ok(raw),
-            Ok(_) => Err(Error::Invalid(diags)),
+        match serde_path_to_error::deserialize::<_, raw::RawScenario>(toml::Value::Table(table)) {
+            Ok(raw) => Ok((raw, diags)),
             Err(e) => {
-                let p = FieldPath::parse(&e.path().to_string());
-                diags.push(self.diag(&p, e.inner().message().trim().to_string()));
+                let d = self.diag_for(
+                    variant,
+                    &FieldPath::parse(&e.path().to_string()),
+                    e.inner().message().trim(),
+                );
+                if !diags.contains(&d) {
+                    diags.push(d);
+                }
                 Err(Error::Invalid(diags))
             }
         }
@@ -168,17 +198,26 @@ impl ScenarioFile {
     }
 }
 
-/// Calls `found` with the path of every NaN or infinite float in `v`.
-fn non_finite_numbers(v: &toml::Value, at: &FieldPath, found: &mut dyn FnMut(&FieldPath)) {
+/// Largest magnitude a number in a scenario may have; beyond it sums of units could overflow.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
+/// Calls `found` with the path of every NaN, infinite or absurdly large number in `v`.
+fn bad_numbers(v: &toml::Value, at: &FieldPath, found: &mut dyn FnMut(&FieldPath, &str)) {
+    const TOO_LARGE: &str = "is too large (numbers in a scenario are limited to 1e15 in magnitude)";
     match v {
-        toml::Value::Float(f) if !f.is_finite() => found(at),
+        toml::Value::Float(f) if !f.is_finite() => found(
+            at,
+            "must be a finite number (NaN and infinity are not allowed)",
+        ),
+        toml::Value::Float(f) if f.abs() > MAX_MAGNITUDE => found(at, TOO_LARGE),
+        toml::Value::Integer(i) if (*i as f64).abs() > MAX_MAGNITUDE => found(at, TOO_LARGE),
         toml::Value::Table(t) => t
             .iter()
-            .for_each(|(k, v)| non_finite_numbers(v, &at.key(k), found)),
+            .for_each(|(k, v)| bad_numbers(v, &at.key(k), found)),
         toml::Value::Array(a) => a
             .iter()
             .enumerate()
-            .for_each(|(i, v)| non_finite_numbers(v, &at.index(i), found)),
+            .for_each(|(i, v)| bad_numbers(v, &at.index(i), found)),
         _ => {}
     }
 }

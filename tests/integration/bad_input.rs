@@ -61,8 +61,6 @@ struct Case {
     problems: usize,
     /// The diagnostics.
     expect: &'static [Expect],
-    /// A known shortcoming of the program's reporting; such cases run in an `#[ignore]`d test.
-    issue: Option<&'static str>,
 }
 
 const fn ok(file: &'static str, problems: usize, expect: &'static [Expect]) -> Case {
@@ -70,29 +68,8 @@ const fn ok(file: &'static str, problems: usize, expect: &'static [Expect]) -> C
         file,
         problems,
         expect,
-        issue: None,
     }
 }
-
-const fn known(
-    file: &'static str,
-    problems: usize,
-    expect: &'static [Expect],
-    issue: &'static str,
-) -> Case {
-    Case {
-        file,
-        problems,
-        expect,
-        issue: Some(issue),
-    }
-}
-
-const SHAPE_STOPS: &str =
-    "shape problems (unknown fields, NaN) stop validation before the model checks";
-const FIRST_TYPE_ERROR: &str = "only the first type error of a file is reported";
-const VARIANT_BLAME: &str = "a problem a variant's override causes is reported at the base field, without naming the variant";
-const BYTE_COLUMNS: &str = "columns are counted in bytes, not characters";
 
 /// Every broken scenario, with what must be reported.
 const CASES: &[Case] = &[
@@ -370,8 +347,8 @@ const CASES: &[Case] = &[
             ),
         ],
     ),
-    // Known shortcomings, each run by an ignored test below.
-    known(
+    // Reported together since the reporting was fixed; each also has a test of its own below.
+    ok(
         "several_problems_shape_and_semantic.toml",
         4,
         &[
@@ -384,9 +361,8 @@ const CASES: &[Case] = &[
                 &["cannot be negative"],
             ),
         ],
-        SHAPE_STOPS,
     ),
-    known(
+    ok(
         "several_type_errors.toml",
         2,
         &[
@@ -397,9 +373,8 @@ const CASES: &[Case] = &[
                 &["invalid type", "\"two\""],
             ),
         ],
-        FIRST_TYPE_ERROR,
     ),
-    known(
+    ok(
         "variant_unknown_key.toml",
         1,
         &[toml(
@@ -407,9 +382,8 @@ const CASES: &[Case] = &[
             "\"green_channel.enabeld\"",
             &["variant `typo`", "unknown field"],
         )],
-        VARIANT_BLAME,
     ),
-    known(
+    ok(
         "variant_value_out_of_range.toml",
         1,
         &[toml(
@@ -417,9 +391,8 @@ const CASES: &[Case] = &[
             "\"scenario.replications\"",
             &["variant `negative`", "must be between 1 and 1000000", "-1"],
         )],
-        VARIANT_BLAME,
     ),
-    known(
+    ok(
         "multibyte_column.toml",
         1,
         &[toml(
@@ -427,7 +400,6 @@ const CASES: &[Case] = &[
             "order_up_to",
             &["must exceed reorder_point"],
         )],
-        BYTE_COLUMNS,
     ),
 ];
 
@@ -619,11 +591,7 @@ fn assert_cases(files: &[&str]) {
 
 #[test]
 fn bad_scenarios_are_reported_with_file_position_field_and_message() {
-    let files: Vec<&str> = CASES
-        .iter()
-        .filter(|c| c.issue.is_none())
-        .map(|c| c.file)
-        .collect();
+    let files: Vec<&str> = CASES.iter().map(|c| c.file).collect();
     assert!(files.len() >= 25, "the corpus shrank to {}", files.len());
     assert_cases(&files);
 }
@@ -810,22 +778,19 @@ fn malformed_command_lines_are_usage_errors() {
     );
 }
 
-// ---- Known shortcomings of the error reporting: fix src/, then remove the `ignore`. ----
+// ---- Reporting that once fell short; each has its own test so a regression is named. ----
 
 #[test]
-#[ignore = "shape problems (unknown fields, NaN) stop validation before the model checks"]
 fn shape_and_model_problems_are_reported_together() {
     assert_cases(&["several_problems_shape_and_semantic.toml"]);
 }
 
 #[test]
-#[ignore = "only the first type error of a file is reported"]
 fn every_type_error_is_reported() {
     assert_cases(&["several_type_errors.toml"]);
 }
 
 #[test]
-#[ignore = "a problem a variant's override causes is reported at the base field, without naming the variant"]
 fn variant_problems_point_at_the_variant() {
     assert_cases(&[
         "variant_unknown_key.toml",
@@ -834,13 +799,11 @@ fn variant_problems_point_at_the_variant() {
 }
 
 #[test]
-#[ignore = "columns are counted in bytes, not characters"]
 fn columns_count_characters() {
     assert_cases(&["multibyte_column.toml"]);
 }
 
 #[test]
-#[ignore = "validate stops at an unreadable file and drops the problems found in the others"]
 fn validate_reports_other_files_despite_a_missing_one() {
     for args in [
         [
@@ -871,7 +834,6 @@ fn validate_reports_other_files_despite_a_missing_one() {
 }
 
 #[test]
-#[ignore = "run panics (exit 101) on a stock of 1e300 units and on a lead time of 1e300 days"]
 fn absurd_magnitudes_never_panic() {
     let mut failures = Vec::new();
     for (file, field) in EXTREME {
