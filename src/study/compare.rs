@@ -164,3 +164,66 @@ mod tests {
         assert!(half_width(1.0, 10, 0.05 / 3.0) > half_width(1.0, 10, 0.05));
     }
 }
+
+#[cfg(test)]
+mod crn_tests {
+    use super::*;
+    use crate::study::{Streams, arm_seed, run_replications};
+
+    fn minimal() -> Vec<Model> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/minimal.toml");
+        let file = crate::scenario::ScenarioFile::read(&path).unwrap();
+        ["base", "no-green-channel"]
+            .iter()
+            .map(|v| crate::model::build::build(&file, (*v != "base").then_some(*v)).unwrap())
+            .collect()
+    }
+
+    fn row(models: &[Model], streams: Streams) -> Paired {
+        let reps: Vec<Vec<Replication>> = models
+            .iter()
+            .map(|m| run_replications(m, arm_seed(42, &m.variant, streams), 30, 0).unwrap())
+            .collect();
+        compare(models, &reps, 0)
+            .into_iter()
+            .find(|r| {
+                r.kpi == "lead_time_mean_days"
+                    && r.region == "Hubei"
+                    && r.product == "surgical_mask"
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn common_random_numbers_narrow_the_paired_interval() {
+        let models = minimal();
+        let (crn, indep) = (
+            row(&models, Streams::Common),
+            row(&models, Streams::Independent),
+        );
+        let width = |r: &Paired| r.ci95_high - r.ci95_low;
+        assert!(crn.correlation.unwrap() > 0.3, "{crn:?}");
+        assert!(
+            width(&crn) < width(&indep),
+            "CRN {} vs independent {}",
+            width(&crn),
+            width(&indep)
+        );
+    }
+
+    #[test]
+    fn an_arm_identical_to_the_baseline_differs_by_exactly_zero() {
+        let m = minimal();
+        let models = vec![m[0].clone(), m[0].clone()];
+        let reps: Vec<Vec<Replication>> = models
+            .iter()
+            .map(|m| run_replications(m, 3, 5, 0).unwrap())
+            .collect();
+        let rows = compare(&models, &reps, 0);
+        assert!(!rows.is_empty());
+        assert!(
+            rows.iter()
+                .all(|r| r.mean_diff == 0.0 && r.ci95_low == 0.0 && r.ci95_high == 0.0)
+        );
+    }
+}

@@ -11,6 +11,7 @@
 mod bad_input;
 mod determinism;
 mod run_outputs;
+mod studies;
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
