@@ -3,15 +3,19 @@
 //!
 //! Data flows one way: scenario file ([`scenario`]) → validated model ([`model`]) → engine
 //! ([`engine`], with the mechanisms in [`mechanisms`] and demand in [`demand`]) → per-replication
-//! results ([`results`]) → statistics ([`stats`]) → writers ([`output`]).
+//! results ([`results`]) → statistics ([`stats`]) → writers ([`output`]) → charts and the HTML
+//! report ([`plots`]), drawn from the written files.
 
+pub mod check;
 pub mod cli;
 pub mod demand;
 pub mod engine;
 pub mod error;
+pub mod generate;
 pub mod mechanisms;
 pub mod model;
 pub mod output;
+pub mod plots;
 pub mod results;
 pub mod scenario;
 pub mod stats;

@@ -1,8 +1,12 @@
 //! Command-line interface: arguments parsed raw by clap, then turned into validated work.
 //! One file per subcommand.
 
+pub mod baseline;
+pub mod check;
 pub mod compare;
+pub mod generate;
 pub mod merge;
+pub mod plot;
 pub mod run;
 pub mod slurm;
 pub mod study;
@@ -36,8 +40,16 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Merge the part directories of a sharded study into one output.
     Merge(merge::MergeArgs),
+    /// Write a synthetic national network as a scenario file.
+    Generate(generate::GenerateArgs),
     /// Print a script that submits a sharded run to Slurm (array + dependent merge).
     Slurm(slurm::SlurmArgs),
+    /// Re-draw the plots and report.html of a finished run from its saved outputs.
+    Plot(plot::PlotArgs),
+    /// Compare a run's results with a baseline: exit 0 within bounds, 1 regression, 2 impossible.
+    Check(check::CheckArgs),
+    /// Bless a run's results as a baseline for `check` (atomically; --force to replace).
+    Baseline(baseline::BaselineArgs),
     /// Check scenario files (base and every variant) and report every problem.
     Validate {
         /// Scenario files.
@@ -50,10 +62,14 @@ pub enum Command {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Check(args) => check::check(&args),
+        Command::Baseline(args) => baseline::baseline(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Sweep(args) => sweep::run(&args),
         Command::Merge(args) => merge::run(&args),
         Command::Slurm(args) => slurm::run(&args),
+        Command::Generate(args) => generate::run(&args),
+        Command::Plot(args) => plot::run(&args),
         Command::Validate { scenarios } => validate::validate(&scenarios),
     }
 }

@@ -15,6 +15,7 @@ use crate::model::{ItemId, LinkId, Model, NodeId, RegionId, Severity, TICKS_PER_
 use crate::results::{Measure, Replication};
 use queue::{EventQueue, Tick};
 use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
 use streams::{Purpose, Streams};
 
 /// Index of a shipment in [`Sim::shipments`].
@@ -112,7 +113,7 @@ pub(crate) struct Shipment {
     pub qty: u64,
     pub dest: NodeId,
     pub origin_region: RegionId,
-    pub path: Vec<LinkId>,
+    pub path: Rc<[LinkId]>,
     pub hop: usize,
     pub created: Tick,
     pub arrival: Tick,
@@ -145,9 +146,11 @@ pub struct Sim<'m> {
     pub(crate) shipments: Vec<Shipment>,
     pub(crate) free_ships: Vec<ShipId>,
     pub(crate) ledger: Vec<Ledger>,
-    pub(crate) routes: BTreeMap<(NodeId, NodeId, ItemId), Vec<LinkId>>,
-    /// Risk levels and green-channel state the route cache was computed for.
-    pub(crate) route_epoch: (Vec<u8>, bool),
+    pub(crate) routes: BTreeMap<(NodeId, NodeId, ItemId), Rc<[LinkId]>>,
+    /// Days on which a risk level or the green channel changes, so expected times do.
+    pub(crate) route_changes: Vec<u32>,
+    /// How many of them had passed when the route cache was filled.
+    pub(crate) route_epoch: usize,
     pub(crate) out: Replication,
 }
 
@@ -220,7 +223,18 @@ impl<'m> Sim<'m> {
             free_ships: Vec::new(),
             ledger,
             routes: BTreeMap::new(),
-            route_epoch: (Vec::new(), false),
+            route_changes: {
+                let mut d: Vec<u32> = m
+                    .regions
+                    .iter()
+                    .flat_map(|r| r.risk.iter().map(|s| s.0))
+                    .collect();
+                d.push(m.green.start_day);
+                d.sort_unstable();
+                d.dedup();
+                d
+            },
+            route_epoch: 0,
             out: Replication::new(rep, m.days as usize, items, m.regions.len()),
         }
     }

@@ -4,6 +4,7 @@
 
 use crate::engine::Sim;
 use crate::model::{ItemId, LinkId, Model, NodeId};
+use std::rc::Rc;
 
 /// Expected days to traverse `link` for a shipment of `item` from `origin`'s region to `dest`.
 pub fn expected_days(
@@ -75,16 +76,9 @@ pub fn shortest_path(
 
 impl Sim<'_> {
     /// The route for a shipment, from the cache when the world has not changed.
-    pub(crate) fn route(&mut self, from: NodeId, to: NodeId, item: ItemId) -> Option<Vec<LinkId>> {
+    pub(crate) fn route(&mut self, from: NodeId, to: NodeId, item: ItemId) -> Option<Rc<[LinkId]>> {
         let day = self.day();
-        let epoch = (
-            self.m
-                .regions
-                .iter()
-                .map(|r| r.risk_on(day) as u8)
-                .collect::<Vec<_>>(),
-            self.m.green.active(day),
-        );
+        let epoch = self.route_changes.partition_point(|&d| d <= day);
         if epoch != self.route_epoch {
             self.routes.clear();
             self.route_epoch = epoch;
@@ -93,11 +87,11 @@ impl Sim<'_> {
             return Some(r.clone());
         }
         let (_, path) = shortest_path(self.m, day, item, from, to)?;
+        let path: Rc<[LinkId]> = path.into();
         self.routes.insert((from, to, item), path.clone());
         Some(path)
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,6 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::scenario::ScenarioFile;
 use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::*;
-use petgraph::algo::has_path_connecting;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -1209,6 +1208,19 @@ impl Builder<'_> {
         graph: &DiGraph<NodeId, LinkId>,
         dispatch: &Option<Dispatch>,
     ) {
+        // Nodes reachable from each source, found once per source (a few warehouses serve
+        // many hospitals): linear in the network, not quadratic.
+        let mut reach: BTreeMap<NodeId, Vec<bool>> = BTreeMap::new();
+        let mut connects = |from: NodeId, to: NodeId| {
+            reach.entry(from).or_insert_with(|| {
+                let mut seen = vec![false; nodes.len()];
+                let mut dfs = petgraph::visit::Dfs::new(graph, nodes[from].vertex);
+                while let Some(v) = dfs.next(graph) {
+                    seen[graph[v]] = true;
+                }
+                seen
+            })[to]
+        };
         for (i, n) in nodes.iter().enumerate() {
             let at = path("node").index(i);
             for (j, r) in n.replenish.iter().enumerate() {
@@ -1217,7 +1229,7 @@ impl Builder<'_> {
                         &at.key("replenish").index(j).key("source"),
                         "a node cannot order from itself",
                     );
-                } else if !has_path_connecting(graph, nodes[r.source].vertex, n.vertex, None) {
+                } else if !connects(r.source, i) {
                     self.err(
                         &at.key("replenish").index(j).key("source"),
                         format!(
@@ -1234,10 +1246,7 @@ impl Builder<'_> {
             if let Some(d) = dispatch {
                 sources.extend(&d.sources);
             }
-            if !sources
-                .iter()
-                .any(|&s| s != i && has_path_connecting(graph, nodes[s].vertex, n.vertex, None))
-            {
+            if !sources.iter().any(|&s| s != i && connects(s, i)) {
                 self.err(&at, format!("hospital `{}` is unreachable: no replenishment source or dispatch source has a route to it", n.id));
             }
         }

@@ -1,0 +1,52 @@
+//! `medsupply generate`: write a synthetic national network as a scenario file.
+
+use crate::error::{Error, Result};
+use crate::generate::{NationalSpec, national};
+use crate::output::atomic_write;
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `medsupply generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of nodes.
+    #[arg(long)]
+    pub nodes: usize,
+    /// Number of regions.
+    #[arg(long, default_value_t = 31)]
+    pub regions: usize,
+    /// Horizon in days.
+    #[arg(long, default_value_t = 365)]
+    pub days: u32,
+    /// Generator seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Minimum lead time (days) of links between regions.
+    #[arg(long, default_value_t = 0.5)]
+    pub min_cross_region_days: f64,
+    /// Where to write the scenario (default: standard output).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Writes the scenario.
+pub(crate) fn run(args: &GenerateArgs) -> Result<()> {
+    let text = national(&NationalSpec {
+        nodes: args.nodes,
+        regions: args.regions,
+        days: args.days,
+        seed: args.seed,
+        min_cross_region_days: args.min_cross_region_days,
+    })
+    .map_err(Error::Usage)?;
+    match &args.out {
+        Some(path) => atomic_write(path, |w| w.write_all(text.as_bytes())),
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|source| Error::Write {
+                path: PathBuf::from("<stdout>"),
+                source,
+            }),
+    }
+}
