@@ -101,19 +101,25 @@ pub fn write_run(dir: &Path, run: &VariantRun) -> Result<()> {
     Ok(())
 }
 
-/// Formats a number for CSV: whole numbers without decimals, others with at most 4 decimals.
+/// Formats a number for CSV: whole numbers without decimals, others rounded to at most 4
+/// decimals (trailing zeros dropped). Integer arithmetic, not `{:.4}`: writing the tables is
+/// otherwise dominated by exact float formatting.
 pub fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        let s = format!("{x:.4}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s == "-0" {
-            "0".to_string()
-        } else {
-            s.to_string()
-        }
+        return (x as i64).to_string();
     }
+    let scaled = (x * 1e4).round();
+    if !(scaled.abs() < 9e15) {
+        return format!("{x:.4}");
+    }
+    let n = scaled as i64;
+    let (int, frac) = (n.unsigned_abs() / 10_000, n.unsigned_abs() % 10_000);
+    let sign = if n < 0 { "-" } else { "" };
+    if frac == 0 {
+        return if int == 0 { "0".to_string() } else { format!("{sign}{int}") };
+    }
+    let digits = format!("{frac:04}");
+    format!("{sign}{int}.{}", digits.trim_end_matches('0'))
 }
 
 /// Formats an optional number (empty when undefined).
@@ -131,6 +137,10 @@ mod tests {
         assert_eq!(num(0.30000000000000004), "0.3");
         assert_eq!(num(-0.00001), "0");
         assert_eq!(num(2.5), "2.5");
+        assert_eq!(num(-1234.56789), "-1234.5679");
+        assert_eq!(num(0.00004), "0");
+        assert_eq!(num(0.00005), "0.0001");
+        assert_eq!(num(1e300), format!("{:.4}", 1e300));
         assert_eq!(opt_num(None), "");
     }
 }
