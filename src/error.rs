@@ -55,6 +55,22 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// A saved output file (read back by `medsupply plot`) is incomplete or malformed.
+    #[error("{}: {message}", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and where in the file.
+        message: String,
+    },
+    /// A chart could not be drawn.
+    #[error("cannot draw {}: {message}", path.display())]
+    Plot {
+        /// The chart file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
     /// Conservation of units failed: a bug in the engine, never a user error.
     #[error("internal error: unit ledger does not balance: {0}")]
     Ledger(String),
@@ -64,8 +80,8 @@ impl Error {
     /// Process exit code: 2 for bad input or usage, 1 for I/O trouble, 3 for an engine bug.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Invalid(_) | Error::Usage(_) | Error::Read { .. } => 2,
-            Error::Write { .. } => 1,
+            Error::Invalid(_) | Error::Usage(_) | Error::Read { .. } | Error::Corrupt { .. } => 2,
+            Error::Write { .. } | Error::Plot { .. } => 1,
             Error::Ledger(_) => 3,
         }
     }

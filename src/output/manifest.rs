@@ -1,7 +1,8 @@
 //! `manifest.json`: provenance of a run.
 
-use super::schema::{Manifest, SCHEMA_VERSION};
+use super::schema::{Manifest, ProductInfo, SCHEMA_VERSION};
 use super::{Exporter, VariantRun};
+use crate::model::ItemKind;
 use std::io::{self, Write};
 
 /// Writes `manifest.json`.
@@ -27,6 +28,24 @@ impl Exporter for ManifestJson {
             start_date: m.start_date.format("%Y-%m-%d").to_string(),
             days: m.days,
             ticks_per_day: crate::model::TICKS_PER_DAY,
+            regions_of_interest: m
+                .regions_of_interest
+                .iter()
+                .map(|&r| m.regions[r].id.clone())
+                .collect(),
+            products: run
+                .products()
+                .into_iter()
+                .map(|i| ProductInfo {
+                    id: m.items[i].id.clone(),
+                    unit: m.items[i].unit.clone(),
+                    kind: match m.items[i].kind {
+                        ItemKind::Durable => "durable",
+                        _ => "consumable",
+                    }
+                    .to_string(),
+                })
+                .collect(),
         };
         serde_json::to_writer_pretty(&mut *out, &manifest)?;
         writeln!(out)

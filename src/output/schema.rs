@@ -1,13 +1,13 @@
 //! The machine-readable output types, kept apart as a stable schema. Bump
 //! [`SCHEMA_VERSION`] on any change a reader would notice.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// Version of the output schema.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the output schema (2: the manifest names the regions of interest and products).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// `manifest.json`: provenance only, nothing that changes from run to run.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// Output schema version.
     pub schema_version: u32,
@@ -33,10 +33,27 @@ pub struct Manifest {
     pub days: u32,
     /// Ticks per day.
     pub ticks_per_day: i64,
+    /// Regions shown on their own in plots and reports, in scenario order.
+    #[serde(default)]
+    pub regions_of_interest: Vec<String>,
+    /// The products (materials excluded), in scenario order.
+    #[serde(default)]
+    pub products: Vec<ProductInfo>,
+}
+
+/// A product as plots and reports need it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductInfo {
+    /// Product id.
+    pub id: String,
+    /// Unit of measure, singular (`mask`).
+    pub unit: String,
+    /// `consumable` or `durable`.
+    pub kind: String,
 }
 
 /// A KPI across replications.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KpiSummary {
     /// Product.
     pub product: String,
@@ -63,7 +80,7 @@ pub struct KpiSummary {
 }
 
 /// A probability across replications with its Wilson interval.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbabilitySummary {
     /// Product.
     pub product: String,
@@ -84,7 +101,7 @@ pub struct ProbabilitySummary {
 }
 
 /// `summary.json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// Output schema version.
     pub schema_version: u32,

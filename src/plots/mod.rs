@@ -1,0 +1,172 @@
+//! Plots and the HTML report, drawn from a run's saved output files alone, so
+//! `medsupply plot` can re-draw them without re-running the simulation.
+//!
+//! A chart is first data ([`chart::Chart`], built in [`charts`] from what [`data`] reads back),
+//! then drawn by [`render`] as SVG and PNG with the bundled font ([`font`]). [`report`] puts
+//! the headline KPIs and every chart into one self-contained `report.html`.
+//!
+//! Layout: `OUT/<scenario>/<variant>/plots/<product>-<place>-<chart>.{svg,png}`, charts across
+//! variants in `OUT/<scenario>/plots/`, and `OUT/<scenario>/report.html`.
+
+pub mod chart;
+pub mod charts;
+pub mod data;
+pub mod font;
+pub mod format;
+pub mod render;
+pub mod report;
+
+use crate::error::{Error, Result};
+use crate::output::atomic_write;
+use chart::Chart;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// A chart drawn as SVG, and where its files went.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The chart.
+    pub chart: Chart,
+    /// Its SVG document.
+    pub svg: String,
+    /// Its SVG file relative to the scenario directory, when written.
+    pub file: Option<String>,
+}
+
+/// What [`draw`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drawn {
+    /// Charts drawn (each as SVG, and as SVG + PNG files when written).
+    pub charts: usize,
+    /// Chart files written.
+    pub files: usize,
+    /// The report.
+    pub report: PathBuf,
+}
+
+/// Draws the charts and the report of the scenario run in `dir` (`OUT/<scenario>`), with
+/// `threads` worker threads (0 = all cores). The report covers every variant found there;
+/// chart files are written for the variants in `only` (all when `None`) and, across
+/// variants, for the scenario. Stale chart files in those `plots/` directories are removed,
+/// so the plot set is always what the saved outputs give.
+pub fn draw(dir: &Path, only: Option<&[String]>, threads: usize) -> Result<Drawn> {
+    font::register()?;
+    let scenario = data::load_scenario(dir)?;
+    if let Some(names) = only
+        && let Some(missing) = names.iter().find(|n| scenario.variant_index(n).is_none())
+    {
+        return Err(Error::Usage(format!(
+            "{}: no outputs of variant `{missing}`",
+            dir.display()
+        )));
+    }
+    let mut jobs: Vec<(Chart, Option<PathBuf>)> = Vec::new();
+    let mut plot_dirs = Vec::new();
+    for (i, v) in scenario.variants.iter().enumerate() {
+        let write = only.is_none_or(|o| o.iter().any(|n| n == v.name()));
+        let out = write.then(|| v.dir.join("plots"));
+        if let Some(o) = &out {
+            plot_dirs.push(o.clone());
+        }
+        jobs.extend(
+            charts::variant_charts(&scenario, i)
+                .into_iter()
+                .map(|c| (c, out.clone())),
+        );
+    }
+    let across = dir.join("plots");
+    plot_dirs.push(across.clone());
+    jobs.extend(
+        charts::overlay_charts(&scenario)
+            .into_iter()
+            .map(|c| (c, Some(across.clone()))),
+    );
+    for d in &plot_dirs {
+        if jobs.iter().any(|(_, o)| o.as_ref() == Some(d)) {
+            std::fs::create_dir_all(d).map_err(|source| Error::Write {
+                path: d.clone(),
+                source,
+            })?;
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let rendered: Vec<Rendered> = pool.install(|| {
+        jobs.into_par_iter()
+            .map(|(chart, out)| render_one(dir, chart, out.as_deref()))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    let files = rendered.iter().filter(|r| r.file.is_some()).count() * 2;
+    let keep: BTreeSet<PathBuf> = rendered
+        .iter()
+        .filter_map(|r| r.file.as_ref())
+        .flat_map(|f| {
+            let svg = dir.join(f);
+            [svg.with_extension("png"), svg]
+        })
+        .collect();
+    for d in &plot_dirs {
+        prune(d, &keep)?;
+    }
+    let report = dir.join("report.html");
+    let page = report::html(&scenario, &rendered);
+    atomic_write(&report, |w| w.write_all(page.as_bytes()))?;
+    Ok(Drawn {
+        charts: rendered.len(),
+        files,
+        report,
+    })
+}
+
+/// Draws one chart as SVG and, when `out` is given, writes its SVG and PNG files there.
+fn render_one(dir: &Path, chart: Chart, out: Option<&Path>) -> Result<Rendered> {
+    let svg = render::svg(&chart)?;
+    let file = match out {
+        None => None,
+        Some(out) => {
+            let path = out.join(format!("{}.svg", chart.file_stem));
+            atomic_write(&path, |w| w.write_all(svg.as_bytes()))?;
+            render::png(&chart, &out.join(format!("{}.png", chart.file_stem)))?;
+            Some(
+                path.strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )
+        }
+    };
+    Ok(Rendered { chart, svg, file })
+}
+
+/// Removes chart files in `plots` that are not in `keep` (and the directory, if that leaves it
+/// empty).
+fn prune(plots: &Path, keep: &BTreeSet<PathBuf>) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(plots) else {
+        return Ok(());
+    };
+    let mut left = 0;
+    for e in entries.flatten() {
+        let p = e.path();
+        let chart_file = matches!(
+            p.extension().and_then(|x| x.to_str()),
+            Some("svg") | Some("png")
+        );
+        if chart_file && !keep.contains(&p) {
+            std::fs::remove_file(&p).map_err(|source| Error::Write {
+                path: p.clone(),
+                source,
+            })?;
+        } else {
+            left += 1;
+        }
+    }
+    if left == 0 {
+        let _ = std::fs::remove_dir(plots);
+    }
+    Ok(())
+}

@@ -1,0 +1,456 @@
+//! `report.html`: one self-contained page per scenario run (inline SVG and CSS; no scripts, no
+//! fonts or anything else fetched) with the headline KPIs and their confidence intervals, the
+//! charts with the variants side by side, and the provenance of every variant.
+
+use super::Rendered;
+use super::chart::{ChartKind, variant_style};
+use super::data::{ScenarioData, VariantData};
+use super::format::{date_of, escape, long_date, percent, place, plural, product_name, si};
+use crate::output::schema::{KpiSummary, ProductInfo};
+use std::fmt::Write;
+
+const CSS: &str = "
+:root{--ink:#1f1f1f;--muted:#5a5a5a;--rule:#d9d9d9;--shade:#f4f4f4}
+*{box-sizing:border-box}
+body{margin:0 auto;max-width:1500px;padding:24px 32px 48px;color:var(--ink);background:#fff;
+font:15px/1.45 'DejaVu Sans',Verdana,system-ui,sans-serif}
+h1{font-size:26px;margin:0 0 6px}
+h2{font-size:21px;margin:36px 0 10px;padding-top:10px;border-top:2px solid var(--ink)}
+h3{font-size:17px;margin:26px 0 8px}
+h4{font-size:15px;margin:18px 0 6px;color:var(--muted)}
+p{margin:6px 0;max-width:95ch}
+.lede{font-size:16px}
+.muted,.ci,figcaption{color:var(--muted)}
+nav a{margin-right:14px}
+table{border-collapse:collapse;margin:8px 0 4px;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid var(--rule);padding:5px 10px;text-align:left;vertical-align:top}
+thead th{border-bottom:2px solid var(--ink);font-weight:bold}
+tr.group th{background:var(--shade);font-size:15px}
+td.num{text-align:right;white-space:nowrap}
+.ci{display:block;font-size:12.5px}
+.sw{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-1px;border:1px solid #0003}
+.row{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:18px;align-items:start}
+figure{margin:0 0 14px}
+figure svg{display:block;width:100%;height:auto;border:1px solid var(--rule)}
+figcaption{font-size:13px;margin-top:3px}
+details{margin:10px 0}
+summary{cursor:pointer;font-weight:bold}
+code{font-size:13px;word-break:break-all}
+.warn{border-left:4px solid #D55E00;padding:6px 10px;background:#fdf1e8}
+";
+
+fn swatch(index: usize) -> String {
+    format!(
+        "<span class=\"sw\" style=\"background:{}\"></span>",
+        variant_style(index).colour.hex()
+    )
+}
+
+fn anchor(s: &str) -> String {
+    super::format::file_safe(s)
+}
+
+/// `value` and, under it, its 95 % confidence interval.
+fn cell(value: String, ci: Option<String>) -> String {
+    match ci {
+        Some(ci) => format!("<td class=\"num\">{value}<span class=\"ci\">{ci}</span></td>"),
+        None => format!("<td class=\"num\">{value}</td>"),
+    }
+}
+
+fn range(k: &KpiSummary, f: impl Fn(f64) -> String) -> Option<String> {
+    (k.n > 1).then(|| format!("95 % CI {}–{}", f(k.ci95_low), f(k.ci95_high)))
+}
+
+/// How often a KPI defined only in some replications was: `in 9 of 20 runs`.
+fn share(k: &KpiSummary, reps: u32) -> String {
+    if k.n as u32 == reps {
+        String::new()
+    } else {
+        format!(" · in {} of {reps} runs", k.n)
+    }
+}
+
+/// The headline KPI cells of one product in one place of one variant.
+fn kpi_cells(v: &VariantData, p: &ProductInfo, place: &str) -> String {
+    let reps = v.manifest.replications;
+    let kpi = |name: &str| v.kpi(&p.id, place, name);
+    let start = v.start_date();
+    let day = |d: f64| {
+        let d = d.round().max(0.0) as usize;
+        format!("{} (day {d})", date_of(start, d).format("%-d %b"))
+    };
+    let mut row = String::new();
+    row += &match kpi("fill_rate") {
+        Some(k) => cell(
+            format!("<b>{}</b>", percent(k.mean)),
+            range(k, |x| percent(x.min(1.0))),
+        ),
+        None => cell("no demand".into(), None),
+    };
+    let shortage = if p.kind == "durable" {
+        "patient_days_without_device"
+    } else {
+        "shortage"
+    };
+    row += &match kpi(shortage) {
+        Some(k) => cell(si(k.mean), range(k, |x| si(x.max(0.0)))),
+        None => cell("–".into(), None),
+    };
+    row += &match kpi("shortage_days") {
+        Some(k) => cell(
+            format!("{:.1}", k.mean),
+            range(k, |x| format!("{:.1}", x.max(0.0))),
+        ),
+        None => cell("–".into(), None),
+    };
+    row += &match kpi("time_to_sufficiency_day") {
+        Some(k) => cell(
+            day(k.mean),
+            Some(format!(
+                "{}{}",
+                range(k, |x| format!("day {:.0}", x.max(0.0))).unwrap_or_default(),
+                share(k, reps)
+            )),
+        ),
+        None => cell("not reached".into(), None),
+    };
+    row += &match kpi("first_stockout_day") {
+        Some(k) => cell(
+            day(k.mean),
+            Some(format!(
+                "{}{}",
+                range(k, |x| format!("day {:.0}", x.max(0.0))).unwrap_or_default(),
+                share(k, reps)
+            )),
+        ),
+        None => cell("none".into(), Some(format!("in all {reps} runs"))),
+    };
+    row += &match v.stockout_by_end(&p.id, place) {
+        Some(pr) => cell(
+            percent(pr.p),
+            Some(format!(
+                "Wilson 95 % {}–{}",
+                percent(pr.wilson_low),
+                percent(pr.wilson_high)
+            )),
+        ),
+        None => cell("–".into(), None),
+    };
+    row
+}
+
+fn kpi_table(s: &ScenarioData, products: &[&ProductInfo], places: &[String]) -> String {
+    let many = s.variants.len() > 1;
+    let mut h = String::from("<table class=\"kpi\"><thead><tr><th>Place</th>");
+    if many {
+        h += "<th>Variant</th>";
+    }
+    h += "<th>Fill rate</th><th>Shortage</th><th>Shortage days</th>\
+          <th>Sufficient from</th><th>First stockout</th><th>P(stockout by end)</th></tr></thead><tbody>";
+    let cols = if many { 8 } else { 7 };
+    for p in products {
+        let unit = if p.kind == "durable" {
+            format!("shortage in patient-days without a {}", p.unit)
+        } else {
+            format!("shortage in {}", plural(&p.unit))
+        };
+        let _ = write!(
+            h,
+            "<tr class=\"group\"><th colspan=\"{cols}\">{} <span class=\"muted\">({})</span></th></tr>",
+            escape(&product_name(&p.id)),
+            escape(&unit)
+        );
+        for pl in places {
+            for (i, v) in s.variants.iter().enumerate() {
+                h += "<tr>";
+                if i == 0 {
+                    let _ = write!(
+                        h,
+                        "<th rowspan=\"{}\">{}</th>",
+                        s.variants.len(),
+                        escape(&place(pl))
+                    );
+                }
+                if many {
+                    let _ = write!(h, "<td>{}{}</td>", swatch(i), escape(v.name()));
+                }
+                h += &kpi_cells(v, p, pl);
+                h += "</tr>";
+            }
+        }
+    }
+    h += "</tbody></table>";
+    h
+}
+
+fn figure(r: &Rendered) -> String {
+    // Inline SVG needs no namespace declaration; without it the page names no URL at all.
+    format!(
+        "<figure>{}<figcaption>{}</figcaption></figure>",
+        r.svg
+            .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1),
+        escape(&format!(
+            "{} · file: {}",
+            r.chart.title,
+            r.file.as_deref().unwrap_or("(not written)")
+        ))
+    )
+}
+
+/// The report page.
+pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
+    let first = &s.variants[0];
+    let start = first.start_date();
+    let days = first.days();
+    let products: Vec<&ProductInfo> = s.products().iter().collect();
+    let places = first.places();
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{} — medsupply report</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        escape(&s.name)
+    );
+    let _ = write!(
+        h,
+        "<header>\n<h1>{}: medical supplies against demand</h1>\n<p class=\"lede\">{} from {} to {} ({days} days); {}. Places shown: {}.</p>\n",
+        escape(&s.name),
+        if s.variants.len() > 1 {
+            format!(
+                "{} policy variants ({})",
+                s.variants.len(),
+                s.variants
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| format!("{}{}", swatch(i), escape(v.name())))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            format!("Variant {}", escape(first.name()))
+        },
+        long_date(start),
+        long_date(date_of(start, days - 1)),
+        {
+            let reps: Vec<u32> = s.variants.iter().map(|v| v.manifest.replications).collect();
+            if reps.iter().all(|&r| r == reps[0]) {
+                format!(
+                    "{} replications{}",
+                    reps[0],
+                    if reps.len() > 1 { " each" } else { "" }
+                )
+            } else {
+                format!(
+                    "{} replications",
+                    reps.iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join("/")
+                )
+            }
+        },
+        places
+            .iter()
+            .map(|p| escape(&place(p)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    h += "<p class=\"muted\">How to read: chart lines are means across replications and shading \
+          the 5th–95th percentile (the range of plausible outcomes); table intervals are 95 % \
+          confidence intervals of the mean (Wilson intervals for probabilities). Each variant \
+          keeps its colour in every chart and table.</p>\n<nav><b>Contents:</b> \
+          <a href=\"#glance\">At a glance</a>";
+    for p in &products {
+        let _ = write!(
+            h,
+            "<a href=\"#product-{}\">{}</a>",
+            anchor(&p.id),
+            escape(&product_name(&p.id))
+        );
+    }
+    h += "<a href=\"#provenance\">Provenance</a></nav>\n</header>\n";
+    let hashes: Vec<&str> = s
+        .variants
+        .iter()
+        .map(|v| v.manifest.scenario_hash.as_str())
+        .collect();
+    if hashes.iter().any(|x| *x != hashes[0]) {
+        h += "<p class=\"warn\">The variants in this directory come from different versions of \
+              the scenario file (their scenario hashes differ: see Provenance). Re-run them \
+              together before comparing.</p>\n";
+    }
+
+    h += "<section id=\"glance\">\n<h2>At a glance</h2>\n";
+    h += &kpi_table(s, &products, &places);
+    h += "<p class=\"muted\"><b>Fill rate</b>: demand met ÷ demand over the horizon. \
+          <b>Shortage</b>: total demand not met (durable equipment: patient-days without it). \
+          <b>Shortage days</b>: days with any unmet demand. <b>Sufficient from</b>: first day \
+          from which demand is met in full for 7 days running. <b>First stockout</b>: first day \
+          with unmet demand, among the runs that had one. <b>P(stockout by end)</b>: share of \
+          runs with any unmet demand.</p>\n</section>\n";
+
+    let order = [
+        (ChartKind::SupplyDemand, "Supply against demand"),
+        (ChartKind::Shortage, "Shortage"),
+        (ChartKind::Stock, "Stock and days of supply"),
+        (
+            ChartKind::Production,
+            "Production, capacity and workers back",
+        ),
+        (ChartKind::Stockout, "Probability of a stockout"),
+    ];
+    for p in &products {
+        let _ = write!(
+            h,
+            "<section id=\"product-{}\">\n<h2>{}</h2>\n",
+            anchor(&p.id),
+            escape(&product_name(&p.id))
+        );
+        for pl in &places {
+            let _ = write!(
+                h,
+                "<h3>{}, {}</h3>\n",
+                escape(&product_name(&p.id)),
+                escape(&place(pl))
+            );
+            let mine = |kind: ChartKind| {
+                rendered.iter().filter(move |r| {
+                    r.chart.kind == kind && r.chart.product == p.id && &r.chart.place == pl
+                })
+            };
+            for r in mine(ChartKind::VariantOverlay) {
+                h += "<h4>Variants compared</h4>\n";
+                h += &figure(r);
+            }
+            for (kind, heading) in order {
+                let figs: Vec<&Rendered> = mine(kind).collect();
+                if figs.is_empty() {
+                    continue;
+                }
+                let _ = write!(h, "<h4>{heading}</h4>\n<div class=\"row\">");
+                for r in figs {
+                    h += &figure(r);
+                }
+                h += "</div>\n";
+            }
+        }
+        let others: Vec<String> = first
+            .kpi_places()
+            .into_iter()
+            .filter(|x| !places.contains(x))
+            .collect();
+        if !others.is_empty() {
+            let _ = write!(
+                h,
+                "<details><summary>{} in every other region ({})</summary>\n{}</details>\n",
+                escape(&product_name(&p.id)),
+                others.len(),
+                kpi_table(s, &[*p], &others)
+            );
+        }
+        h += "</section>\n";
+    }
+
+    h += "<section id=\"provenance\">\n<h2>Provenance</h2>\n<table><thead><tr><th>Field</th>";
+    for (i, v) in s.variants.iter().enumerate() {
+        let _ = write!(h, "<th>{}{}</th>", swatch(i), escape(v.name()));
+    }
+    h += "</tr></thead><tbody>";
+    let fields: [(&str, &dyn Fn(&VariantData) -> String); 13] = [
+        ("Program", &|v| {
+            format!("{} {}", v.manifest.program, v.manifest.version)
+        }),
+        ("Scenario", &|v| v.manifest.scenario.clone()),
+        ("Variant", &|v| v.manifest.variant.clone()),
+        ("Scenario hash (SHA-256)", &|v| {
+            v.manifest.scenario_hash.clone()
+        }),
+        ("Seed", &|v| v.manifest.seed.to_string()),
+        ("Replications", &|v| v.manifest.replications.to_string()),
+        ("Random generator", &|v| v.manifest.generator.clone()),
+        ("Start date", &|v| v.manifest.start_date.clone()),
+        ("Days", &|v| v.manifest.days.to_string()),
+        ("Ticks per day", &|v| v.manifest.ticks_per_day.to_string()),
+        ("Output schema", &|v| v.manifest.schema_version.to_string()),
+        ("Regions of interest", &|v| {
+            v.manifest.regions_of_interest.join(", ")
+        }),
+        ("Products", &|v| {
+            v.manifest
+                .products
+                .iter()
+                .map(|p| format!("{} ({}, {})", p.id, p.unit, p.kind))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
+    ];
+    for (name, f) in fields {
+        let _ = write!(h, "<tr><th>{name}</th>");
+        for v in &s.variants {
+            let _ = write!(h, "<td><code>{}</code></td>", escape(&f(v)));
+        }
+        h += "</tr>";
+    }
+    h += "</tbody></table>\n<p class=\"muted\">Drawn from the saved outputs of each variant \
+          (<code>manifest.json</code>, <code>summary.json</code>, <code>timeseries.csv</code>); \
+          <code>medsupply plot</code> re-draws this page and the chart files (SVG and PNG, in \
+          each variant's <code>plots/</code> and, across variants, in this directory's \
+          <code>plots/</code>) without re-running the simulation.</p>\n</section>\n";
+    let _ = write!(
+        h,
+        "<footer class=\"muted\"><p>medsupply {} · charts set in DejaVu Sans (bundled) · \
+         palette: Okabe–Ito.</p></footer>\n</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plots::charts::{overlay_charts, tests::scenario, variant_charts};
+
+    fn rendered(s: &ScenarioData) -> Vec<Rendered> {
+        let mut charts: Vec<_> = (0..s.variants.len())
+            .flat_map(|i| variant_charts(s, i))
+            .collect();
+        charts.extend(overlay_charts(s));
+        charts
+            .into_iter()
+            .map(|chart| Rendered {
+                svg: format!("<svg><title>{}</title></svg>", escape(&chart.title)),
+                file: Some(format!("plots/{}.svg", chart.file_stem)),
+                chart,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_report_holds_tables_charts_side_by_side_and_provenance() {
+        let s = scenario(&["base", "slow"]);
+        let r = rendered(&s);
+        let page = html(&s, &r);
+        assert_eq!(page.matches("<svg").count(), r.len());
+        assert!(page.contains("<h2>At a glance</h2>"));
+        assert!(page.contains("<h2>Surgical mask</h2>") && page.contains("<h2>Ventilator</h2>"));
+        assert!(page.contains("<h3>Surgical mask, Hubei</h3>"));
+        assert!(page.contains("<h4>Variants compared</h4>"));
+        assert_eq!(page.matches("<div class=\"row\">").count(), 2 * 2 * 4 + 2);
+        assert!(page.contains("Scenario hash (SHA-256)"));
+        assert!(page.contains("#0072B2") && page.contains("#D55E00"));
+        assert!(page.contains("95 % CI 39k–41k"));
+        assert!(!page.contains("<script") && !page.contains("src=") && !page.contains("url("));
+        assert!(!page.contains("http"), "no external references");
+        assert!(!page.contains("warn\""));
+    }
+
+    #[test]
+    fn mixed_scenario_versions_are_flagged() {
+        let mut s = scenario(&["base", "slow"]);
+        s.variants[1].manifest.scenario_hash = "other".into();
+        let page = html(&s, &rendered(&s));
+        assert!(page.contains("different versions of the scenario file"));
+    }
+}
