@@ -74,14 +74,31 @@ pub enum Error {
     /// Conservation of units failed: a bug in the engine, never a user error.
     #[error("internal error: unit ledger does not balance: {0}")]
     Ledger(String),
+    /// `check` found results outside the allowed bounds (the report says which).
+    #[error("regression: {failed} of {compared} comparison(s) outside the allowed bounds")]
+    Regression {
+        /// Comparisons outside their bounds.
+        failed: usize,
+        /// Comparisons made.
+        compared: usize,
+    },
+    /// `check` cannot compare a run with a baseline (another scenario, an incompatible schema,
+    /// missing files); the message says why.
+    #[error("cannot compare: {0}")]
+    Incomparable(String),
 }
 
 impl Error {
-    /// Process exit code: 2 for bad input or usage, 1 for I/O trouble, 3 for an engine bug.
+    /// Process exit code: 2 for bad input, usage or an impossible comparison, 1 for I/O
+    /// trouble or a regression found by `check`, 3 for an engine bug.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Invalid(_) | Error::Usage(_) | Error::Read { .. } | Error::Corrupt { .. } => 2,
-            Error::Write { .. } | Error::Plot { .. } => 1,
+            Error::Invalid(_)
+            | Error::Usage(_)
+            | Error::Read { .. }
+            | Error::Corrupt { .. }
+            | Error::Incomparable(_) => 2,
+            Error::Write { .. } | Error::Plot { .. } | Error::Regression { .. } => 1,
             Error::Ledger(_) => 3,
         }
     }

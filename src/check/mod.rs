@@ -1,0 +1,157 @@
+//! Regression checking: compare a run's results with a committed baseline (`medsupply check`),
+//! and write baselines (`medsupply baseline`).
+//!
+//! Both sides may be what `run --out DIR` wrote (`DIR`), one scenario's directory
+//! (`DIR/<scenario>`), or one variant's directory (`DIR/<scenario>/<variant>`); see [`layout`].
+//! Baseline variants are paired with the run's variants of the same scenario and name; two
+//! variant directories are paired directly, so one variant can be checked against another.
+//!
+//! Before any comparison both sides must carry this program's output schema version, hold all
+//! result files, be of the same scenario and cover the same products and regions; otherwise the
+//! comparison is impossible ([`Error::Incomparable`], exit code 2). Provenance changes (scenario
+//! hash, variant, version, seed, ...) are reported but never fail a check by themselves.
+//!
+//! The compared quantities are, per scenario variant, every KPI × product × region of
+//! `summary.json` (its mean, standard deviation and count over the replications where it is
+//! defined; the per-replication values of `replications.csv` summarised at full precision) and
+//! every probability (`p_stockout_by_end`, as the mean of 0/1 indicators). See [`Mode`] for
+//! the three ways to compare and [`rules`] for per-KPI bounds.
+
+pub mod bless;
+pub mod compare;
+pub mod layout;
+pub mod render;
+pub mod rules;
+pub mod schema;
+
+use crate::error::{Error, Result};
+use layout::{Side, load, pair};
+use rules::{Bound, Rules};
+pub use schema::{CHECK_SCHEMA_VERSION, CheckReport, Mode, VariantCheck, Verdict};
+use std::path::Path;
+
+/// Default confidence level of statistical mode.
+pub const DEFAULT_LEVEL: f64 = 0.95;
+
+/// How to compare.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// The mode.
+    pub mode: Mode,
+    /// Bound for comparisons no rule matches (tolerance and statistical modes).
+    pub default_bound: Bound,
+    /// Per KPI / product / region bounds.
+    pub rules: Rules,
+    /// Confidence level of the Welch intervals (statistical mode).
+    pub level: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            mode: Mode::Exact,
+            default_bound: Bound::default(),
+            rules: Rules::default(),
+            level: DEFAULT_LEVEL,
+        }
+    }
+}
+
+/// A report for a comparison that could not be made, for `--json`.
+pub fn incomparable_report(
+    run: &Path,
+    baseline: &Path,
+    options: &Options,
+    reason: &Error,
+) -> CheckReport {
+    let mut r = empty_report(run, baseline, options);
+    r.verdict = Verdict::Incomparable;
+    r.reason = Some(reason.to_string());
+    r
+}
+
+fn empty_report(run: &Path, baseline: &Path, options: &Options) -> CheckReport {
+    CheckReport {
+        check_schema_version: CHECK_SCHEMA_VERSION,
+        medsupply_version: env!("CARGO_PKG_VERSION").to_string(),
+        verdict: Verdict::Pass,
+        reason: None,
+        mode: options.mode,
+        level: (options.mode == Mode::Statistical).then_some(options.level),
+        run: run.display().to_string(),
+        baseline: baseline.display().to_string(),
+        compared: 0,
+        failed: 0,
+        variants: Vec::new(),
+        regressions: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
+/// Compares the results under `run` with those under `baseline`. Returns the report (whose
+/// verdict is pass or regression), or [`Error::Incomparable`] when no comparison is possible.
+pub fn check(run: &Path, baseline: &Path, options: &Options) -> Result<CheckReport> {
+    let base = load(baseline, Side::Baseline)?;
+    let now = load(run, Side::Run)?;
+    let (pairs, notes) = pair(&base, &now)?;
+    for p in &pairs {
+        compare::same_world(p)?;
+    }
+    let mut report = empty_report(run, baseline, options);
+    report.notes = notes;
+    let mut untestable = 0;
+    let mut keys = Vec::new();
+    for p in &pairs {
+        let mut variant = VariantCheck {
+            scenario: p.run.manifest.scenario.clone(),
+            variant: p.run.manifest.variant.clone(),
+            baseline_variant: p.baseline.manifest.variant.clone(),
+            run_dir: p.run.dir.display().to_string(),
+            baseline_dir: p.baseline.dir.display().to_string(),
+            provenance_changes: compare::provenance_changes(p),
+            files_differing: Vec::new(),
+        };
+        let outcome = match options.mode {
+            Mode::Exact => {
+                variant.files_differing = compare::differing_files(p)?;
+                report.compared += layout::RESULT_FILES.len();
+                report.failed += variant.files_differing.len();
+                compare::changed(p)
+            }
+            Mode::Tolerance => compare::tolerance(p, &options.rules, options.default_bound),
+            Mode::Statistical => {
+                compare::statistical(p, &options.rules, options.default_bound, options.level)
+            }
+        };
+        if options.mode != Mode::Exact {
+            report.compared += outcome.compared;
+            report.failed += outcome.findings.len();
+        }
+        untestable += outcome.untestable;
+        report.regressions.extend(outcome.findings);
+        report.variants.push(variant);
+        keys.extend(compare::keys(p));
+    }
+    compare::sort_largest_first(&mut report.regressions);
+    if untestable > 0 {
+        report.notes.push(format!(
+            "{untestable} KPI(s) could not be tested: defined in fewer than 2 replications on a \
+             side"
+        ));
+    }
+    for r in &options.rules.rules {
+        if !keys.iter().any(|(k, p, g)| r.matches(k, p, g)) {
+            report.notes.push(format!(
+                "{}: this rule matches nothing compared",
+                r.location
+            ));
+        }
+    }
+    if report.failed > 0 {
+        report.verdict = Verdict::Regression;
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests;
