@@ -2,14 +2,18 @@
 //!
 //! - `bad_input`: every kind of broken scenario is rejected with exit code 2 and a message that
 //!   names the file, the position, the field and the problem; nothing is written.
+//! - `check`: `baseline` and `check` exit 0/1/2 as a CI pipeline needs, with `--json` verdicts.
 //! - `determinism`: outputs are byte-identical whatever the thread count, and across runs.
+//! - `golden`: the shipped scenarios reproduce their committed outputs in `tests/golden/`.
 //! - `run_outputs`: the layout and internal consistency of the four output files.
 //!
 //! The binary runs in the package root, so scenario paths in its messages are the short
 //! relative paths the tests pass (`tests/bad/unknown_region.toml`).
 
 mod bad_input;
+mod check;
 mod determinism;
+mod golden;
 mod run_outputs;
 mod studies;
 
