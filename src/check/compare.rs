@@ -168,14 +168,14 @@ fn first_difference(file: &str, baseline: &[u8], now: &[u8]) -> FileDifference {
     // the writers quote nothing medsupply's ids would need).
     let column = (file.ends_with(".csv") && at > 0 && b[0] == r[0])
         .then(|| {
-            let fields = |l: Option<&&[u8]>| {
+            let fields = |l: Option<&&[u8]>| -> Vec<String> {
                 l.map(|l| {
                     String::from_utf8_lossy(l)
                         .split(',')
                         .map(str::to_string)
                         .collect()
                 })
-                .unwrap_or_else(Vec::new)
+                .unwrap_or_default()
             };
             let (header, x, y) = (fields(b.first()), fields(b.get(at)), fields(r.get(at)));
             (0..x.len().max(y.len()))
@@ -334,8 +334,13 @@ pub fn sort_largest_first(findings: &mut [Finding]) {
         let rel = match (f.difference, f.relative_difference) {
             (None, _) => f64::INFINITY,
             (Some(_), Some(r)) => r.abs(),
-            (Some(d), None) if d == 0.0 => 0.0,
-            (Some(_), None) => f64::INFINITY,
+            (Some(d), None) => {
+                if d == 0.0 {
+                    0.0
+                } else {
+                    f64::INFINITY
+                }
+            }
         };
         (rel, f.difference.map_or(f64::INFINITY, f64::abs))
     };
