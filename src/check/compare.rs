@@ -274,22 +274,48 @@ pub fn tolerance(pair: &Pair, rules: &Rules, default: Bound) -> Outcome {
     out
 }
 
-/// Statistical mode: a KPI fails when the Welch interval of the difference of means at `level`
-/// excludes zero and the difference exceeds the practical threshold. KPIs defined in fewer than
-/// two replications on a side cannot be tested and are counted apart.
-pub fn statistical(pair: &Pair, rules: &Rules, default: Bound, level: f64) -> Outcome {
-    let mut out = Outcome::default();
+/// The comparisons statistical mode can test in a pair: bounded by the rules, and defined in
+/// at least two replications on both sides; also the count of those it cannot test.
+fn testable(
+    pair: &Pair,
+    rules: &Rules,
+    default: Bound,
+) -> (Vec<(Key, Sample, Sample, Bound)>, usize) {
+    let mut out = Vec::new();
+    let mut untestable = 0;
     for (key, b, r) in joined(pair) {
         let Treatment::Bounded(bound) = rules.treatment(default, &key.0, &key.1, &key.2).0 else {
             continue;
         };
-        let Some(interval) = b.zip(r).and_then(|(b, r)| welch_interval(b, r, level)) else {
-            out.untestable += 1;
+        match b.zip(r) {
+            Some((b, r)) if b.n >= 2 && r.n >= 2 => out.push((key, b, r, bound)),
+            _ => untestable += 1,
+        }
+    }
+    (out, untestable)
+}
+
+/// How many comparisons statistical mode tests in a pair (for the Bonferroni adjustment).
+pub fn testable_count(pair: &Pair, rules: &Rules, default: Bound) -> usize {
+    testable(pair, rules, default).0.len()
+}
+
+/// Statistical mode: a KPI fails when the Welch interval of the difference of means at
+/// `comparison_level` excludes zero and the difference exceeds the practical threshold. KPIs
+/// defined in fewer than two replications on a side cannot be tested and are counted apart.
+pub fn statistical(pair: &Pair, rules: &Rules, default: Bound, comparison_level: f64) -> Outcome {
+    let (tests, untestable) = testable(pair, rules, default);
+    let mut out = Outcome {
+        compared: tests.len(),
+        findings: Vec::new(),
+        untestable,
+    };
+    for (key, b, r, bound) in tests {
+        let Some(interval) = welch_interval(b, r, comparison_level) else {
             continue;
         };
-        out.compared += 1;
-        let mut f = finding(pair, &key, b.as_ref(), r.as_ref());
-        f.allowed = bound.allowed(f.baseline.unwrap_or(0.0));
+        let mut f = finding(pair, &key, Some(&b), Some(&r));
+        f.allowed = bound.allowed(b.mean);
         f.interval = Some(interval);
         let significant = interval[0] > 0.0 || interval[1] < 0.0;
         if significant && f.difference.is_some_and(|d| d.abs() > f.allowed) {

@@ -78,6 +78,7 @@ fn empty_report(run: &Path, baseline: &Path, options: &Options) -> CheckReport {
         reason: None,
         mode: options.mode,
         level: (options.mode == Mode::Statistical).then_some(options.level),
+        comparison_level: None,
         run: run.display().to_string(),
         baseline: baseline.display().to_string(),
         compared: 0,
@@ -99,6 +100,17 @@ pub fn check(run: &Path, baseline: &Path, options: &Options) -> Result<CheckRepo
     }
     let mut report = empty_report(run, baseline, options);
     report.notes = notes;
+    // Statistical mode holds the family-wise level over every KPI it tests (Bonferroni), so
+    // that a run that differs from its baseline only by noise fails with probability at most
+    // 1 − level, however many KPIs the scenario has.
+    let comparison_level = (options.mode == Mode::Statistical).then(|| {
+        let m: usize = pairs
+            .iter()
+            .map(|p| compare::testable_count(p, &options.rules, options.default_bound))
+            .sum();
+        1.0 - (1.0 - options.level) / m.max(1) as f64
+    });
+    report.comparison_level = comparison_level;
     let mut untestable = 0;
     let mut keys = Vec::new();
     for p in &pairs {
@@ -119,9 +131,12 @@ pub fn check(run: &Path, baseline: &Path, options: &Options) -> Result<CheckRepo
                 compare::changed(p)
             }
             Mode::Tolerance => compare::tolerance(p, &options.rules, options.default_bound),
-            Mode::Statistical => {
-                compare::statistical(p, &options.rules, options.default_bound, options.level)
-            }
+            Mode::Statistical => compare::statistical(
+                p,
+                &options.rules,
+                options.default_bound,
+                comparison_level.unwrap_or(options.level),
+            ),
         };
         if options.mode != Mode::Exact {
             report.compared += outcome.compared;

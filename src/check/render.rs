@@ -63,16 +63,10 @@ fn difference(f: &Finding) -> String {
     }
 }
 
-fn allowed(f: &Finding, report: &CheckReport) -> String {
-    match (f.interval, report.level) {
-        (Some([lo, hi]), Some(level)) => format!(
-            "{}; {}% CI [{}, {}]",
-            number(f.allowed),
-            number(level * 100.0),
-            signed(lo),
-            signed(hi)
-        ),
-        _ => number(f.allowed),
+fn allowed(f: &Finding) -> String {
+    match f.interval {
+        Some([lo, hi]) => format!("{}; CI [{}, {}]", number(f.allowed), signed(lo), signed(hi)),
+        None => number(f.allowed),
     }
 }
 
@@ -148,6 +142,14 @@ pub fn render(report: &CheckReport) -> String {
             );
         }
     }
+    if let (Some(level), Some(each)) = (report.level, report.comparison_level) {
+        let _ = writeln!(
+            out,
+            "statistical: {}% jointly over the KPIs tested, so each Welch interval (CI) is at {}%",
+            number(level * 100.0),
+            number(each * 100.0)
+        );
+    }
     for n in &report.notes {
         let _ = writeln!(out, "note: {n}");
     }
@@ -216,7 +218,7 @@ pub fn render(report: &CheckReport) -> String {
             optional(f.baseline),
             optional(f.now),
             difference(f),
-            allowed(f, report),
+            allowed(f),
         ]);
         rows.push(row);
     }

@@ -14,8 +14,9 @@ pub enum Mode {
     Exact,
     /// Each KPI's mean moves by at most `atol + rtol × |baseline|`.
     Tolerance,
-    /// A KPI fails when the Welch interval of the difference of means excludes zero at the
-    /// chosen level and the difference exceeds the practical threshold `atol + rtol × |baseline|`.
+    /// A KPI fails when the Welch interval of the difference of means excludes zero and the
+    /// difference exceeds the practical threshold `atol + rtol × |baseline|`. The intervals
+    /// hold the chosen level jointly over every KPI tested (Bonferroni).
     Statistical,
 }
 
@@ -44,8 +45,12 @@ pub struct CheckReport {
     pub reason: Option<String>,
     /// Comparison mode.
     pub mode: Mode,
-    /// Confidence level of the Welch intervals (statistical mode only).
+    /// Statistical mode: the family-wise confidence level asked for (`--level`).
     pub level: Option<f64>,
+    /// Statistical mode: the level of each Welch interval, `1 − (1 − level) / m` over the `m`
+    /// KPIs tested (Bonferroni), so that a run differing from its baseline only by noise fails
+    /// with probability at most `1 − level`.
+    pub comparison_level: Option<f64>,
     /// The run directory as given.
     pub run: String,
     /// The baseline directory as given.
@@ -133,6 +138,6 @@ pub struct Finding {
     /// The movement allowed: the bound in tolerance mode, the practical threshold in
     /// statistical mode, 0 in exact mode.
     pub allowed: f64,
-    /// Statistical mode: the Welch interval of the difference at `level`.
+    /// Statistical mode: the Welch interval of the difference at `comparison_level`.
     pub interval: Option<[f64; 2]>,
 }

@@ -7,6 +7,7 @@ use super::schema::Finding;
 use super::*;
 use crate::output::schema::Summary;
 use crate::output::{VariantRun, write_run};
+use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -290,25 +291,27 @@ fn statistical_flags_a_significant_and_large_change_only() {
     };
     let sample = |mean, sd| Sample { n: 10, mean, sd };
     set_sample(&base(&b), sample(100.0, 5.0));
-    // A shift of 10 with se = sqrt(5) ≈ 2.24 on 18 df: the 95 % interval is 10 ± 4.70.
+    // A shift of 10 with se = sqrt(5) ≈ 2.24 on 18 df.
     set_sample(&base(&r), sample(110.0, 5.0));
     let flagged = check(&scen(&r), &scen(&b), &stat(0.0, 0.95)).unwrap();
     assert_eq!(flagged.verdict, Verdict::Regression, "{flagged:#?}");
-    let f = only_finding(&flagged);
-    let [lo, hi] = f.interval.unwrap();
-    assert!(
-        (lo - (10.0 - 2.100_922 * 5f64.sqrt())).abs() < 1e-4,
-        "{f:?}"
-    );
-    assert!(
-        (hi - (10.0 + 2.100_922 * 5f64.sqrt())).abs() < 1e-4,
-        "{f:?}"
-    );
+    // Bonferroni: each interval is at 1 − 0.05 / m over the m KPIs tested.
+    let m = flagged.compared as f64;
+    assert!(m > 50.0, "{m}");
+    let each = flagged.comparison_level.unwrap();
+    assert!((each - (1.0 - 0.05 / m)).abs() < 1e-12, "{each}");
     assert_eq!(flagged.level, Some(0.95));
+    let f = only_finding(&flagged);
+    let t = StudentsT::new(0.0, 1.0, 18.0)
+        .unwrap()
+        .inverse_cdf(0.5 + each / 2.0);
+    let [lo, hi] = f.interval.unwrap();
+    assert!((lo - (10.0 - t * 5f64.sqrt())).abs() < 1e-6, "{f:?}");
+    assert!((hi - (10.0 + t * 5f64.sqrt())).abs() < 1e-6, "{f:?}");
     // Significant, but not larger than the practical threshold: passes.
     let small = check(&scen(&r), &scen(&b), &stat(12.0, 0.95)).unwrap();
     assert_eq!(small.verdict, Verdict::Pass);
-    // At 99.99 % the interval (10 ± 10.5) includes zero: passes.
+    // At 99.99 % jointly, each interval (10 ± about 15) includes zero: passes.
     let strict = check(&scen(&r), &scen(&b), &stat(0.0, 0.9999)).unwrap();
     assert_eq!(strict.verdict, Verdict::Pass, "{strict:#?}");
     // Noise: a shift of 3 against sd 5 is not significant.
