@@ -4,7 +4,8 @@
 //! Data flows one way: scenario file ([`scenario`]) → validated model ([`model`]) → engine
 //! ([`engine`], with the mechanisms in [`mechanisms`] and demand in [`demand`]) → per-replication
 //! results ([`results`]) → statistics ([`stats`]) → writers ([`output`]) → charts and the HTML
-//! report ([`plots`]), drawn from the written files.
+//! report ([`plots`]), drawn from the written files. [`check`] compares written results with a
+//! committed baseline, for regression checks in CI.
 
 pub mod check;
 pub mod cli;

@@ -6,7 +6,7 @@
 //! only with `force` (it is moved aside, the new one renamed in, then the old one removed), so
 //! a reader never sees a half-written baseline. Plots and reports are not copied.
 
-use super::layout::{Outputs, RESULT_FILES, Side, load};
+use super::layout::{Outputs, Side, load, result_files};
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 
@@ -93,7 +93,7 @@ fn copy_results(outputs: &Outputs, dest: &Path) -> Result<()> {
             path: dir.clone(),
             source,
         })?;
-        for f in RESULT_FILES {
+        for f in result_files() {
             let (from, to) = (v.dir.join(f), dir.join(f));
             std::fs::copy(&from, &to)
                 .and_then(|_| std::fs::File::open(&to)?.sync_all())

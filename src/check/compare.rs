@@ -1,7 +1,7 @@
 //! The comparisons themselves: byte equality of result files, KPI means within bounds, and
 //! Welch intervals of the difference of means.
 
-use super::layout::{Pair, RESULT_FILES};
+use super::layout::{Pair, result_files};
 use super::rules::{Bound, PROBABILITY_PREFIX, Rules, Treatment};
 use super::schema::{FileDifference, Finding, ProvenanceChange};
 use crate::error::{Error, Result};
@@ -137,7 +137,7 @@ pub fn differing_files(pair: &Pair) -> Result<Vec<FileDifference>> {
             .map_err(|e| Error::Incomparable(format!("cannot read {}: {e}", path.display())))
     };
     let mut out = Vec::new();
-    for f in RESULT_FILES {
+    for f in result_files() {
         let (b, r) = (read(&pair.baseline.dir, f)?, read(&pair.run.dir, f)?);
         if b != r {
             out.push(first_difference(f, &b, &r));

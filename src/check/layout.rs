@@ -6,14 +6,15 @@ use crate::output::schema::{Manifest, SCHEMA_VERSION, Summary};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
-/// The result files of a variant directory that `check` compares and `baseline` copies; anything
+/// The result files of a variant directory, the ones `run` writes (see
+/// [`crate::output::exporters`]): `check` compares them and `baseline` copies them; anything
 /// else there (plots, reports) is ignored.
-pub const RESULT_FILES: [&str; 4] = [
-    "timeseries.csv",
-    "replications.csv",
-    "summary.json",
-    "manifest.json",
-];
+pub fn result_files() -> Vec<&'static str> {
+    crate::output::exporters()
+        .iter()
+        .map(|e| e.file_name())
+        .collect()
+}
 
 /// Which of the two sides a directory is, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +78,7 @@ pub struct Outputs {
 
 /// Whether a directory holds any result file (and is therefore meant as a variant directory).
 fn is_variant_dir(dir: &Path) -> bool {
-    RESULT_FILES.iter().any(|f| dir.join(f).is_file())
+    result_files().iter().any(|f| dir.join(f).is_file())
 }
 
 /// The subdirectories of `dir`, sorted by name.
@@ -131,7 +132,7 @@ pub fn load(root: &Path, side: Side) -> Result<Outputs> {
              theirs)",
             side.name(),
             root.display(),
-            RESULT_FILES.join(", ")
+            result_files().join(", ")
         )));
     }
     let mut variants = dirs
@@ -151,9 +152,8 @@ pub fn load(root: &Path, side: Side) -> Result<Outputs> {
 
 /// Reads one variant directory: all result files must be there, and its schema readable.
 fn read_variant(root: &Path, dir: &Path, side: Side) -> Result<VariantDir> {
-    let missing: Vec<&str> = RESULT_FILES
-        .iter()
-        .copied()
+    let missing: Vec<&str> = result_files()
+        .into_iter()
         .filter(|f| !dir.join(f).is_file())
         .collect();
     if !missing.is_empty() {

@@ -30,7 +30,7 @@ use rules::{Bound, Rules};
 pub use schema::{CHECK_SCHEMA_VERSION, CheckReport, Mode, VariantCheck, Verdict};
 use std::path::Path;
 
-/// Default confidence level of statistical mode.
+/// Default family-wise confidence level of statistical mode.
 pub const DEFAULT_LEVEL: f64 = 0.95;
 
 /// How to compare.
@@ -42,7 +42,7 @@ pub struct Options {
     pub default_bound: Bound,
     /// Per KPI / product / region bounds.
     pub rules: Rules,
-    /// Confidence level of the Welch intervals (statistical mode).
+    /// Statistical mode: confidence level held jointly over every KPI tested (Bonferroni).
     pub level: f64,
 }
 
@@ -126,7 +126,7 @@ pub fn check(run: &Path, baseline: &Path, options: &Options) -> Result<CheckRepo
         let outcome = match options.mode {
             Mode::Exact => {
                 variant.files_differing = compare::differing_files(p)?;
-                report.compared += layout::RESULT_FILES.len();
+                report.compared += layout::result_files().len();
                 report.failed += variant.files_differing.len();
                 compare::changed(p)
             }

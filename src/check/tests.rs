@@ -143,7 +143,8 @@ fn exact_passes_on_identical_files_and_ignores_plots_and_reports() {
     assert_eq!(rep.verdict, Verdict::Pass, "{rep:#?}");
     let variants = rep.variants.len();
     assert!(variants >= 2, "the tutorial has variants");
-    assert_eq!((rep.compared, rep.failed), (4 * variants, 0));
+    let files = layout::result_files().len();
+    assert_eq!((rep.compared, rep.failed), (files * variants, 0));
     assert!(rep.regressions.is_empty());
     assert!(rep.variants.iter().all(|v| v.provenance_changes.is_empty()));
 }
@@ -538,7 +539,7 @@ fn bless_writes_atomically_and_never_overwrites_silently() {
     let n = blessed.variants.len();
     assert!(n >= 2);
     for v in &blessed.variants {
-        for f in layout::RESULT_FILES {
+        for f in layout::result_files() {
             let a = std::fs::read(v.dir.join(f)).unwrap();
             assert_eq!(a, std::fs::read(to.join(&v.relative).join(f)).unwrap());
         }
@@ -561,7 +562,7 @@ fn bless_writes_atomically_and_never_overwrites_silently() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(beside, ["minimal"]);
-    // One variant directory blesses as the four files.
+    // One variant directory blesses as its result files.
     let one = dest_root.path().join("one");
     bless::bless(&base(&r), &one, false).unwrap();
     assert!(one.join("manifest.json").is_file());

@@ -31,7 +31,8 @@ pub struct CheckArgs {
     /// TOML file of bounds per KPI, product and region (see the README).
     #[arg(long)]
     pub rules: Option<PathBuf>,
-    /// Confidence level of the Welch intervals in statistical mode.
+    /// Statistical mode: confidence level held jointly over the KPIs tested (each Welch
+    /// interval at 1 − (1 − level)/m, Bonferroni); default 0.95.
     #[arg(long)]
     pub level: Option<f64>,
     /// Write the verdict as JSON on standard output instead of the text report.
