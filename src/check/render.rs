@@ -4,6 +4,9 @@
 use super::schema::{CheckReport, Finding, Mode, Verdict};
 use std::fmt::Write;
 
+/// Rows of the text table; `--json` lists every finding.
+const MAX_ROWS: usize = 100;
+
 /// Hashes are shortened to this many characters in the text report.
 const SHORT_HASH: usize = 12;
 
@@ -206,7 +209,7 @@ pub fn render(report: &CheckReport) -> String {
         .map(String::from),
     );
     let mut rows = vec![header];
-    for f in &report.regressions {
+    for f in report.regressions.iter().take(MAX_ROWS) {
         let mut row = Vec::new();
         if several {
             row.push(format!("{} / {}", f.scenario, f.variant));
@@ -223,12 +226,62 @@ pub fn render(report: &CheckReport) -> String {
         rows.push(row);
     }
     out.push_str(&table(&rows));
+    if report.regressions.len() > MAX_ROWS {
+        let _ = writeln!(
+            out,
+            "... and {} more (--json lists them all)",
+            report.regressions.len() - MAX_ROWS
+        );
+    }
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{Options, empty_report};
+    use std::path::Path;
+
+    #[test]
+    fn the_table_is_aligned_and_long_ones_are_cut() {
+        let mut r = empty_report(Path::new("run"), Path::new("base"), &Options::default());
+        r.verdict = Verdict::Regression;
+        r.mode = Mode::Tolerance;
+        r.compared = 500;
+        r.failed = 150;
+        r.regressions = (0..150)
+            .map(|i| Finding {
+                scenario: "s".into(),
+                variant: "base".into(),
+                kpi: "shortage".into(),
+                product: "mask".into(),
+                region: format!("r{i}"),
+                baseline: Some(100.0),
+                now: Some(100.0 + f64::from(i)),
+                difference: Some(f64::from(i)),
+                relative_difference: Some(f64::from(i) / 100.0),
+                allowed: 0.5,
+                interval: None,
+            })
+            .collect();
+        let text = render(&r);
+        assert!(text.contains("REGRESSION: 150 of 500 KPI comparison(s) outside bounds"));
+        let lines: Vec<&str> = text.lines().collect();
+        let header = lines.iter().position(|l| l.starts_with("KPI")).unwrap();
+        assert_eq!(
+            lines[header],
+            "KPI       product  region  baseline  now  difference  allowed"
+        );
+        assert_eq!(
+            lines[header + 2],
+            "shortage  mask     r1      100       101  +1 (+1%)    0.5"
+        );
+        assert_eq!(lines.len(), header + 1 + MAX_ROWS + 1);
+        assert_eq!(
+            lines.last(),
+            Some(&"... and 50 more (--json lists them all)")
+        );
+    }
 
     #[test]
     fn numbers_keep_six_significant_digits() {
