@@ -1,6 +1,29 @@
 //! The deterministic event queue: events are totally ordered by
 //! (time, priority class, owning entity, sequence number), so simultaneous events never depend
 //! on how a heap happens to break ties.
+//!
+//! # How it works
+//!
+//! A discrete-event simulation pops events in time order and schedules new ones no earlier
+//! than the clock, so the queue is a *monotone* radix structure (a hierarchical timing wheel)
+//! rather than a comparison heap:
+//!
+//! - Times are mapped order-preservingly to `u64`. A `base` time splits them into 8 levels of
+//!   8-bit digits: an event whose time first differs from `base` in digit `l` waits unsorted in
+//!   bucket `(l, its digit l)`. A push is an append (`O(1)`), and every bucket of a lower level,
+//!   or of the same level and a smaller digit, holds only earlier times.
+//! - The *near* set holds every event before `hi`; every bucket holds only events at or after
+//!   `hi`. Pops come from the near set: up to `NEAR_SCAN` (8) events kept unsorted and scanned for
+//!   the smallest key, more in a binary heap. Pushes before `hi` (including, should a caller ever
+//!   do it, before the clock) join the near set, so the order stays exact whatever is pushed.
+//! - When the near set runs dry, the lowest non-empty bucket is taken (found with per-level
+//!   occupancy bit masks) and `base` moves to its start. A small bucket (or a level-0 bucket, all
+//!   one time) becomes the near set; a larger one is split into the level below. So each event
+//!   is moved a few times at most, in bulk and in cache-friendly appends, and never compared
+//!   against the whole queue.
+//!
+//! Within the near set the full key decides, so the total order is exactly
+//! (time, class, entity, seq), the same as a binary heap of [`Key`]s would give.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -21,39 +44,111 @@ pub struct Key {
     pub seq: u64,
 }
 
-struct Entry<E> {
-    key: Key,
+/// Bits of time per wheel level (256 buckets a level).
+const DIGIT_BITS: u32 = 8;
+/// Buckets per level.
+const DIGITS: usize = 1 << DIGIT_BITS;
+/// Levels needed to cover 64-bit times.
+const LEVELS: usize = u64::BITS.div_ceil(DIGIT_BITS) as usize;
+/// Largest near set kept unsorted and scanned on each pop; a bucket with more events is split
+/// into the level below (or, at level 0, heaped).
+const NEAR_SCAN: usize = 8;
+/// Capacity (in events) an emptied bucket keeps. Larger allocations go to a few spares that a
+/// bucket outgrowing this size takes over, so memory follows the events pending (not the
+/// largest burst each bucket ever saw) and large buckets are not regrown from scratch.
+const RETAIN: usize = 64;
+/// Most spare allocations kept.
+const SPARES: usize = 4;
+
+/// Maps a time to `u64`, preserving order.
+fn unsigned(time: Tick) -> u64 {
+    (time as u64) ^ (1 << 63)
+}
+
+/// An event with its key, packed for cheap comparisons.
+struct Slot<E> {
+    /// [`unsigned`] time.
+    time: u64,
+    /// Class in bits 32..40, entity in bits 0..32.
+    class_entity: u64,
+    seq: u64,
     event: E,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
+impl<E> Slot<E> {
+    /// The total order, as integers: (time, class, entity) then seq.
+    #[inline(always)]
+    fn order(&self) -> (u128, u64) {
+        (
+            (u128::from(self.time) << 64) | u128::from(self.class_entity),
+            self.seq,
+        )
+    }
+
+    fn key(&self) -> Key {
+        Key {
+            time: (self.time ^ (1 << 63)) as Tick,
+            class: (self.class_entity >> 32) as u8,
+            entity: self.class_entity as u32,
+            seq: self.seq,
+        }
     }
 }
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
+
+impl<E> PartialEq for Slot<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.order() == other.order()
+    }
+}
+impl<E> Eq for Slot<E> {}
+impl<E> PartialOrd for Slot<E> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl<E> Ord for Entry<E> {
+impl<E> Ord for Slot<E> {
     fn cmp(&self, other: &Self) -> Ordering {
         // BinaryHeap is a max-heap: reverse so the smallest key pops first.
-        other.key.cmp(&self.key)
+        other.order().cmp(&self.order())
     }
 }
 
-/// A priority queue of events of type `E`.
+/// A priority queue of events of type `E`, popped in (time, class, entity, seq) order.
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    /// Every bucketed event's time shares with `base` all digits above its level.
+    base: u64,
+    /// Events before `hi` are in the near set; bucketed events are at or after it.
+    hi: u64,
+    /// Bit `l` set: level `l` has a non-empty bucket.
+    occupied: u64,
+    /// Per level, bit `d` set: bucket `(l, d)` is non-empty.
+    masks: [[u64; DIGITS / 64]; LEVELS],
+    buckets: Box<[[Vec<Slot<E>>; DIGITS]; LEVELS]>,
+    /// Emptied allocations larger than [`RETAIN`], for growing buckets.
+    spares: Vec<Vec<Slot<E>>>,
+    /// The near set while small, unsorted (empty while `heap` is in use).
+    near: Vec<Slot<E>>,
+    /// The near set while large.
+    heap: BinaryHeap<Slot<E>>,
+    len: usize,
     seq: u64,
 }
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
+        let buckets: Box<[[Vec<Slot<E>>; DIGITS]]> = (0..LEVELS)
+            .map(|_| std::array::from_fn(|_| Vec::new()))
+            .collect();
         EventQueue {
+            base: 0,
+            hi: 0,
+            occupied: 0,
+            masks: [[0; DIGITS / 64]; LEVELS],
+            buckets: buckets.try_into().unwrap_or_else(|_| unreachable!()),
+            spares: Vec::new(),
+            near: Vec::new(),
             heap: BinaryHeap::new(),
+            len: 0,
             seq: 0,
         }
     }
@@ -61,32 +156,168 @@ impl<E> Default for EventQueue<E> {
 
 impl<E> EventQueue<E> {
     /// Schedules `event` at `time` in `class`, owned by `entity`.
+    #[inline(always)]
     pub fn push(&mut self, time: Tick, class: u8, entity: u32, event: E) {
         self.seq += 1;
-        self.heap.push(Entry {
-            key: Key {
-                time,
-                class,
-                entity,
-                seq: self.seq,
-            },
+        self.len += 1;
+        let slot = Slot {
+            time: unsigned(time),
+            class_entity: (u64::from(class) << 32) | u64::from(entity),
+            seq: self.seq,
             event,
-        });
+        };
+        if slot.time < self.hi {
+            self.push_near(slot);
+        } else {
+            self.place(slot);
+        }
     }
 
     /// Removes and returns the earliest event.
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<(Key, E)> {
-        self.heap.pop().map(|e| (e.key, e.event))
+        let slot = loop {
+            if !self.near.is_empty() {
+                let mut best = 0;
+                for i in 1..self.near.len() {
+                    if self.near[i].order() < self.near[best].order() {
+                        best = i;
+                    }
+                }
+                break self.near.swap_remove(best);
+            }
+            if let Some(slot) = self.heap.pop() {
+                break slot;
+            }
+            if !self.refill() {
+                return None;
+            }
+        };
+        self.len -= 1;
+        Some((slot.key(), slot.event))
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.len
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len == 0
+    }
+
+    /// Appends an event at or after `hi` to its bucket.
+    #[inline(always)]
+    fn place(&mut self, slot: Slot<E>) {
+        let level = ((63 - ((slot.time ^ self.base) | 1).leading_zeros()) / DIGIT_BITS) as usize;
+        let digit = (slot.time >> (level as u32 * DIGIT_BITS)) as usize % DIGITS;
+        let bucket = &mut self.buckets[level % LEVELS][digit];
+        if bucket.is_empty() {
+            self.masks[level % LEVELS][digit / 64] |= 1 << (digit % 64);
+            self.occupied |= 1 << level;
+        }
+        if bucket.len() == bucket.capacity() {
+            grow(bucket, &mut self.spares);
+        }
+        bucket.push(slot);
+    }
+
+    /// Adds an event before `hi` to the near set.
+    fn push_near(&mut self, slot: Slot<E>) {
+        if !self.heap.is_empty() {
+            self.heap.push(slot);
+        } else if self.near.len() < NEAR_SCAN {
+            self.near.push(slot);
+        } else {
+            self.heap = BinaryHeap::from(std::mem::take(&mut self.near));
+            self.heap.push(slot);
+        }
+    }
+
+    /// With the near set empty, makes the earliest bucket the near set, splitting buckets that
+    /// are too large on the way. Returns false when no event is pending.
+    #[cold]
+    #[inline(never)]
+    fn refill(&mut self) -> bool {
+        debug_assert!(self.near.is_empty() && self.heap.is_empty());
+        loop {
+            if self.occupied == 0 {
+                return false;
+            }
+            let level = self.occupied.trailing_zeros() as usize;
+            let words = &mut self.masks[level];
+            let Some(w) = words.iter().position(|&w| w != 0) else {
+                unreachable!("an occupied level has a non-empty bucket")
+            };
+            let digit = w * 64 + words[w].trailing_zeros() as usize;
+            words[w] &= words[w] - 1;
+            if words.iter().all(|&w| w == 0) {
+                self.occupied &= !(1 << level);
+            }
+            // Move `base` to the bucket's start: keep the digits above, set digit `level`,
+            // clear the ones below. Other buckets stay valid (their digits above are kept).
+            let shift = level as u32 * DIGIT_BITS;
+            let above = shift + DIGIT_BITS;
+            let high = if above >= 64 {
+                0
+            } else {
+                (self.base >> above) << above
+            };
+            self.base = high | ((digit as u64) << shift);
+            let mut bucket = std::mem::take(&mut self.buckets[level][digit]);
+            if level == 0 || bucket.len() <= NEAR_SCAN {
+                // Everything still bucketed is at or after this bucket's end.
+                self.hi = self.base.saturating_add(1 << shift);
+                let spare = if bucket.len() <= NEAR_SCAN {
+                    std::mem::replace(&mut self.near, bucket)
+                } else {
+                    std::mem::replace(&mut self.heap, BinaryHeap::from(bucket)).into_vec()
+                };
+                self.buckets[level][digit] = recycle(spare, &mut self.spares);
+                return true;
+            }
+            // Split: every event of the bucket shares digits `level` and above with `base`,
+            // so each lands in a lower level.
+            self.hi = self.base;
+            for slot in bucket.drain(..) {
+                self.place(slot);
+            }
+            self.buckets[level][digit] = recycle(bucket, &mut self.spares);
+        }
+    }
+}
+
+/// Empties `v` for reuse as a bucket: a large allocation becomes a spare (or is freed).
+fn recycle<E>(v: Vec<Slot<E>>, spares: &mut Vec<Vec<Slot<E>>>) -> Vec<Slot<E>> {
+    debug_assert!(v.is_empty());
+    if v.capacity() <= RETAIN {
+        return v;
+    }
+    if spares.len() < SPARES {
+        spares.push(v);
+    }
+    Vec::new()
+}
+
+/// Makes room in a full bucket: a large one moves into a larger spare allocation if there is
+/// one (its own becoming a spare); otherwise the bucket grows as usual.
+#[cold]
+#[inline(never)]
+fn grow<E>(bucket: &mut Vec<Slot<E>>, spares: &mut Vec<Vec<Slot<E>>>) {
+    let larger = if bucket.len() >= RETAIN {
+        spares.iter().position(|s| s.capacity() > bucket.len())
+    } else {
+        None
+    };
+    match larger {
+        Some(i) => {
+            let mut larger = spares.swap_remove(i);
+            larger.append(bucket);
+            let old = std::mem::replace(bucket, larger);
+            recycle(old, spares);
+        }
+        None => bucket.reserve(1),
     }
 }
 
@@ -116,6 +347,103 @@ mod tests {
         );
     }
 
+    #[test]
+    fn extreme_times_and_many_simultaneous_events() {
+        let mut q = EventQueue::default();
+        let times = [i64::MAX, i64::MIN, 0, -1, 1, i64::MAX - 1, i64::MIN + 1];
+        for (i, &t) in times.iter().enumerate() {
+            q.push(t, 0, i as u32, ());
+        }
+        // 1000 events at one time, in reverse entity order: popped by entity.
+        for e in (0..1000).rev() {
+            q.push(7, 3, e, ());
+        }
+        assert_eq!(q.len(), times.len() + 1000);
+        let keys: Vec<Key> = std::iter::from_fn(|| q.pop().map(|(k, ())| k)).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(keys.first().map(|k| k.time), Some(i64::MIN));
+        assert_eq!(keys.last().map(|k| k.time), Some(i64::MAX));
+        assert!(q.is_empty() && q.pop().is_none());
+    }
+
+    #[test]
+    fn large_interleaved_runs_match_a_reference_queue() {
+        // A hold model (pop one, push one later) over several spreads of delays, with bursts of
+        // simultaneous events, so buckets of every size are split, heaped, grown and recycled.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for spread in [1u64, 300, 70_000, 1 << 30] {
+            let mut q = EventQueue::default();
+            let mut reference = std::collections::BTreeMap::new();
+            let mut seq = 0u64;
+            let mut push = |q: &mut EventQueue<u64>,
+                            r: &mut std::collections::BTreeMap<Key, u64>,
+                            time: i64,
+                            x: u64| {
+                seq += 1;
+                let (class, entity) = ((x % 3) as u8, (x >> 8) as u32 % 50);
+                q.push(time, class, entity, seq);
+                r.insert(
+                    Key {
+                        time,
+                        class,
+                        entity,
+                        seq,
+                    },
+                    seq,
+                );
+            };
+            for _ in 0..5_000 {
+                let x = next();
+                push(&mut q, &mut reference, (x % spread) as i64, x);
+            }
+            for step in 0..40_000u64 {
+                let expected = reference.pop_first();
+                let (key, _) = expected.expect("a hold model never empties");
+                assert_eq!(q.pop(), expected);
+                let x = next();
+                let burst = if step % 997 == 0 { 200 } else { 1 };
+                for _ in 0..burst {
+                    push(&mut q, &mut reference, key.time + (x % spread) as i64, x);
+                }
+                if burst > 1 {
+                    for _ in 1..burst {
+                        assert_eq!(q.pop(), reference.pop_first());
+                    }
+                }
+                assert_eq!(q.len(), reference.len());
+                assert!(q.spares.len() <= SPARES);
+            }
+            while let Some(expected) = reference.pop_first() {
+                assert_eq!(q.pop(), Some(expected));
+            }
+            assert!(q.is_empty());
+        }
+    }
+
+    /// One step of a differential test: push (time offset from the last popped time, class,
+    /// entity), or pop.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Push(i64, u8, u32),
+        Pop,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            // Near the clock, possibly in the past, often simultaneous.
+            3 => (-3i64..20, 0u8..3, 0u32..4).prop_map(|(t, c, e)| Op::Push(t, c, e)),
+            // Far ahead, across many wheel levels.
+            1 => (0i64..1 << 40, 0u8..3, 0u32..4).prop_map(|(t, c, e)| Op::Push(t, c, e)),
+            3 => Just(Op::Pop),
+        ]
+    }
+
     proptest! {
         #[test]
         fn pops_in_nondecreasing_key_order(evs in proptest::collection::vec((0i64..50, 0u8..4, 0u32..5), 0..200)) {
@@ -126,6 +454,34 @@ mod tests {
                 if let Some(l) = last { prop_assert!(l < k); }
                 last = Some(k);
             }
+        }
+
+        /// Interleaved pushes and pops give exactly what a sorted reference gives.
+        #[test]
+        fn matches_a_reference_queue(ops in proptest::collection::vec(op(), 0..600)) {
+            let mut q = EventQueue::default();
+            let mut reference = std::collections::BTreeMap::new();
+            let (mut now, mut seq) = (0i64, 0u64);
+            for op in ops {
+                match op {
+                    Op::Push(dt, class, entity) => {
+                        seq += 1;
+                        let key = Key { time: now + dt, class, entity, seq };
+                        q.push(key.time, class, entity, seq);
+                        reference.insert(key, seq);
+                    }
+                    Op::Pop => {
+                        let expected = reference.pop_first();
+                        prop_assert_eq!(q.pop(), expected);
+                        if let Some((k, _)) = expected { now = k.time; }
+                    }
+                }
+                prop_assert_eq!(q.len(), reference.len());
+            }
+            while let Some(expected) = reference.pop_first() {
+                prop_assert_eq!(q.pop(), Some(expected));
+            }
+            prop_assert!(q.pop().is_none());
         }
     }
 }
