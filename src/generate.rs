@@ -42,7 +42,7 @@ pub fn national(spec: &NationalSpec) -> Result<String, String> {
             5 * r
         ));
     }
-    if spec.days == 0 || !(spec.min_cross_region_days > 0.0) {
+    if spec.days == 0 || spec.min_cross_region_days.is_nan() || spec.min_cross_region_days <= 0.0 {
         return Err("--days and --min-cross-region-days must be positive".into());
     }
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);

@@ -30,7 +30,7 @@ pub(crate) fn run(args: &MergeArgs) -> Result<()> {
             info.study.scenario_file.display()
         )));
     }
-    finish(&info.study, &models, reps, &args.out)?;
+    finish(&info.study, &models, reps, &args.out, 0)?;
     eprintln!(
         "merged {} part(s) into {}",
         args.parts.len(),

@@ -39,6 +39,10 @@ pub struct StudyArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Skip the plots and report.html (for benchmarks, sweeps and large studies); the tabular
+    /// outputs are the same either way, and `medsupply plot` can draw them later.
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 /// Sequential stopping options (Law's relative-precision rule).
@@ -107,6 +111,7 @@ pub fn spec(
         arms,
         seed: args.seed.unwrap_or(base.seed),
         replications: args.replications.unwrap_or(base.replications),
+        plots: !args.no_plots,
     })
 }
 
@@ -178,7 +183,7 @@ pub fn execute(
         sim.as_secs_f64(),
         events as f64 / sim.as_secs_f64().max(1e-9)
     );
-    finish(&spec, models, reps, out)?;
+    finish(&spec, models, reps, out, args.threads)?;
     eprintln!(
         "outputs written in {:.2} s to {}",
         (started.elapsed() - sim).as_secs_f64(),
@@ -249,12 +254,14 @@ fn watched(models: &[Model], reps: &[Vec<Replication>], kpi: usize) -> Vec<Vec<f
     out
 }
 
-/// Writes every output of a finished study: each arm's files, and the comparison or sweep table.
+/// Writes every output of a finished study: each arm's files, the comparison or sweep table,
+/// and (unless the study says no) the plots and report drawn from them.
 pub fn finish(
     spec: &StudySpec,
     models: &[Model],
     reps: Vec<Vec<Replication>>,
     out: &Path,
+    threads: usize,
 ) -> Result<()> {
     let dir = out.join(&models[0].name);
     if let Kind::Compare { baseline } = &spec.kind {
@@ -275,6 +282,17 @@ pub fn finish(
                 reps: arm,
             },
         )?;
+    }
+    if spec.plots {
+        let started = Instant::now();
+        let labels: Vec<String> = spec.arms.iter().map(|a| a.label.clone()).collect();
+        let drawn = crate::plots::draw(&dir, Some(&labels), threads)?;
+        eprintln!(
+            "{} chart(s) drawn in {:.2} s; report: {}",
+            drawn.charts,
+            started.elapsed().as_secs_f64(),
+            drawn.report.display()
+        );
     }
     Ok(())
 }

@@ -18,6 +18,9 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use streams::{Purpose, Streams};
 
+/// A route's expected days and its links.
+pub(crate) type Route = (f64, Rc<[LinkId]>);
+
 /// Index of a shipment in [`Sim::shipments`].
 pub type ShipId = usize;
 
@@ -83,6 +86,8 @@ pub(crate) struct NodeState {
     pub on_hand: Vec<u64>,
     /// Ordered or allocated to this node, not yet received.
     pub inbound: Vec<u64>,
+    /// Units in shipments heading here (whatever sent them).
+    pub in_transit: Vec<u64>,
     pub pending_release: Vec<u64>,
     pub open: bool,
     pub closed_until: Tick,
@@ -146,7 +151,7 @@ pub struct Sim<'m> {
     pub(crate) shipments: Vec<Shipment>,
     pub(crate) free_ships: Vec<ShipId>,
     pub(crate) ledger: Vec<Ledger>,
-    pub(crate) routes: BTreeMap<(NodeId, NodeId, ItemId), Rc<[LinkId]>>,
+    pub(crate) routes: BTreeMap<(NodeId, NodeId, ItemId), Option<Route>>,
     /// Days on which a risk level or the green channel changes, so expected times do.
     pub(crate) route_changes: Vec<u32>,
     /// How many of them had passed when the route cache was filled.
@@ -172,6 +177,7 @@ impl<'m> Sim<'m> {
                 NodeState {
                     on_hand,
                     inbound: vec![0; items],
+                    in_transit: vec![0; items],
                     pending_release: vec![0; items],
                     open: !(n.kind.produces() && n.closed_at_start),
                     closed_until: 0,
@@ -309,7 +315,8 @@ impl<'m> Sim<'m> {
             if node.census.is_some() || !node.direct_demand.is_empty() {
                 self.on_day(0, class::DEMAND, n, Ev::Demand(n));
             }
-            if node.replenish.iter().any(|r| r.review_days.is_some()) {
+            if !node.replenish.is_empty() {
+                // Every policy reviews on day 0, so a node that starts below s orders at once.
                 self.on_day(0, class::REVIEW, n, Ev::Review(n));
             }
             if let Some(day) = node.release.as_ref().and_then(|r| r.day) {

@@ -125,7 +125,9 @@ impl Sim<'_> {
                 ItemKind::Durable => daily,
                 _ => daily * d.cover_days,
             };
-            let have = (self.nodes[n].on_hand[item] + self.nodes[n].inbound[item]) as f64;
+            // Goods on the road count; orders still waiting at an empty source do not, or a
+            // hospital whose warehouse ran dry would be passed over for good.
+            let have = (self.nodes[n].on_hand[item] + self.nodes[n].in_transit[item]) as f64;
             let need = (target - have).ceil().max(0.0) as u64;
             if need > 0 {
                 hospitals.push((n, need));
@@ -164,14 +166,15 @@ impl Sim<'_> {
 
     /// Sends `qty` to hospital `h` from the sources nearest to it first.
     fn send_allocation(&mut self, sources: &[NodeId], h: NodeId, item: usize, mut qty: u64) {
-        let day = self.day();
         let m = self.m;
-        let mut ranked: Vec<(f64, NodeId)> = sources
-            .iter()
-            .filter_map(|&s| {
-                crate::mechanisms::routing::shortest_path(m, day, item, s, h).map(|(c, _)| (c, s))
-            })
-            .collect();
+        let mut ranked: Vec<(f64, NodeId)> = Vec::new();
+        for &s in sources {
+            if self.nodes[s].on_hand[item] > 0
+                && let Some((cost, _)) = self.route(s, h, item)
+            {
+                ranked.push((cost, s));
+            }
+        }
         ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let delay = m
             .dispatch

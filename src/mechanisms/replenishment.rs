@@ -45,16 +45,20 @@ impl Sim<'_> {
         );
     }
 
+    /// Day 0 reviews every policy; later days the periodic ones whose period has come.
     pub(crate) fn periodic_review(&mut self, n: NodeId) {
         let day = self.day();
-        for k in 0..self.m.nodes[n].replenish.len() {
-            if let Some(period) = self.m.nodes[n].replenish[k].review_days
-                && day.is_multiple_of(period)
-            {
-                self.review(n, k);
+        let policies = &self.m.nodes[n].replenish;
+        for (k, p) in policies.iter().enumerate() {
+            match p.review_days {
+                Some(period) if day.is_multiple_of(period) => self.review(n, k),
+                None if day == 0 => self.review(n, k),
+                _ => {}
             }
         }
-        self.on_day(day as i64 + 1, class::REVIEW, n, Ev::Review(n));
+        if policies.iter().any(|p| p.review_days.is_some()) {
+            self.on_day(day as i64 + 1, class::REVIEW, n, Ev::Review(n));
+        }
     }
 
     pub(crate) fn order_arrives(&mut self, source: NodeId, order: Order) {

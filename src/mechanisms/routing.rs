@@ -4,7 +4,6 @@
 
 use crate::engine::Sim;
 use crate::model::{ItemId, LinkId, Model, NodeId};
-use std::rc::Rc;
 
 /// Expected days to traverse `link` for a shipment of `item` from `origin`'s region to `dest`.
 pub fn expected_days(
@@ -75,23 +74,28 @@ pub fn shortest_path(
 }
 
 impl Sim<'_> {
-    /// The route for a shipment, from the cache when the world has not changed.
-    pub(crate) fn route(&mut self, from: NodeId, to: NodeId, item: ItemId) -> Option<Rc<[LinkId]>> {
+    /// The route for a shipment and its expected days, from the cache when the world has not
+    /// changed (unreachable pairs are cached too).
+    pub(crate) fn route(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        item: ItemId,
+    ) -> Option<crate::engine::Route> {
         let day = self.day();
         let epoch = self.route_changes.partition_point(|&d| d <= day);
         if epoch != self.route_epoch {
             self.routes.clear();
             self.route_epoch = epoch;
         }
-        if let Some(r) = self.routes.get(&(from, to, item)) {
-            return Some(r.clone());
-        }
-        let (_, path) = shortest_path(self.m, day, item, from, to)?;
-        let path: Rc<[LinkId]> = path.into();
-        self.routes.insert((from, to, item), path.clone());
-        Some(path)
+        let m = self.m;
+        self.routes
+            .entry((from, to, item))
+            .or_insert_with(|| shortest_path(m, day, item, from, to).map(|(c, p)| (c, p.into())))
+            .clone()
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ impl Sim<'_> {
         qty: u64,
         delay: Tick,
     ) -> bool {
-        let Some(path) = self.route(from, to, item) else {
+        let Some((_, path)) = self.route(from, to, item) else {
             return false;
         };
         let sh = Shipment {
@@ -36,6 +36,7 @@ impl Sim<'_> {
             green: false,
             alive: true,
         };
+        self.nodes[to].in_transit[item] += qty;
         let s = self.new_shipment(sh);
         if delay > 0 {
             self.after(delay, class::ARRIVAL, from, Ev::Depart(s));
@@ -206,6 +207,7 @@ impl Sim<'_> {
             t.green_units += qty;
         }
         self.free_ships.push(s);
+        self.nodes[dest].in_transit[item] -= qty;
         let inb = &mut self.nodes[dest].inbound[item];
         *inb = inb.saturating_sub(qty);
         self.receive(dest, item, qty);

@@ -11,8 +11,11 @@ impl Sim<'_> {
     pub(crate) fn region_day(&mut self, r: RegionId) {
         let level = self.m.regions[r].risk_on(self.day());
         let risk = &self.m.risk[level as usize];
-        let w = self.region_workers[r];
-        self.region_workers[r] = w + risk.worker_return_rate * (risk.worker_ceiling - w);
+        // Day 0 is the initial share; workers return from day 1 on.
+        if self.day() > 0 {
+            let w = self.region_workers[r];
+            self.region_workers[r] = w + risk.worker_return_rate * (risk.worker_ceiling - w);
+        }
         let e = self.region_entity(r);
         self.on_day(
             self.day() as i64 + 1,

@@ -122,7 +122,8 @@ impl Builder<'_> {
     fn day(&mut self, at: &FieldPath, d: i64, horizon: i64) -> u32 {
         if d < 0 || d > horizon.max(0) {
             self.err(at, format!("day {d} is outside the horizon 0..={horizon}"));
-            return 0;
+            // Clamped rather than zeroed, so schedules are not also reported out of order.
+            return d.clamp(0, horizon.max(0)) as u32;
         }
         d as u32
     }
@@ -552,7 +553,12 @@ impl Builder<'_> {
                     .iter()
                     .enumerate()
                     .filter_map(|(j, p)| {
-                        self.lookup(&at.key("products").index(j), &names.items, "product", p)
+                        let pat = at.key("products").index(j);
+                        let id = self.lookup(&pat, &names.items, "product", p)?;
+                        if items[id].kind != ItemKind::Consumable {
+                            self.err(&pat, format!("`{p}` is not a consumable; conservation cuts the burn of consumables"));
+                        }
+                        Some(id)
                     })
                     .collect()
             };

@@ -55,14 +55,16 @@ impl Dist {
                 )
             }
             DistSpec::Lognormal { mean, sd, min } => {
-                if mean <= 0.0 || sd <= 0.0 {
+                if mean <= min || sd <= 0.0 {
                     return Err(format!(
-                        "lognormal: mean and sd must be positive, got {mean}, {sd}"
+                        "lognormal: need mean > min and sd > 0, got mean {mean}, min {min}, sd {sd}"
                     ));
                 }
+                // Like the exponential, `mean` is the overall mean, `min` included.
+                let part = mean - min;
                 Sampler::LogNormal(
                     min,
-                    LogNormal::from_mean_cv(mean, sd / mean)
+                    LogNormal::from_mean_cv(part, sd / part)
                         .map_err(|e| format!("lognormal: {e}"))?,
                 )
             }
@@ -96,7 +98,7 @@ impl Dist {
             DistSpec::Uniform { min, max } => (min + max) / 2.0,
             DistSpec::Triangular { min, mode, max } => (min + mode + max) / 3.0,
             DistSpec::Exponential { mean, .. } => mean,
-            DistSpec::Lognormal { mean, min, .. } => min + mean,
+            DistSpec::Lognormal { mean, .. } => mean,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod schema;
 pub mod summary;
 pub mod sweep;
 pub mod timeseries;
+pub mod weekly;
 
 use crate::error::{Error, Result};
 use crate::model::{ItemKind, Model};
@@ -60,6 +61,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
     vec![
         Box::new(timeseries::TimeseriesCsv),
         Box::new(replications::ReplicationsCsv),
+        Box::new(weekly::WeeklyCsv),
         Box::new(summary::SummaryJson),
         Box::new(manifest::ManifestJson),
     ]
@@ -109,14 +111,18 @@ pub fn num(x: f64) -> String {
         return (x as i64).to_string();
     }
     let scaled = (x * 1e4).round();
-    if !(scaled.abs() < 9e15) {
+    if scaled.is_nan() || scaled.abs() >= 9e15 {
         return format!("{x:.4}");
     }
     let n = scaled as i64;
     let (int, frac) = (n.unsigned_abs() / 10_000, n.unsigned_abs() % 10_000);
     let sign = if n < 0 { "-" } else { "" };
     if frac == 0 {
-        return if int == 0 { "0".to_string() } else { format!("{sign}{int}") };
+        return if int == 0 {
+            "0".to_string()
+        } else {
+            format!("{sign}{int}")
+        };
     }
     let digits = format!("{frac:04}");
     format!("{sign}{int}.{}", digits.trim_end_matches('0'))

@@ -189,6 +189,8 @@ pub struct Panel {
     /// Set when the y range is narrowed to the demand and a series is allowed off the top:
     /// says which and how high it goes. Without it, the y range holds every value.
     pub off_scale: Option<String>,
+    /// A remark in the top-right corner (`None held: factories`).
+    pub remark: Option<String>,
     /// Height in pixels.
     pub height: u32,
 }
@@ -205,6 +207,7 @@ impl Panel {
             whiskers: Vec::new(),
             note: None,
             off_scale: None,
+            remark: None,
             height,
         }
     }

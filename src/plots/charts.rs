@@ -41,13 +41,16 @@ const WORKERS: LineStyle = LineStyle::new(okabe_ito::BLUISH_GREEN, Dash::Solid, 
 
 /// Supply on hand more than this many times the demand goes off the top of the supply-versus-
 /// demand chart, so that demand and shortage stay readable.
-const OFF_SCALE_RATIO: f64 = 2.5;
+const OFF_SCALE_RATIO: f64 = 4.0;
 
 /// The available-supply line of the supply-versus-demand chart.
 const AVAILABLE_LABEL: &str = "Available at hospitals (stock + used)";
 
 /// What the shading means, for subtitles.
 const PERCENTILE_BAND: &str = "lines: mean, shading: 5th–95th percentile across replications";
+
+/// Days in the trailing average of the variant overlays.
+const SMOOTHING_DAYS: usize = 7;
 
 /// One product in one place of one variant.
 struct Ctx<'a> {
@@ -77,15 +80,10 @@ impl Ctx<'_> {
 
     fn chart(&self, kind: ChartKind, what: &str, shading: &str, panels: Vec<Panel>) -> Chart {
         let v = self.variant();
-        let variants = self.scenario.variants.len();
         let subtitle = format!(
-            "Scenario {}{} · {} replications · {shading}",
+            "Scenario {}, variant {} · {} replications · {shading}",
             self.scenario.name,
-            if variants > 1 {
-                format!(", variant {}", v.name())
-            } else {
-                String::new()
-            },
+            v.name(),
             v.manifest.replications
         );
         Chart {
@@ -190,8 +188,8 @@ fn supply_vs_demand(c: &Ctx) -> Chart {
         ));
         let fleet = format!("Fleet at hospitals ({units})");
         panel.series.push(banded(&fleet, AVAILABLE_FLEET, hospital));
-        let core = peak(&[&demand.p95, &demand.mean]);
-        panel = panel.focus(core, &fleet, OFF_SCALE_RATIO);
+        // The fleet is always drawn whole: against the census it is the answer itself.
+        panel = panel.fit();
     } else {
         what = "demand vs supply".to_string();
         panel = Panel::new(format!("{units} per day"), YFormat::Count, MAIN_HEIGHT);
@@ -230,6 +228,16 @@ fn peak(series: &[&Vec<f64>]) -> f64 {
 
 const AVAILABLE_FLEET: LineStyle =
     LineStyle::new(okabe_ito::BLUISH_GREEN, Dash::Solid, Marker::Circle);
+
+/// The mean of each day and the `window - 1` days before it (fewer at the start).
+fn trailing_mean(values: &[f64], window: usize) -> Vec<f64> {
+    (0..values.len())
+        .map(|d| {
+            let from = (d + 1).saturating_sub(window);
+            values[from..=d].iter().sum::<f64>() / (d + 1 - from) as f64
+        })
+        .collect()
+}
 
 fn cumulative(values: &[f64]) -> Vec<f64> {
     values
@@ -311,22 +319,21 @@ fn stock(c: &Ctx) -> Chart {
     } else {
         "Hospitals"
     };
+    // Only the hospitals' stock carries its band: overlapping bands of several echelons would
+    // muddy each other. Echelons holding nothing are named rather than drawn along zero.
     top.series.push(banded(
         hospital_label,
         HOSPITAL,
         c.stat(Measure::OnHandHospital),
     ));
-    top.series.push(banded(
-        "Warehouses and reserves",
-        WAREHOUSE,
-        c.stat(Measure::OnHandWarehouse),
-    ));
-    top.series.push(banded(
-        "Factories (shippable)",
-        FACTORY,
-        c.stat(Measure::OnHandFactory),
-    ));
+    let mut empty = Vec::new();
     for (label, style, m) in [
+        (
+            "Warehouses and reserves",
+            WAREHOUSE,
+            Measure::OnHandWarehouse,
+        ),
+        ("Factories (shippable)", FACTORY, Measure::OnHandFactory),
         ("In transit", TRANSIT, Measure::InTransit),
         (
             "Awaiting sterilisation release",
@@ -335,9 +342,14 @@ fn stock(c: &Ctx) -> Chart {
         ),
     ] {
         let s = c.stat(m);
-        if !all_zero(&s.p95) {
-            top.series.push(banded(label, style, s));
+        if all_zero(&s.p95) && all_zero(&s.mean) {
+            empty.push(label.to_lowercase());
+        } else {
+            top.series.push(plain(label, style, s.mean.clone()));
         }
+    }
+    if !empty.is_empty() {
+        top.remark = Some(format!("None held: {}", empty.join(", ")));
     }
     let mut panels = vec![top.fit()];
     if !c.durable() {
@@ -354,14 +366,14 @@ fn stock(c: &Ctx) -> Chart {
 /// Stock ÷ mean daily demand over the trailing week, capped; NaN while there is no demand.
 fn days_of_supply_series(stock: &[f64], demand: &[f64]) -> (Vec<f64>, bool) {
     let mut capped = false;
-    let v = (0..stock.len())
-        .map(|d| {
-            let from = (d + 1).saturating_sub(DEMAND_WINDOW);
-            let rate = demand[from..=d].iter().sum::<f64>() / (d + 1 - from) as f64;
+    let v = stock
+        .iter()
+        .zip(trailing_mean(demand, DEMAND_WINDOW))
+        .map(|(s, rate)| {
             if rate <= 0.0 {
                 return f64::NAN;
             }
-            let x = stock[d] / rate;
+            let x = s / rate;
             if x > DAYS_OF_SUPPLY_CAP {
                 capped = true;
                 DAYS_OF_SUPPLY_CAP
@@ -502,7 +514,19 @@ fn overlay(scenario: &ScenarioData, product: &ProductInfo, p: &str) -> Option<Ch
     let (y_label, met) = if durable {
         (format!("patients, or {units}"), format!("{units} in use"))
     } else {
-        (format!("{units} per day"), "used (demand met)".to_string())
+        (
+            format!("{units} per day, {SMOOTHING_DAYS}-day average"),
+            "used (demand met)".to_string(),
+        )
+    };
+    // Daily flows zig-zag with deliveries; their weekly average lets variants be told apart.
+    // Bands are left to each variant's own charts: several overlapping would hide the lines.
+    let smooth = |v: &[f64]| {
+        if durable {
+            v.to_vec()
+        } else {
+            trailing_mean(v, SMOOTHING_DAYS)
+        }
     };
     let mut panel = Panel::new(y_label, YFormat::Count, MAIN_HEIGHT + 60);
     let demand0 = &runs[0].2.get(Measure::Demand).mean;
@@ -526,7 +550,7 @@ fn overlay(scenario: &ScenarioData, product: &ProductInfo, p: &str) -> Option<Ch
                 width: 3,
                 ..demand_style
             },
-            values: demand0.clone(),
+            values: smooth(demand0),
             band: None,
         });
     }
@@ -540,13 +564,13 @@ fn overlay(scenario: &ScenarioData, product: &ProductInfo, p: &str) -> Option<Ch
                     dash: Dash::Dotted,
                     ..style
                 },
-                d.get(Measure::Demand).mean.clone(),
+                smooth(&d.get(Measure::Demand).mean),
             ));
         }
-        panel.series.push(banded(
+        panel.series.push(plain(
             &format!("{}: {met}", v.name()),
             style,
-            d.get(Measure::Delivered),
+            smooth(&d.get(Measure::Delivered).mean),
         ));
     }
     let first = runs[0].1;
@@ -571,9 +595,14 @@ fn overlay(scenario: &ScenarioData, product: &ProductInfo, p: &str) -> Option<Ch
             place(p)
         ),
         subtitle: format!(
-            "Scenario {} · {} variants, {reps} · {PERCENTILE_BAND}",
+            "Scenario {} · {} variants, {reps} · lines: {}mean across replications",
             scenario.name,
-            runs.len()
+            runs.len(),
+            if durable {
+                String::new()
+            } else {
+                format!("{SMOOTHING_DAYS}-day trailing average of the ")
+            }
         ),
         tag: None,
         start_date: first.start_date(),
@@ -832,13 +861,13 @@ pub(crate) mod tests {
         let s = scenario(&["base"]);
         let charts = variant_charts(&s, 0);
         let c = find(&charts, ChartKind::Stock, "surgical_mask", "Hubei");
+        assert_eq!(c.panels[0].labels(), vec!["Hospitals"]);
         assert_eq!(
-            c.panels[0].labels(),
-            vec![
-                "Hospitals",
-                "Warehouses and reserves",
-                "Factories (shippable)"
-            ]
+            c.panels[0].remark.as_deref(),
+            Some(
+                "None held: warehouses and reserves, factories (shippable), in transit, \
+                 awaiting sterilisation release"
+            )
         );
         let dos = &c.panels[1];
         assert_eq!(dos.y_format, YFormat::Days);
@@ -910,7 +939,17 @@ pub(crate) mod tests {
         for (i, name) in ["base", "fast", "slow"].iter().enumerate() {
             let series = c.series(&format!("{name}: used (demand met)")).unwrap();
             assert_eq!(series.style, variant_style(i));
+            assert!(series.band.is_none());
+            // A 7-day trailing average of 1,000 d × (1 − 0.1 i): 1,000 (d − 3) × (1 − 0.1 i).
+            let expected = 26_000.0 * (1.0 - 0.1 * i as f64);
+            assert!(
+                (series.values[29] - expected).abs() < 1e-6,
+                "{}",
+                series.values[29]
+            );
         }
+        assert_eq!(c.panels[0].y_label, "masks per day, 7-day average");
+        assert!(c.subtitle.contains("7-day trailing average"));
         assert_contains_data(c);
         // Per-variant charts carry the same colour in their tag.
         let tagged = variant_charts(&s, 2);

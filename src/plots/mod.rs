@@ -30,8 +30,10 @@ pub struct Rendered {
     pub chart: Chart,
     /// Its SVG document.
     pub svg: String,
-    /// Its SVG file relative to the scenario directory, when written.
-    pub file: Option<String>,
+    /// Its SVG file, relative to the scenario directory (a PNG lies beside it).
+    pub file: String,
+    /// Whether this drawing wrote its files.
+    pub written: bool,
 }
 
 /// What [`draw`] did.
@@ -61,18 +63,19 @@ pub fn draw(dir: &Path, only: Option<&[String]>, threads: usize) -> Result<Drawn
             dir.display()
         )));
     }
-    let mut jobs: Vec<(Chart, Option<PathBuf>)> = Vec::new();
+    // Each chart with its plots directory, and whether to write its files there.
+    let mut jobs: Vec<(Chart, PathBuf, bool)> = Vec::new();
     let mut plot_dirs = Vec::new();
     for (i, v) in scenario.variants.iter().enumerate() {
         let write = only.is_none_or(|o| o.iter().any(|n| n == v.name()));
-        let out = write.then(|| v.dir.join("plots"));
-        if let Some(o) = &out {
-            plot_dirs.push(o.clone());
+        let out = v.dir.join("plots");
+        if write {
+            plot_dirs.push(out.clone());
         }
         jobs.extend(
             charts::variant_charts(&scenario, i)
                 .into_iter()
-                .map(|c| (c, out.clone())),
+                .map(|c| (c, out.clone(), write)),
         );
     }
     let across = dir.join("plots");
@@ -80,10 +83,10 @@ pub fn draw(dir: &Path, only: Option<&[String]>, threads: usize) -> Result<Drawn
     jobs.extend(
         charts::overlay_charts(&scenario)
             .into_iter()
-            .map(|c| (c, Some(across.clone()))),
+            .map(|c| (c, across.clone(), true)),
     );
     for d in &plot_dirs {
-        if jobs.iter().any(|(_, o)| o.as_ref() == Some(d)) {
+        if jobs.iter().any(|(_, o, w)| *w && o == d) {
             std::fs::create_dir_all(d).map_err(|source| Error::Write {
                 path: d.clone(),
                 source,
@@ -96,15 +99,14 @@ pub fn draw(dir: &Path, only: Option<&[String]>, threads: usize) -> Result<Drawn
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     let rendered: Vec<Rendered> = pool.install(|| {
         jobs.into_par_iter()
-            .map(|(chart, out)| render_one(dir, chart, out.as_deref()))
+            .map(|(chart, out, write)| render_one(dir, chart, &out, write))
             .collect::<Result<Vec<_>>>()
     })?;
-    let files = rendered.iter().filter(|r| r.file.is_some()).count() * 2;
-    let keep: BTreeSet<PathBuf> = rendered
+    let written: Vec<&Rendered> = rendered.iter().filter(|r| r.written).collect();
+    let keep: BTreeSet<PathBuf> = written
         .iter()
-        .filter_map(|r| r.file.as_ref())
-        .flat_map(|f| {
-            let svg = dir.join(f);
+        .flat_map(|r| {
+            let svg = dir.join(&r.file);
             [svg.with_extension("png"), svg]
         })
         .collect();
@@ -116,31 +118,32 @@ pub fn draw(dir: &Path, only: Option<&[String]>, threads: usize) -> Result<Drawn
     atomic_write(&report, |w| w.write_all(page.as_bytes()))?;
     Ok(Drawn {
         charts: rendered.len(),
-        files,
+        files: written.len() * 2,
         report,
     })
 }
 
-/// Draws one chart as SVG and, when `out` is given, writes its SVG and PNG files there.
-fn render_one(dir: &Path, chart: Chart, out: Option<&Path>) -> Result<Rendered> {
+/// Draws one chart as SVG and, when `write`, writes its SVG and PNG files into `out`.
+fn render_one(dir: &Path, chart: Chart, out: &Path, write: bool) -> Result<Rendered> {
     let svg = render::svg(&chart)?;
-    let file = match out {
-        None => None,
-        Some(out) => {
-            let path = out.join(format!("{}.svg", chart.file_stem));
-            atomic_write(&path, |w| w.write_all(svg.as_bytes()))?;
-            render::png(&chart, &out.join(format!("{}.png", chart.file_stem)))?;
-            Some(
-                path.strip_prefix(dir)
-                    .unwrap_or(&path)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/"),
-            )
-        }
-    };
-    Ok(Rendered { chart, svg, file })
+    let path = out.join(format!("{}.svg", chart.file_stem));
+    if write {
+        atomic_write(&path, |w| w.write_all(svg.as_bytes()))?;
+        render::png(&chart, &path.with_extension("png"))?;
+    }
+    let file = path
+        .strip_prefix(dir)
+        .unwrap_or(&path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    Ok(Rendered {
+        chart,
+        svg,
+        file,
+        written: write,
+    })
 }
 
 /// Removes chart files in `plots` that are not in `keep` (and the directory, if that leaves it

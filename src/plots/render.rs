@@ -16,16 +16,16 @@ use std::path::Path;
 /// Width of every chart, pixels.
 pub const WIDTH: u32 = 1000;
 const MARGIN: i32 = 24;
-const TITLE_SIZE: f64 = 25.0;
+const TITLE_SIZE: f64 = 26.0;
 const SUBTITLE_SIZE: f64 = 16.0;
-const LEGEND_SIZE: f64 = 16.0;
-const LABEL_SIZE: f64 = 15.0;
-const AXIS_TITLE_SIZE: f64 = 16.0;
+const LEGEND_SIZE: f64 = 17.0;
+const LABEL_SIZE: f64 = 16.0;
+const AXIS_TITLE_SIZE: f64 = 17.0;
 /// Height of the title and subtitle, pixels.
 const HEADER: i32 = 74;
 /// Left edge of legends: aligned with the plot area, right of the y-axis labels.
 const LEGEND_LEFT: i32 = MARGIN + 92;
-const LEGEND_ROW: i32 = 26;
+const LEGEND_ROW: i32 = 28;
 const SWATCH: i32 = 38;
 /// Extra height of the bottom panel for the date-axis title.
 const X_TITLE_SPACE: u32 = 26;
@@ -568,12 +568,17 @@ where
             c.filled(),
         )))?;
     }
-    if let Some(text) = &panel.off_scale {
-        let style = font(LABEL_SIZE)
-            .color(&INK)
-            .pos(Pos::new(HPos::Right, VPos::Top));
-        let (px, py) = ctx.backend_coord(&(x1, y1));
-        root.draw(&Text::new(format!("↑ {text}"), (px - 6, py + 6), style))?;
+    let corner = [
+        panel.off_scale.as_ref().map(|t| format!("↑ {t}")),
+        panel.remark.clone(),
+    ];
+    let style = font(LABEL_SIZE)
+        .color(&INK)
+        .pos(Pos::new(HPos::Right, VPos::Top));
+    let (px, py) = ctx.backend_coord(&(x1, y1));
+    for (i, text) in corner.into_iter().flatten().enumerate() {
+        let y = py + 6 + i as i32 * (LABEL_SIZE as i32 + 6);
+        root.draw(&Text::new(text, (px - 6, y), style.clone()))?;
     }
     if let Some(note) = &panel.note {
         let style = font(LEGEND_SIZE + 2.0)

@@ -12,7 +12,7 @@ use std::fmt::Write;
 const CSS: &str = "
 :root{--ink:#1f1f1f;--muted:#5a5a5a;--rule:#d9d9d9;--shade:#f4f4f4}
 *{box-sizing:border-box}
-body{margin:0 auto;max-width:1500px;padding:24px 32px 48px;color:var(--ink);background:#fff;
+body{margin:0 auto;max-width:1900px;padding:24px 32px 48px;color:var(--ink);background:#fff;
 font:15px/1.45 'DejaVu Sans',Verdana,system-ui,sans-serif}
 h1{font-size:26px;margin:0 0 6px}
 h2{font-size:21px;margin:36px 0 10px;padding-top:10px;border-top:2px solid var(--ink)}
@@ -27,10 +27,11 @@ th,td{border-bottom:1px solid var(--rule);padding:5px 10px;text-align:left;verti
 thead th{border-bottom:2px solid var(--ink);font-weight:bold}
 tr.group th{background:var(--shade);font-size:15px}
 td.num{text-align:right;white-space:nowrap}
+td.variant{white-space:nowrap}
 .ci{display:block;font-size:12.5px}
 .sw{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-1px;border:1px solid #0003}
-.row{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:18px;align-items:start}
-figure{margin:0 0 14px}
+.row{display:grid;grid-template-columns:repeat(auto-fit,minmax(540px,1fr));gap:18px;align-items:start}
+figure{margin:0 0 14px;max-width:1100px}
 figure svg{display:block;width:100%;height:auto;border:1px solid var(--rule)}
 figcaption{font-size:13px;margin-top:3px}
 details{margin:10px 0}
@@ -173,7 +174,12 @@ fn kpi_table(s: &ScenarioData, products: &[&ProductInfo], places: &[String]) -> 
                     );
                 }
                 if many {
-                    let _ = write!(h, "<td>{}{}</td>", swatch(i), escape(v.name()));
+                    let _ = write!(
+                        h,
+                        "<td class=\"variant\">{}{}</td>",
+                        swatch(i),
+                        escape(v.name())
+                    );
                 }
                 h += &kpi_cells(v, p, pl);
                 h += "</tr>";
@@ -190,11 +196,7 @@ fn figure(r: &Rendered) -> String {
         "<figure>{}<figcaption>{}</figcaption></figure>",
         r.svg
             .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1),
-        escape(&format!(
-            "{} · file: {}",
-            r.chart.title,
-            r.file.as_deref().unwrap_or("(not written)")
-        ))
+        escape(&format!("File: {} (and .png)", r.file))
     )
 }
 
@@ -421,7 +423,8 @@ mod tests {
             .into_iter()
             .map(|chart| Rendered {
                 svg: format!("<svg><title>{}</title></svg>", escape(&chart.title)),
-                file: Some(format!("plots/{}.svg", chart.file_stem)),
+                file: format!("plots/{}.svg", chart.file_stem),
+                written: true,
                 chart,
             })
             .collect()

@@ -99,7 +99,8 @@ impl ScenarioFile {
                     .and_then(|t| {
                         t.keys()
                             .find(|k| {
-                                field_text.starts_with(k.as_str()) || k.starts_with(&field_text)
+                                let named = overrides::resolve(&self.table, k).to_string();
+                                field_text.starts_with(&named) || named.starts_with(&field_text)
                             })
                             .cloned()
                     });
@@ -210,7 +211,12 @@ fn bad_numbers(v: &toml::Value, at: &FieldPath, found: &mut dyn FnMut(&FieldPath
             "must be a finite number (NaN and infinity are not allowed)",
         ),
         toml::Value::Float(f) if f.abs() > MAX_MAGNITUDE => found(at, TOO_LARGE),
-        toml::Value::Integer(i) if (*i as f64).abs() > MAX_MAGNITUDE => found(at, TOO_LARGE),
+        // A seed is any 64-bit number; it never enters arithmetic.
+        toml::Value::Integer(i)
+            if (*i as f64).abs() > MAX_MAGNITUDE && at.to_string() != "scenario.seed" =>
+        {
+            found(at, TOO_LARGE)
+        }
         toml::Value::Table(t) => t
             .iter()
             .for_each(|(k, v)| bad_numbers(v, &at.key(k), found)),

@@ -36,6 +36,37 @@ pub fn apply(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<
     set_scalar(cur, last, value, path)
 }
 
+/// The field path (with array positions) an override path names in `table`, as far as it can
+/// be followed: `node.wuhan-hospital.shifts` → `node[2].shifts`.
+pub fn resolve(table: &toml::Table, path: &str) -> super::location::FieldPath {
+    use super::location::Seg;
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut segs = Vec::new();
+    let mut cur = Some(toml::Value::Table(table.clone()));
+    let mut k = 0;
+    while k < parts.len() {
+        match cur.take() {
+            Some(toml::Value::Array(items)) => match element_index(&items, &parts[k..]) {
+                Some(i) => {
+                    segs.push(Seg::Index(i));
+                    cur = Some(items[i].clone());
+                }
+                None => break,
+            },
+            Some(toml::Value::Table(t)) => {
+                segs.push(Seg::Key(parts[k].to_string()));
+                cur = t.get(parts[k]).cloned();
+            }
+            _ => {
+                segs.extend(parts[k..].iter().map(|p| Seg::Key(p.to_string())));
+                break;
+            }
+        }
+        k += 1;
+    }
+    super::location::FieldPath(segs)
+}
+
 fn parts_after<'a>(parts: &'a [&'a str], walked: &str) -> &'a [&'a str] {
     let n = walked.split('.').count();
     &parts[n..]
@@ -120,6 +151,16 @@ mod tests {
         assert_eq!(t["g"]["start"].as_integer(), Some(30));
         assert_eq!(t["node"][1]["shifts"].as_integer(), Some(3));
         assert_eq!(t["node"][0]["shifts"].as_integer(), Some(2));
+    }
+
+    #[test]
+    fn resolves_ids_to_positions() {
+        let t = table("[[node]]\nid = \"a\"\n[[node]]\nid = \"b\"\nshifts = 1\n");
+        assert_eq!(resolve(&t, "node.b.shifts").to_string(), "node[1].shifts");
+        assert_eq!(
+            resolve(&t, "policy.conversion").to_string(),
+            "policy.conversion"
+        );
     }
 
     #[test]

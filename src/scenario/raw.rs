@@ -23,7 +23,8 @@ pub enum DistSpec {
         #[serde(default)]
         min: f64,
     },
-    /// `min + LogNormal` whose log-normal part has the given mean and standard deviation.
+    /// `min + LogNormal`, with overall mean `mean` (min included) and the log-normal part's
+    /// standard deviation `sd`.
     Lognormal {
         mean: f64,
         sd: f64,
@@ -165,8 +166,8 @@ pub struct RawRisk {
 /// `[workers]`: the national worker-return set-up.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawWorkers {
-    /// Share of workers present on day 0 everywhere.
-    #[serde(default)]
+    /// Share of workers present on day 0 everywhere (1 when not given).
+    #[serde(default = "default_one")]
     pub initial_share: f64,
     /// Relative standard deviation of firm-level daily noise around the regional share.
     #[serde(default)]

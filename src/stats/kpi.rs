@@ -45,14 +45,16 @@ pub fn kpis(model: &Model, rep: &Replication, item: usize, slot: usize) -> Vec<O
     let shortage_days = unmet.iter().filter(|&&u| u > 0.0).count() as f64;
     let durable = model.items[item].kind == ItemKind::Durable;
     let sufficient = |d: usize| unmet[d] == 0.0;
+    let first_stockout = unmet.iter().position(|&u| u > 0.0);
+    // Sufficiency is reached after a shortage, not by opening stock that runs out later.
     let time_to_sufficiency = has_demand
         .then(|| {
-            (0..days.saturating_sub(SUFFICIENCY_RUN - 1))
+            (first_stockout.unwrap_or(0)..days.saturating_sub(SUFFICIENCY_RUN - 1))
                 .find(|&d| (d..d + SUFFICIENCY_RUN).all(sufficient))
         })
         .flatten()
         .map(|d| d as f64);
-    let first_stockout = unmet.iter().position(|&u| u > 0.0).map(|d| d as f64);
+    let first_stockout = first_stockout.map(|d| d as f64);
     let peak = unmet.iter().copied().fold(0.0, f64::max);
     let tail = 7.min(days);
     let recent_demand: f64 = demand[days - tail..].iter().sum::<f64>() / tail as f64;

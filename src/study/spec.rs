@@ -51,6 +51,8 @@ pub struct StudySpec {
     pub seed: u64,
     /// Replications per arm.
     pub replications: u32,
+    /// Whether plots and report.html are drawn when the study finishes.
+    pub plots: bool,
 }
 
 /// Parses a value given on the command line as TOML (`8`, `0.5`, `true`, `"x"`), falling back

@@ -5,6 +5,8 @@
 //! - `check`: `baseline` and `check` exit 0/1/2 as a CI pipeline needs, with `--json` verdicts.
 //! - `determinism`: outputs are byte-identical whatever the thread count, and across runs.
 //! - `golden`: the shipped scenarios reproduce their committed outputs in `tests/golden/`.
+//! - `report`: plots and report.html are deterministic, re-drawn identically by `plot`, refused
+//!   with exit 2 from corrupt outputs, and render in headless Chromium.
 //! - `run_outputs`: the layout and internal consistency of the four output files.
 //!
 //! The binary runs in the package root, so scenario paths in its messages are the short
@@ -14,6 +16,7 @@ mod bad_input;
 mod check;
 mod determinism;
 mod golden;
+mod report;
 mod run_outputs;
 mod studies;
 

@@ -1,0 +1,434 @@
+//! Plots and report.html: drawn by `run` (not with `--no-plots`, which leaves the tabular
+//! outputs unchanged), byte-identical across runs, re-drawn identically by `plot` from the
+//! saved files alone, refused with exit 2 when those files are missing or corrupt, and
+//! rendered by a real browser (headless Chromium) into a non-blank page with every chart and
+//! table.
+
+use crate::{files_under, ids, medsupply, minimal, minimal_toml, run_ok};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Replications per run: enough for bands, few for speed.
+const REPS: &str = "6";
+
+/// A finished run of every variant of minimal.toml, with its plots.
+struct Run {
+    _tmp: tempfile::TempDir,
+    /// OUT/minimal.
+    dir: PathBuf,
+}
+
+/// Runs every variant of minimal.toml with `extra` arguments.
+fn run(extra: &[&str]) -> Run {
+    let mut args = vec!["--all-variants"];
+    args.extend(extra);
+    run_args(&args)
+}
+
+/// Runs minimal.toml with `args`.
+fn run_args(args: &[&str]) -> Run {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let mut args = args.to_vec();
+    args.extend(["--replications", REPS]);
+    run_ok(&minimal(), tmp.path(), &args);
+    let dir = tmp.path().join("minimal");
+    Run { _tmp: tmp, dir }
+}
+
+fn is_plot(p: &Path) -> bool {
+    p.components().any(|c| c.as_os_str() == "plots") || p == Path::new("report.html")
+}
+
+/// The plot files and the report of a run.
+fn plot_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    files_under(dir)
+        .into_iter()
+        .filter(|(p, _)| is_plot(p))
+        .collect()
+}
+
+#[track_caller]
+fn assert_same_files(what: &str, a: &BTreeMap<PathBuf, Vec<u8>>, b: &BTreeMap<PathBuf, Vec<u8>>) {
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{what}: different files"
+    );
+    let differing: Vec<_> = a
+        .iter()
+        .filter(|(p, bytes)| b[*p] != **bytes)
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "{what}: these files differ: {differing:?}"
+    );
+}
+
+/// `surgical_mask` → `Surgical mask`, as chart titles name products.
+fn product_name(id: &str) -> String {
+    let words = id.replace(['_', '-'], " ");
+    let mut c = words.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// What minimal.toml makes the plots show: (product ids, places: national + regions of interest).
+fn expected() -> (Vec<String>, Vec<String>) {
+    let t = minimal_toml();
+    let products = ids(&t, "product", "id");
+    let mut places = vec!["national".to_string()];
+    places.extend(
+        t["scenario"]["regions_of_interest"]
+            .as_array()
+            .expect("minimal.toml names regions of interest")
+            .iter()
+            .map(|v| v.as_str().expect("a region id").to_string()),
+    );
+    (products, places)
+}
+
+#[test]
+fn run_draws_every_chart_as_svg_and_png_byte_identically_across_runs() {
+    let a = run(&[]);
+    let b = run(&["--threads", "1"]);
+    let files = plot_files(&a.dir);
+    let (products, places) = expected();
+    let variants = ids(&minimal_toml(), "variant", "name").len() + 1;
+    for p in &products {
+        for place in &places {
+            for v in ["base", "no-conversion", "no-green-channel"] {
+                for chart in [
+                    "supply-vs-demand",
+                    "shortage",
+                    "stock",
+                    "stockout-probability",
+                ] {
+                    for ext in ["svg", "png"] {
+                        let f = PathBuf::from(format!("{v}/plots/{p}-{place}-{chart}.{ext}"));
+                        assert!(files.contains_key(&f), "{} missing", f.display());
+                    }
+                }
+            }
+            let overlay = PathBuf::from(format!("plots/{p}-{place}-variants.svg"));
+            assert!(
+                files.contains_key(&overlay),
+                "{} missing",
+                overlay.display()
+            );
+        }
+    }
+    let svgs: Vec<_> = files
+        .keys()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .collect();
+    let pngs = files
+        .keys()
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .count();
+    assert_eq!(svgs.len(), pngs, "every chart in both formats");
+    assert!(svgs.len() >= variants * products.len() * places.len() * 4);
+    assert!(
+        files.keys().all(|p| !p.to_string_lossy().contains(".tmp")),
+        "no temporary files left: {:?}",
+        files.keys()
+    );
+    for (path, bytes) in &files {
+        if path.extension().is_some_and(|e| e == "svg") {
+            let text = std::str::from_utf8(bytes).expect("SVG is UTF-8");
+            assert!(
+                text.starts_with("<svg") && text.trim_end().ends_with("</svg>"),
+                "{}",
+                path.display()
+            );
+            assert!(text.contains("<title>"), "{} has a title", path.display());
+            assert!(
+                text.contains("Date (2020)"),
+                "{} has a date axis",
+                path.display()
+            );
+        }
+    }
+    assert_same_files(
+        "two runs (all cores, then 1 thread)",
+        &files,
+        &plot_files(&b.dir),
+    );
+}
+
+#[test]
+fn plot_redraws_the_same_files_from_the_saved_outputs_alone() {
+    let a = run(&[]);
+    let drawn = plot_files(&a.dir);
+    // Remove everything `plot` should make, and the scenario file is not needed either.
+    for p in drawn.keys() {
+        let _ = std::fs::remove_file(a.dir.join(p));
+    }
+    let o = medsupply([Path::new("plot"), a.dir.as_path()]);
+    o.assert_code(0);
+    assert_same_files("run vs plot", &drawn, &plot_files(&a.dir));
+    // One variant directory: its plots are re-drawn, the report still covers every variant.
+    std::fs::remove_dir_all(a.dir.join("base/plots")).unwrap();
+    std::fs::remove_file(a.dir.join("report.html")).unwrap();
+    medsupply([Path::new("plot"), a.dir.join("base").as_path()]).assert_code(0);
+    assert_same_files("run vs plot of one variant", &drawn, &plot_files(&a.dir));
+}
+
+#[test]
+fn no_plots_writes_the_same_tabular_outputs_and_nothing_else() {
+    let with = run(&[]);
+    let without = run(&["--no-plots"]);
+    let tabular = |d: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
+        files_under(d)
+            .into_iter()
+            .filter(|(p, _)| !is_plot(p))
+            .collect()
+    };
+    assert!(
+        plot_files(&without.dir).is_empty(),
+        "--no-plots draws nothing"
+    );
+    assert_same_files(
+        "with and without plots",
+        &tabular(&with.dir),
+        &tabular(&without.dir),
+    );
+    assert_eq!(tabular(&without.dir).len(), files_under(&without.dir).len());
+}
+
+#[test]
+fn plot_refuses_missing_or_corrupt_outputs_with_exit_2() {
+    let a = run_args(&["--variant", "base"]);
+    let base = a.dir.join("base");
+    let o = medsupply([Path::new("plot"), a.dir.join("no-such-dir").as_path()]);
+    o.assert_code(2);
+    assert!(o.stderr.contains("not a directory"), "{}", o.stderr);
+
+    let ts = base.join("timeseries.csv");
+    let text = std::fs::read_to_string(&ts).unwrap();
+    let half = text[..text.len() / 2].rfind('\n').expect("many lines") + 1;
+    std::fs::write(&ts, &text[..half]).unwrap();
+    let o = medsupply([Path::new("plot"), a.dir.as_path()]);
+    o.assert_code(2);
+    assert!(
+        o.stderr.contains("timeseries.csv") && o.stderr.contains("truncated"),
+        "{}",
+        o.stderr
+    );
+    // Garble the demand of the first national product row.
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let row = lines
+        .iter()
+        .position(|l| l.contains(",consumable,national,"))
+        .expect("a national product row");
+    let mut fields: Vec<&str> = lines[row].split(',').collect();
+    fields[5] = "zero";
+    lines[row] = fields.join(",");
+    std::fs::write(&ts, lines.join("\n") + "\n").unwrap();
+    let o = medsupply([Path::new("plot"), a.dir.as_path()]);
+    o.assert_code(2);
+    assert!(
+        o.stderr.contains("`zero`, not a number")
+            && o.stderr.contains(&format!("line {}", row + 1)),
+        "{}",
+        o.stderr
+    );
+    std::fs::write(&ts, text).unwrap();
+
+    std::fs::write(base.join("manifest.json"), "{ \"schema_version\": 2 ").unwrap();
+    let o = medsupply([Path::new("plot"), a.dir.as_path()]);
+    o.assert_code(2);
+    assert!(
+        o.stderr.contains("manifest.json") && o.stderr.contains("not a valid manifest"),
+        "{}",
+        o.stderr
+    );
+    std::fs::remove_file(base.join("manifest.json")).unwrap();
+    let o = medsupply([Path::new("plot"), a.dir.as_path()]);
+    o.assert_code(2);
+    assert!(o.stderr.contains("no variant outputs"), "{}", o.stderr);
+}
+
+/// The Chromium binary: found on the PATH, else installed with apt-get (as CI does), else None.
+fn chromium() -> Option<PathBuf> {
+    let find = || {
+        ["chromium", "chromium-browser", "google-chrome"]
+            .iter()
+            .find_map(|name| {
+                std::env::var_os("PATH").and_then(|paths| {
+                    std::env::split_paths(&paths)
+                        .map(|d| d.join(name))
+                        .find(|p| p.is_file())
+                })
+            })
+    };
+    if let Some(p) = find() {
+        return Some(p);
+    }
+    eprintln!("chromium not found; trying `apt-get install -y chromium`");
+    let installed = Command::new("apt-get")
+        .args(["install", "-y", "chromium"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if installed { find() } else { None }
+}
+
+/// Runs Chromium headless and offline on `page` with `extra` arguments; returns its stdout.
+fn headless(chromium: &Path, page: &Path, extra: &[String]) -> String {
+    let profile = tempfile::tempdir().expect("a temporary profile directory");
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromium starts");
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut s).map(|_| s)
+    });
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("chromium can be waited for") {
+            assert!(status.success(), "chromium exited with {status}");
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(180) {
+            let _ = child.kill();
+            panic!("chromium did not finish within 180 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    reader
+        .join()
+        .expect("reader thread")
+        .expect("chromium's stdout is UTF-8")
+}
+
+#[test]
+fn the_report_renders_in_headless_chromium_with_every_chart_and_table() {
+    let Some(chromium) = chromium() else {
+        eprintln!(
+            "SKIPPED the_report_renders_in_headless_chromium...: chromium is not installed and \
+             `apt-get install -y chromium` failed"
+        );
+        return;
+    };
+    let a = run(&[]);
+    let report = a.dir.join("report.html");
+    let html = std::fs::read_to_string(&report).expect("report.html is written");
+    let charts = plot_files(&a.dir)
+        .keys()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .count();
+
+    // Self-contained: nothing fetched, nothing run.
+    for banned in ["<script", "src=", "url(", "@import", "http://", "https://"] {
+        assert!(!html.contains(banned), "report.html contains `{banned}`");
+    }
+    assert_eq!(
+        html.matches("<svg").count(),
+        charts,
+        "every chart inline once"
+    );
+
+    // The browser parses it into the same content.
+    let dom = headless(&chromium, &report, &["--dump-dom".to_string()]);
+    assert!(
+        dom.contains("<html") && dom.contains("</html>"),
+        "a parsed DOM: {}",
+        &dom[..dom.len().min(300)]
+    );
+    assert_eq!(
+        dom.matches("<svg").count(),
+        charts,
+        "every chart survives parsing"
+    );
+    let (products, places) = expected();
+    for p in &products {
+        for place in &places {
+            let where_ = if place == "national" {
+                "national total"
+            } else {
+                place.as_str()
+            };
+            let title = format!("{}, {where_}: demand vs supply", product_name(p));
+            assert!(dom.contains(&title), "the report shows `{title}`");
+            let overlay = format!(
+                "{}, {where_}: demand met under each variant",
+                product_name(p)
+            );
+            assert!(dom.contains(&overlay), "the report shows `{overlay}`");
+        }
+    }
+    for heading in [
+        "At a glance",
+        "Fill rate",
+        "Shortage",
+        "Sufficient from",
+        "First stockout",
+        "Provenance",
+        "Scenario hash",
+    ] {
+        assert!(dom.contains(heading), "the report shows `{heading}`");
+    }
+    assert!(
+        dom.matches("<table").count() >= 2,
+        "KPI and provenance tables"
+    );
+    assert!(dom.contains("95 % CI"), "KPIs carry confidence intervals");
+
+    // The browser draws it: a full-size screenshot that is not blank.
+    let shots = tempfile::tempdir().expect("a temporary directory");
+    let shot = shots.path().join("report.png");
+    headless(
+        &chromium,
+        &report,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1280,2000".to_string(),
+        ],
+    );
+    let decoder = png::Decoder::new(std::fs::File::open(&shot).expect("a screenshot is written"));
+    let mut reader = decoder.read_info().expect("the screenshot is a PNG");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut buf).expect("the screenshot decodes");
+    assert_eq!((frame.width, frame.height), (1280, 2000));
+    let px = frame.color_type.samples();
+    let pixels: Vec<&[u8]> = buf[..frame.buffer_size()].chunks(px).collect();
+    let white = pixels
+        .iter()
+        .filter(|p| p[..3].iter().all(|&c| c >= 250))
+        .count();
+    let mut colours: Vec<&[u8]> = pixels.iter().map(|p| &p[..3]).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    let inked = 1.0 - white as f64 / pixels.len() as f64;
+    assert!(
+        inked > 0.03,
+        "only {:.1} % of the page is drawn on",
+        inked * 100.0
+    );
+    assert!(
+        colours.len() > 50,
+        "only {} colours on the page",
+        colours.len()
+    );
+}
