@@ -9,6 +9,9 @@ use super::format::{date_of, escape, long_date, percent, place, plural, product_
 use crate::output::schema::{KpiSummary, ProductInfo};
 use std::fmt::Write;
 
+/// A manifest row of the provenance table: its label and how to read it from a variant.
+type ManifestField<'a> = (&'a str, &'a dyn Fn(&VariantData) -> String);
+
 const CSS: &str = "
 :root{--ink:#1f1f1f;--muted:#5a5a5a;--rule:#d9d9d9;--shade:#f4f4f4}
 *{box-sizing:border-box}
@@ -311,9 +314,9 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
             escape(&product_name(&p.id))
         );
         for pl in &places {
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<h3>{}, {}</h3>\n",
+                "<h3>{}, {}</h3>",
                 escape(&product_name(&p.id)),
                 escape(&place(pl))
             );
@@ -360,7 +363,7 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
         let _ = write!(h, "<th>{}{}</th>", swatch(i), escape(v.name()));
     }
     h += "</tr></thead><tbody>";
-    let fields: [(&str, &dyn Fn(&VariantData) -> String); 13] = [
+    let fields: [ManifestField; 13] = [
         ("Program", &|v| {
             format!("{} {}", v.manifest.program, v.manifest.version)
         }),
