@@ -41,7 +41,7 @@ const WORKERS: LineStyle = LineStyle::new(okabe_ito::BLUISH_GREEN, Dash::Solid, 
 
 /// Supply on hand more than this many times the demand goes off the top of the supply-versus-
 /// demand chart, so that demand and shortage stay readable.
-const OFF_SCALE_RATIO: f64 = 4.0;
+const OFF_SCALE_RATIO: f64 = 2.5;
 
 /// The available-supply line of the supply-versus-demand chart.
 const AVAILABLE_LABEL: &str = "Available at hospitals (stock + used)";

@@ -21,8 +21,10 @@ const SUBTITLE_SIZE: f64 = 16.0;
 const LEGEND_SIZE: f64 = 17.0;
 const LABEL_SIZE: f64 = 16.0;
 const AXIS_TITLE_SIZE: f64 = 17.0;
-/// Height of the title and subtitle, pixels.
+/// Height of a one-line title and the subtitle, pixels.
 const HEADER: i32 = 74;
+/// Height of each further title line, pixels.
+const TITLE_LINE: i32 = 32;
 /// Left edge of legends: aligned with the plot area, right of the y-axis labels.
 const LEGEND_LEFT: i32 = MARGIN + 92;
 const LEGEND_ROW: i32 = 28;
@@ -136,7 +138,7 @@ pub fn size(chart: &Chart) -> (u32, u32) {
         .enumerate()
         .map(|(i, p)| panel_height(p, i + 1 == n))
         .sum();
-    (WIDTH, (HEADER + panels + 8) as u32)
+    (WIDTH, (header_height(chart) + panels + 8) as u32)
 }
 
 /// The chart as an SVG document.
@@ -190,7 +192,7 @@ where
 {
     root.fill(&WHITE)?;
     draw_header(root, chart)?;
-    let mut y = HEADER;
+    let mut y = header_height(chart);
     let n = chart.panels.len();
     for (i, panel) in chart.panels.iter().enumerate() {
         let last = i + 1 == n;
@@ -204,36 +206,78 @@ where
     Ok(())
 }
 
+/// Width left for the title beside the variant tag.
+fn title_room(chart: &Chart) -> i32 {
+    let room = WIDTH as i32 - 2 * MARGIN;
+    match &chart.tag {
+        Some((label, _)) => room - text_width(&bold(LEGEND_SIZE), label) - 40,
+        None => room,
+    }
+}
+
+/// The title broken into lines at spaces to fit beside the tag: at most two lines, the second
+/// cut short with `…` if even that is not enough.
+fn title_lines(chart: &Chart) -> Vec<String> {
+    let tf = bold(TITLE_SIZE);
+    let room = title_room(chart);
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in chart.title.split(' ') {
+        let full = lines.len() == 2;
+        let last = lines.last_mut().expect("one line at least");
+        let joined = if last.is_empty() {
+            word.to_string()
+        } else {
+            format!("{last} {word}")
+        };
+        if last.is_empty() || text_width(&tf, &joined) <= room || full {
+            *last = joined;
+        } else {
+            lines.push(word.to_string());
+        }
+    }
+    if let Some(last) = lines.last_mut()
+        && text_width(&tf, last) > room
+    {
+        while last.chars().count() > 8 && text_width(&tf, &format!("{last}…")) > room {
+            last.pop();
+        }
+        *last = format!("{}…", last.trim_end());
+    }
+    lines
+}
+
+/// Height of the title and subtitle, pixels.
+fn header_height(chart: &Chart) -> i32 {
+    HEADER + (title_lines(chart).len() as i32 - 1) * TITLE_LINE
+}
+
 fn draw_header<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
     let right = WIDTH as i32 - MARGIN;
-    let mut title_room = right - MARGIN;
     let pos = Pos::new(HPos::Left, VPos::Center);
     if let Some((label, colour)) = &chart.tag {
         let f = bold(LEGEND_SIZE);
-        let w = text_width(&f, label);
-        let x = right - w;
+        let x = right - text_width(&f, label);
         root.draw(&Rectangle::new(
             [(x - 24, 16), (x - 8, 32)],
             rgb(*colour).filled(),
         ))?;
         root.draw(&Text::new(label.clone(), (x, 24), f.color(&INK).pos(pos)))?;
-        title_room -= w + 40;
     }
-    let tf = bold(TITLE_SIZE);
-    let mut title = chart.title.clone();
-    if text_width(&tf, &title) > title_room {
-        while title.chars().count() > 8 && text_width(&tf, &format!("{title}…")) > title_room {
-            title.pop();
-        }
-        title = format!("{}…", title.trim_end());
+    let tf = bold(TITLE_SIZE).color(&INK).pos(pos);
+    let lines = title_lines(chart);
+    for (i, line) in lines.iter().enumerate() {
+        root.draw(&Text::new(
+            line.clone(),
+            (MARGIN, 24 + i as i32 * TITLE_LINE),
+            tf.clone(),
+        ))?;
     }
-    root.draw(&Text::new(title, (MARGIN, 24), tf.color(&INK).pos(pos)))?;
     root.draw(&Text::new(
         chart.subtitle.clone(),
-        (MARGIN, 54),
+        (MARGIN, 54 + (lines.len() as i32 - 1) * TITLE_LINE),
         font(SUBTITLE_SIZE).color(&MUTED).pos(pos),
     ))?;
     Ok(())
@@ -640,6 +684,26 @@ mod tests {
         let bytes = std::fs::read(&path).unwrap();
         assert_eq!(&bytes[1..4], b"PNG");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_long_title_wraps_beside_the_tag() {
+        let s = scenario(&["base"]);
+        let mut c = variant_charts(&s, 0).remove(0);
+        let short = size(&c).1;
+        assert_eq!(title_lines(&c), vec![c.title.clone()]);
+        c.title = "Surgical mask, national total: stock by echelon and days of supply, \
+                   with a needlessly long tail to wrap"
+            .into();
+        let lines = title_lines(&c);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines.join(" "), c.title);
+        assert!(
+            lines
+                .iter()
+                .all(|l| text_width(&bold(TITLE_SIZE), l) <= title_room(&c))
+        );
+        assert_eq!(size(&c).1, short + TITLE_LINE as u32);
     }
 
     #[test]

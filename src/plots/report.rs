@@ -9,6 +9,15 @@ use super::format::{date_of, escape, long_date, percent, place, plural, product_
 use crate::output::schema::{KpiSummary, ProductInfo};
 use std::fmt::Write;
 
+/// What the KPI columns mean.
+const KPI_NOTE: &str = "<p class=\"muted\">Small print: 95 % confidence interval of the mean \
+    (Wilson interval for P). <b>Fill rate</b>: demand met ÷ demand over the horizon. \
+    <b>Shortage</b>: total demand not met (durable equipment: patient-days without it). \
+    <b>Shortage days</b>: days with any unmet demand. <b>Sufficient from</b>: first day, after \
+    the first stockout, that starts 7 days running with demand met in full. <b>First \
+    stockout</b>: first day with unmet demand. Both are averaged over the runs where they \
+    happen (n/N runs). <b>P(stockout)</b>: share of runs with any unmet demand by the end.</p>\n";
+
 /// A manifest row of the provenance table: its label and how to read it from a variant.
 type ManifestField<'a> = (&'a str, &'a dyn Fn(&VariantData) -> String);
 
@@ -26,7 +35,7 @@ p{margin:6px 0;max-width:95ch}
 .muted,.ci,figcaption{color:var(--muted)}
 nav a{margin-right:14px}
 table{border-collapse:collapse;margin:8px 0 4px;font-variant-numeric:tabular-nums}
-th,td{border-bottom:1px solid var(--rule);padding:5px 10px;text-align:left;vertical-align:top}
+th,td{border-bottom:1px solid var(--rule);padding:4px 8px;text-align:left;vertical-align:top}
 thead th{border-bottom:2px solid var(--ink);font-weight:bold}
 tr.group th{background:var(--shade);font-size:15px}
 td.num{text-align:right;white-space:nowrap}
@@ -54,7 +63,7 @@ fn anchor(s: &str) -> String {
     super::format::file_safe(s)
 }
 
-/// `value` and, under it, its 95 % confidence interval.
+/// `value` and, under it, small print (its 95 % confidence interval).
 fn cell(value: String, ci: Option<String>) -> String {
     match ci {
         Some(ci) => format!("<td class=\"num\">{value}<span class=\"ci\">{ci}</span></td>"),
@@ -62,16 +71,45 @@ fn cell(value: String, ci: Option<String>) -> String {
     }
 }
 
+/// The 95 % confidence interval of a KPI's mean, `low–high` (None from one replication).
+/// Left out when both ends read the same.
 fn range(k: &KpiSummary, f: impl Fn(f64) -> String) -> Option<String> {
-    (k.n > 1).then(|| format!("95 % CI {}–{}", f(k.ci95_low), f(k.ci95_high)))
+    let (lo, hi) = (f(k.ci95_low), f(k.ci95_high));
+    (k.n > 1 && lo != hi).then(|| format!("{lo}–{hi}"))
 }
 
-/// How often a KPI defined only in some replications was: `in 9 of 20 runs`.
+/// Two shares as a range of percentages, `68.5–69.2 %`; None when both read the same.
+fn percent_range(low: f64, high: f64) -> Option<String> {
+    let (lo, hi) = (percent(low), percent(high));
+    (lo != hi).then(|| format!("{}–{hi}", lo.trim_end_matches(" %")))
+}
+
+/// How often a KPI defined only in some replications was: ` · 9/20 runs`.
 fn share(k: &KpiSummary, reps: u32) -> String {
     if k.n as u32 == reps {
         String::new()
     } else {
-        format!(" · in {} of {reps} runs", k.n)
+        format!(" · {}/{reps} runs", k.n)
+    }
+}
+
+/// The KPI counting shortage: units, or for durables patient-days without the device.
+fn shortage_kpi(p: &ProductInfo) -> &'static str {
+    if p.kind == "durable" {
+        "patient_days_without_device"
+    } else {
+        "shortage"
+    }
+}
+
+/// The fill rate with its confidence interval, for a table cell.
+fn fill_rate(v: &VariantData, p: &ProductInfo, place: &str) -> String {
+    match v.kpi(&p.id, place, "fill_rate") {
+        Some(k) => cell(
+            format!("<b>{}</b>", percent(k.mean)),
+            percent_range(k.ci95_low, k.ci95_high.min(1.0)).filter(|_| k.n > 1),
+        ),
+        None => cell("no demand".into(), None),
     }
 }
 
@@ -84,20 +122,17 @@ fn kpi_cells(v: &VariantData, p: &ProductInfo, place: &str) -> String {
         let d = d.round().max(0.0) as usize;
         format!("{} (day {d})", date_of(start, d).format("%-d %b"))
     };
-    let mut row = String::new();
-    row += &match kpi("fill_rate") {
-        Some(k) => cell(
-            format!("<b>{}</b>", percent(k.mean)),
-            range(k, |x| percent(x.min(1.0))),
-        ),
-        None => cell("no demand".into(), None),
+    let days = |k: &KpiSummary| {
+        Some(format!(
+            "{}{}",
+            range(k, |x| format!("day {:.0}", x.max(0.0)))
+                .map(|r| r.replacen("–day ", "–", 1))
+                .unwrap_or_default(),
+            share(k, reps)
+        ))
     };
-    let shortage = if p.kind == "durable" {
-        "patient_days_without_device"
-    } else {
-        "shortage"
-    };
-    row += &match kpi(shortage) {
+    let mut row = fill_rate(v, p, place);
+    row += &match kpi(shortage_kpi(p)) {
         Some(k) => cell(si(k.mean), range(k, |x| si(x.max(0.0)))),
         None => cell("–".into(), None),
     };
@@ -109,84 +144,106 @@ fn kpi_cells(v: &VariantData, p: &ProductInfo, place: &str) -> String {
         None => cell("–".into(), None),
     };
     row += &match kpi("time_to_sufficiency_day") {
-        Some(k) => cell(
-            day(k.mean),
-            Some(format!(
-                "{}{}",
-                range(k, |x| format!("day {:.0}", x.max(0.0))).unwrap_or_default(),
-                share(k, reps)
-            )),
-        ),
+        Some(k) => cell(day(k.mean), days(k)),
         None => cell("not reached".into(), None),
     };
     row += &match kpi("first_stockout_day") {
-        Some(k) => cell(
-            day(k.mean),
-            Some(format!(
-                "{}{}",
-                range(k, |x| format!("day {:.0}", x.max(0.0))).unwrap_or_default(),
-                share(k, reps)
-            )),
-        ),
+        Some(k) => cell(day(k.mean), days(k)),
         None => cell("none".into(), Some(format!("in all {reps} runs"))),
     };
     row += &match v.stockout_by_end(&p.id, place) {
-        Some(pr) => cell(
-            percent(pr.p),
-            Some(format!(
-                "Wilson 95 % {}–{}",
-                percent(pr.wilson_low),
-                percent(pr.wilson_high)
-            )),
-        ),
+        Some(pr) => cell(percent(pr.p), percent_range(pr.wilson_low, pr.wilson_high)),
         None => cell("–".into(), None),
     };
     row
 }
 
-fn kpi_table(s: &ScenarioData, products: &[&ProductInfo], places: &[String]) -> String {
+/// The full KPI table of one product: a row per place and variant.
+fn kpi_table(s: &ScenarioData, p: &ProductInfo, places: &[String]) -> String {
     let many = s.variants.len() > 1;
     let mut h = String::from("<table class=\"kpi\"><thead><tr><th>Place</th>");
     if many {
         h += "<th>Variant</th>";
     }
-    h += "<th>Fill rate</th><th>Shortage</th><th>Shortage days</th>\
-          <th>Sufficient from</th><th>First stockout</th><th>P(stockout by end)</th></tr></thead><tbody>";
-    let cols = if many { 8 } else { 7 };
-    for p in products {
-        let unit = if p.kind == "durable" {
-            format!("shortage in patient-days without a {}", p.unit)
-        } else {
-            format!("shortage in {}", plural(&p.unit))
-        };
+    let short = if p.kind == "durable" {
+        format!("Patient-days without a {}", p.unit)
+    } else {
+        format!("Shortage ({})", plural(&p.unit))
+    };
+    let _ = write!(
+        h,
+        "<th>Fill rate</th><th>{}</th><th>Shortage days</th><th>Sufficient from</th>\
+         <th>First stockout</th><th>P(stockout)</th></tr></thead><tbody>",
+        escape(&short)
+    );
+    for pl in places {
+        for (i, v) in s.variants.iter().enumerate() {
+            h += "<tr>";
+            if i == 0 {
+                let _ = write!(
+                    h,
+                    "<th rowspan=\"{}\">{}</th>",
+                    s.variants.len(),
+                    escape(&place(pl))
+                );
+            }
+            if many {
+                let _ = write!(
+                    h,
+                    "<td class=\"variant\">{}{}</td>",
+                    swatch(i),
+                    escape(v.name())
+                );
+            }
+            h += &kpi_cells(v, p, pl);
+            h += "</tr>";
+        }
+    }
+    h += "</tbody></table>";
+    h
+}
+
+/// The at-a-glance table: fill rate and shortage of each product and place, a column per
+/// variant.
+fn glance_table(s: &ScenarioData, products: &[&ProductInfo], places: &[String]) -> String {
+    let mut h = String::from("<table class=\"glance\"><thead><tr><th>Product</th><th>Place</th>");
+    for (i, v) in s.variants.iter().enumerate() {
         let _ = write!(
             h,
-            "<tr class=\"group\"><th colspan=\"{cols}\">{} <span class=\"muted\">({})</span></th></tr>",
-            escape(&product_name(&p.id)),
-            escape(&unit)
+            "<th class=\"variant\">{}{}</th>",
+            swatch(i),
+            escape(v.name())
         );
-        for pl in places {
-            for (i, v) in s.variants.iter().enumerate() {
-                h += "<tr>";
-                if i == 0 {
-                    let _ = write!(
-                        h,
-                        "<th rowspan=\"{}\">{}</th>",
-                        s.variants.len(),
-                        escape(&place(pl))
-                    );
-                }
-                if many {
-                    let _ = write!(
-                        h,
-                        "<td class=\"variant\">{}{}</td>",
-                        swatch(i),
-                        escape(v.name())
-                    );
-                }
-                h += &kpi_cells(v, p, pl);
-                h += "</tr>";
+    }
+    h += "</tr></thead><tbody>";
+    for p in products {
+        for (j, pl) in places.iter().enumerate() {
+            h += "<tr>";
+            if j == 0 {
+                let _ = write!(
+                    h,
+                    "<th rowspan=\"{}\"><a href=\"#product-{}\">{}</a></th>",
+                    places.len(),
+                    anchor(&p.id),
+                    escape(&product_name(&p.id))
+                );
             }
+            let _ = write!(h, "<th>{}</th>", escape(&place(pl)));
+            for v in &s.variants {
+                let fill = fill_rate(v, p, pl);
+                let short = v
+                    .kpi(&p.id, pl, shortage_kpi(p))
+                    .map_or(String::new(), |k| {
+                        let what = if p.kind == "durable" {
+                            "pt-days short"
+                        } else {
+                            "short"
+                        };
+                        format!("<span class=\"ci\">{} {what}</span>", si(k.mean))
+                    });
+                h += &fill.replacen("</td>", &format!("{short}</td>"), 1);
+            }
+            h += "</tr>";
         }
     }
     h += "</tbody></table>";
@@ -287,14 +344,11 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
               together before comparing.</p>\n";
     }
 
-    h += "<section id=\"glance\">\n<h2>At a glance</h2>\n";
-    h += &kpi_table(s, &products, &places);
-    h += "<p class=\"muted\"><b>Fill rate</b>: demand met ÷ demand over the horizon. \
-          <b>Shortage</b>: total demand not met (durable equipment: patient-days without it). \
-          <b>Shortage days</b>: days with any unmet demand. <b>Sufficient from</b>: first day \
-          from which demand is met in full for 7 days running. <b>First stockout</b>: first day \
-          with unmet demand, among the runs that had one. <b>P(stockout by end)</b>: share of \
-          runs with any unmet demand.</p>\n</section>\n";
+    h += "<section id=\"glance\">\n<h2>At a glance</h2>\n<p class=\"muted\">Fill rate \
+          (demand met ÷ demand over the horizon) with its 95 % confidence interval, and the \
+          mean shortage. Each product's section has the full table.</p>\n";
+    h += &glance_table(s, &products, &places);
+    h += "</section>\n";
 
     let order = [
         (ChartKind::SupplyDemand, "Supply against demand"),
@@ -313,6 +367,8 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
             anchor(&p.id),
             escape(&product_name(&p.id))
         );
+        h += &kpi_table(s, p, &places);
+        h += KPI_NOTE;
         for pl in &places {
             let _ = writeln!(
                 h,
@@ -352,7 +408,7 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
                 "<details><summary>{} in every other region ({})</summary>\n{}</details>\n",
                 escape(&product_name(&p.id)),
                 others.len(),
-                kpi_table(s, &[*p], &others)
+                kpi_table(s, p, &others)
             );
         }
         h += "</section>\n";
@@ -446,7 +502,17 @@ mod tests {
         assert_eq!(page.matches("<div class=\"row\">").count(), 2 * 2 * 4 + 2);
         assert!(page.contains("Scenario hash (SHA-256)"));
         assert!(page.contains("#0072B2") && page.contains("#D55E00"));
-        assert!(page.contains("95 % CI 39k–41k"));
+        assert!(
+            page.contains("<span class=\"ci\">39k–41k</span>"),
+            "shortage with its CI"
+        );
+        assert!(page.contains("<table class=\"glance\">"));
+        assert_eq!(
+            page.matches("<table class=\"kpi\">").count(),
+            2,
+            "one per product"
+        );
+        assert!(page.contains("40k short"));
         assert!(!page.contains("<script") && !page.contains("src=") && !page.contains("url("));
         assert!(!page.contains("http"), "no external references");
         assert!(!page.contains("warn\""));
