@@ -393,7 +393,10 @@ fn the_report_renders_in_headless_chromium_with_every_chart_and_table() {
         dom.matches("<table").count() >= 2,
         "KPI and provenance tables"
     );
-    assert!(dom.contains("95 % CI"), "KPIs carry confidence intervals");
+    assert!(
+        dom.contains("95 % confidence interval") && dom.contains("class=\"ci\""),
+        "KPIs carry confidence intervals"
+    );
 
     // The browser draws it: a full-size screenshot that is not blank.
     let shots = tempfile::tempdir().expect("a temporary directory");
