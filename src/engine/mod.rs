@@ -16,10 +16,11 @@ use crate::results::{Measure, Replication};
 use queue::{EventQueue, Tick};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
+use std::sync::Arc;
 use streams::{Purpose, Streams};
 
 /// A route's expected days and its links.
-pub(crate) type Route = (f64, Rc<[LinkId]>);
+pub(crate) type Route = (f64, Arc<[LinkId]>);
 
 /// Index of a shipment in [`Sim::shipments`].
 pub type ShipId = usize;
@@ -118,7 +119,7 @@ pub(crate) struct Shipment {
     pub qty: u64,
     pub dest: NodeId,
     pub origin_region: RegionId,
-    pub path: Rc<[LinkId]>,
+    pub path: Arc<[LinkId]>,
     pub hop: usize,
     pub created: Tick,
     pub arrival: Tick,
@@ -152,6 +153,9 @@ pub struct Sim<'m> {
     pub(crate) free_ships: Vec<ShipId>,
     pub(crate) ledger: Vec<Ledger>,
     pub(crate) routes: BTreeMap<(NodeId, NodeId, ItemId), Option<Route>>,
+    /// Dispatch sources that can reach a hospital, nearest first, per (hospital, item); valid
+    /// for the same epoch as `routes`.
+    pub(crate) nearest_sources: BTreeMap<(NodeId, ItemId), Rc<[NodeId]>>,
     /// Days on which a risk level or the green channel changes, so expected times do.
     pub(crate) route_changes: Vec<u32>,
     /// How many of them had passed when the route cache was filled.
@@ -229,6 +233,7 @@ impl<'m> Sim<'m> {
             free_ships: Vec::new(),
             ledger,
             routes: BTreeMap::new(),
+            nearest_sources: BTreeMap::new(),
             route_changes: {
                 let mut d: Vec<u32> = m
                     .regions

@@ -5,6 +5,7 @@
 
 use crate::engine::{Ev, Sim, class};
 use crate::model::{ItemKind, NodeId, RegionId, Rule};
+use std::rc::Rc;
 
 /// Splits `amount` whole units in proportion to `weights`, never giving anyone more than its
 /// cap, redistributing what a capped share cannot take; remainders go by largest fraction,
@@ -164,26 +165,37 @@ impl Sim<'_> {
         }
     }
 
-    /// Sends `qty` to hospital `h` from the sources nearest to it first.
-    fn send_allocation(&mut self, sources: &[NodeId], h: NodeId, item: usize, mut qty: u64) {
-        let m = self.m;
+    /// Every dispatch source that can reach hospital `h`, nearest (by expected days) first, ties
+    /// to the lower node number; cached until routes change, since dispatch asks for every
+    /// hospital every day.
+    fn nearest_sources(&mut self, h: NodeId, item: usize) -> Rc<[NodeId]> {
+        self.sync_route_epoch();
+        if let Some(r) = self.nearest_sources.get(&(h, item)) {
+            return r.clone();
+        }
+        let d = self.m.dispatch.as_ref().expect("dispatch configured");
         let mut ranked: Vec<(f64, NodeId)> = Vec::new();
-        for &s in sources {
-            if self.nodes[s].on_hand[item] > 0
-                && let Some((cost, _)) = self.route(s, h, item)
-            {
+        for &s in &d.sources {
+            if let Some((cost, _)) = self.route(s, h, item) {
                 ranked.push((cost, s));
             }
         }
         ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let delay = m
-            .dispatch
-            .as_ref()
-            .expect("dispatch configured")
-            .decision_delay_ticks;
-        for (_, s) in ranked {
+        let r: Rc<[NodeId]> = ranked.into_iter().map(|(_, s)| s).collect();
+        self.nearest_sources.insert((h, item), r.clone());
+        r
+    }
+
+    /// Sends `qty` to hospital `h` from the sources nearest to it first.
+    fn send_allocation(&mut self, sources: &[NodeId], h: NodeId, item: usize, mut qty: u64) {
+        let d = self.m.dispatch.as_ref().expect("dispatch configured");
+        let delay = d.decision_delay_ticks;
+        for &s in self.nearest_sources(h, item).iter() {
             if qty == 0 {
                 break;
+            }
+            if !sources.contains(&s) {
+                continue;
             }
             let q = qty.min(self.nodes[s].on_hand[item]);
             if q == 0 {

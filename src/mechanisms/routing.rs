@@ -2,8 +2,35 @@
 //! checkpoint waits, which the green channel removes for eligible shipments), or a pinned route.
 //! Routes are cached until a risk level or the green channel changes.
 
-use crate::engine::Sim;
+use crate::engine::{Route, Sim};
 use crate::model::{ItemId, LinkId, Model, NodeId};
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+/// Key of a cached route: (epoch, from, to, item).
+type RouteKey = (usize, NodeId, NodeId, ItemId);
+
+/// Routes shared by the replications of one model. A route depends only on the network, the
+/// item and the epoch (how many risk-level and green-channel changes have passed), never on a
+/// replication's random draws, so every replication may reuse what another found: the
+/// outputs are the same whichever thread finds a route first.
+#[derive(Debug, Default)]
+pub struct RouteCache(Mutex<HashMap<RouteKey, Option<Route>>>);
+
+impl RouteCache {
+    /// The cached route, or `find`'s, cached.
+    fn get_or_find(&self, key: RouteKey, find: impl FnOnce() -> Option<Route>) -> Option<Route> {
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        map.entry(key).or_insert_with(find).clone()
+    }
+}
+
+impl Clone for RouteCache {
+    /// A clone starts empty (the cache is derived data; a clone may be changed as a variant).
+    fn clone(&self) -> RouteCache {
+        RouteCache::default()
+    }
+}
 
 /// Expected days to traverse `link` for a shipment of `item` from `origin`'s region to `dest`.
 pub fn expected_days(
@@ -74,6 +101,18 @@ pub fn shortest_path(
 }
 
 impl Sim<'_> {
+    /// Empties the caches of routes (and what is derived from them) when a risk level or the
+    /// green channel has changed since they were filled.
+    pub(crate) fn sync_route_epoch(&mut self) {
+        let day = self.day();
+        let epoch = self.route_changes.partition_point(|&d| d <= day);
+        if epoch != self.route_epoch {
+            self.routes.clear();
+            self.nearest_sources.clear();
+            self.route_epoch = epoch;
+        }
+    }
+
     /// The route for a shipment and its expected days, from the cache when the world has not
     /// changed (unreachable pairs are cached too).
     pub(crate) fn route(
@@ -83,15 +122,15 @@ impl Sim<'_> {
         item: ItemId,
     ) -> Option<crate::engine::Route> {
         let day = self.day();
-        let epoch = self.route_changes.partition_point(|&d| d <= day);
-        if epoch != self.route_epoch {
-            self.routes.clear();
-            self.route_epoch = epoch;
-        }
-        let m = self.m;
+        self.sync_route_epoch();
+        let (m, epoch) = (self.m, self.route_epoch);
         self.routes
             .entry((from, to, item))
-            .or_insert_with(|| shortest_path(m, day, item, from, to).map(|(c, p)| (c, p.into())))
+            .or_insert_with(|| {
+                m.route_cache.get_or_find((epoch, from, to, item), || {
+                    shortest_path(m, day, item, from, to).map(|(c, p)| (c, p.into()))
+                })
+            })
             .clone()
     }
 }

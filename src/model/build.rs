@@ -304,6 +304,7 @@ impl Builder<'_> {
             truck_availability,
             dispatch,
             disruptions,
+            route_cache: Default::default(),
         })
     }
 

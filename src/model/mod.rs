@@ -457,4 +457,7 @@ pub struct Model {
     pub dispatch: Option<Dispatch>,
     /// Scheduled link closures.
     pub disruptions: Vec<Disruption>,
+    /// Routes found so far, shared by every replication (a route is a function of the model
+    /// alone, so finding it once serves them all).
+    pub route_cache: crate::mechanisms::routing::RouteCache,
 }
