@@ -1018,6 +1018,67 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_sweep_chart_draws_the_means_and_intervals_of_sweep_csv() {
+        let csv = "point,a.days,b.rule,product,region,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95\n\
+            p1,10,x,surgical_mask,national,fill_rate,4,0.8,0,0.75,0.85,0,0,0\n\
+            p1,10,x,surgical_mask,Hubei,fill_rate,4,0.1,0,0.1,0.1,0,0,0\n\
+            p1,10,x,surgical_mask,national,shortage,4,99,0,99,99,0,0,0\n\
+            p2,10,y,surgical_mask,national,fill_rate,4,0.7,0,0.6,0.8,0,0,0\n\
+            p3,2,x,surgical_mask,national,fill_rate,4,0.9,0,0.88,0.92,0,0,0\n\
+            p4,2,y,surgical_mask,national,shortage,4,5,0,5,5,0,0,0\n";
+        let mut s = scenario(&["base"]);
+        let sweep = crate::plots::data::parse_sweep(
+            std::path::Path::new("sweep.csv"),
+            csv,
+            "fill_rate",
+        )
+        .unwrap();
+        assert_eq!(sweep.parameters, vec!["a.days", "b.rule"]);
+        assert_eq!(sweep.points.len(), 4);
+        s.sweep = Some(sweep);
+        let charts = sweep_charts(&s);
+        assert_eq!(charts.len(), 2, "one per product");
+        let c = find(&charts, ChartKind::Sweep, "surgical_mask", "national");
+        assert_eq!(c.file_stem, "surgical_mask-national-sweep");
+        assert_eq!(c.title, "Surgical mask, national total: fill rate by a.days");
+        assert_eq!(c.x_label, "a.days");
+        // Numeric values sit at their value, in increasing order.
+        assert_eq!(
+            c.x_axis,
+            XAxis::Points {
+                at: vec![2.0, 10.0],
+                labels: vec!["2".into(), "10".into()]
+            }
+        );
+        let x = c.series("b.rule = x").unwrap();
+        assert_eq!(x.values, vec![0.9, 0.8]);
+        let y = c.series("b.rule = y").unwrap();
+        assert!(y.values[0].is_nan(), "fill rate undefined at (2, y)");
+        assert_eq!(y.values[1], 0.7);
+        let w: Vec<(usize, f64, f64, f64)> = c.panels[0]
+            .whiskers
+            .iter()
+            .map(|w| (w.at, w.low, w.mid, w.high))
+            .collect();
+        assert_eq!(
+            w,
+            vec![(1, 0.75, 0.8, 0.85), (0, 0.88, 0.9, 0.92), (1, 0.6, 0.7, 0.8)]
+        );
+        assert_eq!(c.panels[0].y_format, YFormat::Percent);
+        assert_contains_data(c);
+        let v = find(&charts, ChartKind::Sweep, "ventilator", "national");
+        assert!(v.panels[0].note.is_some(), "no rows for the ventilator");
+        // Values that are not all numbers are categories, in the order given.
+        assert_eq!(
+            XAxis::points(&["b".into(), "a".into()]),
+            XAxis::Points {
+                at: vec![0.0, 1.0],
+                labels: vec!["b".into(), "a".into()]
+            }
+        );
+    }
+
+    #[test]
     fn overlays_give_each_variant_its_colour() {
         assert!(overlay_charts(&scenario(&["base"])).is_empty());
         let s = scenario(&["base", "fast", "slow"]);
