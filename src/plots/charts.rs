@@ -1027,12 +1027,9 @@ pub(crate) mod tests {
             p3,2,x,surgical_mask,national,fill_rate,4,0.9,0,0.88,0.92,0,0,0\n\
             p4,2,y,surgical_mask,national,shortage,4,5,0,5,5,0,0,0\n";
         let mut s = scenario(&["base"]);
-        let sweep = crate::plots::data::parse_sweep(
-            std::path::Path::new("sweep.csv"),
-            csv,
-            "fill_rate",
-        )
-        .unwrap();
+        let sweep =
+            crate::plots::data::parse_sweep(std::path::Path::new("sweep.csv"), csv, "fill_rate")
+                .unwrap();
         assert_eq!(sweep.parameters, vec!["a.days", "b.rule"]);
         assert_eq!(sweep.points.len(), 4);
         s.sweep = Some(sweep);
@@ -1040,7 +1037,10 @@ pub(crate) mod tests {
         assert_eq!(charts.len(), 2, "one per product");
         let c = find(&charts, ChartKind::Sweep, "surgical_mask", "national");
         assert_eq!(c.file_stem, "surgical_mask-national-sweep");
-        assert_eq!(c.title, "Surgical mask, national total: fill rate by a.days");
+        assert_eq!(
+            c.title,
+            "Surgical mask, national total: fill rate by a.days"
+        );
         assert_eq!(c.x_label, "a.days");
         // Numeric values sit at their value, in increasing order.
         assert_eq!(
@@ -1062,7 +1062,11 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(
             w,
-            vec![(1, 0.75, 0.8, 0.85), (0, 0.88, 0.9, 0.92), (1, 0.6, 0.7, 0.8)]
+            vec![
+                (1, 0.75, 0.8, 0.85),
+                (0, 0.88, 0.9, 0.92),
+                (1, 0.6, 0.7, 0.8)
+            ]
         );
         assert_eq!(c.panels[0].y_format, YFormat::Percent);
         assert_contains_data(c);

@@ -310,7 +310,8 @@ fn comparison_section(s: &ScenarioData, rows: &[Paired], places: &[String]) -> S
         .iter()
         .any(|r| r.adjusted_low != r.ci95_low || r.adjusted_high != r.ci95_high);
     let baseline = rows.first().map_or("the baseline", |r| r.baseline.as_str());
-    let mut h = String::from("<section id=\"comparison\">\n<h2>Variants against the baseline</h2>\n");
+    let mut h =
+        String::from("<section id=\"comparison\">\n<h2>Variants against the baseline</h2>\n");
     let _ = write!(
         h,
         "<p class=\"muted\">Paired differences (variant − {}) over the same random numbers, \
@@ -727,11 +728,17 @@ mod tests {
             "planner wording"
         );
         assert!(page.contains("days with a shortage +0.5 days (95 % CI -0.2 to +1.2) vs base"));
-        assert_eq!(page.matches("<span class=\"worse\">Worse</span>").count(), 1);
+        assert_eq!(
+            page.matches("<span class=\"worse\">Worse</span>").count(),
+            1
+        );
         assert_eq!(page.matches("no clear difference</span>").count(), 1);
         assert!(page.contains("<td class=\"num\">90 %</td><td class=\"num\">85.8 %</td>"));
         assert!(page.contains("<td class=\"num\">0.80</td>"));
-        assert!(!page.contains("Bonferroni 95 % CI"), "one variant: no adjusted column");
+        assert!(
+            !page.contains("Bonferroni 95 % CI"),
+            "one variant: no adjusted column"
+        );
         assert!(!page.contains("id=\"sweep\""));
     }
 
