@@ -312,13 +312,13 @@ fn comparison_section(s: &ScenarioData, rows: &[Paired], places: &[String]) -> S
     let baseline = rows.first().map_or("the baseline", |r| r.baseline.as_str());
     let mut h =
         String::from("<section id=\"comparison\">\n<h2>Variants against the baseline</h2>\n");
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<p class=\"muted\">Paired differences (variant − {}) over the same random numbers, \
          with their 95 % confidence interval{}. <span class=\"better\">Better</span> or \
          <span class=\"worse\">worse</span> marks a difference whose interval excludes zero; \
          otherwise the runs cannot tell the two apart. Fill rates differ in percentage points. \
-         Correlation: how closely the paired runs moved together (common random numbers).</p>\n",
+         Correlation: how closely the paired runs moved together (common random numbers).</p>",
         escape(baseline),
         if adjusted {
             " and, for several variants at once, the Bonferroni-adjusted interval"
