@@ -2,7 +2,7 @@
 
 use super::study::{Stopping, StudyArgs, execute, load, spec, variant_arms};
 use crate::error::{Error, Result};
-use crate::stats::kpi::KPI_NAMES;
+use crate::stats::kpi::kpi_index;
 use crate::study::spec::Kind;
 use clap::Args;
 use std::path::PathBuf;
@@ -68,16 +68,7 @@ pub(crate) fn run(args: &CompareArgs) -> Result<()> {
                     "need --target-rel-hw > 0 and 2 <= --min-reps <= --max-reps".into(),
                 ));
             }
-            let kpi = KPI_NAMES
-                .iter()
-                .position(|k| *k == args.stop_kpi)
-                .ok_or_else(|| {
-                    Error::Usage(format!(
-                        "unknown KPI `{}` (KPIs: {})",
-                        args.stop_kpi,
-                        KPI_NAMES.join(", ")
-                    ))
-                })?;
+            let kpi = kpi_index(&args.stop_kpi)?;
             Some(Stopping {
                 target: h,
                 min_reps: args.min_reps,

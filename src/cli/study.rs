@@ -270,8 +270,12 @@ pub fn finish(
         crate::output::comparison::write(&dir, &rows)?;
         crate::output::comparison::print_table(&rows);
     }
-    if let Kind::Sweep { parameters } = &spec.kind {
-        crate::output::sweep::write(&dir, spec, parameters, models, &reps)?;
+    if let Kind::Sweep {
+        parameters,
+        plot_kpi,
+    } = &spec.kind
+    {
+        crate::output::sweep::write(&dir, spec, parameters, plot_kpi, models, &reps)?;
     }
     for (model, arm) in models.iter().zip(reps) {
         write_run(

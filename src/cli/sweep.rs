@@ -2,6 +2,8 @@
 
 use super::study::{StudyArgs, execute, load, spec};
 use crate::error::{Error, Result};
+use crate::output::sweep::DEFAULT_PLOT_KPI;
+use crate::stats::kpi::kpi_index;
 use crate::study::spec::{Arm, Kind};
 use clap::Args;
 use std::path::PathBuf;
@@ -15,6 +17,10 @@ pub struct SweepArgs {
     /// the first varying slowest). PATH is a dotted path as in variants.
     #[arg(long = "set", required = true)]
     pub set: Vec<String>,
+    /// The KPI the sweep chart draws against the first parameter (national, per product, with
+    /// 95 % confidence intervals); one of the KPI columns of replications.csv.
+    #[arg(long, default_value = DEFAULT_PLOT_KPI)]
+    pub plot_kpi: String,
     /// The variant the grid starts from.
     #[arg(long)]
     pub variant: Option<String>,
@@ -78,6 +84,7 @@ pub fn grid(sets: &[String]) -> Result<(Vec<String>, Vec<Point>)> {
 
 /// Runs the sweep.
 pub(crate) fn run(args: &SweepArgs) -> Result<()> {
+    kpi_index(&args.plot_kpi)?;
     let (file, all) = load(&args.scenario)?;
     let (parameters, points) = grid(&args.set)?;
     let arms: Vec<Arm> = points
@@ -89,7 +96,10 @@ pub(crate) fn run(args: &SweepArgs) -> Result<()> {
         })
         .collect();
     let spec = spec(
-        Kind::Sweep { parameters },
+        Kind::Sweep {
+            parameters,
+            plot_kpi: args.plot_kpi.clone(),
+        },
         &args.scenario,
         &all[0],
         arms,

@@ -116,3 +116,16 @@ pub struct Summary {
     /// Probabilities.
     pub probabilities: Vec<ProbabilitySummary>,
 }
+
+/// `sweep.json`, beside `sweep.csv`: the swept parameters and the KPI the sweep chart draws,
+/// so that `medsupply plot` redraws the same chart from the saved files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepInfo {
+    /// Output schema version.
+    pub schema_version: u32,
+    /// The swept parameters (dotted paths), as the columns of `sweep.csv`; the first is the
+    /// chart's x axis.
+    pub parameters: Vec<String>,
+    /// The KPI drawn (one of `KPI_NAMES`).
+    pub plot_kpi: String,
+}

@@ -1,6 +1,8 @@
 //! `sweep.csv`: one row per grid point × KPI × product × region with the KPI across
-//! replications, the swept parameters as columns.
+//! replications, the swept parameters as columns; and `sweep.json`, the parameters and the KPI
+//! the sweep chart draws.
 
+use super::schema::{SCHEMA_VERSION, SweepInfo};
 use super::{atomic_write, num};
 use crate::error::Result;
 use crate::model::{ItemKind, Model};
@@ -10,11 +12,15 @@ use crate::stats::summarize;
 use crate::study::spec::StudySpec;
 use std::path::Path;
 
-/// Writes `sweep.csv` into `dir`.
+/// The KPI the sweep chart draws unless `--plot-kpi` says otherwise.
+pub const DEFAULT_PLOT_KPI: &str = "fill_rate";
+
+/// Writes `sweep.csv` and `sweep.json` into `dir`.
 pub fn write(
     dir: &Path,
     spec: &StudySpec,
     parameters: &[String],
+    plot_kpi: &str,
     models: &[Model],
     reps: &[Vec<Replication>],
 ) -> Result<()> {
@@ -72,5 +78,16 @@ pub fn write(
             }
         }
         c.flush()
+    })?;
+    atomic_write(&dir.join("sweep.json"), |w| {
+        serde_json::to_writer_pretty(
+            &mut *w,
+            &SweepInfo {
+                schema_version: SCHEMA_VERSION,
+                parameters: parameters.to_vec(),
+                plot_kpi: plot_kpi.to_string(),
+            },
+        )?;
+        writeln!(w)
     })
 }

@@ -141,15 +141,15 @@ pub struct Fill {
     pub high: Vec<f64>,
 }
 
-/// An interval at one day: a vertical bar with caps and a dot at `mid`.
+/// An interval at one point of the x axis: a vertical bar with caps and a dot at `mid`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Whisker {
-    /// Legend label.
+    /// Legend label (none when empty).
     pub label: String,
     /// Colour.
     pub colour: Rgb,
-    /// Day.
-    pub day: usize,
+    /// Index on the x axis: a day, or a point of [`XAxis::Points`].
+    pub at: usize,
     /// Low end.
     pub low: f64,
     /// Centre.
@@ -169,7 +169,7 @@ pub enum YFormat {
     Days,
 }
 
-/// One plotting area; a chart stacks one or more sharing the date axis.
+/// One plotting area; a chart stacks one or more sharing the x axis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Panel {
     /// Y-axis title, with units.
@@ -289,6 +289,8 @@ pub enum ChartKind {
     Stockout,
     /// Demand met under each variant.
     VariantOverlay,
+    /// A KPI against a swept parameter.
+    Sweep,
 }
 
 impl ChartKind {
@@ -301,11 +303,84 @@ impl ChartKind {
             ChartKind::Production => "production",
             ChartKind::Stockout => "stockout-probability",
             ChartKind::VariantOverlay => "variants",
+            ChartKind::Sweep => "sweep",
         }
     }
 }
 
-/// A chart: a header (title, subtitle, legend, variant tag) over panels sharing a date axis.
+/// The x axis of a chart. Series hold one value per index of the axis.
+#[derive(Debug, Clone, PartialEq)]
+pub enum XAxis {
+    /// Calendar dates: index `d` is day `d` after `start`, for `days` days.
+    Dates {
+        /// Calendar date of day 0.
+        start: NaiveDate,
+        /// Days on the axis.
+        days: usize,
+    },
+    /// Points at given positions, each with its tick label: numeric values at their value
+    /// (increasing), categories at 0, 1, 2, …
+    Points {
+        /// Position of each point.
+        at: Vec<f64>,
+        /// Tick label of each point.
+        labels: Vec<String>,
+    },
+}
+
+impl XAxis {
+    /// Points, numeric when every label reads as a finite number (then sorted by value),
+    /// else categories in the given order.
+    pub fn points(labels: &[String]) -> XAxis {
+        let numbers: Option<Vec<f64>> = labels
+            .iter()
+            .map(|l| l.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
+            .collect();
+        match numbers {
+            Some(at) => {
+                let mut pairs: Vec<(f64, String)> = at.into_iter().zip(labels.to_vec()).collect();
+                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let (at, labels) = pairs.into_iter().unzip();
+                XAxis::Points { at, labels }
+            }
+            None => XAxis::Points {
+                at: (0..labels.len()).map(|i| i as f64).collect(),
+                labels: labels.to_vec(),
+            },
+        }
+    }
+
+    /// Number of indices (days, or points).
+    pub fn len(&self) -> usize {
+        match self {
+            XAxis::Dates { days, .. } => *days,
+            XAxis::Points { at, .. } => at.len(),
+        }
+    }
+
+    /// Whether the axis has no index at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The index of the point labelled `label` (None on a date axis).
+    pub fn index_of(&self, label: &str) -> Option<usize> {
+        match self {
+            XAxis::Dates { .. } => None,
+            XAxis::Points { labels, .. } => labels.iter().position(|l| l == label),
+        }
+    }
+
+    /// The position of index `i` on the axis.
+    pub fn position(&self, i: usize) -> f64 {
+        match self {
+            XAxis::Dates { .. } => i as f64,
+            XAxis::Points { at, .. } => at[i],
+        }
+    }
+}
+
+/// A chart: a header (title, subtitle, legend, variant tag) over panels sharing an x axis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
     /// What it shows.
@@ -324,10 +399,8 @@ pub struct Chart {
     pub subtitle: String,
     /// A labelled colour patch at the top right (the variant and its colour).
     pub tag: Option<(String, Rgb)>,
-    /// Calendar date of day 0.
-    pub start_date: NaiveDate,
-    /// Days on the x axis.
-    pub days: usize,
+    /// The x axis.
+    pub x_axis: XAxis,
     /// X-axis title.
     pub x_label: String,
     /// Panels, top to bottom.
@@ -335,11 +408,25 @@ pub struct Chart {
 }
 
 impl Chart {
-    /// The x range in days: day 0 to the last day, with a little room on the right for an
-    /// end-of-horizon interval.
+    /// The x range. Dates: day 0 to the last day, with a little room on the right for an
+    /// end-of-horizon interval. Points: the first to the last, with room on both sides for
+    /// their intervals.
     pub fn x_range(&self) -> (f64, f64) {
-        let last = self.days.saturating_sub(1) as f64;
-        (0.0, last + (self.days as f64 * 0.025).max(1.0))
+        match &self.x_axis {
+            XAxis::Dates { days, .. } => {
+                let last = days.saturating_sub(1) as f64;
+                (0.0, last + (*days as f64 * 0.025).max(1.0))
+            }
+            XAxis::Points { at, .. } => {
+                let lo = at.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = at.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                if !lo.is_finite() {
+                    return (0.0, 1.0);
+                }
+                let pad = if hi > lo { (hi - lo) * 0.06 } else { 0.5 };
+                (lo - pad, hi + pad)
+            }
+        }
     }
 
     /// Every legend label, top panel first.
@@ -398,7 +485,7 @@ mod tests {
         p.whiskers.push(Whisker {
             label: "Total".into(),
             colour: okabe_ito::BLUE,
-            day: 2,
+            at: 2,
             low: 1.0,
             mid: 2.0,
             high: 11.0,

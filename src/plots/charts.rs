@@ -1,14 +1,17 @@
 //! The charts a planner reads, built as data from a run's saved outputs: per variant, product
 //! and place (national total and each region of interest) supply versus demand, shortage,
 //! stock and days of supply, production against capacity, and P(stockout by day); across
-//! variants, demand met under each.
+//! variants, demand met under each; for a sweep, a KPI against the swept parameter.
 
 use super::chart::{
-    Chart, ChartKind, Dash, Fill, LineStyle, Marker, Panel, Series, Whisker, YFormat, okabe_ito,
-    variant_style,
+    Chart, ChartKind, Dash, Fill, LineStyle, Marker, Panel, Series, Whisker, XAxis, YFormat,
+    okabe_ito, variant_style,
 };
 use super::data::{Daily, ScenarioData, Stat, VariantData};
-use super::format::{date_axis_title, date_of, file_safe, long_date, place, plural, product_name};
+use super::format::{
+    NATIONAL, date_axis_title, date_of, file_safe, kpi_format, kpi_words, long_date, place, plural,
+    product_name,
+};
 use crate::output::schema::ProductInfo;
 use crate::results::Measure;
 
@@ -107,8 +110,10 @@ impl Ctx<'_> {
                 format!("Variant: {}", v.name()),
                 variant_style(self.index).colour,
             )),
-            start_date: v.start_date(),
-            days: v.days(),
+            x_axis: XAxis::Dates {
+                start: v.start_date(),
+                days: v.days(),
+            },
             x_label: date_axis_title(v.start_date(), v.days()),
             panels,
         }
@@ -279,7 +284,7 @@ fn shortage(c: &Ctx) -> Chart {
                 long_date(date_of(v.start_date(), days - 1))
             ),
             colour: okabe_ito::BLACK,
-            day: days - 1,
+            at: days - 1,
             low: k.p5,
             mid: k.mean,
             high: k.p95,
@@ -605,11 +610,106 @@ fn overlay(scenario: &ScenarioData, product: &ProductInfo, p: &str) -> Option<Ch
             }
         ),
         tag: None,
-        start_date: first.start_date(),
-        days: first.days(),
+        x_axis: XAxis::Dates {
+            start: first.start_date(),
+            days: first.days(),
+        },
         x_label: date_axis_title(first.start_date(), first.days()),
         panels: vec![panel.fit()],
     })
+}
+
+/// Per product, the sweep's KPI in the national total against the first swept parameter:
+/// the mean at each value with its 95 % confidence interval as a bar. With several swept
+/// parameters, one line per combination of the others' values (empty without a sweep).
+pub fn sweep_charts(scenario: &ScenarioData) -> Vec<Chart> {
+    let Some(sweep) = &scenario.sweep else {
+        return Vec::new();
+    };
+    let Some(x_param) = sweep.parameters.first() else {
+        return Vec::new();
+    };
+    let mut xs: Vec<String> = Vec::new();
+    let mut lines: Vec<&[String]> = Vec::new();
+    for p in &sweep.points {
+        if !xs.contains(&p[0]) {
+            xs.push(p[0].clone());
+        }
+        if !lines.contains(&&p[1..]) {
+            lines.push(&p[1..]);
+        }
+    }
+    let axis = XAxis::points(&xs);
+    let format = kpi_format(&sweep.kpi);
+    let what = kpi_words(&sweep.kpi);
+    let reps = scenario.variants[0].manifest.replications;
+    let mut out = Vec::new();
+    for product in scenario.products() {
+        let y_label = match format {
+            YFormat::Percent => what.clone(),
+            YFormat::Days => format!("{what} (days)"),
+            YFormat::Count if sweep.kpi == "patient_days_without_device" => what.clone(),
+            YFormat::Count => format!("{what} ({})", plural(&product.unit)),
+        };
+        let mut panel = Panel::new(y_label, format, MAIN_HEIGHT);
+        for (k, others) in lines.iter().enumerate() {
+            let style = variant_style(k);
+            let mut values = vec![f64::NAN; axis.len()];
+            for r in sweep.rows.iter().filter(|r| {
+                r.product == product.id && r.region == NATIONAL && r.values[1..] == **others
+            }) {
+                let Some(i) = axis.index_of(&r.values[0]) else {
+                    continue;
+                };
+                values[i] = r.mean;
+                panel.whiskers.push(Whisker {
+                    label: String::new(),
+                    colour: style.colour,
+                    at: i,
+                    low: r.ci95_low,
+                    mid: r.mean,
+                    high: r.ci95_high,
+                });
+            }
+            let label = if others.is_empty() {
+                "Mean with its 95 % confidence interval".to_string()
+            } else {
+                sweep.parameters[1..]
+                    .iter()
+                    .zip(others.iter())
+                    .map(|(p, v)| format!("{p} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            panel.series.push(plain(&label, style, values));
+        }
+        if panel.values().next().is_none() {
+            panel.note = Some(format!("No values: {what} is undefined at every point"));
+        }
+        out.push(Chart {
+            kind: ChartKind::Sweep,
+            product: product.id.clone(),
+            place: NATIONAL.to_string(),
+            variant: None,
+            file_stem: format!("{}-{NATIONAL}-sweep", file_safe(&product.id)),
+            title: format!(
+                "{}, {}: {what} by {x_param}",
+                product_name(&product.id),
+                place(NATIONAL)
+            ),
+            subtitle: format!(
+                "Scenario {} · sweep of {} points, {reps} replications each · dots: mean, \
+                 bars: 95 % confidence interval of the mean",
+                scenario.name,
+                sweep.points.len()
+            ),
+            tag: None,
+            x_axis: axis.clone(),
+            x_label: x_param.clone(),
+            panels: vec![panel.fit()],
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -729,6 +829,8 @@ pub(crate) mod tests {
                 .enumerate()
                 .map(|(i, n)| variant(i, n))
                 .collect(),
+            sweep: None,
+            comparison: None,
         }
     }
 
@@ -754,11 +856,12 @@ pub(crate) mod tests {
                 assert!(v >= lo && v <= hi, "{}: {v} outside {lo}..{hi}", c.title);
             }
             for s in &p.series {
-                assert_eq!(s.values.len(), c.days, "{}: {}", c.title, s.label);
+                assert_eq!(s.values.len(), c.x_axis.len(), "{}: {}", c.title, s.label);
             }
         }
         let (x0, x1) = c.x_range();
-        assert!(x0 <= 0.0 && x1 >= (c.days - 1) as f64);
+        let last = c.x_axis.position(c.x_axis.len() - 1);
+        assert!(x0 <= c.x_axis.position(0) && x1 >= last);
     }
 
     #[test]
@@ -840,7 +943,7 @@ pub(crate) mod tests {
         assert!((cum[29] - expected).abs() < 1e-6, "{}", cum[29]);
         let w = &c.panels[0].whiskers[0];
         assert_eq!(
-            (w.day, w.low, w.mid, w.high),
+            (w.at, w.low, w.mid, w.high),
             (29, 30_000.0, 40_000.0, 60_000.0)
         );
         assert!(w.label.starts_with("Total by 22 Feb 2020"));
@@ -912,6 +1015,71 @@ pub(crate) mod tests {
         assert!(lo[20] <= p.series[0].values[20] && p.series[0].values[20] <= hi[20]);
         assert!(c.subtitle.contains("Wilson"));
         assert_contains_data(c);
+    }
+
+    #[test]
+    fn the_sweep_chart_draws_the_means_and_intervals_of_sweep_csv() {
+        let csv = "point,a.days,b.rule,product,region,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95\n\
+            p1,10,x,surgical_mask,national,fill_rate,4,0.8,0,0.75,0.85,0,0,0\n\
+            p1,10,x,surgical_mask,Hubei,fill_rate,4,0.1,0,0.1,0.1,0,0,0\n\
+            p1,10,x,surgical_mask,national,shortage,4,99,0,99,99,0,0,0\n\
+            p2,10,y,surgical_mask,national,fill_rate,4,0.7,0,0.6,0.8,0,0,0\n\
+            p3,2,x,surgical_mask,national,fill_rate,4,0.9,0,0.88,0.92,0,0,0\n\
+            p4,2,y,surgical_mask,national,shortage,4,5,0,5,5,0,0,0\n";
+        let mut s = scenario(&["base"]);
+        let sweep =
+            crate::plots::data::parse_sweep(std::path::Path::new("sweep.csv"), csv, "fill_rate")
+                .unwrap();
+        assert_eq!(sweep.parameters, vec!["a.days", "b.rule"]);
+        assert_eq!(sweep.points.len(), 4);
+        s.sweep = Some(sweep);
+        let charts = sweep_charts(&s);
+        assert_eq!(charts.len(), 2, "one per product");
+        let c = find(&charts, ChartKind::Sweep, "surgical_mask", "national");
+        assert_eq!(c.file_stem, "surgical_mask-national-sweep");
+        assert_eq!(
+            c.title,
+            "Surgical mask, national total: fill rate by a.days"
+        );
+        assert_eq!(c.x_label, "a.days");
+        // Numeric values sit at their value, in increasing order.
+        assert_eq!(
+            c.x_axis,
+            XAxis::Points {
+                at: vec![2.0, 10.0],
+                labels: vec!["2".into(), "10".into()]
+            }
+        );
+        let x = c.series("b.rule = x").unwrap();
+        assert_eq!(x.values, vec![0.9, 0.8]);
+        let y = c.series("b.rule = y").unwrap();
+        assert!(y.values[0].is_nan(), "fill rate undefined at (2, y)");
+        assert_eq!(y.values[1], 0.7);
+        let w: Vec<(usize, f64, f64, f64)> = c.panels[0]
+            .whiskers
+            .iter()
+            .map(|w| (w.at, w.low, w.mid, w.high))
+            .collect();
+        assert_eq!(
+            w,
+            vec![
+                (1, 0.75, 0.8, 0.85),
+                (0, 0.88, 0.9, 0.92),
+                (1, 0.6, 0.7, 0.8)
+            ]
+        );
+        assert_eq!(c.panels[0].y_format, YFormat::Percent);
+        assert_contains_data(c);
+        let v = find(&charts, ChartKind::Sweep, "ventilator", "national");
+        assert!(v.panels[0].note.is_some(), "no rows for the ventilator");
+        // Values that are not all numbers are categories, in the order given.
+        assert_eq!(
+            XAxis::points(&["b".into(), "a".into()]),
+            XAxis::Points {
+                at: vec![0.0, 1.0],
+                labels: vec!["b".into(), "a".into()]
+            }
+        );
     }
 
     #[test]

@@ -1,10 +1,16 @@
 //! Reading a run back from its saved files (`manifest.json`, `summary.json`,
-//! `timeseries.csv`): plots and the report are drawn from these alone, never from the model.
+//! `timeseries.csv`, and a study's `sweep.csv` with `sweep.json`, or `comparison.json`): plots
+//! and the report are drawn from these alone, never from the model.
 
 use super::format::NATIONAL;
 use crate::error::{Error, Result};
-use crate::output::schema::{KpiSummary, Manifest, ProbabilitySummary, ProductInfo, Summary};
+use crate::output::schema::{
+    KpiSummary, Manifest, ProbabilitySummary, ProductInfo, Summary, SweepInfo,
+};
+use crate::output::sweep::DEFAULT_PLOT_KPI;
 use crate::results::{MEASURE_COUNT, MEASURE_NAMES, Measure};
+use crate::stats::kpi::kpi_index;
+use crate::study::compare::Paired;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -139,6 +145,48 @@ pub struct ScenarioData {
     pub name: String,
     /// Variants: `base` first, then by name. A variant's index is its colour everywhere.
     pub variants: Vec<VariantData>,
+    /// The sweep table, when the directory holds a sweep's outputs.
+    pub sweep: Option<SweepData>,
+    /// The paired differences, when the directory holds a comparison's outputs.
+    pub comparison: Option<Vec<Paired>>,
+}
+
+/// One row of `sweep.csv`: a KPI of one product in one place at one grid point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepRow {
+    /// The value of each swept parameter, as given on the command line.
+    pub values: Vec<String>,
+    /// Product.
+    pub product: String,
+    /// Region or `national`.
+    pub region: String,
+    /// Replications where the KPI is defined.
+    pub n: usize,
+    /// Mean.
+    pub mean: f64,
+    /// 95 % confidence interval of the mean, low.
+    pub ci95_low: f64,
+    /// High.
+    pub ci95_high: f64,
+}
+
+/// A sweep's saved table, kept for the KPI its chart draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepData {
+    /// The swept parameters, in grid order (the first is the chart's x axis).
+    pub parameters: Vec<String>,
+    /// The KPI drawn.
+    pub kpi: String,
+    /// Every grid point (the value of each parameter), in file order (grid order).
+    pub points: Vec<Vec<String>>,
+    /// The rows of that KPI, in file order.
+    pub rows: Vec<SweepRow>,
+}
+
+/// `comparison.json`, read back.
+#[derive(Debug, serde::Deserialize)]
+struct ComparisonJson {
+    rows: Vec<Paired>,
 }
 
 impl ScenarioData {
@@ -216,6 +264,119 @@ pub fn load_scenario(dir: &Path) -> Result<ScenarioData> {
         dir: dir.to_path_buf(),
         name,
         variants,
+        sweep: load_sweep(dir)?,
+        comparison: load_comparison(dir)?,
+    })
+}
+
+/// The paired differences in `dir/comparison.json`, if there is one.
+pub fn load_comparison(dir: &Path) -> Result<Option<Vec<Paired>>> {
+    let path = dir.join("comparison.json");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let file: ComparisonJson = read_json(&path, "comparison")?;
+    Ok(Some(file.rows))
+}
+
+/// The sweep in `dir/sweep.csv`, if there is one, kept for the KPI `sweep.json` names
+/// (fill rate when there is no `sweep.json`).
+pub fn load_sweep(dir: &Path) -> Result<Option<SweepData>> {
+    let path = dir.join("sweep.csv");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let info_path = dir.join("sweep.json");
+    let info: Option<SweepInfo> = if info_path.is_file() {
+        Some(read_json(&info_path, "sweep description")?)
+    } else {
+        None
+    };
+    let kpi = info
+        .as_ref()
+        .map_or(DEFAULT_PLOT_KPI.to_string(), |i| i.plot_kpi.clone());
+    kpi_index(&kpi).map_err(|e| corrupt(&info_path, e.to_string()))?;
+    let sweep = parse_sweep(&path, &read_text(&path)?, &kpi)?;
+    if let Some(i) = info
+        && i.parameters != sweep.parameters
+    {
+        return Err(corrupt(
+            &info_path,
+            format!(
+                "names the parameters {:?}, but sweep.csv has {:?}",
+                i.parameters, sweep.parameters
+            ),
+        ));
+    }
+    Ok(Some(sweep))
+}
+
+/// Parses `sweep.csv`, keeping the rows of `kpi`. The parameters are the columns between
+/// `point` and `product`.
+pub fn parse_sweep(path: &Path, text: &str, kpi: &str) -> Result<SweepData> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| corrupt(path, format!("unreadable header: {e}")))?
+        .clone();
+    let col = |name: &str| -> Result<usize> {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| corrupt(path, format!("missing column `{name}`")))
+    };
+    let (c_point, c_product, c_region, c_kpi) =
+        (col("point")?, col("product")?, col("region")?, col("kpi")?);
+    let (c_n, c_mean, c_low, c_high) =
+        (col("n")?, col("mean")?, col("ci95_low")?, col("ci95_high")?);
+    if c_product <= c_point {
+        return Err(corrupt(path, "column `product` comes before `point`"));
+    }
+    let parameters: Vec<String> = (c_point + 1..c_product)
+        .map(|i| headers[i].to_string())
+        .collect();
+    let mut rows = Vec::new();
+    let mut points: Vec<Vec<String>> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| corrupt(path, format!("unreadable row: {e}")))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let field = |i: usize| record.get(i).unwrap_or("");
+        let values: Vec<String> = (c_point + 1..c_product)
+            .map(|i| field(i).to_string())
+            .collect();
+        if !points.contains(&values) {
+            points.push(values.clone());
+        }
+        if field(c_kpi) != kpi {
+            continue;
+        }
+        let num = |i: usize| -> Result<f64> {
+            field(i).parse::<f64>().map_err(|_| {
+                corrupt(
+                    path,
+                    format!(
+                        "line {line}: column `{}` holds `{}`, not a number",
+                        &headers[i],
+                        field(i)
+                    ),
+                )
+            })
+        };
+        rows.push(SweepRow {
+            values,
+            product: field(c_product).to_string(),
+            region: field(c_region).to_string(),
+            n: num(c_n)? as usize,
+            mean: num(c_mean)?,
+            ci95_low: num(c_low)?,
+            ci95_high: num(c_high)?,
+        });
+    }
+    Ok(SweepData {
+        parameters,
+        kpi: kpi.to_string(),
+        points,
+        rows,
     })
 }
 

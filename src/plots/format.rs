@@ -1,6 +1,7 @@
 //! How numbers, dates and names read on charts and in the report: counts in k/M, calendar
 //! dates, products and places in words.
 
+use super::chart::YFormat;
 use chrono::{Datelike, NaiveDate};
 
 /// The name of the national slot in the output files.
@@ -81,6 +82,36 @@ pub fn plural(unit: &str) -> String {
         format!("{u}es")
     } else {
         format!("{u}s")
+    }
+}
+
+/// A KPI name in words: `fill_rate` → `fill rate`, `lead_time_mean_days` → `mean lead time`.
+pub fn kpi_words(kpi: &str) -> String {
+    match kpi {
+        "shortage_days" => "days with a shortage".to_string(),
+        "patient_days_without_device" => "patient-days without the device".to_string(),
+        "time_to_sufficiency_day" => "day supply became sufficient".to_string(),
+        "first_stockout_day" => "day of the first stockout".to_string(),
+        "peak_daily_shortage" => "peak daily shortage".to_string(),
+        "days_of_supply_end" => "days of supply at the end".to_string(),
+        "lead_time_mean_days" => "mean lead time".to_string(),
+        "lead_time_p95_days" => "95th percentile lead time".to_string(),
+        "green_channel_share" => "share shipped by green channel".to_string(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// How a KPI's values read: shares as percentages, days, or counts of units.
+pub fn kpi_format(kpi: &str) -> YFormat {
+    match kpi {
+        "fill_rate" | "utilisation" | "green_channel_share" => YFormat::Percent,
+        "shortage_days"
+        | "time_to_sufficiency_day"
+        | "first_stockout_day"
+        | "days_of_supply_end"
+        | "lead_time_mean_days"
+        | "lead_time_p95_days" => YFormat::Days,
+        _ => YFormat::Count,
     }
 }
 
@@ -218,6 +249,11 @@ mod tests {
         assert_eq!(plural(""), "units");
         assert_eq!(file_safe("Hubei/Wuhan city"), "Hubei_Wuhan_city");
         assert_eq!(escape("<a&b>"), "&lt;a&amp;b&gt;");
+        assert_eq!(kpi_words("fill_rate"), "fill rate");
+        assert_eq!(kpi_words("lead_time_mean_days"), "mean lead time");
+        assert_eq!(kpi_format("fill_rate"), YFormat::Percent);
+        assert_eq!(kpi_format("first_stockout_day"), YFormat::Days);
+        assert_eq!(kpi_format("shortage"), YFormat::Count);
     }
 
     #[test]

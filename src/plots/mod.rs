@@ -3,10 +3,12 @@
 //!
 //! A chart is first data ([`chart::Chart`], built in [`charts`] from what [`data`] reads back),
 //! then drawn by [`render`] as SVG and PNG with the bundled font ([`font`]). [`report`] puts
-//! the headline KPIs and every chart into one self-contained `report.html`.
+//! the headline KPIs, a comparison's paired differences and every chart into one
+//! self-contained `report.html`.
 //!
 //! Layout: `OUT/<scenario>/<variant>/plots/<product>-<place>-<chart>.{svg,png}`, charts across
-//! variants in `OUT/<scenario>/plots/`, and `OUT/<scenario>/report.html`.
+//! variants (and a sweep's `<product>-national-sweep` charts) in `OUT/<scenario>/plots/`, and
+//! `OUT/<scenario>/report.html`.
 
 pub mod chart;
 pub mod charts;
@@ -83,6 +85,7 @@ pub fn draw(dir: &Path, only: Option<&[String]>, threads: usize) -> Result<Drawn
     jobs.extend(
         charts::overlay_charts(&scenario)
             .into_iter()
+            .chain(charts::sweep_charts(&scenario))
             .map(|c| (c, across.clone(), true)),
     );
     for d in &plot_dirs {

@@ -1,8 +1,8 @@
 //! Draws a [`Chart`] with plotters, as SVG text or a PNG file. Layout: title and subtitle,
 //! the variant tag at the top right, the legend in rows under the subtitle (never over the
-//! data), then the panels sharing a calendar-date axis.
+//! data), then the panels sharing an x axis (calendar dates, or the points of a sweep).
 
-use super::chart::{Chart, Dash, Fill, LineStyle, Marker, Panel, Rgb, Series, YFormat};
+use super::chart::{Chart, Dash, Fill, LineStyle, Marker, Panel, Rgb, Series, XAxis, YFormat};
 use super::font::{self, FAMILY};
 use super::format::{date_of, escape, percent, si, tick_label};
 use crate::error::{Error, Result};
@@ -29,7 +29,7 @@ const TITLE_LINE: i32 = 32;
 const LEGEND_LEFT: i32 = MARGIN + 92;
 const LEGEND_ROW: i32 = 28;
 const SWATCH: i32 = 38;
-/// Extra height of the bottom panel for the date-axis title.
+/// Extra height of the bottom panel for the x-axis title.
 const X_TITLE_SPACE: u32 = 26;
 const GRID: RGBColor = RGBColor(228, 228, 228);
 const INK: RGBColor = RGBColor(40, 40, 40);
@@ -124,7 +124,7 @@ fn legend_height(panel: &Panel) -> i32 {
     if rows == 0 { 0 } else { rows * LEGEND_ROW + 6 }
 }
 
-/// Height of a panel with its legend (and, for the bottom one, the date-axis title).
+/// Height of a panel with its legend (and, for the bottom one, the x-axis title).
 fn panel_height(panel: &Panel, last: bool) -> i32 {
     legend_height(panel) + panel.height as i32 + if last { X_TITLE_SPACE as i32 } else { 0 }
 }
@@ -398,13 +398,13 @@ where
     Ok(())
 }
 
-/// The runs of finite values, as (day, value) points.
-fn runs(values: &[f64]) -> Vec<Vec<(f64, f64)>> {
+/// The runs of indices with finite values.
+fn finite_runs(values: &[f64]) -> Vec<Vec<usize>> {
     let mut out = Vec::new();
     let mut cur = Vec::new();
-    for (d, &v) in values.iter().enumerate() {
+    for (i, v) in values.iter().enumerate() {
         if v.is_finite() {
-            cur.push((d as f64, v));
+            cur.push(i);
         } else if !cur.is_empty() {
             out.push(std::mem::take(&mut cur));
         }
@@ -413,6 +413,18 @@ fn runs(values: &[f64]) -> Vec<Vec<(f64, f64)>> {
         out.push(cur);
     }
     out
+}
+
+/// The runs of finite values, as (x, value) points on `axis`.
+fn runs(values: &[f64], axis: &XAxis) -> Vec<Vec<(f64, f64)>> {
+    finite_runs(values)
+        .into_iter()
+        .map(|run| {
+            run.into_iter()
+                .map(|i| (axis.position(i), values[i]))
+                .collect()
+        })
+        .collect()
 }
 
 /// A run of points cut where it rises above `top`, with the crossings interpolated, so a
@@ -450,8 +462,8 @@ fn clip_top(run: &[(f64, f64)], top: f64) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
-/// The polygons of the area between `low` and `high` (high clamped to at least low).
-fn band_polygons(low: &[f64], high: &[f64]) -> Vec<Vec<(f64, f64)>> {
+/// The polygons of the area between `low` and `high` on `axis` (high clamped to at least low).
+fn band_polygons(low: &[f64], high: &[f64], axis: &XAxis) -> Vec<Vec<(f64, f64)>> {
     let both: Vec<f64> = low
         .iter()
         .zip(high)
@@ -463,15 +475,14 @@ fn band_polygons(low: &[f64], high: &[f64]) -> Vec<Vec<(f64, f64)>> {
             }
         })
         .collect();
-    runs(&both)
+    finite_runs(&both)
         .into_iter()
         .map(|run| {
-            let days: Vec<usize> = run.iter().map(|(d, _)| *d as usize).collect();
-            let mut poly: Vec<(f64, f64)> = days
+            let mut poly: Vec<(f64, f64)> = run
                 .iter()
-                .map(|&d| (d as f64, high[d].max(low[d])))
+                .map(|&i| (axis.position(i), high[i].max(low[i])))
                 .collect();
-            poly.extend(days.iter().rev().map(|&d| (d as f64, low[d])));
+            poly.extend(run.iter().rev().map(|&i| (axis.position(i), low[i])));
             poly
         })
         .collect()
@@ -497,12 +508,19 @@ where
 {
     let (x0, x1) = chart.x_range();
     let (y0, y1) = panel.y_range;
-    let ticks: Vec<f64> = super::format::date_ticks(chart.start_date, chart.days)
-        .into_iter()
-        .map(|d| d as f64)
-        .collect();
-    let start = chart.start_date;
-    let first_year = start.year();
+    // Date ticks are calendar-aligned and points are labelled with their values, so ticks are
+    // drawn below rather than by plotters.
+    let ticks: Vec<(f64, String)> = match &chart.x_axis {
+        XAxis::Dates { start, days } => super::format::date_ticks(*start, *days)
+            .into_iter()
+            .map(|d| {
+                let date = date_of(*start, d);
+                let with_year = date.year() != start.year() && date.ordinal() <= 15;
+                (d as f64, tick_label(date, with_year))
+            })
+            .collect(),
+        XAxis::Points { at, labels } => at.iter().copied().zip(labels.iter().cloned()).collect(),
+    };
     let mut ctx = ChartBuilder::on(area)
         .margin_left(MARGIN as u32)
         .margin_right(MARGIN as u32 + 8)
@@ -513,7 +531,6 @@ where
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let y_fmt = |y: &f64| y_label(panel.y_format, *y);
     let mut mesh = ctx.configure_mesh();
-    // Date ticks are calendar-aligned, so they are drawn below rather than by plotters.
     mesh.bold_line_style(GRID)
         .light_line_style(TRANSPARENT)
         .axis_style(MUTED)
@@ -530,7 +547,7 @@ where
     let label_style = font(LABEL_SIZE)
         .color(&INK)
         .pos(Pos::new(HPos::Center, VPos::Top));
-    for &t in &ticks {
+    for (t, label) in ticks {
         ctx.draw_series(std::iter::once(PathElement::new(
             vec![(t, y0), (t, y1)],
             GRID.stroke_width(1),
@@ -540,15 +557,13 @@ where
             vec![(px, py), (px, py + 5)],
             MUTED.stroke_width(1),
         ))?;
-        let date = date_of(start, t as usize);
-        let label = tick_label(date, date.year() != first_year && date.ordinal() <= 15);
         root.draw(&Text::new(label, (px, py + 9), label_style.clone()))?;
     }
 
     let clamp = |v: &[f64]| -> Vec<f64> { v.iter().map(|x| x.clamp(y0, y1)).collect() };
     for s in &panel.series {
         if let Some((lo, hi)) = &s.band {
-            for poly in band_polygons(&clamp(lo), &clamp(hi)) {
+            for poly in band_polygons(&clamp(lo), &clamp(hi), &chart.x_axis) {
                 ctx.draw_series(std::iter::once(Polygon::new(
                     poly,
                     rgb(s.style.colour).mix(BAND_ALPHA).filled(),
@@ -557,14 +572,18 @@ where
         }
     }
     for f in &panel.fills {
-        for poly in band_polygons(&clamp(&f.low), &clamp(&f.high)) {
+        for poly in band_polygons(&clamp(&f.low), &clamp(&f.high), &chart.x_axis) {
             ctx.draw_series(std::iter::once(Polygon::new(
                 poly,
                 tint(f.colour, FILL_TINT).filled(),
             )))?;
         }
     }
-    let step = (chart.days / 8).max(1);
+    // Markers at intervals along daily lines; at every point of a points axis.
+    let step = match &chart.x_axis {
+        XAxis::Dates { days, .. } => (days / 8).max(1),
+        XAxis::Points { .. } => 1,
+    };
     // Lines are drawn last-listed first, so the first in the legend lies on top.
     for (k, s) in panel.series.iter().enumerate().rev() {
         let stroke = ShapeStyle {
@@ -572,7 +591,10 @@ where
             filled: false,
             stroke_width: s.style.width,
         };
-        for run in runs(&s.values).iter().flat_map(|r| clip_top(r, y1)) {
+        for run in runs(&s.values, &chart.x_axis)
+            .iter()
+            .flat_map(|r| clip_top(r, y1))
+        {
             match pattern(s.style.dash) {
                 None => {
                     ctx.draw_series(LineSeries::new(run, stroke))?;
@@ -587,7 +609,8 @@ where
             for d in (offset..s.values.len()).step_by(step) {
                 let v = s.values[d];
                 if v.is_finite() && v <= y1 {
-                    draw_marker(root, s.style, ctx.backend_coord(&(d as f64, v)))?;
+                    let at = (chart.x_axis.position(d), v);
+                    draw_marker(root, s.style, ctx.backend_coord(&at))?;
                 }
             }
         }
@@ -595,7 +618,7 @@ where
     for w in &panel.whiskers {
         let c = rgb(w.colour);
         let style = c.stroke_width(2);
-        let x = w.day as f64;
+        let x = chart.x_axis.position(w.at);
         let (low, high) = (w.low.clamp(y0, y1), w.high.clamp(y0, y1));
         ctx.draw_series(std::iter::once(PathElement::new(
             vec![(x, low), (x, high)],
@@ -708,8 +731,12 @@ mod tests {
 
     #[test]
     fn gaps_split_lines_and_bands() {
-        assert_eq!(runs(&[1.0, f64::NAN, 2.0, 3.0]).len(), 2);
-        let polys = band_polygons(&[0.0, 1.0, 5.0], &[2.0, 0.5, 6.0]);
+        let days = XAxis::Dates {
+            start: chrono::NaiveDate::from_ymd_opt(2020, 1, 24).unwrap(),
+            days: 4,
+        };
+        assert_eq!(runs(&[1.0, f64::NAN, 2.0, 3.0], &days).len(), 2);
+        let polys = band_polygons(&[0.0, 1.0, 5.0], &[2.0, 0.5, 6.0], &days);
         assert_eq!(polys.len(), 1);
         assert_eq!(polys[0][1], (1.0, 1.0), "high below low is clamped");
         assert_eq!(dash_segments(Dash::Dashed, 0, 20), vec![(0, 9), (15, 20)]);

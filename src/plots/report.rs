@@ -1,12 +1,16 @@
 //! `report.html`: one self-contained page per scenario run (inline SVG and CSS; no scripts, no
-//! fonts or anything else fetched) with the headline KPIs and their confidence intervals, the
-//! charts with the variants side by side, and the provenance of every variant.
+//! fonts or anything else fetched) with the headline KPIs and their confidence intervals, a
+//! comparison's paired differences in words, a sweep's charts, the charts with the variants
+//! side by side, and the provenance of every variant.
 
 use super::Rendered;
-use super::chart::{ChartKind, variant_style};
+use super::chart::{ChartKind, YFormat, variant_style};
 use super::data::{ScenarioData, VariantData};
-use super::format::{date_of, escape, long_date, percent, place, plural, product_name, si};
+use super::format::{
+    date_of, escape, kpi_format, kpi_words, long_date, percent, place, plural, product_name, si,
+};
 use crate::output::schema::{KpiSummary, ProductInfo};
+use crate::study::compare::Paired;
 use std::fmt::Write;
 
 /// What the KPI columns mean.
@@ -50,6 +54,8 @@ details{margin:10px 0}
 summary{cursor:pointer;font-weight:bold}
 code{font-size:13px;word-break:break-all}
 .warn{border-left:4px solid #D55E00;padding:6px 10px;background:#fdf1e8}
+.better{color:#007A58;font-weight:bold}
+.worse{color:#B34F00;font-weight:bold}
 ";
 
 fn swatch(index: usize) -> String {
@@ -250,6 +256,147 @@ fn glance_table(s: &ScenarioData, products: &[&ProductInfo], places: &[String]) 
     h
 }
 
+/// A value of a KPI as it reads: a percentage, days, or a count.
+fn kpi_value(kpi: &str, x: f64) -> String {
+    match kpi_format(kpi) {
+        YFormat::Percent => percent(x),
+        YFormat::Days => format!("{x:.1}"),
+        YFormat::Count => si(x),
+    }
+}
+
+/// A difference of a KPI with its sign: percentage points, days, or a count.
+fn kpi_difference(kpi: &str, d: f64) -> String {
+    match kpi_format(kpi) {
+        YFormat::Percent => format!("{:+.1}", d * 100.0),
+        YFormat::Days => format!("{d:+.1}"),
+        YFormat::Count if d > 0.0 => format!("+{}", si(d)),
+        YFormat::Count => si(d),
+    }
+}
+
+/// The KPIs the comparison section reports for a product, and whether higher is better.
+fn compared_kpis(p: &ProductInfo) -> [(&'static str, bool); 4] {
+    [
+        ("fill_rate", true),
+        (shortage_kpi(p), false),
+        ("shortage_days", false),
+        ("lead_time_mean_days", false),
+    ]
+}
+
+/// One paired difference in words: `fill rate +4.2 points (95 % CI +3.1 to +5.3) vs base`.
+fn difference_words(r: &Paired, p: &ProductInfo) -> String {
+    let unit = match kpi_format(&r.kpi) {
+        YFormat::Percent => " points".to_string(),
+        YFormat::Days => " days".to_string(),
+        YFormat::Count if r.kpi == "patient_days_without_device" => String::new(),
+        YFormat::Count => format!(" {}", plural(&p.unit)),
+    };
+    format!(
+        "{} {}{unit} (95 % CI {} to {}) vs {}",
+        kpi_words(&r.kpi),
+        kpi_difference(&r.kpi, r.mean_diff),
+        kpi_difference(&r.kpi, r.ci95_low),
+        kpi_difference(&r.kpi, r.ci95_high),
+        r.baseline
+    )
+}
+
+/// The comparison section: per product, national first, each variant's headline KPIs against
+/// the baseline, flagged where the 95 % interval of the difference excludes zero.
+fn comparison_section(s: &ScenarioData, rows: &[Paired], places: &[String]) -> String {
+    let adjusted = rows
+        .iter()
+        .any(|r| r.adjusted_low != r.ci95_low || r.adjusted_high != r.ci95_high);
+    let baseline = rows.first().map_or("the baseline", |r| r.baseline.as_str());
+    let mut h =
+        String::from("<section id=\"comparison\">\n<h2>Variants against the baseline</h2>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"muted\">Paired differences (variant − {}) over the same random numbers, \
+         with their 95 % confidence interval{}. <span class=\"better\">Better</span> or \
+         <span class=\"worse\">worse</span> marks a difference whose interval excludes zero; \
+         otherwise the runs cannot tell the two apart. Fill rates differ in percentage points. \
+         Correlation: how closely the paired runs moved together (common random numbers).</p>",
+        escape(baseline),
+        if adjusted {
+            " and, for several variants at once, the Bonferroni-adjusted interval"
+        } else {
+            ""
+        }
+    );
+    let mut variants: Vec<&str> = Vec::new();
+    for r in rows {
+        if !variants.contains(&r.variant.as_str()) {
+            variants.push(&r.variant);
+        }
+    }
+    for p in s.products() {
+        let _ = write!(
+            h,
+            "<h3>{}</h3>\n<table class=\"comparison\"><thead><tr><th>Place</th><th>Variant</th>\
+             <th>Baseline</th><th>Variant</th><th>Difference</th>{}<th>Correlation</th>\
+             <th></th></tr></thead><tbody>",
+            escape(&product_name(&p.id)),
+            if adjusted {
+                "<th>Bonferroni 95 % CI</th>"
+            } else {
+                ""
+            }
+        );
+        for pl in places {
+            for v in &variants {
+                for (kpi, higher_better) in compared_kpis(p) {
+                    let Some(r) = rows.iter().find(|r| {
+                        r.variant == *v && r.product == p.id && &r.region == pl && r.kpi == kpi
+                    }) else {
+                        continue;
+                    };
+                    let index = s.variant_index(v).unwrap_or(0);
+                    let verdict = if r.ci95_low > 0.0 || r.ci95_high < 0.0 {
+                        if (r.mean_diff > 0.0) == higher_better {
+                            "<span class=\"better\">Better</span>"
+                        } else {
+                            "<span class=\"worse\">Worse</span>"
+                        }
+                    } else {
+                        "<span class=\"muted\">no clear difference</span>"
+                    };
+                    let _ = write!(
+                        h,
+                        "<tr><th>{}</th><td class=\"variant\">{}{}</td><td class=\"num\">{}</td>\
+                         <td class=\"num\">{}</td><td>{}</td>",
+                        escape(&place(pl)),
+                        swatch(index),
+                        escape(v),
+                        kpi_value(kpi, r.mean_baseline),
+                        kpi_value(kpi, r.mean_variant),
+                        escape(&difference_words(r, p))
+                    );
+                    if adjusted {
+                        let _ = write!(
+                            h,
+                            "<td class=\"num\">{} to {}</td>",
+                            kpi_difference(kpi, r.adjusted_low),
+                            kpi_difference(kpi, r.adjusted_high)
+                        );
+                    }
+                    let _ = write!(
+                        h,
+                        "<td class=\"num\">{}</td><td>{verdict}</td></tr>",
+                        r.correlation.map_or("–".to_string(), |c| format!("{c:.2}"))
+                    );
+                }
+            }
+        }
+        h += "</tbody></table>\n";
+    }
+    h += "<p class=\"muted\">From <code>comparison.json</code> (every KPI and region is in it, \
+          and in <code>comparison.csv</code>).</p>\n</section>\n";
+    h
+}
+
 fn figure(r: &Rendered) -> String {
     // Inline SVG needs no namespace declaration; without it the page names no URL at all.
     format!(
@@ -324,6 +471,16 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
           confidence intervals of the mean (Wilson intervals for probabilities). Each variant \
           keeps its colour in every chart and table.</p>\n<nav><b>Contents:</b> \
           <a href=\"#glance\">At a glance</a>";
+    if s.comparison.is_some() {
+        h += "<a href=\"#comparison\">Variants against the baseline</a>";
+    }
+    let sweep: Vec<&Rendered> = rendered
+        .iter()
+        .filter(|r| r.chart.kind == ChartKind::Sweep)
+        .collect();
+    if !sweep.is_empty() {
+        h += "<a href=\"#sweep\">Sweep</a>";
+    }
     for p in &products {
         let _ = write!(
             h,
@@ -349,6 +506,25 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
           mean shortage. Each product's section has the full table.</p>\n";
     h += &glance_table(s, &products, &places);
     h += "</section>\n";
+    if let Some(rows) = &s.comparison {
+        h += &comparison_section(s, rows, &places);
+    }
+    if let Some(sw) = s.sweep.as_ref().filter(|_| !sweep.is_empty()) {
+        let _ = write!(
+            h,
+            "<section id=\"sweep\">\n<h2>Sweep</h2>\n<p class=\"muted\">Each chart shows the \
+             {} in the national total at each value of <code>{}</code>: dots are means across \
+             replications, bars their 95 % confidence intervals; one line per combination of \
+             the other swept parameters. The numbers are in <code>sweep.csv</code>.</p>\n\
+             <div class=\"row\">",
+            escape(&kpi_words(&sw.kpi)),
+            escape(sw.parameters.first().map_or("", String::as_str))
+        );
+        for r in sweep {
+            h += &figure(r);
+        }
+        h += "</div>\n</section>\n";
+    }
 
     let order = [
         (ChartKind::SupplyDemand, "Supply against demand"),
@@ -516,6 +692,54 @@ mod tests {
         assert!(!page.contains("<script") && !page.contains("src=") && !page.contains("url("));
         assert!(!page.contains("http"), "no external references");
         assert!(!page.contains("warn\""));
+    }
+
+    fn paired(variant: &str, kpi: &str, diff: f64, low: f64, high: f64) -> Paired {
+        Paired {
+            variant: variant.into(),
+            baseline: "base".into(),
+            kpi: kpi.into(),
+            product: "surgical_mask".into(),
+            region: "national".into(),
+            n: 20,
+            mean_variant: 0.9 + diff,
+            mean_baseline: 0.9,
+            mean_diff: diff,
+            ci95_low: low,
+            ci95_high: high,
+            adjusted_low: low,
+            adjusted_high: high,
+            correlation: Some(0.8),
+        }
+    }
+
+    #[test]
+    fn the_comparison_reads_as_differences_flagged_when_clear() {
+        let mut s = scenario(&["base", "slow"]);
+        s.comparison = Some(vec![
+            paired("slow", "fill_rate", -0.042, -0.053, -0.031),
+            paired("slow", "shortage_days", 0.5, -0.2, 1.2),
+        ]);
+        let page = html(&s, &rendered(&s));
+        assert!(page.contains("<section id=\"comparison\">"));
+        assert!(page.contains("href=\"#comparison\""));
+        assert!(
+            page.contains("fill rate -4.2 points (95 % CI -5.3 to -3.1) vs base"),
+            "planner wording"
+        );
+        assert!(page.contains("days with a shortage +0.5 days (95 % CI -0.2 to +1.2) vs base"));
+        assert_eq!(
+            page.matches("<span class=\"worse\">Worse</span>").count(),
+            1
+        );
+        assert_eq!(page.matches("no clear difference</span>").count(), 1);
+        assert!(page.contains("<td class=\"num\">90 %</td><td class=\"num\">85.8 %</td>"));
+        assert!(page.contains("<td class=\"num\">0.80</td>"));
+        assert!(
+            !page.contains("Bonferroni 95 % CI"),
+            "one variant: no adjusted column"
+        );
+        assert!(!page.contains("id=\"sweep\""));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Key performance indicators of one replication, per product and region (MODEL.md §3).
 
+use crate::error::{Error, Result};
 use crate::model::{ItemKind, Model};
 use crate::results::{Measure, Replication};
 
@@ -22,6 +23,16 @@ pub const KPI_NAMES: [&str; 16] = [
     "lead_time_p95_days",
     "green_channel_share",
 ];
+
+/// The index of a KPI in [`KPI_NAMES`]; a usage error naming every KPI when there is none.
+pub fn kpi_index(name: &str) -> Result<usize> {
+    KPI_NAMES.iter().position(|k| *k == name).ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown KPI `{name}` (KPIs: {})",
+            KPI_NAMES.join(", ")
+        ))
+    })
+}
 
 /// Days the fill rate must stay at 1 for sufficiency.
 const SUFFICIENCY_RUN: usize = 7;

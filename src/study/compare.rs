@@ -7,8 +7,8 @@ use crate::results::Replication;
 use crate::stats::kpi::{KPI_NAMES, kpis};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-/// One comparison row.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// One comparison row (a row of `comparison.csv` and `comparison.json`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Paired {
     /// The compared arm.
     pub variant: String,

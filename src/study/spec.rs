@@ -24,6 +24,8 @@ pub enum Kind {
     Sweep {
         /// The swept parameters, in grid order (first varies slowest).
         parameters: Vec<String>,
+        /// The KPI drawn against the first parameter in the sweep chart.
+        plot_kpi: String,
     },
 }
 

@@ -435,3 +435,156 @@ fn the_report_renders_in_headless_chromium_with_every_chart_and_table() {
         colours.len()
     );
 }
+
+/// Runs `medsupply ARGS --out OUT --quiet` on minimal.toml (a `sweep` or `compare` with its
+/// options), expecting success; returns OUT/minimal.
+fn study(cmd: &str, args: &[&str], out: &Path) -> PathBuf {
+    let mut a: Vec<String> = vec![cmd.to_string(), minimal().display().to_string()];
+    a.extend(args.iter().map(|s| s.to_string()));
+    a.extend([
+        "--replications".into(),
+        REPS.into(),
+        "--quiet".into(),
+        "--out".into(),
+        out.display().to_string(),
+    ]);
+    medsupply(&a).assert_code(0);
+    out.join("minimal")
+}
+
+#[test]
+fn a_sweep_draws_its_kpi_chart_and_plot_redraws_it_byte_identically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let args = [
+        "--set",
+        "green_channel.start_day=0,10,30",
+        "--set",
+        "policy.conversion=true,false",
+        "--plot-kpi",
+        "lead_time_mean_days",
+    ];
+    let dir = study("sweep", &args, &tmp.path().join("a"));
+    let files = plot_files(&dir);
+    let (products, _) = expected();
+    for p in &products {
+        for ext in ["svg", "png"] {
+            let f = PathBuf::from(format!("plots/{p}-national-sweep.{ext}"));
+            assert!(files.contains_key(&f), "{} missing", f.display());
+        }
+        let svg =
+            std::str::from_utf8(&files[&PathBuf::from(format!("plots/{p}-national-sweep.svg"))])
+                .unwrap()
+                .to_string();
+        assert!(
+            svg.contains(&format!(
+                "<title>{}, national total: mean lead time by green_channel.start_day</title>",
+                product_name(p)
+            )),
+            "{svg:.300}"
+        );
+        assert!(
+            svg.contains("policy.conversion = false"),
+            "a line per other value"
+        );
+        let report = std::str::from_utf8(&files[&PathBuf::from("report.html")]).unwrap();
+        assert!(report.contains("<section id=\"sweep\">"));
+        assert!(report.contains(&format!("File: plots/{p}-national-sweep.svg")));
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(json["plot_kpi"], "lead_time_mean_days");
+    // Same on one thread.
+    let mut one = args.to_vec();
+    one.extend(["--threads", "1"]);
+    let b = study("sweep", &one, &tmp.path().join("b"));
+    assert_same_files(
+        "a sweep on all cores and on 1 thread",
+        &files,
+        &plot_files(&b),
+    );
+    // `plot` redraws it from sweep.csv and sweep.json alone.
+    for p in files.keys() {
+        std::fs::remove_file(dir.join(p)).unwrap();
+    }
+    medsupply([Path::new("plot"), dir.as_path()]).assert_code(0);
+    assert_same_files("sweep vs plot", &files, &plot_files(&dir));
+}
+
+#[test]
+fn an_unknown_plot_kpi_is_refused_with_exit_2_before_anything_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = medsupply([
+        "sweep",
+        &minimal().display().to_string(),
+        "--set",
+        "green_channel.start_day=0,10",
+        "--plot-kpi",
+        "fillrate",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    o.assert_code(2);
+    assert!(
+        o.stderr.contains("unknown KPI `fillrate`") && o.stderr.contains("fill_rate"),
+        "{}",
+        o.stderr
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn the_report_of_a_compare_run_reads_out_the_paired_differences() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = study(
+        "compare",
+        &["--variants", "no-green-channel,no-conversion"],
+        tmp.path(),
+    );
+    let report = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(report.contains("<section id=\"comparison\">"));
+    assert!(
+        report.contains("Bonferroni 95 % CI"),
+        "two variants: adjusted intervals"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("comparison.json")).unwrap()).unwrap();
+    let (products, _) = expected();
+    let row = |variant: &str, kpi: &str| {
+        json["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["variant"] == variant
+                    && r["kpi"] == kpi
+                    && r["region"] == "national"
+                    && r["product"] == products[0].as_str()
+            })
+            .unwrap_or_else(|| panic!("a national {kpi} row of {variant}"))
+            .clone()
+    };
+    let f = |r: &serde_json::Value, k: &str| r[k].as_f64().unwrap();
+    let lead = row("no-green-channel", "lead_time_mean_days");
+    let want = format!(
+        "mean lead time {:+.1} days (95 % CI {:+.1} to {:+.1}) vs base",
+        f(&lead, "mean_diff"),
+        f(&lead, "ci95_low"),
+        f(&lead, "ci95_high")
+    );
+    assert!(report.contains(&want), "want `{want}` in the report");
+    assert!(f(&lead, "ci95_low") > 0.0, "{lead}");
+    assert!(report.contains("<span class=\"worse\">Worse</span>"));
+    let fill = row("no-conversion", "fill_rate");
+    let want = format!(
+        "fill rate {:+.1} points (95 % CI {:+.1} to {:+.1}) vs base",
+        100.0 * f(&fill, "mean_diff"),
+        100.0 * f(&fill, "ci95_low"),
+        100.0 * f(&fill, "ci95_high")
+    );
+    assert!(report.contains(&want), "want `{want}` in the report");
+    // National first.
+    let section = &report[report.find("<section id=\"comparison\">").unwrap()..];
+    let at = |s: &str| section.find(s).unwrap_or(usize::MAX);
+    assert!(at("<tr><th>national total</th>") < at("<tr><th>Hubei</th>"));
+}
