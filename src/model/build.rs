@@ -1214,6 +1214,7 @@ impl Builder<'_> {
             let props = std::sync::Arc::new(props);
             let plain: Box<[RegionId]> = via.clone().into();
             out.reserve(from.len() * to.len());
+            graph.reserve_edges(from.len() * to.len());
             for &a in &from {
                 for &b in &to {
                     if a == b {
