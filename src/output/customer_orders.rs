@@ -57,7 +57,7 @@ impl Exporter for CustomerOrdersCsv {
         ])?;
         for rep in &run.reps {
             for item in run.products() {
-                for slot in 0..run.slots() {
+                for (slot, count) in count.iter().enumerate() {
                     let [placed, filled] = rep.customer_orders[item * rep.slots + slot];
                     let mut row = vec![
                         rep.index.to_string(),
@@ -68,7 +68,7 @@ impl Exporter for CustomerOrdersCsv {
                         opt_num((placed > 0).then(|| filled as f64 / placed as f64)),
                     ];
                     for (k, &(_, measure)) in echelons.iter().enumerate() {
-                        let nodes = count[slot][k];
+                        let nodes = count[k];
                         let sum: f64 = (0..rep.days).map(|d| rep.get(d, item, slot, measure)).sum();
                         row.push(if nodes == 0 {
                             String::new()
