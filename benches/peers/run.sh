@@ -13,7 +13,7 @@
 #   SIMPY_END    simulated end time for SimPy, shorter because it is slow; the comparison is
 #                of events per second, which does not depend on it [20]
 #   RUNS         repetitions of each PHOLD run; the median events/s is compared [3]
-#   LAYERED_REPS replications (seeds) of the N=50 layered network on each side [10]
+#   LAYERED_REPS replications (seeds) of the N=50 layered network on each side [30]
 #   LAYERED_BIG  also run the N=2000 layered network, 1 replication per side (1) or not (0) [1]
 #   PYTHON       interpreter that creates the virtual environment [python3]
 set -euo pipefail
@@ -91,7 +91,7 @@ EOF
 # and the agreement check: share of customer orders filled and mean stock per node of each
 # echelon, with 95 % CIs over replications.
 # ---------------------------------------------------------------------------------------------
-LAYERED_REPS="${LAYERED_REPS:-10}"
+LAYERED_REPS="${LAYERED_REPS:-30}"
 LAYERED_BIG="${LAYERED_BIG:-1}"
 
 # Runs a command under /usr/bin/time -v with its stdout on fd 4; prints
