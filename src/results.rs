@@ -74,6 +74,9 @@ pub struct Replication {
     pub daily: Vec<f64>,
     /// Transport per item × slot.
     pub transport: Vec<Transport>,
+    /// Customer orders (`[[node.customer_orders]]`) per item × slot: placed, filled in full.
+    #[serde(default)]
+    pub customer_orders: Vec<[u64; 2]>,
     /// Events handled.
     pub events: u64,
 }
@@ -89,6 +92,7 @@ impl Replication {
             slots,
             daily: vec![0.0; days * items * slots * MEASURE_COUNT],
             transport: vec![Transport::default(); items * slots],
+            customer_orders: vec![[0; 2]; items * slots],
             events: 0,
         }
     }
@@ -133,6 +137,12 @@ impl Replication {
             }
         }
         for item in 0..self.items {
+            let mut orders = [0; 2];
+            for s in 0..national {
+                let o = self.customer_orders[item * self.slots + s];
+                orders = [orders[0] + o[0], orders[1] + o[1]];
+            }
+            self.customer_orders[item * self.slots + national] = orders;
             let mut all = Transport::default();
             for s in 0..national {
                 let t = &self.transport[item * self.slots + s];

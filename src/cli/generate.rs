@@ -1,7 +1,7 @@
 //! `medsupply generate`: write a synthetic national network as a scenario file.
 
 use crate::error::{Error, Result};
-use crate::generate::{NationalSpec, national};
+use crate::generate::{NationalSpec, layered, national};
 use crate::output::atomic_write;
 use clap::Args;
 use std::io::Write;
@@ -10,9 +10,13 @@ use std::path::PathBuf;
 /// Arguments of `medsupply generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Number of nodes.
+    /// Number of nodes of a national network.
+    #[arg(long, required_unless_present = "layered", conflicts_with = "layered")]
+    pub nodes: Option<usize>,
+    /// Instead, SupplyNetPy's layered network of this many nodes (suppliers N/5, manufacturers
+    /// N/10, distributors N/7, retailers the rest, all-to-all between echelons).
     #[arg(long)]
-    pub nodes: usize,
+    pub layered: Option<usize>,
     /// Number of regions.
     #[arg(long, default_value_t = 31)]
     pub regions: usize,
@@ -32,13 +36,17 @@ pub struct GenerateArgs {
 
 /// Writes the scenario.
 pub(crate) fn run(args: &GenerateArgs) -> Result<()> {
-    let text = national(&NationalSpec {
-        nodes: args.nodes,
-        regions: args.regions,
-        days: args.days,
-        seed: args.seed,
-        min_cross_region_days: args.min_cross_region_days,
-    })
+    let text = match (args.layered, args.nodes) {
+        (Some(n), _) => layered(n, args.days, args.seed),
+        (None, Some(nodes)) => national(&NationalSpec {
+            nodes,
+            regions: args.regions,
+            days: args.days,
+            seed: args.seed,
+            min_cross_region_days: args.min_cross_region_days,
+        }),
+        (None, None) => Err("give --nodes or --layered".into()),
+    }
     .map_err(Error::Usage)?;
     match &args.out {
         Some(path) => atomic_write(path, |w| w.write_all(text.as_bytes())),

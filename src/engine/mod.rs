@@ -59,6 +59,8 @@ pub(crate) enum Ev {
     Dispatch,
     Demand(NodeId),
     Review(NodeId),
+    CustomerOrder(NodeId, usize),
+    BatchDone(NodeId),
     Record,
 }
 
@@ -100,6 +102,12 @@ pub(crate) struct NodeState {
     pub demand_carry: Vec<f64>,
     /// Conservation steps latched on by a days-of-supply trigger, per step.
     pub conservation_on: Vec<bool>,
+    /// Units owed to the orders waiting in `backlog`, per item.
+    pub owed: Vec<u64>,
+    /// Make-to-order: units planned and not yet started.
+    pub planned: u64,
+    /// Make-to-order: units of the batch being made (0 when idle).
+    pub in_production: u64,
 }
 
 /// A link's running state.
@@ -146,7 +154,8 @@ pub struct Sim<'m> {
     pub(crate) q: EventQueue<Ev>,
     pub(crate) streams: Streams,
     pub(crate) nodes: Vec<NodeState>,
-    pub(crate) links: Vec<LinkState>,
+    /// Link states, made when a link is first used (most links of a big group never are).
+    pub(crate) links: Vec<Option<Box<LinkState>>>,
     pub(crate) region_workers: Vec<f64>,
     pub(crate) region_census: Vec<Vec<Severity>>,
     pub(crate) shipments: Vec<Shipment>,
@@ -167,9 +176,7 @@ impl<'m> Sim<'m> {
     /// Sets up replication `rep` with base seed `seed`.
     pub fn new(m: &'m Model, seed: u64, rep: u32) -> Sim<'m> {
         let items = m.items.len();
-        let mut names: Vec<String> = m.nodes.iter().map(|n| format!("node:{}", n.id)).collect();
-        names.extend(m.links.iter().map(|l| format!("link:{}", l.id)));
-        names.extend(m.regions.iter().map(|r| format!("region:{}", r.id)));
+        let entities = m.nodes.len() + m.links.len() + m.regions.len() + 1;
         let nodes = m
             .nodes
             .iter()
@@ -201,6 +208,9 @@ impl<'m> Sim<'m> {
                     released: n.release.is_none(),
                     demand_carry: vec![0.0; items],
                     conservation_on: vec![false; m.conservation.len()],
+                    owed: vec![0; items],
+                    planned: 0,
+                    in_production: 0,
                 }
             })
             .collect::<Vec<_>>();
@@ -224,9 +234,9 @@ impl<'m> Sim<'m> {
             m,
             now: 0,
             q: EventQueue::default(),
-            streams: Streams::new(seed, rep, names),
+            streams: Streams::lazy(seed, rep, entities),
             nodes,
-            links: vec![LinkState::default(); m.links.len()],
+            links: vec![None; m.links.len()],
             region_workers: vec![m.workers_initial; m.regions.len()],
             region_census,
             shipments: Vec::new(),
@@ -288,7 +298,22 @@ impl<'m> Sim<'m> {
 
     /// The stream of an entity for a purpose.
     pub(crate) fn rng(&mut self, entity: usize, purpose: Purpose) -> &mut rand_chacha::ChaCha8Rng {
-        self.streams.get(entity, purpose)
+        let m = self.m;
+        self.streams.get_named(entity, purpose, || {
+            let (nodes, links) = (m.nodes.len(), m.links.len());
+            if entity < nodes {
+                format!("node:{}", m.nodes[entity].id)
+            } else if entity < nodes + links {
+                format!("link:{}", m.link_name(entity - nodes))
+            } else {
+                format!("region:{}", m.regions[entity - nodes - links].id)
+            }
+        })
+    }
+
+    /// The state of link `l` (made on first use).
+    pub(crate) fn ls(&mut self, l: LinkId) -> &mut LinkState {
+        self.links[l].get_or_insert_with(Box::default)
     }
 
     /// Region slot of a node (for recording).
@@ -311,8 +336,10 @@ impl<'m> Sim<'m> {
             self.on_day(0, class::REGION_DAY, e, Ev::RegionDay(r));
         }
         for (n, node) in m.nodes.iter().enumerate() {
-            if node.kind.produces() {
+            if node.kind.produces() && (!node.lines.is_empty() || !node.conversions.is_empty()) {
                 self.on_day(0, class::PRODUCTION, n, Ev::Production(n));
+            }
+            if node.kind.produces() {
                 self.schedule_restart(n);
                 self.schedule_conversions(n);
                 self.schedule_breakdowns(n);
@@ -320,7 +347,10 @@ impl<'m> Sim<'m> {
             if node.census.is_some() || !node.direct_demand.is_empty() {
                 self.on_day(0, class::DEMAND, n, Ev::Demand(n));
             }
-            if !node.replenish.is_empty() {
+            for k in 0..node.customer_orders.len() {
+                self.on_day(0, class::DEMAND, n, Ev::CustomerOrder(n, k));
+            }
+            if !node.replenish.is_empty() || node.make_to_order.is_some() {
                 // Every policy reviews on day 0, so a node that starts below s orders at once.
                 self.on_day(0, class::REVIEW, n, Ev::Review(n));
             }
@@ -329,7 +359,7 @@ impl<'m> Sim<'m> {
             }
         }
         for (l, link) in m.links.iter().enumerate() {
-            if !link.capacity.is_empty() || link.closure_rate > 0.0 {
+            if !link.props.capacity.is_empty() || link.props.closure_rate > 0.0 {
                 let e = self.link_entity(l);
                 self.on_day(0, class::LINK_DAY, e, Ev::LinkDay(l));
             }
@@ -388,6 +418,8 @@ impl<'m> Sim<'m> {
             Ev::Dispatch => self.dispatch_day(),
             Ev::Demand(n) => self.demand_day(n),
             Ev::Review(n) => self.periodic_review(n),
+            Ev::CustomerOrder(n, k) => self.customer_order(n, k),
+            Ev::BatchDone(n) => self.batch_done(n),
             Ev::Record => self.record_day(),
         }
     }

@@ -35,10 +35,14 @@ pub enum Purpose {
     Checkpoint,
     /// Order processing delays.
     OrderDelay,
+    /// Times between customer orders.
+    CustomerOrders,
+    /// Make-to-order batch durations.
+    Batch,
 }
 
 /// Number of purposes.
-pub const PURPOSES: usize = 11;
+pub const PURPOSES: usize = 13;
 
 impl Purpose {
     fn name(self) -> &'static str {
@@ -54,6 +58,8 @@ impl Purpose {
             Purpose::Closure => "closure",
             Purpose::Checkpoint => "checkpoint",
             Purpose::OrderDelay => "order-delay",
+            Purpose::CustomerOrders => "customer-orders",
+            Purpose::Batch => "batch",
         }
     }
 }
@@ -69,12 +75,13 @@ pub fn stream_seed(seed: u64, replication: u32, entity: &str, purpose: Purpose) 
     h.finalize().into()
 }
 
-/// Lazily created streams of one replication, indexed by entity and purpose.
+/// Lazily created streams of one replication, indexed by entity and purpose. Only the streams
+/// drawn from cost memory: a network with half a million links uses a few of them.
 pub struct Streams {
     seed: u64,
     replication: u32,
     names: Vec<String>,
-    rngs: Vec<Option<ChaCha8Rng>>,
+    rngs: Vec<Option<Box<ChaCha8Rng>>>,
 }
 
 impl Streams {
@@ -85,16 +92,48 @@ impl Streams {
             seed,
             replication,
             names,
-            rngs: (0..n).map(|_| None).collect(),
+            rngs: vec![None; n],
         }
     }
 
-    /// The stream of `entity` for `purpose`.
+    /// Streams for `entities` entities whose names are given when a stream is first drawn from
+    /// (see [`Streams::get_named`]).
+    pub fn lazy(seed: u64, replication: u32, entities: usize) -> Streams {
+        Streams {
+            seed,
+            replication,
+            names: Vec::new(),
+            rngs: vec![None; entities * PURPOSES],
+        }
+    }
+
+    /// The stream of `entity` for `purpose` (streams made by [`Streams::new`]).
     pub fn get(&mut self, entity: usize, purpose: Purpose) -> &mut ChaCha8Rng {
+        let name = &self.names[entity];
         let slot = entity * PURPOSES + purpose as usize;
-        let (seed, rep, name) = (self.seed, self.replication, &self.names[entity]);
-        self.rngs[slot]
-            .get_or_insert_with(|| ChaCha8Rng::from_seed(stream_seed(seed, rep, name, purpose)))
+        let (seed, rep) = (self.seed, self.replication);
+        self.rngs[slot].get_or_insert_with(|| {
+            Box::new(ChaCha8Rng::from_seed(stream_seed(seed, rep, name, purpose)))
+        })
+    }
+
+    /// The stream of `entity` for `purpose`; `name` gives the entity's stable name the first time.
+    pub fn get_named(
+        &mut self,
+        entity: usize,
+        purpose: Purpose,
+        name: impl FnOnce() -> String,
+    ) -> &mut ChaCha8Rng {
+        let slot = entity * PURPOSES + purpose as usize;
+        let (seed, rep) = (self.seed, self.replication);
+        self.rngs[slot].get_or_insert_with(|| {
+            Box::new(ChaCha8Rng::from_seed(stream_seed(
+                seed,
+                rep,
+                &name(),
+                purpose,
+            )))
+        })
     }
 }
 

@@ -1,6 +1,11 @@
 //! Replenishment: (s, S) order-up-to policies with continuous review (checked on every drop of
 //! stock) or periodic review (every `review_days`), orders that reach their source after a
 //! processing delay, and first-in-first-out fulfilment of the orders waiting at a source.
+//!
+//! The inventory position is on hand + on order, less what the node owes to orders waiting at it
+//! when the policy has `net_backorders`. An order never lifts the position above the policy's
+//! `capacity`. At a source with `ship_whole_orders`, an order waits until all of it is there and
+//! no later order of the same item overtakes it; otherwise what is on hand ships at once, partly.
 
 use crate::engine::streams::Purpose;
 use crate::engine::{Ev, Order, Sim, class};
@@ -15,17 +20,55 @@ impl Sim<'_> {
                 self.review(n, k);
             }
         }
+        if let Some(mto) = &self.m.nodes[n].make_to_order {
+            if mto.item == item {
+                self.mto_review(n);
+            }
+            // Room was made, or materials were used: the next batch may start.
+            self.mto_try_start(n);
+        }
+    }
+
+    /// An order arrived at `n`: positions that net out backorders have dropped.
+    fn after_owed(&mut self, n: NodeId, item: ItemId) {
+        for k in 0..self.m.nodes[n].replenish.len() {
+            let p = &self.m.nodes[n].replenish[k];
+            if p.item == item && p.review_days.is_none() && p.net_backorders {
+                self.review(n, k);
+            }
+        }
+        if self.m.nodes[n]
+            .make_to_order
+            .as_ref()
+            .is_some_and(|m| m.item == item)
+        {
+            self.mto_review(n);
+        }
+    }
+
+    /// Units to order to lift `position` to `order_up_to`, within `capacity` (0 above `s`).
+    pub(crate) fn order_quantity(
+        position: f64,
+        reorder_point: f64,
+        order_up_to: f64,
+        capacity: Option<f64>,
+    ) -> u64 {
+        if position > reorder_point {
+            return 0;
+        }
+        let target = capacity.map_or(order_up_to, |c| order_up_to.min(c));
+        (target - position).ceil().max(0.0) as u64
     }
 
     /// Orders up to S when the inventory position is at or below s.
     fn review(&mut self, n: NodeId, k: usize) {
         let p = &self.m.nodes[n].replenish[k];
         let st = &self.nodes[n];
-        let position = (st.on_hand[p.item] + st.inbound[p.item]) as f64;
-        if position > p.reorder_point {
-            return;
+        let mut position = (st.on_hand[p.item] + st.inbound[p.item]) as f64;
+        if p.net_backorders {
+            position -= st.owed[p.item] as f64;
         }
-        let qty = (p.order_up_to - position).ceil() as u64;
+        let qty = Self::order_quantity(position, p.reorder_point, p.order_up_to, p.capacity);
         if qty == 0 {
             return;
         }
@@ -49,6 +92,9 @@ impl Sim<'_> {
     pub(crate) fn periodic_review(&mut self, n: NodeId) {
         let day = self.day();
         let policies = &self.m.nodes[n].replenish;
+        if day == 0 && self.m.nodes[n].make_to_order.is_some() {
+            self.mto_review(n);
+        }
         for (k, p) in policies.iter().enumerate() {
             match p.review_days {
                 Some(period) if day.is_multiple_of(period) => self.review(n, k),
@@ -62,8 +108,11 @@ impl Sim<'_> {
     }
 
     pub(crate) fn order_arrives(&mut self, source: NodeId, order: Order) {
+        let item = order.item;
+        self.nodes[source].owed[item] += order.qty;
         self.nodes[source].backlog.push_back(order);
         self.fill_backlog(source);
+        self.after_owed(source, item);
     }
 
     /// Ships what it can of the orders waiting at `n`, oldest first; an order only partly
@@ -73,15 +122,28 @@ impl Sim<'_> {
             return;
         }
         let unlimited = self.m.nodes[n].kind == NodeKind::Source;
+        let whole = self.m.nodes[n].ship_whole_orders;
         let mut backlog = std::mem::take(&mut self.nodes[n].backlog);
         let mut dropped = Vec::new();
+        // Items whose oldest waiting order cannot ship whole: later ones of the item wait too.
+        let mut blocked: Vec<ItemId> = Vec::new();
         for order in backlog.iter_mut() {
             let item = order.item;
+            if whole && blocked.contains(&item) {
+                continue;
+            }
             let qty = if unlimited {
                 if !self.m.nodes[n].supplies.contains(&item) {
                     continue;
                 }
                 self.ledger[item].imported += order.qty;
+                order.qty
+            } else if whole {
+                if self.nodes[n].on_hand[item] < order.qty {
+                    blocked.push(item);
+                    continue;
+                }
+                self.nodes[n].on_hand[item] -= order.qty;
                 order.qty
             } else {
                 let q = order.qty.min(self.nodes[n].on_hand[item]);
@@ -101,6 +163,7 @@ impl Sim<'_> {
                 continue;
             }
             order.qty -= qty;
+            self.nodes[n].owed[item] -= qty;
             dropped.push(item);
         }
         backlog.retain(|o| o.qty > 0);
@@ -135,6 +198,8 @@ mod tests {
             order_up_to: 600.0,
             review_days: None,
             order_delay_hours: Dist::fixed(2.0),
+            capacity: None,
+            net_backorders: false,
         };
         m.nodes[1].replenish.push(policy.clone());
         let r = run(&m, 0);
@@ -155,5 +220,94 @@ mod tests {
         // Without a policy the stock runs out after three days.
         m.nodes[1].replenish.clear();
         assert_eq!(total(&run(&m, 0), mask, b, Measure::Delivered), 300.0);
+    }
+}
+
+#[cfg(test)]
+mod whole_order_tests {
+    use crate::results::Measure;
+    use crate::testutil::*;
+
+    /// A depot with 100 masks (none coming) and two hospitals: `big` orders 150 first, then
+    /// `small` orders 20; `whole` says how the depot ships.
+    fn depot(whole: bool, big_capacity: &str) -> crate::model::Model {
+        let toml = format!(
+            r#"{}
+[[region]]
+id = "A"
+risk = [{{ day = 0, level = "low" }}]
+
+[[product]]
+id = "mask"
+kind = "consumable"
+units_per_truck = 1000
+
+[[node]]
+id = "depot"
+kind = "warehouse"
+region = "A"
+stock = {{ mask = 100 }}
+ship_whole_orders = {whole}
+
+[[node]]
+id = "big"
+kind = "hospital"
+region = "A"
+replenish = [{{ item = "mask", source = "depot", reorder_point = 0, order_up_to = 150, {big_capacity} order_delay_hours = {{ dist = "fixed", value = 1 }} }}]
+
+[[node]]
+id = "small"
+kind = "hospital"
+region = "B"
+replenish = [{{ item = "mask", source = "depot", reorder_point = 0, order_up_to = 20, order_delay_hours = {{ dist = "fixed", value = 2 }} }}]
+
+[[region]]
+id = "B"
+risk = [{{ day = 0, level = "low" }}]
+
+[[link_group]]
+from = ["depot"]
+to = ["big", "small"]
+lead_time_days = {{ dist = "fixed", value = 0.5 }}
+"#,
+            prelude(4)
+        );
+        model(&toml)
+    }
+
+    #[test]
+    fn a_later_small_order_does_not_overtake_an_earlier_big_one() {
+        let m = depot(true, "");
+        let r = run(&m, 0);
+        let (mask, a, b) = (item(&m, "mask"), region(&m, "A"), region(&m, "B"));
+        // The 150 can never ship whole from 100; the 20 waits behind it.
+        assert_eq!(total(&r, mask, a, Measure::OnHandHospital), 0.0);
+        assert_eq!(total(&r, mask, b, Measure::OnHandHospital), 0.0);
+        assert_eq!(r.get(3, mask, a, Measure::OnHandWarehouse), 100.0);
+        // By default what is on hand ships at once: 100 of the 150, the 20 still waits.
+        let r = run(&depot(false, ""), 0);
+        assert_eq!(r.get(3, mask, a, Measure::OnHandHospital), 100.0);
+        assert_eq!(r.get(3, mask, b, Measure::OnHandHospital), 0.0);
+    }
+
+    #[test]
+    fn capacity_clips_the_order() {
+        // S = 150 but room for 80: the order is 80, which ships whole; then the 20.
+        let r = run(&depot(true, "capacity = 80,"), 0);
+        let m = depot(true, "capacity = 80,");
+        let (mask, a, b) = (item(&m, "mask"), region(&m, "A"), region(&m, "B"));
+        assert_eq!(r.get(3, mask, a, Measure::OnHandHospital), 80.0);
+        assert_eq!(r.get(3, mask, b, Measure::OnHandHospital), 20.0);
+        assert_eq!(r.get(3, mask, a, Measure::OnHandWarehouse), 0.0);
+    }
+
+    #[test]
+    fn order_quantity_nets_and_clips() {
+        use crate::engine::Sim;
+        assert_eq!(Sim::order_quantity(41.0, 40.0, 150.0, None), 0);
+        assert_eq!(Sim::order_quantity(40.0, 40.0, 150.0, None), 110);
+        // Owing 300 (position -260): S - position.
+        assert_eq!(Sim::order_quantity(-260.0, 40.0, 150.0, Some(200.0)), 410);
+        assert_eq!(Sim::order_quantity(10.0, 40.0, 300.0, Some(200.0)), 190);
     }
 }

@@ -57,7 +57,7 @@ pub fn expected_days(
             })
             .sum()
     };
-    l.lead_time.mean() + waits
+    l.props.lead_time.mean() + waits
 }
 
 /// The fastest path from `from` to `to` on `day` for `item`, as links; None if unreachable.
@@ -75,13 +75,7 @@ pub fn shortest_path(
             .sum();
         return Some((cost, p.clone()));
     }
-    let (cost, vertices) = petgraph::algo::astar(
-        &m.graph,
-        m.nodes[from].vertex,
-        |v| v == m.nodes[to].vertex,
-        |e| expected_days(m, day, item, from, to, *e.weight()),
-        |_| 0.0,
-    )?;
+    let (cost, vertices) = dijkstra(m, day, item, from, to)?;
     let links = vertices
         .windows(2)
         .map(|w| {
@@ -98,6 +92,74 @@ pub fn shortest_path(
         })
         .collect();
     Some((cost, links))
+}
+
+/// Shortest expected-time path from `from` to `to` as vertices. At equal cost the destination is
+/// taken first, so a direct link in a large all-to-all group is found without expanding the
+/// group's other nodes.
+fn dijkstra(
+    m: &Model,
+    day: u32,
+    item: ItemId,
+    from: NodeId,
+    to: NodeId,
+) -> Option<(f64, Vec<petgraph::graph::NodeIndex>)> {
+    use petgraph::visit::EdgeRef;
+    use std::cmp::Reverse;
+    use std::collections::{BTreeMap, BinaryHeap};
+    /// Heap key: cost, then the destination before others, then first pushed first.
+    #[derive(PartialEq)]
+    struct Key(f64, bool, Reverse<u64>);
+    impl Eq for Key {}
+    impl PartialOrd for Key {
+        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(o))
+        }
+    }
+    impl Ord for Key {
+        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+            // Max-heap: smaller cost is greater.
+            o.0.total_cmp(&self.0)
+                .then(self.1.cmp(&o.1))
+                .then(self.2.cmp(&o.2))
+        }
+    }
+    let (start, goal) = (m.nodes[from].vertex, m.nodes[to].vertex);
+    let mut best: BTreeMap<petgraph::graph::NodeIndex, (f64, Option<petgraph::graph::NodeIndex>)> =
+        BTreeMap::new();
+    let mut done = std::collections::BTreeSet::new();
+    let mut heap = BinaryHeap::new();
+    let mut seq = 0u64;
+    best.insert(start, (0.0, None));
+    heap.push((Key(0.0, start == goal, Reverse(seq)), start));
+    while let Some((Key(cost, _, _), v)) = heap.pop() {
+        if !done.insert(v) {
+            continue;
+        }
+        if v == goal {
+            let mut path = vec![v];
+            let mut at = v;
+            while let Some((_, Some(p))) = best.get(&at) {
+                path.push(*p);
+                at = *p;
+            }
+            path.reverse();
+            return Some((cost, path));
+        }
+        for e in m.graph.edges(v) {
+            let w = e.target();
+            if done.contains(&w) {
+                continue;
+            }
+            let c = cost + expected_days(m, day, item, from, to, *e.weight());
+            if best.get(&w).is_none_or(|&(old, _)| c < old) {
+                best.insert(w, (c, Some(v)));
+                seq += 1;
+                heap.push((Key(c, w == goal, Reverse(seq)), w));
+            }
+        }
+    }
+    None
 }
 
 impl Sim<'_> {
@@ -174,7 +236,7 @@ lead_time_days = { dist = "fixed", value = 1.0 }
         assert_eq!(path, vec![0], "direct road, 1 day");
         assert!((cost - 1.0).abs() < 1e-12);
         // Make the direct road slower than the detour; checkpoints hit both equally.
-        m.links[0].lead_time = Dist::fixed(1.5);
+        m.links[0].props_mut().lead_time = Dist::fixed(1.5);
         m.risk[RiskLevel::High as usize].checkpoint_hours = Dist::fixed(12.0);
         let (cost, path) = shortest_path(&m, 0, mask, f, h).unwrap();
         assert_eq!(path, vec![1, 2]);

@@ -64,18 +64,21 @@ impl Sim<'_> {
     pub(crate) fn enter_next_link(&mut self, s: ShipId) {
         let sh = &self.shipments[s];
         let l = sh.path[sh.hop];
-        self.links[l].queue.push(s);
+        self.ls(l).queue.push(s);
         self.serve_link(l);
     }
 
     /// Start of a link's day: renew its truck budget, draw a random closure, serve its queue.
     pub(crate) fn link_day(&mut self, l: LinkId) {
         let link = &self.m.links[l];
-        if link.closure_rate > 0.0 && self.now >= self.links[l].closed_until {
+        if link.props.closure_rate > 0.0 && self.now >= self.ls(l).closed_until {
             let e = self.link_entity(l);
             let u: f64 = self.rng(e, Purpose::Closure).random();
-            if u < link.closure_rate {
-                let days = link.closure_days.sample(self.rng(e, Purpose::Closure));
+            if u < link.props.closure_rate {
+                let days = link
+                    .props
+                    .closure_days
+                    .sample(self.rng(e, Purpose::Closure));
                 let until = self.now + Self::days_to_ticks(days, true);
                 self.link_close(l, until);
             }
@@ -87,7 +90,7 @@ impl Sim<'_> {
 
     /// Trucks available on a link today (None = unlimited).
     fn trucks_today(&self, l: LinkId) -> Option<f64> {
-        let cap = &self.m.links[l].capacity;
+        let cap = &self.m.links[l].props.capacity;
         if cap.is_empty() {
             return None;
         }
@@ -98,17 +101,17 @@ impl Sim<'_> {
 
     /// Lets queued shipments depart within today's capacity.
     fn serve_link(&mut self, l: LinkId) {
-        if self.now < self.links[l].closed_until || self.links[l].queue.is_empty() {
+        if self.now < self.ls(l).closed_until || self.ls(l).queue.is_empty() {
             return;
         }
         let day = self.day() as i64;
         let trucks = self.trucks_today(l);
-        if self.links[l].budget_day != day + 1 {
+        if self.ls(l).budget_day != day + 1 {
             // budget_day stores day + 1 so that the default 0 means "never set".
-            self.links[l].budget_day = day + 1;
-            self.links[l].budget = trucks.unwrap_or(f64::INFINITY);
+            self.ls(l).budget_day = day + 1;
+            self.ls(l).budget = trucks.unwrap_or(f64::INFINITY);
         }
-        let mut queue = std::mem::take(&mut self.links[l].queue);
+        let mut queue = std::mem::take(&mut self.ls(l).queue);
         let g = &self.m.green;
         if g.capacity_priority && g.active(self.day()) && trucks.is_some() {
             let m = self.m;
@@ -123,11 +126,11 @@ impl Sim<'_> {
         let mut waiting = Vec::new();
         for s in queue {
             let per_truck = self.m.items[self.shipments[s].item].units_per_truck;
-            let budget = self.links[l].budget;
+            let budget = self.ls(l).budget;
             let fits = (budget * per_truck + 1e-9).floor();
             let qty = self.shipments[s].qty;
             if fits >= qty as f64 {
-                self.links[l].budget -= qty as f64 / per_truck;
+                self.ls(l).budget -= qty as f64 / per_truck;
                 self.depart(s, l);
             } else if fits >= 1.0 {
                 // Split: what fits leaves today, the rest keeps its place in the queue.
@@ -135,7 +138,7 @@ impl Sim<'_> {
                 let mut first = self.shipments[s].clone();
                 first.qty = part;
                 self.shipments[s].qty -= part;
-                self.links[l].budget = 0.0;
+                self.ls(l).budget = 0.0;
                 let id = self.new_shipment(first);
                 self.depart(id, l);
                 waiting.push(s);
@@ -143,18 +146,19 @@ impl Sim<'_> {
                 waiting.push(s);
             }
         }
-        self.links[l].queue = waiting;
+        self.ls(l).queue = waiting;
     }
 
     fn depart(&mut self, s: ShipId, l: LinkId) {
         let e = self.link_entity(l);
         let days = self.m.links[l]
+            .props
             .lead_time
             .sample(self.rng(e, Purpose::LeadTime));
         let sh = &mut self.shipments[s];
         let o = sh.origin_region;
         if self.m.green.capacity_priority
-            && !self.m.links[l].capacity.is_empty()
+            && !self.m.links[l].props.capacity.is_empty()
             && self.m.green.eligible(
                 (self.now / TICKS_PER_DAY) as u32,
                 sh.item,
@@ -167,7 +171,7 @@ impl Sim<'_> {
         }
         sh.arrival = self.now + Self::days_to_ticks(days, true);
         let (arrival, generation) = (sh.arrival, sh.generation);
-        self.links[l].in_transit.push(s);
+        self.ls(l).in_transit.push(s);
         self.q
             .push(arrival, class::ARRIVAL, e as u32, Ev::HopEnd(s, generation));
     }
@@ -177,7 +181,7 @@ impl Sim<'_> {
             return; // rescheduled by a closure
         }
         let l = self.shipments[s].path[self.shipments[s].hop];
-        self.links[l].in_transit.retain(|&x| x != s);
+        self.ls(l).in_transit.retain(|&x| x != s);
         let wait = self.checkpoint_wait(s, l);
         if wait > 0 {
             let e = self.link_entity(l);
@@ -215,14 +219,14 @@ impl Sim<'_> {
 
     /// Closes a link until `until`: shipments on it stall for the rest of the closure.
     pub(crate) fn link_close(&mut self, l: LinkId, until: Tick) {
-        if until <= self.links[l].closed_until {
+        if until <= self.ls(l).closed_until {
             return;
         }
-        let extra = until - self.now.max(self.links[l].closed_until);
-        self.links[l].closed_until = until;
+        let extra = until - self.now.max(self.ls(l).closed_until);
+        self.ls(l).closed_until = until;
         let e = self.link_entity(l);
-        for k in 0..self.links[l].in_transit.len() {
-            let s = self.links[l].in_transit[k];
+        for k in 0..self.ls(l).in_transit.len() {
+            let s = self.ls(l).in_transit[k];
             let sh = &mut self.shipments[s];
             sh.arrival += extra;
             sh.generation += 1;
@@ -234,7 +238,7 @@ impl Sim<'_> {
     }
 
     pub(crate) fn link_open(&mut self, l: LinkId) {
-        if self.now >= self.links[l].closed_until {
+        if self.now >= self.ls(l).closed_until {
             self.serve_link(l);
         }
     }
@@ -253,6 +257,10 @@ impl Sim<'_> {
     pub(crate) fn receive(&mut self, n: NodeId, item: ItemId, qty: u64) {
         self.nodes[n].on_hand[item] += qty;
         self.fill_backlog(n);
+        if self.m.nodes[n].make_to_order.is_some() {
+            // Materials arrived: a batch may start.
+            self.mto_try_start(n);
+        }
     }
 }
 
@@ -268,7 +276,7 @@ mod tests {
         let mut m = chain_model(30, 1000, 10_000_000, 5000, 0, "");
         let (mask, b) = (item(&m, "mask"), region(&m, "B"));
         m.items[mask].units_per_truck = 100.0;
-        m.links[0].capacity = vec![(0, 3.0)];
+        m.links[0].props_mut().capacity = vec![(0, 3.0)];
         let r = run(&m, 0);
         let delivered = total(&r, mask, b, Measure::Delivered);
         assert!((delivered - 300.0 * 28.0).abs() <= 300.0, "{delivered}");
@@ -298,7 +306,7 @@ bypass_checkpoints = false
         let mut m = chain_model(20, 100, 10_000_000, 100, 0, extra);
         let (mask, gown, b) = (item(&m, "mask"), item(&m, "gown"), region(&m, "B"));
         m.items[mask].units_per_truck = 100.0;
-        m.links[0].capacity = vec![(0, 1.0)];
+        m.links[0].props_mut().capacity = vec![(0, 1.0)];
         m.nodes[0].lines.push(crate::model::Lines {
             item: gown,
             lines: 1,
@@ -326,7 +334,7 @@ bypass_checkpoints = false
     #[test]
     fn a_link_closure_stalls_shipments_already_in_transit() {
         let mut m = chain_model(20, 100, 1_000_000, 50, 0, "");
-        m.links[0].lead_time = Dist::fixed(2.0);
+        m.links[0].props_mut().lead_time = Dist::fixed(2.0);
         // Closed from day 5 for 3 days: what left on day 4 is stuck for the whole closure.
         m.disruptions.push(Disruption {
             link: 0,
@@ -351,8 +359,8 @@ bypass_checkpoints = false
     #[test]
     fn random_closures_follow_the_link_rate() {
         let mut m = chain_model(60, 100, 1_000_000, 50, 0, "");
-        m.links[0].closure_rate = 0.2;
-        m.links[0].closure_days = Dist::fixed(2.0);
+        m.links[0].props_mut().closure_rate = 0.2;
+        m.links[0].props_mut().closure_days = Dist::fixed(2.0);
         m.risk[RiskLevel::Low as usize].checkpoint_hours = Dist::fixed(0.0);
         let r = run(&m, 0);
         let t = &r.transport[item(&m, "mask") * r.slots + region(&m, "B")];

@@ -237,7 +237,7 @@ impl Builder<'_> {
         let nodes = self.nodes(raw, &mut names, &items, &mut graph, &base, horizon);
         let links = self.links(raw, &mut names, &nodes, &mut graph, horizon);
         let pinned_routes = self.routes(raw, &names, &links);
-        let green = self.green(raw, &names, horizon);
+        let green = self.green(raw, &names, horizon, (&links, &graph, &nodes));
         let truck_availability = raw
             .transport
             .truck_availability
@@ -259,7 +259,8 @@ impl Builder<'_> {
             .enumerate()
             .filter_map(|(i, d)| {
                 let at = path("disruption").index(i);
-                let link = self.lookup(&at.key("link"), &names.links, "link", &d.link)?;
+                let link =
+                    self.lookup_link(&at.key("link"), &names, &links, &graph, &nodes, &d.link)?;
                 let day = self.day(&at.key("day"), d.day, horizon);
                 let days = self.positive(&at.key("days"), d.days);
                 Some(Disruption { link, day, days })
@@ -775,6 +776,24 @@ impl Builder<'_> {
             if kind != NodeKind::Source && !supplies.is_empty() {
                 self.err(&at.key("supplies"), "only a source node has `supplies`");
             }
+            let make_to_order = n
+                .make_to_order
+                .as_ref()
+                .and_then(|r| self.make_to_order(&at.key("make_to_order"), r, kind, names, items));
+            if kind != NodeKind::Hospital && !n.customer_orders.is_empty() {
+                self.err(
+                    &at.key("customer_orders"),
+                    "only a hospital has customer orders",
+                );
+            }
+            let customer_orders = n
+                .customer_orders
+                .iter()
+                .enumerate()
+                .filter_map(|(j, c)| {
+                    self.customer_orders(&at.key("customer_orders").index(j), c, names, items)
+                })
+                .collect();
             let shifts = self.positive(&at.key("shifts"), n.shifts);
             let reject_fraction = self.share(&at.key("reject_fraction"), n.reject_fraction);
             let vertex = graph.add_node(i);
@@ -795,6 +814,9 @@ impl Builder<'_> {
                 direct_demand,
                 release,
                 supplies,
+                ship_whole_orders: n.ship_whole_orders,
+                make_to_order,
+                customer_orders,
                 vertex,
             });
         }
@@ -830,6 +852,9 @@ impl Builder<'_> {
             d.max(1) as u32
         });
         let order_delay_hours = self.delay(&at.key("order_delay_hours"), &r.order_delay_hours);
+        let capacity = r
+            .capacity
+            .map(|c| self.capacity(&at.key("capacity"), c, r.reorder_point));
         Some(Replenish {
             item: item?,
             source: source?,
@@ -837,6 +862,111 @@ impl Builder<'_> {
             order_up_to: r.order_up_to,
             review_days,
             order_delay_hours,
+            capacity,
+            net_backorders: r.net_backorders,
+        })
+    }
+
+    /// A capacity of a policy: positive and above the reorder point (else it could never order).
+    fn capacity(&mut self, at: &FieldPath, c: f64, reorder_point: f64) -> f64 {
+        if c <= reorder_point || c <= 0.0 {
+            self.err(
+                at,
+                format!("must be positive and exceed reorder_point {reorder_point}, got {c}"),
+            );
+        }
+        c
+    }
+
+    fn make_to_order(
+        &mut self,
+        at: &FieldPath,
+        r: &RawMakeToOrder,
+        kind: NodeKind,
+        names: &Names,
+        items: &[Item],
+    ) -> Option<MakeToOrder> {
+        if kind != NodeKind::Factory {
+            self.err(at, "only a factory makes to order");
+        }
+        let item = self.lookup(&at.key("product"), &names.items, "product", &r.product);
+        if let Some(i) = item
+            && items[i].kind == ItemKind::Material
+        {
+            self.err(
+                &at.key("product"),
+                "a factory makes products, not materials",
+            );
+        }
+        let source = self.lookup(
+            &at.key("materials_source"),
+            &names.nodes,
+            "node",
+            &r.materials_source,
+        );
+        self.non_negative(&at.key("reorder_point"), r.reorder_point);
+        if r.order_up_to <= r.reorder_point {
+            self.err(
+                &at.key("order_up_to"),
+                format!(
+                    "must exceed reorder_point {}, got {}",
+                    r.reorder_point, r.order_up_to
+                ),
+            );
+        }
+        let capacity = r
+            .capacity
+            .map(|c| self.capacity(&at.key("capacity"), c, r.reorder_point));
+        if r.batch_max < 1 {
+            self.err(
+                &at.key("batch_max"),
+                format!("must be at least 1 unit, got {}", r.batch_max),
+            );
+        }
+        let batch_days = self.delay(&at.key("batch_days"), &r.batch_days);
+        let order_delay_hours = self.delay(&at.key("order_delay_hours"), &r.order_delay_hours);
+        Some(MakeToOrder {
+            item: item?,
+            materials_source: source?,
+            reorder_point: r.reorder_point,
+            order_up_to: r.order_up_to,
+            capacity,
+            batch_max: r.batch_max.max(1) as u64,
+            batch_days,
+            order_delay_hours,
+        })
+    }
+
+    fn customer_orders(
+        &mut self,
+        at: &FieldPath,
+        c: &RawCustomerOrders,
+        names: &Names,
+        items: &[Item],
+    ) -> Option<CustomerOrders> {
+        let item = self.lookup(&at.key("product"), &names.items, "product", &c.product);
+        if let Some(i) = item
+            && items[i].kind != ItemKind::Consumable
+        {
+            self.err(&at.key("product"), "customers order consumable products");
+        }
+        if c.units < 1.0 || c.units.fract() != 0.0 {
+            self.err(
+                &at.key("units"),
+                format!(
+                    "must be a whole number of units, at least 1, got {}",
+                    c.units
+                ),
+            );
+        }
+        let interarrival_days = self.duration(&at.key("interarrival_days"), &c.interarrival_days);
+        if interarrival_days.mean() <= 0.0 {
+            self.err(&at.key("interarrival_days"), "must have a positive mean");
+        }
+        Some(CustomerOrders {
+            item: item?,
+            units: c.units.max(1.0) as u64,
+            interarrival_days,
         })
     }
 
@@ -945,6 +1075,66 @@ impl Builder<'_> {
         }
     }
 
+    /// Mode, lead time, capacity, via and closures of a `[[link]]` or `[[link_group]]`.
+    #[allow(clippy::too_many_arguments)]
+    fn link_props(
+        &mut self,
+        at: &FieldPath,
+        names: &Names,
+        mode: &str,
+        lead: &DistSpec,
+        capacity: &[RawCapacityStep],
+        via: &[String],
+        closure_rate: f64,
+        closure_days: &Option<DistSpec>,
+        horizon: i64,
+    ) -> (LinkProps, Vec<RegionId>) {
+        let lead_time = self.delay(&at.key("lead_time_days"), lead);
+        let capacity: Vec<(u32, f64)> = capacity
+            .iter()
+            .enumerate()
+            .map(|(j, c)| {
+                let cat = at.key("capacity").index(j);
+                (
+                    self.day(&cat.key("day"), c.day, horizon),
+                    self.non_negative(&cat.key("trucks_per_day"), c.trucks_per_day),
+                )
+            })
+            .collect();
+        self.sorted_steps(&at.key("capacity"), &capacity);
+        if !capacity.is_empty() && capacity[0].0 != 0 {
+            self.err(
+                &at.key("capacity"),
+                "the first capacity step must be on day 0",
+            );
+        }
+        let via: Vec<RegionId> = via
+            .iter()
+            .enumerate()
+            .filter_map(|(j, r)| self.lookup(&at.key("via").index(j), &names.regions, "region", r))
+            .collect();
+        let closure_rate = self.share(&at.key("closure_rate"), closure_rate);
+        let closure_days = match closure_days {
+            Some(d) => self.delay(&at.key("closure_days"), d),
+            None => {
+                if closure_rate > 0.0 {
+                    self.err(&at.key("closure_days"), "is required when closure_rate > 0");
+                }
+                Dist::fixed(1.0)
+            }
+        };
+        (
+            LinkProps {
+                mode: mode.to_string(),
+                lead_time,
+                capacity,
+                closure_rate,
+                closure_days,
+            },
+            via,
+        )
+    }
+
     fn links(
         &mut self,
         raw: &RawScenario,
@@ -958,44 +1148,17 @@ impl Builder<'_> {
             let at = path("link").index(i);
             let from = self.lookup(&at.key("from"), &names.nodes, "node", &l.from);
             let to = self.lookup(&at.key("to"), &names.nodes, "node", &l.to);
-            let lead_time = self.delay(&at.key("lead_time_days"), &l.lead_time_days);
-            let capacity: Vec<(u32, f64)> = l
-                .capacity
-                .iter()
-                .enumerate()
-                .map(|(j, c)| {
-                    let cat = at.key("capacity").index(j);
-                    (
-                        self.day(&cat.key("day"), c.day, horizon),
-                        self.non_negative(&cat.key("trucks_per_day"), c.trucks_per_day),
-                    )
-                })
-                .collect();
-            self.sorted_steps(&at.key("capacity"), &capacity);
-            if !capacity.is_empty() && capacity[0].0 != 0 {
-                self.err(
-                    &at.key("capacity"),
-                    "the first capacity step must be on day 0",
-                );
-            }
-            let via: Vec<RegionId> = l
-                .via
-                .iter()
-                .enumerate()
-                .filter_map(|(j, r)| {
-                    self.lookup(&at.key("via").index(j), &names.regions, "region", r)
-                })
-                .collect();
-            let closure_rate = self.share(&at.key("closure_rate"), l.closure_rate);
-            let closure_days = match &l.closure_days {
-                Some(d) => self.delay(&at.key("closure_days"), d),
-                None => {
-                    if closure_rate > 0.0 {
-                        self.err(&at.key("closure_days"), "is required when closure_rate > 0");
-                    }
-                    Dist::fixed(1.0)
-                }
-            };
+            let (props, via) = self.link_props(
+                &at,
+                names,
+                &l.mode,
+                &l.lead_time_days,
+                &l.capacity,
+                &l.via,
+                l.closure_rate,
+                &l.closure_days,
+                horizon,
+            );
             let (Some(from), Some(to)) = (from, to) else {
                 continue;
             };
@@ -1011,6 +1174,7 @@ impl Builder<'_> {
             } else {
                 vec![(from, to)]
             };
+            let props = std::sync::Arc::new(props);
             for (k, (a, b)) in ends.into_iter().enumerate() {
                 let id = if k == 0 {
                     base_id.clone()
@@ -1027,17 +1191,125 @@ impl Builder<'_> {
                     id,
                     from: a,
                     to: b,
-                    mode: l.mode.clone(),
-                    lead_time: lead_time.clone(),
-                    capacity: capacity.clone(),
-                    checkpoints,
-                    closure_rate,
-                    closure_days: closure_days.clone(),
+                    props: props.clone(),
+                    checkpoints: checkpoints.into(),
                     edge,
                 });
             }
         }
+        for (i, g) in raw.link_group.iter().enumerate() {
+            let at = path("link_group").index(i);
+            let from = self.node_set(&at.key("from"), &g.from, &names.nodes, &raw.node);
+            let to = self.node_set(&at.key("to"), &g.to, &names.nodes, &raw.node);
+            let (props, via) = self.link_props(
+                &at,
+                names,
+                &g.mode,
+                &g.lead_time_days,
+                &g.capacity,
+                &g.via,
+                g.closure_rate,
+                &g.closure_days,
+                horizon,
+            );
+            let props = std::sync::Arc::new(props);
+            let plain: Box<[RegionId]> = via.clone().into();
+            out.reserve(from.len() * to.len());
+            graph.reserve_edges(from.len() * to.len());
+            for &a in &from {
+                for &b in &to {
+                    if a == b {
+                        continue;
+                    }
+                    let checkpoints = if nodes[a].region == nodes[b].region {
+                        plain.clone()
+                    } else {
+                        let mut c = via.clone();
+                        c.push(nodes[b].region);
+                        c.into()
+                    };
+                    let edge = graph.add_edge(nodes[a].vertex, nodes[b].vertex, out.len());
+                    out.push(Link {
+                        id: String::new(),
+                        from: a,
+                        to: b,
+                        props: props.clone(),
+                        checkpoints,
+                        edge,
+                    });
+                }
+            }
+        }
         out
+    }
+
+    /// The nodes a link group's `from` or `to` names: ids, or prefixes ending in `*`.
+    fn node_set(
+        &mut self,
+        at: &FieldPath,
+        list: &[String],
+        names: &BTreeMap<String, usize>,
+        raw_nodes: &[RawNode],
+    ) -> Vec<NodeId> {
+        if list.is_empty() {
+            self.err(
+                at,
+                "must name at least one node (an id, or a prefix ending in `*`)",
+            );
+        }
+        let mut out = Vec::new();
+        for (j, entry) in list.iter().enumerate() {
+            match entry.strip_suffix('*') {
+                Some(prefix) => {
+                    let before = out.len();
+                    out.extend(
+                        raw_nodes
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, n)| n.id.starts_with(prefix))
+                            .map(|(k, _)| k),
+                    );
+                    if out.len() == before {
+                        self.err(&at.index(j), format!("no node id starts with `{prefix}`"));
+                    }
+                }
+                None => {
+                    if let Some(k) = self.lookup(&at.index(j), names, "node", entry) {
+                        out.push(k);
+                    }
+                }
+            }
+        }
+        let mut seen = vec![false; raw_nodes.len()];
+        out.retain(|&k| !std::mem::replace(&mut seen[k], true));
+        out
+    }
+
+    /// A link by name: a `[[link]]` id, or `from->to` of a link of a group.
+    fn lookup_link(
+        &mut self,
+        at: &FieldPath,
+        names: &Names,
+        links: &[Link],
+        graph: &DiGraph<NodeId, LinkId>,
+        nodes: &[Node],
+        name: &str,
+    ) -> Option<LinkId> {
+        if let Some(&l) = names.links.get(name) {
+            return Some(l);
+        }
+        let grouped = name.split_once("->").and_then(|(a, b)| {
+            let (a, b) = (*names.nodes.get(a)?, *names.nodes.get(b)?);
+            graph
+                .edges_connecting(nodes[a].vertex, nodes[b].vertex)
+                .map(|e| *e.weight())
+                .filter(|&l| links[l].id.is_empty())
+                .min()
+        });
+        if grouped.is_none() {
+            self.lookup(at, &names.links, "link", name);
+        }
+        grouped
     }
 
     fn routes(
@@ -1102,7 +1374,13 @@ impl Builder<'_> {
         )
     }
 
-    fn green(&mut self, raw: &RawScenario, names: &Names, horizon: i64) -> GreenChannel {
+    fn green(
+        &mut self,
+        raw: &RawScenario,
+        names: &Names,
+        horizon: i64,
+        (links, graph, nodes): (&[Link], &DiGraph<NodeId, LinkId>, &[Node]),
+    ) -> GreenChannel {
         let g = &raw.green_channel;
         let at = path("green_channel");
         let start_day = if g.start_day > horizon {
@@ -1122,7 +1400,15 @@ impl Builder<'_> {
                 &names.regions,
                 "region",
             ),
-            links: self.id_list(&at.key("links"), &g.links, &names.links, "link"),
+            links: (!g.links.is_empty()).then(|| {
+                g.links
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, n)| {
+                        self.lookup_link(&at.key("links").index(i), names, links, graph, nodes, n)
+                    })
+                    .collect()
+            }),
             bypass_checkpoints: g.bypass_checkpoints,
             capacity_priority: g.capacity_priority,
         }
@@ -1246,7 +1532,25 @@ impl Builder<'_> {
                     );
                 }
             }
-            if n.kind != NodeKind::Hospital || (n.census.is_none() && n.direct_demand.is_empty()) {
+            if let Some(mto) = &n.make_to_order {
+                let field = at.key("make_to_order").key("materials_source");
+                if mto.materials_source == i {
+                    self.err(&field, "a node cannot order from itself");
+                } else if !connects(mto.materials_source, i) {
+                    self.err(
+                        &field,
+                        format!(
+                            "no route from `{}` to `{}` over the links",
+                            nodes[mto.materials_source].id, n.id
+                        ),
+                    );
+                }
+            }
+            if n.kind != NodeKind::Hospital
+                || (n.census.is_none()
+                    && n.direct_demand.is_empty()
+                    && n.customer_orders.is_empty())
+            {
                 continue;
             }
             let mut sources: Vec<NodeId> = n.replenish.iter().map(|r| r.source).collect();

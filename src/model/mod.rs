@@ -244,6 +244,42 @@ pub struct Replenish {
     pub review_days: Option<u32>,
     /// Order processing delay (hours, positive).
     pub order_delay_hours: Dist,
+    /// Most units held: orders never lift the position above it.
+    pub capacity: Option<f64>,
+    /// The position nets out units owed to orders waiting at this node.
+    pub net_backorders: bool,
+}
+
+/// Make-to-order production (`[node.make_to_order]`).
+#[derive(Debug, Clone)]
+pub struct MakeToOrder {
+    /// The product.
+    pub item: ItemId,
+    /// Where materials are ordered from.
+    pub materials_source: NodeId,
+    /// Reorder point s of the product's position (on hand + planned - owed).
+    pub reorder_point: f64,
+    /// Order-up-to level S.
+    pub order_up_to: f64,
+    /// Most units of the product held.
+    pub capacity: Option<f64>,
+    /// Most units per batch.
+    pub batch_max: u64,
+    /// Batch duration (days).
+    pub batch_days: Dist,
+    /// Processing delay of material orders (hours).
+    pub order_delay_hours: Dist,
+}
+
+/// A stream of customer orders (`[[node.customer_orders]]`).
+#[derive(Debug, Clone)]
+pub struct CustomerOrders {
+    /// The product.
+    pub item: ItemId,
+    /// Units per order.
+    pub units: u64,
+    /// Days between orders.
+    pub interarrival_days: Dist,
 }
 
 /// Where a hospital's census comes from.
@@ -308,34 +344,56 @@ pub struct Node {
     pub release: Option<Release>,
     /// Items an unlimited source supplies.
     pub supplies: Vec<ItemId>,
+    /// Orders waiting here ship whole, first in first out per item.
+    pub ship_whole_orders: bool,
+    /// Make-to-order production.
+    pub make_to_order: Option<MakeToOrder>,
+    /// Customer order streams.
+    pub customer_orders: Vec<CustomerOrders>,
     /// Its vertex in [`Model::graph`].
     pub vertex: NodeIndex,
 }
 
-/// A directed transport link.
+/// What links share: everything but their ends. A `[[link]]` has its own; all links of a
+/// `[[link_group]]` share one, so a group of 450,000 links costs little more than its ends.
 #[derive(Debug, Clone)]
-pub struct Link {
-    /// Its name.
-    pub id: String,
-    /// Origin node.
-    pub from: NodeId,
-    /// Destination node.
-    pub to: NodeId,
+pub struct LinkProps {
     /// Mode (road, rail, air).
     pub mode: String,
     /// Lead time (days), with a positive minimum.
     pub lead_time: Dist,
     /// Trucks per day schedule; empty is unlimited.
     pub capacity: Vec<(u32, f64)>,
-    /// Regions whose checkpoints a shipment passes: crossed regions and the destination's when it
-    /// differs from the origin's.
-    pub checkpoints: Vec<RegionId>,
     /// Random closure probability per day.
     pub closure_rate: f64,
     /// Closure duration (days).
     pub closure_days: Dist,
+}
+
+/// A directed transport link.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// Its name; empty for a link of a `[[link_group]]`, whose name is `from->to`
+    /// (see [`Model::link_name`]).
+    pub id: String,
+    /// Origin node.
+    pub from: NodeId,
+    /// Destination node.
+    pub to: NodeId,
+    /// Mode, lead time, capacity and closures (shared by the links of a group).
+    pub props: std::sync::Arc<LinkProps>,
+    /// Regions whose checkpoints a shipment passes: crossed regions and the destination's when it
+    /// differs from the origin's.
+    pub checkpoints: Box<[RegionId]>,
     /// Its edge in [`Model::graph`].
     pub edge: EdgeIndex,
+}
+
+impl Link {
+    /// Its properties, for changing them (copied first when shared with other links).
+    pub fn props_mut(&mut self) -> &mut LinkProps {
+        std::sync::Arc::make_mut(&mut self.props)
+    }
 }
 
 /// The green channel policy.
@@ -460,4 +518,19 @@ pub struct Model {
     /// Routes found so far, shared by every replication (a route is a function of the model
     /// alone, so finding it once serves them all).
     pub route_cache: crate::mechanisms::routing::RouteCache,
+}
+
+impl Model {
+    /// The name of link `l`: its `id`, or `from->to` for a link of a group.
+    pub fn link_name(&self, l: LinkId) -> std::borrow::Cow<'_, str> {
+        let link = &self.links[l];
+        if link.id.is_empty() {
+            std::borrow::Cow::Owned(format!(
+                "{}->{}",
+                self.nodes[link.from].id, self.nodes[link.to].id
+            ))
+        } else {
+            std::borrow::Cow::Borrowed(&link.id)
+        }
+    }
 }

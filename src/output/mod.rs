@@ -2,6 +2,7 @@
 //! renamed, so a run never leaves a half-written file.
 
 pub mod comparison;
+pub mod customer_orders;
 pub mod manifest;
 pub mod replications;
 pub mod schema;
@@ -98,6 +99,10 @@ pub fn write_run(dir: &Path, run: &VariantRun) -> Result<()> {
         source,
     })?;
     for e in exporters() {
+        atomic_write(&dir.join(e.file_name()), |w| e.write(run, w))?;
+    }
+    if customer_orders::CustomerOrdersCsv::applies(run) {
+        let e = customer_orders::CustomerOrdersCsv;
         atomic_write(&dir.join(e.file_name()), |w| e.write(run, w))?;
     }
     Ok(())

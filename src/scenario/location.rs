@@ -77,15 +77,16 @@ pub fn path(s: &str) -> FieldPath {
 /// Finds where fields are in a TOML text, using toml_edit's spans.
 pub struct Locator {
     text: String,
-    doc: Option<toml_edit::Document<String>>,
+    /// Parsed for spans when a diagnostic first needs one (a valid file never pays for it).
+    doc: std::sync::OnceLock<Option<toml_edit::Document<String>>>,
 }
 
 impl Locator {
-    /// Parses `text` for spans; a text that does not parse locates nothing.
+    /// Locates in `text`; a text that does not parse locates nothing.
     pub fn new(text: &str) -> Locator {
         Locator {
             text: text.to_string(),
-            doc: toml_edit::Document::parse(text.to_string()).ok(),
+            doc: std::sync::OnceLock::new(),
         }
     }
 
@@ -103,7 +104,10 @@ impl Locator {
 
     /// Line and column of the deepest part of `path` present in the document.
     pub fn locate(&self, path: &FieldPath) -> Option<(usize, usize)> {
-        let doc = self.doc.as_ref()?;
+        let doc = self
+            .doc
+            .get_or_init(|| toml_edit::Document::parse(self.text.clone()).ok())
+            .as_ref()?;
         let mut best: Option<std::ops::Range<usize>> = None;
         let mut cur = Node::Item(doc.as_item());
         for seg in &path.0 {

@@ -127,11 +127,11 @@ impl ScenarioFile {
         settings: &[(String, toml::Value)],
     ) -> Result<(raw::RawScenario, Vec<Diagnostic>)> {
         let mut diags = Vec::new();
-        bad_numbers(
-            &toml::Value::Table(self.table.clone()),
-            &FieldPath::default(),
-            &mut |p, msg| diags.push(self.diag(p, msg)),
-        );
+        for (key, v) in &self.table {
+            bad_numbers(v, &FieldPath::default().key(key), &mut |p, msg| {
+                diags.push(self.diag(p, msg))
+            });
+        }
         let mut table = self.table.clone();
         if let Some(name) = variant {
             self.apply_variant(&mut table, name, &mut diags)?;

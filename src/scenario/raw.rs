@@ -59,6 +59,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub link: Vec<RawLink>,
     #[serde(default)]
+    pub link_group: Vec<RawLinkGroup>,
+    #[serde(default)]
     pub route: Vec<RawRoute>,
     #[serde(default)]
     pub green_channel: RawGreenChannel,
@@ -318,6 +320,44 @@ pub struct RawReplenish {
     /// Review period in days; absent means continuous review.
     pub review_days: Option<i64>,
     pub order_delay_hours: DistSpec,
+    /// Most units the node holds of the item: an order never lifts the inventory position above
+    /// it (the order is clipped to `capacity - position`).
+    pub capacity: Option<f64>,
+    /// Inventory position also nets out the units this node owes to orders waiting at it
+    /// (on hand + on order - backorders); by default it is on hand + on order.
+    #[serde(default)]
+    pub net_backorders: bool,
+}
+
+/// `[node.make_to_order]`: production planned by an (s, S) rule on the product's inventory
+/// position, in batches, from materials ordered for exactly the units planned.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawMakeToOrder {
+    /// The product made (its bill of materials gives the materials used per unit).
+    pub product: String,
+    /// Where the materials are ordered from.
+    pub materials_source: String,
+    pub reorder_point: f64,
+    pub order_up_to: f64,
+    /// Most units of the product the node holds; production and plans stay within it.
+    pub capacity: Option<f64>,
+    /// Most units one batch makes.
+    pub batch_max: i64,
+    /// How long a batch takes (days, positive minimum).
+    pub batch_days: DistSpec,
+    /// Processing delay of the material orders (hours, positive minimum).
+    pub order_delay_hours: DistSpec,
+}
+
+/// `[[node.customer_orders]]`: a stream of customer orders of a fixed size; an order the node
+/// cannot fill in full at once is lost whole.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawCustomerOrders {
+    pub product: String,
+    /// Units per order (a whole positive number).
+    pub units: f64,
+    /// Days between orders; the first order arrives at time 0.
+    pub interarrival_days: DistSpec,
 }
 
 /// `[node.census]`: where a hospital's patients come from.
@@ -380,6 +420,13 @@ pub struct RawNode {
     /// Items an unlimited `source` node supplies.
     #[serde(default)]
     pub supplies: Vec<String>,
+    /// Orders waiting here ship only whole, first in first out: a later order never overtakes
+    /// an earlier one of the same item. By default what is on hand ships at once, partly.
+    #[serde(default)]
+    pub ship_whole_orders: bool,
+    pub make_to_order: Option<RawMakeToOrder>,
+    #[serde(default)]
+    pub customer_orders: Vec<RawCustomerOrders>,
 }
 
 /// A step of a link's capacity schedule.
@@ -408,6 +455,27 @@ pub struct RawLink {
     #[serde(default)]
     pub both_ways: bool,
     /// Random closures: probability per day, and duration.
+    #[serde(default)]
+    pub closure_rate: f64,
+    pub closure_days: Option<DistSpec>,
+}
+
+/// `[[link_group]]`: a link from every node of `from` to every node of `to`, all alike. An entry
+/// is a node id, or a prefix ending in `*` (`"D*"`: every node whose id starts with `D`, in file
+/// order). The links are named `from->to`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawLinkGroup {
+    pub from: Vec<String>,
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub mode: String,
+    pub lead_time_days: DistSpec,
+    /// Trucks per day on each link; absent means unlimited.
+    #[serde(default)]
+    pub capacity: Vec<RawCapacityStep>,
+    /// Regions crossed on the way (each adds a checkpoint).
+    #[serde(default)]
+    pub via: Vec<String>,
     #[serde(default)]
     pub closure_rate: f64,
     pub closure_days: Option<DistSpec>,

@@ -63,6 +63,7 @@ pub fn problems(table: &toml::Table) -> Vec<(FieldPath, String)> {
             "conservation" => each::<RawConservation>(v, &at, &mut out),
             "node" => each::<RawNode>(v, &at, &mut out),
             "link" => each::<RawLink>(v, &at, &mut out),
+            "link_group" => each::<RawLinkGroup>(v, &at, &mut out),
             "route" => each::<RawRoute>(v, &at, &mut out),
             "disruption" => each::<RawDisruption>(v, &at, &mut out),
             "variant" => each::<RawVariant>(v, &at, &mut out),

@@ -401,6 +401,31 @@ const CASES: &[Case] = &[
             &["must exceed reorder_point"],
         )],
     ),
+    ok(
+        "link_group_unknown_prefix.toml",
+        1,
+        &[toml(
+            "link_group[0].to[1]",
+            "\"beijing-*\"",
+            &["no node id starts with `beijing-`"],
+        )],
+    ),
+    ok(
+        "make_to_order_zero_batch.toml",
+        2,
+        &[
+            toml(
+                "node[1].make_to_order.batch_max",
+                "batch_max",
+                &["must be at least 1 unit, got 0"],
+            ),
+            toml(
+                "node[2].customer_orders[0].units",
+                "units",
+                &["whole number of units", "2.5"],
+            ),
+        ],
+    ),
 ];
 
 /// Scenarios with absurd magnitudes: rejecting them (exit 2, naming the field) or running them

@@ -216,3 +216,34 @@ fn looks_like_time_of_day(s: &str) -> bool {
             && w[4].is_ascii_digit()
     })
 }
+
+/// The layered benchmark network (link groups, make to order, customer orders, whole orders):
+/// the same bytes for any thread count, `customer_orders.csv` included.
+#[test]
+fn the_layered_network_is_deterministic_across_thread_counts() {
+    let scenario = crate::root().join("benches/scenarios/layered-50.toml");
+    let run = |threads: &str| {
+        let tmp = tempfile::tempdir().expect("a temporary directory");
+        run_ok(
+            &scenario,
+            tmp.path(),
+            &[
+                "--replications",
+                "3",
+                "--seed",
+                "5",
+                "--threads",
+                threads,
+                "--no-plots",
+            ],
+        );
+        files_under(tmp.path())
+    };
+    let (one, two) = (run("1"), run("2"));
+    assert!(
+        one.keys().any(|p| p.ends_with("customer_orders.csv")),
+        "{:?}",
+        one.keys()
+    );
+    assert_same("layered-50: --threads 1 vs --threads 2", &one, &two);
+}
