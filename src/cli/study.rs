@@ -277,15 +277,18 @@ pub fn finish(
     {
         crate::output::sweep::write(&dir, spec, parameters, plot_kpi, models, &reps)?;
     }
+    let pool = crate::study::pool(threads)?;
     for (model, arm) in models.iter().zip(reps) {
-        write_run(
-            &dir.join(&model.variant),
-            &VariantRun {
-                model,
-                seed: spec.seed,
-                reps: arm,
-            },
-        )?;
+        pool.install(|| {
+            write_run(
+                &dir.join(&model.variant),
+                &VariantRun {
+                    model,
+                    seed: spec.seed,
+                    reps: arm,
+                },
+            )
+        })?;
     }
     if spec.plots {
         let started = Instant::now();

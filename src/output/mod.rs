@@ -14,6 +14,7 @@ pub mod weekly;
 use crate::error::{Error, Result};
 use crate::model::{ItemKind, Model};
 use crate::results::Replication;
+use rayon::prelude::*;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
@@ -50,7 +51,7 @@ impl VariantRun<'_> {
 }
 
 /// One output file.
-pub trait Exporter {
+pub trait Exporter: Sync {
     /// The file name inside the variant directory.
     fn file_name(&self) -> &'static str;
     /// Writes the file's content.
@@ -98,9 +99,14 @@ pub fn write_run(dir: &Path, run: &VariantRun) -> Result<()> {
         path: dir.to_path_buf(),
         source,
     })?;
-    for e in exporters() {
-        atomic_write(&dir.join(e.file_name()), |w| e.write(run, w))?;
-    }
+    // Each exporter writes its own file, so they can run side by side; the first error in
+    // exporter order is the one reported.
+    exporters()
+        .par_iter()
+        .map(|e| atomic_write(&dir.join(e.file_name()), |w| e.write(run, w)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect::<Result<()>>()?;
     if customer_orders::CustomerOrdersCsv::applies(run) {
         let e = customer_orders::CustomerOrdersCsv;
         atomic_write(&dir.join(e.file_name()), |w| e.write(run, w))?;

@@ -5,6 +5,7 @@ use super::{Exporter, VariantRun, num};
 use crate::model::ItemKind;
 use crate::results::{MEASURE_COUNT, MEASURE_NAMES, Measure};
 use crate::stats::{quantile, wilson};
+use rayon::prelude::*;
 use std::io::{self, Write};
 
 /// Writes `timeseries.csv`.
@@ -17,7 +18,7 @@ impl Exporter for TimeseriesCsv {
 
     fn write(&self, run: &VariantRun, out: &mut dyn Write) -> io::Result<()> {
         let m = run.model;
-        let mut w = csv::Writer::from_writer(out);
+        let mut w = csv::Writer::from_writer(&mut *out);
         let mut header = vec![
             "day".to_string(),
             "date".into(),
@@ -36,54 +37,70 @@ impl Exporter for TimeseriesCsv {
             "p_stockout_high".into(),
         ]);
         w.write_record(&header)?;
-        let n = run.reps.len();
-        for item in 0..m.items.len() {
-            let kind = match m.items[item].kind {
-                ItemKind::Material => "material",
-                ItemKind::Consumable => "consumable",
-                ItemKind::Durable => "durable",
-            };
-            for slot in 0..run.slots() {
-                // Day of first stockout per replication, for P(stockout by day d).
-                let first: Vec<Option<usize>> = run
-                    .reps
-                    .iter()
-                    .map(|r| (0..r.days).find(|&d| r.get(d, item, slot, Measure::Unmet) > 0.0))
-                    .collect();
-                for day in 0..m.days as usize {
-                    let date = m.start_date + chrono::Days::new(day as u64);
-                    let mut row = vec![
-                        day.to_string(),
-                        date.format("%Y-%m-%d").to_string(),
-                        m.items[item].id.clone(),
-                        kind.to_string(),
-                        run.slot_name(slot).to_string(),
-                    ];
-                    let mut values = vec![0.0; n];
-                    for k in 0..MEASURE_COUNT {
-                        for (v, r) in values.iter_mut().zip(&run.reps) {
-                            *v = r.daily[r.idx(day, item, slot, Measure::Demand) + k];
-                        }
-                        let mean = values.iter().sum::<f64>() / n as f64;
-                        row.extend([
-                            num(mean),
-                            num(quantile(&values, 0.05)),
-                            num(quantile(&values, 0.95)),
-                        ]);
-                    }
-                    if kind == "material" {
-                        row.extend([String::new(), String::new(), String::new()]);
-                    } else {
-                        let p = wilson(
-                            first.iter().filter(|f| f.is_some_and(|f| f <= day)).count(),
-                            n,
-                        );
-                        row.extend([num(p.p), num(p.low), num(p.high)]);
-                    }
-                    w.write_record(&row)?;
-                }
-            }
+        w.flush()?;
+        drop(w);
+        // Items are summarised side by side (gathering a cell across replications is the cost),
+        // each into its own buffer, and written in item order.
+        let blocks = (0..m.items.len())
+            .into_par_iter()
+            .map(|item| item_rows(run, item))
+            .collect::<io::Result<Vec<Vec<u8>>>>()?;
+        for b in blocks {
+            out.write_all(&b)?;
         }
-        w.flush()
+        Ok(())
     }
+}
+
+/// The rows of one item, every region and day, as CSV bytes.
+fn item_rows(run: &VariantRun, item: usize) -> io::Result<Vec<u8>> {
+    let m = run.model;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let n = run.reps.len();
+    let kind = match m.items[item].kind {
+        ItemKind::Material => "material",
+        ItemKind::Consumable => "consumable",
+        ItemKind::Durable => "durable",
+    };
+    for slot in 0..run.slots() {
+        // Day of first stockout per replication, for P(stockout by day d).
+        let first: Vec<Option<usize>> = run
+            .reps
+            .iter()
+            .map(|r| (0..r.days).find(|&d| r.get(d, item, slot, Measure::Unmet) > 0.0))
+            .collect();
+        for day in 0..m.days as usize {
+            let date = m.start_date + chrono::Days::new(day as u64);
+            let mut row = vec![
+                day.to_string(),
+                date.format("%Y-%m-%d").to_string(),
+                m.items[item].id.clone(),
+                kind.to_string(),
+                run.slot_name(slot).to_string(),
+            ];
+            let mut values = vec![0.0; n];
+            for k in 0..MEASURE_COUNT {
+                for (v, r) in values.iter_mut().zip(&run.reps) {
+                    *v = r.daily[r.idx(day, item, slot, Measure::Demand) + k];
+                }
+                let mean = values.iter().sum::<f64>() / n as f64;
+                row.extend([
+                    num(mean),
+                    num(quantile(&values, 0.05)),
+                    num(quantile(&values, 0.95)),
+                ]);
+            }
+            if kind == "material" {
+                row.extend([String::new(), String::new(), String::new()]);
+            } else {
+                let p = wilson(
+                    first.iter().filter(|f| f.is_some_and(|f| f <= day)).count(),
+                    n,
+                );
+                row.extend([num(p.p), num(p.low), num(p.high)]);
+            }
+            w.write_record(&row)?;
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error())
 }
