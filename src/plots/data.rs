@@ -311,20 +311,28 @@ pub fn load_sweep(dir: &Path) -> Result<Option<SweepData>> {
     Ok(Some(sweep))
 }
 
+/// The header row of a saved CSV table.
+fn header(path: &Path, reader: &mut csv::Reader<&[u8]>) -> Result<csv::StringRecord> {
+    reader
+        .headers()
+        .cloned()
+        .map_err(|e| corrupt(path, format!("unreadable header: {e}")))
+}
+
+/// Position of column `name` in `headers`; a saved table without it is corrupt.
+fn column(path: &Path, headers: &csv::StringRecord, name: &str) -> Result<usize> {
+    headers
+        .iter()
+        .position(|h| h == name)
+        .ok_or_else(|| corrupt(path, format!("missing column `{name}`")))
+}
+
 /// Parses `sweep.csv`, keeping the rows of `kpi`. The parameters are the columns between
 /// `point` and `product`.
 pub fn parse_sweep(path: &Path, text: &str, kpi: &str) -> Result<SweepData> {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| corrupt(path, format!("unreadable header: {e}")))?
-        .clone();
-    let col = |name: &str| -> Result<usize> {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| corrupt(path, format!("missing column `{name}`")))
-    };
+    let headers = header(path, &mut reader)?;
+    let col = |name: &str| column(path, &headers, name);
     let (c_point, c_product, c_region, c_kpi) =
         (col("point")?, col("product")?, col("region")?, col("kpi")?);
     let (c_n, c_mean, c_low, c_high) =
@@ -449,16 +457,8 @@ fn parse_timeseries(
 ) -> Result<(BTreeMap<(String, String), Daily>, Vec<(String, String)>)> {
     let days = manifest.days as usize;
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| corrupt(path, format!("unreadable header: {e}")))?
-        .clone();
-    let col = |name: &str| -> Result<usize> {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| corrupt(path, format!("missing column `{name}`")))
-    };
+    let headers = header(path, &mut reader)?;
+    let col = |name: &str| column(path, &headers, name);
     let (c_day, c_item, c_kind, c_region) =
         (col("day")?, col("item")?, col("kind")?, col("region")?);
     let measures = MEASURE_NAMES
