@@ -1,6 +1,6 @@
 //! Same scenario, same seed: the same bytes, whatever the thread count and however often it runs.
 
-use crate::{files_under, ids, minimal, minimal_toml, run_ok};
+use crate::{assert_same_files, files_under, ids, minimal, minimal_toml, run_ok};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -31,24 +31,6 @@ fn all_variants(threads: &str, seed: &str) -> BTreeMap<PathBuf, Vec<u8>> {
     files_under(tmp.path())
 }
 
-#[track_caller]
-fn assert_same(what: &str, a: &BTreeMap<PathBuf, Vec<u8>>, b: &BTreeMap<PathBuf, Vec<u8>>) {
-    assert_eq!(
-        a.keys().collect::<Vec<_>>(),
-        b.keys().collect::<Vec<_>>(),
-        "{what}: different files written"
-    );
-    let differing: Vec<_> = a
-        .iter()
-        .filter(|(p, bytes)| b[*p] != **bytes)
-        .map(|(p, _)| p.display().to_string())
-        .collect();
-    assert!(
-        differing.is_empty(),
-        "{what}: these files differ: {differing:?}"
-    );
-}
-
 #[test]
 fn same_seed_gives_identical_bytes_for_any_thread_count_and_run() {
     let one = all_variants("1", "11");
@@ -62,8 +44,8 @@ fn same_seed_gives_identical_bytes_for_any_thread_count_and_run() {
         })
         .count();
     assert_eq!(tabular, 3 * OUTPUTS.len(), "files: {:?}", one.keys());
-    assert_same("--threads 1 vs --threads 4", &one, &four);
-    assert_same("two runs with --threads 4", &four, &again);
+    assert_same_files("--threads 1 vs --threads 4", &one, &four);
+    assert_same_files("two runs with --threads 4", &four, &again);
 }
 
 #[test]
@@ -131,7 +113,7 @@ fn all_variants_writes_every_variant_and_each_matches_a_run_of_its_own() {
         .into_iter()
         .filter(|(p, _)| p.starts_with("minimal/no-conversion") && !charts(p))
         .collect();
-    assert_same(
+    assert_same_files(
         "--variant no-conversion vs --all-variants",
         &alone,
         &together,
@@ -245,5 +227,5 @@ fn the_layered_network_is_deterministic_across_thread_counts() {
         "{:?}",
         one.keys()
     );
-    assert_same("layered-50: --threads 1 vs --threads 2", &one, &two);
+    assert_same_files("layered-50: --threads 1 vs --threads 2", &one, &two);
 }

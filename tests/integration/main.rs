@@ -141,6 +141,30 @@ pub fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// Asserts that two sets of files (from [`files_under`]) have the same names and bytes, naming
+/// the files that differ.
+#[track_caller]
+pub fn assert_same_files(
+    what: &str,
+    a: &BTreeMap<PathBuf, Vec<u8>>,
+    b: &BTreeMap<PathBuf, Vec<u8>>,
+) {
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{what}: different files written"
+    );
+    let differing: Vec<_> = a
+        .iter()
+        .filter(|(p, bytes)| b[*p] != **bytes)
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "{what}: these files differ: {differing:?}"
+    );
+}
+
 /// The tutorial scenario every run test uses.
 pub fn minimal() -> PathBuf {
     root().join("scenarios/minimal.toml")

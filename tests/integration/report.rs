@@ -4,7 +4,7 @@
 //! rendered by a real browser (headless Chromium) into a non-blank page with every chart and
 //! table.
 
-use crate::{files_under, ids, medsupply, minimal, minimal_toml, run_ok};
+use crate::{assert_same_files, files_under, ids, medsupply, minimal, minimal_toml, run_ok};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -47,24 +47,6 @@ fn plot_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .into_iter()
         .filter(|(p, _)| is_plot(p))
         .collect()
-}
-
-#[track_caller]
-fn assert_same_files(what: &str, a: &BTreeMap<PathBuf, Vec<u8>>, b: &BTreeMap<PathBuf, Vec<u8>>) {
-    assert_eq!(
-        a.keys().collect::<Vec<_>>(),
-        b.keys().collect::<Vec<_>>(),
-        "{what}: different files"
-    );
-    let differing: Vec<_> = a
-        .iter()
-        .filter(|(p, bytes)| b[*p] != **bytes)
-        .map(|(p, _)| p.display().to_string())
-        .collect();
-    assert!(
-        differing.is_empty(),
-        "{what}: these files differ: {differing:?}"
-    );
 }
 
 /// `surgical_mask` → `Surgical mask`, as chart titles name products.
