@@ -122,6 +122,7 @@ pub fn national(spec: &NationalSpec) -> Result<String, String> {
     // Factories: masks everywhere, ventilators at every fourth; each orders melt-blown from one supplier.
     for k in 0..nf {
         let s = rng.random_range(0..ns);
+        let delay = order_delay(spec, region_of(s, ns) != region_of(k, nf), 2.0, 8.0);
         let vent = if k % 4 == 0 {
             ", { item = \"ventilator\", lines = 1, rate_per_line = 20 }"
         } else {
@@ -129,7 +130,7 @@ pub fn national(spec: &NationalSpec) -> Result<String, String> {
         };
         let _ = writeln!(
             w,
-            "[[node]]\nid = \"F{k}\"\nkind = \"factory\"\nregion = \"R{:03}\"\nclosed_at_start = true\npriority = {}\nstock = {{ meltblown = 500000 }}\nlines = [{{ item = \"mask\", lines = {}, rate_per_line = 60000, time_to_failure_days = {{ dist = \"exponential\", mean = 40, min = 1 }}, repair_days = {{ dist = \"uniform\", min = 1, max = 3 }} }}{vent}]\nreplenish = [{{ item = \"meltblown\", source = \"S{s}\", reorder_point = 300000, order_up_to = 1500000, order_delay_hours = {{ dist = \"uniform\", min = 2, max = 8 }} }}]\n",
+            "[[node]]\nid = \"F{k}\"\nkind = \"factory\"\nregion = \"R{:03}\"\nclosed_at_start = true\npriority = {}\nstock = {{ meltblown = 500000 }}\nlines = [{{ item = \"mask\", lines = {}, rate_per_line = 60000, time_to_failure_days = {{ dist = \"exponential\", mean = 40, min = 1 }}, repair_days = {{ dist = \"uniform\", min = 1, max = 3 }} }}{vent}]\nreplenish = [{{ item = \"meltblown\", source = \"S{s}\", reorder_point = 300000, order_up_to = 1500000, order_delay_hours = {delay} }}]\n",
             region_of(k, nf),
             k % 3 == 0,
             rng.random_range(1..4)
@@ -144,9 +145,11 @@ pub fn national(spec: &NationalSpec) -> Result<String, String> {
     for k in 0..nw {
         let f = rng.random_range(0..nf);
         let vf = (f / 4) * 4;
+        let mask_delay = order_delay(spec, region_of(f, nf) != k % r, 2.0, 12.0);
+        let vent_delay = order_delay(spec, region_of(vf, nf) != k % r, 24.0, 24.0);
         let _ = writeln!(
             w,
-            "[[node]]\nid = \"W{k}\"\nkind = \"warehouse\"\nregion = \"R{:03}\"\nstock = {{ mask = 200000, ventilator = 20 }}\nreplenish = [{{ item = \"mask\", source = \"F{f}\", reorder_point = 150000, order_up_to = 600000, order_delay_hours = {{ dist = \"uniform\", min = 2, max = 12 }} }}, {{ item = \"ventilator\", source = \"F{vf}\", reorder_point = 10, order_up_to = 40, review_days = 7, order_delay_hours = {{ dist = \"fixed\", value = 24 }} }}]\n",
+            "[[node]]\nid = \"W{k}\"\nkind = \"warehouse\"\nregion = \"R{:03}\"\nstock = {{ mask = 200000, ventilator = 20 }}\nreplenish = [{{ item = \"mask\", source = \"F{f}\", reorder_point = 150000, order_up_to = 600000, order_delay_hours = {mask_delay} }}, {{ item = \"ventilator\", source = \"F{vf}\", reorder_point = 10, order_up_to = 40, review_days = 7, order_delay_hours = {vent_delay} }}]\n",
             k % r
         );
         let cross = region_of(f, nf) != k % r;
@@ -296,6 +299,20 @@ pub fn layered(nodes: usize, days: u32, seed: u64) -> Result<String, String> {
 }
 
 /// A lead-time distribution: within a region hours, across regions at least the lookahead.
+/// An order processing delay of `lo`..`hi` hours; an order to another region takes at least
+/// `--min-cross-region-days`, like the goods, so that sets the lookahead of a partitioned run.
+fn order_delay(spec: &NationalSpec, cross: bool, lo: f64, hi: f64) -> String {
+    let lo2 = if cross {
+        lo.max(24.0 * spec.min_cross_region_days)
+    } else {
+        lo
+    };
+    format!(
+        "{{ dist = \"uniform\", min = {lo2}, max = {} }}",
+        lo2 + (hi - lo)
+    )
+}
+
 fn lead(rng: &mut ChaCha8Rng, spec: &NationalSpec, cross: bool) -> String {
     let (min, span) = if cross {
         (spec.min_cross_region_days, rng.random_range(0.5..2.5f64))

@@ -113,6 +113,23 @@ impl Replication {
         self.daily[i] += v;
     }
 
+    /// Adds another partition's part of the same replication (each region's cells are
+    /// written by one partition only, so the sums are exact).
+    pub fn absorb(&mut self, other: &Replication) {
+        for (a, b) in self.daily.iter_mut().zip(&other.daily) {
+            *a += b;
+        }
+        for (a, b) in self.transport.iter_mut().zip(&other.transport) {
+            a.lead_times.extend_from_slice(&b.lead_times);
+            a.units += b.units;
+            a.green_units += b.green_units;
+        }
+        for (a, b) in self.customer_orders.iter_mut().zip(&other.customer_orders) {
+            *a = [a[0] + b[0], a[1] + b[1]];
+        }
+        self.events += other.events;
+    }
+
     /// Fills the national slot as the sum of the regions (in region order) and turns the
     /// capacity-weighted worker sums into shares.
     pub fn finish(&mut self) {

@@ -26,7 +26,8 @@ pub struct GenerateArgs {
     /// Generator seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Minimum lead time (days) of links between regions.
+    /// Minimum lead time (days) of links between regions, and of orders to another region:
+    /// the lookahead of a run in partitions (`--partitions`).
     #[arg(long, default_value_t = 0.5)]
     pub min_cross_region_days: f64,
     /// Where to write the scenario (default: standard output).

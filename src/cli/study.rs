@@ -2,6 +2,7 @@
 //! one shard, or until precise enough) and writing its outputs.
 
 use super::build_all;
+use crate::engine::partitions::Partitions;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::output::{VariantRun, write_run};
@@ -28,6 +29,11 @@ pub struct StudyArgs {
     /// Worker threads (0 = all cores).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Split each replication into K region partitions that advance in parallel time windows
+    /// (`auto`: several per thread when there are fewer replications than threads and the
+    /// network is large; 1 = sequential). Outputs are identical for every K.
+    #[arg(long, default_value = "1", value_name = "K|auto")]
+    pub partitions: Partitions,
     /// Run only shard I of N (`I/N`, 0-based) and write a part directory for `merge`.
     /// Without it, read from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or from
     /// JOB_COMPLETION_INDEX with --shard-count (Kubernetes Indexed Job).
@@ -142,7 +148,16 @@ pub fn execute(
         let progress = Progress::new((info.replications.len() * models.len()) as u64, args.quiet);
         let arms = models
             .iter()
-            .map(|m| run_some(&pool, m, spec.seed, &info.replications, &progress))
+            .map(|m| {
+                run_some(
+                    &pool,
+                    m,
+                    spec.seed,
+                    &info.replications,
+                    args.partitions,
+                    &progress,
+                )
+            })
             .collect::<Result<Vec<_>>>()?;
         progress.finish();
         let dir = write_part(out, &info, &arms)?;
@@ -166,12 +181,12 @@ pub fn execute(
             let progress = Progress::new(all.len() as u64 * models.len() as u64, args.quiet);
             let reps = models
                 .iter()
-                .map(|m| run_some(&pool, m, spec.seed, &all, &progress))
+                .map(|m| run_some(&pool, m, spec.seed, &all, args.partitions, &progress))
                 .collect::<Result<Vec<_>>>()?;
             progress.finish();
             (spec, reps)
         }
-        Some(stop) => run_until_precise(spec, models, &pool, &stop, args.quiet)?,
+        Some(stop) => run_until_precise(spec, models, &pool, &stop, args)?,
     };
     let sim = started.elapsed();
     let events: u64 = reps.iter().flatten().map(|r| r.events).sum();
@@ -199,16 +214,23 @@ fn run_until_precise(
     models: &[Model],
     pool: &rayon::ThreadPool,
     stop: &Stopping,
-    quiet: bool,
+    args: &StudyArgs,
 ) -> Result<(StudySpec, Vec<Vec<Replication>>)> {
-    let progress = Progress::new(stop.max_reps as u64 * models.len() as u64, quiet);
+    let progress = Progress::new(stop.max_reps as u64 * models.len() as u64, args.quiet);
     let mut reps: Vec<Vec<Replication>> = vec![Vec::new(); models.len()];
     let batch = stop.min_reps.max(8);
     let mut done = 0u32;
     let n = loop {
         let next: Vec<u32> = (done..(done + batch).min(stop.max_reps)).collect();
         for (arm, m) in reps.iter_mut().zip(models) {
-            arm.extend(run_some(pool, m, spec.seed, &next, &progress)?);
+            arm.extend(run_some(
+                pool,
+                m,
+                spec.seed,
+                &next,
+                args.partitions,
+                &progress,
+            )?);
         }
         done += next.len() as u32;
         let series: Vec<Vec<f64>> = watched(models, &reps, stop.kpi);

@@ -2,9 +2,15 @@
 //! The mechanisms themselves live in `crate::mechanisms`, one file each, as handlers on [`Sim`].
 //!
 //! Region discipline: a node's events are owned by the node; everything that crosses regions
-//! (shipments on links, orders, dispatch allocations) is a message that arrives after a positive
-//! delay, so regions can later advance in parallel in conservative time windows.
+//! (shipments on links, orders) is a message that arrives after a positive delay, and central
+//! dispatch is a step every region takes together, so regions can advance in parallel in
+//! conservative time windows (`partitions`).
+//!
+//! Event order: (time, class, entity, seq), where `seq` is the number of events the
+//! *scheduling* entity had scheduled before, so the order never depends on how events were
+//! queued (one queue, or one per partition).
 
+pub mod partitions;
 pub mod queue;
 pub mod streams;
 #[cfg(test)]
@@ -13,9 +19,9 @@ mod tests;
 use crate::error::{Error, Result};
 use crate::model::{ItemId, LinkId, Model, NodeId, RegionId, Severity, TICKS_PER_DAY};
 use crate::results::{Measure, Replication};
+use partitions::Part;
 use queue::{EventQueue, Tick};
 use std::collections::{BTreeMap, VecDeque};
-use std::rc::Rc;
 use std::sync::Arc;
 use streams::{Purpose, Streams};
 
@@ -89,8 +95,6 @@ pub(crate) struct NodeState {
     pub on_hand: Vec<u64>,
     /// Ordered or allocated to this node, not yet received.
     pub inbound: Vec<u64>,
-    /// Units in shipments heading here (whatever sent them).
-    pub in_transit: Vec<u64>,
     pub pending_release: Vec<u64>,
     pub open: bool,
     pub closed_until: Tick,
@@ -135,12 +139,23 @@ pub(crate) struct Shipment {
     pub generation: u32,
     pub green: bool,
     pub alive: bool,
+    /// The partition holding this record counts the shipment from `held_from` until
+    /// `held_until` (all the time in a run of one partition; a shipment handed to another
+    /// partition at the end of a hop is counted there from the hop's end).
+    pub held_from: Tick,
+    pub held_until: Tick,
+}
+
+impl Shipment {
+    /// Whether this record of the shipment is the one to count at `now`.
+    pub(crate) fn held_at(&self, now: Tick) -> bool {
+        self.alive && self.held_from <= now && now < self.held_until
+    }
 }
 
 /// Conservation-of-units ledger per item.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Ledger {
-    pub initial: u64,
     pub imported: u64,
     pub produced: u64,
     pub scrapped: u64,
@@ -164,19 +179,30 @@ pub struct Sim<'m> {
     pub(crate) routes: BTreeMap<(NodeId, NodeId, ItemId), Option<Route>>,
     /// Dispatch sources that can reach a hospital, nearest first, per (hospital, item); valid
     /// for the same epoch as `routes`.
-    pub(crate) nearest_sources: BTreeMap<(NodeId, ItemId), Rc<[NodeId]>>,
+    pub(crate) nearest_sources: BTreeMap<(NodeId, ItemId), Arc<[NodeId]>>,
     /// Days on which a risk level or the green channel changes, so expected times do.
     pub(crate) route_changes: Vec<u32>,
     /// How many of them had passed when the route cache was filled.
     pub(crate) route_epoch: usize,
     pub(crate) out: Replication,
+    /// The entity whose event is being handled ([`SETUP`] while the start is scheduled).
+    pub(crate) cur: u32,
+    /// Events scheduled so far by each entity: the last tie-break of the event order.
+    pub(crate) scheduled: Vec<u32>,
+    /// Events handled.
+    pub(crate) events: u64,
+    /// Set when this is one partition of a partitioned run.
+    pub(crate) part: Option<Part>,
 }
+
+/// [`Sim::cur`] while the start is scheduled: each event counts as scheduled by its own entity.
+pub(crate) const SETUP: u32 = u32::MAX;
 
 impl<'m> Sim<'m> {
     /// Sets up replication `rep` with base seed `seed`.
     pub fn new(m: &'m Model, seed: u64, rep: u32) -> Sim<'m> {
         let items = m.items.len();
-        let entities = m.nodes.len() + m.links.len() + m.regions.len() + 1;
+        let entities = entity_count(m);
         let nodes = m
             .nodes
             .iter()
@@ -188,7 +214,6 @@ impl<'m> Sim<'m> {
                 NodeState {
                     on_hand,
                     inbound: vec![0; items],
-                    in_transit: vec![0; items],
                     pending_release: vec![0; items],
                     open: !(n.kind.produces() && n.closed_at_start),
                     closed_until: 0,
@@ -214,12 +239,7 @@ impl<'m> Sim<'m> {
                 }
             })
             .collect::<Vec<_>>();
-        let mut ledger = vec![Ledger::default(); items];
-        for n in &m.nodes {
-            for &(i, q) in &n.stock {
-                ledger[i].initial += q;
-            }
-        }
+        let ledger = vec![Ledger::default(); items];
         let region_census = m
             .regions
             .iter()
@@ -257,6 +277,10 @@ impl<'m> Sim<'m> {
             },
             route_epoch: 0,
             out: Replication::new(rep, m.days as usize, items, m.regions.len()),
+            cur: SETUP,
+            scheduled: vec![0; entities],
+            events: 0,
+            part: None,
         }
     }
 
@@ -268,8 +292,18 @@ impl<'m> Sim<'m> {
     pub(crate) fn region_entity(&self, r: RegionId) -> usize {
         self.m.nodes.len() + self.m.links.len() + r
     }
-    fn centre_entity(&self) -> u32 {
+    pub(crate) fn centre_entity(&self) -> u32 {
         (self.m.nodes.len() + self.m.links.len() + self.m.regions.len()) as u32
+    }
+    /// Entity number of the far end of a link, where its shipments arrive (owned by the
+    /// destination's region, so arrivals happen in the partition that receives them).
+    pub(crate) fn link_end_entity(&self, l: LinkId) -> usize {
+        self.m.nodes.len() + self.m.links.len() + self.m.regions.len() + 1 + l
+    }
+
+    /// Whether this simulation handles `entity`'s events (always, unless partitioned).
+    pub(crate) fn owns(&self, entity: usize) -> bool {
+        self.part.as_ref().is_none_or(|p| p.owns(entity))
     }
 
     /// The current day.
@@ -277,15 +311,64 @@ impl<'m> Sim<'m> {
         (self.now / TICKS_PER_DAY) as u32
     }
 
+    /// Schedules `ev` at `time` for `entity`, numbered in the scheduling entity's sequence;
+    /// an event for another partition's entity leaves as a message.
+    pub(crate) fn push(&mut self, time: Tick, class: u8, entity: usize, ev: Ev) {
+        let seq = self.next_seq(entity);
+        match &mut self.part {
+            Some(p) if !p.owns(entity) => p.send(
+                time,
+                class,
+                entity as u32,
+                seq,
+                partitions::Payload::Event(ev),
+            ),
+            _ => self.q.push_seq(time, class, entity as u32, seq, ev),
+        }
+    }
+
+    /// The sequence number of the next event the current entity schedules (for `entity`).
+    fn next_seq(&mut self, entity: usize) -> u64 {
+        let by = if self.cur == SETUP {
+            entity as u32
+        } else {
+            self.cur
+        };
+        let count = &mut self.scheduled[by as usize];
+        let seq = (u64::from(by) << 32) | u64::from(*count);
+        *count += 1;
+        seq
+    }
+
+    /// Hands shipment `sh` to the partition owning link end `end`, where its hop ends at `time`.
+    pub(crate) fn send_shipment(
+        &mut self,
+        time: Tick,
+        end: usize,
+        sh: Box<Shipment>,
+        generation: u32,
+    ) {
+        let seq = self.next_seq(end);
+        if let Some(p) = &mut self.part {
+            p.send(
+                time,
+                class::ARRIVAL,
+                end as u32,
+                seq,
+                partitions::Payload::Shipment(sh, generation),
+            );
+        }
+    }
+
     /// Schedules `ev` after `delay` ticks.
     pub(crate) fn after(&mut self, delay: Tick, class: u8, entity: usize, ev: Ev) {
-        self.q.push(self.now + delay, class, entity as u32, ev);
+        self.push(self.now + delay, class, entity, ev);
     }
 
     /// Schedules `ev` at the start of `day` (if within the horizon).
     pub(crate) fn on_day(&mut self, day: i64, class: u8, entity: usize, ev: Ev) {
         if day < self.m.days as i64 {
-            self.q.push(day * TICKS_PER_DAY, class, entity as u32, ev);
+            self.push(day * TICKS_PER_DAY, class, entity, ev);
         }
     }
 
@@ -330,12 +413,18 @@ impl<'m> Sim<'m> {
     }
 
     fn schedule_start(&mut self) {
+        self.cur = SETUP;
         let m = self.m;
         for r in 0..m.regions.len() {
             let e = self.region_entity(r);
-            self.on_day(0, class::REGION_DAY, e, Ev::RegionDay(r));
+            if self.owns(e) {
+                self.on_day(0, class::REGION_DAY, e, Ev::RegionDay(r));
+            }
         }
         for (n, node) in m.nodes.iter().enumerate() {
+            if !self.owns(n) {
+                continue;
+            }
             if node.kind.produces() && (!node.lines.is_empty() || !node.conversions.is_empty()) {
                 self.on_day(0, class::PRODUCTION, n, Ev::Production(n));
             }
@@ -359,41 +448,41 @@ impl<'m> Sim<'m> {
             }
         }
         for (l, link) in m.links.iter().enumerate() {
-            if !link.props.capacity.is_empty() || link.props.closure_rate > 0.0 {
-                let e = self.link_entity(l);
+            let e = self.link_entity(l);
+            if self.owns(e) && (!link.props.capacity.is_empty() || link.props.closure_rate > 0.0) {
                 self.on_day(0, class::LINK_DAY, e, Ev::LinkDay(l));
             }
         }
         self.schedule_disruptions();
         let c = self.centre_entity() as usize;
-        if m.dispatch.is_some()
-            || m.nodes.iter().any(|n| {
-                n.release
-                    .as_ref()
-                    .is_some_and(|r| r.national_days_of_supply_below.is_some())
-            })
-        {
+        // A partitioned run takes the central step at its barriers instead.
+        if self.part.is_none() && has_central_step(m) {
             self.on_day(0, class::DISPATCH, c, Ev::Dispatch);
         }
-        self.q
-            .push(TICKS_PER_DAY - 1, class::RECORD, c as u32, Ev::Record);
+        self.push(TICKS_PER_DAY - 1, class::RECORD, c, Ev::Record);
+    }
+
+    /// The end of the horizon.
+    pub(crate) fn end(&self) -> Tick {
+        self.m.days as Tick * TICKS_PER_DAY
+    }
+
+    /// Handles, in order, every pending event whose (time, class, entity) is before `limit`.
+    pub(crate) fn run_before(&mut self, limit: (Tick, u8, u32)) {
+        while let Some((key, ev)) = self.q.pop_before(limit) {
+            self.now = key.time;
+            self.cur = key.entity;
+            self.events += 1;
+            self.handle(ev);
+        }
     }
 
     /// Runs the replication to the horizon and checks the unit ledger.
     pub fn run(mut self) -> Result<Replication> {
         self.schedule_start();
-        let end = self.m.days as Tick * TICKS_PER_DAY;
-        let mut events = 0u64;
-        while let Some((key, ev)) = self.q.pop() {
-            if key.time >= end {
-                break;
-            }
-            self.now = key.time;
-            events += 1;
-            self.handle(ev);
-        }
-        self.check_ledger()?;
-        self.out.events = events;
+        self.run_before((self.end(), 0, 0));
+        check_ledger(std::slice::from_ref(&self))?;
+        self.out.events = self.events;
         self.out.finish();
         Ok(self.out)
     }
@@ -415,7 +504,12 @@ impl<'m> Sim<'m> {
             Ev::Depart(s) => self.enter_next_link(s),
             Ev::LinkDay(l) => self.link_day(l),
             Ev::Production(n) => self.production_day(n),
-            Ev::Dispatch => self.dispatch_day(),
+            Ev::Dispatch => {
+                central_step(std::slice::from_mut(self));
+                self.cur = self.centre_entity();
+                let c = self.cur as usize;
+                self.on_day(self.day() as i64 + 1, class::DISPATCH, c, Ev::Dispatch);
+            }
             Ev::Demand(n) => self.demand_day(n),
             Ev::Review(n) => self.periodic_review(n),
             Ev::CustomerOrder(n, k) => self.customer_order(n, k),
@@ -424,13 +518,20 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// End-of-day snapshot of stocks and shipments.
+    /// End-of-day snapshot of stocks and shipments (of this partition's nodes and shipments).
     fn record_day(&mut self) {
         let m = self.m;
+        if self.part.as_ref().is_some_and(|p| p.id != 0) {
+            // Every partition records its own part; the snapshot counts as one event.
+            self.events -= 1;
+        }
         for (n, node) in m.nodes.iter().enumerate() {
             let Some(ech) = node.kind.echelon() else {
                 continue;
             };
+            if !self.owns(n) {
+                continue;
+            }
             let measure = match ech {
                 crate::model::Echelon::Factory => Measure::OnHandFactory,
                 crate::model::Echelon::Warehouse => Measure::OnHandWarehouse,
@@ -448,39 +549,83 @@ impl<'m> Sim<'m> {
         }
         for s in 0..self.shipments.len() {
             let sh = &self.shipments[s];
-            if sh.alive {
+            if sh.held_at(self.now) {
                 let (i, r, q) = (sh.item, m.nodes[sh.dest].region, sh.qty as f64);
                 self.record(i, r, Measure::InTransit, q);
+            } else if sh.alive && self.now >= sh.held_until {
+                // Handed to another partition, which holds it now: the slot is free.
+                self.shipments[s].alive = false;
+                self.free_ships.push(s);
             }
         }
-        let c = self.centre_entity();
-        self.q
-            .push(self.now + TICKS_PER_DAY, class::RECORD, c, Ev::Record);
+        let c = self.centre_entity() as usize;
+        self.after(TICKS_PER_DAY, class::RECORD, c, Ev::Record);
     }
+}
 
-    /// Conservation of units: everything that entered is on hand, sterilising, in transit,
-    /// consumed or scrapped.
-    fn check_ledger(&self) -> Result<()> {
-        for (i, l) in self.ledger.iter().enumerate() {
-            let on_hand: u64 = self.nodes.iter().map(|n| n.on_hand[i]).sum();
-            let pending: u64 = self.nodes.iter().map(|n| n.pending_release[i]).sum();
-            let transit: u64 = self
+/// Entities that own events: nodes, links, regions, the centre, then link ends.
+pub(crate) fn entity_count(m: &Model) -> usize {
+    m.nodes.len() + 2 * m.links.len() + m.regions.len() + 1
+}
+
+/// Whether the model has a central daily step (dispatch, or reserves released on national
+/// days of supply).
+pub(crate) fn has_central_step(m: &Model) -> bool {
+    m.dispatch.is_some()
+        || m.nodes.iter().any(|n| {
+            n.release
+                .as_ref()
+                .is_some_and(|r| r.national_days_of_supply_below.is_some())
+        })
+}
+
+/// The central daily step over all partitions (one in a sequential run): reserve rules, then
+/// central dispatch.
+pub(crate) fn central_step(sims: &mut [Sim]) {
+    crate::mechanisms::reserves::check_reserve_rules(sims);
+    crate::mechanisms::dispatch::dispatch_day(sims);
+}
+
+/// Conservation of units over a run's partitions: everything that entered is on hand,
+/// sterilising, in transit, consumed or scrapped.
+fn check_ledger(sims: &[Sim]) -> Result<()> {
+    let m = sims[0].m;
+    for i in 0..m.items.len() {
+        let mut l = Ledger::default();
+        let (mut initial, mut on_hand, mut pending, mut transit) = (0, 0, 0, 0);
+        for sim in sims {
+            let s = &sim.ledger[i];
+            l.imported += s.imported;
+            l.produced += s.produced;
+            l.consumed += s.consumed;
+            l.scrapped += s.scrapped;
+            for (n, node) in m.nodes.iter().enumerate().filter(|(n, _)| sim.owns(*n)) {
+                initial += node
+                    .stock
+                    .iter()
+                    .filter(|s| s.0 == i)
+                    .map(|s| s.1)
+                    .sum::<u64>();
+                on_hand += sim.nodes[n].on_hand[i];
+                pending += sim.nodes[n].pending_release[i];
+            }
+            transit += sim
                 .shipments
                 .iter()
-                .filter(|s| s.alive && s.item == i)
+                .filter(|s| s.alive && s.held_until == Tick::MAX && s.item == i)
                 .map(|s| s.qty)
-                .sum();
-            let inflow = l.initial + l.imported + l.produced;
-            let outflow = on_hand + pending + transit + l.consumed + l.scrapped;
-            if inflow != outflow {
-                return Err(Error::Ledger(format!(
-                    "item `{}`: initial {} + imported {} + produced {} != on hand {on_hand} + sterilising {pending} + in transit {transit} + consumed {} + scrapped {}",
-                    self.m.items[i].id, l.initial, l.imported, l.produced, l.consumed, l.scrapped
-                )));
-            }
+                .sum::<u64>();
         }
-        Ok(())
+        let inflow = initial + l.imported + l.produced;
+        let outflow = on_hand + pending + transit + l.consumed + l.scrapped;
+        if inflow != outflow {
+            return Err(Error::Ledger(format!(
+                "item `{}`: initial {initial} + imported {} + produced {} != on hand {on_hand} + sterilising {pending} + in transit {transit} + consumed {} + scrapped {}",
+                m.items[i].id, l.imported, l.produced, l.consumed, l.scrapped
+            )));
+        }
     }
+    Ok(())
 }
 
 /// Runs one replication of `model`.

@@ -155,15 +155,24 @@ impl<E> Default for EventQueue<E> {
 }
 
 impl<E> EventQueue<E> {
-    /// Schedules `event` at `time` in `class`, owned by `entity`.
+    /// Schedules `event` at `time` in `class`, owned by `entity`, after every event of the
+    /// same (time, class, entity) pushed before it.
     #[inline(always)]
     pub fn push(&mut self, time: Tick, class: u8, entity: u32, event: E) {
         self.seq += 1;
+        self.push_seq(time, class, entity, self.seq, event);
+    }
+
+    /// Schedules `event` with the caller's own sequence number as the final tie-break. The
+    /// simulation numbers events per scheduling entity, so the order does not depend on which
+    /// queue (partition) an event went through.
+    #[inline(always)]
+    pub fn push_seq(&mut self, time: Tick, class: u8, entity: u32, seq: u64, event: E) {
         self.len += 1;
         let slot = Slot {
             time: unsigned(time),
             class_entity: (u64::from(class) << 32) | u64::from(entity),
-            seq: self.seq,
+            seq,
             event,
         };
         if slot.time < self.hi {
@@ -171,6 +180,24 @@ impl<E> EventQueue<E> {
         } else {
             self.place(slot);
         }
+    }
+
+    /// Removes and returns the earliest event if its (time, class, entity) is before `limit`.
+    pub fn pop_before(&mut self, limit: (Tick, u8, u32)) -> Option<(Key, E)> {
+        let (key, event) = self.pop()?;
+        if (key.time, key.class, key.entity) < limit {
+            return Some((key, event));
+        }
+        // Put it back: it was just in the near set, so it returns there with its own key.
+        self.push_seq(key.time, key.class, key.entity, key.seq, event);
+        None
+    }
+
+    /// Time of the earliest event, if any.
+    pub fn next_time(&mut self) -> Option<Tick> {
+        let (key, event) = self.pop()?;
+        self.push_seq(key.time, key.class, key.entity, key.seq, event);
+        Some(key.time)
     }
 
     /// Removes and returns the earliest event.

@@ -25,7 +25,9 @@ impl Sim<'_> {
         for k in 0..self.m.links[link].checkpoints.len() {
             let r = self.m.links[link].checkpoints[k];
             let level = self.m.regions[r].risk_on(day);
-            let e = self.region_entity(r);
+            // The link's own stream, drawn where its shipments arrive (a region's stream would
+            // be drawn by every partition whose links cross it).
+            let e = self.link_entity(link);
             hours += self.m.risk[level as usize]
                 .checkpoint_hours
                 .sample(self.rng(e, Purpose::Checkpoint));

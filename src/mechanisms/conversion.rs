@@ -13,8 +13,7 @@ impl Sim<'_> {
             // Drawn for every step in order, so a step's lead time never depends on another's.
             let lead = c.lead_time.sample(self.rng(n, Purpose::Conversion));
             let at = c.day as i64 * TICKS_PER_DAY + Self::days_to_ticks(lead, false);
-            self.q
-                .push(at, class::STATE, n as u32, Ev::LinesReady(n, k));
+            self.push(at, class::STATE, n, Ev::LinesReady(n, k));
         }
     }
 

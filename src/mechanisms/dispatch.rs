@@ -3,9 +3,10 @@
 //! up to their need), `proportional` (to need) or `weighted` (to weight × need) — then within a
 //! region to hospitals in proportion to need. Allocations leave after a decision delay.
 
-use crate::engine::{Ev, Sim, class};
+use crate::engine::Sim;
+use crate::engine::partitions::owner_index;
 use crate::model::{ItemKind, NodeId, RegionId, Rule};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Splits `amount` whole units in proportion to `weights`, never giving anyone more than its
 /// cap, redistributing what a capped share cannot take; remainders go by largest fraction,
@@ -90,85 +91,121 @@ pub fn allocate(
     }
 }
 
-impl Sim<'_> {
-    pub(crate) fn dispatch_day(&mut self) {
-        self.check_reserve_rules();
-        if let Some(d) = &self.m.dispatch {
-            for &item in &d.items {
-                self.dispatch_item(item);
+/// Central dispatch of every dispatched product (a step of the central day, over all
+/// partitions).
+pub(crate) fn dispatch_day(sims: &mut [Sim]) {
+    if let Some(d) = &sims[0].m.dispatch {
+        for &item in &d.items {
+            dispatch_item(sims, item);
+        }
+    }
+}
+
+fn dispatch_item(sims: &mut [Sim], item: usize) {
+    let m = sims[0].m;
+    let d = m.dispatch.as_ref().expect("dispatch configured");
+    let node = |sims: &[Sim], n: NodeId| owner_index(sims, n);
+    let sources: Vec<NodeId> = d
+        .sources
+        .iter()
+        .copied()
+        .filter(|&s| sims[node(sims, s)].nodes[s].released)
+        .collect();
+    let supply: u64 = sources
+        .iter()
+        .map(|&s| sims[node(sims, s)].nodes[s].on_hand[item])
+        .sum();
+    if supply == 0 {
+        return;
+    }
+    // Units on their way to each node, wherever the shipment is held now.
+    let mut in_transit = vec![0u64; m.nodes.len()];
+    for sim in sims.iter() {
+        for sh in &sim.shipments {
+            if sh.item == item && sh.held_at(sim.now) {
+                in_transit[sh.dest] += sh.qty;
             }
         }
-        let e = self.m.nodes.len() + self.m.links.len() + self.m.regions.len();
-        self.on_day(self.day() as i64 + 1, class::DISPATCH, e, Ev::Dispatch);
     }
-
-    fn dispatch_item(&mut self, item: usize) {
-        let m = self.m;
-        let d = m.dispatch.as_ref().expect("dispatch configured");
-        let sources: Vec<NodeId> = d
-            .sources
+    let mut hospitals: Vec<(NodeId, u64)> = Vec::new();
+    for (n, &transit) in in_transit.iter().enumerate() {
+        let sim = &sims[node(sims, n)];
+        let Some(daily) = sim.demand_today(n, item) else {
+            continue;
+        };
+        let target = match m.items[item].kind {
+            ItemKind::Durable => daily,
+            _ => daily * d.cover_days,
+        };
+        let have = (sim.nodes[n].on_hand[item] + transit) as f64;
+        let need = (target - have).ceil().max(0.0) as u64;
+        if need > 0 {
+            hospitals.push((n, need));
+        }
+    }
+    let mut region_need = vec![0u64; m.regions.len()];
+    for &(n, need) in &hospitals {
+        region_need[m.nodes[n].region] += need;
+    }
+    let by_region = allocate(
+        d.rule,
+        supply,
+        &region_need,
+        &d.priority_regions,
+        &d.weights,
+    );
+    for (r, &amount) in by_region.iter().enumerate() {
+        if amount == 0 {
+            continue;
+        }
+        let members: Vec<(NodeId, u64)> = hospitals
             .iter()
             .copied()
-            .filter(|&s| self.nodes[s].released)
+            .filter(|&(n, _)| m.nodes[n].region == r)
             .collect();
-        let supply: u64 = sources.iter().map(|&s| self.nodes[s].on_hand[item]).sum();
-        if supply == 0 {
-            return;
-        }
-        // Need per hospital: cover days of consumption (or the census, for durables) less what it
-        // has and what is already on its way.
-        let mut hospitals: Vec<(NodeId, u64)> = Vec::new();
-        for n in 0..m.nodes.len() {
-            let Some(daily) = self.demand_today(n, item) else {
-                continue;
-            };
-            let target = match m.items[item].kind {
-                ItemKind::Durable => daily,
-                _ => daily * d.cover_days,
-            };
-            // Goods on the road count; orders still waiting at an empty source do not, or a
-            // hospital whose warehouse ran dry would be passed over for good.
-            let have = (self.nodes[n].on_hand[item] + self.nodes[n].in_transit[item]) as f64;
-            let need = (target - have).ceil().max(0.0) as u64;
-            if need > 0 {
-                hospitals.push((n, need));
-            }
-        }
-        let mut region_need = vec![0u64; m.regions.len()];
-        for &(n, need) in &hospitals {
-            region_need[m.nodes[n].region] += need;
-        }
-        let by_region = allocate(
-            d.rule,
-            supply,
-            &region_need,
-            &d.priority_regions,
-            &d.weights,
-        );
-        for (r, &amount) in by_region.iter().enumerate() {
-            if amount == 0 {
-                continue;
-            }
-            let members: Vec<(NodeId, u64)> = hospitals
-                .iter()
-                .copied()
-                .filter(|&(n, _)| m.nodes[n].region == r)
-                .collect();
-            let caps: Vec<u64> = members.iter().map(|x| x.1).collect();
-            let w: Vec<f64> = caps.iter().map(|&c| c as f64).collect();
-            for ((h, _), give) in members
-                .into_iter()
-                .zip(proportional_split(amount, &w, &caps))
-            {
-                self.send_allocation(&sources, h, item, give);
-            }
+        let caps: Vec<u64> = members.iter().map(|x| x.1).collect();
+        let w: Vec<f64> = caps.iter().map(|&c| c as f64).collect();
+        for ((h, _), give) in members
+            .into_iter()
+            .zip(proportional_split(amount, &w, &caps))
+        {
+            send_allocation(sims, &sources, h, item, give);
         }
     }
+}
 
-    /// Every dispatch source that can reach hospital `h`, nearest (by expected days) first, ties
-    /// to the lower node number; cached until routes change, since dispatch asks for every
-    /// hospital every day.
-    fn nearest_sources(&mut self, h: NodeId, item: usize) -> Rc<[NodeId]> {
+/// Ships `qty` of `item` to hospital `h` from the nearest sources that have it.
+fn send_allocation(sims: &mut [Sim], sources: &[NodeId], h: NodeId, item: usize, mut qty: u64) {
+    let d = sims[0].m.dispatch.as_ref().expect("dispatch configured");
+    let delay = d.decision_delay_ticks;
+    for &s in sims[0].nearest_sources(h, item).iter() {
+        if qty == 0 {
+            break;
+        }
+        if !sources.contains(&s) {
+            continue;
+        }
+        let sim = &mut sims[owner_index(sims, s)];
+        let q = qty.min(sim.nodes[s].on_hand[item]);
+        if q == 0 {
+            continue;
+        }
+        sim.nodes[s].on_hand[item] -= q;
+        // What the allocation schedules is numbered in the source's own sequence.
+        sim.cur = s as u32;
+        if sim.ship(s, h, item, q, delay) {
+            sim.after_drop(s, item);
+            qty -= q;
+            let o = owner_index(sims, h);
+            sims[o].nodes[h].inbound[item] += q;
+        } else {
+            sim.nodes[s].on_hand[item] += q;
+        }
+    }
+}
+
+impl Sim<'_> {
+    fn nearest_sources(&mut self, h: NodeId, item: usize) -> Arc<[NodeId]> {
         self.sync_route_epoch();
         if let Some(r) = self.nearest_sources.get(&(h, item)) {
             return r.clone();
@@ -181,35 +218,9 @@ impl Sim<'_> {
             }
         }
         ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let r: Rc<[NodeId]> = ranked.into_iter().map(|(_, s)| s).collect();
+        let r: Arc<[NodeId]> = ranked.into_iter().map(|(_, s)| s).collect();
         self.nearest_sources.insert((h, item), r.clone());
         r
-    }
-
-    /// Sends `qty` to hospital `h` from the sources nearest to it first.
-    fn send_allocation(&mut self, sources: &[NodeId], h: NodeId, item: usize, mut qty: u64) {
-        let d = self.m.dispatch.as_ref().expect("dispatch configured");
-        let delay = d.decision_delay_ticks;
-        for &s in self.nearest_sources(h, item).iter() {
-            if qty == 0 {
-                break;
-            }
-            if !sources.contains(&s) {
-                continue;
-            }
-            let q = qty.min(self.nodes[s].on_hand[item]);
-            if q == 0 {
-                continue;
-            }
-            self.nodes[s].on_hand[item] -= q;
-            if self.ship(s, h, item, q, delay) {
-                self.nodes[h].inbound[item] += q;
-                qty -= q;
-                self.after_drop(s, item);
-            } else {
-                self.nodes[s].on_hand[item] += q;
-            }
-        }
     }
 }
 

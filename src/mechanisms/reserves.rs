@@ -2,6 +2,7 @@
 //! day or when national hospital days of supply of a product they hold fall below a threshold.
 
 use crate::engine::Sim;
+use crate::engine::partitions::owner_index;
 use crate::model::{NodeId, NodeKind};
 
 impl Sim<'_> {
@@ -11,43 +12,53 @@ impl Sim<'_> {
             self.fill_backlog(n);
         }
     }
+}
 
-    /// National hospital days of supply of `item` today (None without demand).
-    fn national_days_of_supply(&self, item: usize) -> Option<f64> {
-        let mut stock = 0.0;
-        let mut demand = 0.0;
-        for (n, node) in self.m.nodes.iter().enumerate() {
-            if node.kind == NodeKind::Hospital {
-                stock += self.nodes[n].on_hand[item] as f64;
-                demand += self.demand_today(n, item).unwrap_or(0.0);
-            }
+/// National hospital days of supply of `item` today, over all partitions (None without demand).
+fn national_days_of_supply(sims: &[Sim], item: usize) -> Option<f64> {
+    let m = sims[0].m;
+    let mut stock = 0.0;
+    let mut demand = 0.0;
+    for (n, node) in m.nodes.iter().enumerate() {
+        if node.kind == NodeKind::Hospital {
+            let sim = &sims[owner_index(sims, n)];
+            stock += sim.nodes[n].on_hand[item] as f64;
+            demand += sim.demand_today(n, item).unwrap_or(0.0);
         }
-        (demand > 0.0).then(|| stock / demand)
     }
+    (demand > 0.0).then(|| stock / demand)
+}
 
-    /// Releases reserves whose days-of-supply rule has fired.
-    pub(crate) fn check_reserve_rules(&mut self) {
-        for n in 0..self.m.nodes.len() {
-            let Some(threshold) = self.m.nodes[n]
-                .release
-                .as_ref()
-                .and_then(|r| r.national_days_of_supply_below)
-            else {
-                continue;
-            };
-            if self.nodes[n].released {
-                continue;
-            }
-            let fires = (0..self.m.items.len())
-                .filter(|&i| self.nodes[n].on_hand[i] > 0)
-                .any(|i| {
-                    self.national_days_of_supply(i)
-                        .is_some_and(|d| d < threshold)
-                });
-            if fires {
-                self.release_reserve(n);
-            }
+/// Releases reserves whose days-of-supply rule has fired (a step of the central day). Every
+/// rule is decided before any release: releasing ships reserve stock, which changes neither
+/// hospital stock nor demand today.
+pub(crate) fn check_reserve_rules(sims: &mut [Sim]) {
+    let m = sims[0].m;
+    let mut fired = Vec::new();
+    for (n, node) in m.nodes.iter().enumerate() {
+        let Some(threshold) = node
+            .release
+            .as_ref()
+            .and_then(|r| r.national_days_of_supply_below)
+        else {
+            continue;
+        };
+        let st = &sims[owner_index(sims, n)].nodes[n];
+        if st.released {
+            continue;
         }
+        let fires = (0..m.items.len())
+            .filter(|&i| st.on_hand[i] > 0)
+            .any(|i| national_days_of_supply(sims, i).is_some_and(|d| d < threshold));
+        if fires {
+            fired.push(n);
+        }
+    }
+    for n in fired {
+        let sim = &mut sims[owner_index(sims, n)];
+        // What the release schedules is numbered in the reserve's own sequence.
+        sim.cur = n as u32;
+        sim.release_reserve(n);
     }
 }
 

@@ -35,8 +35,9 @@ impl Sim<'_> {
             generation: 0,
             green: false,
             alive: true,
+            held_from: self.now,
+            held_until: Tick::MAX,
         };
-        self.nodes[to].in_transit[item] += qty;
         let s = self.new_shipment(sh);
         if delay > 0 {
             self.after(delay, class::ARRIVAL, from, Ev::Depart(s));
@@ -47,7 +48,7 @@ impl Sim<'_> {
     }
 
     /// Stores a shipment, reusing the slot of a delivered one.
-    fn new_shipment(&mut self, sh: Shipment) -> ShipId {
+    pub(crate) fn new_shipment(&mut self, sh: Shipment) -> ShipId {
         match self.free_ships.pop() {
             Some(s) => {
                 self.shipments[s] = sh;
@@ -171,9 +172,19 @@ impl Sim<'_> {
         }
         sh.arrival = self.now + Self::days_to_ticks(days, true);
         let (arrival, generation) = (sh.arrival, sh.generation);
-        self.ls(l).in_transit.push(s);
-        self.q
-            .push(arrival, class::ARRIVAL, e as u32, Ev::HopEnd(s, generation));
+        if self.m.link_can_close(l) {
+            self.ls(l).in_transit.push(s);
+        }
+        let end = self.link_end_entity(l);
+        if self.owns(end) {
+            self.push(arrival, class::ARRIVAL, end, Ev::HopEnd(s, generation));
+        } else {
+            // The hop ends in another partition, which holds the shipment from then on.
+            let mut moved = Box::new(self.shipments[s].clone());
+            moved.held_from = arrival;
+            self.shipments[s].held_until = arrival;
+            self.send_shipment(arrival, end, moved, generation);
+        }
     }
 
     pub(crate) fn hop_end(&mut self, s: ShipId, generation: u32) {
@@ -181,11 +192,13 @@ impl Sim<'_> {
             return; // rescheduled by a closure
         }
         let l = self.shipments[s].path[self.shipments[s].hop];
-        self.ls(l).in_transit.retain(|&x| x != s);
+        if self.m.link_can_close(l) {
+            self.ls(l).in_transit.retain(|&x| x != s);
+        }
         let wait = self.checkpoint_wait(s, l);
         if wait > 0 {
-            let e = self.link_entity(l);
-            self.after(wait, class::ARRIVAL, e, Ev::CheckpointCleared(s));
+            let end = self.link_end_entity(l);
+            self.after(wait, class::ARRIVAL, end, Ev::CheckpointCleared(s));
         } else {
             self.arrive_at_node(s);
         }
@@ -211,7 +224,6 @@ impl Sim<'_> {
             t.green_units += qty;
         }
         self.free_ships.push(s);
-        self.nodes[dest].in_transit[item] -= qty;
         let inb = &mut self.nodes[dest].inbound[item];
         *inb = inb.saturating_sub(qty);
         self.receive(dest, item, qty);
@@ -224,15 +236,14 @@ impl Sim<'_> {
         }
         let extra = until - self.now.max(self.ls(l).closed_until);
         self.ls(l).closed_until = until;
-        let e = self.link_entity(l);
+        let (e, end) = (self.link_entity(l), self.link_end_entity(l));
         for k in 0..self.ls(l).in_transit.len() {
             let s = self.ls(l).in_transit[k];
             let sh = &mut self.shipments[s];
             sh.arrival += extra;
             sh.generation += 1;
             let (arrival, generation) = (sh.arrival, sh.generation);
-            self.q
-                .push(arrival, class::ARRIVAL, e as u32, Ev::HopEnd(s, generation));
+            self.push(arrival, class::ARRIVAL, end, Ev::HopEnd(s, generation));
         }
         self.after(until - self.now, class::STATE, e, Ev::LinkOpen(l));
     }
@@ -247,9 +258,10 @@ impl Sim<'_> {
         for d in &self.m.disruptions {
             let start = d.day as i64 * TICKS_PER_DAY;
             let until = start + Self::days_to_ticks(d.days, true);
-            let e = self.m.nodes.len() + d.link;
-            self.q
-                .push(start, class::STATE, e as u32, Ev::LinkClose(d.link, until));
+            let e = self.link_entity(d.link);
+            if self.owns(e) {
+                self.push(start, class::STATE, e, Ev::LinkClose(d.link, until));
+            }
         }
     }
 

@@ -521,6 +521,11 @@ pub struct Model {
 }
 
 impl Model {
+    /// Whether link `l` can ever close (a random closure rate, or a scheduled disruption).
+    pub fn link_can_close(&self, l: LinkId) -> bool {
+        self.links[l].props.closure_rate > 0.0 || self.disruptions.iter().any(|d| d.link == l)
+    }
+
     /// The name of link `l`: its `id`, or `from->to` for a link of a group.
     pub fn link_name(&self, l: LinkId) -> std::borrow::Cow<'_, str> {
         let link = &self.links[l];

@@ -8,6 +8,7 @@ pub mod progress;
 pub mod spec;
 pub mod stopping;
 
+use crate::engine::partitions::Partitions;
 use crate::engine::run_replication;
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -47,18 +48,24 @@ pub fn pool(threads: usize) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))
 }
 
-/// Runs the given replications of `model` on `pool`, returned in the order asked for.
+/// Runs the given replications of `model` on `pool`, each in `partitions`, returned in the
+/// order asked for.
 pub fn run_some(
     pool: &rayon::ThreadPool,
     model: &Model,
     seed: u64,
     reps: &[u32],
+    partitions: Partitions,
     progress: &progress::Progress,
 ) -> Result<Vec<Replication>> {
+    let plan = partitions.plan(model, pool.current_num_threads(), reps.len())?;
     pool.install(|| {
         reps.par_iter()
             .map(|&rep| {
-                let r = run_replication(model, seed, rep);
+                let r = match &plan {
+                    Some(plan) => plan.run(model, seed, rep).map(|(r, _)| r),
+                    None => run_replication(model, seed, rep),
+                };
                 progress.tick();
                 r
             })
@@ -79,6 +86,7 @@ pub fn run_replications(
         model,
         seed,
         &reps,
+        Partitions::default(),
         &progress::Progress::hidden(),
     )
 }

@@ -16,6 +16,7 @@ mod bad_input;
 mod check;
 mod determinism;
 mod golden;
+mod partitions;
 mod report;
 mod run_outputs;
 mod studies;
