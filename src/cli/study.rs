@@ -134,6 +134,22 @@ pub fn execute(
         std::env::var(k).ok()
     })?;
     let pool = pool(args.threads)?;
+    if args.partitions != Partitions::Count(1) && !args.quiet {
+        let threads = pool.current_num_threads();
+        match args
+            .partitions
+            .plan(&models[0], threads, spec.replications as usize)?
+        {
+            Some(p) => eprintln!(
+                "each replication runs in {} region partitions, windows of at most {:.2} h",
+                p.parts,
+                p.lookahead as f64 / 60.0
+            ),
+            None => eprintln!(
+                "each replication runs sequentially (one region group, or `auto` found replications enough to fill {threads} threads)"
+            ),
+        }
+    }
     let started = Instant::now();
     if let Some(shard) = shard {
         if stopping.is_some() {
