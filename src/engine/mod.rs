@@ -90,7 +90,7 @@ pub(crate) struct LineState {
 }
 
 /// A node's running state.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct NodeState {
     pub on_hand: Vec<u64>,
     /// Ordered or allocated to this node, not yet received.
@@ -201,12 +201,23 @@ pub(crate) const SETUP: u32 = u32::MAX;
 impl<'m> Sim<'m> {
     /// Sets up replication `rep` with base seed `seed`.
     pub fn new(m: &'m Model, seed: u64, rep: u32) -> Sim<'m> {
+        Sim::with_part(m, seed, rep, None)
+    }
+
+    /// Sets up replication `rep`, or one partition of it: a partition keeps state only for
+    /// the nodes and regions it owns (another partition's are never touched).
+    pub(crate) fn with_part(m: &'m Model, seed: u64, rep: u32, part: Option<Part>) -> Sim<'m> {
         let items = m.items.len();
         let entities = entity_count(m);
+        let owns = |e: usize| part.as_ref().is_none_or(|p| p.owns(e));
         let nodes = m
             .nodes
             .iter()
-            .map(|n| {
+            .enumerate()
+            .map(|(k, n)| {
+                if !owns(k) {
+                    return NodeState::default();
+                }
                 let mut on_hand = vec![0; items];
                 for &(i, q) in &n.stock {
                     on_hand[i] += q;
@@ -243,11 +254,12 @@ impl<'m> Sim<'m> {
         let region_census = m
             .regions
             .iter()
-            .map(|r| {
-                r.epidemic
-                    .as_ref()
-                    .map(|e| crate::demand::seir::census(e, m.days))
-                    .unwrap_or_default()
+            .enumerate()
+            .map(|(k, r)| match &r.epidemic {
+                Some(e) if owns(m.nodes.len() + m.links.len() + k) => {
+                    crate::demand::seir::census(e, m.days)
+                }
+                _ => Vec::new(),
             })
             .collect();
         Sim {
@@ -280,7 +292,7 @@ impl<'m> Sim<'m> {
             cur: SETUP,
             scheduled: vec![0; entities],
             events: 0,
-            part: None,
+            part,
         }
     }
 

@@ -236,12 +236,12 @@ impl Partitioning {
     pub fn run(&self, m: &Model, seed: u64, rep: u32) -> Result<(Replication, WindowStats)> {
         let mut sims: Vec<Sim> = (0..self.parts)
             .map(|p| {
-                let mut sim = Sim::new(m, seed, rep);
-                sim.part = Some(Part {
+                let part = Part {
                     id: p as u16,
                     owner: self.owner.clone(),
                     outbox: Vec::new(),
-                });
+                };
+                let mut sim = Sim::with_part(m, seed, rep, Some(part));
                 sim.schedule_start();
                 sim
             })

@@ -18,10 +18,16 @@ type RouteKey = (usize, NodeId, NodeId, ItemId);
 pub struct RouteCache(Mutex<HashMap<RouteKey, Option<Route>>>);
 
 impl RouteCache {
-    /// The cached route, or `find`'s, cached.
+    /// The cached route, or `find`'s, cached. The search runs without the lock, so threads
+    /// (replications, partitions) searching at once do not wait for each other; a route is a
+    /// function of the model, so whichever search finishes first is the same route.
     fn get_or_find(&self, key: RouteKey, find: impl FnOnce() -> Option<Route>) -> Option<Route> {
-        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        map.entry(key).or_insert_with(find).clone()
+        let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(r) = lock().get(&key) {
+            return r.clone();
+        }
+        let found = find();
+        lock().entry(key).or_insert(found).clone()
     }
 }
 
