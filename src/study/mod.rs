@@ -1,6 +1,7 @@
 //! Studies: sets of replications of one or more scenario variants (arms), run in parallel with
-//! rayon, possibly one shard of many. Each replication is independent and results are kept in
-//! replication order, so outputs depend on neither the thread count nor the shard count.
+//! rayon, possibly one shard of many. Each replication is independent and results are handed on
+//! in replication order as they finish (then dropped), so outputs depend on neither the thread
+//! count nor the shard count, and memory does not grow with the replication count.
 
 pub mod compare;
 pub mod parts;
@@ -12,8 +13,9 @@ use crate::engine::run_replication;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::results::Replication;
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::sync::{Condvar, Mutex};
 
 /// How arms draw their random numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,26 +49,134 @@ pub fn pool(threads: usize) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))
 }
 
-/// Runs the given replications of `model` on `pool`, returned in the order asked for.
-pub fn run_some(
+/// What a consumer of results wants after taking one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// The next result, please.
+    Continue,
+    /// Enough: start no further job and hand over no further result.
+    Stop,
+}
+
+/// Results finished but not yet taken, per worker thread: workers run at most this many jobs
+/// ahead of the one the consumer waits for, so at most `AHEAD * threads` results are held.
+const AHEAD: usize = 2;
+
+/// Runs jobs `0..jobs` on `pool`'s threads and hands each result to `take` in job order, on the
+/// calling thread, as soon as it and every job before it have finished. Workers take jobs in
+/// order and wait while they are [`AHEAD`] × threads jobs ahead of the consumer, so results
+/// finished out of order wait in a reorder buffer of bounded size. The first error, in job
+/// order, stops everything and is returned.
+pub fn run_ordered<T: Send>(
     pool: &rayon::ThreadPool,
-    model: &Model,
+    jobs: usize,
+    job: impl Fn(usize) -> Result<T> + Sync,
+    mut take: impl FnMut(usize, T) -> Result<Flow>,
+) -> Result<()> {
+    struct State<T> {
+        /// The next job to start.
+        next: usize,
+        /// The next job to take.
+        taken: usize,
+        /// Finished jobs not yet taken.
+        done: BTreeMap<usize, Result<T>>,
+        /// Set when the consumer stops.
+        stop: bool,
+    }
+    let threads = pool.current_num_threads();
+    let window = AHEAD * threads;
+    let state = Mutex::new(State {
+        next: 0,
+        taken: 0,
+        done: BTreeMap::new(),
+        stop: false,
+    });
+    let changed = Condvar::new();
+    let lock = || state.lock().expect("no worker panics holding the lock");
+    let mut outcome = Ok(());
+    pool.in_place_scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|_| {
+                loop {
+                    let i = {
+                        let mut s = lock();
+                        while !s.stop && s.next < jobs && s.next >= s.taken + window {
+                            s = changed.wait(s).expect("no worker panics holding the lock");
+                        }
+                        if s.stop || s.next >= jobs {
+                            return;
+                        }
+                        s.next += 1;
+                        s.next - 1
+                    };
+                    let result = job(i);
+                    lock().done.insert(i, result);
+                    changed.notify_all();
+                }
+            });
+        }
+        loop {
+            let (i, result) = {
+                let mut s = lock();
+                if s.taken >= jobs {
+                    break;
+                }
+                loop {
+                    let i = s.taken;
+                    if let Some(r) = s.done.remove(&i) {
+                        break (i, r);
+                    }
+                    s = changed.wait(s).expect("no worker panics holding the lock");
+                }
+            };
+            let flow = result.and_then(|t| take(i, t));
+            let mut s = lock();
+            match flow {
+                Ok(Flow::Continue) => s.taken += 1,
+                Ok(Flow::Stop) => s.stop = true,
+                Err(e) => {
+                    s.stop = true;
+                    outcome = Err(e);
+                }
+            }
+            let stop = s.stop;
+            drop(s);
+            changed.notify_all();
+            if stop {
+                break;
+            }
+        }
+    });
+    outcome
+}
+
+/// Runs replications `reps` of every arm in `models` on `pool` and hands each to `take` as
+/// `(arm, replication)`, replication by replication (every arm's replication `reps[k]` before
+/// any arm's `reps[k + 1]`) and arm by arm within one, each as soon as it and everything before
+/// it have finished (see [`run_ordered`]).
+pub fn run_arms(
+    pool: &rayon::ThreadPool,
+    models: &[Model],
     seed: u64,
     reps: &[u32],
     progress: &progress::Progress,
-) -> Result<Vec<Replication>> {
-    pool.install(|| {
-        reps.par_iter()
-            .map(|&rep| {
-                let r = run_replication(model, seed, rep);
-                progress.tick();
-                r
-            })
-            .collect::<Result<Vec<_>>>()
-    })
+    mut take: impl FnMut(usize, Replication) -> Result<Flow>,
+) -> Result<()> {
+    let arms = models.len();
+    run_ordered(
+        pool,
+        reps.len() * arms,
+        |j| {
+            let r = run_replication(&models[j % arms], seed, reps[j / arms]);
+            progress.tick();
+            r
+        },
+        |j, rep| take(j % arms, rep),
+    )
 }
 
-/// Runs replications `0..replications` of `model` on `threads` threads (0 = all cores).
+/// Runs replications `0..replications` of `model` on `threads` threads (0 = all cores) and
+/// returns them in order (for tests and benchmarks: a study folds them as they finish).
 pub fn run_replications(
     model: &Model,
     seed: u64,
@@ -74,13 +184,19 @@ pub fn run_replications(
     threads: usize,
 ) -> Result<Vec<Replication>> {
     let reps: Vec<u32> = (0..replications).collect();
-    run_some(
+    let mut out = Vec::with_capacity(reps.len());
+    run_arms(
         &pool(threads)?,
-        model,
+        std::slice::from_ref(model),
         seed,
         &reps,
         &progress::Progress::hidden(),
-    )
+        |_, r| {
+            out.push(r);
+            Ok(Flow::Continue)
+        },
+    )?;
+    Ok(out)
 }
 
 /// Which share of a study's replications this process runs.
@@ -191,6 +307,75 @@ mod tests {
             Some(Shard { index: 5, count: 8 })
         );
         assert!(Shard::from_env(None, None, &k8s).is_err());
+    }
+
+    #[test]
+    fn results_come_in_job_order_and_few_are_held_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        /// A result that counts how many exist at once.
+        struct Held<'a>(&'a AtomicUsize);
+        impl Drop for Held<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        for threads in [1, 2, 4] {
+            let pool = pool(threads).unwrap();
+            let alive = AtomicUsize::new(0);
+            let (mut order, mut most) = (Vec::new(), 0);
+            run_ordered(
+                &pool,
+                500,
+                |i| {
+                    // Every tenth job is slow, so later ones finish first.
+                    if i % 10 == 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                    }
+                    alive.fetch_add(1, Ordering::SeqCst);
+                    Ok((i, Held(&alive)))
+                },
+                |i, (j, held)| {
+                    assert_eq!(i, j);
+                    order.push(i);
+                    most = most.max(alive.load(Ordering::SeqCst));
+                    drop(held);
+                    Ok(Flow::Continue)
+                },
+            )
+            .unwrap();
+            assert_eq!(order, (0..500).collect::<Vec<_>>());
+            assert!(
+                most <= AHEAD * threads,
+                "{most} results held on {threads} thread(s)"
+            );
+            assert_eq!(alive.load(Ordering::SeqCst), 0);
+        }
+    }
+
+    #[test]
+    fn the_consumer_can_stop_and_errors_come_in_job_order() {
+        let pool = pool(3).unwrap();
+        let mut seen = Vec::new();
+        run_ordered(&pool, 100, Ok, |i, _| {
+            seen.push(i);
+            Ok(if i == 9 { Flow::Stop } else { Flow::Continue })
+        })
+        .unwrap();
+        assert_eq!(seen, (0..10).collect::<Vec<_>>());
+        let err = run_ordered(
+            &pool,
+            100,
+            |i| {
+                if i >= 40 {
+                    Err(Error::Usage(format!("job {i}")))
+                } else {
+                    Ok(i)
+                }
+            },
+            |_, _| Ok(Flow::Continue),
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), Error::Usage("job 40".into()).to_string());
     }
 
     #[test]
