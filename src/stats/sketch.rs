@@ -9,7 +9,9 @@
 //! the same relative distance to both ends, so any value in it is within
 //! [`RELATIVE_ACCURACY`] (1/201, just under 0.5 %) of its representative. Zero (and anything
 //! smaller in magnitude than the smallest normal `f64`, 2.2e-308) has a bucket of its own and
-//! negative values mirror positive ones.
+//! negative values mirror positive ones. When every value counted is a whole number (units of
+//! stock) and a bucket holds a single whole number (always so below 100), that number is its
+//! exact value.
 //!
 //! The sketch's state is its bucket counts and the exact minimum and maximum, none of which
 //! depends on the order values arrive in; and no step uses a transcendental function, so its
@@ -43,6 +45,8 @@ pub struct QuantileSketch {
     min: f64,
     /// Largest value seen.
     max: f64,
+    /// Whether every value seen is a whole number.
+    whole: bool,
 }
 
 impl Default for QuantileSketch {
@@ -63,6 +67,28 @@ fn bucket(x: f64) -> i32 {
     let j = ((fraction * BUCKETS_PER_OCTAVE) >> SIGNIFICAND_BITS) as i32;
     let b = exponent * BUCKETS_PER_OCTAVE as i32 + j + OFFSET;
     if x > 0.0 { b } else { -b }
+}
+
+/// The only whole number in a bucket, when it holds exactly one (a bucket is narrower than 1
+/// below 100, so every whole number there has a bucket of its own).
+fn only_whole_number(b: i32) -> Option<f64> {
+    if b == 0 {
+        return Some(0.0);
+    }
+    let k = b.abs() - OFFSET;
+    let m = BUCKETS_PER_OCTAVE as i64;
+    let (exponent, j) = (i64::from(k).div_euclid(m), i64::from(k).rem_euclid(m));
+    if !(0..=52).contains(&exponent) {
+        return None;
+    }
+    // The bucket is [2^e (m + j) / m, 2^e (m + j + 1) / m): scaled by m, integers.
+    let (lo, hi) = ((m + j) << exponent, (m + j + 1) << exponent);
+    let first = (lo + m - 1) / m;
+    let only = first * m < hi && (first + 1) * m >= hi;
+    only.then(|| {
+        let v = first as f64;
+        if b > 0 { v } else { -v }
+    })
 }
 
 /// The representative of a bucket: for `[lo, hi)`, `2 lo hi / (lo + hi)`, whose relative
@@ -90,6 +116,7 @@ impl QuantileSketch {
             count: 0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
+            whole: true,
         }
     }
 
@@ -104,6 +131,7 @@ impl QuantileSketch {
         self.count += 1;
         self.min = self.min.min(x);
         self.max = self.max.max(x);
+        self.whole &= x.fract() == 0.0;
     }
 
     /// Values counted.
@@ -116,8 +144,9 @@ impl QuantileSketch {
         self.buckets.len()
     }
 
-    /// The `i`-th smallest value (0-based, `i < count`): exact for the smallest and largest,
-    /// otherwise its bucket's representative, kept within the smallest and largest.
+    /// The `i`-th smallest value (0-based, `i < count`): exact for the smallest and largest, and
+    /// when every value is a whole number and its bucket holds a single one; otherwise its
+    /// bucket's representative, kept within the smallest and largest.
     fn order_statistic(&self, i: u64) -> f64 {
         if i == 0 {
             return self.min;
@@ -129,7 +158,10 @@ impl QuantileSketch {
         for &(b, c) in &self.buckets {
             seen += u64::from(c);
             if seen > i {
-                return representative(b).clamp(self.min, self.max);
+                let whole = if self.whole { only_whole_number(b) } else { None };
+                return whole
+                    .unwrap_or_else(|| representative(b))
+                    .clamp(self.min, self.max);
             }
         }
         self.max
@@ -186,6 +218,27 @@ mod tests {
         assert_eq!(representative(bucket(0.0)), 0.0);
         assert_eq!(representative(bucket(-0.0)), 0.0);
         assert!(bucket(-2.0) < bucket(-1.0) && bucket(-1.0) < 0 && 0 < bucket(1e-300));
+    }
+
+    #[test]
+    fn whole_numbers_alone_in_their_bucket_are_exact() {
+        for x in (0..5000).map(f64::from) {
+            let only = only_whole_number(bucket(x));
+            if x < 100.0 {
+                assert_eq!(only, Some(x));
+            }
+            assert!(only.is_none_or(|v| v == x), "{x}: {only:?}");
+            assert_eq!(only_whole_number(bucket(-x)), only.map(|v| -v));
+        }
+        // Above 100 some buckets hold two whole numbers, and half-units are not whole.
+        assert_eq!(only_whole_number(bucket(4000.0)), None);
+        let s = sketch(&[3.0, 5.0, 8.0, 13.0, 21.0, 34.0, 55.0, 89.0]);
+        let v = [3.0, 5.0, 8.0, 13.0, 21.0, 34.0, 55.0, 89.0];
+        for tau in [0.05, 0.25, 0.5, 0.75, 0.95] {
+            assert_eq!(s.quantile(tau), quantile(&v, tau), "{tau}");
+        }
+        let halves = sketch(&[3.5, 5.0, 8.0, 13.0, 21.0]);
+        assert_ne!(halves.quantile(0.5), 8.0);
     }
 
     #[test]
