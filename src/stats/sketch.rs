@@ -158,7 +158,11 @@ impl QuantileSketch {
         for &(b, c) in &self.buckets {
             seen += u64::from(c);
             if seen > i {
-                let whole = if self.whole { only_whole_number(b) } else { None };
+                let whole = if self.whole {
+                    only_whole_number(b)
+                } else {
+                    None
+                };
                 return whole
                     .unwrap_or_else(|| representative(b))
                     .clamp(self.min, self.max);
