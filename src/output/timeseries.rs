@@ -65,9 +65,8 @@ fn item_rows(run: &VariantRun, item: usize) -> io::Result<Vec<u8>> {
     };
     for slot in 0..run.slots() {
         // Replications whose first stockout was on each day, summed for P(stockout by day d).
-        let first = run.agg.first_stockouts(item, slot);
         let mut by_day = 0;
-        for day in 0..m.days as usize {
+        for (day, &first) in run.agg.first_stockouts(item, slot).iter().enumerate() {
             let date = m.start_date + chrono::Days::new(day as u64);
             let mut row = vec![
                 day.to_string(),
@@ -84,7 +83,7 @@ fn item_rows(run: &VariantRun, item: usize) -> io::Result<Vec<u8>> {
                     num(cell.quantile(0.95)),
                 ]);
             }
-            by_day += first[day] as usize;
+            by_day += first as usize;
             if kind == "material" {
                 row.extend([String::new(), String::new(), String::new()]);
             } else {

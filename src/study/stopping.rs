@@ -34,7 +34,7 @@ mod tests {
             .unwrap();
         assert!(relative_half_width(&noisy[..first]) <= 0.05);
         assert!(relative_half_width(&noisy[..first - 1]) > 0.05);
-        assert!(!precise_enough(&[noisy.clone()], 0.0001));
+        assert!(!precise_enough(std::slice::from_ref(&noisy), 0.0001));
         assert!(
             !precise_enough(&[vec![3.0; 10], noisy], 0.0001),
             "every series must be precise"
