@@ -295,3 +295,70 @@ impl PartInfo {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::study::spec::{Arm, Kind};
+
+    fn info(shard: Shard) -> PartInfo {
+        let study = StudySpec {
+            kind: Kind::Run,
+            scenario_file: PathBuf::from("/x/unit.toml"),
+            arms: vec![Arm {
+                label: "base".into(),
+                variant: None,
+                set: vec![],
+            }],
+            seed: 1,
+            replications: 5,
+            plots: false,
+        };
+        PartInfo::new(&study, "unit", vec!["h".into()], shard)
+    }
+
+    fn rep(index: u32) -> Replication {
+        let mut r = Replication::new(index, 3, 2, 1);
+        r.daily[index as usize] = 1.5 + f64::from(index);
+        r.transport[0].lead_times = vec![0.25; index as usize];
+        r
+    }
+
+    #[test]
+    fn parts_are_written_and_read_back_one_replication_at_a_time_in_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut dirs = Vec::new();
+        for i in [1, 0] {
+            let shard = Shard { index: i, count: 2 };
+            let out = tmp.path().join(format!("p{i}"));
+            let mut w = PartWriter::create(&out, info(shard)).unwrap();
+            for r in shard.replications(5) {
+                w.append(0, &rep(r)).unwrap();
+            }
+            w.finish().unwrap();
+            dirs.push(out);
+        }
+        let parts = read_parts(&dirs).unwrap();
+        let mut back = Vec::new();
+        parts
+            .replay(0, |r| {
+                back.push(r);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(back, (0..5).map(rep).collect::<Vec<_>>());
+        // A truncated file is refused, naming it.
+        let bin = dirs[1].join("unit").join(bin_name("base"));
+        let bytes = std::fs::read(&bin).unwrap();
+        std::fs::write(&bin, &bytes[..bytes.len() - 3]).unwrap();
+        let err = read_parts(&dirs)
+            .unwrap()
+            .replay(0, |_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("part-base.bin") && err.contains("corrupt"),
+            "{err}"
+        );
+    }
+}
