@@ -66,7 +66,8 @@ const AHEAD: usize = 2;
 /// calling thread, as soon as it and every job before it have finished. Workers take jobs in
 /// order and wait while they are [`AHEAD`] × threads jobs ahead of the consumer, so results
 /// finished out of order wait in a reorder buffer of bounded size. The first error, in job
-/// order, stops everything and is returned.
+/// order, stops everything and is returned; a panicking job stops everything and the panic is
+/// raised again here. Call it from outside `pool` (the calling thread waits for results).
 pub fn run_ordered<T: Send>(
     pool: &rayon::ThreadPool,
     jobs: usize,
@@ -80,8 +81,24 @@ pub fn run_ordered<T: Send>(
         taken: usize,
         /// Finished jobs not yet taken.
         done: BTreeMap<usize, Result<T>>,
-        /// Set when the consumer stops.
+        /// Set when the consumer stops, or a job panicked.
         stop: bool,
+        /// Set when a job panicked: the consumer stops waiting and the scope re-raises it.
+        panicked: bool,
+    }
+    /// Tells the other side when the thread holding it unwinds from a panic (a job's, or the
+    /// consumer's), so that nobody waits for it.
+    struct PanicGuard<'a, T>(&'a Mutex<State<T>>, &'a Condvar);
+    impl<T> Drop for PanicGuard<'_, T> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                if let Ok(mut s) = self.0.lock() {
+                    s.stop = true;
+                    s.panicked = true;
+                }
+                self.1.notify_all();
+            }
+        }
     }
     let threads = pool.current_num_threads();
     let window = AHEAD * threads;
@@ -90,6 +107,7 @@ pub fn run_ordered<T: Send>(
         taken: 0,
         done: BTreeMap::new(),
         stop: false,
+        panicked: false,
     });
     let changed = Condvar::new();
     let lock = || state.lock().expect("no worker panics holding the lock");
@@ -97,6 +115,7 @@ pub fn run_ordered<T: Send>(
     pool.in_place_scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|_| {
+                let _guard = PanicGuard(&state, &changed);
                 loop {
                     let i = {
                         let mut s = lock();
@@ -115,14 +134,15 @@ pub fn run_ordered<T: Send>(
                 }
             });
         }
-        loop {
+        let _guard = PanicGuard(&state, &changed);
+        'take: loop {
             let (i, result) = {
                 let mut s = lock();
-                if s.taken >= jobs {
-                    break;
-                }
                 loop {
                     let i = s.taken;
+                    if i >= jobs || s.panicked {
+                        break 'take;
+                    }
                     if let Some(r) = s.done.remove(&i) {
                         break (i, r);
                     }
@@ -376,6 +396,30 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.to_string(), Error::Usage("job 40".into()).to_string());
+    }
+
+    #[test]
+    fn a_panic_in_a_job_or_the_consumer_is_raised_again_rather_than_waited_for() {
+        let pool = pool(2).unwrap();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_ordered(
+                &pool,
+                50,
+                |i| {
+                    assert_ne!(i, 5, "job 5 fails");
+                    Ok(i)
+                },
+                |_, _| Ok(Flow::Continue),
+            )
+        }));
+        assert!(outcome.is_err());
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_ordered(&pool, 50, Ok, |i, _| {
+                assert_ne!(i, 3, "the consumer fails at 3");
+                Ok(Flow::Continue)
+            })
+        }));
+        assert!(outcome.is_err());
     }
 
     #[test]
