@@ -25,7 +25,7 @@ impl Exporter for ReplicationsCsv {
                         run.model.items[item].id.clone(),
                         run.slot_name(slot).to_string(),
                     ];
-                    row.extend(rep.kpis(run.slots(), p, slot).iter().map(|&v| opt_num(v)));
+                    row.extend(rep.kpis(run.slots(), p, slot).map(opt_num));
                     w.write_record(&row)?;
                 }
             }

@@ -92,17 +92,32 @@ pub struct Orders {
 pub struct RepRow {
     /// Replication index.
     pub index: u32,
-    /// KPIs (in [`KPI_NAMES`] order) per product and slot; see [`RepRow::kpis`].
-    kpis: Vec<Option<f64>>,
+    /// KPIs (in [`KPI_NAMES`] order) per product and slot (product-major), NaN where
+    /// undefined (no KPI is NaN where defined); see [`RepRow::kpis`].
+    kpis: Vec<f64>,
     /// Customer orders per product and slot (product-major), empty when the scenario has none.
     pub orders: Vec<Orders>,
 }
 
 impl RepRow {
-    /// The KPIs of the `product`-th product (in [`Aggregate::products`] order) in `slot`.
-    pub fn kpis(&self, slots: usize, product: usize, slot: usize) -> &[Option<f64>] {
+    /// The KPIs of the `product`-th product (in [`Aggregate::products`] order) in `slot`, in
+    /// [`KPI_NAMES`] order (None where undefined).
+    pub fn kpis(
+        &self,
+        slots: usize,
+        product: usize,
+        slot: usize,
+    ) -> impl Iterator<Item = Option<f64>> + '_ {
         let at = (product * slots + slot) * KPI_NAMES.len();
-        &self.kpis[at..at + KPI_NAMES.len()]
+        self.kpis[at..at + KPI_NAMES.len()]
+            .iter()
+            .map(|&v| (!v.is_nan()).then_some(v))
+    }
+
+    /// KPI `kpi` of the `product`-th product in `slot` (None where undefined).
+    pub fn kpi(&self, slots: usize, product: usize, slot: usize, kpi: usize) -> Option<f64> {
+        let v = self.kpis[(product * slots + slot) * KPI_NAMES.len() + kpi];
+        (!v.is_nan()).then_some(v)
     }
 }
 
@@ -210,7 +225,10 @@ impl Aggregate {
                         cell.fill_rate.push(delivered / demand);
                     }
                 }
-                kpi_row.extend(kpis(model, rep, item, slot));
+                kpi_row.extend(kpis(model, rep, item, slot).into_iter().map(|v| {
+                    debug_assert!(v.is_none_or(|v| !v.is_nan()), "a defined KPI is a number");
+                    v.unwrap_or(f64::NAN)
+                }));
                 if self.customer_orders {
                     let [placed, filled] = rep.customer_orders[item * rep.slots + slot];
                     orders.push(Orders {
@@ -282,7 +300,7 @@ impl Aggregate {
     pub fn kpi_values(&self, product: usize, slot: usize, kpi: usize) -> Vec<f64> {
         self.reps
             .iter()
-            .filter_map(|r| r.kpis(self.slots, product, slot)[kpi])
+            .filter_map(|r| r.kpi(self.slots, product, slot, kpi))
             .collect()
     }
 }

@@ -87,7 +87,7 @@ pub fn compare(models: &[Model], aggs: &[Aggregate], baseline: usize) -> Vec<Pai
                         .iter()
                         .zip(base.reps())
                         .filter_map(|(x, y)| {
-                            Some((x.kpis(slots, p, slot)[k]?, y.kpis(slots, p, slot)[k]?))
+                            Some((x.kpi(slots, p, slot, k)?, y.kpi(slots, p, slot, k)?))
                         })
                         .collect();
                     if pairs.is_empty() {
