@@ -139,8 +139,9 @@ impl QuantileSketch {
         self.count
     }
 
-    /// Distinct buckets in use (the sketch's size).
-    pub fn buckets(&self) -> usize {
+    /// Distinct buckets in use (the sketch's size; for tests of what it holds).
+    #[cfg(test)]
+    pub(crate) fn buckets(&self) -> usize {
         self.buckets.len()
     }
 
