@@ -7,6 +7,7 @@ use super::schema::Finding;
 use super::*;
 use crate::output::schema::Summary;
 use crate::output::{VariantRun, write_run};
+use crate::stats::aggregate::Aggregate;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -23,10 +24,11 @@ fn shared_run() -> &'static Path {
         let file = crate::scenario::ScenarioFile::read(&path).unwrap();
         for model in crate::cli::build_all(&file).unwrap() {
             let reps = crate::study::run_replications(&model, model.seed, REPS, 1).unwrap();
+            let agg = Aggregate::of(&model, &reps);
             let run = VariantRun {
                 model: &model,
                 seed: model.seed,
-                reps,
+                agg: &agg,
             };
             let out = dir
                 .path()

@@ -3,6 +3,7 @@
 
 use super::study::finish;
 use crate::error::{Error, Result};
+use crate::stats::aggregate::Aggregate;
 use crate::study::parts::read_parts;
 use clap::Args;
 use std::path::PathBuf;
@@ -20,7 +21,8 @@ pub struct MergeArgs {
 
 /// Merges.
 pub(crate) fn run(args: &MergeArgs) -> Result<()> {
-    let (info, reps) = read_parts(&args.parts)?;
+    let parts = read_parts(&args.parts)?;
+    let info = &parts.info;
     let file = info.study.read_scenario()?;
     let models = info.study.models(&file)?;
     let hashes: Vec<String> = models.iter().map(|m| m.input_hash.clone()).collect();
@@ -30,7 +32,18 @@ pub(crate) fn run(args: &MergeArgs) -> Result<()> {
             info.study.scenario_file.display()
         )));
     }
-    finish(&info.study, &models, reps, &args.out, 0)?;
+    // Each arm's replications are folded in order, one at a time, as a one-machine run folds
+    // them.
+    let mut aggs = Vec::with_capacity(models.len());
+    for (arm, model) in models.iter().enumerate() {
+        let mut agg = Aggregate::new(model);
+        parts.replay(arm, |rep| {
+            agg.fold(model, &rep);
+            Ok(())
+        })?;
+        aggs.push(agg);
+    }
+    finish(&info.study, &models, &aggs, &args.out, 0)?;
     eprintln!(
         "merged {} part(s) into {}",
         args.parts.len(),

@@ -6,13 +6,13 @@ use crate::engine::partitions::Partitions;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::output::{VariantRun, write_run};
-use crate::results::Replication;
 use crate::scenario::ScenarioFile;
-use crate::study::parts::{PartInfo, write_part};
+use crate::stats::aggregate::Aggregate;
+use crate::study::parts::{PartInfo, PartWriter};
 use crate::study::progress::Progress;
 use crate::study::spec::{Arm, Kind, StudySpec};
-use crate::study::stopping::stopping_point;
-use crate::study::{Shard, pool, run_some};
+use crate::study::stopping::precise_enough;
+use crate::study::{Flow, Shard, pool, run_arms};
 use clap::Args;
 use std::path::Path;
 use std::time::Instant;
@@ -122,7 +122,8 @@ pub fn spec(
 }
 
 /// Runs a study: one shard into a part directory, or the whole study (until precise enough
-/// when `stopping` is given) into finished outputs.
+/// when `stopping` is given) into finished outputs. Replications are folded (or appended to the
+/// part) in order as they finish, then dropped.
 pub fn execute(
     spec: StudySpec,
     models: &[Model],
@@ -161,51 +162,55 @@ pub fn execute(
             models.iter().map(|m| m.input_hash.clone()).collect(),
             shard,
         );
-        let progress = Progress::new((info.replications.len() * models.len()) as u64, args.quiet);
-        let arms = models
-            .iter()
-            .map(|m| {
-                run_some(
-                    &pool,
-                    m,
-                    spec.seed,
-                    &info.replications,
-                    args.partitions,
-                    &progress,
-                )
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let reps = info.replications.clone();
+        let progress = Progress::new((reps.len() * models.len()) as u64, args.quiet);
+        let mut part = PartWriter::create(out, info)?;
+        run_arms(
+            &pool,
+            models,
+            spec.seed,
+            &reps,
+            args.partitions,
+            &progress,
+            |arm, rep| part.append(arm, &rep).map(|()| Flow::Continue),
+        )?;
         progress.finish();
-        let dir = write_part(out, &info, &arms)?;
+        let dir = part.finish()?;
         eprintln!(
             "shard {}/{}: replications {:?} of {} arm(s) in {:.2} s, part written to {}",
             shard.index,
             shard.count,
-            info.replications
-                .first()
-                .zip(info.replications.last())
-                .map(|(a, b)| a..=b),
+            reps.first().zip(reps.last()).map(|(a, b)| a..=b),
             models.len(),
             started.elapsed().as_secs_f64(),
             dir.display()
         );
         return Ok(());
     }
-    let (spec, reps) = match stopping {
+    let (spec, aggs) = match stopping {
         None => {
             let all: Vec<u32> = (0..spec.replications).collect();
             let progress = Progress::new(all.len() as u64 * models.len() as u64, args.quiet);
-            let reps = models
-                .iter()
-                .map(|m| run_some(&pool, m, spec.seed, &all, args.partitions, &progress))
-                .collect::<Result<Vec<_>>>()?;
+            let mut aggs: Vec<Aggregate> = models.iter().map(Aggregate::new).collect();
+            run_arms(
+                &pool,
+                models,
+                spec.seed,
+                &all,
+                args.partitions,
+                &progress,
+                |arm, rep| {
+                    aggs[arm].fold(&models[arm], &rep);
+                    Ok(Flow::Continue)
+                },
+            )?;
             progress.finish();
-            (spec, reps)
+            (spec, aggs)
         }
         Some(stop) => run_until_precise(spec, models, &pool, &stop, args)?,
     };
     let sim = started.elapsed();
-    let events: u64 = reps.iter().flatten().map(|r| r.events).sum();
+    let events: u64 = aggs.iter().map(Aggregate::events).sum();
     eprintln!(
         "{}: {} arm(s) × {} replication(s), {events} events in {:.2} s ({:.0} events/s)",
         models[0].name,
@@ -214,7 +219,7 @@ pub fn execute(
         sim.as_secs_f64(),
         events as f64 / sim.as_secs_f64().max(1e-9)
     );
-    finish(&spec, models, reps, out, args.threads)?;
+    finish(&spec, models, &aggs, out, args.threads)?;
     eprintln!(
         "outputs written in {:.2} s to {}",
         (started.elapsed() - sim).as_secs_f64(),
@@ -223,73 +228,61 @@ pub fn execute(
     Ok(())
 }
 
-/// Runs batches until every watched KPI is precise enough; the decision is taken on
-/// replications 0..n in order, so it does not depend on the thread count.
+/// Runs replications until every watched KPI is precise enough (or `max_reps` ran): the
+/// decision is taken after each replication of every arm is folded, on replications 0..n in
+/// order, so it does not depend on the thread count.
 fn run_until_precise(
     mut spec: StudySpec,
     models: &[Model],
     pool: &rayon::ThreadPool,
     stop: &Stopping,
     args: &StudyArgs,
-) -> Result<(StudySpec, Vec<Vec<Replication>>)> {
+) -> Result<(StudySpec, Vec<Aggregate>)> {
     let progress = Progress::new(stop.max_reps as u64 * models.len() as u64, args.quiet);
-    let mut reps: Vec<Vec<Replication>> = vec![Vec::new(); models.len()];
-    let batch = stop.min_reps.max(8);
-    let mut done = 0u32;
-    let n = loop {
-        let next: Vec<u32> = (done..(done + batch).min(stop.max_reps)).collect();
-        for (arm, m) in reps.iter_mut().zip(models) {
-            arm.extend(run_some(
-                pool,
-                m,
-                spec.seed,
-                &next,
-                args.partitions,
-                &progress,
-            )?);
-        }
-        done += next.len() as u32;
-        let series: Vec<Vec<f64>> = watched(models, &reps, stop.kpi);
-        if let Some(n) = stopping_point(&series, stop.target, stop.min_reps as usize, done as usize)
-        {
-            break n as u32;
-        }
-        if done >= stop.max_reps {
-            eprintln!(
-                "warning: target precision not reached within --max-reps {}",
-                stop.max_reps
-            );
-            break done;
-        }
-    };
+    let mut aggs: Vec<Aggregate> = models.iter().map(Aggregate::new).collect();
+    let all: Vec<u32> = (0..stop.max_reps).collect();
+    let n0 = stop.min_reps.max(2) as usize;
+    let mut reached = false;
+    run_arms(
+        pool,
+        models,
+        spec.seed,
+        &all,
+        args.partitions,
+        &progress,
+        |arm, rep| {
+            aggs[arm].fold(&models[arm], &rep);
+            let n = aggs[arm].replications();
+            if arm + 1 < models.len() || n < n0 {
+                return Ok(Flow::Continue);
+            }
+            reached = precise_enough(&watched(&aggs, stop.kpi), stop.target);
+            Ok(if reached { Flow::Stop } else { Flow::Continue })
+        },
+    )?;
     progress.finish();
-    for arm in &mut reps {
-        arm.truncate(n as usize);
+    let n = aggs[0].replications() as u32;
+    if !reached {
+        eprintln!(
+            "warning: target precision not reached within --max-reps {}",
+            stop.max_reps
+        );
     }
     eprintln!("sequential stopping: n = {n} replications");
     spec.replications = n;
-    Ok((spec, reps))
+    Ok((spec, aggs))
 }
 
 /// The watched KPI, national, per arm and product, one value per replication in order
-/// (replications where it is undefined are left out).
-fn watched(models: &[Model], reps: &[Vec<Replication>], kpi: usize) -> Vec<Vec<f64>> {
-    let mut out = Vec::new();
-    for (m, arm) in models.iter().zip(reps) {
-        let national = m.regions.len();
-        for item in
-            (0..m.items.len()).filter(|&i| m.items[i].kind != crate::model::ItemKind::Material)
-        {
-            let s: Vec<f64> = arm
-                .iter()
-                .filter_map(|r| crate::stats::kpi::kpis(m, r, item, national)[kpi])
-                .collect();
-            if !s.is_empty() {
-                out.push(s);
-            }
-        }
-    }
-    out
+/// (replications where it is undefined are left out, and so are products where it never is).
+fn watched(aggs: &[Aggregate], kpi: usize) -> Vec<Vec<f64>> {
+    aggs.iter()
+        .flat_map(|a| {
+            let national = a.slots() - 1;
+            (0..a.products().len()).map(move |p| a.kpi_values(p, national, kpi))
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// Writes every output of a finished study: each arm's files, the comparison or sweep table,
@@ -297,14 +290,14 @@ fn watched(models: &[Model], reps: &[Vec<Replication>], kpi: usize) -> Vec<Vec<f
 pub fn finish(
     spec: &StudySpec,
     models: &[Model],
-    reps: Vec<Vec<Replication>>,
+    aggs: &[Aggregate],
     out: &Path,
     threads: usize,
 ) -> Result<()> {
     let dir = out.join(&models[0].name);
     if let Kind::Compare { baseline } = &spec.kind {
         let b = spec.arm(baseline)?;
-        let rows = crate::study::compare::compare(models, &reps, b);
+        let rows = crate::study::compare::compare(models, aggs, b);
         crate::output::comparison::write(&dir, &rows)?;
         crate::output::comparison::print_table(&rows);
     }
@@ -313,17 +306,17 @@ pub fn finish(
         plot_kpi,
     } = &spec.kind
     {
-        crate::output::sweep::write(&dir, spec, parameters, plot_kpi, models, &reps)?;
+        crate::output::sweep::write(&dir, spec, parameters, plot_kpi, models, aggs)?;
     }
     let pool = crate::study::pool(threads)?;
-    for (model, arm) in models.iter().zip(reps) {
+    for (model, agg) in models.iter().zip(aggs) {
         pool.install(|| {
             write_run(
                 &dir.join(&model.variant),
                 &VariantRun {
                     model,
                     seed: spec.seed,
-                    reps: arm,
+                    agg,
                 },
             )
         })?;

@@ -5,7 +5,7 @@
 
 use super::{Exporter, VariantRun, num, opt_num};
 use crate::model::Echelon;
-use crate::results::Measure;
+use crate::stats::aggregate::has_customer_orders;
 use std::io::{self, Write};
 
 /// Writes `customer_orders.csv`.
@@ -14,10 +14,7 @@ pub struct CustomerOrdersCsv;
 impl CustomerOrdersCsv {
     /// Whether the run has customer orders at all.
     pub fn applies(run: &VariantRun) -> bool {
-        run.model
-            .nodes
-            .iter()
-            .any(|n| !n.customer_orders.is_empty())
+        has_customer_orders(run.model)
     }
 }
 
@@ -28,17 +25,14 @@ impl Exporter for CustomerOrdersCsv {
 
     fn write(&self, run: &VariantRun, out: &mut dyn Write) -> io::Result<()> {
         let m = run.model;
-        let echelons = [
-            (Echelon::Factory, Measure::OnHandFactory),
-            (Echelon::Warehouse, Measure::OnHandWarehouse),
-            (Echelon::Hospital, Measure::OnHandHospital),
-        ];
+        // In the order of STOCK_MEASURES.
+        let echelons = [Echelon::Factory, Echelon::Warehouse, Echelon::Hospital];
         // Nodes per slot and echelon (the national slot counts them all).
         let national = m.regions.len();
         let mut count = vec![[0usize; 3]; national + 1];
         for n in &m.nodes {
             if let Some(e) = n.kind.echelon() {
-                let k = echelons.iter().position(|x| x.0 == e).unwrap_or(0);
+                let k = echelons.iter().position(|&x| x == e).unwrap_or(0);
                 count[n.region][k] += 1;
                 count[national][k] += 1;
             }
@@ -55,25 +49,24 @@ impl Exporter for CustomerOrdersCsv {
             "mean_stock_per_warehouse",
             "mean_stock_per_hospital",
         ])?;
-        for rep in &run.reps {
-            for item in run.products() {
+        let days = m.days as f64;
+        for rep in run.agg.reps() {
+            for (p, &item) in run.products().iter().enumerate() {
                 for (slot, count) in count.iter().enumerate() {
-                    let [placed, filled] = rep.customer_orders[item * rep.slots + slot];
+                    let o = &rep.orders[p * run.slots() + slot];
                     let mut row = vec![
                         rep.index.to_string(),
                         m.items[item].id.clone(),
                         run.slot_name(slot).to_string(),
-                        placed.to_string(),
-                        filled.to_string(),
-                        opt_num((placed > 0).then(|| filled as f64 / placed as f64)),
+                        o.placed.to_string(),
+                        o.filled.to_string(),
+                        opt_num((o.placed > 0).then(|| o.filled as f64 / o.placed as f64)),
                     ];
-                    for (k, &(_, measure)) in echelons.iter().enumerate() {
-                        let nodes = count[k];
-                        let sum: f64 = (0..rep.days).map(|d| rep.get(d, item, slot, measure)).sum();
+                    for (&nodes, &sum) in count.iter().zip(&o.stock_sums) {
                         row.push(if nodes == 0 {
                             String::new()
                         } else {
-                            num(sum / rep.days as f64 / nodes as f64)
+                            num(sum / days / nodes as f64)
                         });
                     }
                     w.write_record(&row)?;

@@ -23,7 +23,7 @@ impl Exporter for ManifestJson {
             variant: m.variant.clone(),
             scenario_hash: m.input_hash.clone(),
             seed: run.seed,
-            replications: run.reps.len() as u32,
+            replications: run.agg.replications() as u32,
             generator: crate::engine::streams::GENERATOR.to_string(),
             start_date: m.start_date.format("%Y-%m-%d").to_string(),
             days: m.days,
@@ -35,8 +35,8 @@ impl Exporter for ManifestJson {
                 .collect(),
             products: run
                 .products()
-                .into_iter()
-                .map(|i| ProductInfo {
+                .iter()
+                .map(|&i| ProductInfo {
                     id: m.items[i].id.clone(),
                     unit: m.items[i].unit.clone(),
                     kind: match m.items[i].kind {

@@ -1,7 +1,7 @@
 //! `replications.csv`: one row per replication × product × region with its KPIs.
 
 use super::{Exporter, VariantRun, opt_num};
-use crate::stats::kpi::{KPI_NAMES, kpis};
+use crate::stats::kpi::KPI_NAMES;
 use std::io::{self, Write};
 
 /// Writes `replications.csv`.
@@ -17,15 +17,15 @@ impl Exporter for ReplicationsCsv {
         let mut header = vec!["replication", "product", "region"];
         header.extend(KPI_NAMES);
         w.write_record(&header)?;
-        for rep in &run.reps {
-            for item in run.products() {
+        for rep in run.agg.reps() {
+            for (p, &item) in run.products().iter().enumerate() {
                 for slot in 0..run.slots() {
                     let mut row = vec![
                         rep.index.to_string(),
                         run.model.items[item].id.clone(),
                         run.slot_name(slot).to_string(),
                     ];
-                    row.extend(kpis(run.model, rep, item, slot).into_iter().map(opt_num));
+                    row.extend(rep.kpis(run.slots(), p, slot).map(opt_num));
                     w.write_record(&row)?;
                 }
             }

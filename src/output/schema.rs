@@ -1,6 +1,23 @@
 //! The machine-readable output types, kept apart as a stable schema. Bump
 //! [`SCHEMA_VERSION`] on any change a reader would notice.
+//!
+//! How exact the percentiles are:
+//!
+//! - `summary.json` ([`KpiSummary`]) and `sweep.csv`: `p5`, `p50` and `p95` of a KPI are exact
+//!   (Hyndman and Fan's type 8 over every replication's value; the KPIs of each replication
+//!   are kept).
+//! - `timeseries.csv` (`<measure>_p5`, `<measure>_p95`) and `weekly.csv` (`fill_rate_p5`,
+//!   `fill_rate_p95`): the daily series are folded as replications finish and not kept, so
+//!   these come from a quantile sketch ([`crate::stats::sketch`]): the same type-8
+//!   interpolation, with each of the two order statistics it interpolates between within
+//!   [`RELATIVE_ACCURACY`] (1/201, under 0.5 %) of its exact value. An order statistic is exact
+//!   when it is the smallest or largest value (so with 12 replications or fewer P5 and P95,
+//!   the smallest and largest, are exact), when the cell's values are all equal, and when they
+//!   are whole numbers below 100. Means, standard deviations, confidence intervals and probabilities are not affected:
+//!   means are sums in replication order, as before.
 
+#[cfg(doc)]
+use crate::stats::sketch::RELATIVE_ACCURACY;
 use serde::{Deserialize, Serialize};
 
 /// Version of the output schema (2: the manifest names the regions of interest and products).
@@ -71,11 +88,11 @@ pub struct KpiSummary {
     pub ci95_low: f64,
     /// 95 % CI of the mean, high.
     pub ci95_high: f64,
-    /// 5th percentile.
+    /// 5th percentile (exact).
     pub p5: f64,
-    /// Median.
+    /// Median (exact).
     pub p50: f64,
-    /// 95th percentile.
+    /// 95th percentile (exact).
     pub p95: f64,
 }
 

@@ -1,8 +1,9 @@
-//! `summary.json`: every KPI across replications, and stockout probabilities.
+//! `summary.json`: every KPI across replications, and stockout probabilities. The KPIs of every
+//! replication are kept, so their percentiles are exact.
 
 use super::schema::{KpiSummary, ProbabilitySummary, SCHEMA_VERSION, Summary};
 use super::{Exporter, VariantRun};
-use crate::stats::kpi::{KPI_NAMES, kpis};
+use crate::stats::kpi::KPI_NAMES;
 use crate::stats::{summarize, wilson};
 use std::io::{self, Write};
 
@@ -20,18 +21,13 @@ impl Exporter for SummaryJson {
     fn write(&self, run: &VariantRun, out: &mut dyn Write) -> io::Result<()> {
         let mut kpi_rows = Vec::new();
         let mut probabilities = Vec::new();
-        for item in run.products() {
+        let agg = run.agg;
+        for (p, &item) in run.products().iter().enumerate() {
             for slot in 0..run.slots() {
-                let per_rep: Vec<Vec<Option<f64>>> = run
-                    .reps
-                    .iter()
-                    .map(|r| kpis(run.model, r, item, slot))
-                    .collect();
                 let product = run.model.items[item].id.clone();
                 let region = run.slot_name(slot).to_string();
                 for (k, name) in KPI_NAMES.iter().enumerate() {
-                    let values: Vec<f64> = per_rep.iter().filter_map(|v| v[k]).collect();
-                    if let Some(s) = summarize(&values) {
+                    if let Some(s) = summarize(&agg.kpi_values(p, slot, k)) {
                         kpi_rows.push(KpiSummary {
                             product: product.clone(),
                             region: region.clone(),
@@ -47,11 +43,8 @@ impl Exporter for SummaryJson {
                         });
                     }
                 }
-                let stockouts = per_rep
-                    .iter()
-                    .filter(|v| v[FIRST_STOCKOUT].is_some())
-                    .count();
-                let w = wilson(stockouts, run.reps.len());
+                let stockouts = agg.kpi_values(p, slot, FIRST_STOCKOUT).len();
+                let w = wilson(stockouts, agg.replications());
                 probabilities.push(ProbabilitySummary {
                     product,
                     region,
@@ -68,7 +61,7 @@ impl Exporter for SummaryJson {
             schema_version: SCHEMA_VERSION,
             scenario: run.model.name.clone(),
             variant: run.model.variant.clone(),
-            replications: run.reps.len(),
+            replications: agg.replications(),
             kpis: kpi_rows,
             probabilities,
         };

@@ -5,9 +5,9 @@
 use super::schema::{SCHEMA_VERSION, SweepInfo};
 use super::{atomic_write, num};
 use crate::error::Result;
-use crate::model::{ItemKind, Model};
-use crate::results::Replication;
-use crate::stats::kpi::{KPI_NAMES, kpis};
+use crate::model::Model;
+use crate::stats::aggregate::Aggregate;
+use crate::stats::kpi::KPI_NAMES;
 use crate::stats::summarize;
 use crate::study::spec::StudySpec;
 use std::path::Path;
@@ -22,7 +22,7 @@ pub fn write(
     parameters: &[String],
     plot_kpi: &str,
     models: &[Model],
-    reps: &[Vec<Replication>],
+    aggs: &[Aggregate],
 ) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| crate::error::Error::Write {
         path: dir.to_path_buf(),
@@ -49,14 +49,11 @@ pub fn write(
             .map(String::from),
         );
         c.write_record(&header)?;
-        for ((arm, m), arm_reps) in spec.arms.iter().zip(models).zip(reps) {
-            for item in (0..m.items.len()).filter(|&i| m.items[i].kind != ItemKind::Material) {
-                for slot in 0..=m.regions.len() {
-                    let per_rep: Vec<Vec<Option<f64>>> =
-                        arm_reps.iter().map(|r| kpis(m, r, item, slot)).collect();
+        for ((arm, m), agg) in spec.arms.iter().zip(models).zip(aggs) {
+            for (p, &item) in agg.products().iter().enumerate() {
+                for slot in 0..agg.slots() {
                     for (k, name) in KPI_NAMES.iter().enumerate() {
-                        let values: Vec<f64> = per_rep.iter().filter_map(|v| v[k]).collect();
-                        let Some(s) = summarize(&values) else {
+                        let Some(s) = summarize(&agg.kpi_values(p, slot, k)) else {
                             continue;
                         };
                         let mut row = vec![arm.label.clone()];

@@ -1,13 +1,22 @@
 //! Statistics across replications: mean, standard deviation, t-based 95 % confidence interval,
-//! percentiles, and proportions with Wilson intervals. Values are reduced in replication order.
+//! percentiles, and proportions with Wilson intervals. Values are reduced in replication order,
+//! either from a sample ([`summarize`]) or as they stream in ([`StreamSummary`], whose
+//! percentiles come from a [`sketch::QuantileSketch`]).
 
+pub mod aggregate;
 pub mod kpi;
+pub mod sketch;
 
+use sketch::QuantileSketch;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use statrs::statistics::{Data, OrderStatistics};
 
 /// z for a two-sided 95 % interval.
 const Z95: f64 = 1.959963984540054;
+
+/// Where a running sum starts so that it has the bytes of `Iterator::sum` over the same values
+/// in the same order (the standard library starts at -0.0, the neutral element of `+`).
+pub const SUM_START: f64 = -0.0;
 
 /// Summary of a sample.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +39,35 @@ pub struct Summary {
     pub p95: f64,
 }
 
+impl Summary {
+    /// A summary from its moments and its 5th, 50th and 95th percentiles.
+    fn new(n: usize, mean: f64, sd: f64, [p5, p50, p95]: [f64; 3]) -> Summary {
+        let half = t_half_width(sd, n, 0.05);
+        Summary {
+            n,
+            mean,
+            sd,
+            ci_low: mean - half,
+            ci_high: mean + half,
+            p5,
+            p50,
+            p95,
+        }
+    }
+}
+
+/// Half-width of the t-based interval of the mean at two-sided level `1 - alpha`, for `n`
+/// values with standard deviation `sd` (0 when n < 2).
+pub fn t_half_width(sd: f64, n: usize, alpha: f64) -> f64 {
+    if n < 2 {
+        return 0.0;
+    }
+    let t = StudentsT::new(0.0, 1.0, (n - 1) as f64)
+        .expect("degrees of freedom positive")
+        .inverse_cdf(1.0 - alpha / 2.0);
+    t * sd / (n as f64).sqrt()
+}
+
 /// Quantile of a sample (statrs' definition), `values` in any order.
 pub fn quantile(values: &[f64], tau: f64) -> f64 {
     Data::new(values.to_vec()).quantile(tau)
@@ -47,25 +85,70 @@ pub fn summarize(values: &[f64]) -> Option<Summary> {
     } else {
         0.0
     };
-    let half = if n > 1 {
-        let t = StudentsT::new(0.0, 1.0, (n - 1) as f64)
-            .expect("degrees of freedom positive")
-            .inverse_cdf(0.975);
-        t * sd / (n as f64).sqrt()
-    } else {
-        0.0
-    };
     let mut data = Data::new(values.to_vec());
-    Some(Summary {
-        n,
-        mean,
-        sd,
-        ci_low: mean - half,
-        ci_high: mean + half,
-        p5: data.quantile(0.05),
-        p50: data.quantile(0.5),
-        p95: data.quantile(0.95),
-    })
+    let p = [0.05, 0.5, 0.95].map(|tau| data.quantile(tau));
+    Some(Summary::new(n, mean, sd, p))
+}
+
+/// A sample summarised as it streams in, in replication order, without keeping it: the mean
+/// from the running sum (the same bytes as [`summarize`]), the standard deviation by Welford's
+/// update, the percentiles from a [`QuantileSketch`] (within its relative accuracy).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamSummary {
+    /// Values seen.
+    n: usize,
+    /// Their sum, in arrival order.
+    sum: f64,
+    /// Welford's running mean.
+    mean: f64,
+    /// Welford's sum of squared deviations from the running mean.
+    m2: f64,
+    /// The values' distribution.
+    sketch: QuantileSketch,
+}
+
+impl Default for StreamSummary {
+    fn default() -> Self {
+        StreamSummary {
+            n: 0,
+            sum: SUM_START,
+            mean: 0.0,
+            m2: 0.0,
+            sketch: QuantileSketch::new(),
+        }
+    }
+}
+
+impl StreamSummary {
+    /// Adds the next value.
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        self.sum += x;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+        self.sketch.insert(x);
+    }
+
+    /// The summary so far; None when no value was pushed.
+    pub fn summary(&self) -> Option<Summary> {
+        if self.n == 0 {
+            return None;
+        }
+        let sd = if self.n > 1 {
+            (self.m2 / (self.n - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
+        let p = [0.05, 0.5, 0.95].map(|tau| self.sketch.quantile(tau));
+        Some(Summary::new(self.n, self.sum / self.n as f64, sd, p))
+    }
+
+    /// Buckets its sketch uses (for tests of what it holds).
+    #[cfg(test)]
+    pub(crate) fn sketch_buckets(&self) -> usize {
+        self.sketch.buckets()
+    }
 }
 
 /// A proportion with its Wilson score 95 % interval.
@@ -111,6 +194,48 @@ mod tests {
         let half = 2.776445105 * 2.5f64.sqrt() / 5f64.sqrt();
         assert!((s.ci_high - 3.0 - half).abs() < 1e-6, "{s:?}");
         assert_eq!(s.p50, 3.0);
+    }
+
+    #[test]
+    fn the_default_interval_level_is_exactly_the_textbook_quantile() {
+        assert_eq!(1.0 - 0.05 / 2.0, 0.975);
+    }
+
+    #[test]
+    fn running_sums_have_the_bytes_of_iterator_sum() {
+        for values in [
+            vec![],
+            vec![-0.0],
+            vec![0.0, -0.0],
+            vec![0.1, 0.2, 0.3, 1e16, -1e16, 0.7],
+        ] {
+            let mut s = SUM_START;
+            values.iter().for_each(|v| s += v);
+            assert_eq!(
+                s.to_bits(),
+                values.iter().sum::<f64>().to_bits(),
+                "{values:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_streamed_summary_matches_the_sample_summary() {
+        let values: Vec<f64> = (0..200)
+            .map(|i| 50.0 + ((i * 37) % 23) as f64 * 0.7)
+            .collect();
+        let mut stream = StreamSummary::default();
+        values.iter().for_each(|&v| stream.push(v));
+        let (a, b) = (stream.summary().unwrap(), summarize(&values).unwrap());
+        assert_eq!((a.n, a.mean.to_bits()), (b.n, b.mean.to_bits()));
+        assert!((a.sd - b.sd).abs() <= 1e-12 * b.sd, "{a:?} {b:?}");
+        for (x, y) in [(a.p5, b.p5), (a.p50, b.p50), (a.p95, b.p95)] {
+            assert!(
+                (x - y).abs() <= sketch::RELATIVE_ACCURACY * y,
+                "{a:?} {b:?}"
+            );
+        }
+        assert_eq!(StreamSummary::default().summary(), None);
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! several arms are compared), and the correlation the common random numbers achieved.
 
 use crate::model::Model;
-use crate::results::Replication;
-use crate::stats::kpi::{KPI_NAMES, kpis};
-use statrs::distribution::{ContinuousCDF, StudentsT};
+use crate::stats::aggregate::Aggregate;
+use crate::stats::kpi::KPI_NAMES;
+use crate::stats::t_half_width;
 
 /// One comparison row (a row of `comparison.csv` and `comparison.json`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -41,17 +41,6 @@ pub struct Paired {
     pub correlation: Option<f64>,
 }
 
-/// Half-width of a t interval at two-sided level `1 - alpha` for a sample of `n` with sd `sd`.
-fn half_width(sd: f64, n: usize, alpha: f64) -> f64 {
-    if n < 2 {
-        return 0.0;
-    }
-    let t = StudentsT::new(0.0, 1.0, (n - 1) as f64)
-        .expect("n >= 2")
-        .inverse_cdf(1.0 - alpha / 2.0);
-    t * sd / (n as f64).sqrt()
-}
-
 /// Mean, sample sd.
 fn mean_sd(v: &[f64]) -> (f64, f64) {
     let n = v.len() as f64;
@@ -80,41 +69,26 @@ pub fn correlation(a: &[f64], b: &[f64]) -> Option<f64> {
 }
 
 /// Compares every arm but the baseline with the baseline.
-pub fn compare(models: &[Model], reps: &[Vec<Replication>], baseline: usize) -> Vec<Paired> {
+pub fn compare(models: &[Model], aggs: &[Aggregate], baseline: usize) -> Vec<Paired> {
     let m = &models[baseline];
-    let products: Vec<usize> = (0..m.items.len())
-        .filter(|&i| m.items[i].kind != crate::model::ItemKind::Material)
-        .collect();
-    let slots = m.regions.len() + 1;
+    let base = &aggs[baseline];
+    let slots = base.slots();
     let comparisons = models.len().saturating_sub(1).max(1);
-    // KPIs per arm, replication, product and slot, computed once.
-    let table: Vec<Vec<Vec<Vec<Option<f64>>>>> = reps
-        .iter()
-        .map(|arm| {
-            arm.iter()
-                .map(|r| {
-                    products
-                        .iter()
-                        .flat_map(|&i| (0..slots).map(move |s| (i, s)))
-                        .map(|(i, s)| kpis(m, r, i, s))
-                        .collect()
-                })
-                .collect()
-        })
-        .collect();
     let mut rows = Vec::new();
     for (a, model) in models.iter().enumerate() {
         if a == baseline {
             continue;
         }
-        for (pi, &item) in products.iter().enumerate() {
+        for (p, &item) in base.products().iter().enumerate() {
             for slot in 0..slots {
-                let cell = pi * slots + slot;
                 for (k, name) in KPI_NAMES.iter().enumerate() {
-                    let pairs: Vec<(f64, f64)> = table[a]
+                    let pairs: Vec<(f64, f64)> = aggs[a]
+                        .reps()
                         .iter()
-                        .zip(&table[baseline])
-                        .filter_map(|(x, y)| Some((x[cell][k]?, y[cell][k]?)))
+                        .zip(base.reps())
+                        .filter_map(|(x, y)| {
+                            Some((x.kpi(slots, p, slot, k)?, y.kpi(slots, p, slot, k)?))
+                        })
                         .collect();
                     if pairs.is_empty() {
                         continue;
@@ -123,8 +97,8 @@ pub fn compare(models: &[Model], reps: &[Vec<Replication>], baseline: usize) -> 
                     let diffs: Vec<f64> = pairs.iter().map(|(x, y)| x - y).collect();
                     let (d, sd) = mean_sd(&diffs);
                     let (h, adj) = (
-                        half_width(sd, diffs.len(), 0.05),
-                        half_width(sd, diffs.len(), 0.05 / comparisons as f64),
+                        t_half_width(sd, diffs.len(), 0.05),
+                        t_half_width(sd, diffs.len(), 0.05 / comparisons as f64),
                     );
                     rows.push(Paired {
                         variant: model.variant.clone(),
@@ -161,7 +135,7 @@ mod tests {
         assert!((correlation(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]).unwrap() - 1.0).abs() < 1e-12);
         assert_eq!(correlation(&[1.0, 1.0], &[1.0, 2.0]), None);
         // Bonferroni widens the interval.
-        assert!(half_width(1.0, 10, 0.05 / 3.0) > half_width(1.0, 10, 0.05));
+        assert!(t_half_width(1.0, 10, 0.05 / 3.0) > t_half_width(1.0, 10, 0.05));
     }
 }
 
@@ -179,12 +153,17 @@ mod crn_tests {
             .collect()
     }
 
-    fn row(models: &[Model], streams: Streams) -> Paired {
-        let reps: Vec<Vec<Replication>> = models
+    /// Each arm's replications `0..n` with `seed`, folded.
+    fn folded(models: &[Model], seed: impl Fn(&Model) -> u64, n: u32) -> Vec<Aggregate> {
+        models
             .iter()
-            .map(|m| run_replications(m, arm_seed(42, &m.variant, streams), 30, 0).unwrap())
-            .collect();
-        compare(models, &reps, 0)
+            .map(|m| Aggregate::of(m, &run_replications(m, seed(m), n, 0).unwrap()))
+            .collect()
+    }
+
+    fn row(models: &[Model], streams: Streams) -> Paired {
+        let aggs = folded(models, |m| arm_seed(42, &m.variant, streams), 30);
+        compare(models, &aggs, 0)
             .into_iter()
             .find(|r| {
                 r.kpi == "lead_time_mean_days"
@@ -215,11 +194,7 @@ mod crn_tests {
     fn an_arm_identical_to_the_baseline_differs_by_exactly_zero() {
         let m = minimal();
         let models = vec![m[0].clone(), m[0].clone()];
-        let reps: Vec<Vec<Replication>> = models
-            .iter()
-            .map(|m| run_replications(m, 3, 5, 0).unwrap())
-            .collect();
-        let rows = compare(&models, &reps, 0);
+        let rows = compare(&models, &folded(&models, |_| 3, 5), 0);
         assert!(!rows.is_empty());
         assert!(
             rows.iter()

@@ -1,6 +1,7 @@
 //! Studies: sets of replications of one or more scenario variants (arms), run in parallel with
-//! rayon, possibly one shard of many. Each replication is independent and results are kept in
-//! replication order, so outputs depend on neither the thread count nor the shard count.
+//! rayon, possibly one shard of many. Each replication is independent and results are handed on
+//! in replication order as they finish (then dropped), so outputs depend on neither the thread
+//! count nor the shard count, and memory does not grow with the replication count.
 
 pub mod compare;
 pub mod parts;
@@ -13,8 +14,9 @@ use crate::engine::run_replication;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::results::Replication;
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::sync::{Condvar, Mutex};
 
 /// How arms draw their random numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,32 +50,164 @@ pub fn pool(threads: usize) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))
 }
 
-/// Runs the given replications of `model` on `pool`, each in `partitions`, returned in the
-/// order asked for.
-pub fn run_some(
+/// What a consumer of results wants after taking one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// The next result, please.
+    Continue,
+    /// Enough: start no further job and hand over no further result.
+    Stop,
+}
+
+/// Results finished but not yet taken, per worker thread: workers run at most this many jobs
+/// ahead of the one the consumer waits for, so at most `AHEAD * threads` results are held.
+const AHEAD: usize = 2;
+
+/// Runs jobs `0..jobs` on `pool`'s threads and hands each result to `take` in job order, on the
+/// calling thread, as soon as it and every job before it have finished. Workers take jobs in
+/// order and wait while they are [`AHEAD`] × threads jobs ahead of the consumer, so results
+/// finished out of order wait in a reorder buffer of bounded size. The first error, in job
+/// order, stops everything and is returned; a panicking job stops everything and the panic is
+/// raised again here. Call it from outside `pool` (the calling thread waits for results).
+pub fn run_ordered<T: Send>(
     pool: &rayon::ThreadPool,
-    model: &Model,
+    jobs: usize,
+    job: impl Fn(usize) -> Result<T> + Sync,
+    mut take: impl FnMut(usize, T) -> Result<Flow>,
+) -> Result<()> {
+    struct State<T> {
+        /// The next job to start.
+        next: usize,
+        /// The next job to take.
+        taken: usize,
+        /// Finished jobs not yet taken.
+        done: BTreeMap<usize, Result<T>>,
+        /// Set when the consumer stops, or a job panicked.
+        stop: bool,
+        /// Set when a job panicked: the consumer stops waiting and the scope re-raises it.
+        panicked: bool,
+    }
+    /// Tells the other side when the thread holding it unwinds from a panic (a job's, or the
+    /// consumer's), so that nobody waits for it.
+    struct PanicGuard<'a, T>(&'a Mutex<State<T>>, &'a Condvar);
+    impl<T> Drop for PanicGuard<'_, T> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                if let Ok(mut s) = self.0.lock() {
+                    s.stop = true;
+                    s.panicked = true;
+                }
+                self.1.notify_all();
+            }
+        }
+    }
+    let threads = pool.current_num_threads();
+    let window = AHEAD * threads;
+    let state = Mutex::new(State {
+        next: 0,
+        taken: 0,
+        done: BTreeMap::new(),
+        stop: false,
+        panicked: false,
+    });
+    let changed = Condvar::new();
+    let lock = || state.lock().expect("no worker panics holding the lock");
+    let mut outcome = Ok(());
+    pool.in_place_scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|_| {
+                let _guard = PanicGuard(&state, &changed);
+                loop {
+                    let i = {
+                        let mut s = lock();
+                        while !s.stop && s.next < jobs && s.next >= s.taken + window {
+                            s = changed.wait(s).expect("no worker panics holding the lock");
+                        }
+                        if s.stop || s.next >= jobs {
+                            return;
+                        }
+                        s.next += 1;
+                        s.next - 1
+                    };
+                    let result = job(i);
+                    lock().done.insert(i, result);
+                    changed.notify_all();
+                }
+            });
+        }
+        let _guard = PanicGuard(&state, &changed);
+        'take: loop {
+            let (i, result) = {
+                let mut s = lock();
+                loop {
+                    let i = s.taken;
+                    if i >= jobs || s.panicked {
+                        break 'take;
+                    }
+                    if let Some(r) = s.done.remove(&i) {
+                        break (i, r);
+                    }
+                    s = changed.wait(s).expect("no worker panics holding the lock");
+                }
+            };
+            let flow = result.and_then(|t| take(i, t));
+            let mut s = lock();
+            match flow {
+                Ok(Flow::Continue) => s.taken += 1,
+                Ok(Flow::Stop) => s.stop = true,
+                Err(e) => {
+                    s.stop = true;
+                    outcome = Err(e);
+                }
+            }
+            let stop = s.stop;
+            drop(s);
+            changed.notify_all();
+            if stop {
+                break;
+            }
+        }
+    });
+    outcome
+}
+
+/// Runs replications `reps` of every arm in `models` on `pool` and hands each to `take` as
+/// `(arm, replication)`, replication by replication (every arm's replication `reps[k]` before
+/// any arm's `reps[k + 1]`) and arm by arm within one, each as soon as it and everything before
+/// it have finished (see [`run_ordered`]).
+pub fn run_arms(
+    pool: &rayon::ThreadPool,
+    models: &[Model],
     seed: u64,
     reps: &[u32],
     partitions: Partitions,
     progress: &progress::Progress,
-) -> Result<Vec<Replication>> {
-    let plan = partitions.plan(model, pool.current_num_threads(), reps.len())?;
-    pool.install(|| {
-        reps.par_iter()
-            .map(|&rep| {
-                let r = match &plan {
-                    Some(plan) => plan.run(model, seed, rep).map(|(r, _)| r),
-                    None => run_replication(model, seed, rep),
-                };
-                progress.tick();
-                r
-            })
-            .collect::<Result<Vec<_>>>()
-    })
+    mut take: impl FnMut(usize, Replication) -> Result<Flow>,
+) -> Result<()> {
+    let arms = models.len();
+    let threads = pool.current_num_threads();
+    let plans = models
+        .iter()
+        .map(|m| partitions.plan(m, threads, reps.len()))
+        .collect::<Result<Vec<_>>>()?;
+    run_ordered(
+        pool,
+        reps.len() * arms,
+        |j| {
+            let (m, rep) = (&models[j % arms], reps[j / arms]);
+            let r = match &plans[j % arms] {
+                Some(plan) => plan.run(m, seed, rep).map(|(r, _)| r),
+                None => run_replication(m, seed, rep),
+            };
+            progress.tick();
+            r
+        },
+        |j, rep| take(j % arms, rep),
+    )
 }
 
-/// Runs replications `0..replications` of `model` on `threads` threads (0 = all cores).
+/// Runs replications `0..replications` of `model` on `threads` threads (0 = all cores) and
+/// returns them in order (for tests and benchmarks: a study folds them as they finish).
 pub fn run_replications(
     model: &Model,
     seed: u64,
@@ -81,14 +215,20 @@ pub fn run_replications(
     threads: usize,
 ) -> Result<Vec<Replication>> {
     let reps: Vec<u32> = (0..replications).collect();
-    run_some(
+    let mut out = Vec::with_capacity(reps.len());
+    run_arms(
         &pool(threads)?,
-        model,
+        std::slice::from_ref(model),
         seed,
         &reps,
         Partitions::default(),
         &progress::Progress::hidden(),
-    )
+        |_, r| {
+            out.push(r);
+            Ok(Flow::Continue)
+        },
+    )?;
+    Ok(out)
 }
 
 /// Which share of a study's replications this process runs.
@@ -199,6 +339,99 @@ mod tests {
             Some(Shard { index: 5, count: 8 })
         );
         assert!(Shard::from_env(None, None, &k8s).is_err());
+    }
+
+    #[test]
+    fn results_come_in_job_order_and_few_are_held_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        /// A result that counts how many exist at once.
+        struct Held<'a>(&'a AtomicUsize);
+        impl Drop for Held<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        for threads in [1, 2, 4] {
+            let pool = pool(threads).unwrap();
+            let alive = AtomicUsize::new(0);
+            let (mut order, mut most) = (Vec::new(), 0);
+            run_ordered(
+                &pool,
+                500,
+                |i| {
+                    // Every tenth job is slow, so later ones finish first.
+                    if i % 10 == 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                    }
+                    alive.fetch_add(1, Ordering::SeqCst);
+                    Ok((i, Held(&alive)))
+                },
+                |i, (j, held)| {
+                    assert_eq!(i, j);
+                    order.push(i);
+                    most = most.max(alive.load(Ordering::SeqCst));
+                    drop(held);
+                    Ok(Flow::Continue)
+                },
+            )
+            .unwrap();
+            assert_eq!(order, (0..500).collect::<Vec<_>>());
+            assert!(
+                most <= AHEAD * threads,
+                "{most} results held on {threads} thread(s)"
+            );
+            assert_eq!(alive.load(Ordering::SeqCst), 0);
+        }
+    }
+
+    #[test]
+    fn the_consumer_can_stop_and_errors_come_in_job_order() {
+        let pool = pool(3).unwrap();
+        let mut seen = Vec::new();
+        run_ordered(&pool, 100, Ok, |i, _| {
+            seen.push(i);
+            Ok(if i == 9 { Flow::Stop } else { Flow::Continue })
+        })
+        .unwrap();
+        assert_eq!(seen, (0..10).collect::<Vec<_>>());
+        let err = run_ordered(
+            &pool,
+            100,
+            |i| {
+                if i >= 40 {
+                    Err(Error::Usage(format!("job {i}")))
+                } else {
+                    Ok(i)
+                }
+            },
+            |_, _| Ok(Flow::Continue),
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), Error::Usage("job 40".into()).to_string());
+    }
+
+    #[test]
+    fn a_panic_in_a_job_or_the_consumer_is_raised_again_rather_than_waited_for() {
+        let pool = pool(2).unwrap();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_ordered(
+                &pool,
+                50,
+                |i| {
+                    assert_ne!(i, 5, "job 5 fails");
+                    Ok(i)
+                },
+                |_, _| Ok(Flow::Continue),
+            )
+        }));
+        assert!(outcome.is_err());
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_ordered(&pool, 50, Ok, |i, _| {
+                assert_ne!(i, 3, "the consumer fails at 3");
+                Ok(Flow::Continue)
+            })
+        }));
+        assert!(outcome.is_err());
     }
 
     #[test]

@@ -1,19 +1,23 @@
 //! Shards and their part directories. A shard writes, under the directory it was given as
 //! `--out`, `<scenario>/part.json` (the study, the shard, the replications it ran, the program
-//! version and each arm's scenario hash) and one `<scenario>/part-<arm>.bin` per arm (its
-//! replications, postcard-encoded). `merge` checks that parts belong together and cover every
-//! replication exactly once, then hands the replications back in order.
+//! version and each arm's scenario hash) and one `<scenario>/part-<arm>.bin` per arm: its
+//! replications in order, each a little-endian `u64` byte length and the postcard encoding of
+//! the replication, appended as each finishes. `merge` checks that parts belong together and
+//! cover every replication exactly once, then reads the replications back one at a time in
+//! order, so that they are folded exactly as a one-machine run folds them, in the same order
+//! and with the same running sums, and neither side holds more than a replication at a time.
 
 use super::Shard;
 use super::spec::StudySpec;
 use crate::error::{Error, Result};
-use crate::output::atomic_write;
+use crate::output::{AtomicFile, atomic_write};
 use crate::results::Replication;
 use serde::{Deserialize, Serialize};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
-/// Version of the part format.
-pub const PART_FORMAT: u32 = 1;
+/// Version of the part format (2: replications appended one at a time, length-prefixed).
+pub const PART_FORMAT: u32 = 2;
 
 /// `part.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,23 +44,53 @@ fn bin_name(label: &str) -> String {
     format!("part-{label}.bin")
 }
 
-/// Writes a shard's part under `out/<scenario>/`.
-pub fn write_part(out: &Path, info: &PartInfo, arms: &[Vec<Replication>]) -> Result<PathBuf> {
-    let dir = out.join(&info.scenario);
-    std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
-        path: dir.clone(),
-        source,
-    })?;
-    for (arm, reps) in info.study.arms.iter().zip(arms) {
-        let bytes = postcard::to_stdvec(reps).map_err(|e| Error::Write {
-            path: dir.join(bin_name(&arm.label)),
-            source: std::io::Error::other(e),
+/// A shard's part being written under `out/<scenario>/`: replications are appended as they come
+/// and the part is complete once [`PartWriter::finish`] has written `part.json`.
+pub struct PartWriter {
+    /// The part directory.
+    dir: PathBuf,
+    /// `part.json`.
+    info: PartInfo,
+    /// One file per arm.
+    arms: Vec<AtomicFile>,
+}
+
+impl PartWriter {
+    /// Starts the part of `info` under `out`.
+    pub fn create(out: &Path, info: PartInfo) -> Result<PartWriter> {
+        let dir = out.join(&info.scenario);
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
         })?;
-        atomic_write(&dir.join(bin_name(&arm.label)), |w| w.write_all(&bytes))?;
+        let arms = info
+            .study
+            .arms
+            .iter()
+            .map(|arm| AtomicFile::create(&dir.join(bin_name(&arm.label))))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(PartWriter { dir, info, arms })
     }
-    let json = serde_json::to_vec_pretty(info).expect("part info serialises");
-    atomic_write(&dir.join("part.json"), |w| w.write_all(&json))?;
-    Ok(dir)
+
+    /// Appends the next replication of arm `arm`.
+    pub fn append(&mut self, arm: usize, rep: &Replication) -> Result<()> {
+        let file = &mut self.arms[arm];
+        let bytes = postcard::to_stdvec(rep).map_err(|e| file.error(std::io::Error::other(e)))?;
+        let w = file.writer();
+        w.write_all(&(bytes.len() as u64).to_le_bytes())
+            .and_then(|()| w.write_all(&bytes))
+            .map_err(|e| file.error(e))
+    }
+
+    /// Completes the part; returns its directory.
+    pub fn finish(self) -> Result<PathBuf> {
+        for file in self.arms {
+            file.commit()?;
+        }
+        let json = serde_json::to_vec_pretty(&self.info).expect("part info serialises");
+        atomic_write(&self.dir.join("part.json"), |w| w.write_all(&json))?;
+        Ok(self.dir)
+    }
 }
 
 fn bad(path: &Path, msg: impl std::fmt::Display) -> Error {
@@ -93,16 +127,25 @@ fn part_json(dir: &Path) -> Result<PathBuf> {
     }
 }
 
-/// Reads parts, checks they belong to one study and cover each replication exactly once, and
-/// returns the study and, per arm, its replications in order.
-pub fn read_parts(dirs: &[PathBuf]) -> Result<(PartInfo, Vec<Vec<Replication>>)> {
+/// The parts of a study, checked to belong together and to cover each replication once.
+#[derive(Debug)]
+pub struct Parts {
+    /// The study (the first part's `part.json`).
+    pub info: PartInfo,
+    /// Each part's directory and replications, in replication order.
+    parts: Vec<(PathBuf, Vec<u32>)>,
+}
+
+/// Reads parts' `part.json`, checks they belong to one study and cover each replication exactly
+/// once (each part a contiguous block of replications, as shards are).
+pub fn read_parts(dirs: &[PathBuf]) -> Result<Parts> {
     if dirs.is_empty() {
         return Err(Error::Usage(
             "merge needs at least one part directory".into(),
         ));
     }
     let mut first: Option<PartInfo> = None;
-    let mut arms: Vec<Vec<Replication>> = Vec::new();
+    let mut parts = Vec::new();
     for dir in dirs {
         let json = part_json(dir)?;
         let text = std::fs::read(&json).map_err(|source| Error::Read {
@@ -117,77 +160,119 @@ pub fn read_parts(dirs: &[PathBuf]) -> Result<(PartInfo, Vec<Vec<Replication>>)>
                 format!("part format {} is not {PART_FORMAT}", info.part_format),
             ));
         }
-        match &first {
-            None => {
-                arms = vec![Vec::new(); info.study.arms.len()];
-                first = Some(info.clone());
-            }
-            Some(f) => {
-                let mismatch = [
-                    (f.version != info.version, "program version"),
-                    (
-                        f.study.scenario_file != info.study.scenario_file
-                            || f.scenario != info.scenario,
-                        "scenario",
+        if info.replications.windows(2).any(|w| w[1] != w[0] + 1) {
+            return Err(bad(
+                &json,
+                "lists replications that are not a contiguous block",
+            ));
+        }
+        if let Some(f) = &first {
+            let mismatch = [
+                (f.version != info.version, "program version"),
+                (
+                    f.study.scenario_file != info.study.scenario_file
+                        || f.scenario != info.scenario,
+                    "scenario",
+                ),
+                (f.arm_hashes != info.arm_hashes, "scenario hash"),
+                (f.study.seed != info.study.seed, "seed"),
+                (
+                    f.study.replications != info.study.replications,
+                    "replication count",
+                ),
+                (f.study != info.study, "study (kind or arms)"),
+                (f.shard_count != info.shard_count, "shard count"),
+            ];
+            if let Some((_, what)) = mismatch.iter().find(|(m, _)| *m) {
+                return Err(bad(
+                    dir,
+                    format!(
+                        "does not belong with {}: different {what}",
+                        dirs[0].display()
                     ),
-                    (f.arm_hashes != info.arm_hashes, "scenario hash"),
-                    (f.study.seed != info.study.seed, "seed"),
-                    (
-                        f.study.replications != info.study.replications,
-                        "replication count",
-                    ),
-                    (f.study != info.study, "study (kind or arms)"),
-                    (f.shard_count != info.shard_count, "shard count"),
-                ];
-                if let Some((_, what)) = mismatch.iter().find(|(m, _)| *m) {
-                    return Err(bad(
-                        dir,
-                        format!(
-                            "does not belong with {}: different {what}",
-                            dirs[0].display()
-                        ),
-                    ));
-                }
+                ));
             }
         }
-        let base = json.parent().expect("part.json has a directory");
-        for (k, arm) in info.study.arms.iter().enumerate() {
-            let path = base.join(bin_name(&arm.label));
-            let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+        let base = json
+            .parent()
+            .expect("part.json has a directory")
+            .to_path_buf();
+        parts.push((base, info.replications.clone()));
+        first.get_or_insert(info);
+    }
+    let info = first.expect("at least one part");
+    let mut indices: Vec<u32> = parts.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+    indices.sort_unstable();
+    if let Some(w) = indices.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::Usage(format!(
+            "replication {} appears in more than one part",
+            w[0]
+        )));
+    }
+    if let Some(missing) = (0..info.study.replications).find(|i| indices.binary_search(i).is_err())
+    {
+        return Err(Error::Usage(format!(
+            "replication {missing} of {} is missing: give every shard's part (shards 0..{})",
+            info.study.replications, info.shard_count
+        )));
+    }
+    // Contiguous, disjoint blocks covering 0..n: in order of their first replication, they
+    // list 0..n in order.
+    parts.retain(|(_, r)| !r.is_empty());
+    parts.sort_by_key(|(_, r)| r[0]);
+    Ok(Parts { info, parts })
+}
+
+impl Parts {
+    /// Reads the replications of arm `arm` one at a time, in replication order, handing each
+    /// to `take`.
+    pub fn replay(
+        &self,
+        arm: usize,
+        mut take: impl FnMut(Replication) -> Result<()>,
+    ) -> Result<()> {
+        let name = bin_name(&self.info.study.arms[arm].label);
+        for (dir, listed) in &self.parts {
+            let path = dir.join(&name);
+            let file = std::fs::File::open(&path).map_err(|source| Error::Read {
                 path: path.clone(),
                 source,
             })?;
-            let reps: Vec<Replication> = postcard::from_bytes(&bytes)
-                .map_err(|e| bad(&path, format!("corrupt part: {e}")))?;
-            if reps.iter().map(|r| r.index).collect::<Vec<_>>() != info.replications {
-                return Err(bad(
-                    &path,
-                    "does not hold the replications its part.json lists",
-                ));
+            let mut r = std::io::BufReader::new(file);
+            let read_err = |source| Error::Read {
+                path: path.clone(),
+                source,
+            };
+            let mismatch = || bad(&path, "does not hold the replications its part.json lists");
+            for &index in listed {
+                let mut len = [0u8; 8];
+                r.read_exact(&mut len).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::UnexpectedEof => mismatch(),
+                    _ => read_err(e),
+                })?;
+                let len = usize::try_from(u64::from_le_bytes(len))
+                    .map_err(|_| bad(&path, "corrupt part: record too long"))?;
+                let mut bytes = Vec::new();
+                (&mut r)
+                    .take(len as u64)
+                    .read_to_end(&mut bytes)
+                    .map_err(read_err)?;
+                if bytes.len() != len {
+                    return Err(bad(&path, "corrupt part: truncated"));
+                }
+                let rep: Replication = postcard::from_bytes(&bytes)
+                    .map_err(|e| bad(&path, format!("corrupt part: {e}")))?;
+                if rep.index != index {
+                    return Err(mismatch());
+                }
+                take(rep)?;
             }
-            arms[k].extend(reps);
+            if !r.fill_buf().map_err(read_err)?.is_empty() {
+                return Err(mismatch());
+            }
         }
+        Ok(())
     }
-    let info = first.expect("at least one part");
-    for reps in &mut arms {
-        reps.sort_by_key(|r| r.index);
-        let indices: Vec<u32> = reps.iter().map(|r| r.index).collect();
-        if let Some(w) = indices.windows(2).find(|w| w[0] == w[1]) {
-            return Err(Error::Usage(format!(
-                "replication {} appears in more than one part",
-                w[0]
-            )));
-        }
-        if let Some(missing) =
-            (0..info.study.replications).find(|i| indices.binary_search(i).is_err())
-        {
-            return Err(Error::Usage(format!(
-                "replication {missing} of {} is missing: give every shard's part (shards 0..{})",
-                info.study.replications, info.shard_count
-            )));
-        }
-    }
-    Ok((info, arms))
 }
 
 impl PartInfo {
@@ -208,5 +293,72 @@ impl PartInfo {
             shard_count: shard.count,
             replications: shard.replications(study.replications),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::study::spec::{Arm, Kind};
+
+    fn info(shard: Shard) -> PartInfo {
+        let study = StudySpec {
+            kind: Kind::Run,
+            scenario_file: PathBuf::from("/x/unit.toml"),
+            arms: vec![Arm {
+                label: "base".into(),
+                variant: None,
+                set: vec![],
+            }],
+            seed: 1,
+            replications: 5,
+            plots: false,
+        };
+        PartInfo::new(&study, "unit", vec!["h".into()], shard)
+    }
+
+    fn rep(index: u32) -> Replication {
+        let mut r = Replication::new(index, 3, 2, 1);
+        r.daily[index as usize] = 1.5 + f64::from(index);
+        r.transport[0].lead_times = vec![0.25; index as usize];
+        r
+    }
+
+    #[test]
+    fn parts_are_written_and_read_back_one_replication_at_a_time_in_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut dirs = Vec::new();
+        for i in [1, 0] {
+            let shard = Shard { index: i, count: 2 };
+            let out = tmp.path().join(format!("p{i}"));
+            let mut w = PartWriter::create(&out, info(shard)).unwrap();
+            for r in shard.replications(5) {
+                w.append(0, &rep(r)).unwrap();
+            }
+            w.finish().unwrap();
+            dirs.push(out);
+        }
+        let parts = read_parts(&dirs).unwrap();
+        let mut back = Vec::new();
+        parts
+            .replay(0, |r| {
+                back.push(r);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(back, (0..5).map(rep).collect::<Vec<_>>());
+        // A truncated file is refused, naming it.
+        let bin = dirs[1].join("unit").join(bin_name("base"));
+        let bytes = std::fs::read(&bin).unwrap();
+        std::fs::write(&bin, &bytes[..bytes.len() - 3]).unwrap();
+        let err = read_parts(&dirs)
+            .unwrap()
+            .replay(0, |_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("part-base.bin") && err.contains("corrupt"),
+            "{err}"
+        );
     }
 }

@@ -49,6 +49,35 @@ fn same_seed_gives_identical_bytes_for_any_thread_count_and_run() {
 }
 
 #[test]
+fn a_study_longer_than_the_reorder_buffer_gives_identical_bytes_on_1_2_and_4_threads() {
+    // 3 variants × 30 replications: far more than the two replications per thread that workers
+    // may run ahead of the one being folded, so replications finish out of order and wait.
+    let run = |threads: &str| {
+        let tmp = tempfile::tempdir().expect("a temporary directory");
+        run_ok(
+            &minimal(),
+            tmp.path(),
+            &[
+                "--all-variants",
+                "--replications",
+                "30",
+                "--seed",
+                "5",
+                "--threads",
+                threads,
+                "--no-plots",
+                "--quiet",
+            ],
+        );
+        files_under(tmp.path())
+    };
+    let one = run("1");
+    assert_eq!(one.len(), 3 * OUTPUTS.len(), "files: {:?}", one.keys());
+    assert_same_files("--threads 1 vs --threads 2", &one, &run("2"));
+    assert_same_files("--threads 1 vs --threads 4", &one, &run("4"));
+}
+
+#[test]
 fn a_different_seed_changes_the_timeseries() {
     let a = all_variants("0", "11");
     let b = all_variants("0", "12");

@@ -52,6 +52,20 @@ fn shards_merge_to_the_one_machine_output() {
     let s = minimal().display().to_string();
     sharded_equals_whole(&["run", &s, "--replications", "7", "--all-variants"], 3);
     sharded_equals_whole(&["run", &s, "--replications", "5"], 1);
+    // Longer than the reorder buffer, on two threads, in uneven shards.
+    sharded_equals_whole(
+        &[
+            "run",
+            &s,
+            "--replications",
+            "29",
+            "--all-variants",
+            "--no-plots",
+            "--threads",
+            "2",
+        ],
+        4,
+    );
     sharded_equals_whole(&["compare", &s, "--all", "--replications", "6"], 4);
     sharded_equals_whole(
         &[

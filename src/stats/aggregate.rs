@@ -1,0 +1,389 @@
+//! What a study's outputs need from its replications, folded one replication at a time in
+//! replication order, so that the daily series of a replication can be dropped as soon as it is
+//! folded and a study's memory does not grow with its replication count.
+//!
+//! Per day, item, region slot and measure it keeps a running sum (so means have the bytes of a
+//! sum over every replication in order) and a [`QuantileSketch`] (P5/P95 within
+//! [`RELATIVE_ACCURACY`](super::sketch::RELATIVE_ACCURACY)); per item and slot, how many
+//! replications first ran out on each day; per product, slot and week, the weekly demand,
+//! deliveries and fill rate. The only things kept per replication are a few numbers: its KPIs
+//! per product and slot (which `replications.csv`, `summary.json`, comparisons, sweeps and
+//! sequential stopping need exactly) and, for scenarios with customer orders, their counts.
+
+use super::kpi::{KPI_NAMES, kpis};
+use super::sketch::QuantileSketch;
+use super::{SUM_START, StreamSummary};
+use crate::model::{ItemKind, Model};
+use crate::results::{MEASURE_COUNT, Measure, Replication};
+
+/// Days in a week of `weekly.csv`.
+pub const WEEK: usize = 7;
+
+/// The stock measures `customer_orders.csv` averages, in its column order (factories,
+/// warehouses, hospitals).
+pub const STOCK_MEASURES: [Measure; 3] = [
+    Measure::OnHandFactory,
+    Measure::OnHandWarehouse,
+    Measure::OnHandHospital,
+];
+
+/// One measure of one day, item and slot across replications.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailyCell {
+    /// Sum over replications, in replication order.
+    sum: f64,
+    /// Distribution over replications.
+    sketch: QuantileSketch,
+}
+
+impl DailyCell {
+    /// Mean over the replications folded.
+    pub fn mean(&self) -> f64 {
+        self.sum / self.sketch.count() as f64
+    }
+
+    /// The `tau` quantile (see [`QuantileSketch::quantile`]).
+    pub fn quantile(&self, tau: f64) -> f64 {
+        self.sketch.quantile(tau)
+    }
+}
+
+/// One week of one product and slot across replications.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeekCell {
+    /// Sum over replications of the week's demand.
+    demand: f64,
+    /// Sum over replications of the week's deliveries.
+    delivered: f64,
+    /// The week's fill rate, in replications with demand that week.
+    fill_rate: StreamSummary,
+}
+
+impl WeekCell {
+    /// Sum over replications of the week's demand.
+    pub fn demand_sum(&self) -> f64 {
+        self.demand
+    }
+
+    /// Sum over replications of the week's deliveries.
+    pub fn delivered_sum(&self) -> f64 {
+        self.delivered
+    }
+
+    /// The week's fill rate across replications with demand that week.
+    pub fn fill_rate(&self) -> &StreamSummary {
+        &self.fill_rate
+    }
+}
+
+/// Customer orders of one replication, product and slot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Orders {
+    /// Orders placed.
+    pub placed: u64,
+    /// Orders filled in full.
+    pub filled: u64,
+    /// Sum over days of each of [`STOCK_MEASURES`].
+    pub stock_sums: [f64; 3],
+}
+
+/// The few numbers kept per replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepRow {
+    /// Replication index.
+    pub index: u32,
+    /// KPIs (in [`KPI_NAMES`] order) per product and slot (product-major), NaN where
+    /// undefined (no KPI is NaN where defined); see [`RepRow::kpis`].
+    kpis: Vec<f64>,
+    /// Customer orders per product and slot (product-major), empty when the scenario has none.
+    pub orders: Vec<Orders>,
+}
+
+impl RepRow {
+    /// The KPIs of the `product`-th product (in [`Aggregate::products`] order) in `slot`, in
+    /// [`KPI_NAMES`] order (None where undefined).
+    pub fn kpis(
+        &self,
+        slots: usize,
+        product: usize,
+        slot: usize,
+    ) -> impl Iterator<Item = Option<f64>> + '_ {
+        let at = (product * slots + slot) * KPI_NAMES.len();
+        self.kpis[at..at + KPI_NAMES.len()]
+            .iter()
+            .map(|&v| (!v.is_nan()).then_some(v))
+    }
+
+    /// KPI `kpi` of the `product`-th product in `slot` (None where undefined).
+    pub fn kpi(&self, slots: usize, product: usize, slot: usize, kpi: usize) -> Option<f64> {
+        let v = self.kpis[(product * slots + slot) * KPI_NAMES.len() + kpi];
+        (!v.is_nan()).then_some(v)
+    }
+}
+
+/// Whether a model has customer orders (`[[node.customer_orders]]`).
+pub fn has_customer_orders(model: &Model) -> bool {
+    model.nodes.iter().any(|n| !n.customer_orders.is_empty())
+}
+
+/// A study arm's replications, folded in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    /// Days.
+    days: usize,
+    /// Items.
+    items: usize,
+    /// Region slots including the national one.
+    slots: usize,
+    /// Item indices of the products (materials excluded).
+    products: Vec<usize>,
+    /// Whether customer orders are kept.
+    customer_orders: bool,
+    /// Events handled, over every replication.
+    events: u64,
+    /// Daily cells, indexed like [`Replication::daily`].
+    daily: Vec<DailyCell>,
+    /// Per item × slot: replications whose first stockout was on each day.
+    first_stockouts: Vec<Vec<u32>>,
+    /// Per product × slot × week.
+    weeks: Vec<WeekCell>,
+    /// One row per replication, in order.
+    reps: Vec<RepRow>,
+}
+
+impl Aggregate {
+    /// Nothing folded yet, for `model`'s replications.
+    pub fn new(model: &Model) -> Aggregate {
+        let days = model.days as usize;
+        let items = model.items.len();
+        let slots = model.regions.len() + 1;
+        let products: Vec<usize> = (0..items)
+            .filter(|&i| model.items[i].kind != ItemKind::Material)
+            .collect();
+        let week_cell = WeekCell {
+            demand: SUM_START,
+            delivered: SUM_START,
+            fill_rate: StreamSummary::default(),
+        };
+        let daily_cell = DailyCell {
+            sum: SUM_START,
+            sketch: QuantileSketch::new(),
+        };
+        Aggregate {
+            days,
+            items,
+            slots,
+            customer_orders: has_customer_orders(model),
+            events: 0,
+            daily: vec![daily_cell; days * items * slots * MEASURE_COUNT],
+            first_stockouts: vec![vec![0; days]; items * slots],
+            weeks: vec![week_cell; products.len() * slots * days.div_ceil(WEEK)],
+            products,
+            reps: Vec::new(),
+        }
+    }
+
+    /// Folds the next replication (they must come in index order, one after another).
+    pub fn fold(&mut self, model: &Model, rep: &Replication) {
+        debug_assert_eq!(rep.index as usize, self.reps.len(), "replications in order");
+        debug_assert_eq!(
+            rep.daily.len(),
+            self.daily.len(),
+            "a replication of this model"
+        );
+        self.events += rep.events;
+        for (cell, &v) in self.daily.iter_mut().zip(&rep.daily) {
+            cell.sum += v;
+            cell.sketch.insert(v);
+        }
+        for item in 0..self.items {
+            for slot in 0..self.slots {
+                if let Some(d) =
+                    (0..self.days).find(|&d| rep.get(d, item, slot, Measure::Unmet) > 0.0)
+                {
+                    self.first_stockouts[item * self.slots + slot][d] += 1;
+                }
+            }
+        }
+        let weeks = self.days.div_ceil(WEEK);
+        let mut kpi_row = Vec::with_capacity(self.products.len() * self.slots * KPI_NAMES.len());
+        let mut orders = Vec::new();
+        for (p, &item) in self.products.iter().enumerate() {
+            for slot in 0..self.slots {
+                for week in 0..weeks {
+                    let (demand, delivered) = (week * WEEK..((week + 1) * WEEK).min(self.days))
+                        .fold((0.0, 0.0), |(d, x), day| {
+                            (
+                                d + rep.get(day, item, slot, Measure::Demand),
+                                x + rep.get(day, item, slot, Measure::Delivered),
+                            )
+                        });
+                    let cell = &mut self.weeks[(p * self.slots + slot) * weeks + week];
+                    cell.demand += demand;
+                    cell.delivered += delivered;
+                    if demand > 0.0 {
+                        cell.fill_rate.push(delivered / demand);
+                    }
+                }
+                kpi_row.extend(kpis(model, rep, item, slot).into_iter().map(|v| {
+                    debug_assert!(v.is_none_or(|v| !v.is_nan()), "a defined KPI is a number");
+                    v.unwrap_or(f64::NAN)
+                }));
+                if self.customer_orders {
+                    let [placed, filled] = rep.customer_orders[item * rep.slots + slot];
+                    orders.push(Orders {
+                        placed,
+                        filled,
+                        stock_sums: STOCK_MEASURES
+                            .map(|m| (0..rep.days).map(|d| rep.get(d, item, slot, m)).sum()),
+                    });
+                }
+            }
+        }
+        self.reps.push(RepRow {
+            index: rep.index,
+            kpis: kpi_row,
+            orders,
+        });
+    }
+
+    /// The aggregate of `reps`, in the order given (for tests: studies fold as they run).
+    #[cfg(test)]
+    pub(crate) fn of(model: &Model, reps: &[Replication]) -> Aggregate {
+        let mut a = Aggregate::new(model);
+        reps.iter().for_each(|r| a.fold(model, r));
+        a
+    }
+
+    /// Replications folded.
+    pub fn replications(&self) -> usize {
+        self.reps.len()
+    }
+
+    /// Events handled, over every replication folded.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Item indices of the products (materials excluded), in item order.
+    pub fn products(&self) -> &[usize] {
+        &self.products
+    }
+
+    /// Region slots including the national one (the last).
+    pub fn slots(&self) -> usize {
+        self.slots
+    }
+
+    /// One measure (`Measure as usize`) of one day, item and slot.
+    pub fn daily(&self, day: usize, item: usize, slot: usize, measure: usize) -> &DailyCell {
+        &self.daily[((day * self.items + item) * self.slots + slot) * MEASURE_COUNT + measure]
+    }
+
+    /// Per day, how many replications first had unmet demand of `item` in `slot` that day.
+    pub fn first_stockouts(&self, item: usize, slot: usize) -> &[u32] {
+        &self.first_stockouts[item * self.slots + slot]
+    }
+
+    /// Week `week` of the `product`-th product (in [`Aggregate::products`] order) in `slot`.
+    pub fn week(&self, product: usize, slot: usize, week: usize) -> &WeekCell {
+        &self.weeks[(product * self.slots + slot) * self.days.div_ceil(WEEK) + week]
+    }
+
+    /// The rows kept per replication, in order.
+    pub fn reps(&self) -> &[RepRow] {
+        &self.reps
+    }
+
+    /// The values of KPI `kpi` of the `product`-th product in `slot`, in replication order,
+    /// where defined.
+    pub fn kpi_values(&self, product: usize, slot: usize, kpi: usize) -> Vec<f64> {
+        self.reps
+            .iter()
+            .filter_map(|r| r.kpi(self.slots, product, slot, kpi))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::quantile;
+
+    fn minimal() -> Model {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/minimal.toml");
+        let file = crate::scenario::ScenarioFile::read(&path).unwrap();
+        crate::model::build::build(&file, None).unwrap()
+    }
+
+    /// Everything an aggregate holds that could grow with the replications folded, apart from
+    /// its rows per replication: values in its sketches and cells.
+    fn held(a: &Aggregate) -> usize {
+        a.daily.iter().map(|c| c.sketch.buckets()).sum::<usize>()
+            + a.weeks
+                .iter()
+                .map(|w| w.fill_rate.sketch_buckets())
+                .sum::<usize>()
+            + a.daily.len()
+            + a.first_stockouts.iter().map(Vec::len).sum::<usize>()
+            + a.weeks.len()
+    }
+
+    #[test]
+    fn folding_keeps_no_series_of_a_replication() {
+        let m = minimal();
+        let rep = crate::engine::run_replication(&m, 5, 0).unwrap();
+        let mut a = Aggregate::new(&m);
+        let mut sizes = Vec::new();
+        for i in 0..300u32 {
+            // The same outcome under ever new indices: anything kept per replication beyond
+            // its row would show as growth.
+            let mut r = rep.clone();
+            r.index = i;
+            a.fold(&m, &r);
+            drop(r);
+            sizes.push(held(&a));
+        }
+        assert!(sizes.iter().all(|&s| s == sizes[0]), "grew: {sizes:?}");
+        assert_eq!(a.replications(), 300);
+        // What a replication leaves behind is its row of KPIs, a few numbers per product and
+        // slot, not its daily series.
+        let row = a.reps()[299].kpis.len() + a.reps()[299].orders.len();
+        assert_eq!(
+            row,
+            a.products().len() * a.slots() * KPI_NAMES.len(),
+            "minimal.toml has no customer orders"
+        );
+        assert!(row * 20 < rep.daily.len(), "{row} vs {}", rep.daily.len());
+    }
+
+    #[test]
+    fn folded_means_and_stockouts_match_the_replications() {
+        let m = minimal();
+        let reps = crate::study::run_replications(&m, 9, 12, 2).unwrap();
+        let a = Aggregate::of(&m, &reps);
+        let (item, slot, k) = (a.products()[0], 0, Measure::OnHandHospital as usize);
+        for day in [0, 10, 40] {
+            let values: Vec<f64> = reps
+                .iter()
+                .map(|r| r.daily[r.idx(day, item, slot, Measure::OnHandHospital)])
+                .collect();
+            let cell = a.daily(day, item, slot, k);
+            let exact = values.iter().sum::<f64>() / values.len() as f64;
+            assert_eq!(cell.mean().to_bits(), exact.to_bits());
+            for tau in [0.05, 0.95] {
+                let q = quantile(&values, tau);
+                assert!((cell.quantile(tau) - q).abs() <= 0.005 * q.abs(), "{tau}");
+            }
+        }
+        let firsts = reps
+            .iter()
+            .filter(|r| (0..r.days).any(|d| r.get(d, item, slot, Measure::Unmet) > 0.0))
+            .count();
+        assert_eq!(
+            a.first_stockouts(item, slot).iter().sum::<u32>() as usize,
+            firsts
+        );
+        assert_eq!(a.events(), reps.iter().map(|r| r.events).sum::<u64>());
+    }
+}

@@ -1,0 +1,308 @@
+//! A deterministic streaming quantile sketch in the manner of DDSketch (Masson, Rim and Lee,
+//! VLDB 2019): values are counted in logarithmic buckets, so a quantile is known to a relative
+//! accuracy without keeping the values.
+//!
+//! The bucket of a value is computed from the bits of its binary representation with integer
+//! arithmetic only: each power of two `[2^e, 2^(e+1))` is cut into [`BUCKETS_PER_OCTAVE`]
+//! buckets of equal width, `[2^e (1 + j/100), 2^e (1 + (j+1)/100))`. A bucket's upper end is at
+//! most `1 + 1/100` times its lower end, and it is represented by the value between them with
+//! the same relative distance to both ends, so any value in it is within
+//! [`RELATIVE_ACCURACY`] (1/201, just under 0.5 %) of its representative. Zero (and anything
+//! smaller in magnitude than the smallest normal `f64`, 2.2e-308) has a bucket of its own and
+//! negative values mirror positive ones. When every value counted is a whole number (units of
+//! stock) and a bucket holds a single whole number (always so below 100), that number is its
+//! exact value.
+//!
+//! The sketch's state is its bucket counts and the exact minimum and maximum, none of which
+//! depends on the order values arrive in; and no step uses a transcendental function, so its
+//! results are the same bytes on every platform. Buckets are kept sparse, so a cell whose values
+//! are tightly clustered (as values of one cell across replications usually are) costs a few
+//! bytes per distinct bucket, at most the number of buckets its range spans.
+
+/// Buckets per power of two.
+pub const BUCKETS_PER_OCTAVE: u64 = 100;
+
+/// Largest relative distance between a value and the representative of its bucket:
+/// `1 / (2 * BUCKETS_PER_OCTAVE + 1)`.
+pub const RELATIVE_ACCURACY: f64 = 1.0 / (2 * BUCKETS_PER_OCTAVE + 1) as f64;
+
+/// Added to the bucket number of a magnitude so that every bucket of a positive value is
+/// positive (magnitude bucket numbers lie in `-102_200..=102_499`).
+const OFFSET: i32 = 1 << 20;
+
+/// Bits of the significand of an `f64`.
+const SIGNIFICAND_BITS: u32 = 52;
+
+/// A quantile sketch of a stream of values (see the module documentation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuantileSketch {
+    /// (bucket, count), sorted by bucket; bucket order is value order (negative values have
+    /// negative buckets, zero is bucket 0).
+    buckets: Vec<(i32, u32)>,
+    /// Values seen.
+    count: u64,
+    /// Smallest value seen.
+    min: f64,
+    /// Largest value seen.
+    max: f64,
+    /// Whether every value seen is a whole number.
+    whole: bool,
+}
+
+impl Default for QuantileSketch {
+    fn default() -> Self {
+        QuantileSketch::new()
+    }
+}
+
+/// The bucket of `x` (0 for zero; the sign of `x` otherwise).
+fn bucket(x: f64) -> i32 {
+    let a = x.abs();
+    if a.is_nan() || a < f64::MIN_POSITIVE {
+        return 0;
+    }
+    let bits = a.to_bits();
+    let exponent = (bits >> SIGNIFICAND_BITS) as i32 - 1023;
+    let fraction = bits & ((1 << SIGNIFICAND_BITS) - 1);
+    let j = ((fraction * BUCKETS_PER_OCTAVE) >> SIGNIFICAND_BITS) as i32;
+    let b = exponent * BUCKETS_PER_OCTAVE as i32 + j + OFFSET;
+    if x > 0.0 { b } else { -b }
+}
+
+/// The only whole number in a bucket, when it holds exactly one (a bucket is narrower than 1
+/// below 100, so every whole number there has a bucket of its own).
+fn only_whole_number(b: i32) -> Option<f64> {
+    if b == 0 {
+        return Some(0.0);
+    }
+    let k = b.abs() - OFFSET;
+    let m = BUCKETS_PER_OCTAVE as i64;
+    let (exponent, j) = (i64::from(k).div_euclid(m), i64::from(k).rem_euclid(m));
+    if !(0..=52).contains(&exponent) {
+        return None;
+    }
+    // The bucket is [2^e (m + j) / m, 2^e (m + j + 1) / m): scaled by m, integers.
+    let (lo, hi) = ((m + j) << exponent, (m + j + 1) << exponent);
+    let first = (lo + m - 1) / m;
+    let only = first * m < hi && (first + 1) * m >= hi;
+    only.then(|| {
+        let v = first as f64;
+        if b > 0 { v } else { -v }
+    })
+}
+
+/// The representative of a bucket: for `[lo, hi)`, `2 lo hi / (lo + hi)`, whose relative
+/// distance to both ends is the same.
+fn representative(b: i32) -> f64 {
+    if b == 0 {
+        return 0.0;
+    }
+    let k = b.abs() - OFFSET;
+    let m = BUCKETS_PER_OCTAVE as i32;
+    let (exponent, j) = (k.div_euclid(m), k.rem_euclid(m));
+    // lo = 2^e (m + j) / m and hi = 2^e (m + j + 1) / m; the integers are exact in f64.
+    let (lo, hi) = (f64::from(m + j), f64::from(m + j + 1));
+    let scaled = 2.0 * lo * hi / (f64::from(m) * (lo + hi));
+    let power = f64::from_bits(((exponent + 1023) as u64) << SIGNIFICAND_BITS);
+    let v = scaled * power;
+    if b > 0 { v } else { -v }
+}
+
+impl QuantileSketch {
+    /// An empty sketch.
+    pub fn new() -> QuantileSketch {
+        QuantileSketch {
+            buckets: Vec::new(),
+            count: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            whole: true,
+        }
+    }
+
+    /// Counts a value (finite; NaN is not a value).
+    pub fn insert(&mut self, x: f64) {
+        debug_assert!(!x.is_nan(), "a quantile sketch takes numbers");
+        let b = bucket(x);
+        match self.buckets.binary_search_by_key(&b, |&(k, _)| k) {
+            Ok(i) => self.buckets[i].1 += 1,
+            Err(i) => self.buckets.insert(i, (b, 1)),
+        }
+        self.count += 1;
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+        self.whole &= x.fract() == 0.0;
+    }
+
+    /// Values counted.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Distinct buckets in use (the sketch's size; for tests of what it holds).
+    #[cfg(test)]
+    pub(crate) fn buckets(&self) -> usize {
+        self.buckets.len()
+    }
+
+    /// The `i`-th smallest value (0-based, `i < count`): exact for the smallest and largest, and
+    /// when every value is a whole number and its bucket holds a single one; otherwise its
+    /// bucket's representative, kept within the smallest and largest.
+    fn order_statistic(&self, i: u64) -> f64 {
+        if i == 0 {
+            return self.min;
+        }
+        if i + 1 == self.count {
+            return self.max;
+        }
+        let mut seen = 0u64;
+        for &(b, c) in &self.buckets {
+            seen += u64::from(c);
+            if seen > i {
+                let whole = if self.whole {
+                    only_whole_number(b)
+                } else {
+                    None
+                };
+                return whole
+                    .unwrap_or_else(|| representative(b))
+                    .clamp(self.min, self.max);
+            }
+        }
+        self.max
+    }
+
+    /// The `tau` quantile by the definition of statrs' `Data::quantile` (Hyndman and Fan's
+    /// type 8: interpolated between the two order statistics around `(n + 1/3) tau + 1/3`),
+    /// with each order statistic read from its bucket: within [`RELATIVE_ACCURACY`] of the
+    /// exact value, and exact when it is the smallest or largest value. NaN when empty or when
+    /// `tau` is outside `0..=1`.
+    pub fn quantile(&self, tau: f64) -> f64 {
+        if !(0.0..=1.0).contains(&tau) || self.count == 0 {
+            return f64::NAN;
+        }
+        let h = (self.count as f64 + 1.0 / 3.0) * tau + 1.0 / 3.0;
+        let hf = h as i64;
+        if hf <= 0 || tau == 0.0 {
+            return self.min;
+        }
+        if hf >= self.count as i64 || tau == 1.0 {
+            return self.max;
+        }
+        let a = self.order_statistic(hf as u64 - 1);
+        let b = self.order_statistic(hf as u64);
+        a + (h - hf as f64) * (b - a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::quantile;
+    use proptest::prelude::*;
+
+    fn sketch(values: &[f64]) -> QuantileSketch {
+        let mut s = QuantileSketch::new();
+        values.iter().for_each(|&v| s.insert(v));
+        s
+    }
+
+    #[test]
+    fn every_value_is_within_the_accuracy_of_its_representative() {
+        let mut x = 1e-300;
+        while x < 1e300 {
+            for v in [x, -x, x * 1.0049, x * 1.00999] {
+                let r = representative(bucket(v));
+                assert!(
+                    ((r - v) / v).abs() <= RELATIVE_ACCURACY * (1.0 + 1e-12),
+                    "{v} -> {r}"
+                );
+            }
+            x *= 1.37;
+        }
+        assert_eq!(representative(bucket(0.0)), 0.0);
+        assert_eq!(representative(bucket(-0.0)), 0.0);
+        assert!(bucket(-2.0) < bucket(-1.0) && bucket(-1.0) < 0 && 0 < bucket(1e-300));
+    }
+
+    #[test]
+    fn whole_numbers_alone_in_their_bucket_are_exact() {
+        for x in (0..5000).map(f64::from) {
+            let only = only_whole_number(bucket(x));
+            if x < 100.0 {
+                assert_eq!(only, Some(x));
+            }
+            assert!(only.is_none_or(|v| v == x), "{x}: {only:?}");
+            assert_eq!(only_whole_number(bucket(-x)), only.map(|v| -v));
+        }
+        // Above 100 some buckets hold two whole numbers, and half-units are not whole.
+        assert_eq!(only_whole_number(bucket(4000.0)), None);
+        let s = sketch(&[3.0, 5.0, 8.0, 13.0, 21.0, 34.0, 55.0, 89.0]);
+        let v = [3.0, 5.0, 8.0, 13.0, 21.0, 34.0, 55.0, 89.0];
+        for tau in [0.05, 0.25, 0.5, 0.75, 0.95] {
+            assert_eq!(s.quantile(tau), quantile(&v, tau), "{tau}");
+        }
+        let halves = sketch(&[3.5, 5.0, 8.0, 13.0, 21.0]);
+        assert_ne!(halves.quantile(0.5), 8.0);
+    }
+
+    #[test]
+    fn bucket_order_is_value_order() {
+        let mut values: Vec<f64> = (-2000..2000).map(|i| i as f64 * 0.37).collect();
+        values.extend([1e-200, -1e-200, 1e200, f64::MIN_POSITIVE, 0.0]);
+        values.sort_by(f64::total_cmp);
+        for w in values.windows(2) {
+            assert!(bucket(w[0]) <= bucket(w[1]), "{} {}", w[0], w[1]);
+        }
+    }
+
+    #[test]
+    fn extremes_and_constant_cells_are_exact() {
+        let s = sketch(&[7.25; 50]);
+        assert_eq!(s.buckets(), 1);
+        for tau in [0.0, 0.05, 0.5, 0.95, 1.0] {
+            assert_eq!(s.quantile(tau), 7.25);
+        }
+        // With 4 values, P5 and P95 are the smallest and largest (as with exact quantiles).
+        let v = [3.1, -2.0, 11.7, 0.0];
+        let s = sketch(&v);
+        assert_eq!(s.quantile(0.05), quantile(&v, 0.05));
+        assert_eq!(s.quantile(0.95), quantile(&v, 0.95));
+        assert!(QuantileSketch::new().quantile(0.5).is_nan());
+        assert!(s.quantile(1.5).is_nan());
+    }
+
+    #[test]
+    fn memory_follows_the_spread_not_the_count() {
+        let mut s = QuantileSketch::new();
+        for i in 0..100_000 {
+            s.insert(1000.0 + (i % 97) as f64);
+        }
+        assert_eq!(s.count(), 100_000);
+        // 1000..1096 spans log2(1.097) * 100 ≈ 14 buckets.
+        assert!(s.buckets() <= 15, "{}", s.buckets());
+    }
+
+    proptest! {
+        #[test]
+        fn quantiles_are_within_the_relative_accuracy_and_order_free(
+            mut values in prop::collection::vec(
+                prop_oneof![0.0..1e6f64, -1e3..0.0f64, Just(0.0)], 1..300),
+            tau in 0.0..=1.0f64,
+        ) {
+            let exact = quantile(&values, tau);
+            let s = sketch(&values);
+            let q = s.quantile(tau);
+            // Interpolating between two order statistics, each within the accuracy.
+            let n = values.len() as f64;
+            let h = (n + 1.0 / 3.0) * tau + 1.0 / 3.0;
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let hf = (h as usize).clamp(1, values.len());
+            let bound = RELATIVE_ACCURACY * (sorted[hf - 1].abs() + sorted[hf.min(values.len() - 1)].abs());
+            prop_assert!((q - exact).abs() <= bound * (1.0 + 1e-9) + 1e-12, "{q} vs {exact}");
+            values.reverse();
+            prop_assert_eq!(sketch(&values), s);
+        }
+    }
+}
