@@ -36,9 +36,12 @@ const SIGNIFICAND_BITS: u32 = 52;
 /// A quantile sketch of a stream of values (see the module documentation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuantileSketch {
-    /// (bucket, count), sorted by bucket; bucket order is value order (negative values have
-    /// negative buckets, zero is bucket 0).
+    /// (bucket, count) of non-zero values, sorted by bucket; bucket order is value order
+    /// (negative values have negative buckets).
     buckets: Vec<(i32, u32)>,
+    /// Count of bucket 0 (zero), kept apart: most cells of a study are zero in every
+    /// replication, and counting those must not touch the bucket list.
+    zeros: u32,
     /// Values seen.
     count: u64,
     /// Smallest value seen.
@@ -113,6 +116,7 @@ impl QuantileSketch {
     pub fn new() -> QuantileSketch {
         QuantileSketch {
             buckets: Vec::new(),
+            zeros: 0,
             count: 0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
@@ -124,9 +128,13 @@ impl QuantileSketch {
     pub fn insert(&mut self, x: f64) {
         debug_assert!(!x.is_nan(), "a quantile sketch takes numbers");
         let b = bucket(x);
-        match self.buckets.binary_search_by_key(&b, |&(k, _)| k) {
-            Ok(i) => self.buckets[i].1 += 1,
-            Err(i) => self.buckets.insert(i, (b, 1)),
+        if b == 0 {
+            self.zeros += 1;
+        } else {
+            match self.buckets.binary_search_by_key(&b, |&(k, _)| k) {
+                Ok(i) => self.buckets[i].1 += 1,
+                Err(i) => self.buckets.insert(i, (b, 1)),
+            }
         }
         self.count += 1;
         self.min = self.min.min(x);
@@ -142,7 +150,18 @@ impl QuantileSketch {
     /// Distinct buckets in use (the sketch's size; for tests of what it holds).
     #[cfg(test)]
     pub(crate) fn buckets(&self) -> usize {
-        self.buckets.len()
+        self.buckets.len() + usize::from(self.zeros > 0)
+    }
+
+    /// Every (bucket, count) in value order, the zero bucket in its place.
+    fn counts(&self) -> impl Iterator<Item = (i32, u32)> + '_ {
+        let negative = self.buckets.partition_point(|&(b, _)| b < 0);
+        let zero = (self.zeros > 0).then_some((0, self.zeros));
+        self.buckets[..negative]
+            .iter()
+            .copied()
+            .chain(zero)
+            .chain(self.buckets[negative..].iter().copied())
     }
 
     /// The `i`-th smallest value (0-based, `i < count`): exact for the smallest and largest, and
@@ -156,7 +175,7 @@ impl QuantileSketch {
             return self.max;
         }
         let mut seen = 0u64;
-        for &(b, c) in &self.buckets {
+        for (b, c) in self.counts() {
             seen += u64::from(c);
             if seen > i {
                 let whole = if self.whole {
