@@ -12,23 +12,20 @@ const OUTPUTS: [&str; 5] = [
     "manifest.json",
 ];
 
-/// Runs every variant of minimal.toml with a fixed seed and returns all files written.
-fn all_variants(threads: &str, seed: &str) -> BTreeMap<PathBuf, Vec<u8>> {
+/// Runs every variant of minimal.toml with `args` and returns all files written.
+fn run_all_variants(args: &[&str]) -> BTreeMap<PathBuf, Vec<u8>> {
     let tmp = tempfile::tempdir().expect("a temporary directory");
     run_ok(
         &minimal(),
         tmp.path(),
-        &[
-            "--all-variants",
-            "--replications",
-            "6",
-            "--seed",
-            seed,
-            "--threads",
-            threads,
-        ],
+        &[&["--all-variants"], args].concat(),
     );
     files_under(tmp.path())
+}
+
+/// Runs every variant of minimal.toml with a fixed seed and returns all files written.
+fn all_variants(threads: &str, seed: &str) -> BTreeMap<PathBuf, Vec<u8>> {
+    run_all_variants(&["--replications", "6", "--seed", seed, "--threads", threads])
 }
 
 #[test]
@@ -53,23 +50,16 @@ fn a_study_longer_than_the_reorder_buffer_gives_identical_bytes_on_1_2_and_4_thr
     // 3 variants × 30 replications: far more than the two replications per thread that workers
     // may run ahead of the one being folded, so replications finish out of order and wait.
     let run = |threads: &str| {
-        let tmp = tempfile::tempdir().expect("a temporary directory");
-        run_ok(
-            &minimal(),
-            tmp.path(),
-            &[
-                "--all-variants",
-                "--replications",
-                "30",
-                "--seed",
-                "5",
-                "--threads",
-                threads,
-                "--no-plots",
-                "--quiet",
-            ],
-        );
-        files_under(tmp.path())
+        run_all_variants(&[
+            "--replications",
+            "30",
+            "--seed",
+            "5",
+            "--threads",
+            threads,
+            "--no-plots",
+            "--quiet",
+        ])
     };
     let one = run("1");
     assert_eq!(one.len(), 3 * OUTPUTS.len(), "files: {:?}", one.keys());
