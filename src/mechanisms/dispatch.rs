@@ -205,20 +205,26 @@ fn send_allocation(sims: &mut [Sim], sources: &[NodeId], h: NodeId, item: usize,
 }
 
 impl Sim<'_> {
+    /// Dispatch sources that can reach `h`, nearest first (shared by every replication).
     fn nearest_sources(&mut self, h: NodeId, item: usize) -> Arc<[NodeId]> {
         self.sync_route_epoch();
         if let Some(r) = self.nearest_sources.get(&(h, item)) {
             return r.clone();
         }
-        let d = self.m.dispatch.as_ref().expect("dispatch configured");
-        let mut ranked: Vec<(f64, NodeId)> = Vec::new();
-        for &s in &d.sources {
-            if let Some((cost, _)) = self.route(s, h, item) {
-                ranked.push((cost, s));
-            }
-        }
-        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let r: Arc<[NodeId]> = ranked.into_iter().map(|(_, s)| s).collect();
+        let m = self.m;
+        let d = m.dispatch.as_ref().expect("dispatch configured");
+        let r = m
+            .route_cache
+            .sources((self.route_epoch, h, item), || {
+                let mut ranked: Vec<(f64, NodeId)> = Vec::new();
+                for &s in &d.sources {
+                    if let Some((cost, _)) = self.route(s, h, item) {
+                        ranked.push((cost, s));
+                    }
+                }
+                ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                ranked.into_iter().map(|(_, s)| s).collect()
+            });
         self.nearest_sources.insert((h, item), r.clone());
         r
     }

@@ -5,29 +5,57 @@
 use crate::engine::{Route, Sim};
 use crate::model::{ItemId, LinkId, Model, NodeId};
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Key of a cached route: (epoch, from, to, item).
 type RouteKey = (usize, NodeId, NodeId, ItemId);
 
-/// Routes shared by the replications of one model. A route depends only on the network, the
-/// item and the epoch (how many risk-level and green-channel changes have passed), never on a
-/// replication's random draws, so every replication may reuse what another found: the
-/// outputs are the same whichever thread finds a route first.
-#[derive(Debug, Default)]
-pub struct RouteCache(Mutex<HashMap<RouteKey, Option<Route>>>);
+/// Key of a cached ranking of dispatch sources: (epoch, hospital, item).
+type SourcesKey = (usize, NodeId, ItemId);
 
-impl RouteCache {
-    /// The cached route, or `find`'s, cached. The search runs without the lock, so threads
-    /// (replications, partitions) searching at once do not wait for each other; a route is a
-    /// function of the model, so whichever search finishes first is the same route.
-    fn get_or_find(&self, key: RouteKey, find: impl FnOnce() -> Option<Route>) -> Option<Route> {
+/// Routes, and dispatch sources ranked by route, shared by the replications of one model. A
+/// route depends only on the network, the item and the epoch (how many risk-level and
+/// green-channel changes have passed), never on a replication's random draws, so every
+/// replication may reuse what another found: the outputs are the same whichever thread finds
+/// a route first.
+#[derive(Debug, Default)]
+pub struct RouteCache {
+    routes: Shared<RouteKey, Option<Route>>,
+    sources: Shared<SourcesKey, Arc<[NodeId]>>,
+}
+
+/// A map filled on demand by several threads.
+#[derive(Debug)]
+struct Shared<K, V>(Mutex<HashMap<K, V>>);
+
+impl<K, V> Default for Shared<K, V> {
+    fn default() -> Self {
+        Shared(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> Shared<K, V> {
+    /// The value of `key`, or `find`'s, kept. The search runs without the lock, so threads
+    /// (replications, partitions) searching at once do not wait for each other; a value is a
+    /// function of the model, so whichever search finishes first gives the same value.
+    fn get_or_find(&self, key: K, find: impl FnOnce() -> V) -> V {
         let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(r) = lock().get(&key) {
             return r.clone();
         }
         let found = find();
         lock().entry(key).or_insert(found).clone()
+    }
+}
+
+impl RouteCache {
+    /// The ranking of dispatch sources for (epoch, hospital, item), or `rank`'s, kept.
+    pub(crate) fn sources(
+        &self,
+        key: SourcesKey,
+        rank: impl FnOnce() -> Arc<[NodeId]>,
+    ) -> Arc<[NodeId]> {
+        self.sources.get_or_find(key, rank)
     }
 }
 
@@ -195,7 +223,7 @@ impl Sim<'_> {
         self.routes
             .entry((from, to, item))
             .or_insert_with(|| {
-                m.route_cache.get_or_find((epoch, from, to, item), || {
+                m.route_cache.routes.get_or_find((epoch, from, to, item), || {
                     shortest_path(m, day, item, from, to).map(|(c, p)| (c, p.into()))
                 })
             })
