@@ -38,9 +38,10 @@ pub(crate) fn run(args: &MergeArgs) -> Result<()> {
     for (arm, model) in models.iter().enumerate() {
         let mut agg = Aggregate::new(model);
         parts.replay(arm, |rep| {
-            agg.fold(model, &rep);
+            agg.fold(model, rep);
             Ok(())
         })?;
+        agg.finish();
         aggs.push(agg);
     }
     finish(&info.study, &models, &aggs, &args.out, 0)?;

@@ -187,7 +187,7 @@ pub fn execute(
         );
         return Ok(());
     }
-    let (spec, aggs) = match stopping {
+    let (spec, mut aggs) = match stopping {
         None => {
             let all: Vec<u32> = (0..spec.replications).collect();
             let progress = Progress::new(all.len() as u64 * models.len() as u64, args.quiet);
@@ -200,7 +200,7 @@ pub fn execute(
                 args.partitions,
                 &progress,
                 |arm, rep| {
-                    aggs[arm].fold(&models[arm], &rep);
+                    aggs[arm].fold(&models[arm], rep);
                     Ok(Flow::Continue)
                 },
             )?;
@@ -209,6 +209,7 @@ pub fn execute(
         }
         Some(stop) => run_until_precise(spec, models, &pool, &stop, args)?,
     };
+    aggs.iter_mut().for_each(Aggregate::finish);
     let sim = started.elapsed();
     let events: u64 = aggs.iter().map(Aggregate::events).sum();
     eprintln!(
@@ -251,7 +252,7 @@ fn run_until_precise(
         args.partitions,
         &progress,
         |arm, rep| {
-            aggs[arm].fold(&models[arm], &rep);
+            aggs[arm].fold(&models[arm], rep);
             let n = aggs[arm].replications();
             if arm + 1 < models.len() || n < n0 {
                 return Ok(Flow::Continue);

@@ -60,20 +60,23 @@ pub enum Flow {
 }
 
 /// Results finished but not yet taken, per worker thread: workers run at most this many jobs
-/// ahead of the one the consumer waits for, so at most `AHEAD * threads` results are held.
-const AHEAD: usize = 2;
+/// ahead of the next one to take, so at most `AHEAD * threads` results are held.
+const AHEAD: usize = 4;
 
-/// Runs jobs `0..jobs` on `pool`'s threads and hands each result to `take` in job order, on the
-/// calling thread, as soon as it and every job before it have finished. Workers take jobs in
-/// order and wait while they are [`AHEAD`] × threads jobs ahead of the consumer, so results
-/// finished out of order wait in a reorder buffer of bounded size. The first error, in job
-/// order, stops everything and is returned; a panicking job stops everything and the panic is
-/// raised again here. Call it from outside `pool` (the calling thread waits for results).
+/// Runs jobs `0..jobs` on `pool`'s threads and hands each result to `take` in job order as
+/// soon as it and every job before it have finished. `take` runs on the workers themselves:
+/// the worker that finishes the next result to take takes it, and every result after it that
+/// is ready, while the others go on with jobs; so a study on T threads uses T cores, whatever
+/// share of its work `take` is. Workers take jobs in order and wait while they are [`AHEAD`] ×
+/// threads jobs ahead of the next result to take, so results finished out of order wait in a
+/// reorder buffer of bounded size. The first error, in job order, stops everything and is
+/// returned; a panic (a job's or `take`'s) stops everything and is raised again here. Call it
+/// from outside `pool` (the calling thread waits for the workers).
 pub fn run_ordered<T: Send>(
     pool: &rayon::ThreadPool,
     jobs: usize,
     job: impl Fn(usize) -> Result<T> + Sync,
-    mut take: impl FnMut(usize, T) -> Result<Flow>,
+    take: impl FnMut(usize, T) -> Result<Flow> + Send,
 ) -> Result<()> {
     struct State<T> {
         /// The next job to start.
@@ -82,20 +85,21 @@ pub fn run_ordered<T: Send>(
         taken: usize,
         /// Finished jobs not yet taken.
         done: BTreeMap<usize, Result<T>>,
-        /// Set when the consumer stops, or a job panicked.
+        /// Whether a worker is taking results now (one at a time, in order).
+        taking: bool,
+        /// Set when `take` stops, on an error, or when a job or `take` panicked.
         stop: bool,
-        /// Set when a job panicked: the consumer stops waiting and the scope re-raises it.
-        panicked: bool,
+        /// The first error, in job order.
+        outcome: Result<()>,
     }
-    /// Tells the other side when the thread holding it unwinds from a panic (a job's, or the
-    /// consumer's), so that nobody waits for it.
+    /// Stops everything when the thread holding it unwinds from a panic (a job's, or
+    /// `take`'s), so that nobody waits for it.
     struct PanicGuard<'a, T>(&'a Mutex<State<T>>, &'a Condvar);
     impl<T> Drop for PanicGuard<'_, T> {
         fn drop(&mut self) {
             if std::thread::panicking() {
                 if let Ok(mut s) = self.0.lock() {
                     s.stop = true;
-                    s.panicked = true;
                 }
                 self.1.notify_all();
             }
@@ -107,12 +111,13 @@ pub fn run_ordered<T: Send>(
         next: 0,
         taken: 0,
         done: BTreeMap::new(),
+        taking: false,
         stop: false,
-        panicked: false,
+        outcome: Ok(()),
     });
     let changed = Condvar::new();
+    let take = Mutex::new(take);
     let lock = || state.lock().expect("no worker panics holding the lock");
-    let mut outcome = Ok(());
     pool.in_place_scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|_| {
@@ -130,45 +135,43 @@ pub fn run_ordered<T: Send>(
                         s.next - 1
                     };
                     let result = job(i);
-                    lock().done.insert(i, result);
-                    changed.notify_all();
+                    let mut s = lock();
+                    s.done.insert(i, result);
+                    if s.taking {
+                        // The worker taking now takes this one too when its turn comes.
+                        continue;
+                    }
+                    s.taking = true;
+                    while !s.stop {
+                        let i = s.taken;
+                        let Some(result) = s.done.remove(&i) else {
+                            break;
+                        };
+                        drop(s);
+                        let flow = result.and_then(|t| {
+                            let mut take = take.lock().expect("no panic while taking");
+                            take(i, t)
+                        });
+                        s = lock();
+                        match flow {
+                            Ok(Flow::Continue) => s.taken += 1,
+                            Ok(Flow::Stop) => s.stop = true,
+                            Err(e) => {
+                                s.stop = true;
+                                s.outcome = Err(e);
+                            }
+                        }
+                        changed.notify_all();
+                    }
+                    s.taking = false;
                 }
             });
         }
-        let _guard = PanicGuard(&state, &changed);
-        'take: loop {
-            let (i, result) = {
-                let mut s = lock();
-                loop {
-                    let i = s.taken;
-                    if i >= jobs || s.panicked {
-                        break 'take;
-                    }
-                    if let Some(r) = s.done.remove(&i) {
-                        break (i, r);
-                    }
-                    s = changed.wait(s).expect("no worker panics holding the lock");
-                }
-            };
-            let flow = result.and_then(|t| take(i, t));
-            let mut s = lock();
-            match flow {
-                Ok(Flow::Continue) => s.taken += 1,
-                Ok(Flow::Stop) => s.stop = true,
-                Err(e) => {
-                    s.stop = true;
-                    outcome = Err(e);
-                }
-            }
-            let stop = s.stop;
-            drop(s);
-            changed.notify_all();
-            if stop {
-                break;
-            }
-        }
     });
-    outcome
+    state
+        .into_inner()
+        .expect("no worker panics holding the lock")
+        .outcome
 }
 
 /// Runs replications `reps` of every arm in `models` on `pool` and hands each to `take` as
@@ -182,7 +185,7 @@ pub fn run_arms(
     reps: &[u32],
     partitions: Partitions,
     progress: &progress::Progress,
-    mut take: impl FnMut(usize, Replication) -> Result<Flow>,
+    mut take: impl FnMut(usize, Replication) -> Result<Flow> + Send,
 ) -> Result<()> {
     let arms = models.len();
     let threads = pool.current_num_threads();
