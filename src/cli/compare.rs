@@ -86,6 +86,6 @@ pub(crate) fn run(args: &CompareArgs) -> Result<()> {
         arms,
         &args.study,
     )?;
-    let models = spec.models(&file)?;
+    let models = spec.models_from(&file, all)?;
     execute(spec, &models, &args.study, &args.out, stopping)
 }

@@ -37,6 +37,6 @@ pub(crate) fn run(args: &RunArgs) -> Result<()> {
     };
     let arms = variant_arms(&all, &args.scenario, &names)?;
     let spec = spec(Kind::Run, &args.scenario, &all[0], arms, &args.study)?;
-    let models = spec.models(&file)?;
+    let models = spec.models_from(&file, all)?;
     execute(spec, &models, &args.study, &args.out, None)
 }

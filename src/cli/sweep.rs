@@ -105,7 +105,7 @@ pub(crate) fn run(args: &SweepArgs) -> Result<()> {
         arms,
         &args.study,
     )?;
-    let models = spec.models(&file)?;
+    let models = spec.models_from(&file, all)?;
     execute(spec, &models, &args.study, &args.out, None)
 }
 

@@ -14,18 +14,24 @@ use std::sync::Arc;
 pub fn proportional_split(amount: u64, weights: &[f64], caps: &[u64]) -> Vec<u64> {
     let mut out = vec![0u64; weights.len()];
     let mut left = amount.min(caps.iter().sum());
+    let mut fractions = Vec::new();
     while left > 0 {
-        let open: Vec<usize> = (0..weights.len())
-            .filter(|&i| out[i] < caps[i] && weights[i] > 0.0)
-            .collect();
-        let total: f64 = open.iter().map(|&i| weights[i]).sum();
-        if open.is_empty() || total <= 0.0 {
+        // Whether share i can take more; within one pass only i's own turn changes out[i].
+        let open = |out: &[u64], i: usize| out[i] < caps[i] && weights[i] > 0.0;
+        let total: f64 = (0..weights.len())
+            .filter(|&i| open(&out, i))
+            .map(|i| weights[i])
+            .sum();
+        if total <= 0.0 {
             break;
         }
         let mut capped = false;
         let mut given = 0;
-        let mut fractions = Vec::new();
-        for &i in &open {
+        fractions.clear();
+        for i in 0..weights.len() {
+            if !open(&out, i) {
+                continue;
+            }
             let exact = left as f64 * weights[i] / total;
             let room = caps[i] - out[i];
             if exact >= room as f64 {
@@ -42,7 +48,7 @@ pub fn proportional_split(amount: u64, weights: &[f64], caps: &[u64]) -> Vec<u64
         if !capped {
             // What is left is less than the number of shares: one unit each by largest remainder.
             fractions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            for (_, i) in fractions.into_iter().take(left as usize) {
+            for &(_, i) in fractions.iter().take(left as usize) {
                 out[i] += 1;
             }
             break;
@@ -154,21 +160,19 @@ fn dispatch_item(sims: &mut [Sim], item: usize) {
         &d.priority_regions,
         &d.weights,
     );
-    for (r, &amount) in by_region.iter().enumerate() {
+    // Each region's hospitals in node order, regions in index order.
+    hospitals.sort_by_key(|&(n, _)| m.nodes[n].region);
+    let (mut caps, mut w) = (Vec::new(), Vec::new());
+    for members in hospitals.chunk_by(|a, b| m.nodes[a.0].region == m.nodes[b.0].region) {
+        let amount = by_region[m.nodes[members[0].0].region];
         if amount == 0 {
             continue;
         }
-        let members: Vec<(NodeId, u64)> = hospitals
-            .iter()
-            .copied()
-            .filter(|&(n, _)| m.nodes[n].region == r)
-            .collect();
-        let caps: Vec<u64> = members.iter().map(|x| x.1).collect();
-        let w: Vec<f64> = caps.iter().map(|&c| c as f64).collect();
-        for ((h, _), give) in members
-            .into_iter()
-            .zip(proportional_split(amount, &w, &caps))
-        {
+        caps.clear();
+        caps.extend(members.iter().map(|x| x.1));
+        w.clear();
+        w.extend(caps.iter().map(|&c| c as f64));
+        for (&(h, _), give) in members.iter().zip(proportional_split(amount, &w, &caps)) {
             send_allocation(sims, &sources, h, item, give);
         }
     }

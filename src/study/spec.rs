@@ -70,9 +70,25 @@ pub fn parse_value(text: &str) -> toml::Value {
 impl StudySpec {
     /// Builds the models of every arm (validating each).
     pub fn models(&self, file: &ScenarioFile) -> Result<Vec<Model>> {
+        self.models_from(file, Vec::new())
+    }
+
+    /// The models of every arm, moving an arm without settings out of `built` (models of the
+    /// base and variants as [`build`](crate::model::build::build) gives them) rather than
+    /// building it a second time; every other arm is built.
+    pub fn models_from(&self, file: &ScenarioFile, built: Vec<Model>) -> Result<Vec<Model>> {
+        let mut built: Vec<Option<Model>> = built.into_iter().map(Some).collect();
         self.arms
             .iter()
             .map(|a| {
+                let plain = a.set.is_empty() && a.label == a.variant.as_deref().unwrap_or("base");
+                let reuse = built
+                    .iter_mut()
+                    .find(|m| plain && m.as_ref().is_some_and(|m| m.variant == a.label))
+                    .and_then(Option::take);
+                if let Some(m) = reuse {
+                    return Ok(m);
+                }
                 let settings: Vec<(String, toml::Value)> = a
                     .set
                     .iter()
