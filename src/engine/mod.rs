@@ -172,7 +172,7 @@ pub struct Sim<'m> {
     /// Link states, made when a link is first used (most links of a big group never are).
     pub(crate) links: Vec<Option<Box<LinkState>>>,
     pub(crate) region_workers: Vec<f64>,
-    pub(crate) region_census: Vec<Vec<Severity>>,
+    pub(crate) region_census: &'m [Vec<Severity>],
     pub(crate) shipments: Vec<Shipment>,
     pub(crate) free_ships: Vec<ShipId>,
     pub(crate) ledger: Vec<Ledger>,
@@ -251,17 +251,7 @@ impl<'m> Sim<'m> {
             })
             .collect::<Vec<_>>();
         let ledger = vec![Ledger::default(); items];
-        let region_census = m
-            .regions
-            .iter()
-            .enumerate()
-            .map(|(k, r)| match &r.epidemic {
-                Some(e) if owns(m.nodes.len() + m.links.len() + k) => {
-                    crate::demand::seir::census(e, m.days)
-                }
-                _ => Vec::new(),
-            })
-            .collect();
+        let region_census = crate::demand::seir::region_census(m);
         Sim {
             m,
             now: 0,

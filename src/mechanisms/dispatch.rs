@@ -217,18 +217,16 @@ impl Sim<'_> {
         }
         let m = self.m;
         let d = m.dispatch.as_ref().expect("dispatch configured");
-        let r = m
-            .route_cache
-            .sources((self.route_epoch, h, item), || {
-                let mut ranked: Vec<(f64, NodeId)> = Vec::new();
-                for &s in &d.sources {
-                    if let Some((cost, _)) = self.route(s, h, item) {
-                        ranked.push((cost, s));
-                    }
+        let r = m.route_cache.sources((self.route_epoch, h, item), || {
+            let mut ranked: Vec<(f64, NodeId)> = Vec::new();
+            for &s in &d.sources {
+                if let Some((cost, _)) = self.route(s, h, item) {
+                    ranked.push((cost, s));
                 }
-                ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                ranked.into_iter().map(|(_, s)| s).collect()
-            });
+            }
+            ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            ranked.into_iter().map(|(_, s)| s).collect()
+        });
         self.nearest_sources.insert((h, item), r.clone());
         r
     }

@@ -223,9 +223,11 @@ impl Sim<'_> {
         self.routes
             .entry((from, to, item))
             .or_insert_with(|| {
-                m.route_cache.routes.get_or_find((epoch, from, to, item), || {
-                    shortest_path(m, day, item, from, to).map(|(c, p)| (c, p.into()))
-                })
+                m.route_cache
+                    .routes
+                    .get_or_find((epoch, from, to, item), || {
+                        shortest_path(m, day, item, from, to).map(|(c, p)| (c, p.into()))
+                    })
             })
             .clone()
     }

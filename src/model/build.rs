@@ -306,6 +306,7 @@ impl Builder<'_> {
             dispatch,
             disruptions,
             route_cache: Default::default(),
+            census_cache: Default::default(),
         })
     }
 

@@ -18,9 +18,17 @@ use crate::results::{MEASURE_COUNT, Measure, Replication};
 
 /// Replications whose daily series wait to be folded together: folding cell by cell over a
 /// batch touches each cell's sketch once per batch instead of once per replication, which is
-/// what folding cost (the cells of a study are far larger than the caches). 16 daily series of
-/// `china-2020` are 28 MB.
-const BATCH: usize = 16;
+/// what folding cost (the cells of a study are far larger than the caches). A batch holds at
+/// most [`MAX_BATCH`] series and at most [`BATCH_BYTES`] of them (16 series of `china-2020`, 28 MB).
+const MAX_BATCH: usize = 16;
+
+/// Memory a batch of pending daily series may take, per arm.
+const BATCH_BYTES: usize = 32 << 20;
+
+/// Series per batch for series of `cells` values.
+fn batch_len(cells: usize) -> usize {
+    (BATCH_BYTES / (cells.max(1) * size_of::<f64>())).clamp(1, MAX_BATCH)
+}
 
 /// Days in a week of `weekly.csv`.
 pub const WEEK: usize = 7;
@@ -156,7 +164,7 @@ pub struct Aggregate {
     /// One row per replication, in order.
     reps: Vec<RepRow>,
     /// Daily series of the last replications folded, not yet in `daily` (fewer than
-    /// [`BATCH`]; none after [`Aggregate::finish`]).
+    /// [`batch_len`]; none after [`Aggregate::finish`]).
     pending: Vec<Vec<f64>>,
 }
 
@@ -189,7 +197,7 @@ impl Aggregate {
             weeks: vec![week_cell; products.len() * slots * days.div_ceil(WEEK)],
             products,
             reps: Vec::new(),
-            pending: Vec::with_capacity(BATCH),
+            pending: Vec::new(),
         }
     }
 
@@ -253,7 +261,7 @@ impl Aggregate {
             orders,
         });
         self.pending.push(rep.daily);
-        if self.pending.len() == BATCH {
+        if self.pending.len() == batch_len(self.daily.len()) {
             self.finish();
         }
     }
@@ -261,9 +269,22 @@ impl Aggregate {
     /// Folds the daily series still pending into the daily cells (each cell takes the
     /// replications in order, so sums have the same bytes as folding one at a time).
     pub fn finish(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let mut values = [0.0; MAX_BATCH];
+        let values = &mut values[..self.pending.len()];
         for (c, cell) in self.daily.iter_mut().enumerate() {
-            for series in &self.pending {
-                let v = series[c];
+            for (v, series) in values.iter_mut().zip(&self.pending) {
+                *v = series[c];
+            }
+            if values.iter().all(|v| v.to_bits() == 0) {
+                // Most cells are zero in every replication; adding 0.0 once or k times is the same.
+                cell.sum += 0.0;
+                cell.sketch.insert_zeros(values.len() as u32);
+                continue;
+            }
+            for &v in values.iter() {
                 cell.sum += v;
                 cell.sketch.insert(v);
             }
@@ -368,7 +389,7 @@ mod tests {
             let mut r = rep.clone();
             r.index = i;
             a.fold(&m, r);
-            assert!(a.pending.len() < BATCH);
+            assert!(a.pending.len() < batch_len(a.daily.len()));
             a.finish();
             sizes.push(held(&a));
         }
