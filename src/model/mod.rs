@@ -7,7 +7,7 @@ pub mod dist;
 pub use dist::Dist;
 
 use chrono::NaiveDate;
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::BTreeMap;
 
 /// Index of an item (material or product) in [`Model::items`].
@@ -375,7 +375,7 @@ pub struct LinkProps {
 pub struct Link {
     /// Its name; empty for a link of a `[[link_group]]`, whose name is `from->to`
     /// (see [`Model::link_name`]).
-    pub id: String,
+    pub id: Box<str>,
     /// Origin node.
     pub from: NodeId,
     /// Destination node.
@@ -385,8 +385,6 @@ pub struct Link {
     /// Regions whose checkpoints a shipment passes: crossed regions and the destination's when it
     /// differs from the origin's.
     pub checkpoints: Box<[RegionId]>,
-    /// Its edge in [`Model::graph`].
-    pub edge: EdgeIndex,
 }
 
 impl Link {
