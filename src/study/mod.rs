@@ -358,10 +358,18 @@ mod tests {
             let pool = pool(threads).unwrap();
             let alive = AtomicUsize::new(0);
             let (mut order, mut most) = (Vec::new(), 0);
+            // Threads that ran a job or took a result: the pool's, and no other.
+            let ran = std::sync::Mutex::new(std::collections::BTreeSet::new());
+            let note = || {
+                ran.lock()
+                    .unwrap()
+                    .insert(format!("{:?}", std::thread::current().id()))
+            };
             run_ordered(
                 &pool,
                 500,
                 |i| {
+                    note();
                     // Every tenth job is slow, so later ones finish first.
                     if i % 10 == 0 {
                         std::thread::sleep(std::time::Duration::from_millis(2));
@@ -370,6 +378,8 @@ mod tests {
                     Ok((i, Held(&alive)))
                 },
                 |i, (j, held)| {
+                    note();
+                    assert!(rayon::current_thread_index().is_some(), "taken on a worker");
                     assert_eq!(i, j);
                     order.push(i);
                     most = most.max(alive.load(Ordering::SeqCst));
@@ -384,6 +394,8 @@ mod tests {
                 "{most} results held on {threads} thread(s)"
             );
             assert_eq!(alive.load(Ordering::SeqCst), 0);
+            let ran = ran.lock().unwrap().len();
+            assert!(ran <= threads, "{ran} threads busy for {threads}");
         }
     }
 
