@@ -19,9 +19,10 @@ mod tests;
 use crate::error::{Error, Result};
 use crate::model::{ItemId, LinkId, Model, NodeId, RegionId, Severity, TICKS_PER_DAY};
 use crate::results::{Measure, Replication};
+use crate::mechanisms::routing::FastMap;
 use partitions::Part;
 use queue::{EventQueue, Tick};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use streams::{Purpose, Streams};
 
@@ -176,10 +177,10 @@ pub struct Sim<'m> {
     pub(crate) shipments: Vec<Shipment>,
     pub(crate) free_ships: Vec<ShipId>,
     pub(crate) ledger: Vec<Ledger>,
-    pub(crate) routes: BTreeMap<(NodeId, NodeId, ItemId), Option<Route>>,
+    pub(crate) routes: FastMap<(NodeId, NodeId, ItemId), Option<Route>>,
     /// Dispatch sources that can reach a hospital, nearest first, per (hospital, item); valid
     /// for the same epoch as `routes`.
-    pub(crate) nearest_sources: BTreeMap<(NodeId, ItemId), Arc<[NodeId]>>,
+    pub(crate) nearest_sources: FastMap<(NodeId, ItemId), Arc<[NodeId]>>,
     /// Days on which a risk level or the green channel changes, so expected times do.
     pub(crate) route_changes: Vec<u32>,
     /// How many of them had passed when the route cache was filled.
@@ -264,8 +265,8 @@ impl<'m> Sim<'m> {
             shipments: Vec::new(),
             free_ships: Vec::new(),
             ledger,
-            routes: BTreeMap::new(),
-            nearest_sources: BTreeMap::new(),
+            routes: FastMap::default(),
+            nearest_sources: FastMap::default(),
             route_changes: {
                 let mut d: Vec<u32> = m
                     .regions

@@ -26,11 +26,15 @@ pub struct RouteCache {
 
 /// A map filled on demand by several threads.
 #[derive(Debug)]
-struct Shared<K, V>(Mutex<HashMap<K, V>>);
+struct Shared<K, V>(Mutex<FastMap<K, V>>);
+
+/// A hash map with a fast, fixed hasher (keys are a few small integers, and nothing
+/// iterates these maps, so the hasher changes no output).
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 impl<K, V> Default for Shared<K, V> {
     fn default() -> Self {
-        Shared(Mutex::new(HashMap::new()))
+        Shared(Mutex::new(FastMap::default()))
     }
 }
 
