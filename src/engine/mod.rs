@@ -17,9 +17,9 @@ pub mod streams;
 mod tests;
 
 use crate::error::{Error, Result};
+use crate::mechanisms::routing::FastMap;
 use crate::model::{ItemId, LinkId, Model, NodeId, RegionId, Severity, TICKS_PER_DAY};
 use crate::results::{Measure, Replication};
-use crate::mechanisms::routing::FastMap;
 use partitions::Part;
 use queue::{EventQueue, Tick};
 use std::collections::VecDeque;

@@ -14,8 +14,10 @@
 //!   or of the same level and a smaller digit, holds only earlier times.
 //! - The *near* set holds every event before `hi`; every bucket holds only events at or after
 //!   `hi`. Pops come from the near set: up to `NEAR_SCAN` (8) events kept unsorted and scanned for
-//!   the smallest key, more in a binary heap. Pushes before `hi` (including, should a caller ever
-//!   do it, before the clock) join the near set, so the order stays exact whatever is pushed.
+//!   the smallest key; a larger one (all events of one time, as at the start of a day) sorted
+//!   once, with events pushed into it meanwhile in a binary heap beside it, each pop taking the
+//!   earlier of the two. Pushes before `hi` (including, should a caller ever do it, before the
+//!   clock) join the near set, so the order stays exact whatever is pushed.
 //! - When the near set runs dry, the lowest non-empty bucket is taken (found with per-level
 //!   occupancy bit masks) and `base` moves to its start. A small bucket (or a level-0 bucket, all
 //!   one time) becomes the near set; a larger one is split into the level below. So each event
@@ -51,7 +53,7 @@ const DIGITS: usize = 1 << DIGIT_BITS;
 /// Levels needed to cover 64-bit times.
 const LEVELS: usize = u64::BITS.div_ceil(DIGIT_BITS) as usize;
 /// Largest near set kept unsorted and scanned on each pop; a bucket with more events is split
-/// into the level below (or, at level 0, heaped).
+/// into the level below (or, at level 0, sorted).
 const NEAR_SCAN: usize = 8;
 /// Capacity (in events) an emptied bucket keeps. Larger allocations go to a few spares that a
 /// bucket outgrowing this size takes over, so memory follows the events pending (not the
@@ -126,9 +128,12 @@ pub struct EventQueue<E> {
     buckets: Box<[[Vec<Slot<E>>; DIGITS]; LEVELS]>,
     /// Emptied allocations larger than [`RETAIN`], for growing buckets.
     spares: Vec<Vec<Slot<E>>>,
-    /// The near set while small, unsorted (empty while `heap` is in use).
+    /// The near set while small, unsorted (empty while `sorted` or `heap` is in use).
     near: Vec<Slot<E>>,
-    /// The near set while large.
+    /// A large level-0 bucket taken as the near set, sorted latest first (so the next event is
+    /// last): one sort is cheaper than a heap pop per event.
+    sorted: Vec<Slot<E>>,
+    /// Events added to a large near set, in a heap beside `sorted`.
     heap: BinaryHeap<Slot<E>>,
     len: usize,
     seq: u64,
@@ -147,6 +152,7 @@ impl<E> Default for EventQueue<E> {
             buckets: buckets.try_into().unwrap_or_else(|_| unreachable!()),
             spares: Vec::new(),
             near: Vec::new(),
+            sorted: Vec::new(),
             heap: BinaryHeap::new(),
             len: 0,
             seq: 0,
@@ -213,8 +219,12 @@ impl<E> EventQueue<E> {
                 }
                 break self.near.swap_remove(best);
             }
-            if let Some(slot) = self.heap.pop() {
-                break slot;
+            match (self.sorted.last(), self.heap.peek()) {
+                // `Slot`'s order is reversed (for the max-heap): greater is earlier.
+                (Some(s), Some(h)) if h > s => break self.heap.pop().expect("peeked"),
+                (Some(_), _) => break self.sorted.pop().expect("looked"),
+                (None, Some(_)) => break self.heap.pop().expect("peeked"),
+                (None, None) => {}
             }
             if !self.refill() {
                 return None;
@@ -252,7 +262,7 @@ impl<E> EventQueue<E> {
 
     /// Adds an event before `hi` to the near set.
     fn push_near(&mut self, slot: Slot<E>) {
-        if !self.heap.is_empty() {
+        if !self.heap.is_empty() || !self.sorted.is_empty() {
             self.heap.push(slot);
         } else if self.near.len() < NEAR_SCAN {
             self.near.push(slot);
@@ -267,7 +277,7 @@ impl<E> EventQueue<E> {
     #[cold]
     #[inline(never)]
     fn refill(&mut self) -> bool {
-        debug_assert!(self.near.is_empty() && self.heap.is_empty());
+        debug_assert!(self.near.is_empty() && self.sorted.is_empty() && self.heap.is_empty());
         loop {
             if self.occupied == 0 {
                 return false;
@@ -299,7 +309,8 @@ impl<E> EventQueue<E> {
                 let spare = if bucket.len() <= NEAR_SCAN {
                     std::mem::replace(&mut self.near, bucket)
                 } else {
-                    std::mem::replace(&mut self.heap, BinaryHeap::from(bucket)).into_vec()
+                    bucket.sort_unstable();
+                    std::mem::replace(&mut self.sorted, bucket)
                 };
                 self.buckets[level][digit] = recycle(spare, &mut self.spares);
                 return true;
