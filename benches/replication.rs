@@ -2,19 +2,46 @@
 //!
 //! - `replication/<scenario>`: one replication (index 0, the scenario's seed) of the base variant
 //!   of every `scenarios/*.toml`, with throughput in events handled.
-//! - `study/<scenario>/threads`: `study::run_replications` of 20 replications of the largest
-//!   shipped scenario (most events per replication) on 1 and 2 threads.
+//! - `study/<scenario>/threads`: a study of 48 replications of the largest shipped scenario
+//!   (most events per replication) on 1 and 2 threads, as `medsupply run` does it: replications
+//!   folded in order into the statistics the outputs are written from (`stats::Aggregate`).
 //!
 //! Run with `cargo bench --locked --bench replication` (add `-- --quick` for a short run).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use medsupply::engine::partitions::Partitions;
 use medsupply::model::Model;
 use medsupply::scenario::ScenarioFile;
+use medsupply::stats::aggregate::Aggregate;
+use medsupply::study::Flow;
+use medsupply::study::progress::Progress;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
-/// Replications in the study benchmark.
-const STUDY_REPLICATIONS: u32 = 20;
+/// Replications in the study benchmark (three batches of folding).
+const STUDY_REPLICATIONS: u32 = 48;
+
+/// A study of `model` on `threads` threads, folded as the command line folds it.
+fn fold_study(model: &Model, threads: usize) -> Aggregate {
+    let mut agg = Aggregate::new(model);
+    let reps: Vec<u32> = (0..STUDY_REPLICATIONS).collect();
+    let pool = medsupply::study::pool(threads).expect("thread pool");
+    medsupply::study::run_arms(
+        &pool,
+        std::slice::from_ref(model),
+        model.seed,
+        &reps,
+        Partitions::default(),
+        &Progress::hidden(),
+        |_, rep| {
+            agg.fold(model, rep);
+            Ok(Flow::Continue)
+        },
+    )
+    .expect("replications run");
+    agg.finish();
+    agg
+}
 
 /// A shipped scenario, built, with the events of its first replication.
 struct Shipped {
@@ -78,16 +105,7 @@ fn benches(c: &mut Criterion) {
         .iter()
         .max_by_key(|s| s.events)
         .expect("at least one scenario");
-    let events: u64 = medsupply::study::run_replications(
-        &largest.model,
-        largest.model.seed,
-        STUDY_REPLICATIONS,
-        1,
-    )
-    .expect("replications run")
-    .iter()
-    .map(|r| r.events)
-    .sum();
+    let events = fold_study(&largest.model, 1).events();
     let mut study = c.benchmark_group(format!("study/{}", largest.name));
     study.sample_size(10);
     study.throughput(Throughput::Elements(events));
@@ -95,17 +113,7 @@ fn benches(c: &mut Criterion) {
         study.bench_with_input(
             BenchmarkId::new("threads", threads),
             &threads,
-            |b, &threads| {
-                b.iter(|| {
-                    medsupply::study::run_replications(
-                        black_box(&largest.model),
-                        largest.model.seed,
-                        STUDY_REPLICATIONS,
-                        threads,
-                    )
-                    .expect("replications run")
-                })
-            },
+            |b, &threads| b.iter(|| fold_study(black_box(&largest.model), threads)),
         );
     }
     study.finish();
