@@ -13,7 +13,6 @@ use medsupply::engine::partitions::Partitions;
 use medsupply::model::Model;
 use medsupply::scenario::ScenarioFile;
 use medsupply::stats::aggregate::Aggregate;
-use medsupply::study::Flow;
 use medsupply::study::progress::Progress;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -23,24 +22,18 @@ const STUDY_REPLICATIONS: u32 = 48;
 
 /// A study of `model` on `threads` threads, folded as the command line folds it.
 fn fold_study(model: &Model, threads: usize) -> Aggregate {
-    let mut agg = Aggregate::new(model);
     let reps: Vec<u32> = (0..STUDY_REPLICATIONS).collect();
     let pool = medsupply::study::pool(threads).expect("thread pool");
-    medsupply::study::run_arms(
+    medsupply::study::fold_arms(
         &pool,
         std::slice::from_ref(model),
         model.seed,
         &reps,
         Partitions::default(),
         &Progress::hidden(),
-        |_, rep| {
-            agg.fold(model, rep);
-            Ok(Flow::Continue)
-        },
     )
-    .expect("replications run");
-    agg.finish();
-    agg
+    .expect("replications run")
+    .remove(0)
 }
 
 /// A shipped scenario, built, with the events of its first replication.

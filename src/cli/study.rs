@@ -12,7 +12,7 @@ use crate::study::parts::{PartInfo, PartWriter};
 use crate::study::progress::Progress;
 use crate::study::spec::{Arm, Kind, StudySpec};
 use crate::study::stopping::precise_enough;
-use crate::study::{Flow, Shard, pool, run_arms};
+use crate::study::{Flow, Shard, fold_arms, pool, run_arms};
 use clap::Args;
 use std::path::Path;
 use std::time::Instant;
@@ -187,29 +187,16 @@ pub fn execute(
         );
         return Ok(());
     }
-    let (spec, mut aggs) = match stopping {
+    let (spec, aggs) = match stopping {
         None => {
             let all: Vec<u32> = (0..spec.replications).collect();
             let progress = Progress::new(all.len() as u64 * models.len() as u64, args.quiet);
-            let mut aggs: Vec<Aggregate> = models.iter().map(Aggregate::new).collect();
-            run_arms(
-                &pool,
-                models,
-                spec.seed,
-                &all,
-                args.partitions,
-                &progress,
-                |arm, rep| {
-                    aggs[arm].fold(&models[arm], rep);
-                    Ok(Flow::Continue)
-                },
-            )?;
+            let aggs = fold_arms(&pool, models, spec.seed, &all, args.partitions, &progress)?;
             progress.finish();
             (spec, aggs)
         }
         Some(stop) => run_until_precise(spec, models, &pool, &stop, args)?,
     };
-    aggs.iter_mut().for_each(Aggregate::finish);
     let sim = started.elapsed();
     let events: u64 = aggs.iter().map(Aggregate::events).sum();
     eprintln!(
@@ -262,6 +249,7 @@ fn run_until_precise(
         },
     )?;
     progress.finish();
+    aggs.iter_mut().for_each(Aggregate::finish);
     let n = aggs[0].replications() as u32;
     if !reached {
         eprintln!(

@@ -14,6 +14,7 @@ use crate::engine::run_replication;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::results::Replication;
+use crate::stats::aggregate::Aggregate;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex};
@@ -207,6 +208,33 @@ pub fn run_arms(
         },
         |j, rep| take(j % arms, rep),
     )
+}
+
+/// Runs replications `reps` of every arm in `models` on `pool` (see [`run_arms`]) and folds
+/// each arm's, in order, into its [`Aggregate`], finished: a study without a stopping rule.
+pub fn fold_arms(
+    pool: &rayon::ThreadPool,
+    models: &[Model],
+    seed: u64,
+    reps: &[u32],
+    partitions: Partitions,
+    progress: &progress::Progress,
+) -> Result<Vec<Aggregate>> {
+    let mut aggs: Vec<Aggregate> = models.iter().map(Aggregate::new).collect();
+    run_arms(
+        pool,
+        models,
+        seed,
+        reps,
+        partitions,
+        progress,
+        |arm, rep| {
+            aggs[arm].fold(&models[arm], rep);
+            Ok(Flow::Continue)
+        },
+    )?;
+    aggs.iter_mut().for_each(Aggregate::finish);
+    Ok(aggs)
 }
 
 /// Runs replications `0..replications` of `model` on `threads` threads (0 = all cores) and
