@@ -184,12 +184,26 @@ fn dijkstra(
             path.reverse();
             return Some((cost, path));
         }
+        // What the goal will cost at most once `v` is expanded. A vertex reached at that cost or
+        // more would pop after the goal (the goal goes first at equal cost), so it is not pushed:
+        // the path is the same, and expanding a hub of a large all-to-all group no longer pushes
+        // its every neighbour.
+        let bound = m
+            .graph
+            .edges_connecting(v, goal)
+            .map(|e| cost + expected_days(m, day, item, from, to, *e.weight()))
+            .fold(best.get(&goal).map_or(f64::INFINITY, |b| b.0), f64::min);
         for e in m.graph.edges(v) {
-            let w = e.target();
-            if done.contains(&w) {
+            let (w, l) = (e.target(), *e.weight());
+            // The lead time is a lower bound of the link's cost (waits are never negative).
+            let beyond = |c: f64| w != goal && c >= bound;
+            if beyond(cost + m.links[l].props.lead_time.mean()) || done.contains(&w) {
                 continue;
             }
-            let c = cost + expected_days(m, day, item, from, to, *e.weight());
+            let c = cost + expected_days(m, day, item, from, to, l);
+            if beyond(c) {
+                continue;
+            }
             if best.get(&w).is_none_or(|&(old, _)| c < old) {
                 best.insert(w, (c, Some(v)));
                 seq += 1;
