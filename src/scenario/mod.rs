@@ -66,6 +66,24 @@ impl ScenarioFile {
         }
     }
 
+    /// The scenario table as `variant` and then `settings` change it.
+    fn table_with(
+        &self,
+        variant: Option<&str>,
+        settings: &[(String, toml::Value)],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<toml::Table> {
+        let mut table = self.table.clone();
+        if let Some(name) = variant {
+            self.apply_variant(&mut table, name, diags)?;
+        }
+        for (path, value) in settings {
+            overrides::apply(&mut table, path, value.clone())
+                .map_err(|msg| Error::Usage(format!("--set {path}: {msg}")))?;
+        }
+        Ok(table)
+    }
+
     /// Names of the variants the file defines, in file order.
     pub fn variant_names(&self) -> Vec<String> {
         self.table
@@ -128,18 +146,26 @@ impl ScenarioFile {
     ) -> Result<(raw::RawScenario, Vec<Diagnostic>)> {
         let mut diags = Vec::new();
         for (key, v) in &self.table {
-            bad_numbers(v, &FieldPath::default().key(key), &mut |p, msg| {
+            bad_numbers(v, Walk::Key(&Walk::Root, key), &mut |p, msg| {
                 diags.push(self.diag(p, msg))
             });
         }
-        let mut table = self.table.clone();
-        if let Some(name) = variant {
-            self.apply_variant(&mut table, name, &mut diags)?;
+        // Most files are well formed: one pass reads the scenario and notes whether any field is
+        // unknown, and only a file with a problem is read again element by element, to report
+        // every problem and not only the first serde stops at.
+        let mut unknown = false;
+        let whole = serde_path_to_error::deserialize::<_, raw::RawScenario>(
+            serde_ignored::Deserializer::new(
+                toml::Value::Table(self.table_with(variant, settings, &mut diags)?),
+                &mut |_| unknown = true,
+            ),
+        );
+        if let Ok(raw) = whole
+            && !unknown
+        {
+            return Ok((raw, diags));
         }
-        for (path, value) in settings {
-            overrides::apply(&mut table, path, value.clone())
-                .map_err(|msg| Error::Usage(format!("--set {path}: {msg}")))?;
-        }
+        let table = self.table_with(variant, settings, &mut Vec::new())?;
         for (field, msg) in shape::problems(&table) {
             let d = self.diag_for(variant, &field, msg);
             if !diags.contains(&d) {
@@ -202,28 +228,60 @@ impl ScenarioFile {
 /// Largest magnitude a number in a scenario may have; beyond it sums of units could overflow.
 pub const MAX_MAGNITUDE: f64 = 1e15;
 
+/// The path to a value being checked, as borrowed steps: a [`FieldPath`] is built only for a
+/// value that is wrong (building one for every value was a tenth of loading a large network).
+#[derive(Clone, Copy)]
+enum Walk<'a> {
+    Root,
+    Key(&'a Walk<'a>, &'a str),
+    Index(&'a Walk<'a>, usize),
+}
+
+impl Walk<'_> {
+    fn path(&self) -> FieldPath {
+        let mut steps = Vec::new();
+        let mut at = self;
+        loop {
+            match *at {
+                Walk::Root => break,
+                Walk::Key(up, k) => {
+                    steps.push(location::Seg::Key(k.to_string()));
+                    at = up;
+                }
+                Walk::Index(up, i) => {
+                    steps.push(location::Seg::Index(i));
+                    at = up;
+                }
+            }
+        }
+        steps.reverse();
+        FieldPath(steps)
+    }
+}
+
 /// Calls `found` with the path of every NaN, infinite or absurdly large number in `v`.
-fn bad_numbers(v: &toml::Value, at: &FieldPath, found: &mut dyn FnMut(&FieldPath, &str)) {
+fn bad_numbers(v: &toml::Value, at: Walk<'_>, found: &mut dyn FnMut(&FieldPath, &str)) {
     const TOO_LARGE: &str = "is too large (numbers in a scenario are limited to 1e15 in magnitude)";
     match v {
         toml::Value::Float(f) if !f.is_finite() => found(
-            at,
+            &at.path(),
             "must be a finite number (NaN and infinity are not allowed)",
         ),
-        toml::Value::Float(f) if f.abs() > MAX_MAGNITUDE => found(at, TOO_LARGE),
+        toml::Value::Float(f) if f.abs() > MAX_MAGNITUDE => found(&at.path(), TOO_LARGE),
         // A seed is any 64-bit number; it never enters arithmetic.
-        toml::Value::Integer(i)
-            if (*i as f64).abs() > MAX_MAGNITUDE && at.to_string() != "scenario.seed" =>
-        {
-            found(at, TOO_LARGE)
+        toml::Value::Integer(i) if (*i as f64).abs() > MAX_MAGNITUDE => {
+            let path = at.path();
+            if path.to_string() != "scenario.seed" {
+                found(&path, TOO_LARGE)
+            }
         }
         toml::Value::Table(t) => t
             .iter()
-            .for_each(|(k, v)| bad_numbers(v, &at.key(k), found)),
+            .for_each(|(k, v)| bad_numbers(v, Walk::Key(&at, k), found)),
         toml::Value::Array(a) => a
             .iter()
             .enumerate()
-            .for_each(|(i, v)| bad_numbers(v, &at.index(i), found)),
+            .for_each(|(i, v)| bad_numbers(v, Walk::Index(&at, i), found)),
         _ => {}
     }
 }
