@@ -450,9 +450,9 @@ impl<'m> Sim<'m> {
                 self.on_day(day as i64, class::STATE, n, Ev::ReserveRelease(n));
             }
         }
-        for (l, link) in m.links.iter().enumerate() {
-            let e = self.link_entity(l);
-            if self.owns(e) && (!link.props.capacity.is_empty() || link.props.closure_rate > 0.0) {
+        for l in 0..m.links.len() {
+            let (e, props) = (self.link_entity(l), m.links.props(l));
+            if self.owns(e) && (!props.capacity.is_empty() || props.closure_rate > 0.0) {
                 self.on_day(0, class::LINK_DAY, e, Ev::LinkDay(l));
             }
         }

@@ -179,8 +179,8 @@ impl Partitioning {
             *o = node_part(n);
         }
         for (l, link) in m.links.iter().enumerate() {
-            owner[nodes + l] = node_part(link.from);
-            owner[nodes + links + regions + 1 + l] = node_part(link.to);
+            owner[nodes + l] = node_part(link.from());
+            owner[nodes + links + regions + 1 + l] = node_part(link.to());
         }
         for (r, &p) in region_part.iter().enumerate() {
             owner[nodes + links + r] = p;
@@ -188,14 +188,14 @@ impl Partitioning {
         let days = |d: f64| Sim::days_to_ticks(d, true);
         let mut lookahead = m.days as Tick * TICKS_PER_DAY;
         for (l, link) in m.links.iter().enumerate() {
-            if node_part(link.from) == node_part(link.to) {
+            if node_part(link.from()) == node_part(link.to()) {
                 continue;
             }
             debug_assert!(
                 !m.link_can_close(l),
                 "split_regions keeps closable links inside"
             );
-            lookahead = lookahead.min(days(link.props.lead_time.min()));
+            lookahead = lookahead.min(days(m.links.props(l).lead_time.min()));
         }
         for (n, node) in m.nodes.iter().enumerate() {
             let orders = node
@@ -335,8 +335,8 @@ fn split_regions(m: &Model, k: usize) -> Vec<u16> {
     }
     for (l, link) in m.links.iter().enumerate() {
         if m.link_can_close(l) {
-            let a = find(&mut root, m.nodes[link.from].region);
-            let b = find(&mut root, m.nodes[link.to].region);
+            let a = find(&mut root, m.nodes[link.from()].region);
+            let b = find(&mut root, m.nodes[link.to()].region);
             // The smaller index stays the root, so groups are ordered by their first region.
             root[a.max(b)] = a.min(b);
         }
@@ -416,12 +416,12 @@ mod tests {
     fn regions_joined_by_a_closable_link_share_a_partition() {
         let mut m = network(400, 12);
         let trunk = (0..m.links.len())
-            .find(|&l| m.nodes[m.links[l].from].region != m.nodes[m.links[l].to].region)
+            .find(|&l| m.nodes[m.links[l].from()].region != m.nodes[m.links[l].to()].region)
             .unwrap();
-        m.links[trunk].props_mut().closure_rate = 0.1;
+        m.links.props_mut(trunk).closure_rate = 0.1;
         let (a, b) = (
-            m.nodes[m.links[trunk].from].region,
-            m.nodes[m.links[trunk].to].region,
+            m.nodes[m.links[trunk].from()].region,
+            m.nodes[m.links[trunk].to()].region,
         );
         let plan = Partitioning::new(&m, 12);
         assert!((2..=11).contains(&plan.parts), "{} partitions", plan.parts);

@@ -16,14 +16,14 @@ impl Sim<'_> {
         if green.bypass_checkpoints
             && green.eligible(day, sh.item, sh.origin_region, dest_region, link)
         {
-            if !self.m.links[link].checkpoints.is_empty() {
+            if !self.m.links.checkpoints(link).is_empty() {
                 self.shipments[s].green = true;
             }
             return 0;
         }
         let mut hours = 0.0;
-        for k in 0..self.m.links[link].checkpoints.len() {
-            let r = self.m.links[link].checkpoints[k];
+        for k in 0..self.m.links.checkpoints(link).len() {
+            let r = self.m.links.checkpoints(link)[k];
             let level = self.m.regions[r].risk_on(day);
             // The link's own stream, drawn where its shipments arrive (a region's stream would
             // be drawn by every partition whose links cross it).

@@ -79,7 +79,7 @@ pub fn expected_days(
     dest: NodeId,
     link: LinkId,
 ) -> f64 {
-    let l = &m.links[link];
+    let l = m.links.spec(link);
     let (o, d) = (m.nodes[origin].region, m.nodes[dest].region);
     let bypass = m.green.bypass_checkpoints && m.green.eligible(day, item, o, d, link);
     let waits: f64 = if bypass {
@@ -197,7 +197,7 @@ fn dijkstra(
             let (w, l) = (e.target(), *e.weight());
             // The lead time is a lower bound of the link's cost (waits are never negative).
             let beyond = |c: f64| w != goal && c >= bound;
-            if beyond(cost + m.links[l].props.lead_time.mean()) || done.contains(&w) {
+            if beyond(cost + m.links.props(l).lead_time.mean()) || done.contains(&w) {
                 continue;
             }
             let c = cost + expected_days(m, day, item, from, to, l);
@@ -290,7 +290,7 @@ lead_time_days = { dist = "fixed", value = 1.0 }
         assert_eq!(path, vec![0], "direct road, 1 day");
         assert!((cost - 1.0).abs() < 1e-12);
         // Make the direct road slower than the detour; checkpoints hit both equally.
-        m.links[0].props_mut().lead_time = Dist::fixed(1.5);
+        m.links.props_mut(0).lead_time = Dist::fixed(1.5);
         m.risk[RiskLevel::High as usize].checkpoint_hours = Dist::fixed(12.0);
         let (cost, path) = shortest_path(&m, 0, mask, f, h).unwrap();
         assert_eq!(path, vec![1, 2]);

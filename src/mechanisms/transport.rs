@@ -71,7 +71,7 @@ impl Sim<'_> {
 
     /// Start of a link's day: renew its truck budget, draw a random closure, serve its queue.
     pub(crate) fn link_day(&mut self, l: LinkId) {
-        let link = &self.m.links[l];
+        let link = self.m.links.spec(l);
         if link.props.closure_rate > 0.0 && self.now >= self.ls(l).closed_until {
             let e = self.link_entity(l);
             let u: f64 = self.rng(e, Purpose::Closure).random();
@@ -91,7 +91,7 @@ impl Sim<'_> {
 
     /// Trucks available on a link today (None = unlimited).
     fn trucks_today(&self, l: LinkId) -> Option<f64> {
-        let cap = &self.m.links[l].props.capacity;
+        let cap = &self.m.links.props(l).capacity;
         if cap.is_empty() {
             return None;
         }
@@ -152,14 +152,16 @@ impl Sim<'_> {
 
     fn depart(&mut self, s: ShipId, l: LinkId) {
         let e = self.link_entity(l);
-        let days = self.m.links[l]
-            .props
+        let days = self
+            .m
+            .links
+            .props(l)
             .lead_time
             .sample(self.rng(e, Purpose::LeadTime));
         let sh = &mut self.shipments[s];
         let o = sh.origin_region;
         if self.m.green.capacity_priority
-            && !self.m.links[l].props.capacity.is_empty()
+            && !self.m.links.props(l).capacity.is_empty()
             && self.m.green.eligible(
                 (self.now / TICKS_PER_DAY) as u32,
                 sh.item,
@@ -288,7 +290,7 @@ mod tests {
         let mut m = chain_model(30, 1000, 10_000_000, 5000, 0, "");
         let (mask, b) = (item(&m, "mask"), region(&m, "B"));
         m.items[mask].units_per_truck = 100.0;
-        m.links[0].props_mut().capacity = vec![(0, 3.0)];
+        m.links.props_mut(0).capacity = vec![(0, 3.0)];
         let r = run(&m, 0);
         let delivered = total(&r, mask, b, Measure::Delivered);
         assert!((delivered - 300.0 * 28.0).abs() <= 300.0, "{delivered}");
@@ -318,7 +320,7 @@ bypass_checkpoints = false
         let mut m = chain_model(20, 100, 10_000_000, 100, 0, extra);
         let (mask, gown, b) = (item(&m, "mask"), item(&m, "gown"), region(&m, "B"));
         m.items[mask].units_per_truck = 100.0;
-        m.links[0].props_mut().capacity = vec![(0, 1.0)];
+        m.links.props_mut(0).capacity = vec![(0, 1.0)];
         m.nodes[0].lines.push(crate::model::Lines {
             item: gown,
             lines: 1,
@@ -346,7 +348,7 @@ bypass_checkpoints = false
     #[test]
     fn a_link_closure_stalls_shipments_already_in_transit() {
         let mut m = chain_model(20, 100, 1_000_000, 50, 0, "");
-        m.links[0].props_mut().lead_time = Dist::fixed(2.0);
+        m.links.props_mut(0).lead_time = Dist::fixed(2.0);
         // Closed from day 5 for 3 days: what left on day 4 is stuck for the whole closure.
         m.disruptions.push(Disruption {
             link: 0,
@@ -371,8 +373,8 @@ bypass_checkpoints = false
     #[test]
     fn random_closures_follow_the_link_rate() {
         let mut m = chain_model(60, 100, 1_000_000, 50, 0, "");
-        m.links[0].props_mut().closure_rate = 0.2;
-        m.links[0].props_mut().closure_days = Dist::fixed(2.0);
+        m.links.props_mut(0).closure_rate = 0.2;
+        m.links.props_mut(0).closure_days = Dist::fixed(2.0);
         m.risk[RiskLevel::Low as usize].checkpoint_hours = Dist::fixed(0.0);
         let r = run(&m, 0);
         let t = &r.transport[item(&m, "mask") * r.slots + region(&m, "B")];

@@ -1143,8 +1143,8 @@ impl Builder<'_> {
         nodes: &[Node],
         graph: &mut DiGraph<NodeId, LinkId>,
         horizon: i64,
-    ) -> Vec<Link> {
-        let mut out = Vec::new();
+    ) -> Links {
+        let mut out = Links::default();
         for (i, l) in raw.link.iter().enumerate() {
             let at = path("link").index(i);
             let from = self.lookup(&at.key("from"), &names.nodes, "node", &l.from);
@@ -1175,7 +1175,6 @@ impl Builder<'_> {
             } else {
                 vec![(from, to)]
             };
-            let props = std::sync::Arc::new(props);
             for (k, (a, b)) in ends.into_iter().enumerate() {
                 let id = if k == 0 {
                     base_id.clone()
@@ -1187,14 +1186,12 @@ impl Builder<'_> {
                 if nodes[a].region != nodes[b].region {
                     checkpoints.push(nodes[b].region);
                 }
-                graph.add_edge(nodes[a].vertex, nodes[b].vertex, out.len());
-                out.push(Link {
+                let spec = out.add_spec(LinkSpec {
                     id: id.into(),
-                    from: a,
-                    to: b,
                     props: props.clone(),
                     checkpoints: checkpoints.into(),
                 });
+                graph.add_edge(nodes[a].vertex, nodes[b].vertex, out.push(a, b, spec));
             }
         }
         let groups: Vec<_> = raw
@@ -1216,7 +1213,7 @@ impl Builder<'_> {
                     &g.closure_days,
                     horizon,
                 );
-                (from, to, std::sync::Arc::new(props), via)
+                (from, to, props, via)
             })
             .collect();
         // Reserved at once: grown group by group, a network of 455,000 links held its old and
@@ -1225,27 +1222,24 @@ impl Builder<'_> {
         out.reserve_exact(total);
         graph.reserve_exact_edges(total);
         for (from, to, props, via) in groups {
-            let plain: Box<[RegionId]> = via.clone().into();
+            // The group's specs: index 0 within a region, 1 + r into region r; made when needed.
+            let mut specs: Vec<Option<u32>> = vec![None; 1 + names.regions.len()];
             for &a in &from {
                 for &b in &to {
                     if a == b {
                         continue;
                     }
-                    let checkpoints = if nodes[a].region == nodes[b].region {
-                        plain.clone()
-                    } else {
-                        let mut c = via.clone();
-                        c.push(nodes[b].region);
-                        c.into()
-                    };
-                    graph.add_edge(nodes[a].vertex, nodes[b].vertex, out.len());
-                    out.push(Link {
-                        id: Box::default(),
-                        from: a,
-                        to: b,
-                        props: props.clone(),
-                        checkpoints,
+                    let into = (nodes[a].region != nodes[b].region).then_some(nodes[b].region);
+                    let spec = *specs[into.map_or(0, |r| 1 + r)].get_or_insert_with(|| {
+                        let mut checkpoints = via.clone();
+                        checkpoints.extend(into);
+                        out.add_spec(LinkSpec {
+                            id: Box::default(),
+                            props: props.clone(),
+                            checkpoints: checkpoints.into(),
+                        })
                     });
+                    graph.add_edge(nodes[a].vertex, nodes[b].vertex, out.push(a, b, spec));
                 }
             }
         }
@@ -1299,7 +1293,7 @@ impl Builder<'_> {
         &mut self,
         at: &FieldPath,
         names: &Names,
-        links: &[Link],
+        links: &Links,
         graph: &DiGraph<NodeId, LinkId>,
         nodes: &[Node],
         name: &str,
@@ -1312,7 +1306,7 @@ impl Builder<'_> {
             graph
                 .edges_connecting(nodes[a].vertex, nodes[b].vertex)
                 .map(|e| *e.weight())
-                .filter(|&l| links[l].id.is_empty())
+                .filter(|&l| links.spec(l).id.is_empty())
                 .min()
         });
         if grouped.is_none() {
@@ -1325,7 +1319,7 @@ impl Builder<'_> {
         &mut self,
         raw: &RawScenario,
         names: &Names,
-        links: &[Link],
+        links: &Links,
     ) -> BTreeMap<(NodeId, NodeId), Vec<LinkId>> {
         let mut out = BTreeMap::new();
         for (i, r) in raw.route.iter().enumerate() {
@@ -1347,7 +1341,10 @@ impl Builder<'_> {
             };
             let mut hops = Vec::new();
             for w in ids.windows(2) {
-                match links.iter().position(|l| l.from == w[0] && l.to == w[1]) {
+                match links
+                    .iter()
+                    .position(|l| l.from() == w[0] && l.to() == w[1])
+                {
                     Some(l) => hops.push(l),
                     None => self.err(
                         &at.key("via"),
@@ -1388,7 +1385,7 @@ impl Builder<'_> {
         raw: &RawScenario,
         names: &Names,
         horizon: i64,
-        (links, graph, nodes): (&[Link], &DiGraph<NodeId, LinkId>, &[Node]),
+        (links, graph, nodes): (&Links, &DiGraph<NodeId, LinkId>, &[Node]),
     ) -> GreenChannel {
         let g = &raw.green_channel;
         let at = path("green_channel");

@@ -354,8 +354,7 @@ pub struct Node {
     pub vertex: NodeIndex,
 }
 
-/// What links share: everything but their ends. A `[[link]]` has its own; all links of a
-/// `[[link_group]]` share one, so a group of 450,000 links costs little more than its ends.
+/// A link's mode, lead time, capacity and closures.
 #[derive(Debug, Clone)]
 pub struct LinkProps {
     /// Mode (road, rail, air).
@@ -370,27 +369,114 @@ pub struct LinkProps {
     pub closure_days: Dist,
 }
 
-/// A directed transport link.
+/// What links share: everything but their ends. A `[[link]]` has its own; the links of a
+/// `[[link_group]]` share one per set of checkpoints (one within a region, one per destination
+/// region), so each of a group's 455,000 links costs only its [`Link`] record.
 #[derive(Debug, Clone)]
-pub struct Link {
-    /// Its name; empty for a link of a `[[link_group]]`, whose name is `from->to`
+pub struct LinkSpec {
+    /// The link's name; empty for the links of a `[[link_group]]`, whose name is `from->to`
     /// (see [`Model::link_name`]).
     pub id: Box<str>,
-    /// Origin node.
-    pub from: NodeId,
-    /// Destination node.
-    pub to: NodeId,
-    /// Mode, lead time, capacity and closures (shared by the links of a group).
-    pub props: std::sync::Arc<LinkProps>,
+    /// Mode, lead time, capacity and closures.
+    pub props: LinkProps,
     /// Regions whose checkpoints a shipment passes: crossed regions and the destination's when it
     /// differs from the origin's.
     pub checkpoints: Box<[RegionId]>,
 }
 
+/// A directed transport link: its ends and its [`LinkSpec`], in 12 bytes (a scenario of more
+/// than 4 billion nodes could not be read into memory anyway).
+#[derive(Debug, Clone, Copy)]
+pub struct Link {
+    from: u32,
+    to: u32,
+    spec: u32,
+}
+
 impl Link {
-    /// Its properties, for changing them (copied first when shared with other links).
-    pub fn props_mut(&mut self) -> &mut LinkProps {
-        std::sync::Arc::make_mut(&mut self.props)
+    /// Origin node.
+    pub fn from(&self) -> NodeId {
+        self.from as NodeId
+    }
+
+    /// Destination node.
+    pub fn to(&self) -> NodeId {
+        self.to as NodeId
+    }
+}
+
+/// The transport links, by [`LinkId`], with what they share kept once.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    list: Vec<Link>,
+    specs: Vec<LinkSpec>,
+}
+
+impl Links {
+    /// How many links there are.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The links in id order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Link> {
+        self.list.iter()
+    }
+
+    /// What link `l` shares with others.
+    pub fn spec(&self, l: LinkId) -> &LinkSpec {
+        &self.specs[self.list[l].spec as usize]
+    }
+
+    /// Mode, lead time, capacity and closures of link `l`.
+    pub fn props(&self, l: LinkId) -> &LinkProps {
+        &self.spec(l).props
+    }
+
+    /// The regions whose checkpoints a shipment on link `l` passes.
+    pub fn checkpoints(&self, l: LinkId) -> &[RegionId] {
+        &self.spec(l).checkpoints
+    }
+
+    /// The properties of link `l`, for changing them; they change for every link of its spec
+    /// (only `l` itself when it is a `[[link]]`).
+    pub fn props_mut(&mut self, l: LinkId) -> &mut LinkProps {
+        let spec = self.list[l].spec as usize;
+        &mut self.specs[spec].props
+    }
+
+    /// Adds a spec for links to come; returns its index.
+    pub(crate) fn add_spec(&mut self, spec: LinkSpec) -> u32 {
+        self.specs.push(spec);
+        (self.specs.len() - 1) as u32
+    }
+
+    /// Adds a link from `from` to `to` with spec `spec`; returns its id.
+    pub(crate) fn push(&mut self, from: NodeId, to: NodeId, spec: u32) -> LinkId {
+        self.list.push(Link {
+            from: from as u32,
+            to: to as u32,
+            spec,
+        });
+        self.list.len() - 1
+    }
+
+    /// Room for `n` more links, reserved at once.
+    pub(crate) fn reserve_exact(&mut self, n: usize) {
+        self.list.reserve_exact(n);
+    }
+}
+
+impl std::ops::Index<LinkId> for Links {
+    type Output = Link;
+
+    fn index(&self, l: LinkId) -> &Link {
+        &self.list[l]
     }
 }
 
@@ -500,7 +586,7 @@ pub struct Model {
     /// Nodes.
     pub nodes: Vec<Node>,
     /// Links.
-    pub links: Vec<Link>,
+    pub links: Links,
     /// The network: vertices carry node ids, edges link ids.
     pub graph: DiGraph<NodeId, LinkId>,
     /// Pinned routes.
@@ -523,19 +609,20 @@ pub struct Model {
 impl Model {
     /// Whether link `l` can ever close (a random closure rate, or a scheduled disruption).
     pub fn link_can_close(&self, l: LinkId) -> bool {
-        self.links[l].props.closure_rate > 0.0 || self.disruptions.iter().any(|d| d.link == l)
+        self.links.props(l).closure_rate > 0.0 || self.disruptions.iter().any(|d| d.link == l)
     }
 
     /// The name of link `l`: its `id`, or `from->to` for a link of a group.
     pub fn link_name(&self, l: LinkId) -> std::borrow::Cow<'_, str> {
-        let link = &self.links[l];
-        if link.id.is_empty() {
+        let (link, id) = (&self.links[l], &self.links.spec(l).id);
+        if id.is_empty() {
             std::borrow::Cow::Owned(format!(
                 "{}->{}",
-                self.nodes[link.from].id, self.nodes[link.to].id
+                self.nodes[link.from()].id,
+                self.nodes[link.to()].id
             ))
         } else {
-            std::borrow::Cow::Borrowed(&link.id)
+            std::borrow::Cow::Borrowed(id)
         }
     }
 }
