@@ -127,6 +127,9 @@ impl Sim<'_> {
         let mut dropped = Vec::new();
         // Items whose oldest waiting order cannot ship whole: later ones of the item wait too.
         let mut blocked: Vec<ItemId> = Vec::new();
+        // Once every item still owed is blocked nothing later can ship, so the scan stops (a
+        // starved distributor holds a thousand waiting orders and is checked at every receipt).
+        let owed_items = self.nodes[n].owed.iter().filter(|&&q| q > 0).count();
         for order in backlog.iter_mut() {
             let item = order.item;
             if whole && blocked.contains(&item) {
@@ -141,6 +144,9 @@ impl Sim<'_> {
             } else if whole {
                 if self.nodes[n].on_hand[item] < order.qty {
                     blocked.push(item);
+                    if blocked.len() == owed_items {
+                        break;
+                    }
                     continue;
                 }
                 self.nodes[n].on_hand[item] -= order.qty;
@@ -166,7 +172,9 @@ impl Sim<'_> {
             self.nodes[n].owed[item] -= qty;
             dropped.push(item);
         }
-        backlog.retain(|o| o.qty > 0);
+        if !dropped.is_empty() {
+            backlog.retain(|o| o.qty > 0);
+        }
         // Orders that arrived while we were shipping go after the ones already waiting.
         backlog.extend(std::mem::take(&mut self.nodes[n].backlog));
         self.nodes[n].backlog = backlog;
