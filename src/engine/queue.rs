@@ -313,6 +313,9 @@ impl<E> EventQueue<E> {
                     std::mem::replace(&mut self.sorted, bucket)
                 };
                 self.buckets[level][digit] = recycle(spare, &mut self.spares);
+                if level == 0 && self.sorted.is_empty() {
+                    self.absorb_level0();
+                }
                 return true;
             }
             // Split: every event of the bucket shares digits `level` and above with `base`,
@@ -323,6 +326,27 @@ impl<E> EventQueue<E> {
             }
             self.buckets[level][digit] = recycle(bucket, &mut self.spares);
         }
+    }
+}
+
+impl<E> EventQueue<E> {
+    /// Adds the next level-0 buckets to a small near set while it stays small, so that sparse
+    /// times (one event a tick, as with many independent arrival streams) cost one refill per
+    /// few events rather than one per event. `base` and `hi` move to the last bucket taken.
+    fn absorb_level0(&mut self) {
+        let words = &mut self.masks[0];
+        while let Some(w) = words.iter().position(|&w| w != 0) {
+            let digit = w * 64 + words[w].trailing_zeros() as usize;
+            let bucket = &mut self.buckets[0][digit];
+            if self.near.len() + bucket.len() > NEAR_SCAN {
+                return;
+            }
+            words[w] &= words[w] - 1;
+            self.near.append(bucket);
+            self.base = (self.base & !(DIGITS as u64 - 1)) | digit as u64;
+            self.hi = self.base.saturating_add(1);
+        }
+        self.occupied &= !1;
     }
 }
 
