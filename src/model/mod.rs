@@ -633,57 +633,40 @@ mod tests {
 
     #[test]
     fn a_link_group_shares_one_spec_per_set_of_checkpoints() {
-        let m = model(&format!(
-            r#"{}
-[[region]]
-id = "A"
-risk = [{{ day = 0, level = "low" }}]
-
-[[region]]
-id = "B"
-risk = [{{ day = 0, level = "low" }}]
-
-[[product]]
-id = "mask"
-kind = "consumable"
-units_per_truck = 1000
-
+        // `chain`'s factory (region A) and hospital (region B), its link `road`, and a group.
+        let mut m = chain_model(
+            5,
+            1,
+            0,
+            0,
+            0,
+            r#"
 [[node]]
-id = "a1"
+id = "factory-b"
 kind = "warehouse"
 region = "A"
-
-[[node]]
-id = "a2"
-kind = "warehouse"
-region = "A"
-
-[[node]]
-id = "b1"
-kind = "hospital"
-region = "B"
 
 [[link_group]]
-from = ["a*"]
-to = ["a*", "b1"]
-lead_time_days = {{ dist = "fixed", value = 1 }}
+from = ["factory*"]
+to = ["factory*", "hospital"]
+lead_time_days = { dist = "fixed", value = 1 }
 "#,
-            prelude(5)
-        ));
+        );
         assert_eq!(std::mem::size_of::<super::Link>(), 12);
-        // a1->a2, a1->b1, a2->a1, a2->b1: no link from a node to itself.
+        // No link from a node to itself.
         let ends: Vec<_> = m.links.iter().map(|l| (l.from(), l.to())).collect();
-        assert_eq!(ends, [(0, 1), (0, 2), (1, 0), (1, 2)]);
-        let (within, into_b) = (m.links.spec(0), m.links.spec(1));
-        assert!(std::ptr::eq(within, m.links.spec(2)));
-        assert!(std::ptr::eq(into_b, m.links.spec(3)));
-        assert!(m.links.checkpoints(0).is_empty());
-        assert_eq!(m.links.checkpoints(1), [region(&m, "B")]);
-        assert_eq!(m.link_name(3), "a2->b1");
+        assert_eq!(ends, [(0, 1), (0, 2), (0, 1), (2, 0), (2, 1)]);
+        assert!(std::ptr::eq(m.links.spec(1), m.links.spec(3)));
+        assert!(std::ptr::eq(m.links.spec(2), m.links.spec(4)));
+        assert!(!std::ptr::eq(m.links.spec(0), m.links.spec(2)));
+        assert!(m.links.checkpoints(1).is_empty());
+        assert_eq!(m.links.checkpoints(2), [region(&m, "B")]);
+        assert_eq!(m.link_name(0), "road");
+        assert_eq!(m.link_name(4), "factory-b->hospital");
         // Changing a spec changes the links that share it, and only those.
-        let mut m = m;
-        m.links.props_mut(1).closure_rate = 0.5;
-        assert_eq!(m.links.props(3).closure_rate, 0.5);
+        m.links.props_mut(2).closure_rate = 0.5;
+        assert_eq!(m.links.props(4).closure_rate, 0.5);
+        assert_eq!(m.links.props(1).closure_rate, 0.0);
         assert_eq!(m.links.props(0).closure_rate, 0.0);
     }
 }
