@@ -3,7 +3,7 @@
 //! Routes are cached until a risk level or the green channel changes.
 
 use crate::engine::{Route, Sim};
-use crate::model::{ItemId, LinkId, Model, NodeId};
+use crate::model::{ItemId, LinkId, Model, NodeId, link_of};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -120,7 +120,7 @@ pub fn shortest_path(
             // Among parallel links pick the fastest, ties to the first defined.
             m.graph
                 .edges_connecting(w[0], w[1])
-                .map(|e| *e.weight())
+                .map(link_of)
                 .min_by(|&a, &b| {
                     expected_days(m, day, item, from, to, a)
                         .total_cmp(&expected_days(m, day, item, from, to, b))
@@ -191,10 +191,10 @@ fn dijkstra(
         let bound = m
             .graph
             .edges_connecting(v, goal)
-            .map(|e| cost + expected_days(m, day, item, from, to, *e.weight()))
+            .map(|e| cost + expected_days(m, day, item, from, to, link_of(e)))
             .fold(best.get(&goal).map_or(f64::INFINITY, |b| b.0), f64::min);
         for e in m.graph.edges(v) {
-            let (w, l) = (e.target(), *e.weight());
+            let (w, l) = (e.target(), link_of(e));
             // The lead time is a lower bound of the link's cost (waits are never negative).
             let beyond = |c: f64| w != goal && c >= bound;
             if beyond(cost + m.links.props(l).lead_time.mean()) || done.contains(&w) {

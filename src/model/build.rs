@@ -641,7 +641,7 @@ impl Builder<'_> {
         raw: &RawScenario,
         names: &mut Names,
         items: &[Item],
-        graph: &mut DiGraph<NodeId, LinkId>,
+        graph: &mut Network,
         base: &Path,
         horizon: i64,
     ) -> Vec<Node> {
@@ -1141,7 +1141,7 @@ impl Builder<'_> {
         raw: &RawScenario,
         names: &mut Names,
         nodes: &[Node],
-        graph: &mut DiGraph<NodeId, LinkId>,
+        graph: &mut Network,
         horizon: i64,
     ) -> Links {
         let mut out = Links::default();
@@ -1191,7 +1191,7 @@ impl Builder<'_> {
                     props: props.clone(),
                     checkpoints: checkpoints.into(),
                 });
-                graph.add_edge(nodes[a].vertex, nodes[b].vertex, out.push(a, b, spec));
+                connect(graph, &mut out, nodes, (a, b), spec);
             }
         }
         let groups: Vec<_> = raw
@@ -1239,7 +1239,7 @@ impl Builder<'_> {
                             checkpoints: checkpoints.into(),
                         })
                     });
-                    graph.add_edge(nodes[a].vertex, nodes[b].vertex, out.push(a, b, spec));
+                    connect(graph, &mut out, nodes, (a, b), spec);
                 }
             }
         }
@@ -1294,7 +1294,7 @@ impl Builder<'_> {
         at: &FieldPath,
         names: &Names,
         links: &Links,
-        graph: &DiGraph<NodeId, LinkId>,
+        graph: &Network,
         nodes: &[Node],
         name: &str,
     ) -> Option<LinkId> {
@@ -1305,7 +1305,7 @@ impl Builder<'_> {
             let (a, b) = (*names.nodes.get(a)?, *names.nodes.get(b)?);
             graph
                 .edges_connecting(nodes[a].vertex, nodes[b].vertex)
-                .map(|e| *e.weight())
+                .map(link_of)
                 .filter(|&l| links.spec(l).id.is_empty())
                 .min()
         });
@@ -1385,7 +1385,7 @@ impl Builder<'_> {
         raw: &RawScenario,
         names: &Names,
         horizon: i64,
-        (links, graph, nodes): (&Links, &DiGraph<NodeId, LinkId>, &[Node]),
+        (links, graph, nodes): (&Links, &Network, &[Node]),
     ) -> GreenChannel {
         let g = &raw.green_channel;
         let at = path("green_channel");
@@ -1501,12 +1501,7 @@ impl Builder<'_> {
     }
 
     /// Every hospital with demand must be reachable from where its goods come from.
-    fn reachability(
-        &mut self,
-        nodes: &[Node],
-        graph: &DiGraph<NodeId, LinkId>,
-        dispatch: &Option<Dispatch>,
-    ) {
+    fn reachability(&mut self, nodes: &[Node], graph: &Network, dispatch: &Option<Dispatch>) {
         // Nodes reachable from each source, found once per source (a few warehouses serve
         // many hospitals): linear in the network, not quadratic.
         let mut reach: BTreeMap<NodeId, Vec<bool>> = BTreeMap::new();
@@ -1568,4 +1563,17 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// Adds the link from `a` to `b` with spec `spec`, and its edge (edge `i` is link `i`).
+fn connect(
+    graph: &mut Network,
+    links: &mut Links,
+    nodes: &[Node],
+    (a, b): (NodeId, NodeId),
+    spec: u32,
+) {
+    let l = links.push(a, b, spec);
+    let e = graph.add_edge(nodes[a].vertex, nodes[b].vertex, ());
+    debug_assert_eq!(e.index(), l, "edges are added in link order");
 }

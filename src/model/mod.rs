@@ -354,6 +354,16 @@ pub struct Node {
     pub vertex: NodeIndex,
 }
 
+/// The logistics network: vertices carry node ids, and edge `i` is link `i` (edges are added in
+/// link order and never removed, so an edge needs no weight: 16 bytes an edge, not 24).
+pub type Network = DiGraph<NodeId, ()>;
+
+/// The link an edge of the [`Network`] is.
+pub fn link_of(e: petgraph::graph::EdgeReference<'_, ()>) -> LinkId {
+    use petgraph::visit::EdgeRef;
+    e.id().index()
+}
+
 /// A link's mode, lead time, capacity and closures.
 #[derive(Debug, Clone)]
 pub struct LinkProps {
@@ -588,7 +598,7 @@ pub struct Model {
     /// Links.
     pub links: Links,
     /// The network: vertices carry node ids, edges link ids.
-    pub graph: DiGraph<NodeId, LinkId>,
+    pub graph: Network,
     /// Pinned routes.
     pub pinned_routes: BTreeMap<(NodeId, NodeId), Vec<LinkId>>,
     /// Green channel.
