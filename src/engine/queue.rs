@@ -327,9 +327,7 @@ impl<E> EventQueue<E> {
             self.buckets[level][digit] = recycle(bucket, &mut self.spares);
         }
     }
-}
 
-impl<E> EventQueue<E> {
     /// Adds the next level-0 buckets to a small near set while it stays small, so that sparse
     /// times (one event a tick, as with many independent arrival streams) cost one refill per
     /// few events rather than one per event. `base` and `hi` move to the last bucket taken.
