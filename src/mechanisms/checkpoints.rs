@@ -9,26 +9,26 @@ use crate::model::LinkId;
 impl Sim<'_> {
     /// Total checkpoint wait (ticks) for shipment `s` at the end of a hop on `link`.
     pub(crate) fn checkpoint_wait(&mut self, s: ShipId, link: LinkId) -> Tick {
-        let day = self.day();
+        let (m, day) = (self.m, self.day());
+        let checkpoints = m.links.checkpoints(link);
         let sh = &self.shipments[s];
-        let dest_region = self.m.nodes[sh.dest].region;
-        let green = &self.m.green;
+        let dest_region = m.nodes[sh.dest].region;
+        let green = &m.green;
         if green.bypass_checkpoints
             && green.eligible(day, sh.item, sh.origin_region, dest_region, link)
         {
-            if !self.m.links.checkpoints(link).is_empty() {
+            if !checkpoints.is_empty() {
                 self.shipments[s].green = true;
             }
             return 0;
         }
         let mut hours = 0.0;
-        for k in 0..self.m.links.checkpoints(link).len() {
-            let r = self.m.links.checkpoints(link)[k];
-            let level = self.m.regions[r].risk_on(day);
+        for &r in checkpoints {
+            let level = m.regions[r].risk_on(day);
             // The link's own stream, drawn where its shipments arrive (a region's stream would
             // be drawn by every partition whose links cross it).
             let e = self.link_entity(link);
-            hours += self.m.risk[level as usize]
+            hours += m.risk[level as usize]
                 .checkpoint_hours
                 .sample(self.rng(e, Purpose::Checkpoint));
         }
