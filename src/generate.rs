@@ -265,30 +265,23 @@ pub fn layered(nodes: usize, days: u32, seed: u64) -> Result<String, String> {
          [[material]]\nid = \"raw\"\nunits_per_truck = 1000000\n\n\
          [[product]]\nid = \"product\"\nkind = \"consumable\"\nunits_per_truck = 1000000\nbom = {{ raw = 1 }}\n"
     );
-    for k in 0..ns {
-        let _ = writeln!(
-            w,
-            "[[node]]\nid = \"S{k}\"\nkind = \"source\"\nregion = \"L\"\nsupplies = [\"raw\"]\n"
-        );
-    }
-    for k in 0..nm {
-        let _ = writeln!(
-            w,
-            "[[node]]\nid = \"M{k}\"\nkind = \"factory\"\nregion = \"L\"\nstock = {{ product = 200 }}\nship_whole_orders = true\nmake_to_order = {{ product = \"product\", materials_source = \"S0\", reorder_point = 200, order_up_to = 800, capacity = 1000, batch_max = 100, batch_days = {{ dist = \"fixed\", value = 1 }}, {delay} }}\n"
-        );
-    }
-    for k in 0..nd {
-        let _ = writeln!(
-            w,
-            "[[node]]\nid = \"D{k}\"\nkind = \"warehouse\"\nregion = \"L\"\nstock = {{ product = 150 }}\nship_whole_orders = true\nreplenish = [{{ item = \"product\", source = \"M0\", reorder_point = 100, order_up_to = 400, capacity = 500, net_backorders = true, {delay} }}]\n"
-        );
-    }
-    for k in 0..nr {
-        let _ = writeln!(
-            w,
-            "[[node]]\nid = \"R{k}\"\nkind = \"hospital\"\nregion = \"L\"\nstock = {{ product = 80 }}\nreplenish = [{{ item = \"product\", source = \"D0\", reorder_point = 40, order_up_to = 150, capacity = 200, net_backorders = true, {delay} }}]\ncustomer_orders = [{{ product = \"product\", units = 10, interarrival_days = {{ dist = \"exponential\", mean = 1 }} }}]\n"
-        );
-    }
+    // Each echelon is one `[[node]]` entry with `count`: nodes S0…, M0…, D0…, R0… alike.
+    let _ = writeln!(
+        w,
+        "[[node]]\nid = \"S\"\ncount = {ns}\nkind = \"source\"\nregion = \"L\"\nsupplies = [\"raw\"]\n"
+    );
+    let _ = writeln!(
+        w,
+        "[[node]]\nid = \"M\"\ncount = {nm}\nkind = \"factory\"\nregion = \"L\"\nstock = {{ product = 200 }}\nship_whole_orders = true\nmake_to_order = {{ product = \"product\", materials_source = \"S0\", reorder_point = 200, order_up_to = 800, capacity = 1000, batch_max = 100, batch_days = {{ dist = \"fixed\", value = 1 }}, {delay} }}\n"
+    );
+    let _ = writeln!(
+        w,
+        "[[node]]\nid = \"D\"\ncount = {nd}\nkind = \"warehouse\"\nregion = \"L\"\nstock = {{ product = 150 }}\nship_whole_orders = true\nreplenish = [{{ item = \"product\", source = \"M0\", reorder_point = 100, order_up_to = 400, capacity = 500, net_backorders = true, {delay} }}]\n"
+    );
+    let _ = writeln!(
+        w,
+        "[[node]]\nid = \"R\"\ncount = {nr}\nkind = \"hospital\"\nregion = \"L\"\nstock = {{ product = 80 }}\nreplenish = [{{ item = \"product\", source = \"D0\", reorder_point = 40, order_up_to = 150, capacity = 200, net_backorders = true, {delay} }}]\ncustomer_orders = [{{ product = \"product\", units = 10, interarrival_days = {{ dist = \"exponential\", mean = 1 }} }}]\n"
+    );
     for (from, to) in [("S*", "M*"), ("M*", "D*"), ("D*", "R*")] {
         let _ = writeln!(
             w,
@@ -365,6 +358,13 @@ mod tests {
         assert_eq!(m.nodes.len(), 50);
         assert_eq!(m.links.len(), 10 * 5 + 5 * 7 + 7 * 28);
         assert_eq!(m.link_name(0), "S0->M0");
+        // One `[[node]]` entry with `count` per echelon, its nodes numbered from 0.
+        assert_eq!(text.matches("[[node]]").count(), 4);
+        let ids: Vec<&str> = [0, 9, 10, 14, 15, 21, 22, 49]
+            .iter()
+            .map(|&k| m.nodes[k].id.as_str())
+            .collect();
+        assert_eq!(ids, ["S0", "S9", "M0", "M4", "D0", "D6", "R0", "R27"]);
         let r = crate::testutil::run(&m, 0);
         assert!(r.customer_orders.iter().any(|o| o[0] > 0));
         assert!(layered(9, 20, 1).is_err());

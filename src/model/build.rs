@@ -27,6 +27,7 @@ pub fn build_with(
         diags: shape,
         hasher: Sha256::new(),
         start: None,
+        node_entry: Vec::new(),
     };
     b.hasher.update(file.text.as_bytes());
     let model = b.model(&raw, label);
@@ -43,6 +44,8 @@ struct Builder<'a> {
     diags: Vec<Diagnostic>,
     hasher: Sha256,
     start: Option<NaiveDate>,
+    /// The `[[node]]` entry each node comes from (an entry with `count` makes several).
+    node_entry: Vec<usize>,
 }
 
 /// Names resolved so far.
@@ -57,6 +60,15 @@ impl Builder<'_> {
     fn err(&mut self, at: &FieldPath, msg: impl Into<String>) {
         let d = self.file.diag_for(self.variant, at, msg);
         if !self.diags.contains(&d) {
+            self.diags.push(d);
+        }
+    }
+
+    /// Like `err`, but once per field: the nodes of a `[[node]]` entry with `count` share its
+    /// fields, so a problem they all have is reported once, at the first.
+    fn err_once(&mut self, at: &FieldPath, msg: impl Into<String>) {
+        let d = self.file.diag_for(self.variant, at, msg);
+        if !self.diags.iter().any(|x| x.field == d.field) {
             self.diags.push(d);
         }
     }
@@ -236,7 +248,7 @@ impl Builder<'_> {
         let mut graph = DiGraph::new();
         let nodes = self.nodes(raw, &mut names, &items, &mut graph, &base, horizon);
         let links = self.links(raw, &mut names, &nodes, &mut graph, horizon);
-        let pinned_routes = self.routes(raw, &names, &links);
+        let pinned_routes = self.routes(raw, &names, &nodes, &links);
         let green = self.green(raw, &names, horizon, (&links, &graph, &nodes));
         let truck_availability = raw
             .transport
@@ -645,9 +657,22 @@ impl Builder<'_> {
         base: &Path,
         horizon: i64,
     ) -> Vec<Node> {
-        for (i, n) in raw.node.iter().enumerate() {
-            self.unique(&path("node").index(i).key("id"), &mut names.nodes, &n.id, i);
-        }
+        // Every id is known before any node is built, as nodes name each other.
+        let ids: Vec<Vec<String>> = raw
+            .node
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let at = path("node").index(i);
+                let ids = self.node_ids(&at, n);
+                for id in &ids {
+                    let ix = self.node_entry.len();
+                    self.unique(&at.key("id"), &mut names.nodes, id, ix);
+                    self.node_entry.push(i);
+                }
+                ids
+            })
+            .collect();
         let mut out = Vec::new();
         for (i, n) in raw.node.iter().enumerate() {
             let at = path("node").index(i);
@@ -797,9 +822,8 @@ impl Builder<'_> {
                 .collect();
             let shifts = self.positive(&at.key("shifts"), n.shifts);
             let reject_fraction = self.share(&at.key("reject_fraction"), n.reject_fraction);
-            let vertex = graph.add_node(i);
-            out.push(Node {
-                id: n.id.clone(),
+            let node = Node {
+                id: String::new(),
                 kind,
                 region,
                 size,
@@ -818,10 +842,36 @@ impl Builder<'_> {
                 ship_whole_orders: n.ship_whole_orders,
                 make_to_order,
                 customer_orders,
-                vertex,
-            });
+                vertex: NodeIndex::end(),
+            };
+            for id in &ids[i] {
+                out.push(Node {
+                    id: id.clone(),
+                    vertex: graph.add_node(out.len()),
+                    ..node.clone()
+                });
+            }
         }
         out
+    }
+
+    /// The ids of the nodes a `[[node]]` entry makes: `id`, or with `count` that many, `id`
+    /// followed by 0, 1, …
+    fn node_ids(&mut self, at: &FieldPath, n: &RawNode) -> Vec<String> {
+        match n.count {
+            Some(c) if (1..=MAX_COUNT).contains(&c) => {
+                (0..c).map(|k| format!("{}{k}", n.id)).collect()
+            }
+            Some(c) => {
+                self.err(
+                    &at.key("count"),
+                    format!("must be between 1 and {MAX_COUNT}, got {c}"),
+                );
+                // One node as named, so that what refers to it is not reported too.
+                vec![n.id.clone()]
+            }
+            None => vec![n.id.clone()],
+        }
     }
 
     fn replenish(
@@ -1200,8 +1250,8 @@ impl Builder<'_> {
             .enumerate()
             .map(|(i, g)| {
                 let at = path("link_group").index(i);
-                let from = self.node_set(&at.key("from"), &g.from, &names.nodes, &raw.node);
-                let to = self.node_set(&at.key("to"), &g.to, &names.nodes, &raw.node);
+                let from = self.node_set(&at.key("from"), &g.from, &names.nodes, nodes);
+                let to = self.node_set(&at.key("to"), &g.to, &names.nodes, nodes);
                 let (props, via) = self.link_props(
                     &at,
                     names,
@@ -1252,7 +1302,7 @@ impl Builder<'_> {
         at: &FieldPath,
         list: &[String],
         names: &BTreeMap<String, usize>,
-        raw_nodes: &[RawNode],
+        nodes: &[Node],
     ) -> Vec<NodeId> {
         if list.is_empty() {
             self.err(
@@ -1266,7 +1316,7 @@ impl Builder<'_> {
                 Some(prefix) => {
                     let before = out.len();
                     out.extend(
-                        raw_nodes
+                        nodes
                             .iter()
                             .enumerate()
                             .filter(|(_, n)| n.id.starts_with(prefix))
@@ -1283,7 +1333,7 @@ impl Builder<'_> {
                 }
             }
         }
-        let mut seen = vec![false; raw_nodes.len()];
+        let mut seen = vec![false; nodes.len()];
         out.retain(|&k| !std::mem::replace(&mut seen[k], true));
         out
     }
@@ -1319,6 +1369,7 @@ impl Builder<'_> {
         &mut self,
         raw: &RawScenario,
         names: &Names,
+        nodes: &[Node],
         links: &Links,
     ) -> BTreeMap<(NodeId, NodeId), Vec<LinkId>> {
         let mut out = BTreeMap::new();
@@ -1348,10 +1399,7 @@ impl Builder<'_> {
                     Some(l) => hops.push(l),
                     None => self.err(
                         &at.key("via"),
-                        format!(
-                            "no link from `{}` to `{}`",
-                            raw.node[w[0]].id, raw.node[w[1]].id
-                        ),
+                        format!("no link from `{}` to `{}`", nodes[w[0]].id, nodes[w[1]].id),
                     ),
                 }
             }
@@ -1516,15 +1564,15 @@ impl Builder<'_> {
             })[to]
         };
         for (i, n) in nodes.iter().enumerate() {
-            let at = path("node").index(i);
+            let at = path("node").index(self.node_entry[i]);
             for (j, r) in n.replenish.iter().enumerate() {
                 if r.source == i {
-                    self.err(
+                    self.err_once(
                         &at.key("replenish").index(j).key("source"),
                         "a node cannot order from itself",
                     );
                 } else if !connects(r.source, i) {
-                    self.err(
+                    self.err_once(
                         &at.key("replenish").index(j).key("source"),
                         format!(
                             "no route from `{}` to `{}` over the links",
@@ -1536,9 +1584,9 @@ impl Builder<'_> {
             if let Some(mto) = &n.make_to_order {
                 let field = at.key("make_to_order").key("materials_source");
                 if mto.materials_source == i {
-                    self.err(&field, "a node cannot order from itself");
+                    self.err_once(&field, "a node cannot order from itself");
                 } else if !connects(mto.materials_source, i) {
-                    self.err(
+                    self.err_once(
                         &field,
                         format!(
                             "no route from `{}` to `{}` over the links",
@@ -1559,11 +1607,14 @@ impl Builder<'_> {
                 sources.extend(&d.sources);
             }
             if !sources.iter().any(|&s| s != i && connects(s, i)) {
-                self.err(&at, format!("hospital `{}` is unreachable: no replenishment source or dispatch source has a route to it", n.id));
+                self.err_once(&at, format!("hospital `{}` is unreachable: no replenishment source or dispatch source has a route to it", n.id));
             }
         }
     }
 }
+
+/// The most nodes one `[[node]]` entry can make.
+const MAX_COUNT: i64 = 10_000_000;
 
 /// Adds the link from `a` to `b` with spec `spec`, and its edge (edge `i` is link `i`).
 fn connect(

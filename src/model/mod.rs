@@ -679,4 +679,49 @@ lead_time_days = { dist = "fixed", value = 1 }
         assert_eq!(m.links.props(1).closure_rate, 0.0);
         assert_eq!(m.links.props(0).closure_rate, 0.0);
     }
+
+    #[test]
+    fn a_node_entry_with_count_makes_nodes_alike_that_links_and_variants_reach() {
+        let extra = r#"
+[[node]]
+id = "clinic-"
+count = 3
+kind = "hospital"
+region = "A"
+stock = { mask = 7 }
+replenish = [{ item = "mask", source = "factory", reorder_point = 1, order_up_to = 5, order_delay_hours = { dist = "fixed", value = 1 } }]
+
+[[link_group]]
+from = ["factory"]
+to = ["clinic-*"]
+lead_time_days = { dist = "fixed", value = 1 }
+
+[[variant]]
+name = "more"
+set = { "node.clinic-.stock.mask" = 9 }
+"#;
+        let (toml, csv) = crate::testutil::chain(5, 1, 0, 0, 0, extra);
+        let files = [("demand.csv", csv.as_str())];
+        let m = with_files(&toml, None, &files);
+        let ids: Vec<&str> = m.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["factory", "hospital", "clinic-0", "clinic-1", "clinic-2"]
+        );
+        let mask = item(&m, "mask");
+        for n in &m.nodes[2..] {
+            assert_eq!(n.stock, [(mask, 7)]);
+            assert_eq!(n.replenish[0].source, 0);
+        }
+        let vertices: Vec<usize> = m.nodes.iter().map(|n| m.graph[n.vertex]).collect();
+        assert_eq!(vertices, [0, 1, 2, 3, 4]);
+        assert_eq!(m.link_name(3), "factory->clinic-2");
+        assert_eq!(m.links.len(), 4);
+        // A variant changes the entry, so every node it makes.
+        let v = with_files(&toml, Some("more"), &files);
+        assert!(v.nodes[2..].iter().all(|n| n.stock == [(mask, 9)]));
+        // The copies run as nodes of their own.
+        let r = run(&m, 0);
+        assert!(r.events > 0);
+    }
 }

@@ -393,6 +393,9 @@ pub struct RawRelease {
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawNode {
     pub id: String,
+    /// Makes this many nodes alike, named `id` followed by 0, 1, …; absent means one node
+    /// named `id`.
+    pub count: Option<i64>,
     /// `supplier`, `factory`, `warehouse`, `reserve`, `hospital` or `source` (unlimited import).
     pub kind: String,
     pub region: String,

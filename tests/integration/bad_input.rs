@@ -411,6 +411,29 @@ const CASES: &[Case] = &[
         )],
     ),
     ok(
+        "node_count_out_of_range.toml",
+        1,
+        &[toml(
+            "node[2].count",
+            "count",
+            &["must be between 1 and 10000000, got 0"],
+        )],
+    ),
+    ok(
+        // Three clinics alike are reported once, not once per clinic.
+        "node_count_copies.toml",
+        3,
+        &[
+            toml("node[4].id", "id", &["`clinic-1` is defined twice"]),
+            toml(
+                "node[4].replenish[0].source",
+                "source",
+                &["no route from `jiangsu-meltblown` to `clinic-0`"],
+            ),
+            toml("node[4]", "[[node]]", &["`clinic-0` is unreachable"]),
+        ],
+    ),
+    ok(
         "make_to_order_zero_batch.toml",
         2,
         &[
