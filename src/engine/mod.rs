@@ -378,7 +378,7 @@ impl<'m> Sim<'m> {
     /// A draw of days, turned into whole ticks (at least one when `at_least_one`).
     pub(crate) fn days_to_ticks(days: f64, at_least_one: bool) -> Tick {
         // Capped at a million days so that adding it to the clock can never overflow.
-        let t = (days.min(1e6) * TICKS_PER_DAY as f64).round() as Tick;
+        let t = round_half_away((days.min(1e6).max(-1e6)) * TICKS_PER_DAY as f64);
         if at_least_one { t.max(1) } else { t.max(0) }
     }
 
@@ -563,6 +563,21 @@ impl<'m> Sim<'m> {
         }
         let c = self.centre_entity() as usize;
         self.after(TICKS_PER_DAY, class::RECORD, c, Ev::Record);
+    }
+}
+
+/// `x.round() as i64` for |x| < 2^52, exactly (`x - trunc(x)` is exact there). On baseline
+/// x86-64 `f64::round` is a library call, once per customer order and shipment.
+#[inline]
+fn round_half_away(x: f64) -> i64 {
+    let t = x as i64;
+    let frac = x - t as f64;
+    if frac >= 0.5 {
+        t + 1
+    } else if frac <= -0.5 {
+        t - 1
+    } else {
+        t
     }
 }
 

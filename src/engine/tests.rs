@@ -311,3 +311,29 @@ proptest! {
         prop_assert!(partitioned == sequential, "{} partitions differ", plan.parts);
     }
 }
+
+#[test]
+fn ticks_round_half_away_from_zero_as_f64_round_does() {
+    let edge = [
+        0.0,
+        0.5,
+        -0.5,
+        1.5,
+        2.5,
+        -2.5,
+        0.49999999999999994,
+        -0.49999999999999994,
+        4_503_599_627_370_495.5,
+        1.44e9 + 0.5,
+    ];
+    for x in edge {
+        assert_eq!(super::round_half_away(x), x.round() as i64, "{x}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn ticks_round_like_f64_round(x in -1.44e9f64..1.44e9) {
+        prop_assert_eq!(super::round_half_away(x), x.round() as i64);
+    }
+}

@@ -162,25 +162,40 @@ pub fn write_run(dir: &Path, run: &VariantRun) -> Result<()> {
 /// decimals (trailing zeros dropped). Integer arithmetic, not `{:.4}`: writing the tables is
 /// otherwise dominated by exact float formatting.
 pub fn num(x: f64) -> String {
+    let mut s = String::new();
+    push_num(&mut s, x);
+    s
+}
+
+/// Appends [`num`]`(x)` to `out` (no allocation of its own, for tables of many numbers).
+pub fn push_num(out: &mut String, x: f64) {
+    use std::fmt::Write;
+    // Writing to a `String` cannot fail.
     if x.fract() == 0.0 && x.abs() < 1e15 {
-        return (x as i64).to_string();
+        let _ = write!(out, "{}", x as i64);
+        return;
     }
     let scaled = (x * 1e4).round();
     if scaled.is_nan() || scaled.abs() >= 9e15 {
-        return format!("{x:.4}");
+        let _ = write!(out, "{x:.4}");
+        return;
     }
     let n = scaled as i64;
     let (int, frac) = (n.unsigned_abs() / 10_000, n.unsigned_abs() % 10_000);
-    let sign = if n < 0 { "-" } else { "" };
-    if frac == 0 {
-        return if int == 0 {
-            "0".to_string()
-        } else {
-            format!("{sign}{int}")
-        };
+    if n < 0 {
+        out.push('-');
     }
-    let digits = format!("{frac:04}");
-    format!("{sign}{int}.{}", digits.trim_end_matches('0'))
+    if frac == 0 {
+        let _ = write!(out, "{int}");
+        return;
+    }
+    // The four decimals without their trailing zeros.
+    let (mut digits, mut width) = (frac, 4);
+    while digits % 10 == 0 {
+        digits /= 10;
+        width -= 1;
+    }
+    let _ = write!(out, "{int}.{digits:0width$}");
 }
 
 /// Formats an optional number (empty when undefined).
@@ -202,6 +217,10 @@ mod tests {
         assert_eq!(num(0.00004), "0");
         assert_eq!(num(0.00005), "0.0001");
         assert_eq!(num(1e300), format!("{:.4}", 1e300));
+        assert_eq!(num(-0.5), "-0.5");
+        assert_eq!(num(-2.0001), "-2.0001");
+        assert_eq!(num(0.01), "0.01");
+        assert_eq!(num(-7.25e-3), "-0.0073");
         assert_eq!(opt_num(None), "");
     }
 }

@@ -3,7 +3,7 @@
 //! P5 and P95 come from a quantile sketch, within 0.5 % of the exact percentile (see
 //! [`crate::stats::sketch`]).
 
-use super::{Exporter, VariantRun, num};
+use super::{Exporter, VariantRun, push_num};
 use crate::model::ItemKind;
 use crate::results::{MEASURE_COUNT, MEASURE_NAMES};
 use crate::stats::wilson;
@@ -63,34 +63,42 @@ fn item_rows(run: &VariantRun, item: usize) -> io::Result<Vec<u8>> {
         ItemKind::Consumable => "consumable",
         ItemKind::Durable => "durable",
     };
+    // Each row is written field by field through one buffer: 40-odd numbers a row, thousands
+    // of rows, so no string is allocated per cell.
+    let mut cell = String::new();
+    let mut number = |w: &mut csv::Writer<Vec<u8>>, x: f64| {
+        cell.clear();
+        push_num(&mut cell, x);
+        w.write_field(&cell)
+    };
     for slot in 0..run.slots() {
         // Replications whose first stockout was on each day, summed for P(stockout by day d).
         let mut by_day = 0;
         for (day, &first) in run.agg.first_stockouts(item, slot).iter().enumerate() {
             let date = m.start_date + chrono::Days::new(day as u64);
-            let mut row = vec![
-                day.to_string(),
-                date.format("%Y-%m-%d").to_string(),
-                m.items[item].id.clone(),
-                kind.to_string(),
-                run.slot_name(slot).to_string(),
-            ];
+            w.write_field(day.to_string())?;
+            w.write_field(date.to_string())?;
+            w.write_field(&m.items[item].id)?;
+            w.write_field(kind)?;
+            w.write_field(run.slot_name(slot))?;
             for k in 0..MEASURE_COUNT {
                 let cell = run.agg.daily(day, item, slot, k);
-                row.extend([
-                    num(cell.mean()),
-                    num(cell.quantile(0.05)),
-                    num(cell.quantile(0.95)),
-                ]);
+                number(&mut w, cell.mean())?;
+                number(&mut w, cell.quantile(0.05))?;
+                number(&mut w, cell.quantile(0.95))?;
             }
             by_day += first as usize;
             if kind == "material" {
-                row.extend([String::new(), String::new(), String::new()]);
+                for _ in 0..3 {
+                    w.write_field("")?;
+                }
             } else {
                 let p = wilson(by_day, n);
-                row.extend([num(p.p), num(p.low), num(p.high)]);
+                for x in [p.p, p.low, p.high] {
+                    number(&mut w, x)?;
+                }
             }
-            w.write_record(&row)?;
+            w.write_record(None::<&[u8]>)?;
         }
     }
     w.into_inner().map_err(|e| e.into_error())
