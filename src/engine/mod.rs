@@ -378,7 +378,7 @@ impl<'m> Sim<'m> {
     /// A draw of days, turned into whole ticks (at least one when `at_least_one`).
     pub(crate) fn days_to_ticks(days: f64, at_least_one: bool) -> Tick {
         // Capped at a million days so that adding it to the clock can never overflow.
-        let t = round_half_away((days.min(1e6).max(-1e6)) * TICKS_PER_DAY as f64);
+        let t = round_half_away(days.clamp(-1e6, 1e6) * TICKS_PER_DAY as f64);
         if at_least_one { t.max(1) } else { t.max(0) }
     }
 
