@@ -450,10 +450,15 @@ impl<'m> Sim<'m> {
                 self.on_day(day as i64, class::STATE, n, Ev::ReserveRelease(n));
             }
         }
-        for l in 0..m.links.len() {
-            let (e, props) = (self.link_entity(l), m.links.props(l));
-            if self.owns(e) && (!props.capacity.is_empty() || props.closure_rate > 0.0) {
-                self.on_day(0, class::LINK_DAY, e, Ev::LinkDay(l));
+        let daily = |p: &crate::model::LinkProps| !p.capacity.is_empty() || p.closure_rate > 0.0;
+        // Looked up per spec first: most networks, and every large link group so far, have no
+        // link with a daily step, and a group can have hundreds of thousands of links.
+        if m.links.any_props(daily) {
+            for l in 0..m.links.len() {
+                let e = self.link_entity(l);
+                if self.owns(e) && daily(m.links.props(l)) {
+                    self.on_day(0, class::LINK_DAY, e, Ev::LinkDay(l));
+                }
             }
         }
         self.schedule_disruptions();

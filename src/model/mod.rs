@@ -448,6 +448,11 @@ impl Links {
         &self.spec(l).props
     }
 
+    /// Whether the properties of any link satisfy `f` (checked once per spec, not per link).
+    pub fn any_props(&self, f: impl Fn(&LinkProps) -> bool) -> bool {
+        self.specs.iter().any(|s| f(&s.props))
+    }
+
     /// The regions whose checkpoints a shipment on link `l` passes.
     pub fn checkpoints(&self, l: LinkId) -> &[RegionId] {
         &self.spec(l).checkpoints

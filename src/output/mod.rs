@@ -167,17 +167,17 @@ pub fn num(x: f64) -> String {
     s
 }
 
-/// Appends [`num`]`(x)` to `out` (no allocation of its own, for tables of many numbers).
+/// Appends [`num`]`(x)` to `out`: no allocation of its own, and `itoa` rather than the
+/// formatting machinery, as tables hold tens of thousands of numbers.
 pub fn push_num(out: &mut String, x: f64) {
-    use std::fmt::Write;
-    // Writing to a `String` cannot fail.
+    let mut digits = itoa::Buffer::new();
     if x.fract() == 0.0 && x.abs() < 1e15 {
-        let _ = write!(out, "{}", x as i64);
+        out.push_str(digits.format(x as i64));
         return;
     }
     let scaled = (x * 1e4).round();
     if scaled.is_nan() || scaled.abs() >= 9e15 {
-        let _ = write!(out, "{x:.4}");
+        out.push_str(&format!("{x:.4}"));
         return;
     }
     let n = scaled as i64;
@@ -185,17 +185,19 @@ pub fn push_num(out: &mut String, x: f64) {
     if n < 0 {
         out.push('-');
     }
-    if frac == 0 {
-        let _ = write!(out, "{int}");
-        return;
+    out.push_str(digits.format(int));
+    if frac > 0 {
+        // The four decimals without their trailing zeros.
+        out.push('.');
+        let mut rest = frac;
+        for place in [1000, 100, 10, 1] {
+            if rest == 0 {
+                break;
+            }
+            out.push(char::from(b'0' + (rest / place) as u8));
+            rest %= place;
+        }
     }
-    // The four decimals without their trailing zeros.
-    let (mut digits, mut width) = (frac, 4);
-    while digits % 10 == 0 {
-        digits /= 10;
-        width -= 1;
-    }
-    let _ = write!(out, "{int}.{digits:0width$}");
 }
 
 /// Formats an optional number (empty when undefined).
