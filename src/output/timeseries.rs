@@ -65,11 +65,11 @@ fn item_rows(run: &VariantRun, item: usize) -> io::Result<Vec<u8>> {
     };
     // Each row is written field by field through one buffer: 40-odd numbers a row, thousands
     // of rows, so no string is allocated per cell.
-    let mut cell = String::new();
+    let mut buf = String::new();
     let mut number = |w: &mut csv::Writer<Vec<u8>>, x: f64| {
-        cell.clear();
-        push_num(&mut cell, x);
-        w.write_field(&cell)
+        buf.clear();
+        push_num(&mut buf, x);
+        w.write_field(&buf)
     };
     for slot in 0..run.slots() {
         // Replications whose first stockout was on each day, summed for P(stockout by day d).
