@@ -1,9 +1,56 @@
 //! Daily series read from CSV files referenced by a scenario.
 
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// A problem in a CSV file: line (1-based), column name, message.
 pub type CsvProblem = (Option<usize>, String, String);
+
+/// The CSV files a scenario refers to, each read once, and the columns taken from them, each
+/// parsed once: the base and every variant of a scenario are built from the same files, and a
+/// national scenario takes dozens of columns from one file.
+#[derive(Debug, Default)]
+pub struct CsvCache {
+    files: Mutex<BTreeMap<PathBuf, Arc<[u8]>>>,
+    columns: Mutex<BTreeMap<ColumnKey, ColumnRead>>,
+}
+
+/// A column as read for a horizon: file, column, start date and days.
+type ColumnKey = (PathBuf, String, Option<NaiveDate>, usize);
+/// A column's daily series, or every problem found reading it.
+type ColumnRead = Result<Vec<f64>, Vec<CsvProblem>>;
+
+impl CsvCache {
+    /// The bytes of the file at `path` (a failed read is not kept, so it is reported each time).
+    pub fn bytes(&self, path: &Path) -> std::io::Result<Arc<[u8]>> {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(b) = files.get(path) {
+            return Ok(b.clone());
+        }
+        let b: Arc<[u8]> = std::fs::read(path)?.into();
+        files.insert(path.to_path_buf(), b.clone());
+        Ok(b)
+    }
+
+    /// [`read_column`] of the file at `path` (whose bytes are `bytes`), parsed on first use.
+    pub fn column(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        column: &str,
+        start: Option<NaiveDate>,
+        days: usize,
+    ) -> ColumnRead {
+        let key = (path.to_path_buf(), column.to_string(), start, days);
+        let mut columns = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+        columns
+            .entry(key)
+            .or_insert_with(|| read_column(bytes, column, start, days))
+            .clone()
+    }
+}
 
 /// Reads `column` of a CSV whose rows are keyed by a `date` (YYYY-MM-DD, relative to `start`) or
 /// a `day` (0-based) column into `days` daily values; days not listed are 0, rows outside the
@@ -125,6 +172,28 @@ pub fn read_column(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cached_file_is_read_once_and_its_columns_as_read_column_gives_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.csv");
+        std::fs::write(&path, "day,a,b\n0,1,x\n2,3,4\n").unwrap();
+        let cache = CsvCache::default();
+        let bytes = cache.bytes(&path).unwrap();
+        // Read once: the base and the variants see the file as it was first read.
+        std::fs::write(&path, "day,a\n0,9\n").unwrap();
+        assert_eq!(cache.bytes(&path).unwrap(), bytes);
+        for (column, days) in [("a", 3), ("b", 3), ("a", 2), ("c", 3)] {
+            let want = read_column(&bytes, column, None, days);
+            assert_eq!(cache.column(&path, &bytes, column, None, days), want);
+            assert_eq!(cache.column(&path, &bytes, column, None, days), want);
+        }
+        assert_eq!(
+            cache.column(&path, &bytes, "a", None, 3),
+            Ok(vec![1.0, 0.0, 3.0])
+        );
+        assert!(cache.bytes(&dir.path().join("missing.csv")).is_err());
+    }
 
     #[test]
     fn reads_by_date_and_reports_bad_rows_with_lines() {

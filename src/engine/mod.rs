@@ -316,18 +316,26 @@ impl<'m> Sim<'m> {
 
     /// Schedules `ev` at `time` for `entity`, numbered in the scheduling entity's sequence;
     /// an event for another partition's entity leaves as a message.
+    #[inline]
     pub(crate) fn push(&mut self, time: Tick, class: u8, entity: usize, ev: Ev) {
         let seq = self.next_seq(entity);
         match &mut self.part {
-            Some(p) if !p.owns(entity) => p.send(
-                time,
-                class,
-                entity as u32,
-                seq,
-                partitions::Payload::Event(ev),
-            ),
+            Some(p) if !p.owns(entity) => Self::send_event(p, time, class, entity, seq, ev),
             _ => self.q.push_seq(time, class, entity as u32, seq, ev),
         }
+    }
+
+    /// [`Sim::push`] of an event for another partition, kept out of line: it is the rare case.
+    #[cold]
+    #[inline(never)]
+    fn send_event(p: &mut Part, time: Tick, class: u8, entity: usize, seq: u64, ev: Ev) {
+        p.send(
+            time,
+            class,
+            entity as u32,
+            seq,
+            partitions::Payload::Event(ev),
+        );
     }
 
     /// The sequence number of the next event the current entity schedules (for `entity`).

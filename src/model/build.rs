@@ -1097,7 +1097,7 @@ impl Builder<'_> {
         horizon: i64,
     ) -> Option<Vec<f64>> {
         let full = base.join(file);
-        let bytes = match std::fs::read(&full) {
+        let bytes = match self.file.csv.bytes(&full) {
             Ok(b) => b,
             Err(e) => {
                 self.err(at, format!("cannot read CSV file {}: {e}", full.display()));
@@ -1105,12 +1105,11 @@ impl Builder<'_> {
             }
         };
         self.hasher.update(&bytes);
-        match crate::demand::csv_series::read_column(
-            &bytes,
-            column,
-            self.start,
-            horizon.max(1) as usize,
-        ) {
+        match self
+            .file
+            .csv
+            .column(&full, &bytes, column, self.start, horizon.max(1) as usize)
+        {
             Ok(v) => Some(v),
             Err(problems) => {
                 for (line, field, msg) in problems {

@@ -18,6 +18,8 @@ pub struct ScenarioFile {
     pub text: String,
     locator: Locator,
     table: toml::Table,
+    /// The CSV files it refers to, read once for the base and every variant.
+    pub csv: crate::demand::csv_series::CsvCache,
 }
 
 impl ScenarioFile {
@@ -45,6 +47,7 @@ impl ScenarioFile {
             text,
             locator,
             table,
+            csv: Default::default(),
         })
     }
 
