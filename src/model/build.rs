@@ -28,6 +28,7 @@ pub fn build_with(
         hasher: Sha256::new(),
         start: None,
         node_entry: Vec::new(),
+        reported: Default::default(),
     };
     b.hasher.update(file.text.as_bytes());
     let model = b.model(&raw, label);
@@ -46,6 +47,8 @@ struct Builder<'a> {
     start: Option<NaiveDate>,
     /// The `[[node]]` entry each node comes from (an entry with `count` makes several).
     node_entry: Vec<usize>,
+    /// Fields [`Builder::err_once`] has reported.
+    reported: std::collections::BTreeSet<String>,
 }
 
 /// Names resolved so far.
@@ -64,12 +67,11 @@ impl Builder<'_> {
         }
     }
 
-    /// Like `err`, but once per field: the nodes of a `[[node]]` entry with `count` share its
-    /// fields, so a problem they all have is reported once, at the first.
+    /// Like `err`, but once per field of the file: the nodes of a `[[node]]` entry with `count`
+    /// share its fields, so a problem they all have is reported once, at the first.
     fn err_once(&mut self, at: &FieldPath, msg: impl Into<String>) {
-        let d = self.file.diag_for(self.variant, at, msg);
-        if !self.diags.iter().any(|x| x.field == d.field) {
-            self.diags.push(d);
+        if self.reported.insert(at.to_string()) {
+            self.err(at, msg);
         }
     }
 
