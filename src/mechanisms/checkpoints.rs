@@ -23,11 +23,11 @@ impl Sim<'_> {
             return 0;
         }
         let mut hours = 0.0;
+        // The link's own stream, drawn where its shipments arrive (a region's stream would be
+        // drawn by every partition whose links cross it).
+        let e = self.link_entity(link);
         for &r in checkpoints {
             let level = m.regions[r].risk_on(day);
-            // The link's own stream, drawn where its shipments arrive (a region's stream would
-            // be drawn by every partition whose links cross it).
-            let e = self.link_entity(link);
             hours += m.risk[level as usize]
                 .checkpoint_hours
                 .sample(self.rng(e, Purpose::Checkpoint));

@@ -660,7 +660,7 @@ impl Builder<'_> {
         horizon: i64,
     ) -> Vec<Node> {
         // Every id is known before any node is built, as nodes name each other.
-        let ids: Vec<Vec<String>> = raw
+        let mut ids: Vec<Vec<String>> = raw
             .node
             .iter()
             .enumerate()
@@ -846,9 +846,9 @@ impl Builder<'_> {
                 customer_orders,
                 vertex: NodeIndex::end(),
             };
-            for id in &ids[i] {
+            for id in std::mem::take(&mut ids[i]) {
                 out.push(Node {
-                    id: id.clone(),
+                    id,
                     vertex: graph.add_node(out.len()),
                     ..node.clone()
                 });
