@@ -113,6 +113,9 @@ pub(crate) struct NodeState {
     pub planned: u64,
     /// Make-to-order: units of the batch being made (0 when idle).
     pub in_production: u64,
+    /// The time of the next customer order while they are being lost (counted when stock
+    /// arrives or the run ends, not as events: `mechanisms::customer_orders`).
+    pub next_order: Option<Tick>,
 }
 
 /// A link's running state.
@@ -188,10 +191,15 @@ pub struct Sim<'m> {
     pub(crate) out: Replication,
     /// The entity whose event is being handled ([`SETUP`] while the start is scheduled).
     pub(crate) cur: u32,
+    /// The class of the event being handled.
+    pub(crate) cur_class: u8,
     /// Events scheduled so far by each entity: the last tie-break of the event order.
     pub(crate) scheduled: Vec<u32>,
     /// Events handled.
     pub(crate) events: u64,
+    /// Whether a shop's lost customer orders are counted when stock arrives rather than as
+    /// events (`mechanisms::customer_orders`; off only to test that both agree).
+    pub(crate) lazy_lost_orders: bool,
     /// Set when this is one partition of a partitioned run.
     pub(crate) part: Option<Part>,
 }
@@ -248,6 +256,7 @@ impl<'m> Sim<'m> {
                     owed: vec![0; items],
                     planned: 0,
                     in_production: 0,
+                    next_order: None,
                 }
             })
             .collect::<Vec<_>>();
@@ -281,8 +290,10 @@ impl<'m> Sim<'m> {
             route_epoch: 0,
             out: Replication::new(rep, m.days as usize, items, m.regions.len()),
             cur: SETUP,
+            cur_class: 0,
             scheduled: vec![0; entities],
             events: 0,
+            lazy_lost_orders: true,
             part,
         }
     }
@@ -488,6 +499,7 @@ impl<'m> Sim<'m> {
         while let Some((key, ev)) = self.q.pop_before(limit) {
             self.now = key.time;
             self.cur = key.entity;
+            self.cur_class = key.class;
             self.events += 1;
             self.handle(ev);
         }
@@ -497,6 +509,7 @@ impl<'m> Sim<'m> {
     pub fn run(mut self) -> Result<Replication> {
         self.schedule_start();
         self.run_before((self.end(), 0, 0));
+        self.count_lost_orders_to_end();
         check_ledger(std::slice::from_ref(&self))?;
         self.out.events = self.events;
         self.out.finish();

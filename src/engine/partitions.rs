@@ -274,6 +274,7 @@ impl Partitioning {
                 for s in &mut sims {
                     s.now = c;
                     s.cur = centre;
+                    s.cur_class = class::DISPATCH;
                 }
                 central_step(&mut sims);
                 sims[0].events += 1;
@@ -283,6 +284,9 @@ impl Partitioning {
         }
         // Shipments still travelling between partitions belong to their receivers' ledgers.
         stats.messages += deliver(&mut sims);
+        for s in &mut sims {
+            s.count_lost_orders_to_end();
+        }
         super::check_ledger(&sims)?;
         let mut parts = sims.into_iter().map(|s| {
             let mut out = s.out;

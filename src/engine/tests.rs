@@ -127,6 +127,8 @@ struct Net {
     outbreak: f64,
     lead_min: f64,
     demand: u32,
+    /// A shop per region with customer orders (lost when short) and continuous review.
+    shops: bool,
 }
 
 fn net() -> impl Strategy<Value = Net> {
@@ -146,13 +148,19 @@ fn net() -> impl Strategy<Value = Net> {
             any::<bool>(),
             any::<bool>(),
         ),
-        (any::<bool>(), 0.0..0.05f64, 0.05..1.0f64, 0u32..400),
+        (
+            any::<bool>(),
+            0.0..0.05f64,
+            0.05..1.0f64,
+            0u32..400,
+            any::<bool>(),
+        ),
     )
         .prop_map(
             |(
                 (regions, hospitals, bom, reject, release),
                 (capacity, closure, dispatch, periodic, reserve),
-                (breakdown, outbreak, lead_min, demand),
+                (breakdown, outbreak, lead_min, demand, shops),
             )| Net {
                 regions,
                 hospitals,
@@ -168,6 +176,7 @@ fn net() -> impl Strategy<Value = Net> {
                 outbreak,
                 lead_min,
                 demand,
+                shops,
             },
         )
 }
@@ -256,6 +265,11 @@ fn toml_of(n: &Net) -> String {
             );
         }
     }
+    for r in (0..n.regions).filter(|_| n.shops) {
+        t += &format!(
+            "[[node]]\nid = \"shop{r}\"\nkind = \"hospital\"\nregion = \"R{r}\"\nstock = {{ mask = 40 }}\ncustomer_orders = [{{ product = \"mask\", units = 25, interarrival_days = {{ dist = \"exponential\", mean = 0.2 }} }}]\nreplenish = [{{ item = \"mask\", source = \"factory\", reorder_point = 30, order_up_to = 150, order_delay_hours = {{ dist = \"fixed\", value = 3 }} }}]\n\n[[link]]\nfrom = \"factory\"\nto = \"shop{r}\"\nlead_time_days = {lead}\n{cap}\n{closure}\n\n"
+        );
+    }
     if let Some(rule) = n.dispatch {
         let rule = ["priority", "proportional", "weighted"][rule];
         let sources = if n.reserve {
@@ -272,6 +286,14 @@ fn toml_of(n: &Net) -> String {
     t
 }
 
+/// The model of a random network, with its demand file.
+fn model_of(n: &Net) -> crate::model::Model {
+    let csv: String = std::iter::once("day,mask,vent\n".to_string())
+        .chain((0..40).map(|d| format!("{d},{},{}\n", n.demand + d * 3, d % 7)))
+        .collect();
+    with_files(&toml_of(n), None, &[("d.csv", &csv)])
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
 
@@ -279,10 +301,7 @@ proptest! {
     /// here also: nobody gets more than they asked for, and shortage is demand not delivered.
     #[test]
     fn units_are_conserved_on_random_small_networks(n in net(), rep in 0u32..1000) {
-        let csv: String = std::iter::once("day,mask,vent\n".to_string())
-            .chain((0..40).map(|d| format!("{d},{},{}\n", n.demand + d * 3, d % 7)))
-            .collect();
-        let m = with_files(&toml_of(&n), None, &[("d.csv", &csv)]);
+        let m = model_of(&n);
         let r = crate::engine::run_replication(&m, 7, rep);
         prop_assert!(r.is_ok(), "{:?}", r.err());
         let r = r.unwrap();
@@ -301,14 +320,26 @@ proptest! {
     /// daily cell, lead time, order count and the event count.
     #[test]
     fn partitioned_runs_equal_the_sequential_run(n in net(), rep in 0u32..1000, k in 2usize..6) {
-        let csv: String = std::iter::once("day,mask,vent\n".to_string())
-            .chain((0..40).map(|d| format!("{d},{},{}\n", n.demand + d * 3, d % 7)))
-            .collect();
-        let m = with_files(&toml_of(&n), None, &[("d.csv", &csv)]);
+        let m = model_of(&n);
         let sequential = crate::engine::run_replication(&m, 7, rep).unwrap();
         let plan = crate::engine::partitions::Partitioning::new(&m, k);
         let (partitioned, _) = plan.run(&m, 7, rep).unwrap();
         prop_assert!(partitioned == sequential, "{} partitions differ", plan.parts);
+    }
+
+    /// Customer orders lost while a shop is short, counted in a loop when stock arrives, give
+    /// the results of one event per order, to the bit (the event count too).
+    #[test]
+    fn lost_orders_counted_lazily_equal_an_event_per_order(n in net(), rep in 0u32..1000) {
+        let m = model_of(&Net { shops: true, ..n });
+        let lazy = crate::engine::Sim::new(&m, 7, rep);
+        prop_assert!(lazy.lazy_lost_orders);
+        let mut eager = crate::engine::Sim::new(&m, 7, rep);
+        eager.lazy_lost_orders = false;
+        let (lazy, eager) = (lazy.run().unwrap(), eager.run().unwrap());
+        let orders = lazy.customer_orders[(item(&m, "mask") + 1) * lazy.slots - 1];
+        prop_assert!(orders[0] > orders[1], "some orders are lost: {orders:?}");
+        prop_assert!(lazy == eager);
     }
 }
 

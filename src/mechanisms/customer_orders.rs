@@ -2,23 +2,58 @@
 //! between them (the first at time 0). An order is filled whole from stock on hand at once, or
 //! lost whole (lost sales: nothing is taken, and it is counted as unmet demand). Orders count in
 //! the demand, delivered and unmet measures, and as orders placed and filled in full.
+//!
+//! Lost orders are counted lazily. Once an order is lost, every later one is lost too until
+//! stock arrives, and a lost order changes nothing but its own stream and the counts (integer
+//! sums, so their order does not matter). So the next order is kept as a time
+//! ([`NodeState::next_order`](crate::engine::NodeState)) instead of an event, and the orders
+//! before a delivery, or before the end, are drawn and counted then, in one loop. The results are
+//! the same to the bit as one event per order, and a starved shop costs a fraction. This holds
+//! when the order stream is the node's only demand-class event (one stream, no census or
+//! direct demand); other nodes get an event per order.
 
+use crate::engine::queue::Tick;
 use crate::engine::streams::Purpose;
 use crate::engine::{Ev, Sim, class};
-use crate::model::NodeId;
+use crate::model::{ItemId, NodeId};
 use crate::results::Measure;
 
 impl Sim<'_> {
+    /// Whether `n`'s lost orders can wait as a time (see the module's documentation).
+    fn defers_lost_orders(&self, n: NodeId) -> bool {
+        let node = &self.m.nodes[n];
+        self.lazy_lost_orders
+            && node.customer_orders.len() == 1
+            && node.census.is_none()
+            && node.direct_demand.is_empty()
+    }
+
     pub(crate) fn customer_order(&mut self, n: NodeId, k: usize) {
         let c = &self.m.nodes[n].customer_orders[k];
         let (item, units) = (c.item, c.units);
-        let slot = self.slot(n);
         let st = &mut self.nodes[n];
         let filled = st.on_hand[item] >= units;
         if filled {
             st.on_hand[item] -= units;
             self.ledger[item].consumed += units;
         }
+        self.count_order(n, k, filled);
+        if filled {
+            self.after_drop(n, item);
+        }
+        let next = self.now + self.order_gap(n, k);
+        if !filled && self.defers_lost_orders(n) {
+            self.nodes[n].next_order = Some(next);
+        } else {
+            self.push(next, class::DEMAND, n, Ev::CustomerOrder(n, k));
+        }
+    }
+
+    /// Counts an order of stream `k` at `n`, now, filled in full or lost.
+    fn count_order(&mut self, n: NodeId, k: usize, filled: bool) {
+        let c = &self.m.nodes[n].customer_orders[k];
+        let (item, units) = (c.item, c.units);
+        let slot = self.slot(n);
         let delivered = if filled { units } else { 0 };
         self.record(item, slot, Measure::Demand, units as f64);
         self.record(item, slot, Measure::Delivered, delivered as f64);
@@ -28,25 +63,73 @@ impl Sim<'_> {
             o[0] += 1;
             o[1] += u64::from(filled);
         }
-        if filled {
-            self.after_drop(n, item);
-        }
+    }
+
+    /// Ticks to the next order of stream `k` at `n`.
+    fn order_gap(&mut self, n: NodeId, k: usize) -> Tick {
         let c = &self.m.nodes[n].customer_orders[k];
         let days = c
             .interarrival_days
             .sample(self.rng(n, Purpose::CustomerOrders));
-        let gap = Self::days_to_ticks(days, false);
-        self.after(gap, class::DEMAND, n, Ev::CustomerOrder(n, k));
+        Self::days_to_ticks(days, false)
+    }
+
+    /// Counts the lost orders at `n` that come before `limit` in the event order (all of
+    /// them while stock is short), and gives the time of the next.
+    fn count_lost_orders(&mut self, n: NodeId, mut next: Tick, limit: (Tick, u8, u32)) -> Tick {
+        let (now, cur) = (self.now, self.cur);
+        self.cur = n as u32;
+        while (next, class::DEMAND, n as u32) < limit {
+            self.now = next;
+            self.events += 1;
+            self.count_order(n, 0, false);
+            next += self.order_gap(n, 0);
+        }
+        (self.now, self.cur) = (now, cur);
+        next
+    }
+
+    /// Stock of `item` is about to arrive at `n`: the orders lost before this moment are
+    /// counted, and the next becomes an event again (it may be filled).
+    pub(crate) fn stock_arriving(&mut self, n: NodeId, item: ItemId) {
+        let Some(next) = self.nodes[n].next_order else {
+            return;
+        };
+        if self.m.nodes[n].customer_orders[0].item != item {
+            return;
+        }
+        self.nodes[n].next_order = None;
+        let next = self.count_lost_orders(n, next, (self.now, self.cur_class, self.cur));
+        let cur = std::mem::replace(&mut self.cur, n as u32);
+        // Numbered in the shop's own sequence, as the order would have been.
+        self.push(next, class::DEMAND, n, Ev::CustomerOrder(n, 0));
+        self.cur = cur;
+    }
+
+    /// The end of the run: the orders lost since the last delivery are counted.
+    pub(crate) fn count_lost_orders_to_end(&mut self) {
+        let end = (self.end(), 0, 0);
+        for n in 0..self.nodes.len() {
+            if let Some(next) = self.nodes[n].next_order.take() {
+                self.count_lost_orders(n, next, end);
+            }
+        }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use crate::results::Measure;
     use crate::testutil::*;
 
-    /// A shop with `stock` units and one order of `units` a day, never replenished.
-    fn shop(stock: u64, units: u64) -> crate::model::Model {
+    /// A shop with `stock` units and one order of `units` a day, which orders up to 10 units
+    /// when out of stock, with an order delay of a day, from a depot one day away: an empty
+    /// warehouse (never replenished), or a source.
+    fn shop(stock: u64, units: u64, source: bool) -> crate::model::Model {
+        let depot = if source {
+            "kind = \"source\"\nsupplies = [\"mask\"]"
+        } else {
+            "kind = \"warehouse\""
+        };
         let toml = format!(
             r#"{}
 [[region]]
@@ -60,7 +143,7 @@ units_per_truck = 1000
 
 [[node]]
 id = "depot"
-kind = "warehouse"
+{depot}
 region = "A"
 
 [[node]]
@@ -69,7 +152,7 @@ kind = "hospital"
 region = "A"
 stock = {{ mask = {stock} }}
 customer_orders = [{{ product = "mask", units = {units}, interarrival_days = {{ dist = "fixed", value = 1 }} }}]
-replenish = [{{ item = "mask", source = "depot", reorder_point = 0, order_up_to = 1, order_delay_hours = {{ dist = "fixed", value = 1 }} }}]
+replenish = [{{ item = "mask", source = "depot", reorder_point = 0, order_up_to = 10, order_delay_hours = {{ dist = "fixed", value = 24 }} }}]
 
 [[link]]
 from = "depot"
@@ -83,7 +166,7 @@ lead_time_days = {{ dist = "fixed", value = 1 }}
 
     #[test]
     fn an_order_larger_than_stock_is_lost_whole_and_stock_is_unchanged() {
-        let m = shop(25, 10);
+        let m = shop(25, 10, false);
         let r = run(&m, 0);
         let (mask, a) = (item(&m, "mask"), region(&m, "A"));
         assert_eq!(
@@ -101,5 +184,20 @@ lead_time_days = {{ dist = "fixed", value = 1 }}
         );
         assert_eq!(r.customer_orders[mask * r.slots + a], [5, 2]);
         // Lost sales are not consumption: the ledger (checked in `run`) still balances.
+    }
+
+    #[test]
+    fn stock_arriving_with_an_order_fills_it_after_orders_lost_while_short() {
+        let m = shop(10, 10, true);
+        let (mask, a) = (item(&m, "mask"), region(&m, "A"));
+        // Day 0 empties the shop and orders 10, which arrive at the start of day 2: arrivals
+        // come before orders at the same moment, so day 2's order is filled, day 1's is lost.
+        let expected = vec![10.0, 0.0, 10.0, 0.0, 10.0];
+        let lazy = run(&m, 0);
+        assert_eq!(series(&lazy, mask, a, Measure::Delivered), expected);
+        assert_eq!(lazy.customer_orders[mask * lazy.slots + a], [5, 3]);
+        let mut eager = crate::engine::Sim::new(&m, 1, 0);
+        eager.lazy_lost_orders = false;
+        assert_eq!(eager.run().unwrap(), lazy);
     }
 }

@@ -269,6 +269,7 @@ impl Sim<'_> {
 
     /// Stock arrives at a node (delivery, production, release): orders waiting there are served.
     pub(crate) fn receive(&mut self, n: NodeId, item: ItemId, qty: u64) {
+        self.stock_arriving(n, item);
         self.nodes[n].on_hand[item] += qty;
         self.fill_backlog(n);
         if self.m.nodes[n].make_to_order.is_some() {
