@@ -403,17 +403,7 @@ impl<'m> Sim<'m> {
 
     /// The stream of an entity for a purpose.
     pub(crate) fn rng(&mut self, entity: usize, purpose: Purpose) -> &mut rand_chacha::ChaCha8Rng {
-        let m = self.m;
-        self.streams.get_named(entity, purpose, || {
-            let (nodes, links) = (m.nodes.len(), m.links.len());
-            if entity < nodes {
-                format!("node:{}", m.nodes[entity].id)
-            } else if entity < nodes + links {
-                format!("link:{}", m.link_name(entity - nodes))
-            } else {
-                format!("region:{}", m.regions[entity - nodes - links].id)
-            }
-        })
+        stream(&mut self.streams, self.m, entity, purpose)
     }
 
     /// The state of link `l` (made on first use).
@@ -554,11 +544,12 @@ impl<'m> Sim<'m> {
             // Every partition records its own part; the snapshot counts as one event.
             self.events -= 1;
         }
-        for (n, node) in m.nodes.iter().enumerate() {
+        let day = self.day() as usize;
+        for (n, (node, st)) in m.nodes.iter().zip(&self.nodes).enumerate() {
             let Some(ech) = node.kind.echelon() else {
                 continue;
             };
-            if !self.owns(n) {
+            if !self.owns(n) || day >= self.out.days {
                 continue;
             }
             let measure = match ech {
@@ -566,13 +557,13 @@ impl<'m> Sim<'m> {
                 crate::model::Echelon::Warehouse => Measure::OnHandWarehouse,
                 crate::model::Echelon::Hospital => Measure::OnHandHospital,
             };
-            for i in 0..m.items.len() {
-                let (q, p) = (self.nodes[n].on_hand[i], self.nodes[n].pending_release[i]);
+            for (i, (&q, &p)) in st.on_hand.iter().zip(&st.pending_release).enumerate() {
                 if q > 0 {
-                    self.record(i, node.region, measure, q as f64);
+                    self.out.add(day, i, node.region, measure, q as f64);
                 }
                 if p > 0 {
-                    self.record(i, node.region, Measure::Sterilising, p as f64);
+                    self.out
+                        .add(day, i, node.region, Measure::Sterilising, p as f64);
                 }
             }
         }
@@ -590,6 +581,26 @@ impl<'m> Sim<'m> {
         let c = self.centre_entity() as usize;
         self.after(TICKS_PER_DAY, class::RECORD, c, Ev::Record);
     }
+}
+
+/// The stream of an entity for a purpose, from the streams alone (so that a caller can hold
+/// it while it changes other parts of the [`Sim`]).
+pub(crate) fn stream<'s>(
+    streams: &'s mut Streams,
+    m: &Model,
+    entity: usize,
+    purpose: Purpose,
+) -> &'s mut rand_chacha::ChaCha8Rng {
+    streams.get_named(entity, purpose, || {
+        let (nodes, links) = (m.nodes.len(), m.links.len());
+        if entity < nodes {
+            format!("node:{}", m.nodes[entity].id)
+        } else if entity < nodes + links {
+            format!("link:{}", m.link_name(entity - nodes))
+        } else {
+            format!("region:{}", m.regions[entity - nodes - links].id)
+        }
+    })
 }
 
 /// `x.round() as i64` for |x| < 2^52, exactly (`x - trunc(x)` is exact there). On baseline

@@ -14,9 +14,10 @@
 
 use crate::engine::queue::Tick;
 use crate::engine::streams::Purpose;
-use crate::engine::{Ev, Sim, class};
-use crate::model::{ItemId, NodeId};
-use crate::results::Measure;
+use crate::engine::{Ev, Sim, class, stream};
+use crate::model::{CustomerOrders, ItemId, NodeId, TICKS_PER_DAY};
+use crate::results::{Measure, Replication};
+use rand_chacha::ChaCha8Rng;
 
 impl Sim<'_> {
     /// Whether `n`'s lost orders can wait as a time (see the module's documentation).
@@ -37,11 +38,14 @@ impl Sim<'_> {
             st.on_hand[item] -= units;
             self.ledger[item].consumed += units;
         }
-        self.count_order(n, k, filled);
+        let (day, slot) = (self.day(), self.slot(n));
+        let c = &self.m.nodes[n].customer_orders[k];
+        add_orders(&mut self.out, c, slot, day, 1, u64::from(filled));
         if filled {
             self.after_drop(n, item);
         }
-        let next = self.now + self.order_gap(n, k);
+        let c = &self.m.nodes[n].customer_orders[k];
+        let next = self.now + gap(c, self.rng(n, Purpose::CustomerOrders));
         if !filled && self.defers_lost_orders(n) {
             self.nodes[n].next_order = Some(next);
         } else {
@@ -49,43 +53,33 @@ impl Sim<'_> {
         }
     }
 
-    /// Counts an order of stream `k` at `n`, now, filled in full or lost.
-    fn count_order(&mut self, n: NodeId, k: usize, filled: bool) {
-        let c = &self.m.nodes[n].customer_orders[k];
-        let (item, units) = (c.item, c.units);
-        let slot = self.slot(n);
-        let delivered = if filled { units } else { 0 };
-        self.record(item, slot, Measure::Demand, units as f64);
-        self.record(item, slot, Measure::Delivered, delivered as f64);
-        self.record(item, slot, Measure::Unmet, (units - delivered) as f64);
-        if self.day() < self.m.days {
-            let o = &mut self.out.customer_orders[item * self.out.slots + slot];
-            o[0] += 1;
-            o[1] += u64::from(filled);
-        }
-    }
-
-    /// Ticks to the next order of stream `k` at `n`.
-    fn order_gap(&mut self, n: NodeId, k: usize) -> Tick {
-        let c = &self.m.nodes[n].customer_orders[k];
-        let days = c
-            .interarrival_days
-            .sample(self.rng(n, Purpose::CustomerOrders));
-        Self::days_to_ticks(days, false)
-    }
-
     /// Counts the lost orders at `n` that come before `limit` in the event order (all of
     /// them while stock is short), and gives the time of the next.
     fn count_lost_orders(&mut self, n: NodeId, mut next: Tick, limit: (Tick, u8, u32)) -> Tick {
-        let (now, cur) = (self.now, self.cur);
-        self.cur = n as u32;
-        while (next, class::DEMAND, n as u32) < limit {
-            self.now = next;
-            self.events += 1;
-            self.count_order(n, 0, false);
-            next += self.order_gap(n, 0);
+        let m = self.m;
+        let c = &m.nodes[n].customer_orders[0];
+        // The last tick whose order comes before `limit`.
+        let last = if (class::DEMAND, n as u32) < (limit.1, limit.2) {
+            limit.0
+        } else {
+            limit.0 - 1
+        };
+        let rng = stream(&mut self.streams, m, n, Purpose::CustomerOrders);
+        let slot = m.nodes[n].region;
+        let mut lost = 0;
+        while next <= last {
+            // The orders of one day are added at once.
+            let day = next / TICKS_PER_DAY;
+            let day_end = (day + 1) * TICKS_PER_DAY;
+            let mut today = 0;
+            while next <= last && next < day_end {
+                today += 1;
+                next += gap(c, rng);
+            }
+            add_orders(&mut self.out, c, slot, day as u32, today, 0);
+            lost += today;
         }
-        (self.now, self.cur) = (now, cur);
+        self.events += lost;
         next
     }
 
@@ -116,6 +110,35 @@ impl Sim<'_> {
         }
     }
 }
+
+/// Counts `placed` orders of stream `c` on `day` at a node in `slot`, `filled` of them in full
+/// and the rest lost.
+fn add_orders(
+    out: &mut Replication,
+    c: &CustomerOrders,
+    slot: usize,
+    day: u32,
+    placed: u64,
+    filled: u64,
+) {
+    let day = day as usize;
+    if day < out.days {
+        // Whole units: a sum of several orders at once is their sum one by one, to the bit.
+        let (demand, delivered) = ((placed * c.units) as f64, (filled * c.units) as f64);
+        out.add(day, c.item, slot, Measure::Demand, demand);
+        out.add(day, c.item, slot, Measure::Delivered, delivered);
+        out.add(day, c.item, slot, Measure::Unmet, demand - delivered);
+        let o = &mut out.customer_orders[c.item * out.slots + slot];
+        o[0] += placed;
+        o[1] += filled;
+    }
+}
+
+/// Ticks to the next order of stream `c`.
+fn gap(c: &CustomerOrders, rng: &mut ChaCha8Rng) -> Tick {
+    Sim::days_to_ticks(c.interarrival_days.sample(rng), false)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::results::Measure;
