@@ -12,7 +12,8 @@
 #   PHOLD_END    simulated end time for medsupply [100]
 #   SIMPY_END    simulated end time for SimPy, shorter because it is slow; the comparison is
 #                of events per second, which does not depend on it [20]
-#   RUNS         repetitions of each PHOLD run; the median events/s is compared [3]
+#   RUNS         repetitions of each PHOLD run and of each medsupply layered run; the medians
+#                are compared [3]
 #   LAYERED_REPS replications (seeds) of the N=50 layered network on each side [30]
 #   LAYERED_BIG  also run the N=2000 layered network, 1 replication per side (1) or not (0) [1]
 #   PYTHON       interpreter that creates the virtual environment [python3]
@@ -95,15 +96,28 @@ LAYERED_REPS="${LAYERED_REPS:-30}"
 LAYERED_BIG="${LAYERED_BIG:-1}"
 
 # Runs a command under /usr/bin/time -v with its stdout on fd 4; prints
-# "<wall seconds> <max RSS MB>" on fd 3.
+# "<wall seconds> <max RSS MB>" on fd 3. The wall time is taken with the nanosecond clock:
+# /usr/bin/time's own is in hundredths, too coarse for a run of a few hundredths.
 timed() {
-    local log
+    local log t0 t1
     log="$(mktemp)"
+    t0="$(date +%s%N)"
     /usr/bin/time -v "$@" 2>"$log" >&4 || { cat "$log" >&2; return 1; }
-    awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
-                /Maximum resident set size/ { rss = $2 / 1024 }
-                END { printf "%.3f %.1f\n", wall, rss }' "$log" >&3
+    t1="$(date +%s%N)"
+    awk -v ns="$((t1 - t0))" -F': ' '/Maximum resident set size/ { rss = $2 / 1024 }
+                END { printf "%.4f %.1f\n", ns / 1e9, rss }' "$log" >&3
     rm -f "$log"
+}
+
+# `timed`, RUNS times: prints the median wall time and the largest peak memory on fd 3.
+timed_median() {
+    local i out=""
+    for ((i = 0; i < RUNS; i++)); do
+        out+="$(timed "$@" 3>&1)"$'\n'
+    done
+    printf '%s' "$out" | "$PY" -c 'import statistics, sys
+rows = [tuple(map(float, l.split())) for l in sys.stdin if l.strip()]
+print(f"{statistics.median(w for w, _ in rows):.4f} {max(r for _, r in rows):.1f}")' >&3
 }
 
 # medsupply's per-replication figures (customer_orders.csv, national rows) as JSON lines.
@@ -172,8 +186,8 @@ layered_one() {
     dir="$(mktemp -d)"
     echo "== SupplyNetPy layered network N=$n, 500 days, $reps replication(s) per side"
     [[ -f "benches/scenarios/layered-$n.toml" ]] || { echo "missing benches/scenarios/layered-$n.toml" >&2; return 1; }
-    # medsupply: replications in parallel on all cores (the whole process timed).
-    ours_t="$(timed target/release/medsupply run "benches/scenarios/layered-$n.toml" --replications "$reps" \
+    # medsupply: replications in parallel on all cores (the whole process timed, median of RUNS).
+    ours_t="$(timed_median target/release/medsupply run "benches/scenarios/layered-$n.toml" --replications "$reps" \
         --no-plots --out "$dir/out" 3>&1 4>/dev/null)"
     medsupply_rows "$dir/out/layered-$n/base/customer_orders.csv" >"$dir/ours.jsonl"
     # SupplyNetPy: one process, replications one after another (seeds 0..reps-1).
@@ -182,13 +196,13 @@ layered_one() {
         --seeds $(seq 0 $((reps - 1))) 3>&1 4>"$dir/theirs.jsonl")"
     sed 's/^/medsupply   /' "$dir/ours.jsonl"
     sed 's/^/supplynetpy /' "$dir/theirs.jsonl"
-    "$PY" - "$ours_t" "$theirs_t" "$dir/theirs.jsonl" "$reps" <<'PYEOF'
+    "$PY" - "$ours_t" "$theirs_t" "$dir/theirs.jsonl" "$reps" "$RUNS" <<'PYEOF'
 import json, sys
 ow, orss = map(float, sys.argv[1].split())
 tw, trss = map(float, sys.argv[2].split())
 sim = sum(json.loads(l)["simulate_s"] for l in open(sys.argv[3]) if l.startswith("{"))
 reps = int(sys.argv[4])
-print(f"wall (whole process): medsupply {ow:.3f} s, SupplyNetPy {tw:.3f} s; "
+print(f"wall (whole process): medsupply {ow:.4f} s (median of {sys.argv[5]} runs), SupplyNetPy {tw:.3f} s; "
       f"SupplyNetPy simulate calls alone {sim:.3f} s ({reps} replication(s))")
 print(f"peak memory (max RSS): medsupply {orss:.1f} MB, SupplyNetPy {trss:.1f} MB")
 print(f"speed ratio: SupplyNetPy wall / medsupply wall = {tw / ow:.1f}x; "

@@ -125,9 +125,13 @@ fn add_orders(
     if day < out.days {
         // Whole units: a sum of several orders at once is their sum one by one, to the bit.
         let (demand, delivered) = ((placed * c.units) as f64, (filled * c.units) as f64);
-        out.add(day, c.item, slot, Measure::Demand, demand);
-        out.add(day, c.item, slot, Measure::Delivered, delivered);
-        out.add(day, c.item, slot, Measure::Unmet, demand - delivered);
+        // Demand, delivered and unmet are adjacent cells: one index and one bounds check.
+        let i = out.idx(day, c.item, slot, Measure::Demand);
+        debug_assert_eq!(out.idx(day, c.item, slot, Measure::Unmet), i + 2);
+        let cells = &mut out.daily[i..i + 3];
+        cells[0] += demand;
+        cells[1] += delivered;
+        cells[2] += demand - delivered;
         let o = &mut out.customer_orders[c.item * out.slots + slot];
         o[0] += placed;
         o[1] += filled;
