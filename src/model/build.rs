@@ -1013,8 +1013,16 @@ impl Builder<'_> {
             );
         }
         let interarrival_days = self.duration(&at.key("interarrival_days"), &c.interarrival_days);
-        if interarrival_days.mean() <= 0.0 {
+        let mean = interarrival_days.mean();
+        if mean <= 0.0 {
             self.err(&at.key("interarrival_days"), "must have a positive mean");
+        } else if mean * (TICKS_PER_DAY as f64) < 1.0 {
+            // Times are whole minutes: with a shorter mean, orders could fall on one minute
+            // forever and the clock would never move.
+            self.err(
+                &at.key("interarrival_days"),
+                format!("must have a mean of at least one minute (1/1440 day), got {mean} days"),
+            );
         }
         Some(CustomerOrders {
             item: item?,

@@ -356,7 +356,7 @@ pub struct RawCustomerOrders {
     pub product: String,
     /// Units per order (a whole positive number).
     pub units: f64,
-    /// Days between orders; the first order arrives at time 0.
+    /// Days between orders (mean at least one minute); the first order arrives at time 0.
     pub interarrival_days: DistSpec,
 }
 

@@ -435,7 +435,7 @@ const CASES: &[Case] = &[
     ),
     ok(
         "make_to_order_zero_batch.toml",
-        2,
+        3,
         &[
             toml(
                 "node[1].make_to_order.batch_max",
@@ -446,6 +446,11 @@ const CASES: &[Case] = &[
                 "node[2].customer_orders[0].units",
                 "units",
                 &["whole number of units", "2.5"],
+            ),
+            toml(
+                "node[2].customer_orders[0].interarrival_days",
+                "interarrival_days",
+                &["at least one minute", "0.0001 days"],
             ),
         ],
     ),
