@@ -30,7 +30,8 @@ impl Sim<'_> {
     }
 
     pub(crate) fn customer_order(&mut self, n: NodeId, k: usize) {
-        let c = &self.m.nodes[n].customer_orders[k];
+        let m = self.m;
+        let c = &m.nodes[n].customer_orders[k];
         let (item, units) = (c.item, c.units);
         let st = &mut self.nodes[n];
         let filled = st.on_hand[item] >= units;
@@ -39,12 +40,10 @@ impl Sim<'_> {
             self.ledger[item].consumed += units;
         }
         let (day, slot) = (self.day(), self.slot(n));
-        let c = &self.m.nodes[n].customer_orders[k];
         add_orders(&mut self.out, c, slot, day, 1, u64::from(filled));
         if filled {
             self.after_drop(n, item);
         }
-        let c = &self.m.nodes[n].customer_orders[k];
         let next = self.now + gap(c, self.rng(n, Purpose::CustomerOrders));
         if !filled && self.defers_lost_orders(n) {
             self.nodes[n].next_order = Some(next);
