@@ -113,6 +113,24 @@ impl Replication {
         self.daily[i] += v;
     }
 
+    /// Adds `demand` units asked for, `delivered` of them served, to a day's demand,
+    /// delivered and unmet (adjacent cells: one index and one bounds check).
+    pub fn add_served(
+        &mut self,
+        day: usize,
+        item: usize,
+        slot: usize,
+        demand: f64,
+        delivered: f64,
+    ) {
+        let i = self.idx(day, item, slot, Measure::Demand);
+        debug_assert_eq!(self.idx(day, item, slot, Measure::Unmet), i + 2);
+        let cells = &mut self.daily[i..i + 3];
+        cells[0] += demand;
+        cells[1] += delivered;
+        cells[2] += demand - delivered;
+    }
+
     /// Adds another partition's part of the same replication (each region's cells are
     /// written by one partition only, so the sums are exact).
     pub fn absorb(&mut self, other: &Replication) {

@@ -16,7 +16,7 @@ use crate::engine::queue::Tick;
 use crate::engine::streams::Purpose;
 use crate::engine::{Ev, Sim, class, stream};
 use crate::model::{CustomerOrders, ItemId, NodeId, TICKS_PER_DAY};
-use crate::results::{Measure, Replication};
+use crate::results::Replication;
 use rand_chacha::ChaCha8Rng;
 
 impl Sim<'_> {
@@ -124,13 +124,7 @@ fn add_orders(
     if day < out.days {
         // Whole units: a sum of several orders at once is their sum one by one, to the bit.
         let (demand, delivered) = ((placed * c.units) as f64, (filled * c.units) as f64);
-        // Demand, delivered and unmet are adjacent cells: one index and one bounds check.
-        let i = out.idx(day, c.item, slot, Measure::Demand);
-        debug_assert_eq!(out.idx(day, c.item, slot, Measure::Unmet), i + 2);
-        let cells = &mut out.daily[i..i + 3];
-        cells[0] += demand;
-        cells[1] += delivered;
-        cells[2] += demand - delivered;
+        out.add_served(day, c.item, slot, demand, delivered);
         let o = &mut out.customer_orders[c.item * out.slots + slot];
         o[0] += placed;
         o[1] += filled;

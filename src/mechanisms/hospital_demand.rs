@@ -6,7 +6,6 @@
 
 use crate::engine::{Ev, Sim, class};
 use crate::model::{Census, ItemId, ItemKind, NodeId, Severity};
-use crate::results::Measure;
 
 impl Sim<'_> {
     /// A hospital's census today.
@@ -64,9 +63,11 @@ impl Sim<'_> {
                     (units, delivered)
                 }
             };
-            self.record(item, slot, Measure::Demand, units as f64);
-            self.record(item, slot, Measure::Delivered, delivered as f64);
-            self.record(item, slot, Measure::Unmet, (units - delivered) as f64);
+            let day = self.day() as usize;
+            if day < self.out.days {
+                self.out
+                    .add_served(day, item, slot, units as f64, delivered as f64);
+            }
             if self.m.items[item].kind != ItemKind::Durable && delivered > 0 {
                 self.after_drop(n, item);
             }
