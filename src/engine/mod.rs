@@ -173,8 +173,12 @@ pub struct Sim<'m> {
     pub(crate) q: EventQueue<Ev>,
     pub(crate) streams: Streams,
     pub(crate) nodes: Vec<NodeState>,
-    /// Link states, made when a link is first used (most links of a big group never are).
-    pub(crate) links: Vec<Option<Box<LinkState>>>,
+    /// Where each link's state is in `link_states` plus one, 0 until the link is first used
+    /// (most links of a big group never are). Plain numbers, so that the table's untouched
+    /// zero pages are never read, not even when it is dropped.
+    pub(crate) links: Vec<u32>,
+    /// The states of the links used so far, in the order of first use.
+    pub(crate) link_states: Vec<LinkState>,
     pub(crate) region_workers: Vec<f64>,
     pub(crate) region_census: &'m [Vec<Severity>],
     pub(crate) shipments: Vec<Shipment>,
@@ -268,7 +272,8 @@ impl<'m> Sim<'m> {
             q: EventQueue::default(),
             streams: Streams::lazy(seed, rep, entities),
             nodes,
-            links: vec![None; m.links.len()],
+            links: vec![0; m.links.len()],
+            link_states: Vec::new(),
             region_workers: vec![m.workers_initial; m.regions.len()],
             region_census,
             shipments: Vec::new(),
@@ -408,7 +413,11 @@ impl<'m> Sim<'m> {
 
     /// The state of link `l` (made on first use).
     pub(crate) fn ls(&mut self, l: LinkId) -> &mut LinkState {
-        self.links[l].get_or_insert_with(Box::default)
+        if self.links[l] == 0 {
+            self.link_states.push(LinkState::default());
+            self.links[l] = self.link_states.len() as u32;
+        }
+        &mut self.link_states[self.links[l] as usize - 1]
     }
 
     /// Region slot of a node (for recording).

@@ -84,7 +84,11 @@ pub struct Streams {
     /// Slots (`entity * PURPOSES + purpose`) in pages of [`PAGE`], a page made when one of its
     /// streams is first drawn from: a flat slot per stream was 100 bytes per entity, 95 MB for
     /// a network of 455,000 links of which a few thousand carry anything.
-    pages: Vec<Option<Box<Page>>>,
+    /// Where each page is in `made` plus one, 0 until it is made: plain numbers, so that the
+    /// untouched zero pages of a big table are never read, not even when it is dropped.
+    pages: Vec<u32>,
+    /// The pages made so far.
+    made: Vec<Page>,
 }
 
 /// Stream slots per page.
@@ -101,7 +105,8 @@ impl Streams {
             seed,
             replication,
             names,
-            pages: vec![None; n.div_ceil(PAGE)],
+            pages: vec![0; n.div_ceil(PAGE)],
+            made: Vec::new(),
         }
     }
 
@@ -112,26 +117,32 @@ impl Streams {
             seed,
             replication,
             names: Vec::new(),
-            pages: vec![None; (entities * PURPOSES).div_ceil(PAGE)],
+            pages: vec![0; (entities * PURPOSES).div_ceil(PAGE)],
+            made: Vec::new(),
         }
     }
 
     /// The slot of `entity`'s stream for `purpose`, its page made if needed.
-    fn slot(
-        pages: &mut [Option<Box<Page>>],
+    fn slot<'a>(
+        pages: &mut [u32],
+        made: &'a mut Vec<Page>,
         entity: usize,
         purpose: Purpose,
-    ) -> &mut Option<Box<ChaCha8Rng>> {
+    ) -> &'a mut Option<Box<ChaCha8Rng>> {
         let slot = entity * PURPOSES + purpose as usize;
-        let page = pages[slot / PAGE].get_or_insert_with(|| Box::new([const { None }; PAGE]));
-        &mut page[slot % PAGE]
+        let page = &mut pages[slot / PAGE];
+        if *page == 0 {
+            made.push([const { None }; PAGE]);
+            *page = made.len() as u32;
+        }
+        &mut made[*page as usize - 1][slot % PAGE]
     }
 
     /// The stream of `entity` for `purpose` (streams made by [`Streams::new`]).
     pub fn get(&mut self, entity: usize, purpose: Purpose) -> &mut ChaCha8Rng {
         let names = &self.names;
         let (seed, rep) = (self.seed, self.replication);
-        Self::slot(&mut self.pages, entity, purpose).get_or_insert_with(|| {
+        Self::slot(&mut self.pages, &mut self.made, entity, purpose).get_or_insert_with(|| {
             let name = &names[entity];
             Box::new(ChaCha8Rng::from_seed(stream_seed(seed, rep, name, purpose)))
         })
@@ -145,7 +156,7 @@ impl Streams {
         name: impl FnOnce() -> String,
     ) -> &mut ChaCha8Rng {
         let (seed, rep) = (self.seed, self.replication);
-        Self::slot(&mut self.pages, entity, purpose).get_or_insert_with(|| {
+        Self::slot(&mut self.pages, &mut self.made, entity, purpose).get_or_insert_with(|| {
             Box::new(ChaCha8Rng::from_seed(stream_seed(
                 seed,
                 rep,
