@@ -420,12 +420,12 @@ mod tests {
     fn regions_joined_by_a_closable_link_share_a_partition() {
         let mut m = network(400, 12);
         let trunk = (0..m.links.len())
-            .find(|&l| m.nodes[m.links[l].from()].region != m.nodes[m.links[l].to()].region)
+            .find(|&l| m.nodes[m.links.get(l).from()].region != m.nodes[m.links.get(l).to()].region)
             .unwrap();
         m.links.props_mut(trunk).closure_rate = 0.1;
         let (a, b) = (
-            m.nodes[m.links[trunk].from()].region,
-            m.nodes[m.links[trunk].to()].region,
+            m.nodes[m.links.get(trunk).from()].region,
+            m.nodes[m.links.get(trunk).to()].region,
         );
         let plan = Partitioning::new(&m, 12);
         assert!((2..=11).contains(&plan.parts), "{} partitions", plan.parts);

@@ -118,7 +118,8 @@ pub fn shortest_path(
         .windows(2)
         .map(|w| {
             // Among parallel links pick the fastest, ties to the first defined.
-            m.graph
+            m.links
+                .graph()
                 .edges_connecting(w[0], w[1])
                 .map(link_of)
                 .min_by(|&a, &b| {
@@ -189,11 +190,12 @@ fn dijkstra(
         // the path is the same, and expanding a hub of a large all-to-all group no longer pushes
         // its every neighbour.
         let bound = m
-            .graph
+            .links
+            .graph()
             .edges_connecting(v, goal)
             .map(|e| cost + expected_days(m, day, item, from, to, link_of(e)))
             .fold(best.get(&goal).map_or(f64::INFINITY, |b| b.0), f64::min);
-        for e in m.graph.edges(v) {
+        for e in m.links.graph().edges(v) {
             let (w, l) = (e.target(), link_of(e));
             // The lead time is a lower bound of the link's cost (waits are never negative).
             let beyond = |c: f64| w != goal && c >= bound;

@@ -249,9 +249,9 @@ impl Builder<'_> {
         let base = self.file.base_dir();
         let mut graph = DiGraph::new();
         let nodes = self.nodes(raw, &mut names, &items, &mut graph, &base, horizon);
-        let links = self.links(raw, &mut names, &nodes, &mut graph, horizon);
+        let links = self.links(raw, &mut names, &nodes, graph, horizon);
         let pinned_routes = self.routes(raw, &names, &nodes, &links);
-        let green = self.green(raw, &names, horizon, (&links, &graph, &nodes));
+        let green = self.green(raw, &names, horizon, (&links, &nodes));
         let truck_availability = raw
             .transport
             .truck_availability
@@ -273,14 +273,13 @@ impl Builder<'_> {
             .enumerate()
             .filter_map(|(i, d)| {
                 let at = path("disruption").index(i);
-                let link =
-                    self.lookup_link(&at.key("link"), &names, &links, &graph, &nodes, &d.link)?;
+                let link = self.lookup_link(&at.key("link"), &names, &links, &nodes, &d.link)?;
                 let day = self.day(&at.key("day"), d.day, horizon);
                 let days = self.positive(&at.key("days"), d.days);
                 Some(Disruption { link, day, days })
             })
             .collect();
-        self.reachability(&nodes, &graph, &dispatch);
+        self.reachability(&nodes, links.graph(), &dispatch);
 
         let input_hash: String = std::mem::take(&mut self.hasher)
             .finalize()
@@ -313,7 +312,6 @@ impl Builder<'_> {
             conservation,
             nodes,
             links,
-            graph,
             pinned_routes,
             green,
             truck_availability,
@@ -1200,10 +1198,13 @@ impl Builder<'_> {
         raw: &RawScenario,
         names: &mut Names,
         nodes: &[Node],
-        graph: &mut Network,
+        graph: Network,
         horizon: i64,
     ) -> Links {
-        let mut out = Links::default();
+        let mut out = Links {
+            graph,
+            specs: Vec::new(),
+        };
         for (i, l) in raw.link.iter().enumerate() {
             let at = path("link").index(i);
             let from = self.lookup(&at.key("from"), &names.nodes, "node", &l.from);
@@ -1250,7 +1251,7 @@ impl Builder<'_> {
                     props: props.clone(),
                     checkpoints: checkpoints.into(),
                 });
-                connect(graph, &mut out, nodes, (a, b), spec);
+                out.push(nodes[a].vertex, nodes[b].vertex, spec);
             }
         }
         let groups: Vec<_> = raw
@@ -1279,7 +1280,6 @@ impl Builder<'_> {
         // new link lists together, half as much memory again as the links themselves.
         let total: usize = groups.iter().map(|(f, t, ..)| f.len() * t.len()).sum();
         out.reserve_exact(total);
-        graph.reserve_exact_edges(total);
         for (from, to, props, via) in groups {
             // The group's specs: index 0 within a region, 1 + r into region r; made when needed.
             let mut specs: Vec<Option<u32>> = vec![None; 1 + names.regions.len()];
@@ -1298,7 +1298,7 @@ impl Builder<'_> {
                             checkpoints: checkpoints.into(),
                         })
                     });
-                    connect(graph, &mut out, nodes, (a, b), spec);
+                    out.push(nodes[a].vertex, nodes[b].vertex, spec);
                 }
             }
         }
@@ -1353,7 +1353,6 @@ impl Builder<'_> {
         at: &FieldPath,
         names: &Names,
         links: &Links,
-        graph: &Network,
         nodes: &[Node],
         name: &str,
     ) -> Option<LinkId> {
@@ -1362,7 +1361,8 @@ impl Builder<'_> {
         }
         let grouped = name.split_once("->").and_then(|(a, b)| {
             let (a, b) = (*names.nodes.get(a)?, *names.nodes.get(b)?);
-            graph
+            links
+                .graph()
                 .edges_connecting(nodes[a].vertex, nodes[b].vertex)
                 .map(link_of)
                 .filter(|&l| links.spec(l).id.is_empty())
@@ -1442,7 +1442,7 @@ impl Builder<'_> {
         raw: &RawScenario,
         names: &Names,
         horizon: i64,
-        (links, graph, nodes): (&Links, &Network, &[Node]),
+        (links, nodes): (&Links, &[Node]),
     ) -> GreenChannel {
         let g = &raw.green_channel;
         let at = path("green_channel");
@@ -1468,7 +1468,7 @@ impl Builder<'_> {
                     .iter()
                     .enumerate()
                     .filter_map(|(i, n)| {
-                        self.lookup_link(&at.key("links").index(i), names, links, graph, nodes, n)
+                        self.lookup_link(&at.key("links").index(i), names, links, nodes, n)
                     })
                     .collect()
             }),
@@ -1624,16 +1624,3 @@ impl Builder<'_> {
 
 /// The most nodes one `[[node]]` entry can make.
 const MAX_COUNT: i64 = 10_000_000;
-
-/// Adds the link from `a` to `b` with spec `spec`, and its edge (edge `i` is link `i`).
-fn connect(
-    graph: &mut Network,
-    links: &mut Links,
-    nodes: &[Node],
-    (a, b): (NodeId, NodeId),
-    spec: u32,
-) {
-    let l = links.push(a, b, spec);
-    let e = graph.add_edge(nodes[a].vertex, nodes[b].vertex, ());
-    debug_assert_eq!(e.index(), l, "edges are added in link order");
-}

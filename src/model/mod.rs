@@ -350,16 +350,17 @@ pub struct Node {
     pub make_to_order: Option<MakeToOrder>,
     /// Customer order streams.
     pub customer_orders: Vec<CustomerOrders>,
-    /// Its vertex in [`Model::graph`].
+    /// Its vertex in the network ([`Links::graph`]).
     pub vertex: NodeIndex,
 }
 
-/// The logistics network: vertices carry node ids, and edge `i` is link `i` (edges are added in
-/// link order and never removed, so an edge needs no weight: 16 bytes an edge, not 24).
-pub type Network = DiGraph<NodeId, ()>;
+/// The logistics network: vertices carry node ids, and edge `i` is link `i`, its weight the
+/// index of the link's [`LinkSpec`] (edges are added in link order and never removed). The edges
+/// are the only per-link record: 20 bytes a link.
+pub type Network = DiGraph<NodeId, u32>;
 
 /// The link an edge of the [`Network`] is.
-pub fn link_of(e: petgraph::graph::EdgeReference<'_, ()>) -> LinkId {
+pub fn link_of(e: petgraph::graph::EdgeReference<'_, u32>) -> LinkId {
     use petgraph::visit::EdgeRef;
     e.id().index()
 }
@@ -394,53 +395,69 @@ pub struct LinkSpec {
     pub checkpoints: Box<[RegionId]>,
 }
 
-/// A directed transport link: its ends and its [`LinkSpec`], in 12 bytes (a scenario of more
-/// than 4 billion nodes could not be read into memory anyway).
+/// A directed transport link: its ends.
 #[derive(Debug, Clone, Copy)]
 pub struct Link {
-    from: u32,
-    to: u32,
-    spec: u32,
+    from: NodeId,
+    to: NodeId,
 }
 
 impl Link {
     /// Origin node.
     pub fn from(&self) -> NodeId {
-        self.from as NodeId
+        self.from
     }
 
     /// Destination node.
     pub fn to(&self) -> NodeId {
-        self.to as NodeId
+        self.to
     }
 }
 
-/// The transport links, by [`LinkId`], with what they share kept once.
+/// The transport links, by [`LinkId`]: the edges of the [`Network`], and what they share, kept
+/// once.
 #[derive(Debug, Clone, Default)]
 pub struct Links {
-    list: Vec<Link>,
+    graph: Network,
     specs: Vec<LinkSpec>,
 }
 
 impl Links {
+    /// The network the links are the edges of.
+    pub fn graph(&self) -> &Network {
+        &self.graph
+    }
+
     /// How many links there are.
     pub fn len(&self) -> usize {
-        self.list.len()
+        self.graph.edge_count()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
+        self.len() == 0
+    }
+
+    /// Link `l`.
+    pub fn get(&self, l: LinkId) -> Link {
+        self.link(&self.graph.raw_edges()[l])
     }
 
     /// The links in id order.
-    pub fn iter(&self) -> std::slice::Iter<'_, Link> {
-        self.list.iter()
+    pub fn iter(&self) -> impl Iterator<Item = Link> + '_ {
+        self.graph.raw_edges().iter().map(|e| self.link(e))
+    }
+
+    fn link(&self, e: &petgraph::graph::Edge<u32>) -> Link {
+        Link {
+            from: self.graph[e.source()],
+            to: self.graph[e.target()],
+        }
     }
 
     /// What link `l` shares with others.
     pub fn spec(&self, l: LinkId) -> &LinkSpec {
-        &self.specs[self.list[l].spec as usize]
+        &self.specs[self.graph.raw_edges()[l].weight as usize]
     }
 
     /// Mode, lead time, capacity and closures of link `l`.
@@ -461,7 +478,7 @@ impl Links {
     /// The properties of link `l`, for changing them; they change for every link of its spec
     /// (only `l` itself when it is a `[[link]]`).
     pub fn props_mut(&mut self, l: LinkId) -> &mut LinkProps {
-        let spec = self.list[l].spec as usize;
+        let spec = self.graph.raw_edges()[l].weight as usize;
         &mut self.specs[spec].props
     }
 
@@ -471,27 +488,14 @@ impl Links {
         (self.specs.len() - 1) as u32
     }
 
-    /// Adds a link from `from` to `to` with spec `spec`; returns its id.
-    pub(crate) fn push(&mut self, from: NodeId, to: NodeId, spec: u32) -> LinkId {
-        self.list.push(Link {
-            from: from as u32,
-            to: to as u32,
-            spec,
-        });
-        self.list.len() - 1
+    /// Adds a link between two vertices of the network with spec `spec`; returns its id.
+    pub(crate) fn push(&mut self, from: NodeIndex, to: NodeIndex, spec: u32) -> LinkId {
+        self.graph.add_edge(from, to, spec).index()
     }
 
     /// Room for `n` more links, reserved at once.
     pub(crate) fn reserve_exact(&mut self, n: usize) {
-        self.list.reserve_exact(n);
-    }
-}
-
-impl std::ops::Index<LinkId> for Links {
-    type Output = Link;
-
-    fn index(&self, l: LinkId) -> &Link {
-        &self.list[l]
+        self.graph.reserve_exact_edges(n);
     }
 }
 
@@ -600,10 +604,8 @@ pub struct Model {
     pub conservation: Vec<Conservation>,
     /// Nodes.
     pub nodes: Vec<Node>,
-    /// Links.
+    /// Links, and the network they are the edges of.
     pub links: Links,
-    /// The network: vertices carry node ids, edges link ids.
-    pub graph: Network,
     /// Pinned routes.
     pub pinned_routes: BTreeMap<(NodeId, NodeId), Vec<LinkId>>,
     /// Green channel.
@@ -629,7 +631,7 @@ impl Model {
 
     /// The name of link `l`: its `id`, or `from->to` for a link of a group.
     pub fn link_name(&self, l: LinkId) -> std::borrow::Cow<'_, str> {
-        let (link, id) = (&self.links[l], &self.links.spec(l).id);
+        let (link, id) = (self.links.get(l), &self.links.spec(l).id);
         if id.is_empty() {
             std::borrow::Cow::Owned(format!(
                 "{}->{}",
@@ -667,7 +669,7 @@ to = ["factory*", "hospital"]
 lead_time_days = { dist = "fixed", value = 1 }
 "#,
         );
-        assert_eq!(std::mem::size_of::<super::Link>(), 12);
+        assert_eq!(std::mem::size_of::<petgraph::graph::Edge<u32>>(), 20);
         // No link from a node to itself.
         let ends: Vec<_> = m.links.iter().map(|l| (l.from(), l.to())).collect();
         assert_eq!(ends, [(0, 1), (0, 2), (0, 1), (2, 0), (2, 1)]);
@@ -718,7 +720,7 @@ set = { "node.clinic-.stock.mask" = 9 }
             assert_eq!(n.stock, [(mask, 7)]);
             assert_eq!(n.replenish[0].source, 0);
         }
-        let vertices: Vec<usize> = m.nodes.iter().map(|n| m.graph[n.vertex]).collect();
+        let vertices: Vec<usize> = m.nodes.iter().map(|n| m.links.graph()[n.vertex]).collect();
         assert_eq!(vertices, [0, 1, 2, 3, 4]);
         assert_eq!(m.link_name(3), "factory->clinic-2");
         assert_eq!(m.links.len(), 4);
