@@ -103,7 +103,19 @@ impl Dist {
     }
 
     /// One draw.
+    #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        // Inline for the two kinds drawn most (a customer order or a lead time each), the
+        // others out of line.
+        match &self.sampler {
+            Sampler::Fixed(v) => *v,
+            Sampler::Exp(min, e) => min + e.sample(rng),
+            _ => self.sample_other(rng),
+        }
+    }
+
+    #[inline(never)]
+    fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.sampler {
             Sampler::Fixed(v) => *v,
             Sampler::Uniform(a, b) => {
