@@ -113,36 +113,19 @@ pub fn shortest_path(
             .sum();
         return Some((cost, p.clone()));
     }
-    let (cost, vertices) = dijkstra(m, day, item, from, to)?;
-    let links = vertices
-        .windows(2)
-        .map(|w| {
-            // Among parallel links pick the fastest, ties to the first defined.
-            m.links
-                .graph()
-                .edges_connecting(w[0], w[1])
-                .map(link_of)
-                .min_by(|&a, &b| {
-                    expected_days(m, day, item, from, to, a)
-                        .total_cmp(&expected_days(m, day, item, from, to, b))
-                        .then(a.cmp(&b))
-                })
-                .expect("astar returned consecutive vertices joined by an edge")
-        })
-        .collect();
-    Some((cost, links))
+    dijkstra(m, day, item, from, to)
 }
 
-/// Shortest expected-time path from `from` to `to` as vertices. At equal cost the destination is
+/// Shortest expected-time path from `from` to `to` as links. At equal cost the destination is
 /// taken first, so a direct link in a large all-to-all group is found without expanding the
-/// group's other nodes.
+/// group's other nodes. Among parallel links the fastest is taken, ties to the first defined.
 fn dijkstra(
     m: &Model,
     day: u32,
     item: ItemId,
     from: NodeId,
     to: NodeId,
-) -> Option<(f64, Vec<petgraph::graph::NodeIndex>)> {
+) -> Option<(f64, Vec<LinkId>)> {
     use petgraph::visit::EdgeRef;
     use std::cmp::Reverse;
     use std::collections::{BTreeMap, BinaryHeap};
@@ -164,8 +147,9 @@ fn dijkstra(
         }
     }
     let (start, goal) = (m.nodes[from].vertex, m.nodes[to].vertex);
-    let mut best: BTreeMap<petgraph::graph::NodeIndex, (f64, Option<petgraph::graph::NodeIndex>)> =
-        BTreeMap::new();
+    type Vertex = petgraph::graph::NodeIndex;
+    // The best cost of each vertex reached, and how: the vertex before, the link, its days.
+    let mut best: BTreeMap<Vertex, (f64, Option<(Vertex, LinkId, f64)>)> = BTreeMap::new();
     let mut done = std::collections::BTreeSet::new();
     let mut heap = BinaryHeap::new();
     let mut seq = 0u64;
@@ -176,11 +160,11 @@ fn dijkstra(
             continue;
         }
         if v == goal {
-            let mut path = vec![v];
+            let mut path = Vec::new();
             let mut at = v;
-            while let Some((_, Some(p))) = best.get(&at) {
-                path.push(*p);
-                at = *p;
+            while let Some(&(_, Some((p, l, _)))) = best.get(&at) {
+                path.push(l);
+                at = p;
             }
             path.reverse();
             return Some((cost, path));
@@ -202,14 +186,28 @@ fn dijkstra(
             if beyond(cost + m.links.props(l).lead_time.mean()) || done.contains(&w) {
                 continue;
             }
-            let c = cost + expected_days(m, day, item, from, to, l);
+            let days = expected_days(m, day, item, from, to, l);
+            let c = cost + days;
             if beyond(c) {
                 continue;
             }
-            if best.get(&w).is_none_or(|&(old, _)| c < old) {
-                best.insert(w, (c, Some(v)));
-                seq += 1;
-                heap.push((Key(c, w == goal, Reverse(seq)), w));
+            match best.get_mut(&w) {
+                Some((old, _)) if c > *old => {}
+                // Another link from `v` at the same cost (as fast, or faster by less than the
+                // sum shows): the path stays, its link is the fastest, ties to the first defined.
+                Some((old, pred)) if c == *old => {
+                    if let Some((p, link, d)) = pred
+                        && *p == v
+                        && (days, l) < (*d, *link)
+                    {
+                        (*link, *d) = (l, days);
+                    }
+                }
+                _ => {
+                    best.insert(w, (c, Some((v, l, days))));
+                    seq += 1;
+                    heap.push((Key(c, w == goal, Reverse(seq)), w));
+                }
             }
         }
     }
@@ -303,6 +301,54 @@ lead_time_days = { dist = "fixed", value = 1.0 }
         let (cost, path) = shortest_path(&m, 0, mask, f, h).unwrap();
         assert_eq!(path, vec![0]);
         assert!((cost - 1.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn among_parallel_links_the_fastest_is_taken_ties_to_the_first_defined() {
+        // Links 1 and 2 join the factory to the depot, as does link 3 (the road is link 0 and
+        // the depot's road to the hospital link 4, after them).
+        let extra = r#"
+[[node]]
+id = "depot"
+kind = "warehouse"
+region = "A"
+
+[[link]]
+id = "first"
+from = "factory"
+to = "depot"
+lead_time_days = { dist = "fixed", value = 0.5 }
+
+[[link]]
+id = "second"
+from = "factory"
+to = "depot"
+lead_time_days = { dist = "fixed", value = 0.5 }
+
+[[link]]
+id = "third"
+from = "factory"
+to = "depot"
+lead_time_days = { dist = "fixed", value = 0.5 }
+
+[[link]]
+id = "depot-hospital"
+from = "depot"
+to = "hospital"
+lead_time_days = { dist = "fixed", value = 0.25 }
+"#;
+        let (toml, csv) = chain(10, 100, 1000, 10, 0, extra);
+        let mut m = with_files(&toml, None, &[("demand.csv", &csv)]);
+        let mask = item(&m, "mask");
+        let depot = m.nodes.iter().position(|n| n.id == "depot").unwrap();
+        let route = |m: &Model, to| shortest_path(m, 0, mask, 0, to).unwrap().1;
+        // The network lists a node's links newest first; the tie still goes to the first.
+        assert_eq!(route(&m, depot), vec![1]);
+        assert_eq!(route(&m, 1), vec![1, 4], "0.75 days through the depot");
+        m.links.props_mut(2).lead_time = Dist::fixed(0.4);
+        assert_eq!(route(&m, depot), vec![2]);
+        m.links.props_mut(3).lead_time = Dist::fixed(0.3);
+        assert_eq!(route(&m, 1), vec![3, 4]);
     }
 
     #[test]

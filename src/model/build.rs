@@ -1559,18 +1559,20 @@ impl Builder<'_> {
 
     /// Every hospital with demand must be reachable from where its goods come from.
     fn reachability(&mut self, nodes: &[Node], graph: &Network, dispatch: &Option<Dispatch>) {
-        // Nodes reachable from each source, found once per source (a few warehouses serve
-        // many hospitals): linear in the network, not quadratic.
-        let mut reach: BTreeMap<NodeId, Vec<bool>> = BTreeMap::new();
+        // One breadth-first search per source (a few warehouses serve many hospitals), taken
+        // only as far as the questions asked of it need: a hub of an all-to-all group discovers
+        // all its neighbours in its first step, without the search going on through theirs.
+        let mut reach: BTreeMap<NodeId, petgraph::visit::Bfs<_, _>> = BTreeMap::new();
         let mut connects = |from: NodeId, to: NodeId| {
-            reach.entry(from).or_insert_with(|| {
-                let mut seen = vec![false; nodes.len()];
-                let mut dfs = petgraph::visit::Dfs::new(graph, nodes[from].vertex);
-                while let Some(v) = dfs.next(graph) {
-                    seen[graph[v]] = true;
+            let bfs = reach
+                .entry(from)
+                .or_insert_with(|| petgraph::visit::Bfs::new(graph, nodes[from].vertex));
+            while !bfs.discovered.contains(nodes[to].vertex.index()) {
+                if bfs.next(graph).is_none() {
+                    return false;
                 }
-                seen
-            })[to]
+            }
+            true
         };
         for (i, n) in nodes.iter().enumerate() {
             let at = path("node").index(self.node_entry[i]);
