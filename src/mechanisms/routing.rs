@@ -148,8 +148,10 @@ fn dijkstra(
     }
     let (start, goal) = (m.nodes[from].vertex, m.nodes[to].vertex);
     type Vertex = petgraph::graph::NodeIndex;
-    // The best cost of each vertex reached, and how: the vertex before, the link, its days.
-    let mut best: BTreeMap<Vertex, (f64, Option<(Vertex, LinkId, f64)>)> = BTreeMap::new();
+    /// How a vertex is reached: the vertex before, the link, its days.
+    type Step = (Vertex, LinkId, f64);
+    // The best cost of each vertex reached, and its last step.
+    let mut best: BTreeMap<Vertex, (f64, Option<Step>)> = BTreeMap::new();
     let mut done = std::collections::BTreeSet::new();
     let mut heap = BinaryHeap::new();
     let mut seq = 0u64;
