@@ -1283,12 +1283,19 @@ impl Builder<'_> {
         for (from, to, props, via) in groups {
             // The group's specs: index 0 within a region, 1 + r into region r; made when needed.
             let mut specs: Vec<Option<u32>> = vec![None; 1 + names.regions.len()];
-            for &a in &from {
-                for &b in &to {
+            // The ends' vertices and regions, read once rather than from the nodes per link.
+            let ends = |set: &[NodeId]| -> Vec<_> {
+                set.iter()
+                    .map(|&n| (n, nodes[n].vertex, nodes[n].region))
+                    .collect()
+            };
+            let to = ends(&to);
+            for (a, va, ra) in ends(&from) {
+                for &(b, vb, rb) in &to {
                     if a == b {
                         continue;
                     }
-                    let into = (nodes[a].region != nodes[b].region).then_some(nodes[b].region);
+                    let into = (ra != rb).then_some(rb);
                     let spec = *specs[into.map_or(0, |r| 1 + r)].get_or_insert_with(|| {
                         let mut checkpoints = via.clone();
                         checkpoints.extend(into);
@@ -1298,7 +1305,7 @@ impl Builder<'_> {
                             checkpoints: checkpoints.into(),
                         })
                     });
-                    out.push(nodes[a].vertex, nodes[b].vertex, spec);
+                    out.push(va, vb, spec);
                 }
             }
         }
