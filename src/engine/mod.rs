@@ -412,12 +412,22 @@ impl<'m> Sim<'m> {
     }
 
     /// The state of link `l` (made on first use).
+    #[inline]
     pub(crate) fn ls(&mut self, l: LinkId) -> &mut LinkState {
-        if self.links[l] == 0 {
-            self.link_states.push(LinkState::default());
-            self.links[l] = self.link_states.len() as u32;
+        let mut at = self.links[l];
+        if at == 0 {
+            at = self.new_link_state(l);
         }
-        &mut self.link_states[self.links[l] as usize - 1]
+        &mut self.link_states[at as usize - 1]
+    }
+
+    /// Makes the state of link `l`, used for the first time; returns where it is plus one.
+    #[cold]
+    #[inline(never)]
+    fn new_link_state(&mut self, l: LinkId) -> u32 {
+        self.link_states.push(LinkState::default());
+        self.links[l] = self.link_states.len() as u32;
+        self.links[l]
     }
 
     /// Region slot of a node (for recording).

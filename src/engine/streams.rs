@@ -123,6 +123,7 @@ impl Streams {
     }
 
     /// The slot of `entity`'s stream for `purpose`, its page made if needed.
+    #[inline]
     fn slot<'a>(
         pages: &mut [u32],
         made: &'a mut Vec<Page>,
@@ -132,10 +133,17 @@ impl Streams {
         let slot = entity * PURPOSES + purpose as usize;
         let page = &mut pages[slot / PAGE];
         if *page == 0 {
-            made.push([const { None }; PAGE]);
-            *page = made.len() as u32;
+            *page = Self::new_page(made);
         }
         &mut made[*page as usize - 1][slot % PAGE]
+    }
+
+    /// Makes a page; returns where it is plus one.
+    #[cold]
+    #[inline(never)]
+    fn new_page(made: &mut Vec<Page>) -> u32 {
+        made.push([const { None }; PAGE]);
+        made.len() as u32
     }
 
     /// The stream of `entity` for `purpose` (streams made by [`Streams::new`]).

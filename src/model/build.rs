@@ -1408,9 +1408,12 @@ impl Builder<'_> {
             };
             let mut hops = Vec::new();
             for w in ids.windows(2) {
+                // The first link defined between the two, found among the first one's links.
                 match links
-                    .iter()
-                    .position(|l| l.from() == w[0] && l.to() == w[1])
+                    .graph()
+                    .edges_connecting(nodes[w[0]].vertex, nodes[w[1]].vertex)
+                    .map(link_of)
+                    .min()
                 {
                     Some(l) => hops.push(l),
                     None => self.err(
