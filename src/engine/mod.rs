@@ -414,11 +414,18 @@ impl<'m> Sim<'m> {
     /// The state of link `l` (made on first use).
     #[inline]
     pub(crate) fn ls(&mut self, l: LinkId) -> &mut LinkState {
+        let at = self.ls_at(l);
+        &mut self.link_states[at]
+    }
+
+    /// Where the state of link `l` is in `link_states` (made on first use); it stays there.
+    #[inline]
+    pub(crate) fn ls_at(&mut self, l: LinkId) -> usize {
         let mut at = self.links[l];
         if at == 0 {
             at = self.new_link_state(l);
         }
-        &mut self.link_states[at as usize - 1]
+        at as usize - 1
     }
 
     /// Makes the state of link `l`, used for the first time; returns where it is plus one.

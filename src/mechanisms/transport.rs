@@ -102,17 +102,20 @@ impl Sim<'_> {
 
     /// Lets queued shipments depart within today's capacity.
     fn serve_link(&mut self, l: LinkId) {
-        if self.now < self.ls(l).closed_until || self.ls(l).queue.is_empty() {
+        let at = self.ls_at(l);
+        let st = &self.link_states[at];
+        if self.now < st.closed_until || st.queue.is_empty() {
             return;
         }
         let day = self.day() as i64;
         let trucks = self.trucks_today(l);
-        if self.ls(l).budget_day != day + 1 {
+        let st = &mut self.link_states[at];
+        if st.budget_day != day + 1 {
             // budget_day stores day + 1 so that the default 0 means "never set".
-            self.ls(l).budget_day = day + 1;
-            self.ls(l).budget = trucks.unwrap_or(f64::INFINITY);
+            st.budget_day = day + 1;
+            st.budget = trucks.unwrap_or(f64::INFINITY);
         }
-        let mut queue = std::mem::take(&mut self.ls(l).queue);
+        let mut queue = std::mem::take(&mut st.queue);
         let g = &self.m.green;
         if g.capacity_priority && g.active(self.day()) && trucks.is_some() {
             let m = self.m;
@@ -125,13 +128,13 @@ impl Sim<'_> {
             });
         }
         let mut waiting = Vec::new();
-        for s in queue {
+        for s in queue.drain(..) {
             let per_truck = self.m.items[self.shipments[s].item].units_per_truck;
-            let budget = self.ls(l).budget;
+            let budget = self.link_states[at].budget;
             let fits = (budget * per_truck + 1e-9).floor();
             let qty = self.shipments[s].qty;
             if fits >= qty as f64 {
-                self.ls(l).budget -= qty as f64 / per_truck;
+                self.link_states[at].budget -= qty as f64 / per_truck;
                 self.depart(s, l);
             } else if fits >= 1.0 {
                 // Split: what fits leaves today, the rest keeps its place in the queue.
@@ -139,7 +142,7 @@ impl Sim<'_> {
                 let mut first = self.shipments[s].clone();
                 first.qty = part;
                 self.shipments[s].qty -= part;
-                self.ls(l).budget = 0.0;
+                self.link_states[at].budget = 0.0;
                 let id = self.new_shipment(first);
                 self.depart(id, l);
                 waiting.push(s);
@@ -147,7 +150,8 @@ impl Sim<'_> {
                 waiting.push(s);
             }
         }
-        self.ls(l).queue = waiting;
+        // The emptied queue keeps its allocation for the next shipments when none waits.
+        self.link_states[at].queue = if waiting.is_empty() { queue } else { waiting };
     }
 
     fn depart(&mut self, s: ShipId, l: LinkId) {
