@@ -259,28 +259,27 @@ mod tests {
     use crate::model::{Dist, RiskLevel};
     use crate::testutil::*;
 
-    /// The chain plus a detour through a warehouse in region A: factory → depot → hospital.
-    fn with_detour() -> Model {
-        let extra = r#"
-[[node]]
-id = "depot"
-kind = "warehouse"
-region = "A"
-
-[[link]]
-id = "to-depot"
-from = "factory"
-to = "depot"
-lead_time_days = { dist = "fixed", value = 0.25 }
-
-[[link]]
-id = "depot-hospital"
-from = "depot"
-to = "hospital"
-lead_time_days = { dist = "fixed", value = 1.0 }
-"#;
-        let (toml, csv) = chain(10, 100, 1000, 10, 0, extra);
+    /// The chain plus a detour through a warehouse in region A: factory → depot → hospital,
+    /// with a link to the depot per lead time in `to_depot` (links 1, 2, …) and then one on.
+    fn via_depot(to_depot: &[f64], onward: f64) -> Model {
+        let mut extra =
+            String::from("[[node]]\nid = \"depot\"\nkind = \"warehouse\"\nregion = \"A\"\n");
+        let link = |id: String, from: &str, to: &str, days: f64| {
+            format!(
+                "[[link]]\nid = \"{id}\"\nfrom = \"{from}\"\nto = \"{to}\"\n\
+                 lead_time_days = {{ dist = \"fixed\", value = {days} }}\n"
+            )
+        };
+        for (k, &days) in to_depot.iter().enumerate() {
+            extra += &link(format!("to-depot-{k}"), "factory", "depot", days);
+        }
+        extra += &link("depot-hospital".into(), "depot", "hospital", onward);
+        let (toml, csv) = chain(10, 100, 1000, 10, 0, &extra);
         with_files(&toml, None, &[("demand.csv", &csv)])
+    }
+
+    fn with_detour() -> Model {
+        via_depot(&[0.25], 1.0)
     }
 
     #[test]
@@ -307,40 +306,9 @@ lead_time_days = { dist = "fixed", value = 1.0 }
 
     #[test]
     fn among_parallel_links_the_fastest_is_taken_ties_to_the_first_defined() {
-        // Links 1 and 2 join the factory to the depot, as does link 3 (the road is link 0 and
-        // the depot's road to the hospital link 4, after them).
-        let extra = r#"
-[[node]]
-id = "depot"
-kind = "warehouse"
-region = "A"
-
-[[link]]
-id = "first"
-from = "factory"
-to = "depot"
-lead_time_days = { dist = "fixed", value = 0.5 }
-
-[[link]]
-id = "second"
-from = "factory"
-to = "depot"
-lead_time_days = { dist = "fixed", value = 0.5 }
-
-[[link]]
-id = "third"
-from = "factory"
-to = "depot"
-lead_time_days = { dist = "fixed", value = 0.5 }
-
-[[link]]
-id = "depot-hospital"
-from = "depot"
-to = "hospital"
-lead_time_days = { dist = "fixed", value = 0.25 }
-"#;
-        let (toml, csv) = chain(10, 100, 1000, 10, 0, extra);
-        let mut m = with_files(&toml, None, &[("demand.csv", &csv)]);
+        // Links 1, 2 and 3 join the factory to the depot (the road is link 0 and the depot's
+        // road to the hospital link 4, after them).
+        let mut m = via_depot(&[0.5, 0.5, 0.5], 0.25);
         let mask = item(&m, "mask");
         let depot = m.nodes.iter().position(|n| n.id == "depot").unwrap();
         let route = |m: &Model, to| shortest_path(m, 0, mask, 0, to).unwrap().1;

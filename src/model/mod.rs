@@ -382,7 +382,7 @@ pub struct LinkProps {
 
 /// What links share: everything but their ends. A `[[link]]` has its own; the links of a
 /// `[[link_group]]` share one per set of checkpoints (one within a region, one per destination
-/// region), so each of a group's 455,000 links costs only its [`Link`] record.
+/// region), so each of a group's 455,000 links costs only its edge of the [`Network`].
 #[derive(Debug, Clone)]
 pub struct LinkSpec {
     /// The link's name; empty for the links of a `[[link_group]]`, whose name is `from->to`
