@@ -10,6 +10,7 @@
 //! *scheduling* entity had scheduled before, so the order never depends on how events were
 //! queued (one queue, or one per partition).
 
+mod lazy_table;
 pub mod partitions;
 pub mod queue;
 pub mod streams;
@@ -20,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::mechanisms::routing::FastMap;
 use crate::model::{ItemId, LinkId, Model, NodeId, RegionId, Severity, TICKS_PER_DAY};
 use crate::results::{Measure, Replication};
+use lazy_table::LazyTable;
 use partitions::Part;
 use queue::{EventQueue, Tick};
 use std::collections::VecDeque;
@@ -173,12 +175,8 @@ pub struct Sim<'m> {
     pub(crate) q: EventQueue<Ev>,
     pub(crate) streams: Streams,
     pub(crate) nodes: Vec<NodeState>,
-    /// Where each link's state is in `link_states` plus one, 0 until the link is first used
-    /// (most links of a big group never are). Plain numbers, so that the table's untouched
-    /// zero pages are never read, not even when it is dropped.
-    pub(crate) links: Vec<u32>,
-    /// The states of the links used so far, in the order of first use.
-    pub(crate) link_states: Vec<LinkState>,
+    /// Link states, made when a link is first used (most links of a big group never are).
+    pub(crate) links: LazyTable<LinkState>,
     pub(crate) region_workers: Vec<f64>,
     pub(crate) region_census: &'m [Vec<Severity>],
     pub(crate) shipments: Vec<Shipment>,
@@ -272,8 +270,7 @@ impl<'m> Sim<'m> {
             q: EventQueue::default(),
             streams: Streams::lazy(seed, rep, entities),
             nodes,
-            links: vec![0; m.links.len()],
-            link_states: Vec::new(),
+            links: LazyTable::new(m.links.len()),
             region_workers: vec![m.workers_initial; m.regions.len()],
             region_census,
             shipments: Vec::new(),
@@ -414,27 +411,7 @@ impl<'m> Sim<'m> {
     /// The state of link `l` (made on first use).
     #[inline]
     pub(crate) fn ls(&mut self, l: LinkId) -> &mut LinkState {
-        let at = self.ls_at(l);
-        &mut self.link_states[at]
-    }
-
-    /// Where the state of link `l` is in `link_states` (made on first use); it stays there.
-    #[inline]
-    pub(crate) fn ls_at(&mut self, l: LinkId) -> usize {
-        let mut at = self.links[l];
-        if at == 0 {
-            at = self.new_link_state(l);
-        }
-        at as usize - 1
-    }
-
-    /// Makes the state of link `l`, used for the first time; returns where it is plus one.
-    #[cold]
-    #[inline(never)]
-    fn new_link_state(&mut self, l: LinkId) -> u32 {
-        self.link_states.push(LinkState::default());
-        self.links[l] = self.link_states.len() as u32;
-        self.links[l]
+        self.links.get(l, LinkState::default)
     }
 
     /// Region slot of a node (for recording).

@@ -2,6 +2,7 @@
 //! a hash of stable names, so adding a node or a draw never shifts anyone else's numbers and
 //! policy variants draw the same numbers for the same purpose (common random numbers).
 
+use super::lazy_table::LazyTable;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
@@ -84,11 +85,7 @@ pub struct Streams {
     /// Slots (`entity * PURPOSES + purpose`) in pages of [`PAGE`], a page made when one of its
     /// streams is first drawn from: a flat slot per stream was 100 bytes per entity, 95 MB for
     /// a network of 455,000 links of which a few thousand carry anything.
-    /// Where each page is in `made` plus one, 0 until it is made: plain numbers, so that the
-    /// untouched zero pages of a big table are never read, not even when it is dropped.
-    pages: Vec<u32>,
-    /// The pages made so far.
-    made: Vec<Page>,
+    pages: LazyTable<Page>,
 }
 
 /// Stream slots per page.
@@ -105,8 +102,7 @@ impl Streams {
             seed,
             replication,
             names,
-            pages: vec![0; n.div_ceil(PAGE)],
-            made: Vec::new(),
+            pages: LazyTable::new(n.div_ceil(PAGE)),
         }
     }
 
@@ -117,40 +113,26 @@ impl Streams {
             seed,
             replication,
             names: Vec::new(),
-            pages: vec![0; (entities * PURPOSES).div_ceil(PAGE)],
-            made: Vec::new(),
+            pages: LazyTable::new((entities * PURPOSES).div_ceil(PAGE)),
         }
     }
 
     /// The slot of `entity`'s stream for `purpose`, its page made if needed.
     #[inline]
-    fn slot<'a>(
-        pages: &mut [u32],
-        made: &'a mut Vec<Page>,
+    fn slot(
+        pages: &mut LazyTable<Page>,
         entity: usize,
         purpose: Purpose,
-    ) -> &'a mut Option<Box<ChaCha8Rng>> {
+    ) -> &mut Option<Box<ChaCha8Rng>> {
         let slot = entity * PURPOSES + purpose as usize;
-        let page = &mut pages[slot / PAGE];
-        if *page == 0 {
-            *page = Self::new_page(made);
-        }
-        &mut made[*page as usize - 1][slot % PAGE]
-    }
-
-    /// Makes a page; returns where it is plus one.
-    #[cold]
-    #[inline(never)]
-    fn new_page(made: &mut Vec<Page>) -> u32 {
-        made.push([const { None }; PAGE]);
-        made.len() as u32
+        &mut pages.get(slot / PAGE, || [const { None }; PAGE])[slot % PAGE]
     }
 
     /// The stream of `entity` for `purpose` (streams made by [`Streams::new`]).
     pub fn get(&mut self, entity: usize, purpose: Purpose) -> &mut ChaCha8Rng {
         let names = &self.names;
         let (seed, rep) = (self.seed, self.replication);
-        Self::slot(&mut self.pages, &mut self.made, entity, purpose).get_or_insert_with(|| {
+        Self::slot(&mut self.pages, entity, purpose).get_or_insert_with(|| {
             let name = &names[entity];
             Box::new(ChaCha8Rng::from_seed(stream_seed(seed, rep, name, purpose)))
         })
@@ -164,7 +146,7 @@ impl Streams {
         name: impl FnOnce() -> String,
     ) -> &mut ChaCha8Rng {
         let (seed, rep) = (self.seed, self.replication);
-        Self::slot(&mut self.pages, &mut self.made, entity, purpose).get_or_insert_with(|| {
+        Self::slot(&mut self.pages, entity, purpose).get_or_insert_with(|| {
             Box::new(ChaCha8Rng::from_seed(stream_seed(
                 seed,
                 rep,

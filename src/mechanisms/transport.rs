@@ -5,7 +5,7 @@
 
 use crate::engine::queue::Tick;
 use crate::engine::streams::Purpose;
-use crate::engine::{Ev, ShipId, Shipment, Sim, class};
+use crate::engine::{Ev, LinkState, ShipId, Shipment, Sim, class};
 use crate::model::{ItemId, LinkId, NodeId, TICKS_PER_DAY, step_value};
 use rand::RngExt;
 
@@ -102,14 +102,15 @@ impl Sim<'_> {
 
     /// Lets queued shipments depart within today's capacity.
     fn serve_link(&mut self, l: LinkId) {
-        let at = self.ls_at(l);
-        let st = &self.link_states[at];
+        // The state's position, kept across `depart`, which needs the whole simulation.
+        let at = self.links.position(l, LinkState::default);
+        let st = self.links.at(at);
         if self.now < st.closed_until || st.queue.is_empty() {
             return;
         }
         let day = self.day() as i64;
         let trucks = self.trucks_today(l);
-        let st = &mut self.link_states[at];
+        let st = self.links.at(at);
         if st.budget_day != day + 1 {
             // budget_day stores day + 1 so that the default 0 means "never set".
             st.budget_day = day + 1;
@@ -130,11 +131,11 @@ impl Sim<'_> {
         let mut waiting = Vec::new();
         for s in queue.drain(..) {
             let per_truck = self.m.items[self.shipments[s].item].units_per_truck;
-            let budget = self.link_states[at].budget;
+            let budget = self.links.at(at).budget;
             let fits = (budget * per_truck + 1e-9).floor();
             let qty = self.shipments[s].qty;
             if fits >= qty as f64 {
-                self.link_states[at].budget -= qty as f64 / per_truck;
+                self.links.at(at).budget -= qty as f64 / per_truck;
                 self.depart(s, l);
             } else if fits >= 1.0 {
                 // Split: what fits leaves today, the rest keeps its place in the queue.
@@ -142,7 +143,7 @@ impl Sim<'_> {
                 let mut first = self.shipments[s].clone();
                 first.qty = part;
                 self.shipments[s].qty -= part;
-                self.link_states[at].budget = 0.0;
+                self.links.at(at).budget = 0.0;
                 let id = self.new_shipment(first);
                 self.depart(id, l);
                 waiting.push(s);
@@ -151,7 +152,7 @@ impl Sim<'_> {
             }
         }
         // The emptied queue keeps its allocation for the next shipments when none waits.
-        self.link_states[at].queue = if waiting.is_empty() { queue } else { waiting };
+        self.links.at(at).queue = if waiting.is_empty() { queue } else { waiting };
     }
 
     fn depart(&mut self, s: ShipId, l: LinkId) {
