@@ -177,9 +177,8 @@ fn dijkstra(
         // its every neighbour.
         let bound = m
             .links
-            .graph()
-            .edges_connecting(v, goal)
-            .map(|e| cost + expected_days(m, day, item, from, to, link_of(e)))
+            .between(v, goal)
+            .map(|l| cost + expected_days(m, day, item, from, to, l))
             .fold(best.get(&goal).map_or(f64::INFINITY, |b| b.0), f64::min);
         for e in m.links.graph().edges(v) {
             let (w, l) = (e.target(), link_of(e));

@@ -1369,9 +1369,7 @@ impl Builder<'_> {
         let grouped = name.split_once("->").and_then(|(a, b)| {
             let (a, b) = (*names.nodes.get(a)?, *names.nodes.get(b)?);
             links
-                .graph()
-                .edges_connecting(nodes[a].vertex, nodes[b].vertex)
-                .map(link_of)
+                .between(nodes[a].vertex, nodes[b].vertex)
                 .filter(|&l| links.spec(l).id.is_empty())
                 .min()
         });
@@ -1409,12 +1407,7 @@ impl Builder<'_> {
             let mut hops = Vec::new();
             for w in ids.windows(2) {
                 // The first link defined between the two, found among the first one's links.
-                match links
-                    .graph()
-                    .edges_connecting(nodes[w[0]].vertex, nodes[w[1]].vertex)
-                    .map(link_of)
-                    .min()
-                {
+                match links.between(nodes[w[0]].vertex, nodes[w[1]].vertex).min() {
                     Some(l) => hops.push(l),
                     None => self.err(
                         &at.key("via"),

@@ -448,6 +448,11 @@ impl Links {
         self.graph.raw_edges().iter().map(|e| self.link(e))
     }
 
+    /// The links from vertex `from` to vertex `to` of the network, newest first.
+    pub fn between(&self, from: NodeIndex, to: NodeIndex) -> impl Iterator<Item = LinkId> + '_ {
+        self.graph.edges_connecting(from, to).map(link_of)
+    }
+
     fn link(&self, e: &petgraph::graph::Edge<u32>) -> Link {
         Link {
             from: self.graph[e.source()],
