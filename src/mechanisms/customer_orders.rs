@@ -40,7 +40,7 @@ impl Sim<'_> {
             self.ledger[item].consumed += units;
         }
         let (day, slot) = (self.day(), self.slot(n));
-        add_orders(&mut self.out, c, slot, day, 1, u64::from(filled));
+        add_order(&mut self.out, c, slot, day as usize, filled);
         if filled {
             self.after_drop(n, item);
         }
@@ -66,17 +66,12 @@ impl Sim<'_> {
         let rng = stream(&mut self.streams, m, n, Purpose::CustomerOrders);
         let slot = m.nodes[n].region;
         let mut lost = 0;
+        // One order at a time, not grouped by day: with about an order a day, whether the
+        // next falls on the same day is a branch the predictor would miss half the time.
         while next <= last {
-            // The orders of one day are added at once.
-            let day = next / TICKS_PER_DAY;
-            let day_end = (day + 1) * TICKS_PER_DAY;
-            let mut today = 0;
-            while next <= last && next < day_end {
-                today += 1;
-                next += gap(c, rng);
-            }
-            add_orders(&mut self.out, c, slot, day as u32, today, 0);
-            lost += today;
+            add_order(&mut self.out, c, slot, (next / TICKS_PER_DAY) as usize, false);
+            lost += 1;
+            next += gap(c, rng);
         }
         self.events += lost;
         next
@@ -110,24 +105,16 @@ impl Sim<'_> {
     }
 }
 
-/// Counts `placed` orders of stream `c` on `day` at a node in `slot`, `filled` of them in full
-/// and the rest lost.
-fn add_orders(
-    out: &mut Replication,
-    c: &CustomerOrders,
-    slot: usize,
-    day: u32,
-    placed: u64,
-    filled: u64,
-) {
-    let day = day as usize;
+/// Counts an order of stream `c` on `day` at a node in `slot`, filled in full or lost.
+#[inline]
+fn add_order(out: &mut Replication, c: &CustomerOrders, slot: usize, day: usize, filled: bool) {
     if day < out.days {
-        // Whole units: a sum of several orders at once is their sum one by one, to the bit.
-        let (demand, delivered) = ((placed * c.units) as f64, (filled * c.units) as f64);
-        out.add_served(day, c.item, slot, demand, delivered);
+        let units = c.units as f64;
+        let delivered = if filled { units } else { 0.0 };
+        out.add_served(day, c.item, slot, units, delivered);
         let o = &mut out.customer_orders[c.item * out.slots + slot];
-        o[0] += placed;
-        o[1] += filled;
+        o[0] += 1;
+        o[1] += u64::from(filled);
     }
 }
 
