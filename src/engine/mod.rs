@@ -13,6 +13,7 @@
 mod lazy_table;
 pub mod partitions;
 pub mod queue;
+mod stock;
 pub mod streams;
 #[cfg(test)]
 mod tests;
@@ -26,6 +27,8 @@ use partitions::Part;
 use queue::{EventQueue, Tick};
 use std::collections::VecDeque;
 use std::sync::Arc;
+pub(crate) use stock::Held;
+use stock::Stock;
 use streams::{Purpose, Streams};
 
 /// A route's expected days and its links.
@@ -95,10 +98,8 @@ pub(crate) struct LineState {
 /// A node's running state.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NodeState {
-    pub on_hand: Vec<u64>,
     /// Ordered or allocated to this node, not yet received.
     pub inbound: Vec<u64>,
-    pub pending_release: Vec<u64>,
     pub open: bool,
     pub closed_until: Tick,
     pub workers: f64,
@@ -175,6 +176,8 @@ pub struct Sim<'m> {
     pub(crate) q: EventQueue<Ev>,
     pub(crate) streams: Streams,
     pub(crate) nodes: Vec<NodeState>,
+    /// Stock on hand and sterilising, per node and item.
+    pub(crate) stock: Stock,
     /// Link states, made when a link is first used (most links of a big group never are).
     pub(crate) links: LazyTable<LinkState>,
     pub(crate) region_workers: Vec<f64>,
@@ -229,14 +232,8 @@ impl<'m> Sim<'m> {
                 if !owns(k) {
                     return NodeState::default();
                 }
-                let mut on_hand = vec![0; items];
-                for &(i, q) in &n.stock {
-                    on_hand[i] += q;
-                }
                 NodeState {
-                    on_hand,
                     inbound: vec![0; items],
-                    pending_release: vec![0; items],
                     open: !(n.kind.produces() && n.closed_at_start),
                     closed_until: 0,
                     workers: m.workers_initial,
@@ -270,6 +267,7 @@ impl<'m> Sim<'m> {
             q: EventQueue::default(),
             streams: Streams::lazy(seed, rep, entities),
             nodes,
+            stock: Stock::new(m, owns),
             links: LazyTable::new(m.links.len()),
             region_workers: vec![m.workers_initial; m.regions.len()],
             region_census,
@@ -548,27 +546,8 @@ impl<'m> Sim<'m> {
             self.events -= 1;
         }
         let day = self.day() as usize;
-        for (n, (node, st)) in m.nodes.iter().zip(&self.nodes).enumerate() {
-            let Some(ech) = node.kind.echelon() else {
-                continue;
-            };
-            if !self.owns(n) || day >= self.out.days {
-                continue;
-            }
-            let measure = match ech {
-                crate::model::Echelon::Factory => Measure::OnHandFactory,
-                crate::model::Echelon::Warehouse => Measure::OnHandWarehouse,
-                crate::model::Echelon::Hospital => Measure::OnHandHospital,
-            };
-            for (i, (&q, &p)) in st.on_hand.iter().zip(&st.pending_release).enumerate() {
-                if q > 0 {
-                    self.out.add(day, i, node.region, measure, q as f64);
-                }
-                if p > 0 {
-                    self.out
-                        .add(day, i, node.region, Measure::Sterilising, p as f64);
-                }
-            }
+        if day < self.out.days {
+            self.stock.record(day, &mut self.out);
         }
         for s in 0..self.shipments.len() {
             let sh = &self.shipments[s];
@@ -660,8 +639,8 @@ fn check_ledger(sims: &[Sim]) -> Result<()> {
                     .filter(|s| s.0 == i)
                     .map(|s| s.1)
                     .sum::<u64>();
-                on_hand += sim.nodes[n].on_hand[i];
-                pending += sim.nodes[n].pending_release[i];
+                on_hand += sim.stock.on_hand(n, i);
+                pending += sim.stock.sterilising(n, i);
             }
             transit += sim
                 .shipments

@@ -26,7 +26,7 @@ impl Sim<'_> {
         if demand <= 0.0 {
             return;
         }
-        let days_of_supply = self.nodes[n].on_hand[item] as f64 / demand;
+        let days_of_supply = self.stock.on_hand(n, item) as f64 / demand;
         for (k, c) in self.m.conservation.iter().enumerate() {
             if let Some(threshold) = c.days_of_supply_below
                 && c.items.contains(&item)

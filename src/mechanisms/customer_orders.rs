@@ -14,7 +14,7 @@
 
 use crate::engine::queue::Tick;
 use crate::engine::streams::Purpose;
-use crate::engine::{Ev, Sim, class, stream};
+use crate::engine::{Ev, Held, Sim, class, stream};
 use crate::model::{CustomerOrders, ItemId, NodeId, TICKS_PER_DAY};
 use crate::results::Replication;
 use rand_chacha::ChaCha8Rng;
@@ -33,10 +33,9 @@ impl Sim<'_> {
         let m = self.m;
         let c = &m.nodes[n].customer_orders[k];
         let (item, units) = (c.item, c.units);
-        let st = &mut self.nodes[n];
-        let filled = st.on_hand[item] >= units;
+        let filled = self.stock.on_hand(n, item) >= units;
         if filled {
-            st.on_hand[item] -= units;
+            self.stock.take(n, item, Held::OnHand, units);
             self.ledger[item].consumed += units;
         }
         let (day, slot) = (self.day(), self.slot(n));
@@ -69,7 +68,13 @@ impl Sim<'_> {
         // One order at a time, not grouped by day: with about an order a day, whether the
         // next falls on the same day is a branch the predictor would miss half the time.
         while next <= last {
-            add_order(&mut self.out, c, slot, (next / TICKS_PER_DAY) as usize, false);
+            add_order(
+                &mut self.out,
+                c,
+                slot,
+                (next / TICKS_PER_DAY) as usize,
+                false,
+            );
             lost += 1;
             next += gap(c, rng);
         }

@@ -3,8 +3,8 @@
 //! up to their need), `proportional` (to need) or `weighted` (to weight × need) — then within a
 //! region to hospitals in proportion to need. Allocations leave after a decision delay.
 
-use crate::engine::Sim;
 use crate::engine::partitions::owner_index;
+use crate::engine::{Held, Sim};
 use crate::model::{ItemKind, NodeId, RegionId, Rule};
 use std::sync::Arc;
 
@@ -119,7 +119,7 @@ fn dispatch_item(sims: &mut [Sim], item: usize) {
         .collect();
     let supply: u64 = sources
         .iter()
-        .map(|&s| sims[node(sims, s)].nodes[s].on_hand[item])
+        .map(|&s| sims[node(sims, s)].stock.on_hand(s, item))
         .sum();
     if supply == 0 {
         return;
@@ -143,7 +143,7 @@ fn dispatch_item(sims: &mut [Sim], item: usize) {
             ItemKind::Durable => daily,
             _ => daily * d.cover_days,
         };
-        let have = (sim.nodes[n].on_hand[item] + transit) as f64;
+        let have = (sim.stock.on_hand(n, item) + transit) as f64;
         let need = (target - have).ceil().max(0.0) as u64;
         if need > 0 {
             hospitals.push((n, need));
@@ -190,11 +190,11 @@ fn send_allocation(sims: &mut [Sim], sources: &[NodeId], h: NodeId, item: usize,
             continue;
         }
         let sim = &mut sims[owner_index(sims, s)];
-        let q = qty.min(sim.nodes[s].on_hand[item]);
+        let q = qty.min(sim.stock.on_hand(s, item));
         if q == 0 {
             continue;
         }
-        sim.nodes[s].on_hand[item] -= q;
+        sim.stock.take(s, item, Held::OnHand, q);
         // What the allocation schedules is numbered in the source's own sequence.
         sim.cur = s as u32;
         if sim.ship(s, h, item, q, delay) {
@@ -203,7 +203,7 @@ fn send_allocation(sims: &mut [Sim], sources: &[NodeId], h: NodeId, item: usize,
             let o = owner_index(sims, h);
             sims[o].nodes[h].inbound[item] += q;
         } else {
-            sim.nodes[s].on_hand[item] += q;
+            sim.stock.add(s, item, Held::OnHand, q);
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Durables (ventilators) serve the census without being consumed; census above the fleet is
 //! counted in patient-days without the device.
 
-use crate::engine::{Ev, Sim, class};
+use crate::engine::{Ev, Held, Sim, class};
 use crate::model::{Census, ItemId, ItemKind, NodeId, Severity};
 
 impl Sim<'_> {
@@ -50,15 +50,15 @@ impl Sim<'_> {
             let (units, delivered) = match self.m.items[item].kind {
                 ItemKind::Durable => {
                     let need = (d - 1e-9).ceil().max(0.0) as u64;
-                    (need, need.min(st.on_hand[item]))
+                    (need, need.min(self.stock.on_hand(n, item)))
                 }
                 _ => {
                     let want = d + st.demand_carry[item];
                     let units = want.floor().max(0.0);
                     st.demand_carry[item] = want - units;
                     let units = units as u64;
-                    let delivered = units.min(st.on_hand[item]);
-                    st.on_hand[item] -= delivered;
+                    let delivered = units.min(self.stock.on_hand(n, item));
+                    self.stock.take(n, item, Held::OnHand, delivered);
                     self.ledger[item].consumed += delivered;
                     (units, delivered)
                 }

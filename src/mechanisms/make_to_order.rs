@@ -6,7 +6,7 @@
 //! batch starts; its units are on hand (and ship to waiting orders) when it ends.
 
 use crate::engine::streams::Purpose;
-use crate::engine::{Ev, Order, Sim, class};
+use crate::engine::{Ev, Held, Order, Sim, class};
 use crate::model::NodeId;
 use crate::results::Measure;
 
@@ -21,8 +21,8 @@ impl Sim<'_> {
             return;
         };
         let st = &self.nodes[n];
-        let position =
-            (st.on_hand[p.item] + st.planned + st.in_production) as f64 - st.owed[p.item] as f64;
+        let position = (self.stock.on_hand(n, p.item) + st.planned + st.in_production) as f64
+            - st.owed[p.item] as f64;
         let qty = Self::order_quantity(position, p.reorder_point, p.order_up_to, p.capacity);
         if qty == 0 {
             return;
@@ -59,10 +59,12 @@ impl Sim<'_> {
         }
         let mut batch = st.planned.min(p.batch_max);
         for &(mat, per_unit) in &m.items[p.item].bom {
-            batch = batch.min((st.on_hand[mat] as f64 / per_unit + EPS).floor() as u64);
+            batch = batch.min((self.stock.on_hand(n, mat) as f64 / per_unit + EPS).floor() as u64);
         }
         if let Some(cap) = p.capacity {
-            let room = (cap - st.on_hand[p.item] as f64).floor().max(0.0) as u64;
+            let room = (cap - self.stock.on_hand(n, p.item) as f64)
+                .floor()
+                .max(0.0) as u64;
             batch = batch.min(room);
         }
         if batch == 0 {
@@ -70,8 +72,8 @@ impl Sim<'_> {
         }
         for &(mat, per_unit) in &m.items[p.item].bom {
             let used = ((batch as f64 * per_unit - EPS).ceil().max(0.0) as u64)
-                .min(self.nodes[n].on_hand[mat]);
-            self.nodes[n].on_hand[mat] -= used;
+                .min(self.stock.on_hand(n, mat));
+            self.stock.take(n, mat, Held::OnHand, used);
             self.ledger[mat].consumed += used;
         }
         self.nodes[n].planned -= batch;

@@ -3,7 +3,7 @@
 //! materials; a quality-rejection share is scrapped.
 
 use crate::engine::streams::Purpose;
-use crate::engine::{Ev, Sim, class};
+use crate::engine::{Ev, Held, Sim, class};
 use crate::model::NodeId;
 use crate::results::Measure;
 use rand_distr::{Binomial, Distribution};
@@ -44,7 +44,7 @@ impl Sim<'_> {
             let bom = &m.items[line.item].bom;
             let by_materials = bom
                 .iter()
-                .map(|&(mat, q)| (self.nodes[n].on_hand[mat] as f64 / q + EPS).floor())
+                .map(|&(mat, q)| (self.stock.on_hand(n, mat) as f64 / q + EPS).floor())
                 .fold(f64::INFINITY, f64::min);
             let made = possible.min(by_materials).floor().max(0.0);
             // Capacity not used today because of a fraction of a unit carries over; capacity lost
@@ -60,8 +60,8 @@ impl Sim<'_> {
             }
             for &(mat, q) in bom {
                 let use_ = ((made as f64 * q - EPS).ceil().max(0.0) as u64)
-                    .min(self.nodes[n].on_hand[mat]);
-                self.nodes[n].on_hand[mat] -= use_;
+                    .min(self.stock.on_hand(n, mat));
+                self.stock.take(n, mat, Held::OnHand, use_);
                 self.ledger[mat].consumed += use_;
                 self.after_drop(n, mat);
             }

@@ -8,7 +8,7 @@
 //! no later order of the same item overtakes it; otherwise what is on hand ships at once, partly.
 
 use crate::engine::streams::Purpose;
-use crate::engine::{Ev, Order, Sim, class};
+use crate::engine::{Ev, Held, Order, Sim, class};
 use crate::model::{ItemId, NodeId, NodeKind};
 
 impl Sim<'_> {
@@ -64,7 +64,7 @@ impl Sim<'_> {
     fn review(&mut self, n: NodeId, k: usize) {
         let p = &self.m.nodes[n].replenish[k];
         let st = &self.nodes[n];
-        let mut position = (st.on_hand[p.item] + st.inbound[p.item]) as f64;
+        let mut position = (self.stock.on_hand(n, p.item) + st.inbound[p.item]) as f64;
         if p.net_backorders {
             position -= st.owed[p.item] as f64;
         }
@@ -142,18 +142,18 @@ impl Sim<'_> {
                 self.ledger[item].imported += order.qty;
                 order.qty
             } else if whole {
-                if self.nodes[n].on_hand[item] < order.qty {
+                if self.stock.on_hand(n, item) < order.qty {
                     blocked.push(item);
                     if blocked.len() == owed_items {
                         break;
                     }
                     continue;
                 }
-                self.nodes[n].on_hand[item] -= order.qty;
+                self.stock.take(n, item, Held::OnHand, order.qty);
                 order.qty
             } else {
-                let q = order.qty.min(self.nodes[n].on_hand[item]);
-                self.nodes[n].on_hand[item] -= q;
+                let q = order.qty.min(self.stock.on_hand(n, item));
+                self.stock.take(n, item, Held::OnHand, q);
                 q
             };
             if qty == 0 {
@@ -164,7 +164,7 @@ impl Sim<'_> {
                 if unlimited {
                     self.ledger[item].imported -= qty;
                 } else {
-                    self.nodes[n].on_hand[item] += qty;
+                    self.stock.add(n, item, Held::OnHand, qty);
                 }
                 continue;
             }

@@ -22,7 +22,7 @@ fn national_days_of_supply(sims: &[Sim], item: usize) -> Option<f64> {
     for (n, node) in m.nodes.iter().enumerate() {
         if node.kind == NodeKind::Hospital {
             let sim = &sims[owner_index(sims, n)];
-            stock += sim.nodes[n].on_hand[item] as f64;
+            stock += sim.stock.on_hand(n, item) as f64;
             demand += sim.demand_today(n, item).unwrap_or(0.0);
         }
     }
@@ -43,12 +43,12 @@ pub(crate) fn check_reserve_rules(sims: &mut [Sim]) {
         else {
             continue;
         };
-        let st = &sims[owner_index(sims, n)].nodes[n];
-        if st.released {
+        let sim = &sims[owner_index(sims, n)];
+        if sim.nodes[n].released {
             continue;
         }
         let fires = (0..m.items.len())
-            .filter(|&i| st.on_hand[i] > 0)
+            .filter(|&i| sim.stock.on_hand(n, i) > 0)
             .any(|i| national_days_of_supply(sims, i).is_some_and(|d| d < threshold));
         if fires {
             fired.push(n);

@@ -1,7 +1,7 @@
 //! Sterilisation release: sterilised goods become shippable only after a delay after production.
 
 use crate::engine::streams::Purpose;
-use crate::engine::{Ev, Sim, class};
+use crate::engine::{Ev, Held, Sim, class};
 use crate::model::{ItemId, NodeId};
 
 impl Sim<'_> {
@@ -13,7 +13,7 @@ impl Sim<'_> {
         match &self.m.items[item].release_delay {
             Some(delay) => {
                 let days = delay.sample(self.rng(n, Purpose::Release));
-                self.nodes[n].pending_release[item] += qty;
+                self.stock.add(n, item, Held::Sterilising, qty);
                 self.after(
                     Self::days_to_ticks(days, true),
                     class::ARRIVAL,
@@ -26,7 +26,7 @@ impl Sim<'_> {
     }
 
     pub(crate) fn sterilised(&mut self, n: NodeId, item: ItemId, qty: u64) {
-        self.nodes[n].pending_release[item] -= qty;
+        self.stock.take(n, item, Held::Sterilising, qty);
         self.receive(n, item, qty);
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::engine::queue::Tick;
 use crate::engine::streams::Purpose;
-use crate::engine::{Ev, LinkState, ShipId, Shipment, Sim, class};
+use crate::engine::{Ev, Held, LinkState, ShipId, Shipment, Sim, class};
 use crate::model::{ItemId, LinkId, NodeId, TICKS_PER_DAY, step_value};
 use rand::RngExt;
 
@@ -275,7 +275,7 @@ impl Sim<'_> {
     /// Stock arrives at a node (delivery, production, release): orders waiting there are served.
     pub(crate) fn receive(&mut self, n: NodeId, item: ItemId, qty: u64) {
         self.stock_arriving(n, item);
-        self.nodes[n].on_hand[item] += qty;
+        self.stock.add(n, item, Held::OnHand, qty);
         self.fill_backlog(n);
         if self.m.nodes[n].make_to_order.is_some() {
             // Materials arrived: a batch may start.
