@@ -180,17 +180,16 @@ fn dijkstra(
             .between(v, goal)
             .map(|l| cost + expected_days(m, day, item, from, to, l))
             .fold(best.get(&goal).map_or(f64::INFINITY, |b| b.0), f64::min);
-        for e in m.links.graph().edges(v) {
-            let (w, l) = (e.target(), link_of(e));
+        let mut relax = |w: Vertex, l: LinkId| {
             // The lead time is a lower bound of the link's cost (waits are never negative).
             let beyond = |c: f64| w != goal && c >= bound;
             if beyond(cost + m.links.props(l).lead_time.mean()) || done.contains(&w) {
-                continue;
+                return;
             }
             let days = expected_days(m, day, item, from, to, l);
             let c = cost + days;
             if beyond(c) {
-                continue;
+                return;
             }
             match best.get_mut(&w) {
                 Some((old, _)) if c > *old => {}
@@ -209,6 +208,14 @@ fn dijkstra(
                     seq += 1;
                     heap.push((Key(c, w == goal, Reverse(seq)), w));
                 }
+            }
+        };
+        if cost + m.links.fastest_out(v) >= bound {
+            // Every link but those to the goal would be beyond the bound: only they are looked at.
+            m.links.between(v, goal).for_each(|l| relax(goal, l));
+        } else {
+            for e in m.links.graph().edges(v) {
+                relax(e.target(), link_of(e));
             }
         }
     }

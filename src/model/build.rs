@@ -1201,10 +1201,7 @@ impl Builder<'_> {
         graph: Network,
         horizon: i64,
     ) -> Links {
-        let mut out = Links {
-            graph,
-            specs: Vec::new(),
-        };
+        let mut out = Links::new(graph);
         for (i, l) in raw.link.iter().enumerate() {
             let at = path("link").index(i);
             let from = self.lookup(&at.key("from"), &names.nodes, "node", &l.from);
