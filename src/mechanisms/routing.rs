@@ -155,6 +155,8 @@ fn dijkstra(
     let mut done = std::collections::BTreeSet::new();
     let mut heap = BinaryHeap::new();
     let mut seq = 0u64;
+    // The links from the vertex being expanded to the goal.
+    let mut to_goal = Vec::new();
     best.insert(start, (0.0, None));
     heap.push((Key(0.0, start == goal, Reverse(seq)), start));
     while let Some((Key(cost, _, _), v)) = heap.pop() {
@@ -175,10 +177,11 @@ fn dijkstra(
         // more would pop after the goal (the goal goes first at equal cost), so it is not pushed:
         // the path is the same, and expanding a hub of a large all-to-all group no longer pushes
         // its every neighbour.
-        let bound = m
-            .links
-            .between(v, goal)
-            .map(|l| cost + expected_days(m, day, item, from, to, l))
+        to_goal.clear();
+        to_goal.extend(m.links.between(v, goal));
+        let bound = to_goal
+            .iter()
+            .map(|&l| cost + expected_days(m, day, item, from, to, l))
             .fold(best.get(&goal).map_or(f64::INFINITY, |b| b.0), f64::min);
         let mut relax = |w: Vertex, l: LinkId| {
             // The lead time is a lower bound of the link's cost (waits are never negative).
@@ -211,8 +214,9 @@ fn dijkstra(
             }
         };
         if cost + m.links.fastest_out(v) >= bound {
-            // Every link but those to the goal would be beyond the bound: only they are looked at.
-            m.links.between(v, goal).for_each(|l| relax(goal, l));
+            // Every link but those to the goal would be beyond the bound: only they are looked
+            // at, and a hub's list of links is not walked again.
+            to_goal.iter().for_each(|&l| relax(goal, l));
         } else {
             for e in m.links.graph().edges(v) {
                 relax(e.target(), link_of(e));
