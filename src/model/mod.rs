@@ -536,7 +536,39 @@ impl Links {
     /// Room for `n` more links, reserved at once.
     pub(crate) fn reserve_exact(&mut self, n: usize) {
         self.graph.reserve_exact_edges(n);
+        // The room is written link by link as the network is built: with huge pages, a
+        // 455,000-link network (9 MB) takes hundreds of page faults instead of 2,200 (about 2 µs
+        // each on a virtual machine, a sixth of a `layered-2000` run).
+        let room = self.graph.raw_edges().as_ptr_range().end;
+        advise_huge_pages(
+            room.cast(),
+            n * std::mem::size_of::<petgraph::graph::Edge<u32>>(),
+        );
     }
+}
+
+/// Asks the kernel to back the whole pages of `len` bytes from `start` (memory this process
+/// owns and is about to write) with huge pages. Only advice: where it is not taken, or not on
+/// Linux, nothing changes but the number of page faults.
+fn advise_huge_pages(start: *const u8, len: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let (from, to) = (
+            (start as usize).div_ceil(PAGE) * PAGE,
+            (start as usize + len) / PAGE * PAGE,
+        );
+        if to > from {
+            // SAFETY: madvise changes no memory contents; the range lies inside an allocation
+            // of this process, and an error (such as a range the kernel will not advise) is
+            // harmless, so it is ignored.
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (start, len);
 }
 
 /// The green channel policy.
