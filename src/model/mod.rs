@@ -720,15 +720,14 @@ impl Model {
 mod tests {
     use crate::testutil::*;
 
+    /// `chain`'s factory (region A) and hospital (region B) and its link `road`, with `extra`.
+    fn chain_with(extra: &str) -> super::Model {
+        chain_model(5, 1, 0, 0, 0, extra)
+    }
+
     #[test]
     fn a_link_group_shares_one_spec_per_set_of_checkpoints() {
-        // `chain`'s factory (region A) and hospital (region B), its link `road`, and a group.
-        let mut m = chain_model(
-            5,
-            1,
-            0,
-            0,
-            0,
+        let mut m = chain_with(
             r#"
 [[node]]
 id = "factory-b"
@@ -762,12 +761,7 @@ lead_time_days = { dist = "fixed", value = 1 }
     #[test]
     fn a_vertex_knows_its_fastest_link_out_until_a_link_changes() {
         // The factory's links out take 1 (`road`), 2 and 0.5 days; clinic-0 has none.
-        let mut m = chain_model(
-            5,
-            1,
-            0,
-            0,
-            0,
+        let mut m = chain_with(
             r#"
 [[node]]
 id = "clinic-"
