@@ -99,6 +99,13 @@ impl Stock {
         }
     }
 
+    /// Takes up to `q` units of `item` from `n`'s stock on hand; returns how many it took.
+    pub(crate) fn take_at_most(&mut self, n: NodeId, item: ItemId, q: u64) -> u64 {
+        let taken = q.min(self.on_hand(n, item));
+        self.take(n, item, Held::OnHand, taken);
+        taken
+    }
+
     #[inline]
     fn sum(&mut self, n: NodeId, item: ItemId) -> Option<&mut [u64; 2]> {
         let row = self.row_of[n];
@@ -159,5 +166,9 @@ mod tests {
         assert_eq!(out.get(0, mask, a, Measure::Sterilising), 3.0);
         assert_eq!(out.get(0, mask, b, Measure::OnHandHospital), 0.0);
         assert_eq!(out.daily.iter().sum::<f64>(), 75.0);
+        // Taking more than there is takes what there is.
+        assert_eq!(stock.take_at_most(factory, meltblown, 100), 70);
+        assert_eq!(stock.take_at_most(factory, meltblown, 1), 0);
+        assert_eq!(stock.on_hand(factory, meltblown), 0);
     }
 }

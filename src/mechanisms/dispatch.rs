@@ -190,11 +190,10 @@ fn send_allocation(sims: &mut [Sim], sources: &[NodeId], h: NodeId, item: usize,
             continue;
         }
         let sim = &mut sims[owner_index(sims, s)];
-        let q = qty.min(sim.stock.on_hand(s, item));
+        let q = sim.stock.take_at_most(s, item, qty);
         if q == 0 {
             continue;
         }
-        sim.stock.take(s, item, Held::OnHand, q);
         // What the allocation schedules is numbered in the source's own sequence.
         sim.cur = s as u32;
         if sim.ship(s, h, item, q, delay) {

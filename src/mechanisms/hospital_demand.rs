@@ -4,7 +4,7 @@
 //! Durables (ventilators) serve the census without being consumed; census above the fleet is
 //! counted in patient-days without the device.
 
-use crate::engine::{Ev, Held, Sim, class};
+use crate::engine::{Ev, Sim, class};
 use crate::model::{Census, ItemId, ItemKind, NodeId, Severity};
 
 impl Sim<'_> {
@@ -57,8 +57,7 @@ impl Sim<'_> {
                     let units = want.floor().max(0.0);
                     st.demand_carry[item] = want - units;
                     let units = units as u64;
-                    let delivered = units.min(self.stock.on_hand(n, item));
-                    self.stock.take(n, item, Held::OnHand, delivered);
+                    let delivered = self.stock.take_at_most(n, item, units);
                     self.ledger[item].consumed += delivered;
                     (units, delivered)
                 }

@@ -6,7 +6,7 @@
 //! batch starts; its units are on hand (and ship to waiting orders) when it ends.
 
 use crate::engine::streams::Purpose;
-use crate::engine::{Ev, Held, Order, Sim, class};
+use crate::engine::{Ev, Order, Sim, class};
 use crate::model::NodeId;
 use crate::results::Measure;
 
@@ -71,9 +71,8 @@ impl Sim<'_> {
             return;
         }
         for &(mat, per_unit) in &m.items[p.item].bom {
-            let used = ((batch as f64 * per_unit - EPS).ceil().max(0.0) as u64)
-                .min(self.stock.on_hand(n, mat));
-            self.stock.take(n, mat, Held::OnHand, used);
+            let want = (batch as f64 * per_unit - EPS).ceil().max(0.0) as u64;
+            let used = self.stock.take_at_most(n, mat, want);
             self.ledger[mat].consumed += used;
         }
         self.nodes[n].planned -= batch;

@@ -3,7 +3,7 @@
 //! materials; a quality-rejection share is scrapped.
 
 use crate::engine::streams::Purpose;
-use crate::engine::{Ev, Held, Sim, class};
+use crate::engine::{Ev, Sim, class};
 use crate::model::NodeId;
 use crate::results::Measure;
 use rand_distr::{Binomial, Distribution};
@@ -59,9 +59,8 @@ impl Sim<'_> {
                 continue;
             }
             for &(mat, q) in bom {
-                let use_ = ((made as f64 * q - EPS).ceil().max(0.0) as u64)
-                    .min(self.stock.on_hand(n, mat));
-                self.stock.take(n, mat, Held::OnHand, use_);
+                let want = (made as f64 * q - EPS).ceil().max(0.0) as u64;
+                let use_ = self.stock.take_at_most(n, mat, want);
                 self.ledger[mat].consumed += use_;
                 self.after_drop(n, mat);
             }

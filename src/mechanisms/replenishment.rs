@@ -152,9 +152,7 @@ impl Sim<'_> {
                 self.stock.take(n, item, Held::OnHand, order.qty);
                 order.qty
             } else {
-                let q = order.qty.min(self.stock.on_hand(n, item));
-                self.stock.take(n, item, Held::OnHand, q);
-                q
+                self.stock.take_at_most(n, item, order.qty)
             };
             if qty == 0 {
                 continue;
