@@ -210,12 +210,16 @@ impl<E> EventQueue<E> {
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(Key, E)> {
         let slot = loop {
-            if !self.near.is_empty() {
-                let mut best = 0;
-                for i in 1..self.near.len() {
-                    if self.near[i].order() < self.near[best].order() {
-                        best = i;
-                    }
+            if let Some(first) = self.near.first() {
+                // Without branches: which of a few unsorted events comes first is a coin toss
+                // the branch predictor would miss on most pops.
+                let (mut best, mut best_key) = (0, first.order());
+                for (i, slot) in self.near.iter().enumerate().skip(1) {
+                    let key = slot.order();
+                    let earlier =
+                        (key.0 < best_key.0) | ((key.0 == best_key.0) & (key.1 < best_key.1));
+                    best = std::hint::select_unpredictable(earlier, i, best);
+                    best_key = std::hint::select_unpredictable(earlier, key, best_key);
                 }
                 break self.near.swap_remove(best);
             }
