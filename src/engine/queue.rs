@@ -175,16 +175,24 @@ impl<E> EventQueue<E> {
     #[inline(always)]
     pub fn push_seq(&mut self, time: Tick, class: u8, entity: u32, seq: u64, event: E) {
         self.len += 1;
-        let slot = Slot {
-            time: unsigned(time),
-            class_entity: (u64::from(class) << 32) | u64::from(entity),
-            seq,
-            event,
-        };
-        if slot.time < self.hi {
-            self.push_near(slot);
+        let time = unsigned(time);
+        let class_entity = (u64::from(class) << 32) | u64::from(entity);
+        // The slot is built where it goes: one built before the branch was spilled to the
+        // stack field by field and reloaded whole, a store-forwarding stall on every push.
+        if time < self.hi {
+            self.push_near(Slot {
+                time,
+                class_entity,
+                seq,
+                event,
+            });
         } else {
-            self.place(slot);
+            self.place(Slot {
+                time,
+                class_entity,
+                seq,
+                event,
+            });
         }
     }
 
