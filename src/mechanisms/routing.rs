@@ -3,7 +3,7 @@
 //! Routes are cached until a risk level or the green channel changes.
 
 use crate::engine::{Route, Sim};
-use crate::model::{ItemId, LinkId, Model, NodeId, link_of};
+use crate::model::{ItemId, LinkId, Model, NodeId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -126,7 +126,6 @@ fn dijkstra(
     from: NodeId,
     to: NodeId,
 ) -> Option<(f64, Vec<LinkId>)> {
-    use petgraph::visit::EdgeRef;
     use std::cmp::Reverse;
     use std::collections::{BTreeMap, BinaryHeap};
     /// Heap key: cost, then the destination before others, then first pushed first.
@@ -218,8 +217,8 @@ fn dijkstra(
             // at, and a hub's list of links is not walked again.
             to_goal.iter().for_each(|&l| relax(goal, l));
         } else {
-            for e in m.links.graph().edges(v) {
-                relax(e.target(), link_of(e));
+            for (w, l) in m.links.out(v) {
+                relax(w, l);
             }
         }
     }

@@ -1,5 +1,6 @@
 //! Turning a raw scenario into a validated [`Model`], collecting every problem on the way.
 
+use super::links::End;
 use super::*;
 use crate::error::{Diagnostic, Error, Result};
 use crate::scenario::ScenarioFile;
@@ -247,7 +248,7 @@ impl Builder<'_> {
         let staffing = self.severity(&path("staffing"), &raw.staffing);
         let conservation = self.conservation(raw, &names, &items, horizon);
         let base = self.file.base_dir();
-        let mut graph = DiGraph::new();
+        let mut graph = Network::new();
         let nodes = self.nodes(raw, &mut names, &items, &mut graph, &base, horizon);
         let links = self.links(raw, &mut names, &nodes, graph, horizon);
         let pinned_routes = self.routes(raw, &names, &nodes, &links);
@@ -279,7 +280,7 @@ impl Builder<'_> {
                 Some(Disruption { link, day, days })
             })
             .collect();
-        self.reachability(&nodes, links.graph(), &dispatch);
+        self.reachability(&nodes, &links, &dispatch);
 
         let input_hash: String = std::mem::take(&mut self.hasher)
             .finalize()
@@ -1273,38 +1274,42 @@ impl Builder<'_> {
                 (from, to, props, via)
             })
             .collect();
-        // Reserved at once: grown group by group, a network of 455,000 links held its old and
-        // new link lists together, half as much memory again as the links themselves.
-        let total: usize = groups.iter().map(|(f, t, ..)| f.len() * t.len()).sum();
-        out.reserve_exact(total);
         for (from, to, props, via) in groups {
-            // The group's specs: index 0 within a region, 1 + r into region r; made when needed.
-            let mut specs: Vec<Option<u32>> = vec![None; 1 + names.regions.len()];
-            // The ends' vertices and regions, read once rather than from the nodes per link.
-            let ends = |set: &[NodeId]| -> Vec<_> {
+            let ends = |set: &[NodeId]| -> Vec<End> {
                 set.iter()
-                    .map(|&n| (n, nodes[n].vertex, nodes[n].region))
+                    .map(|&n| End {
+                        node: n,
+                        vertex: nodes[n].vertex,
+                        region: nodes[n].region,
+                    })
                     .collect()
             };
-            let to = ends(&to);
-            for (a, va, ra) in ends(&from) {
-                for &(b, vb, rb) in &to {
-                    if a == b {
-                        continue;
-                    }
-                    let into = (ra != rb).then_some(rb);
-                    let spec = *specs[into.map_or(0, |r| 1 + r)].get_or_insert_with(|| {
+            let (from, to) = (ends(&from), ends(&to));
+            // The group's specs, for the regions its links go into: index 0 within a region,
+            // 1 + r into region r (from an origin in another region).
+            let mut origins = vec![0usize; names.regions.len()];
+            let mut times = BTreeMap::new();
+            for a in &from {
+                origins[a.region] += 1;
+                *times.entry(a.node).or_insert(0usize) += 1;
+            }
+            let mut specs = vec![u32::MAX; 1 + names.regions.len()];
+            for b in &to {
+                let within = origins[b.region] - times.get(&b.node).copied().unwrap_or(0);
+                let into = from.len() - origins[b.region];
+                for (slot, into, links) in [(0, None, within), (1 + b.region, Some(b.region), into)] {
+                    if links > 0 && specs[slot] == u32::MAX {
                         let mut checkpoints = via.clone();
                         checkpoints.extend(into);
-                        out.add_spec(LinkSpec {
+                        specs[slot] = out.add_spec(LinkSpec {
                             id: Box::default(),
                             props: props.clone(),
                             checkpoints: checkpoints.into(),
-                        })
-                    });
-                    out.push(va, vb, spec);
+                        });
+                    }
                 }
             }
+            out.push_group(from, to, specs);
         }
         out
     }
@@ -1558,18 +1563,32 @@ impl Builder<'_> {
     }
 
     /// Every hospital with demand must be reachable from where its goods come from.
-    fn reachability(&mut self, nodes: &[Node], graph: &Network, dispatch: &Option<Dispatch>) {
+    fn reachability(&mut self, nodes: &[Node], links: &Links, dispatch: &Option<Dispatch>) {
         // One breadth-first search per source (a few warehouses serve many hospitals), taken
         // only as far as the questions asked of it need: a hub of an all-to-all group discovers
         // all its neighbours in its first step, without the search going on through theirs.
-        let mut reach: BTreeMap<NodeId, petgraph::visit::Bfs<_, _>> = BTreeMap::new();
+        struct Search {
+            discovered: Vec<bool>,
+            queue: std::collections::VecDeque<NodeIndex>,
+        }
+        let mut reach: BTreeMap<NodeId, Search> = BTreeMap::new();
         let mut connects = |from: NodeId, to: NodeId| {
-            let bfs = reach
-                .entry(from)
-                .or_insert_with(|| petgraph::visit::Bfs::new(graph, nodes[from].vertex));
-            while !bfs.discovered.contains(nodes[to].vertex.index()) {
-                if bfs.next(graph).is_none() {
+            let search = reach.entry(from).or_insert_with(|| {
+                let mut discovered = vec![false; nodes.len()];
+                discovered[nodes[from].vertex.index()] = true;
+                Search {
+                    discovered,
+                    queue: [nodes[from].vertex].into(),
+                }
+            });
+            while !search.discovered[nodes[to].vertex.index()] {
+                let Some(v) = search.queue.pop_front() else {
                     return false;
+                };
+                for (w, _) in links.out(v) {
+                    if !std::mem::replace(&mut search.discovered[w.index()], true) {
+                        search.queue.push_back(w);
+                    }
                 }
             }
             true

@@ -3,11 +3,13 @@
 
 pub mod build;
 pub mod dist;
+pub mod links;
 
 pub use dist::Dist;
+pub use links::{Link, LinkProps, LinkSpec, Links, Network};
 
 use chrono::NaiveDate;
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::NodeIndex;
 use std::collections::BTreeMap;
 
 /// Index of an item (material or product) in [`Model::items`].
@@ -350,226 +352,8 @@ pub struct Node {
     pub make_to_order: Option<MakeToOrder>,
     /// Customer order streams.
     pub customer_orders: Vec<CustomerOrders>,
-    /// Its vertex in the network ([`Links::graph`]).
+    /// Its vertex in the network of [`Links`].
     pub vertex: NodeIndex,
-}
-
-/// The logistics network: vertices carry node ids, and edge `i` is link `i`, its weight the
-/// index of the link's [`LinkSpec`] (edges are added in link order and never removed). The edges
-/// are the only per-link record: 20 bytes a link.
-pub type Network = DiGraph<NodeId, u32>;
-
-/// The link an edge of the [`Network`] is.
-pub fn link_of(e: petgraph::graph::EdgeReference<'_, u32>) -> LinkId {
-    use petgraph::visit::EdgeRef;
-    e.id().index()
-}
-
-/// A link's mode, lead time, capacity and closures.
-#[derive(Debug, Clone)]
-pub struct LinkProps {
-    /// Mode (road, rail, air).
-    pub mode: String,
-    /// Lead time (days), with a positive minimum.
-    pub lead_time: Dist,
-    /// Trucks per day schedule; empty is unlimited.
-    pub capacity: Vec<(u32, f64)>,
-    /// Random closure probability per day.
-    pub closure_rate: f64,
-    /// Closure duration (days).
-    pub closure_days: Dist,
-}
-
-/// What links share: everything but their ends. A `[[link]]` has its own; the links of a
-/// `[[link_group]]` share one per set of checkpoints (one within a region, one per destination
-/// region), so each of a group's 455,000 links costs only its edge of the [`Network`].
-#[derive(Debug, Clone)]
-pub struct LinkSpec {
-    /// The link's name; empty for the links of a `[[link_group]]`, whose name is `from->to`
-    /// (see [`Model::link_name`]).
-    pub id: Box<str>,
-    /// Mode, lead time, capacity and closures.
-    pub props: LinkProps,
-    /// Regions whose checkpoints a shipment passes: crossed regions and the destination's when it
-    /// differs from the origin's.
-    pub checkpoints: Box<[RegionId]>,
-}
-
-/// A directed transport link: its ends.
-#[derive(Debug, Clone, Copy)]
-pub struct Link {
-    from: NodeId,
-    to: NodeId,
-}
-
-impl Link {
-    /// Origin node.
-    pub fn from(&self) -> NodeId {
-        self.from
-    }
-
-    /// Destination node.
-    pub fn to(&self) -> NodeId {
-        self.to
-    }
-}
-
-/// The transport links, by [`LinkId`]: the edges of the [`Network`], and what they share, kept
-/// once.
-#[derive(Debug, Clone)]
-pub struct Links {
-    graph: Network,
-    specs: Vec<LinkSpec>,
-    /// Per spec: its mean lead time when it was added, read as each of a group's links is
-    /// added (computing it there instead costs `layered-2000` 6 M instructions more).
-    spec_leads: Vec<f64>,
-    /// Per vertex of the network: the shortest mean lead time of its links out.
-    fastest_out: Vec<f64>,
-    /// Whether `fastest_out` still holds (no link's properties have changed since
-    /// the links were added).
-    fastest_known: bool,
-}
-
-impl Links {
-    /// Links to come between the vertices of `graph`, which has none yet.
-    pub(crate) fn new(graph: Network) -> Links {
-        debug_assert_eq!(graph.edge_count(), 0);
-        Links {
-            fastest_out: vec![f64::INFINITY; graph.node_count()],
-            graph,
-            specs: Vec::new(),
-            spec_leads: Vec::new(),
-            fastest_known: true,
-        }
-    }
-
-    /// The network the links are the edges of.
-    pub fn graph(&self) -> &Network {
-        &self.graph
-    }
-
-    /// How many links there are.
-    pub fn len(&self) -> usize {
-        self.graph.edge_count()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Link `l`.
-    pub fn get(&self, l: LinkId) -> Link {
-        self.link(&self.graph.raw_edges()[l])
-    }
-
-    /// The links in id order.
-    pub fn iter(&self) -> impl Iterator<Item = Link> + '_ {
-        self.graph.raw_edges().iter().map(|e| self.link(e))
-    }
-
-    /// The links from vertex `from` to vertex `to` of the network, newest first.
-    pub fn between(&self, from: NodeIndex, to: NodeIndex) -> impl Iterator<Item = LinkId> + '_ {
-        self.graph.edges_connecting(from, to).map(link_of)
-    }
-
-    /// A lower bound of the mean lead time of every link out of vertex `v` (the least of them,
-    /// or minus infinity once a link's properties have been changed after building).
-    pub fn fastest_out(&self, v: NodeIndex) -> f64 {
-        if self.fastest_known {
-            self.fastest_out[v.index()]
-        } else {
-            f64::NEG_INFINITY
-        }
-    }
-
-    fn link(&self, e: &petgraph::graph::Edge<u32>) -> Link {
-        Link {
-            from: self.graph[e.source()],
-            to: self.graph[e.target()],
-        }
-    }
-
-    /// What link `l` shares with others.
-    pub fn spec(&self, l: LinkId) -> &LinkSpec {
-        &self.specs[self.graph.raw_edges()[l].weight as usize]
-    }
-
-    /// Mode, lead time, capacity and closures of link `l`.
-    pub fn props(&self, l: LinkId) -> &LinkProps {
-        &self.spec(l).props
-    }
-
-    /// Whether the properties of any link satisfy `f` (checked once per spec, not per link).
-    pub fn any_props(&self, f: impl Fn(&LinkProps) -> bool) -> bool {
-        self.specs.iter().any(|s| f(&s.props))
-    }
-
-    /// The regions whose checkpoints a shipment on link `l` passes.
-    pub fn checkpoints(&self, l: LinkId) -> &[RegionId] {
-        &self.spec(l).checkpoints
-    }
-
-    /// The properties of link `l`, for changing them; they change for every link of its spec
-    /// (only `l` itself when it is a `[[link]]`).
-    pub fn props_mut(&mut self, l: LinkId) -> &mut LinkProps {
-        self.fastest_known = false;
-        let spec = self.graph.raw_edges()[l].weight as usize;
-        &mut self.specs[spec].props
-    }
-
-    /// Adds a spec for links to come; returns its index.
-    pub(crate) fn add_spec(&mut self, spec: LinkSpec) -> u32 {
-        self.spec_leads.push(spec.props.lead_time.mean());
-        self.specs.push(spec);
-        (self.specs.len() - 1) as u32
-    }
-
-    /// Adds a link between two vertices of the network with spec `spec`; returns its id.
-    #[inline]
-    pub(crate) fn push(&mut self, from: NodeIndex, to: NodeIndex, spec: u32) -> LinkId {
-        let lead = self.spec_leads[spec as usize];
-        let fastest = &mut self.fastest_out[from.index()];
-        *fastest = fastest.min(lead);
-        self.graph.add_edge(from, to, spec).index()
-    }
-
-    /// Room for `n` more links, reserved at once.
-    pub(crate) fn reserve_exact(&mut self, n: usize) {
-        self.graph.reserve_exact_edges(n);
-        // The room is written link by link as the network is built: with huge pages, a
-        // 455,000-link network (9 MB) takes hundreds of page faults instead of 2,200 (about 2 µs
-        // each on a virtual machine, a sixth of a `layered-2000` run).
-        let room = self.graph.raw_edges().as_ptr_range().end;
-        advise_huge_pages(
-            room.cast(),
-            n * std::mem::size_of::<petgraph::graph::Edge<u32>>(),
-        );
-    }
-}
-
-/// Asks the kernel to back the whole pages of `len` bytes from `start` (memory this process
-/// owns and is about to write) with huge pages. Only advice: where it is not taken, or not on
-/// Linux, nothing changes but the number of page faults.
-fn advise_huge_pages(start: *const u8, len: usize) {
-    #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let (from, to) = (
-            (start as usize).div_ceil(PAGE) * PAGE,
-            (start as usize + len) / PAGE * PAGE,
-        );
-        if to > from {
-            // SAFETY: madvise changes no memory contents; the range lies inside an allocation
-            // of this process, and an error (such as a range the kernel will not advise) is
-            // harmless, so it is ignored.
-            unsafe {
-                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (start, len);
 }
 
 /// The green channel policy.
@@ -823,7 +607,7 @@ set = { "node.clinic-.stock.mask" = 9 }
             assert_eq!(n.stock, [(mask, 7)]);
             assert_eq!(n.replenish[0].source, 0);
         }
-        let vertices: Vec<usize> = m.nodes.iter().map(|n| m.links.graph()[n.vertex]).collect();
+        let vertices: Vec<usize> = m.nodes.iter().map(|n| n.vertex.index()).collect();
         assert_eq!(vertices, [0, 1, 2, 3, 4]);
         assert_eq!(m.link_name(3), "factory->clinic-2");
         assert_eq!(m.links.len(), 4);

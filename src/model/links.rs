@@ -1,0 +1,375 @@
+//! The transport links: a `[[link]]` is an edge of the [`Network`]; a `[[link_group]]` (every
+//! node of one set to every node of another) is kept as that rule, so that its links cost
+//! nothing each. A group of 455,000 links was 9 MB of edges, a sixth of a `layered-2000` run to
+//! build and page in, and all of it is answered from the two sets.
+//!
+//! Link ids run through the `[[link]]`s in order, then through each group, origin by origin
+//! and destination by destination. Every question is answered as if each link were an edge
+//! added in id order: [`Links::out`] and [`Links::between`] give the newest link first, as a
+//! petgraph adjacency list does, so routes break ties the same way.
+
+use super::{Dist, LinkId, NodeId, RegionId};
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+/// The network of `[[link]]`s: vertices carry node ids, and edge `i` is link `i`, its weight
+/// the index of the link's [`LinkSpec`] (edges are added in link order and never removed).
+pub type Network = DiGraph<NodeId, u32>;
+
+/// A link's mode, lead time, capacity and closures.
+#[derive(Debug, Clone)]
+pub struct LinkProps {
+    /// Mode (road, rail, air).
+    pub mode: String,
+    /// Lead time (days), with a positive minimum.
+    pub lead_time: Dist,
+    /// Trucks per day schedule; empty is unlimited.
+    pub capacity: Vec<(u32, f64)>,
+    /// Random closure probability per day.
+    pub closure_rate: f64,
+    /// Closure duration (days).
+    pub closure_days: Dist,
+}
+
+/// What links share: everything but their ends. A `[[link]]` has its own; the links of a
+/// `[[link_group]]` share one per set of checkpoints (one within a region, one per destination
+/// region).
+#[derive(Debug, Clone)]
+pub struct LinkSpec {
+    /// The link's name; empty for the links of a `[[link_group]]`, whose name is `from->to`
+    /// (see [`super::Model::link_name`]).
+    pub id: Box<str>,
+    /// Mode, lead time, capacity and closures.
+    pub props: LinkProps,
+    /// Regions whose checkpoints a shipment passes: crossed regions and the destination's when it
+    /// differs from the origin's.
+    pub checkpoints: Box<[RegionId]>,
+}
+
+/// A directed transport link: its ends.
+#[derive(Debug, Clone, Copy)]
+pub struct Link {
+    from: NodeId,
+    to: NodeId,
+}
+
+impl Link {
+    /// Origin node.
+    pub fn from(&self) -> NodeId {
+        self.from
+    }
+
+    /// Destination node.
+    pub fn to(&self) -> NodeId {
+        self.to
+    }
+}
+
+/// One end of a group's links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct End {
+    /// The node.
+    pub node: NodeId,
+    /// Its vertex of the network.
+    pub vertex: NodeIndex,
+    /// Its region.
+    pub region: RegionId,
+}
+
+/// A `[[link_group]]`'s links: from every origin (a row) to every destination (a column) but
+/// the origin itself.
+#[derive(Debug, Clone)]
+struct Group {
+    /// The id of its first link.
+    first: LinkId,
+    from: Box<[End]>,
+    to: Box<[End]>,
+    /// Per row, the offset of its first link from `first`; then the number of links.
+    row_start: Box<[usize]>,
+    /// Per row, where its skipped columns (the origin's own, ascending) start in `skipped`;
+    /// then their number.
+    skip_start: Box<[usize]>,
+    skipped: Box<[u32]>,
+    /// Its specs: index 0 for a link within a region, `1 + r` for one into region `r`.
+    specs: Box<[u32]>,
+}
+
+impl Group {
+    fn skips(&self, row: usize) -> &[u32] {
+        &self.skipped[self.skip_start[row]..self.skip_start[row + 1]]
+    }
+
+    /// The column of the `k`th link of `row`.
+    fn column(&self, row: usize, k: usize) -> usize {
+        let mut col = k;
+        for &s in self.skips(row) {
+            if s as usize <= col {
+                col += 1;
+            }
+        }
+        col
+    }
+
+    /// The id of the link from `row` to column `col` (not a skipped one).
+    fn id(&self, row: usize, col: usize) -> LinkId {
+        let before = self.skips(row).partition_point(|&s| (s as usize) < col);
+        self.first + self.row_start[row] + col - before
+    }
+
+    fn spec(&self, row: usize, col: usize) -> u32 {
+        let (a, b) = (self.from[row], self.to[col]);
+        self.specs[if a.region == b.region { 0 } else { 1 + b.region }]
+    }
+
+    /// The links of `row`, newest first: (destination vertex, id).
+    fn row_out(&self, row: usize) -> impl Iterator<Item = (NodeIndex, LinkId)> + '_ {
+        let skips = self.skips(row);
+        let last = self.first + self.row_start[row + 1];
+        (0..self.to.len())
+            .rev()
+            .filter(move |&c| !skips.contains(&(c as u32)))
+            .enumerate()
+            .map(move |(t, c)| (self.to[c].vertex, last - 1 - t))
+    }
+}
+
+/// The transport links, by [`LinkId`]: the `[[link]]`s' edges of the [`Network`], the
+/// `[[link_group]]`s as rules, and what links share, kept once.
+#[derive(Debug, Clone)]
+pub struct Links {
+    graph: Network,
+    groups: Vec<Group>,
+    /// Per vertex, the group rows it is the origin of: (group, row), in id order.
+    rows_of: Vec<Vec<(u32, u32)>>,
+    /// Per vertex, the group columns it is the destination of: (group, column), in id order.
+    cols_of: Vec<Vec<(u32, u32)>>,
+    len: usize,
+    specs: Vec<LinkSpec>,
+    /// Per spec: its mean lead time when it was added.
+    spec_leads: Vec<f64>,
+    /// Per vertex of the network: the shortest mean lead time of its links out.
+    fastest_out: Vec<f64>,
+    /// Whether `fastest_out` still holds (no link's properties have changed since
+    /// the links were added).
+    fastest_known: bool,
+}
+
+/// Where a link is kept.
+enum Place<'a> {
+    /// An edge of the network.
+    Edge(&'a petgraph::graph::Edge<u32>),
+    /// Row and column of a group.
+    Group(&'a Group, usize, usize),
+}
+
+impl Links {
+    /// Links to come between the vertices of `graph`, which has none yet.
+    pub(crate) fn new(graph: Network) -> Links {
+        debug_assert_eq!(graph.edge_count(), 0);
+        let n = graph.node_count();
+        Links {
+            fastest_out: vec![f64::INFINITY; n],
+            rows_of: vec![Vec::new(); n],
+            cols_of: vec![Vec::new(); n],
+            graph,
+            groups: Vec::new(),
+            len: 0,
+            specs: Vec::new(),
+            spec_leads: Vec::new(),
+            fastest_known: true,
+        }
+    }
+
+    /// How many links there are.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn place(&self, l: LinkId) -> Place<'_> {
+        let edges = self.graph.raw_edges();
+        if l < edges.len() {
+            return Place::Edge(&edges[l]);
+        }
+        assert!(l < self.len, "link {l} of {}", self.len);
+        let g = &self.groups[self.groups.partition_point(|g| g.first <= l) - 1];
+        let k = l - g.first;
+        let row = g.row_start.partition_point(|&s| s <= k) - 1;
+        Place::Group(g, row, g.column(row, k - g.row_start[row]))
+    }
+
+    /// Link `l`.
+    pub fn get(&self, l: LinkId) -> Link {
+        match self.place(l) {
+            Place::Edge(e) => Link {
+                from: self.graph[e.source()],
+                to: self.graph[e.target()],
+            },
+            Place::Group(g, row, col) => Link {
+                from: g.from[row].node,
+                to: g.to[col].node,
+            },
+        }
+    }
+
+    /// The links in id order.
+    pub fn iter(&self) -> impl Iterator<Item = Link> + '_ {
+        let edges = self.graph.raw_edges().iter().map(|e| Link {
+            from: self.graph[e.source()],
+            to: self.graph[e.target()],
+        });
+        let groups = self.groups.iter().flat_map(|g| {
+            g.from.iter().enumerate().flat_map(move |(row, a)| {
+                let skips = g.skips(row);
+                g.to.iter()
+                    .enumerate()
+                    .filter(move |&(c, _)| !skips.contains(&(c as u32)))
+                    .map(move |(_, b)| Link {
+                        from: a.node,
+                        to: b.node,
+                    })
+            })
+        });
+        edges.chain(groups)
+    }
+
+    /// The links out of vertex `v`, newest first: (destination vertex, link).
+    pub fn out(&self, v: NodeIndex) -> impl Iterator<Item = (NodeIndex, LinkId)> + '_ {
+        let groups = self.rows_of[v.index()]
+            .iter()
+            .rev()
+            .flat_map(|&(g, row)| self.groups[g as usize].row_out(row as usize));
+        let edges = self
+            .graph
+            .edges(v)
+            .map(|e| (e.target(), e.id().index()));
+        groups.chain(edges)
+    }
+
+    /// The links from vertex `from` to vertex `to` of the network, newest first.
+    pub fn between(&self, from: NodeIndex, to: NodeIndex) -> impl Iterator<Item = LinkId> + '_ {
+        let cols = &self.cols_of[to.index()];
+        let groups = self.rows_of[from.index()]
+            .iter()
+            .rev()
+            .filter(move |_| from != to)
+            .flat_map(move |&(g, row)| {
+                cols.iter()
+                    .rev()
+                    .filter(move |&&(h, _)| h == g)
+                    .map(move |&(_, col)| self.groups[g as usize].id(row as usize, col as usize))
+            });
+        let edges = self.graph.edges_connecting(from, to).map(|e| e.id().index());
+        groups.chain(edges)
+    }
+
+    /// A lower bound of the mean lead time of every link out of vertex `v` (the least of them,
+    /// or minus infinity once a link's properties have been changed after building).
+    pub fn fastest_out(&self, v: NodeIndex) -> f64 {
+        if self.fastest_known {
+            self.fastest_out[v.index()]
+        } else {
+            f64::NEG_INFINITY
+        }
+    }
+
+    fn spec_index(&self, l: LinkId) -> usize {
+        match self.place(l) {
+            Place::Edge(e) => e.weight as usize,
+            Place::Group(g, row, col) => g.spec(row, col) as usize,
+        }
+    }
+
+    /// What link `l` shares with others.
+    pub fn spec(&self, l: LinkId) -> &LinkSpec {
+        &self.specs[self.spec_index(l)]
+    }
+
+    /// Mode, lead time, capacity and closures of link `l`.
+    pub fn props(&self, l: LinkId) -> &LinkProps {
+        &self.spec(l).props
+    }
+
+    /// Whether the properties of any link satisfy `f` (checked once per spec, not per link).
+    pub fn any_props(&self, f: impl Fn(&LinkProps) -> bool) -> bool {
+        self.specs.iter().any(|s| f(&s.props))
+    }
+
+    /// The regions whose checkpoints a shipment on link `l` passes.
+    pub fn checkpoints(&self, l: LinkId) -> &[RegionId] {
+        &self.spec(l).checkpoints
+    }
+
+    /// The properties of link `l`, for changing them; they change for every link of its spec
+    /// (only `l` itself when it is a `[[link]]`).
+    pub fn props_mut(&mut self, l: LinkId) -> &mut LinkProps {
+        self.fastest_known = false;
+        let spec = self.spec_index(l);
+        &mut self.specs[spec].props
+    }
+
+    /// Adds a spec for links to come; returns its index.
+    pub(crate) fn add_spec(&mut self, spec: LinkSpec) -> u32 {
+        self.spec_leads.push(spec.props.lead_time.mean());
+        self.specs.push(spec);
+        (self.specs.len() - 1) as u32
+    }
+
+    /// Adds a link between two vertices of the network with spec `spec`; returns its id. Every
+    /// `[[link]]` comes before the first group.
+    pub(crate) fn push(&mut self, from: NodeIndex, to: NodeIndex, spec: u32) -> LinkId {
+        assert!(self.groups.is_empty(), "links come before groups");
+        let fastest = &mut self.fastest_out[from.index()];
+        *fastest = fastest.min(self.spec_leads[spec as usize]);
+        self.len += 1;
+        self.graph.add_edge(from, to, spec).index()
+    }
+
+    /// Adds a group's links: from every end of `from` to every end of `to` but itself, with
+    /// spec `specs[0]` within a region and `specs[1 + r]` into region `r` (`specs` has an entry
+    /// for every region some link of the group goes into; `u32::MAX` where none does).
+    pub(crate) fn push_group(&mut self, from: Vec<End>, to: Vec<End>, specs: Vec<u32>) {
+        let g = self.groups.len() as u32;
+        // A group's specs differ in their checkpoints only: its links share one lead time.
+        let lead = specs
+            .iter()
+            .filter(|&&s| s != u32::MAX)
+            .map(|&s| self.spec_leads[s as usize])
+            .fold(f64::INFINITY, f64::min);
+        let (mut row_start, mut skip_start, mut skipped) = (vec![0], vec![0], Vec::new());
+        for (row, a) in from.iter().enumerate() {
+            skipped.extend(
+                to.iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.node == a.node)
+                    .map(|(c, _)| c as u32),
+            );
+            skip_start.push(skipped.len());
+            let links = to.len() - (skipped.len() - skip_start[row]);
+            row_start.push(row_start[row] + links);
+            self.rows_of[a.vertex.index()].push((g, row as u32));
+            if links > 0 {
+                let fastest = &mut self.fastest_out[a.vertex.index()];
+                *fastest = fastest.min(lead);
+            }
+        }
+        for (col, b) in to.iter().enumerate() {
+            self.cols_of[b.vertex.index()].push((g, col as u32));
+        }
+        let group = Group {
+            first: self.len,
+            from: from.into(),
+            to: to.into(),
+            row_start: row_start.into(),
+            skip_start: skip_start.into(),
+            skipped: skipped.into(),
+            specs: specs.into(),
+        };
+        self.len += group.row_start[group.from.len()];
+        self.groups.push(group);
+    }
+}
