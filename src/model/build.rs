@@ -1297,7 +1297,8 @@ impl Builder<'_> {
             for b in &to {
                 let within = origins[b.region] - times.get(&b.node).copied().unwrap_or(0);
                 let into = from.len() - origins[b.region];
-                for (slot, into, links) in [(0, None, within), (1 + b.region, Some(b.region), into)] {
+                for (slot, into, links) in [(0, None, within), (1 + b.region, Some(b.region), into)]
+                {
                     if links > 0 && specs[slot] == u32::MAX {
                         let mut checkpoints = via.clone();
                         checkpoints.extend(into);

@@ -1,6 +1,6 @@
 //! The transport links: a `[[link]]` is an edge of the [`Network`]; a `[[link_group]]` (every
 //! node of one set to every node of another) is kept as that rule, so that its links cost
-//! nothing each. A group of 455,000 links was 9 MB of edges, a sixth of a `layered-2000` run to
+//! nothing each. A group of 455,000 links was 9 MB of edges, a seventh of a `layered-2000` run to
 //! build and page in, and all of it is answered from the two sets.
 //!
 //! Link ids run through the `[[link]]`s in order, then through each group, origin by origin
@@ -118,7 +118,11 @@ impl Group {
 
     fn spec(&self, row: usize, col: usize) -> u32 {
         let (a, b) = (self.from[row], self.to[col]);
-        self.specs[if a.region == b.region { 0 } else { 1 + b.region }]
+        self.specs[if a.region == b.region {
+            0
+        } else {
+            1 + b.region
+        }]
     }
 
     /// The links of `row`, newest first: (destination vertex, id).
@@ -243,10 +247,7 @@ impl Links {
             .iter()
             .rev()
             .flat_map(|&(g, row)| self.groups[g as usize].row_out(row as usize));
-        let edges = self
-            .graph
-            .edges(v)
-            .map(|e| (e.target(), e.id().index()));
+        let edges = self.graph.edges(v).map(|e| (e.target(), e.id().index()));
         groups.chain(edges)
     }
 
@@ -263,7 +264,10 @@ impl Links {
                     .filter(move |&&(h, _)| h == g)
                     .map(move |&(_, col)| self.groups[g as usize].id(row as usize, col as usize))
             });
-        let edges = self.graph.edges_connecting(from, to).map(|e| e.id().index());
+        let edges = self
+            .graph
+            .edges_connecting(from, to)
+            .map(|e| e.id().index());
         groups.chain(edges)
     }
 
@@ -371,5 +375,117 @@ impl Links {
         };
         self.len += group.row_start[group.from.len()];
         self.groups.push(group);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A spec whose lead time tells it apart.
+    fn spec(lead: f64, checkpoints: Vec<RegionId>) -> LinkSpec {
+        LinkSpec {
+            id: Box::default(),
+            props: LinkProps {
+                mode: "road".into(),
+                lead_time: Dist::fixed(lead),
+                capacity: Vec::new(),
+                closure_rate: 0.0,
+                closure_days: Dist::fixed(1.0),
+            },
+            checkpoints: checkpoints.into(),
+        }
+    }
+
+    /// Links over `nodes` vertices (node `i` in region `i % 3`): `edges` as `[[link]]`s, then
+    /// `groups` (origin and destination sets, repeats allowed), kept as rules by one and as an
+    /// edge per link by the other.
+    fn both(
+        nodes: usize,
+        edges: &[(usize, usize)],
+        groups: &[(Vec<usize>, Vec<usize>)],
+    ) -> [Links; 2] {
+        let mut graph = Network::new();
+        let vertices: Vec<NodeIndex> = (0..nodes).map(|n| graph.add_node(n)).collect();
+        let end = |n: usize| End {
+            node: n,
+            vertex: vertices[n],
+            region: n % 3,
+        };
+        let (mut rules, mut edges_only) = (Links::new(graph.clone()), Links::new(graph));
+        for (i, &(a, b)) in edges.iter().enumerate() {
+            for links in [&mut rules, &mut edges_only] {
+                let s = links.add_spec(spec(1.0 + i as f64, vec![]));
+                links.push(vertices[a], vertices[b], s);
+            }
+        }
+        let mut later = Vec::new();
+        for (g, (from, to)) in groups.iter().enumerate() {
+            let specs: Vec<u32> = (0..4)
+                .map(|slot| {
+                    let s = spec(
+                        0.5 + g as f64,
+                        (slot > 0).then(|| slot - 1).into_iter().collect(),
+                    );
+                    edges_only.add_spec(s.clone());
+                    rules.add_spec(s)
+                })
+                .collect();
+            for &a in from {
+                for &b in to {
+                    if a != b {
+                        let slot = if a % 3 == b % 3 { 0 } else { 1 + b % 3 };
+                        later.push((vertices[a], vertices[b], specs[slot]));
+                    }
+                }
+            }
+            rules.push_group(
+                from.iter().map(|&n| end(n)).collect(),
+                to.iter().map(|&n| end(n)).collect(),
+                specs,
+            );
+        }
+        // The edge-per-link side adds its group links after every spec, as `push` wants no
+        // group before it; the ids are the same.
+        for (a, b, s) in later {
+            edges_only.push(a, b, s);
+        }
+        [rules, edges_only]
+    }
+
+    fn set() -> impl Strategy<Value = Vec<usize>> {
+        proptest::collection::vec(0usize..6, 1..5)
+    }
+
+    proptest! {
+        /// A group kept as a rule answers every question as its links would as edges.
+        #[test]
+        fn a_group_answers_as_its_links_would(
+            edges in proptest::collection::vec((0usize..6, 0usize..6), 0..4)
+                .prop_map(|e| e.into_iter().filter(|(a, b)| a != b).collect::<Vec<_>>()),
+            groups in proptest::collection::vec((set(), set()), 0..4),
+        ) {
+            let [rules, edges_only] = both(6, &edges, &groups);
+            prop_assert_eq!(rules.len(), edges_only.len());
+            let ends = |l: &Links| l.iter().map(|k| (k.from(), k.to())).collect::<Vec<_>>();
+            prop_assert_eq!(ends(&rules), ends(&edges_only));
+            for l in 0..rules.len() {
+                let (a, b) = (rules.get(l), edges_only.get(l));
+                prop_assert_eq!((a.from(), a.to()), (b.from(), b.to()));
+                prop_assert_eq!(rules.checkpoints(l), edges_only.checkpoints(l));
+                prop_assert_eq!(rules.props(l).lead_time.mean(), edges_only.props(l).lead_time.mean());
+            }
+            for v in (0..6).map(NodeIndex::new) {
+                prop_assert_eq!(rules.out(v).collect::<Vec<_>>(), edges_only.out(v).collect::<Vec<_>>());
+                prop_assert_eq!(rules.fastest_out(v), edges_only.fastest_out(v));
+                for w in (0..6).map(NodeIndex::new) {
+                    prop_assert_eq!(
+                        rules.between(v, w).collect::<Vec<_>>(),
+                        edges_only.between(v, w).collect::<Vec<_>>()
+                    );
+                }
+            }
+        }
     }
 }
