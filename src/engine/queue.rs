@@ -220,14 +220,17 @@ impl<E> EventQueue<E> {
         let slot = loop {
             if let Some(first) = self.near.first() {
                 // Without branches: which of a few unsorted events comes first is a coin toss
-                // the branch predictor would miss on most pops.
-                let (mut best, mut best_key) = (0, first.order());
+                // the branch predictor would miss on most pops. The earliest time first, on
+                // times alone; the whole key only when another event shares that time.
+                let (mut best, mut best_time) = (0, first.time);
                 for (i, slot) in self.near.iter().enumerate().skip(1) {
-                    let key = slot.order();
-                    let earlier =
-                        (key.0 < best_key.0) | ((key.0 == best_key.0) & (key.1 < best_key.1));
+                    let earlier = slot.time < best_time;
                     best = std::hint::select_unpredictable(earlier, i, best);
-                    best_key = std::hint::select_unpredictable(earlier, key, best_key);
+                    best_time = std::hint::select_unpredictable(earlier, slot.time, best_time);
+                }
+                let shared = self.near.iter().filter(|s| s.time == best_time).count();
+                if shared > 1 {
+                    best = earliest(&self.near);
                 }
                 break self.near.swap_remove(best);
             }
@@ -358,6 +361,20 @@ impl<E> EventQueue<E> {
         }
         self.occupied &= !1;
     }
+}
+
+/// The position of the earliest of `slots` (not empty) by the whole key.
+#[cold]
+#[inline(never)]
+fn earliest<E>(slots: &[Slot<E>]) -> usize {
+    let (mut best, mut best_key) = (0, slots[0].order());
+    for (i, slot) in slots.iter().enumerate().skip(1) {
+        let key = slot.order();
+        let earlier = (key.0 < best_key.0) | ((key.0 == best_key.0) & (key.1 < best_key.1));
+        best = std::hint::select_unpredictable(earlier, i, best);
+        best_key = std::hint::select_unpredictable(earlier, key, best_key);
+    }
+    best
 }
 
 /// Empties `v` for reuse as a bucket: a large allocation becomes a spare (or is freed).
