@@ -125,13 +125,17 @@ impl Group {
         }]
     }
 
+    /// The columns `row` has a link to, in id order.
+    fn columns(&self, row: usize) -> impl DoubleEndedIterator<Item = usize> + '_ {
+        let skips = self.skips(row);
+        (0..self.to.len()).filter(move |&c| !skips.contains(&(c as u32)))
+    }
+
     /// The links of `row`, newest first: (destination vertex, id).
     fn row_out(&self, row: usize) -> impl Iterator<Item = (NodeIndex, LinkId)> + '_ {
-        let skips = self.skips(row);
         let last = self.first + self.row_start[row + 1];
-        (0..self.to.len())
+        self.columns(row)
             .rev()
-            .filter(move |&c| !skips.contains(&(c as u32)))
             .enumerate()
             .map(move |(t, c)| (self.to[c].vertex, last - 1 - t))
     }
@@ -149,8 +153,6 @@ pub struct Links {
     cols_of: Vec<Vec<(u32, u32)>>,
     len: usize,
     specs: Vec<LinkSpec>,
-    /// Per spec: its mean lead time when it was added.
-    spec_leads: Vec<f64>,
     /// Per vertex of the network: the shortest mean lead time of its links out.
     fastest_out: Vec<f64>,
     /// Whether `fastest_out` still holds (no link's properties have changed since
@@ -179,7 +181,6 @@ impl Links {
             groups: Vec::new(),
             len: 0,
             specs: Vec::new(),
-            spec_leads: Vec::new(),
             fastest_known: true,
         }
     }
@@ -209,10 +210,7 @@ impl Links {
     /// Link `l`.
     pub fn get(&self, l: LinkId) -> Link {
         match self.place(l) {
-            Place::Edge(e) => Link {
-                from: self.graph[e.source()],
-                to: self.graph[e.target()],
-            },
+            Place::Edge(e) => self.edge_link(e),
             Place::Group(g, row, col) => Link {
                 from: g.from[row].node,
                 to: g.to[col].node,
@@ -220,22 +218,22 @@ impl Links {
         }
     }
 
-    /// The links in id order.
-    pub fn iter(&self) -> impl Iterator<Item = Link> + '_ {
-        let edges = self.graph.raw_edges().iter().map(|e| Link {
+    fn edge_link(&self, e: &petgraph::graph::Edge<u32>) -> Link {
+        Link {
             from: self.graph[e.source()],
             to: self.graph[e.target()],
-        });
+        }
+    }
+
+    /// The links in id order.
+    pub fn iter(&self) -> impl Iterator<Item = Link> + '_ {
+        let edges = self.graph.raw_edges().iter().map(|e| self.edge_link(e));
         let groups = self.groups.iter().flat_map(|g| {
             g.from.iter().enumerate().flat_map(move |(row, a)| {
-                let skips = g.skips(row);
-                g.to.iter()
-                    .enumerate()
-                    .filter(move |&(c, _)| !skips.contains(&(c as u32)))
-                    .map(move |(_, b)| Link {
-                        from: a.node,
-                        to: b.node,
-                    })
+                g.columns(row).map(move |c| Link {
+                    from: a.node,
+                    to: g.to[c].node,
+                })
             })
         });
         edges.chain(groups)
@@ -318,17 +316,22 @@ impl Links {
 
     /// Adds a spec for links to come; returns its index.
     pub(crate) fn add_spec(&mut self, spec: LinkSpec) -> u32 {
-        self.spec_leads.push(spec.props.lead_time.mean());
         self.specs.push(spec);
         (self.specs.len() - 1) as u32
+    }
+
+    /// Notes a link out of `v` with mean lead time `lead`.
+    fn lower_fastest_out(&mut self, v: NodeIndex, lead: f64) {
+        let fastest = &mut self.fastest_out[v.index()];
+        *fastest = fastest.min(lead);
     }
 
     /// Adds a link between two vertices of the network with spec `spec`; returns its id. Every
     /// `[[link]]` comes before the first group.
     pub(crate) fn push(&mut self, from: NodeIndex, to: NodeIndex, spec: u32) -> LinkId {
         assert!(self.groups.is_empty(), "links come before groups");
-        let fastest = &mut self.fastest_out[from.index()];
-        *fastest = fastest.min(self.spec_leads[spec as usize]);
+        let lead = self.specs[spec as usize].props.lead_time.mean();
+        self.lower_fastest_out(from, lead);
         self.len += 1;
         self.graph.add_edge(from, to, spec).index()
     }
@@ -342,7 +345,7 @@ impl Links {
         let lead = specs
             .iter()
             .filter(|&&s| s != u32::MAX)
-            .map(|&s| self.spec_leads[s as usize])
+            .map(|&s| self.specs[s as usize].props.lead_time.mean())
             .fold(f64::INFINITY, f64::min);
         let (mut row_start, mut skip_start, mut skipped) = (vec![0], vec![0], Vec::new());
         for (row, a) in from.iter().enumerate() {
@@ -357,8 +360,7 @@ impl Links {
             row_start.push(row_start[row] + links);
             self.rows_of[a.vertex.index()].push((g, row as u32));
             if links > 0 {
-                let fastest = &mut self.fastest_out[a.vertex.index()];
-                *fastest = fastest.min(lead);
+                self.lower_fastest_out(a.vertex, lead);
             }
         }
         for (col, b) in to.iter().enumerate() {
