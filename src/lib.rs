@@ -13,7 +13,6 @@ pub mod demand;
 pub mod engine;
 pub mod error;
 pub mod generate;
-pub mod mechanisms;
 pub mod model;
 pub mod output;
 pub mod plots;
@@ -21,6 +20,7 @@ pub mod results;
 pub mod scenario;
 pub mod stats;
 pub mod study;
+pub mod util;
 #[cfg(test)]
 pub(crate) mod testutil;
 

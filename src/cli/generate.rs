@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::generate::{NationalSpec, layered, national};
-use crate::output::atomic_write;
+use crate::util::atomic::atomic_write;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;

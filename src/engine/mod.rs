@@ -1,5 +1,5 @@
 //! The discrete-event engine: state of one replication, the event loop, and scheduling.
-//! The mechanisms themselves live in `crate::mechanisms`, one file each, as handlers on [`Sim`].
+//! The mechanisms themselves live in `crate::engine::mechanisms`, one file each, as handlers on [`Sim`].
 //!
 //! Region discipline: a node's events are owned by the node; everything that crosses regions
 //! (shipments on links, orders) is a message that arrives after a positive delay, and central
@@ -11,6 +11,7 @@
 //! queued (one queue, or one per partition).
 
 mod lazy_table;
+pub mod mechanisms;
 pub mod partitions;
 pub mod queue;
 mod stock;
@@ -19,7 +20,7 @@ pub mod streams;
 mod tests;
 
 use crate::error::{Error, Result};
-use crate::mechanisms::routing::FastMap;
+use crate::util::FastMap;
 use crate::model::{ItemId, LinkId, Model, NodeId, RegionId, Severity, TICKS_PER_DAY};
 use crate::results::{Measure, Replication};
 use lazy_table::LazyTable;
@@ -615,8 +616,8 @@ pub(crate) fn has_central_step(m: &Model) -> bool {
 /// The central daily step over all partitions (one in a sequential run): reserve rules, then
 /// central dispatch.
 pub(crate) fn central_step(sims: &mut [Sim]) {
-    crate::mechanisms::reserves::check_reserve_rules(sims);
-    crate::mechanisms::dispatch::dispatch_day(sims);
+    crate::engine::mechanisms::reserves::check_reserve_rules(sims);
+    crate::engine::mechanisms::dispatch::dispatch_day(sims);
 }
 
 /// Conservation of units over a run's partitions: everything that entered is on hand,

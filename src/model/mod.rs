@@ -475,7 +475,7 @@ pub struct Model {
     pub disruptions: Vec<Disruption>,
     /// Routes found so far, shared by every replication (a route is a function of the model
     /// alone, so finding it once serves them all).
-    pub route_cache: crate::mechanisms::routing::RouteCache,
+    pub route_cache: crate::engine::mechanisms::routing::RouteCache,
     /// Each region's epidemic census, computed on first use and shared by every replication.
     pub census_cache: crate::demand::seir::CensusCache,
 }

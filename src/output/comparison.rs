@@ -1,7 +1,8 @@
 //! `comparison.csv` and `comparison.json`: paired differences of each variant against the
 //! baseline, and a readable table of the headline KPIs on stdout.
 
-use super::{atomic_write, num, opt_num};
+use super::{num, opt_num};
+use crate::util::atomic::atomic_write;
 use crate::error::Result;
 use crate::output::schema::SCHEMA_VERSION;
 use crate::study::compare::Paired;

@@ -3,7 +3,8 @@
 //! the sweep chart draws.
 
 use super::schema::{SCHEMA_VERSION, SweepInfo};
-use super::{atomic_write, num};
+use super::num;
+use crate::util::atomic::atomic_write;
 use crate::error::Result;
 use crate::model::Model;
 use crate::stats::aggregate::Aggregate;

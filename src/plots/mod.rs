@@ -19,7 +19,7 @@ pub mod render;
 pub mod report;
 
 use crate::error::{Error, Result};
-use crate::output::atomic_write;
+use crate::util::atomic::atomic_write;
 use chart::Chart;
 use rayon::prelude::*;
 use std::collections::BTreeSet;

@@ -10,7 +10,7 @@
 use super::Shard;
 use super::spec::StudySpec;
 use crate::error::{Error, Result};
-use crate::output::{AtomicFile, atomic_write};
+use crate::util::atomic::{AtomicFile, atomic_write};
 use crate::results::Replication;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Read, Write};

@@ -4,7 +4,7 @@
 
 use crate::engine::{Route, Sim};
 use crate::model::{ItemId, LinkId, Model, NodeId};
-use std::collections::HashMap;
+use crate::util::FastMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Key of a cached route: (epoch, from, to, item).
@@ -27,10 +27,6 @@ pub struct RouteCache {
 /// A map filled on demand by several threads.
 #[derive(Debug)]
 struct Shared<K, V>(Mutex<FastMap<K, V>>);
-
-/// A hash map with a fast, fixed hasher (keys are a few small integers, and nothing
-/// iterates these maps, so the hasher changes no output).
-pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 impl<K, V> Default for Shared<K, V> {
     fn default() -> Self {
