@@ -99,13 +99,14 @@ fn compare(m: &Model, p: &Params, nodes: usize, cross: f64) -> Result<String, St
     let (mut seq_s, mut par_s) = (Vec::new(), Vec::new());
     let mut stats = WindowStats::default();
     let mut events = 0;
+    let ctx = medsupply::engine::RunContext::new(m);
     for _ in 0..p.runs {
         let t = Instant::now();
-        let a = medsupply::engine::run_replication(m, m.seed, 0).map_err(|e| e.to_string())?;
+        let a = medsupply::engine::run_replication(&ctx, m.seed, 0).map_err(|e| e.to_string())?;
         seq_s.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
         let (b, s) = pool
-            .install(|| plan.run(m, m.seed, 0))
+            .install(|| plan.run(&ctx, m.seed, 0))
             .map_err(|e| e.to_string())?;
         par_s.push(t.elapsed().as_secs_f64());
         if a != b {

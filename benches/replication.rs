@@ -9,11 +9,12 @@
 //! Run with `cargo bench --locked --bench replication` (add `-- --quick` for a short run).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use medsupply::engine::RunContext;
 use medsupply::engine::partitions::Partitions;
 use medsupply::model::Model;
 use medsupply::scenario::ScenarioFile;
 use medsupply::stats::aggregate::Aggregate;
-use medsupply::study::progress::Progress;
+use medsupply::study::Silent;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
@@ -30,7 +31,7 @@ fn fold_study(model: &Model, threads: usize) -> Aggregate {
         model.seed,
         &reps,
         Partitions::default(),
-        &Progress::hidden(),
+        &Silent,
     )
     .expect("replications run")
     .remove(0)
@@ -59,7 +60,7 @@ fn shipped() -> Vec<Shipped> {
             let file = ScenarioFile::read(path).unwrap_or_else(|e| panic!("{e}"));
             let model =
                 medsupply::model::build::build(&file, None).unwrap_or_else(|e| panic!("{e}"));
-            let first = medsupply::engine::run_replication(&model, model.seed, 0)
+            let first = medsupply::engine::run_replication(&RunContext::new(&model), model.seed, 0)
                 .unwrap_or_else(|e| panic!("{e}"));
             let name = path
                 .file_stem()
@@ -85,8 +86,10 @@ fn benches(c: &mut Criterion) {
             BenchmarkId::from_parameter(&s.name),
             &s.model,
             |b, model| {
+                // The census and route cache are shared by a study's replications.
+                let ctx = RunContext::new(model);
                 b.iter(|| {
-                    medsupply::engine::run_replication(black_box(model), model.seed, 0)
+                    medsupply::engine::run_replication(black_box(&ctx), model.seed, 0)
                         .expect("replication runs")
                 })
             },

@@ -8,7 +8,6 @@
 //! committed baseline, for regression checks in CI.
 
 pub mod check;
-pub mod cli;
 pub mod demand;
 pub mod engine;
 pub mod error;
@@ -20,8 +19,8 @@ pub mod results;
 pub mod scenario;
 pub mod stats;
 pub mod study;
-pub mod util;
 #[cfg(test)]
 pub(crate) mod testutil;
+pub mod util;
 
 pub use error::{Error, Result};

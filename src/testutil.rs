@@ -71,7 +71,8 @@ pub fn with_files(toml: &str, name: Option<&str>, files: &[(&str, &str)]) -> Mod
 
 /// Runs replication `rep` with seed 1.
 pub fn run(m: &Model, rep: u32) -> Replication {
-    crate::engine::run_replication(m, 1, rep).unwrap_or_else(|e| panic!("{e}"))
+    crate::engine::run_replication(&crate::engine::RunContext::new(m), 1, rep)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Index of an item by name.

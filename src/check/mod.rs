@@ -46,6 +46,57 @@ pub struct Options {
     pub level: f64,
 }
 
+impl Options {
+    /// Options from what a user gave, refusing meaningless combinations: bounds (`rtol`,
+    /// `atol`, a rules file) need a tolerance or statistical mode, and a confidence `level`
+    /// the statistical one.
+    pub fn new(
+        mode: Mode,
+        rtol: Option<f64>,
+        atol: Option<f64>,
+        rules: Option<&Path>,
+        level: Option<f64>,
+    ) -> Result<Options> {
+        let bounded = rtol.is_some() || atol.is_some() || rules.is_some();
+        if mode == Mode::Exact && bounded {
+            return Err(Error::Usage(
+                "--rtol, --atol and --rules need --mode tolerance or --mode statistical".into(),
+            ));
+        }
+        if mode != Mode::Statistical && level.is_some() {
+            return Err(Error::Usage("--level needs --mode statistical".into()));
+        }
+        for (name, v) in [("--rtol", rtol), ("--atol", atol)] {
+            if let Some(v) = v
+                && !(v.is_finite() && v >= 0.0)
+            {
+                return Err(Error::Usage(format!(
+                    "{name} must be a finite number ≥ 0, not {v}"
+                )));
+            }
+        }
+        let level = level.unwrap_or(DEFAULT_LEVEL);
+        if !(level > 0.0 && level < 1.0) {
+            return Err(Error::Usage(format!(
+                "--level must be between 0 and 1 (e.g. 0.95), not {level}"
+            )));
+        }
+        let rules = match rules {
+            Some(path) => Rules::read(path)?,
+            None => Rules::default(),
+        };
+        Ok(Options {
+            mode,
+            default_bound: Bound {
+                atol: atol.unwrap_or(0.0),
+                rtol: rtol.unwrap_or(0.0),
+            },
+            rules,
+            level,
+        })
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 pub const CHECK_SCHEMA_VERSION: u32 = 1;
 
 /// How results are compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// The result files are byte-identical (same seed, scenario and version).
@@ -18,6 +18,27 @@ pub enum Mode {
     /// difference exceeds the practical threshold `atol + rtol × |baseline|`. The intervals
     /// hold the chosen level jointly over every KPI tested (Bonferroni).
     Statistical,
+}
+
+impl Mode {
+    /// Every mode, by name, as `--mode` takes it.
+    pub const NAMES: [&'static str; 3] = ["exact", "tolerance", "statistical"];
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Mode, String> {
+        match s {
+            "exact" => Ok(Mode::Exact),
+            "tolerance" => Ok(Mode::Tolerance),
+            "statistical" => Ok(Mode::Statistical),
+            _ => Err(format!(
+                "unknown mode `{s}` (one of {})",
+                Mode::NAMES.join(", ")
+            )),
+        }
+    }
 }
 
 /// The outcome.

@@ -22,7 +22,7 @@ fn shared_run() -> &'static Path {
         let dir = tempfile::tempdir().unwrap();
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/minimal.toml");
         let file = crate::scenario::ScenarioFile::read(&path).unwrap();
-        for model in crate::cli::build_all(&file).unwrap() {
+        for model in crate::model::validate::build_all(&file).unwrap() {
             let reps = crate::study::run_replications(&model, model.seed, REPS, 1).unwrap();
             let agg = Aggregate::of(&model, &reps);
             let run = VariantRun {

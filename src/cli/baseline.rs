@@ -1,7 +1,7 @@
 //! `medsupply baseline`: bless a run's results as the baseline `check` compares with.
 
-use crate::error::Result;
 use clap::Args;
+use medsupply::error::Result;
 use std::path::PathBuf;
 
 /// Arguments of `medsupply baseline`.
@@ -18,8 +18,8 @@ pub struct BaselineArgs {
 }
 
 /// Writes the baseline and says what it holds.
-pub(crate) fn baseline(args: &BaselineArgs) -> Result<()> {
-    let blessed = crate::check::bless::bless(&args.run_dir, &args.to, args.force)?;
+pub fn baseline(args: &BaselineArgs) -> Result<()> {
+    let blessed = medsupply::check::bless::bless(&args.run_dir, &args.to, args.force)?;
     let variants: Vec<String> = blessed.variants.iter().map(|v| v.label()).collect();
     eprintln!(
         "baseline {} written from {}: {}",

@@ -1,12 +1,10 @@
 //! `medsupply check`: compare a run's results with a baseline and exit 0 (within bounds),
 //! 1 (a regression) or 2 (the comparison is impossible).
 
-use crate::check::rules::{Bound, Rules};
-use crate::check::{
-    CheckReport, DEFAULT_LEVEL, Mode, Options, Verdict, incomparable_report, render,
-};
-use crate::error::{Error, Result};
 use clap::Args;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use medsupply::check::{CheckReport, Mode, Options, Verdict, incomparable_report, render};
+use medsupply::error::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -20,7 +18,7 @@ pub struct CheckArgs {
     pub baseline: PathBuf,
     /// exact: result files byte-identical; tolerance: KPI means within bounds; statistical:
     /// significant (Welch) and larger than the bounds.
-    #[arg(long, value_enum, default_value_t = Mode::Exact)]
+    #[arg(long, default_value = "exact", value_parser = PossibleValuesParser::new(Mode::NAMES).try_map(|s| s.parse::<Mode>()))]
     pub mode: Mode,
     /// Relative bound, a fraction of the baseline, for KPIs no rule matches.
     #[arg(long)]
@@ -28,7 +26,7 @@ pub struct CheckArgs {
     /// Absolute bound for KPIs no rule matches.
     #[arg(long)]
     pub atol: Option<f64>,
-    /// TOML file of bounds per KPI, product and region (see the README).
+    /// TOML file of bounds per KPI, product and region (see docs/ci.md).
     #[arg(long)]
     pub rules: Option<PathBuf>,
     /// Statistical mode: confidence level held jointly over the KPIs tested (each Welch
@@ -38,47 +36,6 @@ pub struct CheckArgs {
     /// Write the verdict as JSON on standard output instead of the text report.
     #[arg(long)]
     pub json: bool,
-}
-
-/// Turns the arguments into options, refusing meaningless combinations.
-fn options(args: &CheckArgs) -> Result<Options> {
-    let bounded = args.rtol.is_some() || args.atol.is_some() || args.rules.is_some();
-    if args.mode == Mode::Exact && bounded {
-        return Err(Error::Usage(
-            "--rtol, --atol and --rules need --mode tolerance or --mode statistical".into(),
-        ));
-    }
-    if args.mode != Mode::Statistical && args.level.is_some() {
-        return Err(Error::Usage("--level needs --mode statistical".into()));
-    }
-    for (name, v) in [("--rtol", args.rtol), ("--atol", args.atol)] {
-        if let Some(v) = v
-            && !(v.is_finite() && v >= 0.0)
-        {
-            return Err(Error::Usage(format!(
-                "{name} must be a finite number ≥ 0, not {v}"
-            )));
-        }
-    }
-    let level = args.level.unwrap_or(DEFAULT_LEVEL);
-    if !(level > 0.0 && level < 1.0) {
-        return Err(Error::Usage(format!(
-            "--level must be between 0 and 1 (e.g. 0.95), not {level}"
-        )));
-    }
-    let rules = match &args.rules {
-        Some(path) => Rules::read(path)?,
-        None => Rules::default(),
-    };
-    Ok(Options {
-        mode: args.mode,
-        default_bound: Bound {
-            atol: args.atol.unwrap_or(0.0),
-            rtol: args.rtol.unwrap_or(0.0),
-        },
-        rules,
-        level,
-    })
 }
 
 /// Writes text to standard output.
@@ -103,8 +60,15 @@ fn print_json(report: &CheckReport) -> Result<()> {
 
 /// Runs the check, prints the report, and turns a regression into its error. With `--json`,
 /// an impossible comparison is reported on standard output too.
-pub(crate) fn check(args: &CheckArgs) -> Result<()> {
-    let result = options(args).and_then(|o| crate::check::check(&args.run_dir, &args.baseline, &o));
+pub fn check(args: &CheckArgs) -> Result<()> {
+    let result = Options::new(
+        args.mode,
+        args.rtol,
+        args.atol,
+        args.rules.as_deref(),
+        args.level,
+    )
+    .and_then(|o| medsupply::check::check(&args.run_dir, &args.baseline, &o));
     let report = match result {
         Ok(report) => report,
         Err(e) => {

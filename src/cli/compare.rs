@@ -1,10 +1,9 @@
 //! `medsupply compare`: policy variants against a baseline with common random numbers.
 
-use super::study::{Stopping, StudyArgs, execute, load, spec, variant_arms};
-use crate::error::{Error, Result};
-use crate::stats::kpi::kpi_index;
-use crate::study::spec::Kind;
+use super::study::{StudyArgs, Terminal};
 use clap::Args;
+use medsupply::error::Result;
+use medsupply::study::{Design, Stopping, Variants, run_study};
 use std::path::PathBuf;
 
 /// Arguments of `medsupply compare`.
@@ -43,49 +42,25 @@ pub struct CompareArgs {
 }
 
 /// Runs the comparison.
-pub(crate) fn run(args: &CompareArgs) -> Result<()> {
-    let (file, all) = load(&args.scenario)?;
-    let mut names: Vec<String> = if args.all {
-        all.iter().map(|m| m.variant.clone()).collect()
+pub fn run(args: &CompareArgs) -> Result<()> {
+    let variants = if args.all {
+        Variants::All
     } else {
-        args.variants.clone()
+        Variants::Named(args.variants.clone())
     };
-    if !names.contains(&args.baseline) {
-        names.insert(0, args.baseline.clone());
-    }
-    if names.len() < 2 {
-        return Err(Error::Usage(
-            "compare needs at least one variant besides the baseline (--variants a,b or --all)"
-                .into(),
-        ));
-    }
-    let arms = variant_arms(&all, &args.scenario, &names)?;
-    let stopping = match args.target_rel_hw {
-        None => None,
-        Some(h) => {
-            if !(h > 0.0 && h.is_finite()) || args.min_reps < 2 || args.max_reps < args.min_reps {
-                return Err(Error::Usage(
-                    "need --target-rel-hw > 0 and 2 <= --min-reps <= --max-reps".into(),
-                ));
-            }
-            let kpi = kpi_index(&args.stop_kpi)?;
-            Some(Stopping {
-                target: h,
-                min_reps: args.min_reps,
-                max_reps: args.max_reps,
-                kpi,
-            })
-        }
+    let stopping = args
+        .target_rel_hw
+        .map(|h| Stopping::new(h, args.min_reps, args.max_reps, &args.stop_kpi))
+        .transpose()?;
+    let design = Design::Compare {
+        variants,
+        baseline: args.baseline.clone(),
+        stopping,
     };
-    let spec = spec(
-        Kind::Compare {
-            baseline: args.baseline.clone(),
-        },
+    run_study(
         &args.scenario,
-        &all[0],
-        arms,
-        &args.study,
-    )?;
-    let models = spec.models_from(file, all)?;
-    execute(spec, &models, &args.study, &args.out, stopping)
+        &design,
+        &args.study.options(&args.out)?,
+        &Terminal::new(args.study.quiet),
+    )
 }

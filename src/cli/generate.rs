@@ -1,9 +1,9 @@
 //! `medsupply generate`: write a synthetic national network as a scenario file.
 
-use crate::error::{Error, Result};
-use crate::generate::{NationalSpec, layered, national};
-use crate::util::atomic::atomic_write;
 use clap::Args;
+use medsupply::error::{Error, Result};
+use medsupply::generate::{NationalSpec, layered, national};
+use medsupply::util::atomic::atomic_write;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -36,7 +36,7 @@ pub struct GenerateArgs {
 }
 
 /// Writes the scenario.
-pub(crate) fn run(args: &GenerateArgs) -> Result<()> {
+pub fn run(args: &GenerateArgs) -> Result<()> {
     let text = match (args.layered, args.nodes) {
         (Some(n), _) => layered(n, args.days, args.seed),
         (None, Some(nodes)) => national(&NationalSpec {

@@ -1,28 +1,28 @@
-//! Command-line interface: arguments parsed raw by clap, then turned into validated work.
-//! One file per subcommand.
+//! Command-line interface: arguments parsed by clap and turned into the library's options, one
+//! file per subcommand; the library does the work and this module prints what it reports.
+//! Each subcommand's long help (`--help`) is a text file in `docs/help/`, so the docs and the
+//! help are one text.
 
-pub mod baseline;
-pub mod check;
-pub mod compare;
-pub mod generate;
-pub mod merge;
-pub mod plot;
-pub mod run;
-pub mod slurm;
-pub mod study;
-pub mod sweep;
-pub mod validate;
+mod baseline;
+mod check;
+mod compare;
+mod generate;
+mod merge;
+mod plot;
+mod progress;
+mod run;
+mod slurm;
+mod study;
+mod sweep;
+mod validate;
 
-use crate::error::{Error, Result};
-use crate::model::Model;
-use crate::model::build::build;
-use crate::scenario::ScenarioFile;
 use clap::{Parser, Subcommand};
+use medsupply::error::Result;
 use std::path::PathBuf;
 
 /// medsupply: simulate medical protective-supply logistics in an epidemic surge.
 #[derive(Debug, Parser)]
-#[command(name = "medsupply", version, about)]
+#[command(name = "medsupply", version, about, after_long_help = include_str!("../../docs/help/medsupply.txt"))]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -33,24 +33,34 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a scenario and write timeseries.csv, replications.csv, summary.json, manifest.json.
+    #[command(long_about = include_str!("../../docs/help/run.txt"))]
     Run(run::RunArgs),
     /// Compare policy variants against a baseline with common random numbers.
+    #[command(long_about = include_str!("../../docs/help/compare.txt"))]
     Compare(compare::CompareArgs),
     /// Sweep a grid of parameter values (common random numbers across points).
+    #[command(long_about = include_str!("../../docs/help/sweep.txt"))]
     Sweep(sweep::SweepArgs),
     /// Merge the part directories of a sharded study into one output.
+    #[command(long_about = include_str!("../../docs/help/merge.txt"))]
     Merge(merge::MergeArgs),
     /// Write a synthetic national network as a scenario file.
+    #[command(long_about = include_str!("../../docs/help/generate.txt"))]
     Generate(generate::GenerateArgs),
     /// Print a script that submits a sharded run to Slurm (array + dependent merge).
+    #[command(long_about = include_str!("../../docs/help/slurm.txt"))]
     Slurm(slurm::SlurmArgs),
     /// Re-draw the plots and report.html of a finished run from its saved outputs.
+    #[command(long_about = include_str!("../../docs/help/plot.txt"))]
     Plot(plot::PlotArgs),
     /// Compare a run's results with a baseline: exit 0 within bounds, 1 regression, 2 impossible.
+    #[command(long_about = include_str!("../../docs/help/check.txt"))]
     Check(check::CheckArgs),
     /// Bless a run's results as a baseline for `check` (atomically; --force to replace).
+    #[command(long_about = include_str!("../../docs/help/baseline.txt"))]
     Baseline(baseline::BaselineArgs),
     /// Check scenario files (base and every variant) and report every problem.
+    #[command(long_about = include_str!("../../docs/help/validate.txt"))]
     Validate {
         /// Scenario files.
         #[arg(required = true)]
@@ -71,35 +81,5 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => generate::run(&args),
         Command::Plot(args) => plot::run(&args),
         Command::Validate { scenarios } => validate::validate(&scenarios),
-    }
-}
-
-/// Builds the models of the base and every variant of a file.
-pub(crate) fn build_all(file: &ScenarioFile) -> Result<Vec<Model>> {
-    let mut names = vec![None];
-    names.extend(file.variant_names().into_iter().map(Some));
-    let mut models = Vec::new();
-    let mut diags = Vec::new();
-    for v in &names {
-        match build(file, v.as_deref()) {
-            Ok(m) => models.push(m),
-            Err(Error::Invalid(d)) => {
-                // A problem of the base shows again in every variant: report it once, at the base.
-                for x in d {
-                    if !diags
-                        .iter()
-                        .any(|b: &crate::error::Diagnostic| b.field == x.field)
-                    {
-                        diags.push(x);
-                    }
-                }
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    if diags.is_empty() {
-        Ok(models)
-    } else {
-        Err(Error::Invalid(diags))
     }
 }

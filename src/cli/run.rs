@@ -1,9 +1,9 @@
 //! `medsupply run`: run scenario variants and write their outputs.
 
-use super::study::{StudyArgs, execute, load, spec, variant_arms};
-use crate::error::Result;
-use crate::study::spec::Kind;
+use super::study::{StudyArgs, Terminal};
 use clap::Args;
+use medsupply::error::Result;
+use medsupply::study::{Design, Variants, run_study};
 use std::path::PathBuf;
 
 /// Arguments of `medsupply run`.
@@ -25,18 +25,17 @@ pub struct RunArgs {
     pub study: StudyArgs,
 }
 
-/// Runs the requested variants and writes their outputs.
-pub(crate) fn run(args: &RunArgs) -> Result<()> {
-    let (file, all) = load(&args.scenario)?;
-    let names: Vec<String> = if args.all_variants {
-        all.iter().map(|m| m.variant.clone()).collect()
-    } else if args.variants.is_empty() {
-        vec!["base".to_string()]
+/// Runs the study.
+pub fn run(args: &RunArgs) -> Result<()> {
+    let variants = if args.all_variants {
+        Variants::All
     } else {
-        args.variants.clone()
+        Variants::Named(args.variants.clone())
     };
-    let arms = variant_arms(&all, &args.scenario, &names)?;
-    let spec = spec(Kind::Run, &args.scenario, &all[0], arms, &args.study)?;
-    let models = spec.models_from(file, all)?;
-    execute(spec, &models, &args.study, &args.out, None)
+    run_study(
+        &args.scenario,
+        &Design::Run { variants },
+        &args.study.options(&args.out)?,
+        &Terminal::new(args.study.quiet),
+    )
 }

@@ -3,8 +3,9 @@
 //! SLURM_ARRAY_TASK_COUNT), and a merge job that starts when every task succeeded
 //! (`--dependency=afterok`).
 
-use crate::error::{Error, Result};
 use clap::Args;
+use medsupply::error::{Error, Result};
+use medsupply::study::slurm::{SlurmJob, script};
 use std::path::PathBuf;
 
 /// Arguments of `medsupply slurm`.
@@ -41,96 +42,30 @@ pub struct SlurmArgs {
     pub seed: Option<u64>,
 }
 
-/// Quotes a word for a POSIX shell.
-fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-/// The submission script.
-pub fn script(args: &SlurmArgs, binary: &str) -> Result<String> {
-    if args.shards == 0 {
-        return Err(Error::Usage("--shards must be at least 1".into()));
+impl SlurmArgs {
+    /// The job the arguments describe.
+    fn job(&self) -> SlurmJob {
+        SlurmJob {
+            scenario: self.scenario.clone(),
+            shards: self.shards,
+            out: self.out.clone(),
+            cpus_per_task: self.cpus_per_task,
+            partition: self.partition.clone(),
+            time: self.time.clone(),
+            variants: self.variants.clone(),
+            all_variants: self.all_variants,
+            replications: self.replications,
+            seed: self.seed,
+        }
     }
-    let abs = |p: &PathBuf| {
-        std::path::absolute(p)
-            .map(|p| p.display().to_string())
-            .map_err(|source| Error::Read {
-                path: p.clone(),
-                source,
-            })
-    };
-    let scenario = abs(&args.scenario)?;
-    let out = abs(&args.out)?;
-    let name = args
-        .scenario
-        .file_stem()
-        .map_or("study".to_string(), |s| s.to_string_lossy().to_string());
-    let mut opts = String::new();
-    for v in &args.variants {
-        opts += &format!(" --variant {}", quote(v));
-    }
-    if args.all_variants {
-        opts += " --all-variants";
-    }
-    if let Some(r) = args.replications {
-        opts += &format!(" --replications {r}");
-    }
-    if let Some(s) = args.seed {
-        opts += &format!(" --seed {s}");
-    }
-    let mut sbatch = format!("--cpus-per-task={}", args.cpus_per_task);
-    if let Some(p) = &args.partition {
-        sbatch += &format!(" --partition={}", quote(p));
-    }
-    if let Some(t) = &args.time {
-        sbatch += &format!(" --time={}", quote(t));
-    }
-    let last = args.shards - 1;
-    Ok(format!(
-        r#"#!/bin/bash
-# medsupply on Slurm: {shards} shard(s) of {name} as a job array, then a merge job that runs
-# when every shard succeeded. Submit with: bash THIS_FILE (it calls sbatch twice).
-set -euo pipefail
-BIN={bin}
-SCENARIO={scenario}
-OUT={out}
-mkdir -p "$OUT/parts" "$OUT/logs"
-rm -rf "$OUT"/parts/shard-*
-
-# One array task per shard; medsupply reads its shard from SLURM_ARRAY_TASK_ID/COUNT.
-ARRAY=$(sbatch --parsable --job-name=medsupply-{name} --array=0-{last} {sbatch} \
-  --output="$OUT/logs/shard-%a.out" <<EOS
-#!/bin/bash
-set -euo pipefail
-exec "$BIN" run "$SCENARIO" --out "$OUT/parts/shard-\$SLURM_ARRAY_TASK_ID" --threads {cpus} --quiet{opts}
-EOS
-)
-ARRAY=${{ARRAY%%;*}}
-
-# The merge waits for the whole array (afterok: only if every shard succeeded).
-MERGE=$(sbatch --parsable --job-name=medsupply-{name}-merge --dependency=afterok:$ARRAY \
-  --output="$OUT/logs/merge.out" <<EOS
-#!/bin/bash
-set -euo pipefail
-exec "$BIN" merge "$OUT"/parts/shard-* --out "$OUT"
-EOS
-)
-echo "submitted shards as job $ARRAY and the merge as job $MERGE; results in $OUT"
-"#,
-        shards = args.shards,
-        bin = quote(binary),
-        scenario = quote(&scenario),
-        out = quote(&out),
-        cpus = args.cpus_per_task,
-    ))
 }
 
 /// Prints the script.
-pub(crate) fn run(args: &SlurmArgs) -> Result<()> {
+pub fn run(args: &SlurmArgs) -> Result<()> {
     let exe = std::env::current_exe().map_err(|source| Error::Read {
         path: PathBuf::from("medsupply"),
         source,
     })?;
-    print!("{}", script(args, &exe.display().to_string())?);
+    print!("{}", script(&args.job(), &exe.display().to_string())?);
     Ok(())
 }

@@ -1,7 +1,6 @@
 //! Demand: patient census (from an SEIR epidemic or a CSV series) turned into product demand
 //! with burn rates per patient-day and per staff shift.
 
-pub mod csv_series;
 pub mod seir;
 
 use crate::model::{Burn, Severity};

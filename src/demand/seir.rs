@@ -1,35 +1,7 @@
 //! A deterministic SEIR epidemic per region, split into severity classes with lengths of stay,
 //! giving the daily census of patients in care.
 
-use crate::model::{Epidemic, Model, Severity, step_value};
-use std::sync::OnceLock;
-
-/// Every region's census (empty without an epidemic), computed once per model and shared by
-/// its replications: it is a function of the model alone, and integrating it per replication
-/// was 3 % of a `china-2020` study.
-#[derive(Debug, Default)]
-pub struct CensusCache(OnceLock<Vec<Vec<Severity>>>);
-
-impl Clone for CensusCache {
-    /// A clone starts empty (the cache is derived data; a clone may be changed as a variant).
-    fn clone(&self) -> CensusCache {
-        CensusCache::default()
-    }
-}
-
-/// The census of every region of `m` (see [`CensusCache`]).
-pub fn region_census(m: &Model) -> &[Vec<Severity>] {
-    m.census_cache.0.get_or_init(|| {
-        m.regions
-            .iter()
-            .map(|r| {
-                r.epidemic
-                    .as_ref()
-                    .map_or_else(Vec::new, |e| census(e, m.days))
-            })
-            .collect()
-    })
-}
+use crate::model::{Epidemic, Severity, step_value};
 
 /// Integration sub-steps per day (explicit Euler).
 const SUBSTEPS: usize = 24;

@@ -10,6 +10,7 @@
 //! *scheduling* entity had scheduled before, so the order never depends on how events were
 //! queued (one queue, or one per partition).
 
+mod context;
 mod lazy_table;
 pub mod mechanisms;
 pub mod partitions;
@@ -20,9 +21,10 @@ pub mod streams;
 mod tests;
 
 use crate::error::{Error, Result};
-use crate::util::FastMap;
 use crate::model::{ItemId, LinkId, Model, NodeId, RegionId, Severity, TICKS_PER_DAY};
 use crate::results::{Measure, Replication};
+use crate::util::FastMap;
+pub use context::RunContext;
 use lazy_table::LazyTable;
 use partitions::Part;
 use queue::{EventQueue, Tick};
@@ -173,6 +175,8 @@ pub(crate) struct Ledger {
 /// One replication in progress.
 pub struct Sim<'m> {
     pub(crate) m: &'m Model,
+    /// What this replication shares with the model's others (census, route cache).
+    pub(crate) ctx: &'m RunContext<'m>,
     pub(crate) now: Tick,
     pub(crate) q: EventQueue<Ev>,
     pub(crate) streams: Streams,
@@ -214,14 +218,20 @@ pub struct Sim<'m> {
 pub(crate) const SETUP: u32 = u32::MAX;
 
 impl<'m> Sim<'m> {
-    /// Sets up replication `rep` with base seed `seed`.
-    pub fn new(m: &'m Model, seed: u64, rep: u32) -> Sim<'m> {
-        Sim::with_part(m, seed, rep, None)
+    /// Sets up replication `rep` of the context's model with base seed `seed`.
+    pub fn new(ctx: &'m RunContext<'m>, seed: u64, rep: u32) -> Sim<'m> {
+        Sim::with_part(ctx, seed, rep, None)
     }
 
     /// Sets up replication `rep`, or one partition of it: a partition keeps state only for
     /// the nodes and regions it owns (another partition's are never touched).
-    pub(crate) fn with_part(m: &'m Model, seed: u64, rep: u32, part: Option<Part>) -> Sim<'m> {
+    pub(crate) fn with_part(
+        ctx: &'m RunContext<'m>,
+        seed: u64,
+        rep: u32,
+        part: Option<Part>,
+    ) -> Sim<'m> {
+        let m = ctx.model;
         let items = m.items.len();
         let entities = entity_count(m);
         let owns = |e: usize| part.as_ref().is_none_or(|p| p.owns(e));
@@ -261,9 +271,9 @@ impl<'m> Sim<'m> {
             })
             .collect::<Vec<_>>();
         let ledger = vec![Ledger::default(); items];
-        let region_census = crate::demand::seir::region_census(m);
         Sim {
             m,
+            ctx,
             now: 0,
             q: EventQueue::default(),
             streams: Streams::lazy(seed, rep, entities),
@@ -271,7 +281,7 @@ impl<'m> Sim<'m> {
             stock: Stock::new(m, owns),
             links: LazyTable::new(m.links.len()),
             region_workers: vec![m.workers_initial; m.regions.len()],
-            region_census,
+            region_census: &ctx.census,
             shipments: Vec::new(),
             free_ships: Vec::new(),
             ledger,
@@ -662,7 +672,7 @@ fn check_ledger(sims: &[Sim]) -> Result<()> {
     Ok(())
 }
 
-/// Runs one replication of `model`.
-pub fn run_replication(model: &Model, seed: u64, rep: u32) -> Result<Replication> {
-    Sim::new(model, seed, rep).run()
+/// Runs one replication of the context's model.
+pub fn run_replication(ctx: &RunContext, seed: u64, rep: u32) -> Result<Replication> {
+    Sim::new(ctx, seed, rep).run()
 }

@@ -20,7 +20,7 @@
 //! bit, for any partition count and thread count.
 
 use super::queue::Tick;
-use super::{Ev, Shipment, Sim, central_step, class, entity_count, has_central_step};
+use super::{Ev, RunContext, Shipment, Sim, central_step, class, entity_count, has_central_step};
 use crate::error::Result;
 use crate::model::{Model, TICKS_PER_DAY};
 use crate::results::Replication;
@@ -231,9 +231,10 @@ impl Partitioning {
         }
     }
 
-    /// Runs replication `rep` with base seed `seed` in these partitions, on the current rayon
-    /// pool. Gives the same replication, to the bit, as [`Sim::run`].
-    pub fn run(&self, m: &Model, seed: u64, rep: u32) -> Result<(Replication, WindowStats)> {
+    /// Runs replication `rep` of the context's model with base seed `seed` in these partitions,
+    /// on the current rayon pool. Gives the same replication, to the bit, as [`Sim::run`].
+    pub fn run(&self, ctx: &RunContext, seed: u64, rep: u32) -> Result<(Replication, WindowStats)> {
+        let m = ctx.model;
         let mut sims: Vec<Sim> = (0..self.parts)
             .map(|p| {
                 let part = Part {
@@ -241,7 +242,7 @@ impl Partitioning {
                     owner: self.owner.clone(),
                     outbox: Vec::new(),
                 };
-                let mut sim = Sim::with_part(m, seed, rep, Some(part));
+                let mut sim = Sim::with_part(ctx, seed, rep, Some(part));
                 sim.schedule_start();
                 sim
             })
@@ -394,7 +395,9 @@ mod tests {
     #[test]
     fn a_national_network_splits_and_gives_the_sequential_replication() {
         let m = network(400, 12);
-        let sequential = Sim::new(&m, 3, 1).run().unwrap();
+        let sequential = Sim::new(&crate::engine::RunContext::new(&m), 3, 1)
+            .run()
+            .unwrap();
         for k in [2, 5, 12] {
             let plan = Partitioning::new(&m, k);
             assert_eq!(
@@ -403,7 +406,7 @@ mod tests {
             );
             // Goods and orders between regions take at least half a day.
             assert_eq!(plan.lookahead, 720);
-            let (r, stats) = plan.run(&m, 3, 1).unwrap();
+            let (r, stats) = plan.run(&crate::engine::RunContext::new(&m), 3, 1).unwrap();
             assert!(
                 r == sequential,
                 "{k} partitions differ from the sequential run"
@@ -431,7 +434,14 @@ mod tests {
         assert!((2..=11).contains(&plan.parts), "{} partitions", plan.parts);
         let (nodes, links) = (m.nodes.len(), m.links.len());
         assert_eq!(plan.owner[nodes + links + a], plan.owner[nodes + links + b]);
-        assert!(plan.run(&m, 3, 0).unwrap().0 == Sim::new(&m, 3, 0).run().unwrap());
+        assert!(
+            plan.run(&crate::engine::RunContext::new(&m), 3, 0)
+                .unwrap()
+                .0
+                == Sim::new(&crate::engine::RunContext::new(&m), 3, 0)
+                    .run()
+                    .unwrap()
+        );
     }
 
     #[test]

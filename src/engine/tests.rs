@@ -302,7 +302,7 @@ proptest! {
     #[test]
     fn units_are_conserved_on_random_small_networks(n in net(), rep in 0u32..1000) {
         let m = model_of(&n);
-        let r = crate::engine::run_replication(&m, 7, rep);
+        let r = crate::engine::run_replication(&crate::engine::RunContext::new(&m), 7, rep);
         prop_assert!(r.is_ok(), "{:?}", r.err());
         let r = r.unwrap();
         for chunk in r.daily.chunks(MEASURE_COUNT) {
@@ -321,9 +321,9 @@ proptest! {
     #[test]
     fn partitioned_runs_equal_the_sequential_run(n in net(), rep in 0u32..1000, k in 2usize..6) {
         let m = model_of(&n);
-        let sequential = crate::engine::run_replication(&m, 7, rep).unwrap();
+        let sequential = crate::engine::run_replication(&crate::engine::RunContext::new(&m), 7, rep).unwrap();
         let plan = crate::engine::partitions::Partitioning::new(&m, k);
-        let (partitioned, _) = plan.run(&m, 7, rep).unwrap();
+        let (partitioned, _) = plan.run(&crate::engine::RunContext::new(&m), 7, rep).unwrap();
         prop_assert!(partitioned == sequential, "{} partitions differ", plan.parts);
     }
 
@@ -332,9 +332,10 @@ proptest! {
     #[test]
     fn lost_orders_counted_lazily_equal_an_event_per_order(n in net(), rep in 0u32..1000) {
         let m = model_of(&Net { shops: true, ..n });
-        let lazy = crate::engine::Sim::new(&m, 7, rep);
+        let ctx = crate::engine::RunContext::new(&m);
+        let lazy = crate::engine::Sim::new(&ctx, 7, rep);
         prop_assert!(lazy.lazy_lost_orders);
-        let mut eager = crate::engine::Sim::new(&m, 7, rep);
+        let mut eager = crate::engine::Sim::new(&ctx, 7, rep);
         eager.lazy_lost_orders = false;
         let (lazy, eager) = (lazy.run().unwrap(), eager.run().unwrap());
         let orders = lazy.customer_orders[(item(&m, "mask") + 1) * lazy.slots - 1];

@@ -318,8 +318,6 @@ impl Builder<'_> {
             truck_availability,
             dispatch,
             disruptions,
-            route_cache: Default::default(),
-            census_cache: Default::default(),
         })
     }
 

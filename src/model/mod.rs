@@ -4,6 +4,7 @@
 pub mod build;
 pub mod dist;
 pub mod links;
+pub mod validate;
 
 pub use dist::Dist;
 pub use links::{Link, LinkProps, LinkSpec, Links, Network};
@@ -473,11 +474,6 @@ pub struct Model {
     pub dispatch: Option<Dispatch>,
     /// Scheduled link closures.
     pub disruptions: Vec<Disruption>,
-    /// Routes found so far, shared by every replication (a route is a function of the model
-    /// alone, so finding it once serves them all).
-    pub route_cache: crate::engine::mechanisms::routing::RouteCache,
-    /// Each region's epidemic census, computed on first use and shared by every replication.
-    pub census_cache: crate::demand::seir::CensusCache,
 }
 
 impl Model {

@@ -2,10 +2,10 @@
 //! baseline, and a readable table of the headline KPIs on stdout.
 
 use super::{num, opt_num};
-use crate::util::atomic::atomic_write;
 use crate::error::Result;
 use crate::output::schema::SCHEMA_VERSION;
-use crate::study::compare::Paired;
+use crate::stats::compare::Paired;
+use crate::util::atomic::atomic_write;
 use std::path::Path;
 
 /// `comparison.json`.
@@ -71,18 +71,19 @@ pub fn write(dir: &Path, rows: &[Paired]) -> Result<()> {
     })
 }
 
-/// Prints national fill rate and shortage of every product and variant.
-pub fn print_table(rows: &[Paired]) {
-    println!(
-        "{:<22} {:<18} {:<14} {:>12} {:>12} {:>12} {:>26} {:>6}",
+/// The national fill rate and shortage of every product and variant, as a text table for a
+/// terminal (one line per row, a header first).
+pub fn table(rows: &[Paired]) -> String {
+    let mut text = format!(
+        "{:<22} {:<18} {:<14} {:>12} {:>12} {:>12} {:>26} {:>6}\n",
         "variant", "product", "kpi", "baseline", "variant", "diff", "95% CI (adjusted)", "corr"
     );
     for r in rows
         .iter()
         .filter(|r| r.region == "national" && (r.kpi == "fill_rate" || r.kpi == "shortage"))
     {
-        println!(
-            "{:<22} {:<18} {:<14} {:>12} {:>12} {:>12} {:>26} {:>6}",
+        text += &format!(
+            "{:<22} {:<18} {:<14} {:>12} {:>12} {:>12} {:>26} {:>6}\n",
             r.variant,
             r.product,
             r.kpi,
@@ -93,4 +94,5 @@ pub fn print_table(rows: &[Paired]) {
             r.correlation.map_or("-".to_string(), |c| format!("{c:.2}")),
         );
     }
+    text
 }

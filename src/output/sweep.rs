@@ -2,24 +2,31 @@
 //! replications, the swept parameters as columns; and `sweep.json`, the parameters and the KPI
 //! the sweep chart draws.
 
-use super::schema::{SCHEMA_VERSION, SweepInfo};
 use super::num;
-use crate::util::atomic::atomic_write;
+use super::schema::{SCHEMA_VERSION, SweepInfo};
 use crate::error::Result;
 use crate::model::Model;
 use crate::stats::aggregate::Aggregate;
 use crate::stats::kpi::KPI_NAMES;
 use crate::stats::summarize;
-use crate::study::spec::StudySpec;
+use crate::util::atomic::atomic_write;
 use std::path::Path;
 
 /// The KPI the sweep chart draws unless `--plot-kpi` says otherwise.
 pub const DEFAULT_PLOT_KPI: &str = "fill_rate";
 
-/// Writes `sweep.csv` and `sweep.json` into `dir`.
+/// One grid point of a sweep: its label and the value of each parameter, in parameter order.
+pub struct GridPoint<'a> {
+    /// The point's label (its arm's name).
+    pub label: &'a str,
+    /// The parameters' values, as written in the scenario's TOML.
+    pub values: Vec<&'a str>,
+}
+
+/// Writes `sweep.csv` and `sweep.json` into `dir`, a row per point, product, place and KPI.
 pub fn write(
     dir: &Path,
-    spec: &StudySpec,
+    points: &[GridPoint],
     parameters: &[String],
     plot_kpi: &str,
     models: &[Model],
@@ -50,15 +57,15 @@ pub fn write(
             .map(String::from),
         );
         c.write_record(&header)?;
-        for ((arm, m), agg) in spec.arms.iter().zip(models).zip(aggs) {
+        for ((point, m), agg) in points.iter().zip(models).zip(aggs) {
             for (p, &item) in agg.products().iter().enumerate() {
                 for slot in 0..agg.slots() {
                     for (k, name) in KPI_NAMES.iter().enumerate() {
                         let Some(s) = summarize(&agg.kpi_values(p, slot, k)) else {
                             continue;
                         };
-                        let mut row = vec![arm.label.clone()];
-                        row.extend(arm.set.iter().map(|(_, v)| v.clone()));
+                        let mut row = vec![point.label.to_string()];
+                        row.extend(point.values.iter().map(|v| v.to_string()));
                         row.push(m.items[item].id.clone());
                         row.push(
                             m.regions

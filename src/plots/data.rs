@@ -9,8 +9,8 @@ use crate::output::schema::{
 };
 use crate::output::sweep::DEFAULT_PLOT_KPI;
 use crate::results::{MEASURE_COUNT, MEASURE_NAMES, Measure};
+use crate::stats::compare::Paired;
 use crate::stats::kpi::kpi_index;
-use crate::study::compare::Paired;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -49,6 +49,35 @@ pub struct Drawn {
     pub report: PathBuf,
 }
 
+/// Draws the charts and report of a finished run: `run_dir` is a scenario's output directory
+/// (OUT/<scenario>), or one variant's directory in it (then only that variant is drawn).
+pub fn draw_run(run_dir: &Path, threads: usize) -> Result<Drawn> {
+    let (dir, variant) = resolve(run_dir)?;
+    let only = variant.map(|v| vec![v]);
+    draw(&dir, only.as_deref(), threads)
+}
+
+/// Where to draw: the scenario directory, and the one variant asked for, if any.
+fn resolve(run_dir: &Path) -> Result<(PathBuf, Option<String>)> {
+    if !run_dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: not a directory; give OUT/<scenario> as written by `medsupply run`",
+            run_dir.display()
+        )));
+    }
+    if run_dir.join("manifest.json").is_file() {
+        let name = run_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        let parent = run_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        return Ok((parent.to_path_buf(), name));
+    }
+    Ok((run_dir.to_path_buf(), None))
+}
+
 /// Draws the charts and the report of the scenario run in `dir` (`OUT/<scenario>`), with
 /// `threads` worker threads (0 = all cores). The report covers every variant found there;
 /// chart files are written for the variants in `only` (all when `None`) and, across
@@ -175,4 +204,23 @@ fn prune(plots: &Path, keep: &BTreeSet<PathBuf>) -> Result<()> {
         let _ = std::fs::remove_dir(plots);
     }
     Ok(())
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_variant_directory_resolves_to_its_scenario() {
+        let tmp = tempfile::tempdir().unwrap();
+        let v = tmp.path().join("minimal").join("base");
+        std::fs::create_dir_all(&v).unwrap();
+        std::fs::write(v.join("manifest.json"), "{}").unwrap();
+        let (dir, only) = resolve(&v).unwrap();
+        assert_eq!(dir, tmp.path().join("minimal"));
+        assert_eq!(only.as_deref(), Some("base"));
+        let (dir, only) = resolve(&tmp.path().join("minimal")).unwrap();
+        assert_eq!((dir, only), (tmp.path().join("minimal"), None));
+        let e = resolve(&tmp.path().join("nowhere")).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+    }
 }

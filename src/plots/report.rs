@@ -10,7 +10,7 @@ use super::format::{
     date_of, escape, kpi_format, kpi_words, long_date, percent, place, plural, product_name, si,
 };
 use crate::output::schema::{KpiSummary, ProductInfo};
-use crate::study::compare::Paired;
+use crate::stats::compare::Paired;
 use std::fmt::Write;
 
 /// What the KPI columns mean.

@@ -1,6 +1,7 @@
 //! Scenario files: reading TOML, applying a variant's overrides, and reporting problems with
 //! file, line, column and field path. Building the validated model is `crate::model::build`.
 
+pub mod csv_series;
 pub mod location;
 pub mod overrides;
 pub mod raw;
@@ -19,7 +20,7 @@ pub struct ScenarioFile {
     locator: Locator,
     table: toml::Table,
     /// The CSV files it refers to, read once for the base and every variant.
-    pub csv: crate::demand::csv_series::CsvCache,
+    pub csv: crate::scenario::csv_series::CsvCache,
 }
 
 impl ScenarioFile {

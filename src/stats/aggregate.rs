@@ -380,7 +380,8 @@ mod tests {
     #[test]
     fn folding_keeps_no_series_of_a_replication() {
         let m = minimal();
-        let rep = crate::engine::run_replication(&m, 5, 0).unwrap();
+        let rep =
+            crate::engine::run_replication(&crate::engine::RunContext::new(&m), 5, 0).unwrap();
         let mut a = Aggregate::new(&m);
         let mut sizes = Vec::new();
         for i in 0..300u32 {

@@ -4,6 +4,7 @@
 //! percentiles come from a [`sketch::QuantileSketch`]).
 
 pub mod aggregate;
+pub mod compare;
 pub mod kpi;
 pub mod sketch;
 

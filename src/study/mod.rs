@@ -3,14 +3,20 @@
 //! in replication order as they finish (then dropped), so outputs depend on neither the thread
 //! count nor the shard count, and memory does not grow with the replication count.
 
-pub mod compare;
+pub mod design;
+mod execute;
+pub mod observer;
 pub mod parts;
-pub mod progress;
+pub mod slurm;
 pub mod spec;
 pub mod stopping;
 
+pub use design::{Design, Stopping, Variants};
+pub use execute::{StudyOptions, merge, run_study};
+pub use observer::{Note, Observer, Silent};
+
 use crate::engine::partitions::Partitions;
-use crate::engine::run_replication;
+use crate::engine::{RunContext, run_replication};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::results::Replication;
@@ -185,7 +191,7 @@ pub fn run_arms(
     seed: u64,
     reps: &[u32],
     partitions: Partitions,
-    progress: &progress::Progress,
+    observer: &dyn Observer,
     mut take: impl FnMut(usize, Replication) -> Result<Flow> + Send,
 ) -> Result<()> {
     let arms = models.len();
@@ -194,16 +200,18 @@ pub fn run_arms(
         .iter()
         .map(|m| partitions.plan(m, threads, reps.len()))
         .collect::<Result<Vec<_>>>()?;
+    // Each arm's census and route cache, shared by its replications.
+    let contexts: Vec<RunContext> = models.iter().map(RunContext::new).collect();
     run_ordered(
         pool,
         reps.len() * arms,
         |j| {
-            let (m, rep) = (&models[j % arms], reps[j / arms]);
+            let (ctx, rep) = (&contexts[j % arms], reps[j / arms]);
             let r = match &plans[j % arms] {
-                Some(plan) => plan.run(m, seed, rep).map(|(r, _)| r),
-                None => run_replication(m, seed, rep),
+                Some(plan) => plan.run(ctx, seed, rep).map(|(r, _)| r),
+                None => run_replication(ctx, seed, rep),
             };
-            progress.tick();
+            observer.replication_done();
             r
         },
         |j, rep| take(j % arms, rep),
@@ -218,7 +226,7 @@ pub fn fold_arms(
     seed: u64,
     reps: &[u32],
     partitions: Partitions,
-    progress: &progress::Progress,
+    observer: &dyn Observer,
 ) -> Result<Vec<Aggregate>> {
     let mut aggs: Vec<Aggregate> = models.iter().map(Aggregate::new).collect();
     run_arms(
@@ -227,7 +235,7 @@ pub fn fold_arms(
         seed,
         reps,
         partitions,
-        progress,
+        observer,
         |arm, rep| {
             aggs[arm].fold(&models[arm], rep);
             Ok(Flow::Continue)
@@ -253,7 +261,7 @@ pub fn run_replications(
         seed,
         &reps,
         Partitions::default(),
-        &progress::Progress::hidden(),
+        &Silent,
         |_, r| {
             out.push(r);
             Ok(Flow::Continue)

@@ -10,8 +10,8 @@
 use super::Shard;
 use super::spec::StudySpec;
 use crate::error::{Error, Result};
-use crate::util::atomic::{AtomicFile, atomic_write};
 use crate::results::Replication;
+use crate::util::atomic::{AtomicFile, atomic_write};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};

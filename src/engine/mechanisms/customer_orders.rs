@@ -208,7 +208,8 @@ lead_time_days = {{ dist = "fixed", value = 1 }}
         let lazy = run(&m, 0);
         assert_eq!(series(&lazy, mask, a, Measure::Delivered), expected);
         assert_eq!(lazy.customer_orders[mask * lazy.slots + a], [5, 3]);
-        let mut eager = crate::engine::Sim::new(&m, 1, 0);
+        let ctx = crate::engine::RunContext::new(&m);
+        let mut eager = crate::engine::Sim::new(&ctx, 1, 0);
         eager.lazy_lost_orders = false;
         assert_eq!(eager.run().unwrap(), lazy);
     }

@@ -244,15 +244,13 @@ impl Sim<'_> {
     ) -> Option<crate::engine::Route> {
         let day = self.day();
         self.sync_route_epoch();
-        let (m, epoch) = (self.m, self.route_epoch);
+        let (m, ctx, epoch) = (self.m, self.ctx, self.route_epoch);
         self.routes
             .entry((from, to, item))
             .or_insert_with(|| {
-                m.route_cache
-                    .routes
-                    .get_or_find((epoch, from, to, item), || {
-                        shortest_path(m, day, item, from, to).map(|(c, p)| (c, p.into()))
-                    })
+                ctx.routes.routes.get_or_find((epoch, from, to, item), || {
+                    shortest_path(m, day, item, from, to).map(|(c, p)| (c, p.into()))
+                })
             })
             .clone()
     }

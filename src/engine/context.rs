@@ -1,0 +1,44 @@
+//! What the replications of one model share while a study runs: the census of every region
+//! and the route cache. The study owns a context per model and lends it to each replication,
+//! so the model itself stays plain data.
+
+use crate::demand::seir::census;
+use crate::engine::mechanisms::routing::RouteCache;
+use crate::model::{Model, Severity};
+
+/// Run-time data derived from a model and shared by its replications (on any thread).
+pub struct RunContext<'m> {
+    /// The model that runs.
+    pub(crate) model: &'m Model,
+    /// Routes and ranked dispatch sources found so far (a function of the model alone, so any
+    /// replication may reuse what another found).
+    pub(crate) routes: RouteCache,
+    /// Every region's daily census (empty without an epidemic): a function of the model alone,
+    /// computed once rather than per replication.
+    pub(crate) census: Vec<Vec<Severity>>,
+}
+
+impl<'m> RunContext<'m> {
+    /// A context for `model`, its census integrated and its route cache empty.
+    pub fn new(model: &'m Model) -> RunContext<'m> {
+        let census = model
+            .regions
+            .iter()
+            .map(|r| {
+                r.epidemic
+                    .as_ref()
+                    .map_or_else(Vec::new, |e| census(e, model.days))
+            })
+            .collect();
+        RunContext {
+            model,
+            routes: RouteCache::default(),
+            census,
+        }
+    }
+
+    /// The model this context belongs to.
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+}

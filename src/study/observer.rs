@@ -1,0 +1,107 @@
+//! What a running study tells its caller: progress, one replication at a time, and notes on
+//! what it did. The library never prints; the command line renders these.
+
+use std::ops::RangeInclusive;
+use std::path::PathBuf;
+
+/// Something a study did, for the caller to show (or not).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Note {
+    /// Each replication runs in this many region partitions, in windows of at most `hours`.
+    Partitioned {
+        /// Partitions per replication.
+        parts: usize,
+        /// The longest time window, in hours.
+        hours: f64,
+    },
+    /// Each replication runs sequentially (`threads` are filled by replications instead).
+    Sequential {
+        /// The pool's threads.
+        threads: usize,
+    },
+    /// One shard of a study ran and its part directory was written.
+    ShardWritten {
+        /// 0-based shard index.
+        index: u32,
+        /// Number of shards.
+        count: u32,
+        /// The replications it ran, if any.
+        replications: Option<RangeInclusive<u32>>,
+        /// Arms.
+        arms: usize,
+        /// Wall-clock seconds.
+        seconds: f64,
+        /// The part directory.
+        dir: PathBuf,
+    },
+    /// A whole study's replications ran.
+    Simulated {
+        /// The scenario's name.
+        scenario: String,
+        /// Arms.
+        arms: usize,
+        /// Replications per arm.
+        replications: u32,
+        /// Events handled in all.
+        events: u64,
+        /// Wall-clock seconds.
+        seconds: f64,
+    },
+    /// Sequential stopping ran `max_reps` without reaching the target precision.
+    PrecisionNotReached {
+        /// The cap.
+        max_reps: u32,
+    },
+    /// Sequential stopping settled on `replications`.
+    Stopped {
+        /// Replications per arm.
+        replications: u32,
+    },
+    /// The comparison table, as text for a terminal.
+    ComparisonTable(String),
+    /// The tabular outputs were written into `dir`.
+    OutputsWritten {
+        /// Wall-clock seconds.
+        seconds: f64,
+        /// The scenario's output directory.
+        dir: PathBuf,
+    },
+    /// Charts and the report were drawn.
+    ChartsDrawn {
+        /// Charts drawn.
+        charts: usize,
+        /// Wall-clock seconds.
+        seconds: f64,
+        /// The report's path.
+        report: PathBuf,
+    },
+    /// Part directories were merged into the scenario's output directory `dir`.
+    Merged {
+        /// Parts merged.
+        parts: usize,
+        /// The scenario's output directory.
+        dir: PathBuf,
+    },
+}
+
+/// Receives a study's progress and notes; called from the study's worker threads.
+pub trait Observer: Sync {
+    /// `total` replications are about to run.
+    fn start(&self, total: u64);
+    /// One more replication finished.
+    fn replication_done(&self);
+    /// The replications are over (the study may still be writing).
+    fn end(&self);
+    /// The study did something worth telling.
+    fn note(&self, note: Note);
+}
+
+/// An observer that ignores everything (tests, benchmarks, library callers).
+pub struct Silent;
+
+impl Observer for Silent {
+    fn start(&self, _: u64) {}
+    fn replication_done(&self) {}
+    fn end(&self) {}
+    fn note(&self, _: Note) {}
+}
