@@ -1,0 +1,88 @@
+//! What a per-variant chart knows of its product and place, and the parts every such chart
+//! shares: panel heights, the subtitle's words for the shading, the title and file name.
+
+use crate::output::schema::ProductInfo;
+use crate::plots::chart::{Chart, ChartKind, Panel, XAxis, variant_style};
+use crate::plots::data::{Daily, ScenarioData, Stat, VariantData};
+use crate::plots::format::{date_axis_title, file_safe, place, plural, product_name};
+use crate::results::Measure;
+
+/// Height of a chart's main panel, pixels.
+pub(super) const MAIN_HEIGHT: u32 = 380;
+/// Height of a secondary panel, pixels.
+pub(super) const SECOND_HEIGHT: u32 = 210;
+
+/// What the shading means, for subtitles.
+pub(super) const PERCENTILE_BAND: &str =
+    "lines: mean, shading: 5th–95th percentile across replications";
+
+/// One product in one place of one variant.
+pub(super) struct Ctx<'a> {
+    pub(super) scenario: &'a ScenarioData,
+    pub(super) index: usize,
+    pub(super) product: &'a ProductInfo,
+    pub(super) place: &'a str,
+    pub(super) daily: &'a Daily,
+}
+
+impl Ctx<'_> {
+    pub(super) fn variant(&self) -> &VariantData {
+        &self.scenario.variants[self.index]
+    }
+
+    pub(super) fn durable(&self) -> bool {
+        self.product.kind == "durable"
+    }
+
+    pub(super) fn units(&self) -> String {
+        plural(&self.product.unit)
+    }
+
+    pub(super) fn stat(&self, m: Measure) -> &Stat {
+        self.daily.get(m)
+    }
+
+    pub(super) fn chart(
+        &self,
+        kind: ChartKind,
+        what: &str,
+        shading: &str,
+        panels: Vec<Panel>,
+    ) -> Chart {
+        let v = self.variant();
+        let subtitle = format!(
+            "Scenario {}, variant {} · {} replications · {shading}",
+            self.scenario.name,
+            v.name(),
+            v.manifest.replications
+        );
+        Chart {
+            kind,
+            product: self.product.id.clone(),
+            place: self.place.to_string(),
+            variant: Some(v.name().to_string()),
+            file_stem: format!(
+                "{}-{}-{}",
+                file_safe(&self.product.id),
+                file_safe(self.place),
+                kind.slug()
+            ),
+            title: format!(
+                "{}, {}: {what}",
+                product_name(&self.product.id),
+                place(self.place)
+            ),
+            subtitle,
+            tag: Some((
+                format!("Variant: {}", v.name()),
+                variant_style(self.index).colour,
+            )),
+            x_axis: XAxis::Dates {
+                start: v.start_date(),
+                days: v.days(),
+            },
+            x_label: date_axis_title(v.start_date(), v.days()),
+            panels,
+        }
+    }
+}
