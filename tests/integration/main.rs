@@ -1,5 +1,6 @@
 //! Integration tests: they drive the real `medsupply` binary as a user would.
 //!
+//! - `architecture`: the library's module graph is the pinned one (no cycles, no printing).
 //! - `bad_input`: every kind of broken scenario is rejected with exit code 2 and a message that
 //!   names the file, the position, the field and the problem; nothing is written.
 //! - `check`: `baseline` and `check` exit 0/1/2 as a CI pipeline needs, with `--json` verdicts.
@@ -12,6 +13,7 @@
 //! The binary runs in the package root, so scenario paths in its messages are the short
 //! relative paths the tests pass (`tests/bad/unknown_region.toml`).
 
+mod architecture;
 mod bad_input;
 mod check;
 mod determinism;
