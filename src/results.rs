@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The daily measures of MODEL.md §3, in column order.
+/// The daily measures of docs/outputs.md, in column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Measure {
     /// Units demanded (durables: units needed in use, e.g. ventilated census).

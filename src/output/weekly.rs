@@ -1,5 +1,5 @@
 //! `weekly.csv`: the fill rate of every product, region and week (days 0–6, 7–13, …) across
-//! replications (MODEL.md §3: fill rate over the horizon and per week). The fill rate's P5 and
+//! replications (docs/model.md: fill rate over the horizon and per week). The fill rate's P5 and
 //! P95 come from a quantile sketch, within 0.5 % of the exact percentile (see
 //! [`crate::stats::sketch`]); its mean has the bytes of a sum in replication order, its standard
 //! deviation is Welford's.

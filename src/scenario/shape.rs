@@ -20,7 +20,7 @@ fn check<T: DeserializeOwned>(v: &toml::Value, at: &FieldPath, out: &mut Vec<(Fi
     for u in unknown {
         out.push((
             join(&u),
-            "unknown field (check its spelling and the format in README.md)".to_string(),
+            "unknown field (check its spelling and the format in docs/scenario-format.md)".to_string(),
         ));
     }
     if let Err(e) = result {
@@ -69,7 +69,7 @@ pub fn problems(table: &toml::Table) -> Vec<(FieldPath, String)> {
             "variant" => each::<RawVariant>(v, &at, &mut out),
             _ => out.push((
                 at,
-                "unknown field (check its spelling and the format in README.md)".to_string(),
+                "unknown field (check its spelling and the format in docs/scenario-format.md)".to_string(),
             )),
         }
     }

@@ -1,4 +1,4 @@
-//! Key performance indicators of one replication, per product and region (MODEL.md §3).
+//! Key performance indicators of one replication, per product and region (docs/model.md).
 
 use crate::error::{Error, Result};
 use crate::model::{ItemKind, Model};

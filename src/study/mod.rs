@@ -29,7 +29,7 @@ use std::sync::{Condvar, Mutex};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Streams {
     /// Common random numbers: replication r of every arm draws the same numbers for the same
-    /// purpose, so differences between arms are paired (the default, MODEL.md §4).
+    /// purpose, so differences between arms are paired (the default; docs/model.md).
     Common,
     /// Each arm gets its own seed (only to measure what common random numbers buy).
     Independent,

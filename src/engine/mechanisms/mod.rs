@@ -1,4 +1,4 @@
-//! The mechanisms of MODEL.md §1, one file each, as event handlers on [`crate::engine::Sim`].
+//! The mechanisms of docs/model.md, one file each, as event handlers on [`crate::engine::Sim`].
 
 pub mod breakdowns;
 pub mod checkpoints;
