@@ -371,17 +371,10 @@ impl Builder<'_> {
             let mut risk = Vec::new();
             for (j, s) in r.risk.iter().enumerate() {
                 let sat = at.key("risk").index(j);
-                let level = match s.level.as_str() {
-                    "low" => RiskLevel::Low,
-                    "medium" => RiskLevel::Medium,
-                    "high" => RiskLevel::High,
-                    other => {
-                        self.err(
-                            &sat.key("level"),
-                            format!("unknown risk level `{other}` (low, medium, high)"),
-                        );
-                        RiskLevel::Low
-                    }
+                let level = match s.level {
+                    RawRiskLevel::Low => RiskLevel::Low,
+                    RawRiskLevel::Medium => RiskLevel::Medium,
+                    RawRiskLevel::High => RiskLevel::High,
                 };
                 risk.push((self.day(&sat.key("day"), s.day, horizon), level));
             }
@@ -480,16 +473,9 @@ impl Builder<'_> {
         for (i, p) in raw.product.iter().enumerate() {
             let at = path("product").index(i);
             self.unique(&at.key("id"), &mut names.items, &p.id, items.len());
-            let kind = match p.kind.as_str() {
-                "consumable" => ItemKind::Consumable,
-                "durable" => ItemKind::Durable,
-                other => {
-                    self.err(
-                        &at.key("kind"),
-                        format!("unknown kind `{other}` (consumable, durable)"),
-                    );
-                    ItemKind::Consumable
-                }
+            let kind = match p.kind {
+                RawProductKind::Consumable => ItemKind::Consumable,
+                RawProductKind::Durable => ItemKind::Durable,
             };
             let release_delay = p
                 .release_delay_days
@@ -677,36 +663,25 @@ impl Builder<'_> {
         let mut out = Vec::new();
         for (i, n) in raw.node.iter().enumerate() {
             let at = path("node").index(i);
-            let kind = match n.kind.as_str() {
-                "supplier" => NodeKind::Supplier,
-                "factory" => NodeKind::Factory,
-                "warehouse" => NodeKind::Warehouse,
-                "reserve" => NodeKind::Reserve,
-                "hospital" => NodeKind::Hospital,
-                "source" => NodeKind::Source,
-                other => {
-                    self.err(&at.key("kind"), format!("unknown node kind `{other}` (supplier, factory, warehouse, reserve, hospital, source)"));
-                    NodeKind::Warehouse
-                }
+            let kind = match n.kind {
+                RawNodeKind::Supplier => NodeKind::Supplier,
+                RawNodeKind::Factory => NodeKind::Factory,
+                RawNodeKind::Warehouse => NodeKind::Warehouse,
+                RawNodeKind::Reserve => NodeKind::Reserve,
+                RawNodeKind::Hospital => NodeKind::Hospital,
+                RawNodeKind::Source => NodeKind::Source,
             };
             let region = self
                 .lookup(&at.key("region"), &names.regions, "region", &n.region)
                 .unwrap_or(0);
-            let size = match n.size.as_deref() {
-                None | Some("large") => Size::Large,
-                Some("sme") => Size::Sme,
-                Some(other) => {
-                    self.err(
-                        &at.key("size"),
-                        format!("unknown size `{other}` (large, sme)"),
-                    );
-                    Size::Large
-                }
+            let size = match n.size {
+                None | Some(RawSize::Large) => Size::Large,
+                Some(RawSize::Sme) => Size::Sme,
             };
             if !kind.produces() && (!n.lines.is_empty() || !n.conversion.is_empty()) {
                 self.err(
                     &at.key("lines"),
-                    format!("a {} has no production lines", n.kind),
+                    format!("a {} has no production lines", n.kind.name()),
                 );
             }
             let lines = n
@@ -1140,7 +1115,7 @@ impl Builder<'_> {
         &mut self,
         at: &FieldPath,
         names: &Names,
-        mode: &str,
+        mode: Option<TransportMode>,
         lead: &DistSpec,
         capacity: &[RawCapacityStep],
         via: &[String],
@@ -1184,7 +1159,7 @@ impl Builder<'_> {
         };
         (
             LinkProps {
-                mode: mode.to_string(),
+                mode,
                 lead_time,
                 capacity,
                 closure_rate,
@@ -1210,7 +1185,7 @@ impl Builder<'_> {
             let (props, via) = self.link_props(
                 &at,
                 names,
-                &l.mode,
+                l.mode,
                 &l.lead_time_days,
                 &l.capacity,
                 &l.via,
@@ -1263,7 +1238,7 @@ impl Builder<'_> {
                 let (props, via) = self.link_props(
                     &at,
                     names,
-                    &g.mode,
+                    g.mode,
                     &g.lead_time_days,
                     &g.capacity,
                     &g.via,
@@ -1493,17 +1468,10 @@ impl Builder<'_> {
     ) -> Option<Dispatch> {
         let d = raw.dispatch.as_ref()?;
         let at = path("dispatch");
-        let rule = match d.rule.as_str() {
-            "priority" => Rule::Priority,
-            "proportional" => Rule::Proportional,
-            "weighted" => Rule::Weighted,
-            other => {
-                self.err(
-                    &at.key("rule"),
-                    format!("unknown rule `{other}` (priority, proportional, weighted)"),
-                );
-                Rule::Proportional
-            }
+        let rule = match d.rule {
+            RawRule::Priority => Rule::Priority,
+            RawRule::Proportional => Rule::Proportional,
+            RawRule::Weighted => Rule::Weighted,
         };
         let priority_regions = self
             .id_list(
