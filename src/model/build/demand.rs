@@ -132,7 +132,7 @@ impl Builder<'_> {
                 for (line, field, message) in problems {
                     self.diags.push(Diagnostic {
                         file: full.clone(),
-                        position: line.map(|l| (l, 1)),
+                        position: line.map(|line| (line, 1)),
                         field,
                         message: format!(
                             "{message} (read for {at} of {})",

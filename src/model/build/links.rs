@@ -113,7 +113,7 @@ impl Builder<'_> {
         } else {
             vec![(from, to)]
         };
-        for (k, (a, b)) in ends.into_iter().enumerate() {
+        for (k, (origin, destination)) in ends.into_iter().enumerate() {
             let id = if k == 0 {
                 base_id.clone()
             } else {
@@ -121,15 +121,15 @@ impl Builder<'_> {
             };
             self.unique(&at.key("id"), &mut names.links, &id, out.len());
             let mut checkpoints = via.clone();
-            if nodes[a].region != nodes[b].region {
-                checkpoints.push(nodes[b].region);
+            if nodes[origin].region != nodes[destination].region {
+                checkpoints.push(nodes[destination].region);
             }
             let spec = out.add_spec(LinkSpec {
                 id: id.into(),
                 props: props.clone(),
                 checkpoints: checkpoints.into(),
             });
-            out.push(nodes[a].vertex, nodes[b].vertex, spec);
+            out.push(nodes[origin].vertex, nodes[destination].vertex, spec);
         }
     }
 
@@ -243,10 +243,10 @@ fn link_group(
 ) {
     let ends = |set: &[NodeId]| -> Vec<End> {
         set.iter()
-            .map(|&n| End {
-                node: n,
-                vertex: nodes[n].vertex,
-                region: nodes[n].region,
+            .map(|&node| End {
+                node,
+                vertex: nodes[node].vertex,
+                region: nodes[node].region,
             })
             .collect()
     };

@@ -25,7 +25,7 @@ impl Builder<'_> {
             let epidemic = region
                 .epidemic
                 .as_ref()
-                .map(|e| self.epidemic(&at.key("epidemic"), e, horizon));
+                .map(|epidemic| self.epidemic(&at.key("epidemic"), epidemic, horizon));
             out.push(Region {
                 id: region.id.clone(),
                 risk,
