@@ -19,8 +19,8 @@ pub type Network = DiGraph<NodeId, u32>;
 /// A link's mode, lead time, capacity and closures.
 #[derive(Debug, Clone)]
 pub struct LinkProps {
-    /// Mode (road, rail, air).
-    pub mode: String,
+    /// Mode (road, rail, air, ferry and road), when the scenario says; informational.
+    pub mode: Option<crate::scenario::raw::TransportMode>,
     /// Lead time (days), with a positive minimum.
     pub lead_time: Dist,
     /// Trucks per day schedule; empty is unlimited.
@@ -390,7 +390,7 @@ mod tests {
         LinkSpec {
             id: Box::default(),
             props: LinkProps {
-                mode: "road".into(),
+                mode: Some(crate::scenario::raw::TransportMode::Road),
                 lead_time: Dist::fixed(lead),
                 capacity: Vec::new(),
                 closure_rate: 0.0,

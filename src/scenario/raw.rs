@@ -185,11 +185,23 @@ impl Default for RawWorkers {
     }
 }
 
+/// A regional risk level as written: `low`, `medium` or `high`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawRiskLevel {
+    /// `low`.
+    Low,
+    /// `medium`.
+    Medium,
+    /// `high`.
+    High,
+}
+
 /// One step of a piecewise-constant schedule.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawRiskStep {
     pub day: i64,
-    pub level: String,
+    pub level: RawRiskLevel,
 }
 
 /// `[[region]]`.
@@ -252,6 +264,16 @@ pub struct RawItem {
     pub units_per_truck: f64,
 }
 
+/// What a product is: `consumable` (used up) or `durable` (serves a census, not consumed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawProductKind {
+    /// `consumable`.
+    Consumable,
+    /// `durable`.
+    Durable,
+}
+
 /// `[[product]]`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawProduct {
@@ -259,7 +281,7 @@ pub struct RawProduct {
     #[serde(default)]
     pub unit: String,
     /// `consumable` (used up) or `durable` (serves a census, not consumed).
-    pub kind: String,
+    pub kind: RawProductKind,
     pub units_per_truck: f64,
     /// Material units per unit of product.
     #[serde(default)]
@@ -389,6 +411,48 @@ pub struct RawRelease {
     pub national_days_of_supply_below: Option<f64>,
 }
 
+/// What a node is: `supplier`, `factory`, `warehouse`, `reserve`, `hospital` or `source`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawNodeKind {
+    /// `supplier`: makes materials.
+    Supplier,
+    /// `factory`: makes products.
+    Factory,
+    /// `warehouse`: holds stock.
+    Warehouse,
+    /// `reserve`: holds stock until released.
+    Reserve,
+    /// `hospital`: has demand.
+    Hospital,
+    /// `source`: unlimited supply (imports).
+    Source,
+}
+
+impl RawNodeKind {
+    /// The kind as written in a scenario file.
+    pub fn name(self) -> &'static str {
+        match self {
+            RawNodeKind::Supplier => "supplier",
+            RawNodeKind::Factory => "factory",
+            RawNodeKind::Warehouse => "warehouse",
+            RawNodeKind::Reserve => "reserve",
+            RawNodeKind::Hospital => "hospital",
+            RawNodeKind::Source => "source",
+        }
+    }
+}
+
+/// A firm's size class as written: `large` or `sme` (small or medium).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawSize {
+    /// `large`.
+    Large,
+    /// `sme`.
+    Sme,
+}
+
 /// `[[node]]`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawNode {
@@ -397,10 +461,11 @@ pub struct RawNode {
     /// named `id`.
     pub count: Option<i64>,
     /// `supplier`, `factory`, `warehouse`, `reserve`, `hospital` or `source` (unlimited import).
-    pub kind: String,
+    pub kind: RawNodeKind,
     pub region: String,
+    /// `large` (also when absent) or `sme`.
     #[serde(default)]
-    pub size: Option<String>,
+    pub size: Option<RawSize>,
     #[serde(default)]
     pub priority: bool,
     pub closed_at_start: Option<bool>,
@@ -439,14 +504,30 @@ pub struct RawCapacityStep {
     pub trucks_per_day: f64,
 }
 
+/// A link's transport mode (informational): `road`, `rail`, `air` or `ferry+road`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransportMode {
+    /// `road`.
+    Road,
+    /// `rail`.
+    Rail,
+    /// `air`.
+    Air,
+    /// `ferry+road`: a ferry crossing on a road route.
+    #[serde(rename = "ferry+road")]
+    FerryRoad,
+}
+
 /// `[[link]]`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawLink {
     pub id: Option<String>,
     pub from: String,
     pub to: String,
+    /// Absent means not said.
     #[serde(default)]
-    pub mode: String,
+    pub mode: Option<TransportMode>,
     pub lead_time_days: DistSpec,
     /// Trucks per day; absent means unlimited.
     #[serde(default)]
@@ -470,8 +551,9 @@ pub struct RawLink {
 pub struct RawLinkGroup {
     pub from: Vec<String>,
     pub to: Vec<String>,
+    /// Absent means not said.
     #[serde(default)]
-    pub mode: String,
+    pub mode: Option<TransportMode>,
     pub lead_time_days: DistSpec,
     /// Trucks per day on each link; absent means unlimited.
     #[serde(default)]
@@ -543,13 +625,25 @@ pub struct RawTransport {
     pub truck_availability: Vec<RawShareStep>,
 }
 
+/// A central allocation rule as written: `priority`, `proportional` or `weighted`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawRule {
+    /// `priority`: designated regions first.
+    Priority,
+    /// `proportional`: in proportion to need.
+    Proportional,
+    /// `weighted`: in proportion to weight times need.
+    Weighted,
+}
+
 /// `[dispatch]`: central allocation of key firms' output and reserves.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawDispatch {
     #[serde(default = "default_true")]
     pub enabled: bool,
     /// `priority`, `proportional` or `weighted`.
-    pub rule: String,
+    pub rule: RawRule,
     #[serde(default)]
     pub priority_regions: Vec<String>,
     #[serde(default)]

@@ -3,7 +3,11 @@
 //! first serde stops at.
 
 use super::location::FieldPath;
-use super::raw::*;
+use super::raw::{
+    RawBurn, RawConservation, RawDispatch, RawDisruption, RawGreenChannel, RawItem, RawLink,
+    RawLinkGroup, RawMeta, RawNode, RawPolicy, RawProduct, RawRegion, RawRiskLevels, RawRoute,
+    RawSeverity, RawTransport, RawVariant, RawWorkers,
+};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 

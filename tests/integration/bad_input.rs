@@ -139,6 +139,31 @@ const CASES: &[Case] = &[
             toml("node[2]", "[[node]]", &["`wuhan-hospital` is unreachable"]),
         ],
     ),
+    // Closed vocabularies: a value outside the set is rejected, and the message lists the set.
+    ok(
+        "unknown_node_kind.toml",
+        1,
+        &[toml(
+            "node[2].kind",
+            "kind",
+            &[
+                "unknown variant `clinic`",
+                "`supplier`, `factory`, `warehouse`, `reserve`, `hospital`, `source`",
+            ],
+        )],
+    ),
+    ok(
+        "unknown_transport_mode.toml",
+        1,
+        &[toml(
+            "link[1].mode",
+            "mode",
+            &[
+                "unknown variant `truck`",
+                "`road`, `rail`, `air`, `ferry+road`",
+            ],
+        )],
+    ),
     ok(
         "duplicate_node_id.toml",
         1,

@@ -1,0 +1,340 @@
+//! Builds `[[link]]` (with `both_ways` reverses) and `[[link_group]]` (every node of one set to
+//! every node of another, kept as that rule).
+
+use super::{Builder, Names};
+use crate::model::links::End;
+use crate::model::{Dist, LinkProps, LinkSpec, Links, Network, Node, NodeId, RegionId};
+use crate::scenario::location::{FieldPath, path};
+use crate::scenario::raw::{
+    DistSpec, RawCapacityStep, RawLink, RawLinkGroup, RawScenario, TransportMode,
+};
+use std::collections::BTreeMap;
+
+/// The fields a `[[link]]` and a `[[link_group]]` share.
+struct LinkFields<'a> {
+    mode: Option<TransportMode>,
+    lead_time_days: &'a DistSpec,
+    capacity: &'a [RawCapacityStep],
+    via: &'a [String],
+    closure_rate: f64,
+    closure_days: &'a Option<DistSpec>,
+}
+
+impl<'a> LinkFields<'a> {
+    fn of_link(link: &'a RawLink) -> Self {
+        LinkFields {
+            mode: link.mode,
+            lead_time_days: &link.lead_time_days,
+            capacity: &link.capacity,
+            via: &link.via,
+            closure_rate: link.closure_rate,
+            closure_days: &link.closure_days,
+        }
+    }
+
+    fn of_group(group: &'a RawLinkGroup) -> Self {
+        LinkFields {
+            mode: group.mode,
+            lead_time_days: &group.lead_time_days,
+            capacity: &group.capacity,
+            via: &group.via,
+            closure_rate: group.closure_rate,
+            closure_days: &group.closure_days,
+        }
+    }
+}
+
+impl Builder<'_> {
+    /// Every link, on the network of the nodes' vertices: the `[[link]]`s, then the groups.
+    pub(super) fn links(
+        &mut self,
+        raw: &RawScenario,
+        names: &mut Names,
+        nodes: &[Node],
+        graph: Network,
+        horizon: i64,
+    ) -> Links {
+        let mut out = Links::new(graph);
+        for (i, link) in raw.link.iter().enumerate() {
+            self.link(
+                &path("link").index(i),
+                link,
+                names,
+                nodes,
+                &mut out,
+                horizon,
+            );
+        }
+        let groups: Vec<_> = raw
+            .link_group
+            .iter()
+            .enumerate()
+            .map(|(i, group)| {
+                let at = path("link_group").index(i);
+                let from = self.node_set(&at.key("from"), &group.from, &names.nodes, nodes);
+                let to = self.node_set(&at.key("to"), &group.to, &names.nodes, nodes);
+                let (props, via) =
+                    self.link_props(&at, names, &LinkFields::of_group(group), horizon);
+                (from, to, props, via)
+            })
+            .collect();
+        for (from, to, props, via) in groups {
+            link_group(&mut out, names, nodes, (&from, &to), &props, &via);
+        }
+        out
+    }
+
+    /// One `[[link]]` (and its reverse, with `both_ways`), added to `out`.
+    fn link(
+        &mut self,
+        at: &FieldPath,
+        link: &RawLink,
+        names: &mut Names,
+        nodes: &[Node],
+        out: &mut Links,
+        horizon: i64,
+    ) {
+        let from = self.lookup(&at.key("from"), &names.nodes, "node", &link.from);
+        let to = self.lookup(&at.key("to"), &names.nodes, "node", &link.to);
+        let (props, via) = self.link_props(at, names, &LinkFields::of_link(link), horizon);
+        let (Some(from), Some(to)) = (from, to) else {
+            return;
+        };
+        if from == to {
+            self.err(&at.key("to"), "a link must join two different nodes");
+            return;
+        }
+        let base_id = link
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("{}->{}", link.from, link.to));
+        let ends = if link.both_ways {
+            vec![(from, to), (to, from)]
+        } else {
+            vec![(from, to)]
+        };
+        for (k, (origin, destination)) in ends.into_iter().enumerate() {
+            let id = if k == 0 {
+                base_id.clone()
+            } else {
+                format!("{base_id}:back")
+            };
+            self.unique(&at.key("id"), &mut names.links, &id, out.len());
+            let mut checkpoints = via.clone();
+            if nodes[origin].region != nodes[destination].region {
+                checkpoints.push(nodes[destination].region);
+            }
+            let spec = out.add_spec(LinkSpec {
+                id: id.into(),
+                props: props.clone(),
+                checkpoints: checkpoints.into(),
+            });
+            out.push(nodes[origin].vertex, nodes[destination].vertex, spec);
+        }
+    }
+
+    /// Mode, lead time, capacity, via and closures of a `[[link]]` or `[[link_group]]`.
+    fn link_props(
+        &mut self,
+        at: &FieldPath,
+        names: &Names,
+        fields: &LinkFields<'_>,
+        horizon: i64,
+    ) -> (LinkProps, Vec<RegionId>) {
+        let lead_time = self.delay(&at.key("lead_time_days"), fields.lead_time_days);
+        let capacity: Vec<(u32, f64)> = fields
+            .capacity
+            .iter()
+            .enumerate()
+            .map(|(j, step)| {
+                let step_at = at.key("capacity").index(j);
+                (
+                    self.day(&step_at.key("day"), step.day, horizon),
+                    self.non_negative(&step_at.key("trucks_per_day"), step.trucks_per_day),
+                )
+            })
+            .collect();
+        self.sorted_steps(&at.key("capacity"), &capacity);
+        if !capacity.is_empty() && capacity[0].0 != 0 {
+            self.err(
+                &at.key("capacity"),
+                "the first capacity step must be on day 0",
+            );
+        }
+        let via: Vec<RegionId> = fields
+            .via
+            .iter()
+            .enumerate()
+            .filter_map(|(j, region)| {
+                self.lookup(&at.key("via").index(j), &names.regions, "region", region)
+            })
+            .collect();
+        let closure_rate = self.share(&at.key("closure_rate"), fields.closure_rate);
+        let closure_days = match fields.closure_days {
+            Some(days) => self.delay(&at.key("closure_days"), days),
+            None => {
+                if closure_rate > 0.0 {
+                    self.err(&at.key("closure_days"), "is required when closure_rate > 0");
+                }
+                Dist::fixed(1.0)
+            }
+        };
+        let props = LinkProps {
+            mode: fields.mode,
+            lead_time,
+            capacity,
+            closure_rate,
+            closure_days,
+        };
+        (props, via)
+    }
+
+    /// The nodes a link group's `from` or `to` names: ids, or prefixes ending in `*`.
+    fn node_set(
+        &mut self,
+        at: &FieldPath,
+        list: &[String],
+        names: &BTreeMap<String, usize>,
+        nodes: &[Node],
+    ) -> Vec<NodeId> {
+        if list.is_empty() {
+            self.err(
+                at,
+                "must name at least one node (an id, or a prefix ending in `*`)",
+            );
+        }
+        let mut out = Vec::new();
+        for (j, entry) in list.iter().enumerate() {
+            match entry.strip_suffix('*') {
+                Some(prefix) => {
+                    let before = out.len();
+                    out.extend(
+                        nodes
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, node)| node.id.starts_with(prefix))
+                            .map(|(k, _)| k),
+                    );
+                    if out.len() == before {
+                        self.err(&at.index(j), format!("no node id starts with `{prefix}`"));
+                    }
+                }
+                None => {
+                    if let Some(k) = self.lookup(&at.index(j), names, "node", entry) {
+                        out.push(k);
+                    }
+                }
+            }
+        }
+        let mut seen = vec![false; nodes.len()];
+        out.retain(|&k| !std::mem::replace(&mut seen[k], true));
+        out
+    }
+}
+
+/// Adds a group's links, every node of `from` to every node of `to`, to `out`.
+fn link_group(
+    out: &mut Links,
+    names: &Names,
+    nodes: &[Node],
+    (from, to): (&[NodeId], &[NodeId]),
+    props: &LinkProps,
+    via: &[RegionId],
+) {
+    let ends = |set: &[NodeId]| -> Vec<End> {
+        set.iter()
+            .map(|&node| End {
+                node,
+                vertex: nodes[node].vertex,
+                region: nodes[node].region,
+            })
+            .collect()
+    };
+    let (from, to) = (ends(from), ends(to));
+    // The group's specs, for the regions its links go into: index 0 within a region,
+    // 1 + r into region r (from an origin in another region).
+    let mut origins = vec![0usize; names.regions.len()];
+    let mut times = BTreeMap::new();
+    for origin in &from {
+        origins[origin.region] += 1;
+        *times.entry(origin.node).or_insert(0usize) += 1;
+    }
+    let mut specs = vec![u32::MAX; 1 + names.regions.len()];
+    for destination in &to {
+        let region = destination.region;
+        let within = origins[region] - times.get(&destination.node).copied().unwrap_or(0);
+        let into = from.len() - origins[region];
+        for (slot, into, links) in [(0, None, within), (1 + region, Some(region), into)] {
+            if links > 0 && specs[slot] == u32::MAX {
+                let mut checkpoints = via.to_vec();
+                checkpoints.extend(into);
+                specs[slot] = out.add_spec(LinkSpec {
+                    id: Box::default(),
+                    props: props.clone(),
+                    checkpoints: checkpoints.into(),
+                });
+            }
+        }
+    }
+    out.push_group(from, to, specs);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_scenario::{assert_problem, scenario};
+
+    /// A `[[link]]` from the factory to `to` with `fields`.
+    fn link(to: &str, fields: &str) -> String {
+        scenario(&format!(
+            "[[link]]\nfrom = \"factory\"\nto = \"{to}\"\nlead_time_days = {{ dist = \"fixed\", value = 1 }}\n{fields}\n"
+        ))
+    }
+
+    #[test]
+    fn a_link_joins_two_nodes() {
+        assert_problem(
+            &link("factory", ""),
+            "link[2].to",
+            "a link must join two different nodes",
+        );
+    }
+
+    #[test]
+    fn the_first_capacity_step_is_on_day_zero() {
+        assert_problem(
+            &link("hospital", "capacity = [{ day = 2, trucks_per_day = 1 }]"),
+            "link[2].capacity",
+            "the first capacity step must be on day 0",
+        );
+    }
+
+    #[test]
+    fn a_closure_rate_needs_closure_days() {
+        assert_problem(
+            &link("hospital", "closure_rate = 0.1"),
+            "link[2].closure_days",
+            "is required when closure_rate > 0",
+        );
+    }
+
+    #[test]
+    fn a_link_id_is_unique() {
+        assert_problem(
+            &link("hospital", "id = \"factory-hospital\""),
+            "link[2].id",
+            "`factory-hospital` is defined twice",
+        );
+    }
+
+    #[test]
+    fn a_group_names_some_nodes() {
+        let text = scenario(
+            "[[link_group]]\nfrom = []\nto = [\"hospital\"]\nlead_time_days = { dist = \"fixed\", value = 1 }\n",
+        );
+        assert_problem(
+            &text,
+            "link_group[0].from",
+            "must name at least one node (an id, or a prefix ending in `*`)",
+        );
+    }
+}

@@ -1,0 +1,375 @@
+//! Turning a raw scenario into a validated [`Model`], collecting every problem on the way.
+//!
+//! One file per section of the scenario; this one holds the entry points, the [`Builder`] that
+//! carries the diagnostics and the names resolved so far, and the assembly of the [`Model`]:
+//!
+//! - `checks`: value checks shared by every section (shares, days, distributions, …);
+//! - `settings`: `[scenario]`, `[policy]`, `[risk_levels]` and `[workers]`;
+//! - `regions`: `[[region]]` and their epidemics;
+//! - `items`: `[[material]]`, `[[product]]`, `[burn]` and `[[conservation]]`;
+//! - `nodes`: `[[node]]`, with its production lines, conversions, stock and supplies;
+//! - `orders`: a node's `replenish`, `make_to_order` and `customer_orders`;
+//! - `demand`: a hospital's `census` and `demand` (and the CSV files they read);
+//! - `reserves`: a reserve's `release` rule;
+//! - `links`: `[[link]]` and `[[link_group]]`;
+//! - `transport`: `[[route]]`, `[green_channel]`, `[transport]` and `[[disruption]]`;
+//! - `dispatch`: `[dispatch]`;
+//! - `reachability`: that every order and every hospital has a route over the links.
+
+mod checks;
+mod demand;
+mod dispatch;
+mod items;
+mod links;
+mod nodes;
+mod orders;
+mod reachability;
+mod regions;
+mod reserves;
+mod settings;
+mod transport;
+
+use super::{LinkId, Model, Network, NodeId, RegionId};
+use crate::error::{Diagnostic, Error, Result};
+use crate::scenario::ScenarioFile;
+use crate::scenario::location::{FieldPath, path};
+use crate::scenario::raw::RawScenario;
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Builds the model of the base scenario (`variant = None`) or of a named variant.
+pub fn build(file: &ScenarioFile, variant: Option<&str>) -> Result<Model> {
+    build_with(file, variant, &[], variant.unwrap_or("base"))
+}
+
+/// Builds a variant with further `settings` applied (a sweep point), named `label`.
+pub fn build_with(
+    file: &ScenarioFile,
+    variant: Option<&str>,
+    settings: &[(String, toml::Value)],
+    label: &str,
+) -> Result<Model> {
+    let (raw, shape) = file.raw_with(variant, settings)?;
+    let mut builder = Builder {
+        file,
+        variant,
+        diags: shape,
+        hasher: Sha256::new(),
+        start: None,
+        node_entry: Vec::new(),
+        reported: BTreeSet::new(),
+    };
+    builder.hasher.update(file.text.as_bytes());
+    let model = builder.model(&raw, label);
+    if builder.diags.is_empty() {
+        Ok(model.expect("a model is returned when no problem was found"))
+    } else {
+        Err(Error::Invalid(builder.diags))
+    }
+}
+
+/// What building carries from section to section: the file, every problem found so far and the
+/// hash of everything read.
+struct Builder<'a> {
+    file: &'a ScenarioFile,
+    variant: Option<&'a str>,
+    diags: Vec<Diagnostic>,
+    hasher: Sha256,
+    start: Option<NaiveDate>,
+    /// The `[[node]]` entry each node comes from (an entry with `count` makes several).
+    node_entry: Vec<usize>,
+    /// Fields [`Builder::err_once`] has reported.
+    reported: BTreeSet<String>,
+}
+
+/// Names resolved so far.
+#[derive(Default)]
+struct Names {
+    regions: BTreeMap<String, RegionId>,
+    items: BTreeMap<String, usize>,
+    nodes: BTreeMap<String, NodeId>,
+    links: BTreeMap<String, LinkId>,
+}
+
+impl Builder<'_> {
+    /// Reports a problem with `at` (once: the same problem twice is one).
+    fn err(&mut self, at: &FieldPath, msg: impl Into<String>) {
+        let diag = self.file.diag_for(self.variant, at, msg);
+        if !self.diags.contains(&diag) {
+            self.diags.push(diag);
+        }
+    }
+
+    /// Like `err`, but once per field of the file: the nodes of a `[[node]]` entry with `count`
+    /// share its fields, so a problem they all have is reported once, at the first.
+    fn err_once(&mut self, at: &FieldPath, msg: impl Into<String>) {
+        if self.reported.insert(at.to_string()) {
+            self.err(at, msg);
+        }
+    }
+
+    /// The index of `name` among `names`, or a problem listing some of the known names.
+    fn lookup(
+        &mut self,
+        at: &FieldPath,
+        names: &BTreeMap<String, usize>,
+        what: &str,
+        name: &str,
+    ) -> Option<usize> {
+        let found = names.get(name).copied();
+        if found.is_none() {
+            let known: Vec<&str> = names.keys().map(String::as_str).take(12).collect();
+            self.err(
+                at,
+                format!("unknown {what} `{name}` (known: {})", known.join(", ")),
+            );
+        }
+        found
+    }
+
+    /// Records `name` as index `index`, unless it is empty or already taken.
+    fn unique(
+        &mut self,
+        at: &FieldPath,
+        names: &mut BTreeMap<String, usize>,
+        name: &str,
+        index: usize,
+    ) {
+        if name.is_empty() {
+            self.err(at, "must not be empty");
+        } else if names.contains_key(name) {
+            self.err(at, format!("`{name}` is defined twice"));
+        } else {
+            names.insert(name.to_string(), index);
+        }
+    }
+
+    /// The indices of a list of names; `None` for an empty list (which means "all").
+    fn id_list(
+        &mut self,
+        at: &FieldPath,
+        list: &[String],
+        names: &BTreeMap<String, usize>,
+        what: &str,
+    ) -> Option<Vec<usize>> {
+        if list.is_empty() {
+            return None;
+        }
+        Some(
+            list.iter()
+                .enumerate()
+                .filter_map(|(i, name)| self.lookup(&at.index(i), names, what, name))
+                .collect(),
+        )
+    }
+
+    /// The model, section by section; `None` only when a problem has been reported.
+    fn model(&mut self, raw: &RawScenario, variant: &str) -> Option<Model> {
+        let meta = &raw.scenario;
+        let start_date = self.meta(meta);
+        let horizon = meta.days;
+        let settings = self.settings(raw);
+        let mut names = Names::default();
+        let regions = self.regions(raw, &mut names, horizon);
+        let regions_of_interest = self.regions_of_interest(meta, &names);
+        let items = self.items(raw, &mut names);
+        let staffing = self.severity(&path("staffing"), &raw.staffing);
+        let conservation = self.conservation(raw, &names, &items, horizon);
+        let mut graph = Network::new();
+        let nodes = self.nodes(raw, &mut names, &items, &mut graph, horizon);
+        let links = self.links(raw, &mut names, &nodes, graph, horizon);
+        let pinned_routes = self.routes(raw, &names, &nodes, &links);
+        let green = self.green(raw, &names, horizon, (&links, &nodes));
+        let truck_availability = self.truck_availability(raw, horizon);
+        let dispatch = self.dispatch(raw, &names, &regions, &items, &nodes);
+        let disruptions = self.disruptions(raw, &names, (&links, &nodes), horizon);
+        self.reachability(&nodes, &links, &dispatch);
+        let input_hash = self.input_hash();
+        let policy = &raw.policy;
+        Some(Model {
+            name: meta.name.clone(),
+            variant: variant.to_string(),
+            start_date: start_date?,
+            days: meta.days.clamp(1, 3650) as u32,
+            seed: meta.seed,
+            replications: meta.replications.clamp(1, 1_000_000) as u32,
+            input_hash,
+            regions_of_interest,
+            productivity: settings.productivity,
+            priority_restart_factor: policy.priority_restart_factor,
+            sme_restart_factor: if policy.sme_financing {
+                policy.sme_financing_restart_factor
+            } else {
+                1.0
+            },
+            conversion_enabled: policy.conversion,
+            risk: settings.risk,
+            workers_initial: settings.workers_initial,
+            workers_noise_sd: settings.workers_noise_sd,
+            regions,
+            items,
+            staffing,
+            conservation,
+            nodes,
+            links,
+            pinned_routes,
+            green,
+            truck_availability,
+            dispatch,
+            disruptions,
+        })
+    }
+
+    /// The SHA-256 of the scenario text and every CSV file read, in hex.
+    fn input_hash(&mut self) -> String {
+        std::mem::take(&mut self.hasher)
+            .finalize()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
+}
+
+/// Helpers for the unit tests of the sections: a small valid scenario to break.
+#[cfg(test)]
+mod test_scenario {
+    use crate::testutil::prelude;
+
+    /// A valid scenario: two regions, a material, a product, a supplier, a factory and a
+    /// hospital joined by links. `extra` is appended (more `[[node]]`s, `[dispatch]`, …).
+    pub fn scenario(extra: &str) -> String {
+        format!("{}{BODY}\n{extra}\n", prelude(30))
+    }
+
+    const BODY: &str = r#"
+[[region]]
+id = "Hubei"
+risk = [{ day = 0, level = "high" }]
+epidemic = { population = 1_000_000, initial_infectious = 200, r0 = 2.6, incubation_days = 5.2, infectious_days = 5, case_fraction = 0.2, severity = { mild = 0.4, moderate = 0.4, severe = 0.15, critical = 0.05 }, stay_days = { mild = 7, moderate = 10, severe = 14, critical = 21 } }
+
+[[region]]
+id = "Jiangsu"
+risk = [{ day = 0, level = "low" }]
+
+[[material]]
+id = "meltblown"
+units_per_truck = 5_000_000
+
+[[product]]
+id = "mask"
+kind = "consumable"
+units_per_truck = 500_000
+bom = { meltblown = 1.0 }
+
+[burn.mask]
+per_patient_day = { mild = 1, moderate = 1, severe = 2, critical = 2 }
+
+[[node]]
+id = "supplier"
+kind = "supplier"
+region = "Jiangsu"
+lines = [{ item = "meltblown", lines = 2, rate_per_line = 40_000 }]
+
+[[node]]
+id = "factory"
+kind = "factory"
+region = "Jiangsu"
+stock = { meltblown = 50_000 }
+lines = [{ item = "mask", lines = 2, rate_per_line = 20_000 }]
+replenish = [{ item = "meltblown", source = "supplier", reorder_point = 40_000, order_up_to = 150_000, order_delay_hours = { dist = "fixed", value = 4 } }]
+
+[[node]]
+id = "hospital"
+kind = "hospital"
+region = "Hubei"
+stock = { mask = 20_000 }
+census = { share_of_region = 1.0 }
+replenish = [{ item = "mask", source = "factory", reorder_point = 60_000, order_up_to = 200_000, review_days = 1, order_delay_hours = { dist = "uniform", min = 2, max = 6 } }]
+
+[[link]]
+from = "supplier"
+to = "factory"
+lead_time_days = { dist = "uniform", min = 0.2, max = 0.5 }
+
+[[link]]
+id = "factory-hospital"
+from = "factory"
+to = "hospital"
+lead_time_days = { dist = "fixed", value = 1 }
+"#;
+
+    /// Every problem building `text` reports, as `field: message`; empty when it is valid.
+    pub fn problems(text: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let file_path = dir.path().join("unit.toml");
+        std::fs::write(&file_path, text).expect("the scenario is written");
+        let file =
+            crate::scenario::ScenarioFile::read(&file_path).unwrap_or_else(|e| panic!("{e}"));
+        match super::build(&file, None) {
+            Ok(_) => Vec::new(),
+            Err(crate::error::Error::Invalid(diags)) => diags
+                .into_iter()
+                .map(|d| format!("{}: {}", d.field, d.message))
+                .collect(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Asserts that `text` is reported with exactly one problem, at `field`, saying `says`.
+    #[track_caller]
+    pub fn assert_problem(text: &str, field: &str, says: &str) {
+        let found = problems(text);
+        assert!(
+            found.len() == 1
+                && found[0].starts_with(&format!("{field}: "))
+                && found[0].contains(says),
+            "expected one problem at `{field}` saying {says:?}, got {found:#?}"
+        );
+    }
+
+    /// Asserts that `text` is reported with a problem at `field` saying `says` (among others).
+    #[track_caller]
+    pub fn assert_reports(text: &str, field: &str, says: &str) {
+        let found = problems(text);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with(&format!("{field}: ")) && p.contains(says)),
+            "expected a problem at `{field}` saying {says:?}, got {found:#?}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_scenario::{assert_problem, problems, scenario};
+
+    #[test]
+    fn the_test_scenario_is_valid() {
+        assert_eq!(problems(&scenario("")), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_empty_id_is_reported() {
+        let text = scenario("").replace("id = \"Jiangsu\"", "id = \"\"");
+        let found = problems(&text);
+        assert!(
+            found.iter().any(|p| p == "region[1].id: must not be empty"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_name_lists_known_ones() {
+        let text = scenario("").replace(
+            "region = \"Jiangsu\"\nlines = [{ item = \"meltblown\"",
+            "region = \"Anhui\"\nlines = [{ item = \"meltblown\"",
+        );
+        assert_problem(
+            &text,
+            "node[0].region",
+            "unknown region `Anhui` (known: Hubei, Jiangsu)",
+        );
+    }
+}

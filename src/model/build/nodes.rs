@@ -1,0 +1,456 @@
+//! Builds `[[node]]`: ids (with `count`), kind, region and size, production lines and
+//! conversions, initial stock and a source's supplies. A node's orders are in `orders`, its
+//! demand in `demand` and a reserve's release rule in `reserves`.
+
+use super::{Builder, Names};
+use crate::model::{Conversion, Item, ItemId, ItemKind, Lines, Network, Node, NodeKind, Size};
+use crate::scenario::location::{FieldPath, path};
+use crate::scenario::raw::{RawLines, RawNode, RawNodeKind, RawScenario, RawSize};
+use petgraph::graph::NodeIndex;
+use std::path::Path;
+
+/// The most nodes one `[[node]]` entry can make.
+const MAX_COUNT: i64 = 10_000_000;
+
+/// What building a node refers to: the names resolved so far, the items, the directory CSV
+/// paths are relative to and the horizon.
+pub(super) struct NodeContext<'a> {
+    /// Regions, items and nodes by name.
+    pub names: &'a Names,
+    /// Every item.
+    pub items: &'a [Item],
+    /// The directory of the scenario file.
+    pub base: &'a Path,
+    /// The last day.
+    pub horizon: i64,
+}
+
+/// The model's kind of node for a kind as written.
+fn node_kind(kind: RawNodeKind) -> NodeKind {
+    match kind {
+        RawNodeKind::Supplier => NodeKind::Supplier,
+        RawNodeKind::Factory => NodeKind::Factory,
+        RawNodeKind::Warehouse => NodeKind::Warehouse,
+        RawNodeKind::Reserve => NodeKind::Reserve,
+        RawNodeKind::Hospital => NodeKind::Hospital,
+        RawNodeKind::Source => NodeKind::Source,
+    }
+}
+
+impl Builder<'_> {
+    /// Every node, in file order (an entry with `count` makes several alike), named in `names`
+    /// and added to `graph` as its vertices.
+    pub(super) fn nodes(
+        &mut self,
+        raw: &RawScenario,
+        names: &mut Names,
+        items: &[Item],
+        graph: &mut Network,
+        horizon: i64,
+    ) -> Vec<Node> {
+        // Every id is known before any node is built, as nodes name each other.
+        let mut ids = self.node_names(raw, names);
+        let base = self.file.base_dir();
+        let context = NodeContext {
+            names,
+            items,
+            base: &base,
+            horizon,
+        };
+        let mut out = Vec::new();
+        for (i, entry) in raw.node.iter().enumerate() {
+            let node = self.node(&path("node").index(i), entry, &context);
+            for id in std::mem::take(&mut ids[i]) {
+                out.push(Node {
+                    id,
+                    vertex: graph.add_node(out.len()),
+                    ..node.clone()
+                });
+            }
+        }
+        out
+    }
+
+    /// The ids of every `[[node]]` entry's nodes, named in `names`, noting each one's entry.
+    fn node_names(&mut self, raw: &RawScenario, names: &mut Names) -> Vec<Vec<String>> {
+        raw.node
+            .iter()
+            .enumerate()
+            .map(|(i, entry)| {
+                let at = path("node").index(i);
+                let ids = self.node_ids(&at, entry);
+                for id in &ids {
+                    let index = self.node_entry.len();
+                    self.unique(&at.key("id"), &mut names.nodes, id, index);
+                    self.node_entry.push(i);
+                }
+                ids
+            })
+            .collect()
+    }
+
+    /// The ids of the nodes a `[[node]]` entry makes: `id`, or with `count` that many, `id`
+    /// followed by 0, 1, …
+    fn node_ids(&mut self, at: &FieldPath, entry: &RawNode) -> Vec<String> {
+        match entry.count {
+            Some(count) if (1..=MAX_COUNT).contains(&count) => {
+                (0..count).map(|k| format!("{}{k}", entry.id)).collect()
+            }
+            Some(count) => {
+                self.err(
+                    &at.key("count"),
+                    format!("must be between 1 and {MAX_COUNT}, got {count}"),
+                );
+                // One node as named, so that what refers to it is not reported too.
+                vec![entry.id.clone()]
+            }
+            None => vec![entry.id.clone()],
+        }
+    }
+
+    /// The node a `[[node]]` entry describes (its id and vertex are set per copy).
+    fn node(&mut self, at: &FieldPath, entry: &RawNode, context: &NodeContext<'_>) -> Node {
+        let kind = node_kind(entry.kind);
+        let region = self
+            .lookup(
+                &at.key("region"),
+                &context.names.regions,
+                "region",
+                &entry.region,
+            )
+            .unwrap_or(0);
+        let size = match entry.size {
+            None | Some(RawSize::Large) => Size::Large,
+            Some(RawSize::Sme) => Size::Sme,
+        };
+        let (lines, conversions) = self.production(at, entry, kind, context);
+        let stock = self.stock(at, entry, kind, context.names);
+        let replenish = entry
+            .replenish
+            .iter()
+            .enumerate()
+            .filter_map(|(j, policy)| {
+                self.replenish(&at.key("replenish").index(j), policy, context)
+            })
+            .collect();
+        let (census, direct_demand) = self.demand(at, entry, kind, context);
+        let release = self.release(at, entry, kind, context.horizon);
+        let supplies = self.supplies(at, entry, kind, context.names);
+        let make_to_order = entry
+            .make_to_order
+            .as_ref()
+            .and_then(|policy| self.make_to_order(&at.key("make_to_order"), policy, kind, context));
+        let customer_orders = self.customer_order_streams(at, entry, kind, context);
+        Node {
+            id: String::new(),
+            kind,
+            region,
+            size,
+            priority: entry.priority,
+            closed_at_start: entry.closed_at_start.unwrap_or(false),
+            shifts: self.positive(&at.key("shifts"), entry.shifts),
+            reject_fraction: self.share(&at.key("reject_fraction"), entry.reject_fraction),
+            lines,
+            conversions,
+            stock,
+            replenish,
+            census,
+            direct_demand,
+            release,
+            supplies,
+            ship_whole_orders: entry.ship_whole_orders,
+            make_to_order,
+            customer_orders,
+            vertex: NodeIndex::end(),
+        }
+    }
+
+    /// A node's production lines and conversions (suppliers and factories only).
+    fn production(
+        &mut self,
+        at: &FieldPath,
+        entry: &RawNode,
+        kind: NodeKind,
+        context: &NodeContext<'_>,
+    ) -> (Vec<Lines>, Vec<Conversion>) {
+        if !kind.produces() && (!entry.lines.is_empty() || !entry.conversion.is_empty()) {
+            self.err(
+                &at.key("lines"),
+                format!("a {} has no production lines", entry.kind.name()),
+            );
+        }
+        let lines = entry
+            .lines
+            .iter()
+            .enumerate()
+            .filter_map(|(j, raw_lines)| {
+                self.lines(
+                    &at.key("lines").index(j),
+                    raw_lines,
+                    kind,
+                    context.items,
+                    context.names,
+                )
+            })
+            .collect();
+        let mut conversions = Vec::new();
+        for (j, conversion) in entry.conversion.iter().enumerate() {
+            let conversion_at = at.key("conversion").index(j);
+            let as_lines = RawLines {
+                item: conversion.item.clone(),
+                lines: conversion.lines,
+                rate_per_line: conversion.rate_per_line,
+                time_to_failure_days: None,
+                repair_days: None,
+            };
+            let day = self.day(&conversion_at.key("day"), conversion.day, context.horizon);
+            let lead_time = self.duration(
+                &conversion_at.key("lead_time_days"),
+                &conversion.lead_time_days,
+            );
+            let added = self.lines(
+                &conversion_at,
+                &as_lines,
+                kind,
+                context.items,
+                context.names,
+            );
+            if let Some(lines) = added {
+                conversions.push(Conversion {
+                    day,
+                    lines,
+                    lead_time,
+                });
+            }
+        }
+        (lines, conversions)
+    }
+
+    /// Production lines of one item: a supplier makes materials, a factory products.
+    fn lines(
+        &mut self,
+        at: &FieldPath,
+        raw_lines: &RawLines,
+        kind: NodeKind,
+        items: &[Item],
+        names: &Names,
+    ) -> Option<Lines> {
+        let item = self.lookup(&at.key("item"), &names.items, "item", &raw_lines.item)?;
+        match (kind, items[item].kind) {
+            (NodeKind::Supplier, ItemKind::Material)
+            | (NodeKind::Factory, ItemKind::Consumable | ItemKind::Durable) => {}
+            (NodeKind::Supplier, _) => self.err(
+                &at.key("item"),
+                "a supplier makes materials; use a factory for products",
+            ),
+            _ => self.err(
+                &at.key("item"),
+                "a factory makes products; use a supplier for materials",
+            ),
+        }
+        if raw_lines.lines < 0 {
+            self.err(
+                &at.key("lines"),
+                format!("cannot be negative, got {}", raw_lines.lines),
+            );
+        }
+        self.non_negative(&at.key("rate_per_line"), raw_lines.rate_per_line);
+        let breakdown = match (&raw_lines.time_to_failure_days, &raw_lines.repair_days) {
+            (Some(to_failure), Some(repair)) => Some((
+                self.delay(&at.key("time_to_failure_days"), to_failure),
+                self.delay(&at.key("repair_days"), repair),
+            )),
+            (None, None) => None,
+            _ => {
+                self.err(
+                    at,
+                    "give both `time_to_failure_days` and `repair_days`, or neither",
+                );
+                None
+            }
+        };
+        Some(Lines {
+            item,
+            lines: raw_lines.lines.max(0) as u32,
+            rate_per_line: raw_lines.rate_per_line,
+            breakdown,
+        })
+    }
+
+    /// A node's initial stock: whole non-negative units (a source has none, being unlimited).
+    fn stock(
+        &mut self,
+        at: &FieldPath,
+        entry: &RawNode,
+        kind: NodeKind,
+        names: &Names,
+    ) -> Vec<(ItemId, u64)> {
+        let mut stock = Vec::new();
+        for (name, quantity) in &entry.stock {
+            let stock_at = at.key("stock").key(name);
+            let Some(id) = self.lookup(&stock_at, &names.items, "item", name) else {
+                continue;
+            };
+            if *quantity < 0.0 || quantity.fract() != 0.0 {
+                self.err(
+                    &stock_at,
+                    format!("must be a whole non-negative number of units, got {quantity}"),
+                );
+                continue;
+            }
+            stock.push((id, *quantity as u64));
+        }
+        if kind == NodeKind::Source && !entry.stock.is_empty() {
+            self.err(
+                &at.key("stock"),
+                "a source has unlimited supply; list its items in `supplies`",
+            );
+        }
+        stock
+    }
+
+    /// The items a source supplies: a source lists some, and no other node any.
+    fn supplies(
+        &mut self,
+        at: &FieldPath,
+        entry: &RawNode,
+        kind: NodeKind,
+        names: &Names,
+    ) -> Vec<ItemId> {
+        let supplies: Vec<ItemId> = entry
+            .supplies
+            .iter()
+            .enumerate()
+            .filter_map(|(j, item)| {
+                self.lookup(&at.key("supplies").index(j), &names.items, "item", item)
+            })
+            .collect();
+        if kind == NodeKind::Source && supplies.is_empty() {
+            self.err(
+                &at.key("supplies"),
+                "a source must list the items it supplies",
+            );
+        }
+        if kind != NodeKind::Source && !supplies.is_empty() {
+            self.err(&at.key("supplies"), "only a source node has `supplies`");
+        }
+        supplies
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_scenario::{assert_problem, scenario};
+
+    /// A `[[node]]` in Jiangsu of `kind` with `fields`.
+    fn extra_node(kind: &str, fields: &str) -> String {
+        format!("[[node]]\nid = \"extra\"\nkind = \"{kind}\"\nregion = \"Jiangsu\"\n{fields}\n")
+    }
+
+    #[test]
+    fn a_supplier_makes_materials() {
+        let text = scenario(&extra_node(
+            "supplier",
+            "lines = [{ item = \"mask\", lines = 1, rate_per_line = 10 }]",
+        ));
+        assert_problem(
+            &text,
+            "node[3].lines[0].item",
+            "a supplier makes materials; use a factory for products",
+        );
+    }
+
+    #[test]
+    fn a_factory_makes_products() {
+        let text = scenario(&extra_node(
+            "factory",
+            "lines = [{ item = \"meltblown\", lines = 1, rate_per_line = 10 }]",
+        ));
+        assert_problem(
+            &text,
+            "node[3].lines[0].item",
+            "a factory makes products; use a supplier for materials",
+        );
+    }
+
+    #[test]
+    fn only_producers_have_lines() {
+        let text = scenario(&extra_node(
+            "warehouse",
+            "conversion = [{ day = 2, item = \"mask\", lines = 1, rate_per_line = 10, lead_time_days = { dist = \"fixed\", value = 1 } }]",
+        ));
+        let found = super::super::test_scenario::problems(&text);
+        assert!(
+            found
+                .iter()
+                .any(|p| p == "node[3].lines: a warehouse has no production lines"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn breakdowns_need_both_durations() {
+        let text = scenario(&extra_node(
+            "factory",
+            "lines = [{ item = \"mask\", lines = 1, rate_per_line = 10, repair_days = { dist = \"fixed\", value = 1 } }]",
+        ));
+        assert_problem(
+            &text,
+            "node[3].lines[0]",
+            "give both `time_to_failure_days` and `repair_days`, or neither",
+        );
+    }
+
+    #[test]
+    fn stock_is_whole_units() {
+        let text = scenario(&extra_node("warehouse", "stock = { mask = 2.5 }"));
+        assert_problem(
+            &text,
+            "node[3].stock.mask",
+            "must be a whole non-negative number of units, got 2.5",
+        );
+    }
+
+    #[test]
+    fn a_source_has_no_stock() {
+        let text = scenario(&extra_node(
+            "source",
+            "supplies = [\"mask\"]\nstock = { mask = 10 }",
+        ));
+        assert_problem(
+            &text,
+            "node[3].stock",
+            "a source has unlimited supply; list its items in `supplies`",
+        );
+    }
+
+    #[test]
+    fn a_source_lists_its_supplies() {
+        let text = scenario(&extra_node("source", ""));
+        assert_problem(
+            &text,
+            "node[3].supplies",
+            "a source must list the items it supplies",
+        );
+    }
+
+    #[test]
+    fn only_a_source_supplies() {
+        let text = scenario(&extra_node("warehouse", "supplies = [\"mask\"]"));
+        assert_problem(
+            &text,
+            "node[3].supplies",
+            "only a source node has `supplies`",
+        );
+    }
+
+    #[test]
+    fn an_unknown_size_is_a_shape_error_listing_the_sizes() {
+        let text = scenario(&extra_node("warehouse", "size = \"small\""));
+        assert_problem(
+            &text,
+            "node[3].size",
+            "unknown variant `small`, expected `large` or `sme`",
+        );
+    }
+}

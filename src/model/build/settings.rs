@@ -1,0 +1,152 @@
+//! Builds `[scenario]` (start date, horizon, replications), `[policy]`, `[risk_levels]` and
+//! `[workers]`.
+
+use super::Builder;
+use crate::model::{Dist, Risk};
+use crate::scenario::location::{FieldPath, path};
+use crate::scenario::raw::{RawMeta, RawRisk, RawScenario};
+use chrono::NaiveDate;
+
+/// The checked values of `[policy]`, `[risk_levels]` and `[workers]` the model keeps.
+pub(super) struct Settings {
+    /// `policy.productivity_under_controls`.
+    pub productivity: f64,
+    /// Parameters per risk level: low, medium, high.
+    pub risk: [Risk; 3],
+    /// `workers.initial_share`.
+    pub workers_initial: f64,
+    /// `workers.noise_sd`.
+    pub workers_noise_sd: f64,
+}
+
+impl Builder<'_> {
+    /// Checks `[scenario]`; returns its start date, when it is one.
+    pub(super) fn meta(&mut self, meta: &RawMeta) -> Option<NaiveDate> {
+        let start_date = match NaiveDate::parse_from_str(&meta.start_date, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(e) => {
+                self.err(
+                    &path("scenario.start_date"),
+                    format!("not a date YYYY-MM-DD: {e}"),
+                );
+                None
+            }
+        };
+        self.start = start_date;
+        if !(1..=3650).contains(&meta.days) {
+            self.err(
+                &path("scenario.days"),
+                format!("must be between 1 and 3650, got {}", meta.days),
+            );
+        }
+        if !(1..=1_000_000).contains(&meta.replications) {
+            self.err(
+                &path("scenario.replications"),
+                format!("must be between 1 and 1000000, got {}", meta.replications),
+            );
+        }
+        start_date
+    }
+
+    /// Checks `[policy]`, `[risk_levels]` and `[workers]`.
+    pub(super) fn settings(&mut self, raw: &RawScenario) -> Settings {
+        let policy = &raw.policy;
+        let productivity = self.share(
+            &path("policy.productivity_under_controls"),
+            policy.productivity_under_controls,
+        );
+        self.positive(
+            &path("policy.priority_restart_factor"),
+            policy.priority_restart_factor,
+        );
+        self.positive(
+            &path("policy.sme_financing_restart_factor"),
+            policy.sme_financing_restart_factor,
+        );
+        let risk = [
+            self.risk(&path("risk_levels.low"), &raw.risk_levels.low),
+            self.risk(&path("risk_levels.medium"), &raw.risk_levels.medium),
+            self.risk(&path("risk_levels.high"), &raw.risk_levels.high),
+        ];
+        Settings {
+            productivity,
+            risk,
+            workers_initial: self.share(&path("workers.initial_share"), raw.workers.initial_share),
+            workers_noise_sd: self.non_negative(&path("workers.noise_sd"), raw.workers.noise_sd),
+        }
+    }
+
+    /// What one risk level governs.
+    fn risk(&mut self, at: &FieldPath, risk: &RawRisk) -> Risk {
+        Risk {
+            restart_large: self.duration(&at.key("restart_days_large"), &risk.restart_days_large),
+            restart_sme: self.duration(&at.key("restart_days_sme"), &risk.restart_days_sme),
+            worker_return_rate: self.share(&at.key("worker_return_rate"), risk.worker_return_rate),
+            worker_ceiling: self.share(&at.key("worker_ceiling"), risk.worker_ceiling),
+            checkpoint_hours: self.duration(&at.key("checkpoint_hours"), &risk.checkpoint_hours),
+            plant_outbreak_rate: self
+                .share(&at.key("plant_outbreak_rate"), risk.plant_outbreak_rate),
+            outbreak_closure_days: match &risk.outbreak_closure_days {
+                Some(days) => self.delay(&at.key("outbreak_closure_days"), days),
+                None => {
+                    if risk.plant_outbreak_rate > 0.0 {
+                        self.err(
+                            &at.key("outbreak_closure_days"),
+                            "is required when plant_outbreak_rate > 0",
+                        );
+                    }
+                    Dist::fixed(1.0)
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_scenario::{assert_problem, scenario};
+
+    #[test]
+    fn a_horizon_out_of_range_is_reported() {
+        let text = scenario("").replace("days = 30", "days = 4000");
+        assert_problem(
+            &text,
+            "scenario.days",
+            "must be between 1 and 3650, got 4000",
+        );
+    }
+
+    #[test]
+    fn replications_out_of_range_are_reported() {
+        let text = scenario("").replace("replications = 1", "replications = 0");
+        assert_problem(
+            &text,
+            "scenario.replications",
+            "must be between 1 and 1000000, got 0",
+        );
+    }
+
+    #[test]
+    fn a_restart_factor_must_be_positive() {
+        let text = scenario("[policy]\npriority_restart_factor = 0\n");
+        assert_problem(
+            &text,
+            "policy.priority_restart_factor",
+            "must be positive, got 0",
+        );
+    }
+
+    #[test]
+    fn an_outbreak_rate_needs_closure_days() {
+        let text = scenario("").replacen(
+            "checkpoint_hours = { dist = \"fixed\", value = 0 }",
+            "checkpoint_hours = { dist = \"fixed\", value = 0 }\nplant_outbreak_rate = 0.01",
+            1,
+        );
+        assert_problem(
+            &text,
+            "risk_levels.low.outbreak_closure_days",
+            "is required when plant_outbreak_rate > 0",
+        );
+    }
+}
