@@ -9,7 +9,6 @@ mod compare;
 mod generate;
 mod merge;
 mod plot;
-mod progress;
 mod run;
 mod slurm;
 mod study;

@@ -1,12 +1,17 @@
 //! What `run`, `compare`, `sweep` and `merge` share: the study options and how a study's
 //! progress and notes are shown on stderr.
 
-use super::progress::Progress;
 use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use medsupply::engine::partitions::Partitions;
 use medsupply::error::Result;
 use medsupply::study::{Note, Observer, Shard, StudyOptions};
+use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::OnceLock;
+
+/// The progress bar's layout.
+const BAR: &str = "{spinner} {pos}/{len} replications {wide_bar} {per_sec} ETA {eta}";
 
 /// Options every study command takes.
 #[derive(Debug, Clone, Args)]
@@ -60,11 +65,12 @@ impl StudyArgs {
     }
 }
 
-/// Shows a study on the terminal: a progress bar (unless quiet or not a terminal) and its
-/// notes on stderr (the comparison table on stdout).
+/// Shows a study on the terminal: a progress bar on stderr (replications done, rate, ETA;
+/// hidden when stderr is not a terminal or when quiet) and its notes on stderr (the comparison
+/// table on stdout).
 pub struct Terminal {
     /// The bar, made when the replications start.
-    bar: std::sync::OnceLock<Progress>,
+    bar: OnceLock<ProgressBar>,
     /// No progress bar, and no note on partitions.
     quiet: bool,
 }
@@ -73,7 +79,7 @@ impl Terminal {
     /// A terminal observer.
     pub fn new(quiet: bool) -> Terminal {
         Terminal {
-            bar: std::sync::OnceLock::new(),
+            bar: OnceLock::new(),
             quiet,
         }
     }
@@ -81,72 +87,28 @@ impl Terminal {
 
 impl Observer for Terminal {
     fn start(&self, total: u64) {
-        let _ = self.bar.set(Progress::new(total, self.quiet));
+        let bar = if self.quiet || !std::io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
+                .with_style(ProgressStyle::with_template(BAR).expect("a valid template"))
+        };
+        let _ = self.bar.set(bar);
     }
 
     fn replication_done(&self) {
-        if let Some(bar) = self.bar.get() {
-            bar.tick();
-        }
+        self.bar.get().inspect(|bar| bar.inc(1));
     }
 
     fn end(&self) {
-        if let Some(bar) = self.bar.get() {
-            bar.finish();
-        }
+        self.bar.get().inspect(|bar| bar.finish_and_clear());
     }
 
     fn note(&self, note: Note) {
         match note {
             Note::Partitioned { .. } | Note::Sequential { .. } if self.quiet => {}
-            Note::Partitioned { parts, hours } => eprintln!(
-                "each replication runs in {parts} region partitions, windows of at most {hours:.2} h"
-            ),
-            Note::Sequential { threads } => eprintln!(
-                "each replication runs sequentially (one region group, or `auto` found replications enough to fill {threads} threads)"
-            ),
-            Note::ShardWritten {
-                index,
-                count,
-                replications,
-                arms,
-                seconds,
-                dir,
-            } => eprintln!(
-                "shard {index}/{count}: replications {replications:?} of {arms} arm(s) in {seconds:.2} s, part written to {}",
-                dir.display()
-            ),
-            Note::Simulated {
-                scenario,
-                arms,
-                replications,
-                events,
-                seconds,
-            } => eprintln!(
-                "{scenario}: {arms} arm(s) × {replications} replication(s), {events} events in {seconds:.2} s ({:.0} events/s)",
-                events as f64 / seconds.max(1e-9)
-            ),
-            Note::PrecisionNotReached { max_reps } => {
-                eprintln!("warning: target precision not reached within --max-reps {max_reps}")
-            }
-            Note::Stopped { replications } => {
-                eprintln!("sequential stopping: n = {replications} replications")
-            }
             Note::ComparisonTable(table) => print!("{table}"),
-            Note::OutputsWritten { seconds, dir } => {
-                eprintln!("outputs written in {seconds:.2} s to {}", dir.display())
-            }
-            Note::ChartsDrawn {
-                charts,
-                seconds,
-                report,
-            } => eprintln!(
-                "{charts} chart(s) drawn in {seconds:.2} s; report: {}",
-                report.display()
-            ),
-            Note::Merged { parts, dir } => {
-                eprintln!("merged {parts} part(s) into {}", dir.display())
-            }
+            note => eprintln!("{note}"),
         }
     }
 }

@@ -24,7 +24,8 @@ fn check<T: DeserializeOwned>(v: &toml::Value, at: &FieldPath, out: &mut Vec<(Fi
     for u in unknown {
         out.push((
             join(&u),
-            "unknown field (check its spelling and the format in docs/scenario-format.md)".to_string(),
+            "unknown field (check its spelling and the format in docs/scenario-format.md)"
+                .to_string(),
         ));
     }
     if let Err(e) = result {
@@ -73,7 +74,8 @@ pub fn problems(table: &toml::Table) -> Vec<(FieldPath, String)> {
             "variant" => each::<RawVariant>(v, &at, &mut out),
             _ => out.push((
                 at,
-                "unknown field (check its spelling and the format in docs/scenario-format.md)".to_string(),
+                "unknown field (check its spelling and the format in docs/scenario-format.md)"
+                    .to_string(),
             )),
         }
     }

@@ -1,6 +1,7 @@
 //! What a running study tells its caller: progress, one replication at a time, and notes on
 //! what it did. The library never prints; the command line renders these.
 
+use std::fmt;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
@@ -82,6 +83,68 @@ pub enum Note {
         /// The scenario's output directory.
         dir: PathBuf,
     },
+}
+
+impl fmt::Display for Note {
+    /// The note as one line (or, for the comparison table, several) for a person to read.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Note::Partitioned { parts, hours } => write!(
+                f,
+                "each replication runs in {parts} region partitions, windows of at most {hours:.2} h"
+            ),
+            Note::Sequential { threads } => write!(
+                f,
+                "each replication runs sequentially (one region group, or `auto` found replications enough to fill {threads} threads)"
+            ),
+            Note::ShardWritten {
+                index,
+                count,
+                replications,
+                arms,
+                seconds,
+                dir,
+            } => write!(
+                f,
+                "shard {index}/{count}: replications {replications:?} of {arms} arm(s) in {seconds:.2} s, part written to {}",
+                dir.display()
+            ),
+            Note::Simulated {
+                scenario,
+                arms,
+                replications,
+                events,
+                seconds,
+            } => write!(
+                f,
+                "{scenario}: {arms} arm(s) × {replications} replication(s), {events} events in {seconds:.2} s ({:.0} events/s)",
+                *events as f64 / seconds.max(1e-9)
+            ),
+            Note::PrecisionNotReached { max_reps } => write!(
+                f,
+                "warning: target precision not reached within --max-reps {max_reps}"
+            ),
+            Note::Stopped { replications } => {
+                write!(f, "sequential stopping: n = {replications} replications")
+            }
+            Note::ComparisonTable(table) => write!(f, "{}", table.trim_end()),
+            Note::OutputsWritten { seconds, dir } => {
+                write!(f, "outputs written in {seconds:.2} s to {}", dir.display())
+            }
+            Note::ChartsDrawn {
+                charts,
+                seconds,
+                report,
+            } => write!(
+                f,
+                "{charts} chart(s) drawn in {seconds:.2} s; report: {}",
+                report.display()
+            ),
+            Note::Merged { parts, dir } => {
+                write!(f, "merged {parts} part(s) into {}", dir.display())
+            }
+        }
+    }
 }
 
 /// Receives a study's progress and notes; called from the study's worker threads.
