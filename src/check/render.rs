@@ -100,6 +100,16 @@ fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// The report as pretty JSON with a final newline, as `check --json` prints it.
+pub fn json(report: &CheckReport) -> crate::error::Result<String> {
+    serde_json::to_string_pretty(report)
+        .map(|json| json + "\n")
+        .map_err(|e| crate::error::Error::Write {
+            path: "<standard output>".into(),
+            source: e.into(),
+        })
+}
+
 /// The text report.
 pub fn render(report: &CheckReport) -> String {
     let mut out = String::new();

@@ -1,11 +1,11 @@
 //! `medsupply check`: compare a run's results with a baseline and exit 0 (within bounds),
 //! 1 (a regression) or 2 (the comparison is impossible).
 
+use super::print;
 use clap::Args;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use medsupply::check::{CheckReport, Mode, Options, Verdict, incomparable_report, render};
+use medsupply::check::{Mode, Options, Verdict, incomparable_report, render};
 use medsupply::error::{Error, Result};
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `medsupply check`.
@@ -38,26 +38,6 @@ pub struct CheckArgs {
     pub json: bool,
 }
 
-/// Writes text to standard output.
-fn print(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|source| Error::Write {
-            path: PathBuf::from("<standard output>"),
-            source,
-        })
-}
-
-/// Prints a report as JSON.
-fn print_json(report: &CheckReport) -> Result<()> {
-    let json = serde_json::to_string_pretty(report).map_err(|e| Error::Write {
-        path: PathBuf::from("<standard output>"),
-        source: e.into(),
-    })?;
-    print(&format!("{json}\n"))
-}
-
 /// Runs the check, prints the report, and turns a regression into its error. With `--json`,
 /// an impossible comparison is reported on standard output too.
 pub fn check(args: &CheckArgs) -> Result<()> {
@@ -77,18 +57,14 @@ pub fn check(args: &CheckArgs) -> Result<()> {
                     mode: args.mode,
                     ..Options::default()
                 };
-                print_json(&incomparable_report(
-                    &args.run_dir,
-                    &args.baseline,
-                    &shown,
-                    &e,
-                ))?;
+                let report = incomparable_report(&args.run_dir, &args.baseline, &shown, &e);
+                print(&render::json(&report)?)?;
             }
             return Err(e);
         }
     };
     if args.json {
-        print_json(&report)?;
+        print(&render::json(&report)?)?;
     } else {
         print(&render::render(&report))?;
     }

@@ -1,9 +1,9 @@
 //! `medsupply compare`: policy variants against a baseline with common random numbers.
 
-use super::study::{StudyArgs, Terminal};
+use super::study::StudyArgs;
 use clap::Args;
 use medsupply::error::Result;
-use medsupply::study::{Design, Stopping, Variants, run_study};
+use medsupply::study::{Design, Stopping, Variants};
 use std::path::PathBuf;
 
 /// Arguments of `medsupply compare`.
@@ -43,11 +43,7 @@ pub struct CompareArgs {
 
 /// Runs the comparison.
 pub fn run(args: &CompareArgs) -> Result<()> {
-    let variants = if args.all {
-        Variants::All
-    } else {
-        Variants::Named(args.variants.clone())
-    };
+    let variants = Variants::new(args.all, &args.variants);
     let stopping = args
         .target_rel_hw
         .map(|h| Stopping::new(h, args.min_reps, args.max_reps, &args.stop_kpi))
@@ -57,10 +53,5 @@ pub fn run(args: &CompareArgs) -> Result<()> {
         baseline: args.baseline.clone(),
         stopping,
     };
-    run_study(
-        &args.scenario,
-        &design,
-        &args.study.options(&args.out)?,
-        &Terminal::new(args.study.quiet),
-    )
+    args.study.run(&args.scenario, &design, &args.out)
 }

@@ -4,7 +4,6 @@ use clap::Args;
 use medsupply::error::{Error, Result};
 use medsupply::generate::{NationalSpec, layered, national};
 use medsupply::util::atomic::atomic_write;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `medsupply generate`.
@@ -51,11 +50,6 @@ pub fn run(args: &GenerateArgs) -> Result<()> {
     .map_err(Error::Usage)?;
     match &args.out {
         Some(path) => atomic_write(path, |w| w.write_all(text.as_bytes())),
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .map_err(|source| Error::Write {
-                path: PathBuf::from("<stdout>"),
-                source,
-            }),
+        None => super::print(&text),
     }
 }

@@ -16,7 +16,9 @@ mod sweep;
 mod validate;
 
 use clap::{Parser, Subcommand};
+use medsupply::error::Error;
 use medsupply::error::Result;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// medsupply: simulate medical protective-supply logistics in an epidemic surge.
@@ -64,6 +66,9 @@ pub enum Command {
         /// Scenario files.
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// How the scenarios are read.
+        #[command(flatten)]
+        input: study::InputArgs,
     },
 }
 
@@ -79,6 +84,17 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Slurm(args) => slurm::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Plot(args) => plot::run(&args),
-        Command::Validate { scenarios } => validate::validate(&scenarios),
+        Command::Validate { scenarios, input } => validate::validate(&scenarios, &input),
     }
+}
+
+/// Writes text to standard output (a closed pipe is an error to report, not a panic).
+fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::Write {
+            path: PathBuf::from("<standard output>"),
+            source,
+        })
 }

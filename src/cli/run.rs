@@ -1,9 +1,9 @@
 //! `medsupply run`: run scenario variants and write their outputs.
 
-use super::study::{StudyArgs, Terminal};
+use super::study::StudyArgs;
 use clap::Args;
 use medsupply::error::Result;
-use medsupply::study::{Design, Variants, run_study};
+use medsupply::study::{Design, Variants};
 use std::path::PathBuf;
 
 /// Arguments of `medsupply run`.
@@ -27,15 +27,7 @@ pub struct RunArgs {
 
 /// Runs the study.
 pub fn run(args: &RunArgs) -> Result<()> {
-    let variants = if args.all_variants {
-        Variants::All
-    } else {
-        Variants::Named(args.variants.clone())
-    };
-    run_study(
-        &args.scenario,
-        &Design::Run { variants },
-        &args.study.options(&args.out)?,
-        &Terminal::new(args.study.quiet),
-    )
+    let variants = Variants::new(args.all_variants, &args.variants);
+    args.study
+        .run(&args.scenario, &Design::Run { variants }, &args.out)
 }

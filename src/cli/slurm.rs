@@ -1,7 +1,4 @@
-//! `medsupply slurm`: print a ready script that submits a sharded run to Slurm: a job array
-//! whose tasks each run one shard (the shard comes from SLURM_ARRAY_TASK_ID and
-//! SLURM_ARRAY_TASK_COUNT), and a merge job that starts when every task succeeded
-//! (`--dependency=afterok`).
+//! `medsupply slurm`: print a script that submits a sharded run to Slurm (`study::slurm`).
 
 use clap::Args;
 use medsupply::error::{Error, Result};
@@ -66,6 +63,5 @@ pub fn run(args: &SlurmArgs) -> Result<()> {
         path: PathBuf::from("medsupply"),
         source,
     })?;
-    print!("{}", script(&args.job(), &exe.display().to_string())?);
-    Ok(())
+    super::print(&script(&args.job(), &exe.display().to_string())?)
 }

@@ -5,7 +5,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use medsupply::engine::partitions::Partitions;
 use medsupply::error::Result;
-use medsupply::study::{Note, Observer, Shard, StudyOptions};
+use medsupply::scenario::policy::ReadOptions;
+use medsupply::study::{Design, Note, Observer, Shard, StudyOptions, run_study};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -45,11 +46,44 @@ pub struct StudyArgs {
     /// outputs are the same either way, and `medsupply plot` can draw them later.
     #[arg(long)]
     pub no_plots: bool,
+    /// How the scenario is read.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// How scenario files are read: what a scenario received from someone else cannot change.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Let the CSV paths of a scenario be absolute or leave its folder (`..`).
+    #[arg(long)]
+    pub allow_outside_paths: bool,
+    /// Raise a limit on input sizes (repeatable): days=N (default 3650), replications=N
+    /// (1000000), file-mb=N (512, for the scenario and each CSV file).
+    #[arg(long, value_name = "KEY=N")]
+    pub limit: Vec<String>,
+}
+
+impl InputArgs {
+    /// The read options.
+    pub fn options(&self) -> Result<ReadOptions> {
+        ReadOptions::new(self.allow_outside_paths, &self.limit)
+    }
 }
 
 impl StudyArgs {
+    /// Runs the study `design` of `scenario` with these options, writing under `out`, and shows
+    /// it on the terminal.
+    pub fn run(&self, scenario: &Path, design: &Design, out: &Path) -> Result<()> {
+        run_study(
+            scenario,
+            design,
+            &self.options(out)?,
+            &Terminal::new(self.quiet),
+        )
+    }
+
     /// The study options, writing under `out`.
-    pub fn options(&self, out: &Path) -> Result<StudyOptions> {
+    fn options(&self, out: &Path) -> Result<StudyOptions> {
         let shard = Shard::from_env(self.shard.as_deref(), self.shard_count, &|k| {
             std::env::var(k).ok()
         })?;
@@ -61,6 +95,7 @@ impl StudyArgs {
             shard,
             plots: !self.no_plots,
             out: out.to_path_buf(),
+            input: self.input.options()?,
         })
     }
 }
@@ -107,7 +142,8 @@ impl Observer for Terminal {
     fn note(&self, note: Note) {
         match note {
             Note::Partitioned { .. } | Note::Sequential { .. } if self.quiet => {}
-            Note::ComparisonTable(table) => print!("{table}"),
+            // The table is also in comparison.csv: a closed stdout loses only this copy.
+            Note::ComparisonTable(table) => drop(super::print(&table)),
             note => eprintln!("{note}"),
         }
     }

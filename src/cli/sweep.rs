@@ -1,10 +1,10 @@
 //! `medsupply sweep`: a grid of parameter values, with common random numbers across points.
 
-use super::study::{StudyArgs, Terminal};
+use super::study::StudyArgs;
 use clap::Args;
 use medsupply::error::Result;
 use medsupply::output::sweep::DEFAULT_PLOT_KPI;
-use medsupply::study::{Design, run_study};
+use medsupply::study::Design;
 use std::path::PathBuf;
 
 /// Arguments of `medsupply sweep`.
@@ -38,10 +38,5 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         variant: args.variant.clone(),
         plot_kpi: args.plot_kpi.clone(),
     };
-    run_study(
-        &args.scenario,
-        &design,
-        &args.study.options(&args.out)?,
-        &Terminal::new(args.study.quiet),
-    )
+    args.study.run(&args.scenario, &design, &args.out)
 }

@@ -5,7 +5,8 @@ use super::Model;
 use super::build::build;
 use crate::error::{Diagnostic, Error, Result};
 use crate::scenario::ScenarioFile;
-use std::path::{Path, PathBuf};
+use crate::scenario::policy::ReadOptions;
+use std::path::PathBuf;
 
 /// Builds the models of the base and every variant of a file, reporting every problem found
 /// in any of them (a problem of the base is reported once, not again for each variant).
@@ -45,10 +46,10 @@ pub struct Validation {
 
 /// Checks scenario files, each with its base and every variant; every problem in every file
 /// is reported, not only the first file's.
-pub fn validate_files(paths: &[PathBuf]) -> Result<Validation> {
+pub fn validate_files(paths: &[PathBuf], options: &ReadOptions) -> Result<Validation> {
     let mut found = Validation::default();
     for path in paths {
-        match read_and_build(path) {
+        match ScenarioFile::read_with(path, options).and_then(|file| build_all(&file)) {
             Ok(models) => found.valid.push((path.clone(), models.len() - 1)),
             Err(Error::Invalid(d)) => found.problems.extend(d),
             // An unreadable file is one more problem; the others are still checked.
@@ -61,9 +62,4 @@ pub fn validate_files(paths: &[PathBuf]) -> Result<Validation> {
         }
     }
     Ok(found)
-}
-
-/// Reads a scenario file and builds its base and every variant.
-fn read_and_build(path: &Path) -> Result<Vec<Model>> {
-    build_all(&ScenarioFile::read(path)?)
 }

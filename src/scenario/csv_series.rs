@@ -1,5 +1,6 @@
 //! Daily series read from CSV files referenced by a scenario.
 
+use super::policy::Limits;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,13 +24,15 @@ type ColumnKey = (PathBuf, String, Option<NaiveDate>, usize);
 type ColumnRead = Result<Vec<f64>, Vec<CsvProblem>>;
 
 impl CsvCache {
-    /// The bytes of the file at `path` (a failed read is not kept, so it is reported each time).
-    pub fn bytes(&self, path: &Path) -> std::io::Result<Arc<[u8]>> {
+    /// The bytes of the file at `path`, refused when over the size limit (a failed read is not
+    /// kept, so it is reported each time).
+    pub fn bytes(&self, path: &Path, limits: &Limits) -> std::result::Result<Arc<[u8]>, String> {
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(b) = files.get(path) {
             return Ok(b.clone());
         }
-        let b: Arc<[u8]> = std::fs::read(path)?.into();
+        limits.check_file(path).map_err(|e| e.to_string())?;
+        let b: Arc<[u8]> = std::fs::read(path).map_err(|e| e.to_string())?.into();
         files.insert(path.to_path_buf(), b.clone());
         Ok(b)
     }
@@ -179,10 +182,10 @@ mod tests {
         let path = dir.path().join("d.csv");
         std::fs::write(&path, "day,a,b\n0,1,x\n2,3,4\n").unwrap();
         let cache = CsvCache::default();
-        let bytes = cache.bytes(&path).unwrap();
+        let bytes = cache.bytes(&path, &Limits::default()).unwrap();
         // Read once: the base and the variants see the file as it was first read.
         std::fs::write(&path, "day,a\n0,9\n").unwrap();
-        assert_eq!(cache.bytes(&path).unwrap(), bytes);
+        assert_eq!(cache.bytes(&path, &Limits::default()).unwrap(), bytes);
         for (column, days) in [("a", 3), ("b", 3), ("a", 2), ("c", 3)] {
             let want = read_column(&bytes, column, None, days);
             assert_eq!(cache.column(&path, &bytes, column, None, days), want);
@@ -192,7 +195,11 @@ mod tests {
             cache.column(&path, &bytes, "a", None, 3),
             Ok(vec![1.0, 0.0, 3.0])
         );
-        assert!(cache.bytes(&dir.path().join("missing.csv")).is_err());
+        assert!(
+            cache
+                .bytes(&dir.path().join("missing.csv"), &Limits::default())
+                .is_err()
+        );
     }
 
     #[test]

@@ -4,11 +4,13 @@
 pub mod csv_series;
 pub mod location;
 pub mod overrides;
+pub mod policy;
 pub mod raw;
 mod shape;
 
 use crate::error::{Diagnostic, Error, Result};
 use location::{FieldPath, Locator};
+use policy::ReadOptions;
 use std::path::{Path, PathBuf};
 
 /// A scenario file read from disk: its text, its TOML table and a locator for diagnostics.
@@ -21,11 +23,21 @@ pub struct ScenarioFile {
     table: toml::Table,
     /// The CSV files it refers to, read once for the base and every variant.
     pub csv: crate::scenario::csv_series::CsvCache,
+    /// How it and the files it names are read (limits, outside paths).
+    pub options: ReadOptions,
 }
 
 impl ScenarioFile {
-    /// Reads and parses a scenario file; a syntax error is reported with its position.
+    /// Reads and parses a scenario file with the default limits, its data files inside its
+    /// folder; a syntax error is reported with its position.
     pub fn read(path: &Path) -> Result<ScenarioFile> {
+        ScenarioFile::read_with(path, &ReadOptions::default())
+    }
+
+    /// Reads and parses a scenario file with these options (a file over the size limit is
+    /// refused before it is read).
+    pub fn read_with(path: &Path, options: &ReadOptions) -> Result<ScenarioFile> {
+        options.limits.check_file(path)?;
         let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
             path: path.to_path_buf(),
             source,
@@ -49,6 +61,7 @@ impl ScenarioFile {
             locator,
             table,
             csv: Default::default(),
+            options: options.clone(),
         })
     }
 

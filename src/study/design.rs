@@ -5,6 +5,8 @@ use super::spec::{Arm, Kind};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::stats::kpi::kpi_index;
+use crate::util::MAX_FILE_NAME;
+use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// Which of a scenario's variants a study runs.
@@ -14,6 +16,17 @@ pub enum Variants {
     Named(Vec<String>),
     /// The base and every variant, in file order.
     All,
+}
+
+impl Variants {
+    /// Every variant when `all`, else the ones `named`.
+    pub fn new(all: bool, named: &[String]) -> Variants {
+        if all {
+            Variants::All
+        } else {
+            Variants::Named(named.to_vec())
+        }
+    }
 }
 
 /// Sequential stopping options (Law's relative-precision rule).
@@ -79,6 +92,21 @@ impl Design {
     /// The study's kind and arms, checked against the models of the scenario's base and
     /// variants (`all`).
     pub(crate) fn arms(&self, all: &[Model], scenario: &Path) -> Result<(Kind, Vec<Arm>)> {
+        let (kind, arms) = self.all_arms(all, scenario)?;
+        // Each arm names an output folder: two arms with one name would write over each other.
+        for (k, arm) in arms.iter().enumerate() {
+            if arms[..k].iter().any(|a| a.label == arm.label) {
+                return Err(Error::Usage(format!(
+                    "`{}` is asked for twice: each variant or grid point runs once",
+                    arm.label
+                )));
+            }
+        }
+        Ok((kind, arms))
+    }
+
+    /// The study's kind and its arms, in order.
+    fn all_arms(&self, all: &[Model], scenario: &Path) -> Result<(Kind, Vec<Arm>)> {
         let names = |v: &Variants| match v {
             Variants::All => all.iter().map(|m| m.variant.clone()).collect(),
             Variants::Named(n) => n.clone(),
@@ -170,9 +198,10 @@ fn variant_arms(all: &[Model], scenario: &Path, names: &[String]) -> Result<Vec<
 type Point = Vec<(String, String)>;
 
 /// A grid point's label: `path=value` joined by `+`, with characters outside `[A-Za-z0-9._=+-]`
-/// replaced by `_` (it names a directory).
+/// replaced by `_` (it names a directory); a label longer than a file name may be is cut and
+/// ends with a hash of the whole, so it stays unique.
 fn label(settings: &[(String, String)]) -> String {
-    settings
+    let full: String = settings
         .iter()
         .map(|(p, v)| format!("{p}={v}"))
         .collect::<Vec<_>>()
@@ -185,7 +214,13 @@ fn label(settings: &[(String, String)]) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    if full.len() <= MAX_FILE_NAME {
+        return full;
+    }
+    let hash = Sha256::digest(full.as_bytes());
+    let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{hex}", &full[..MAX_FILE_NAME - hex.len() - 1])
 }
 
 /// The parameters and the grid of `PATH=v1,v2,…` settings: their product, the first slowest.
@@ -229,5 +264,8 @@ mod tests {
         assert_eq!(label(&points[0]), "a.b=1+c=x");
         assert_eq!(label(&points[5]), "a.b=2+c=z");
         assert!(grid(&["nothing".into()]).is_err());
+        let long = label(&[("a".into(), "x".repeat(300))]);
+        assert_eq!(long.len(), MAX_FILE_NAME);
+        assert_ne!(long, label(&[("a".into(), "x".repeat(301))]));
     }
 }

@@ -14,7 +14,9 @@ use crate::model::validate::build_all;
 use crate::output::sweep::GridPoint;
 use crate::output::{VariantRun, write_run};
 use crate::scenario::ScenarioFile;
+use crate::scenario::policy::ReadOptions;
 use crate::stats::aggregate::Aggregate;
+use crate::util::check_file_name;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -35,6 +37,8 @@ pub struct StudyOptions {
     pub plots: bool,
     /// The output directory; the study writes `out/<scenario name>/`.
     pub out: PathBuf,
+    /// How the scenario file and its data files are read.
+    pub input: ReadOptions,
 }
 
 /// Runs the study `design` of the scenario file `scenario`: reads it and checks the base and
@@ -46,11 +50,16 @@ pub fn run_study(
     options: &StudyOptions,
     observer: &dyn Observer,
 ) -> Result<()> {
-    let file = ScenarioFile::read(scenario)?;
+    let file = ScenarioFile::read_with(scenario, &options.input)?;
     let all = build_all(&file)?;
     let (kind, arms) = design.arms(&all, scenario)?;
-    if options.replications == Some(0) {
-        return Err(Error::Usage("--replications must be at least 1".into()));
+    let most = options.input.limits.replications;
+    if let Some(n) = options.replications
+        && !(1..=most).contains(&i64::from(n))
+    {
+        return Err(Error::Usage(format!(
+            "--replications must be between 1 and {most}, got {n} (raise the limit with --limit replications=N)"
+        )));
     }
     let scenario_file = std::path::absolute(scenario).map_err(|source| Error::Read {
         path: scenario.to_path_buf(),
@@ -78,6 +87,7 @@ fn execute(
     stopping: Option<&Stopping>,
     observer: &dyn Observer,
 ) -> Result<()> {
+    check_names(models)?;
     let pool = pool(options.threads)?;
     if options.partitions != Partitions::Count(1) {
         let threads = pool.current_num_threads();
@@ -220,11 +230,17 @@ fn watched(aggs: &[Aggregate], kpi: usize) -> Vec<Vec<f64>> {
 
 /// Merges the part directories of a sharded study into the outputs a one-machine run would
 /// have written, byte for byte, under `out`.
-pub fn merge(part_dirs: &[PathBuf], out: &Path, observer: &dyn Observer) -> Result<()> {
+pub fn merge(
+    part_dirs: &[PathBuf],
+    out: &Path,
+    input: &ReadOptions,
+    observer: &dyn Observer,
+) -> Result<()> {
     let parts = read_parts(part_dirs)?;
     let info = &parts.info;
-    let file = info.study.read_scenario()?;
+    let file = ScenarioFile::read_with(&info.study.scenario_file, input)?;
     let models = info.study.models(&file)?;
+    check_names(&models)?;
     let hashes: Vec<String> = models.iter().map(|m| m.input_hash.clone()).collect();
     if hashes != info.arm_hashes {
         return Err(Error::Usage(format!(
@@ -247,8 +263,25 @@ pub fn merge(part_dirs: &[PathBuf], out: &Path, observer: &dyn Observer) -> Resu
     finish(&info.study, &models, &aggs, out, 0, observer)?;
     observer.note(Note::Merged {
         parts: part_dirs.len(),
-        dir: out.join(&info.scenario),
+        dir: out.join(&models[0].name),
     });
+    Ok(())
+}
+
+/// Checks that the names that become folders (the scenario's, each arm's) are plain file names,
+/// so nothing is written outside the output folder. Building the models checks the scenario's
+/// and its variants' names; this holds for every arm whatever its source (a part file's too).
+fn check_names(models: &[Model]) -> Result<()> {
+    let names = models
+        .iter()
+        .take(1)
+        .map(|m| &m.name)
+        .chain(models.iter().map(|m| &m.variant));
+    // A grid point's label also joins its settings with `=` and `+`, safe in a file name.
+    for name in names.map(|n| n.replace(['=', '+'], "_")) {
+        check_file_name(&name)
+            .map_err(|problem| Error::Usage(format!("the output folder name {problem}")))?;
+    }
     Ok(())
 }
 

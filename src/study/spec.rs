@@ -105,11 +105,6 @@ impl StudySpec {
             .collect()
     }
 
-    /// Reads the scenario file of the study.
-    pub fn read_scenario(&self) -> Result<ScenarioFile> {
-        ScenarioFile::read(&self.scenario_file)
-    }
-
     /// Index of the arm labelled `label`.
     pub fn arm(&self, label: &str) -> Result<usize> {
         self.arms

@@ -479,6 +479,67 @@ const CASES: &[Case] = &[
             ),
         ],
     ),
+    // Names that become output folders (issue: a name with `../` wrote outside --out).
+    ok(
+        "name_path_escape.toml",
+        1,
+        &[toml(
+            "scenario.name",
+            "name",
+            &["`../escape`", "only letters, digits, `.`, `_` and `-`"],
+        )],
+    ),
+    ok(
+        "name_empty.toml",
+        1,
+        &[toml("scenario.name", "name", &["must not be empty"])],
+    ),
+    ok(
+        "name_too_long.toml",
+        1,
+        &[toml(
+            "scenario.name",
+            "name",
+            &["20000 characters", "at most 100 characters"],
+        )],
+    ),
+    ok(
+        "duplicate_variant_name.toml",
+        1,
+        &[toml(
+            "variant[1].name",
+            "name",
+            &["`more-shifts` is defined twice"],
+        )],
+    ),
+    ok(
+        "csv_outside_folder.toml",
+        1,
+        &[toml(
+            "node[2].census.csv",
+            "csv",
+            &["leaves the scenario's folder", "--allow-outside-paths"],
+        )],
+    ),
+    // Absurd sizes are refused before anything is allocated.
+    ok(
+        "horizon_centuries.toml",
+        1,
+        &[toml(
+            "scenario.days",
+            "days",
+            &["must be between 1 and 3650, got 36500", "--limit days=N"],
+        )],
+    ),
+    ok(
+        "replications_billions.toml",
+        1,
+        &[toml(
+            "scenario.replications",
+            "replications",
+            &["got 5000000000", "--limit replications=N"],
+        )],
+    ),
 ];
 
 /// Scenarios with absurd magnitudes: rejecting them (exit 2, naming the field) or running them
@@ -763,7 +824,7 @@ fn assert_usage_error(args: &[&str], says: &[&str]) {
     let tmp = tempfile::tempdir().expect("a temporary directory");
     let mut all: Vec<&str> = args.to_vec();
     let out = tmp.path().to_str().expect("a UTF-8 temp path");
-    if args.first() == Some(&"run") {
+    if matches!(args.first(), Some(&("run" | "compare" | "sweep"))) {
         all.extend(["--out", out]);
     }
     let o: Outcome = medsupply(&all);
@@ -938,4 +999,78 @@ fn absurd_magnitudes_never_panic() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn limits_and_outside_paths_are_raised_only_by_flags() {
+    // What the flags allow, a scenario alone cannot.
+    for (file, flags) in [
+        (
+            "tests/bad/csv_outside_folder.toml",
+            &["--allow-outside-paths"][..],
+        ),
+        (
+            "tests/bad/horizon_centuries.toml",
+            &["--limit", "days=40000"][..],
+        ),
+    ] {
+        let mut args = vec!["validate", file];
+        args.extend(flags);
+        medsupply(&args).assert_code(0);
+    }
+    assert_usage_error(
+        &["validate", "tests/good/base.toml", "--limit", "weeks=3"],
+        &["--limit takes days=N", "`weeks=3`"],
+    );
+    assert_usage_error(
+        &[
+            "run",
+            "tests/good/base.toml",
+            "--replications",
+            "2000000000",
+        ],
+        &[
+            "--replications must be between 1 and 1000000",
+            "--limit replications=N",
+        ],
+    );
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let big = tmp.path().join("big.toml");
+    let base = std::fs::read_to_string(root().join("tests/good/base.toml")).expect("base.toml");
+    let padding = format!("# {}\n", "x".repeat(1023)).repeat(1100);
+    std::fs::write(&big, padding + &base).expect("a scratch file");
+    let big = big.to_str().expect("a UTF-8 temp path");
+    assert_usage_error(
+        &["validate", big, "--limit", "file-mb=1"],
+        &["big.toml", "over the limit of 1 MiB", "--limit file-mb=N"],
+    );
+    medsupply(["validate", big]).assert_code(0);
+}
+
+#[test]
+fn an_arm_is_asked_for_once() {
+    assert_usage_error(
+        &[
+            "run",
+            "scenarios/minimal.toml",
+            "--variant",
+            "base",
+            "--variant",
+            "base",
+        ],
+        &["`base` is asked for twice"],
+    );
+    assert_usage_error(
+        &[
+            "sweep",
+            "scenarios/minimal.toml",
+            "--set",
+            "green_channel.start_day=3,3",
+        ],
+        &["`green_channel.start_day=3` is asked for twice"],
+    );
 }

@@ -113,8 +113,14 @@ impl Builder<'_> {
         column: &str,
         horizon: i64,
     ) -> Option<Vec<f64>> {
-        let full = base.join(file);
-        let bytes = match self.file.csv.bytes(&full) {
+        let full = match self.file.options.data_path(base, file) {
+            Ok(full) => full,
+            Err(message) => {
+                self.err(at, message);
+                return None;
+            }
+        };
+        let bytes = match self.file.csv.bytes(&full, &self.file.options.limits) {
             Ok(bytes) => bytes,
             Err(e) => {
                 self.err(at, format!("cannot read CSV file {}: {e}", full.display()));

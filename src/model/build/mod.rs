@@ -168,6 +168,7 @@ impl Builder<'_> {
     fn model(&mut self, raw: &RawScenario, variant: &str) -> Option<Model> {
         let meta = &raw.scenario;
         let start_date = self.meta(meta);
+        self.variant_names(raw);
         let horizon = meta.days;
         let settings = self.settings(raw);
         let mut names = Names::default();
@@ -191,9 +192,9 @@ impl Builder<'_> {
             name: meta.name.clone(),
             variant: variant.to_string(),
             start_date: start_date?,
-            days: meta.days.clamp(1, 3650) as u32,
+            days: meta.days.clamp(1, i64::from(u32::MAX)) as u32,
             seed: meta.seed,
-            replications: meta.replications.clamp(1, 1_000_000) as u32,
+            replications: meta.replications.clamp(1, i64::from(u32::MAX)) as u32,
             input_hash,
             regions_of_interest,
             productivity: settings.productivity,

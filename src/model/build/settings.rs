@@ -5,7 +5,9 @@ use super::Builder;
 use crate::model::{Dist, Risk};
 use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::{RawMeta, RawRisk, RawScenario};
+use crate::util::check_file_name;
 use chrono::NaiveDate;
+use std::collections::BTreeSet;
 
 /// The checked values of `[policy]`, `[risk_levels]` and `[workers]` the model keeps.
 pub(super) struct Settings {
@@ -33,19 +35,48 @@ impl Builder<'_> {
             }
         };
         self.start = start_date;
-        if !(1..=3650).contains(&meta.days) {
+        if let Err(message) = check_file_name(&meta.name) {
+            self.err(&path("scenario.name"), message);
+        }
+        let limits = self.file.options.limits;
+        if !(1..=limits.days).contains(&meta.days) {
             self.err(
                 &path("scenario.days"),
-                format!("must be between 1 and 3650, got {}", meta.days),
+                format!(
+                    "must be between 1 and {}, got {} (raise the limit with --limit days=N)",
+                    limits.days, meta.days
+                ),
             );
         }
-        if !(1..=1_000_000).contains(&meta.replications) {
+        if !(1..=limits.replications).contains(&meta.replications) {
             self.err(
                 &path("scenario.replications"),
-                format!("must be between 1 and 1000000, got {}", meta.replications),
+                format!(
+                    "must be between 1 and {}, got {} (raise the limit with --limit replications=N)",
+                    limits.replications, meta.replications
+                ),
             );
         }
         start_date
+    }
+
+    /// Checks the variants' names: each names an output folder, so each is a plain file name,
+    /// used once (and not `base`, the scenario without a variant).
+    pub(super) fn variant_names(&mut self, raw: &RawScenario) {
+        let mut seen = BTreeSet::new();
+        for (index, variant) in raw.variant.iter().enumerate() {
+            let at = path("variant").index(index).key("name");
+            if let Err(message) = check_file_name(&variant.name) {
+                self.err(&at, message);
+            } else if variant.name == "base" {
+                self.err(
+                    &at,
+                    "`base` names the scenario without a variant; choose another name",
+                );
+            } else if !seen.insert(variant.name.as_str()) {
+                self.err(&at, format!("`{}` is defined twice", variant.name));
+            }
+        }
     }
 
     /// Checks `[policy]`, `[risk_levels]` and `[workers]`.
