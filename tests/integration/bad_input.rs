@@ -1074,3 +1074,59 @@ fn an_arm_is_asked_for_once() {
         &["`green_channel.start_day=3` is asked for twice"],
     );
 }
+
+#[test]
+fn extreme_but_valid_values_run_through_a_whole_run() {
+    // Every number at or near what validation allows: stocks of 1e15 (the largest number a
+    // scenario may hold), a billion units per line per day on a thousand lines, orders of 4e13
+    // and a million trucks a day. The run completes (its unit ledger balances, so no counter
+    // wrapped), and one step beyond the unit bound is refused up front.
+    let base = std::fs::read_to_string(root().join("tests/good/base.toml")).expect("base.toml");
+    let mut text = base.clone();
+    for (from, to) in [
+        ("rate_per_line = 40_000", "rate_per_line = 1e12"),
+        (
+            "lines = 2, rate_per_line = 20_000",
+            "lines = 1000, rate_per_line = 1e9",
+        ),
+        (
+            "stock = { meltblown = 50_000 }",
+            "stock = { meltblown = 1e15 }",
+        ),
+        (
+            "stock = { surgical_mask = 20_000 }",
+            "stock = { surgical_mask = 1e15 }",
+        ),
+        (
+            "reorder_point = 40_000, order_up_to = 150_000",
+            "reorder_point = 1e13, order_up_to = 4e13",
+        ),
+        (
+            "reorder_point = 60_000, order_up_to = 200_000",
+            "reorder_point = 1e13, order_up_to = 4e13",
+        ),
+        ("trucks_per_day = 2", "trucks_per_day = 1e6"),
+    ] {
+        assert!(text.contains(from), "base.toml no longer has {from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let scenario = tmp.path().join("extreme.toml");
+    std::fs::write(&scenario, &text).expect("a scratch file");
+    let out = tmp.path().join("out");
+    crate::run_ok(&scenario, &out, &["--replications", "2", "--no-plots"]);
+    let beyond = tmp.path().join("beyond.toml");
+    std::fs::write(
+        &beyond,
+        text.replace("order_up_to = 4e13", "order_up_to = 9e13"),
+    )
+    .expect("a scratch file");
+    let o = medsupply(["validate", beyond.to_str().expect("a UTF-8 temp path")]);
+    o.assert_code(2);
+    assert!(
+        o.stderr
+            .contains("replenish[0].order_up_to: too many units"),
+        "{}",
+        o.stderr
+    );
+}

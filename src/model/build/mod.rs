@@ -16,6 +16,7 @@
 //! - `dispatch`: `[dispatch]`;
 //! - `reachability`: that every order and every hospital has a route over the links.
 
+mod bounds;
 mod checks;
 mod demand;
 mod dispatch;
@@ -186,6 +187,7 @@ impl Builder<'_> {
         let dispatch = self.dispatch(raw, &names, &regions, &items, &nodes);
         let disruptions = self.disruptions(raw, &names, (&links, &nodes), horizon);
         self.reachability(&nodes, &links, &dispatch);
+        self.unit_bound(&nodes, &items, horizon);
         let input_hash = self.input_hash();
         let policy = &raw.policy;
         Some(Model {

@@ -1,0 +1,89 @@
+//! The proof that a run's unit counters cannot overflow. Every unit on hand, sterilising, in
+//! transit, consumed or scrapped entered the network as initial stock, production or an order,
+//! so the units that can enter over the horizon bound every counter. The bound is loose but
+//! sure (an order counts as its order-up-to level once a minute), and a scenario beyond it is
+//! refused at the input that contributes most, rather than wrapping silently in a run.
+
+use super::Builder;
+use crate::model::{Item, Node, TICKS_PER_DAY};
+use crate::scenario::location::{FieldPath, path};
+
+/// Most units that may enter the network over the horizon: 2^62, a quarter of a counter's
+/// range, so sums of counters (national totals, a ledger's inflow) stay in range too.
+pub(super) const MOST_UNITS: f64 = (1u64 << 62) as f64;
+
+impl Builder<'_> {
+    /// Checks that the units that can enter the network over `horizon` days stay under
+    /// [`MOST_UNITS`]; names the largest contribution when they do not.
+    pub(super) fn unit_bound(&mut self, nodes: &[Node], items: &[Item], horizon: i64) {
+        if !self.diags.is_empty() {
+            // A model with problems does not run; a number too large is reported as such.
+            return;
+        }
+        let days = horizon.max(1) as f64;
+        let per_minute = TICKS_PER_DAY as f64 * days;
+        let mut total = 0.0;
+        let mut largest: Option<(FieldPath, f64)> = None;
+        let mut add = |at: FieldPath, units: f64| {
+            total += units;
+            if largest.as_ref().is_none_or(|(_, most)| units > *most) {
+                largest = Some((at, units));
+            }
+        };
+        for (n, node) in nodes.iter().enumerate() {
+            let at = path("node").index(self.node_entry[n]);
+            for &(item, quantity) in &node.stock {
+                add(at.key("stock").key(&items[item].id), quantity as f64);
+            }
+            let per_day = |lines: &crate::model::Lines| {
+                f64::from(lines.lines) * lines.rate_per_line.max(0.0) * node.shifts.max(1.0)
+            };
+            for (k, lines) in node.lines.iter().enumerate() {
+                add(at.key("lines").index(k), per_day(lines) * days);
+            }
+            for (k, conversion) in node.conversions.iter().enumerate() {
+                add(
+                    at.key("conversions").index(k),
+                    per_day(&conversion.lines) * days,
+                );
+            }
+            for (k, order) in node.replenish.iter().enumerate() {
+                let at = at.key("replenish").index(k).key("order_up_to");
+                add(at, order.order_up_to.max(0.0) * per_minute);
+            }
+            if let Some(policy) = &node.make_to_order {
+                let materials: f64 = items[policy.item].bom.iter().map(|b| b.1).sum();
+                let batch = policy.batch_max as f64 * (1.0 + materials);
+                add(
+                    at.key("make_to_order"),
+                    (policy.order_up_to.max(0.0) + batch) * per_minute,
+                );
+            }
+        }
+        // NaN (an infinite rate times zero lines) counts as too many.
+        if total.is_nan() || total > MOST_UNITS {
+            let (at, units) = largest.unwrap_or_else(|| (path("scenario"), total));
+            self.err(
+                &at,
+                format!(
+                    "too many units: up to {total:.3e} could enter the network over the horizon, \
+                     more than a counter holds with a margin ({MOST_UNITS:.3e}); this input \
+                     contributes {units:.3e}"
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_scenario::{assert_problem, scenario};
+
+    #[test]
+    fn units_beyond_any_counter_are_refused_at_the_largest_input() {
+        // Each number is within the 1e15 every number of a scenario is held to, but an order
+        // of 9e14 units once a minute for 30 days is not.
+        let text = scenario("").replace("order_up_to = 200_000", "order_up_to = 9e14");
+        assert_problem(&text, "node[2].replenish[0].order_up_to", "too many units");
+    }
+}
