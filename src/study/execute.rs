@@ -15,6 +15,8 @@ use crate::output::sweep::GridPoint;
 use crate::output::{VariantRun, write_run};
 use crate::scenario::ScenarioFile;
 use crate::stats::aggregate::Aggregate;
+use crate::util::atomic::remove_stale_temps;
+use crate::util::lock::DirLock;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -78,6 +80,8 @@ fn execute(
     stopping: Option<&Stopping>,
     observer: &dyn Observer,
 ) -> Result<()> {
+    // Held until the outputs are written: another process writing here is refused at once.
+    let _lock = DirLock::acquire(&options.out.join(&models[0].name))?;
     let pool = pool(options.threads)?;
     if options.partitions != Partitions::Count(1) {
         let threads = pool.current_num_threads();
@@ -223,6 +227,7 @@ fn watched(aggs: &[Aggregate], kpi: usize) -> Vec<Vec<f64>> {
 pub fn merge(part_dirs: &[PathBuf], out: &Path, observer: &dyn Observer) -> Result<()> {
     let parts = read_parts(part_dirs)?;
     let info = &parts.info;
+    let _lock = DirLock::acquire(&out.join(&info.scenario))?;
     let file = info.study.read_scenario()?;
     let models = info.study.models(&file)?;
     let hashes: Vec<String> = models.iter().map(|m| m.input_hash.clone()).collect();
@@ -253,7 +258,10 @@ pub fn merge(part_dirs: &[PathBuf], out: &Path, observer: &dyn Observer) -> Resu
 }
 
 /// Writes every output of a finished study: each arm's files, the comparison or sweep table,
-/// and (unless the study says no) the plots and report drawn from them.
+/// and (unless the study says no) the plots and report drawn from them. First every arm's
+/// `manifest.json` from an earlier run is removed, so until each arm is rewritten whole its
+/// directory reads as incomplete, and temporary files killed runs left are removed. The
+/// caller holds the scenario directory's lock.
 fn finish(
     spec: &StudySpec,
     models: &[Model],
@@ -263,6 +271,10 @@ fn finish(
     observer: &dyn Observer,
 ) -> Result<()> {
     let dir = out.join(&models[0].name);
+    for model in models {
+        crate::output::manifest::invalidate(&dir.join(&model.variant))?;
+    }
+    remove_stale_temps(&dir)?;
     if let Kind::Compare { baseline } = &spec.kind {
         let b = spec.arm(baseline)?;
         let rows = crate::stats::compare::compare(models, aggs, b);
@@ -300,6 +312,9 @@ fn finish(
         })?;
     }
     if spec.plots {
+        for d in std::iter::once(dir.clone()).chain(models.iter().map(|m| dir.join(&m.variant))) {
+            remove_stale_temps(&d.join(crate::plots::PLOTS))?;
+        }
         let started = Instant::now();
         let labels: Vec<String> = spec.arms.iter().map(|a| a.label.clone()).collect();
         let drawn = crate::plots::draw(&dir, Some(&labels), threads)?;
