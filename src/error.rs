@@ -86,20 +86,65 @@ pub enum Error {
     /// missing files); the message says why.
     #[error("cannot compare: {0}")]
     Incomparable(String),
+    /// An output or part directory was not finished: a run writing it was killed or is still
+    /// running (no completion marker, or temporary files left in it).
+    #[error(
+        "{} is incomplete: {why}; the run that wrote it was interrupted or is still running: \
+         run it again",
+        dir.display()
+    )]
+    Incomplete {
+        /// The directory.
+        dir: PathBuf,
+        /// What shows it.
+        why: String,
+    },
+    /// A finished output or part file differs from the SHA-256 its directory's marker recorded
+    /// when it was written.
+    #[error(
+        "{}: altered after it was written (its SHA-256 is not the one {marker} recorded); \
+         run it again",
+        path.display()
+    )]
+    Tampered {
+        /// The file.
+        path: PathBuf,
+        /// The marker file that recorded its hash (`manifest.json`, `part.json`).
+        marker: String,
+    },
+    /// Another process is writing into the same output directory.
+    #[error(
+        "{} is in use by another medsupply process (it holds {}/.lock); wait for it to finish \
+         or give another --out",
+        dir.display(),
+        dir.display()
+    )]
+    Locked {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// The process was interrupted (Ctrl-C) while writing.
+    #[error("interrupted")]
+    Interrupted,
 }
 
 impl Error {
-    /// Process exit code: 2 for bad input, usage or an impossible comparison, 1 for I/O
-    /// trouble or a regression found by `check`, 3 for an engine bug.
+    /// Process exit code: 2 for bad input, usage, an impossible comparison, an incomplete or
+    /// altered output, or an output directory in use; 1 for I/O trouble or a regression found by
+    /// `check`; 3 for an engine bug; 130 when interrupted.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid(_)
             | Error::Usage(_)
             | Error::Read { .. }
             | Error::Corrupt { .. }
-            | Error::Incomparable(_) => 2,
+            | Error::Incomparable(_)
+            | Error::Incomplete { .. }
+            | Error::Tampered { .. }
+            | Error::Locked { .. } => 2,
             Error::Write { .. } | Error::Plot { .. } | Error::Regression { .. } => 1,
             Error::Ledger(_) => 3,
+            Error::Interrupted => 130,
         }
     }
 }

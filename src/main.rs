@@ -6,6 +6,7 @@ use clap::Parser;
 
 fn main() {
     let args = cli::Cli::parse();
+    cli::on_interrupt();
     if let Err(e) = cli::run(args) {
         eprintln!("error: {e}");
         std::process::exit(e.exit_code());

@@ -8,6 +8,7 @@
 
 use super::layout::{Outputs, Side, load, result_files};
 use crate::error::{Error, Result};
+use crate::util::atomic::{create_temp, forget_temp};
 use std::path::{Path, PathBuf};
 
 /// Writes a baseline at `to` from the results under `run`; returns what was blessed.
@@ -60,8 +61,13 @@ pub fn bless(run: &Path, to: &Path, force: bool) -> Result<Outputs> {
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(write_err(&tmp))?;
     }
+    // Registered, so that Ctrl-C removes it.
+    create_temp(&tmp, || {
+        std::fs::create_dir_all(&tmp).map_err(write_err(&tmp))
+    })?;
     if let Err(e) = copy_results(&outputs, &tmp) {
         let _ = std::fs::remove_dir_all(&tmp);
+        forget_temp(&tmp);
         return Err(e);
     }
     let result = if to.exists() {
@@ -81,6 +87,7 @@ pub fn bless(run: &Path, to: &Path, force: bool) -> Result<Outputs> {
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
+    forget_temp(&tmp);
     result.map(|()| outputs)
 }
 
@@ -93,7 +100,13 @@ fn copy_results(outputs: &Outputs, dest: &Path) -> Result<()> {
             path: dir.clone(),
             source,
         })?;
-        for f in result_files() {
+        // The result files every run writes, and any other file its manifest lists
+        // (`customer_orders.csv`), so the manifest's hashes hold in the baseline too.
+        let mut names: Vec<&str> = result_files();
+        names.extend(v.manifest.files.keys().map(String::as_str));
+        names.sort_unstable();
+        names.dedup();
+        for f in names {
             let (from, to) = (v.dir.join(f), dir.join(f));
             std::fs::copy(&from, &to)
                 .and_then(|_| std::fs::File::open(&to)?.sync_all())

@@ -2,6 +2,7 @@
 //! `DIR/<scenario>/<variant>` directory, and pairing a run's variants with a baseline's.
 
 use crate::error::{Error, Result};
+use crate::output::manifest::{ensure_complete, verify_files};
 use crate::output::schema::{Manifest, SCHEMA_VERSION, Summary};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -10,10 +11,7 @@ use std::path::{Path, PathBuf};
 /// [`crate::output::exporters`]): `check` compares them and `baseline` copies them; anything
 /// else there (plots, reports) is ignored.
 pub fn result_files() -> Vec<&'static str> {
-    crate::output::exporters()
-        .iter()
-        .map(|e| e.file_name())
-        .collect()
+    crate::output::result_files()
 }
 
 /// Which of the two sides a directory is, for messages.
@@ -76,9 +74,11 @@ pub struct Outputs {
     pub variants: Vec<VariantDir>,
 }
 
-/// Whether a directory holds any result file (and is therefore meant as a variant directory).
+/// Whether a directory holds any result file, or a temporary file a run left (and is therefore
+/// meant as a variant directory).
 fn is_variant_dir(dir: &Path) -> bool {
     result_files().iter().any(|f| dir.join(f).is_file())
+        || !crate::util::atomic::temp_files_in(dir).is_empty()
 }
 
 /// The subdirectories of `dir`, sorted by name.
@@ -107,10 +107,14 @@ pub fn load(root: &Path, side: Side) -> Result<Outputs> {
             root.display()
         )));
     }
+    ensure_complete(root)?;
     let (form, dirs) = if is_variant_dir(root) {
         (Form::Variant, vec![root.to_path_buf()])
     } else {
         let children = subdirs(root, side)?;
+        for c in &children {
+            ensure_complete(c)?;
+        }
         let variants: Vec<PathBuf> = children
             .iter()
             .filter(|d| is_variant_dir(d))
@@ -150,8 +154,10 @@ pub fn load(root: &Path, side: Side) -> Result<Outputs> {
     })
 }
 
-/// Reads one variant directory: all result files must be there, and its schema readable.
+/// Reads one variant directory: it must be complete, all result files must be there, unaltered
+/// since they were written, and its schema readable.
 fn read_variant(root: &Path, dir: &Path, side: Side) -> Result<VariantDir> {
+    ensure_complete(dir)?;
     let missing: Vec<&str> = result_files()
         .into_iter()
         .filter(|f| !dir.join(f).is_file())
@@ -165,6 +171,7 @@ fn read_variant(root: &Path, dir: &Path, side: Side) -> Result<VariantDir> {
         )));
     }
     let manifest: Manifest = read_json(&dir.join("manifest.json"), side)?;
+    verify_files(dir, &manifest)?;
     let summary: Summary = read_json(&dir.join("summary.json"), side)?;
     if (&summary.scenario, &summary.variant) != (&manifest.scenario, &manifest.variant) {
         return Err(Error::Incomparable(format!(

@@ -85,6 +85,19 @@ fn edit_summary(dir: &Path, f: impl FnOnce(&mut Summary)) {
         serde_json::to_string_pretty(&s).unwrap() + "\n",
     )
     .unwrap();
+    rehash(dir);
+}
+
+/// Records the current SHA-256 of the files the manifest of `dir` lists, as if they had been
+/// written so (a test's way of changing results without tripping tamper detection).
+fn rehash(dir: &Path) {
+    edit_manifest(dir, |m| {
+        for (name, hash) in m["files"].as_object_mut().unwrap() {
+            *hash = crate::util::hash::sha256_file(&dir.join(name))
+                .unwrap()
+                .into();
+        }
+    });
 }
 
 fn edit_manifest(dir: &Path, f: impl FnOnce(&mut serde_json::Value)) {
@@ -494,6 +507,7 @@ fn impossible_comparisons_say_why() {
     // Malformed JSON.
     let (_u, r) = copy();
     std::fs::write(base(&r).join("summary.json"), "{ not json").unwrap();
+    rehash(&base(&r));
     let why = incomparable(check(&base(&r), &base(&b), &opts(Mode::Exact)));
     assert!(why.contains("not valid JSON"), "{why}");
 }
@@ -571,4 +585,44 @@ fn bless_writes_atomically_and_never_overwrites_silently() {
     // A baseline inside the run (or the run itself) is refused.
     let err = bless::bless(&scen(&r), &scen(&r), true).unwrap_err();
     assert!(err.to_string().contains("contain one another"), "{err}");
+}
+
+#[test]
+fn altered_or_incomplete_results_are_refused_naming_the_file_or_directory() {
+    let (_t, b) = copy();
+    let (_u, r) = copy();
+    check(&scen(&r), &scen(&b), &opts(Mode::Exact)).unwrap();
+    // One byte of a result file changed after it was written, on either side.
+    for side in [&r, &b] {
+        let (_v, altered) = copy();
+        let csv = base(&altered).join("replications.csv");
+        let mut bytes = std::fs::read(&csv).unwrap();
+        let last = bytes.len() - 2;
+        bytes[last] = if bytes[last] == b'1' { b'2' } else { b'1' };
+        std::fs::write(&csv, bytes).unwrap();
+        let (run, baseline) = if std::ptr::eq(side, &r) {
+            (scen(&altered), scen(&b))
+        } else {
+            (scen(&r), scen(&altered))
+        };
+        let err = check(&run, &baseline, &opts(Mode::Exact)).unwrap_err();
+        assert!(matches!(err, Error::Tampered { .. }), "{err}");
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("replications.csv"), "{err}");
+    }
+    // No manifest: the run did not finish.
+    let (_w, r2) = copy();
+    std::fs::remove_file(base(&r2).join("manifest.json")).unwrap();
+    let err = check(&scen(&r2), &scen(&b), &opts(Mode::Exact)).unwrap_err();
+    assert!(matches!(err, Error::Incomplete { .. }), "{err}");
+    assert!(
+        err.to_string().contains(&base(&r2).display().to_string()),
+        "{err}"
+    );
+    // A temporary file left by a killed writer.
+    let (_x, r3) = copy();
+    std::fs::write(base(&r3).join("timeseries.tmp-4242"), "day,").unwrap();
+    let err = check(&scen(&r3), &scen(&b), &opts(Mode::Exact)).unwrap_err();
+    assert!(matches!(err, Error::Incomplete { .. }), "{err}");
+    assert_eq!(err.exit_code(), 2);
 }

@@ -1,5 +1,6 @@
 //! Writers: one exporter per output file behind a trait, each written to a temporary name and
-//! renamed, so a run never leaves a half-written file.
+//! renamed, so a run never leaves a half-written file. A variant's `manifest.json` is written
+//! last, with the SHA-256 of every other file, and marks the variant complete.
 
 pub mod comparison;
 pub mod customer_orders;
@@ -15,7 +16,9 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::stats::aggregate::Aggregate;
 use crate::util::atomic::atomic_write;
+use crate::util::hash::HashingWriter;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -57,36 +60,57 @@ pub trait Exporter: Sync {
     fn write(&self, run: &VariantRun, out: &mut dyn Write) -> io::Result<()>;
 }
 
-/// Every exporter, in the order files are written.
+/// Every exporter of the result files every run writes (`manifest.json`, written after them,
+/// aside).
 pub fn exporters() -> Vec<Box<dyn Exporter>> {
     vec![
         Box::new(timeseries::TimeseriesCsv),
         Box::new(replications::ReplicationsCsv),
         Box::new(weekly::WeeklyCsv),
         Box::new(summary::SummaryJson),
-        Box::new(manifest::ManifestJson),
     ]
 }
 
-/// Writes every output file of `run` into `dir`.
+/// The result files every run writes, `manifest.json` last.
+pub fn result_files() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = exporters().iter().map(|e| e.file_name()).collect();
+    names.push(manifest::MANIFEST);
+    names
+}
+
+/// Writes every output file of `run` into `dir`: first the manifest of an earlier run there
+/// is removed (so the directory reads as incomplete until this one is done) with any temporary
+/// file a killed run left, then every result file, then `manifest.json` with their hashes.
+/// The caller holds the output directory's lock.
 pub fn write_run(dir: &Path, run: &VariantRun) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: dir.to_path_buf(),
         source,
     })?;
+    manifest::invalidate(dir)?;
+    let mut all = exporters();
+    if customer_orders::CustomerOrdersCsv::applies(run) {
+        all.push(Box::new(customer_orders::CustomerOrdersCsv));
+    }
     // Each exporter writes its own file, so they can run side by side; the first error in
     // exporter order is the one reported.
-    exporters()
+    let files = all
         .par_iter()
-        .map(|e| atomic_write(&dir.join(e.file_name()), |w| e.write(run, w)))
+        .map(|e| {
+            let mut hash = None;
+            atomic_write(&dir.join(e.file_name()), |w| {
+                let mut h = HashingWriter::new(w);
+                e.write(run, &mut h)?;
+                hash = Some(h.hex());
+                Ok(())
+            })?;
+            Ok((e.file_name().to_string(), hash.expect("hashed")))
+        })
         .collect::<Vec<_>>()
         .into_iter()
-        .collect::<Result<()>>()?;
-    if customer_orders::CustomerOrdersCsv::applies(run) {
-        let e = customer_orders::CustomerOrdersCsv;
-        atomic_write(&dir.join(e.file_name()), |w| e.write(run, w))?;
-    }
-    Ok(())
+        .collect::<Result<BTreeMap<String, String>>>()?;
+    let m = manifest::manifest(run, files);
+    atomic_write(&dir.join(manifest::MANIFEST), |w| manifest::write(&m, w))
 }
 
 /// Formats a number for CSV: whole numbers without decimals, others rounded to at most 4

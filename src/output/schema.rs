@@ -19,6 +19,7 @@
 #[cfg(doc)]
 use crate::stats::sketch::RELATIVE_ACCURACY;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Version of the output schema (2: the manifest names the regions of interest and products).
 pub const SCHEMA_VERSION: u32 = 2;
@@ -56,6 +57,11 @@ pub struct Manifest {
     /// The products (materials excluded), in scenario order.
     #[serde(default)]
     pub products: Vec<ProductInfo>,
+    /// SHA-256 (lowercase hex) of each result file of the variant, written before this
+    /// manifest, by file name; `check`, `plot` and `baseline` verify them. Empty in manifests
+    /// written before hashes were recorded (then nothing is verified).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, String>,
 }
 
 /// A product as plots and reports need it.

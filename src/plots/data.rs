@@ -4,6 +4,7 @@
 
 use super::format::NATIONAL;
 use crate::error::{Error, Result};
+use crate::output::manifest::ensure_complete;
 use crate::output::schema::{
     KpiSummary, Manifest, ProbabilitySummary, ProductInfo, Summary, SweepInfo,
 };
@@ -220,8 +221,11 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<
     serde_json::from_str(&text).map_err(|e| corrupt(path, format!("not a valid {what}: {e}")))
 }
 
-/// Loads every variant directory (one holding `manifest.json`) inside `dir`.
+/// Loads every variant directory (one holding `manifest.json`) inside `dir`, refusing a
+/// directory a run did not finish (temporary files left, or a variant with result files but
+/// no `manifest.json`).
 pub fn load_scenario(dir: &Path) -> Result<ScenarioData> {
+    ensure_complete(dir)?;
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
         path: dir.to_path_buf(),
         source,
@@ -233,7 +237,11 @@ pub fn load_scenario(dir: &Path) -> Result<ScenarioData> {
             source,
         })?;
         let p = e.path();
-        if p.is_dir() && p.join("manifest.json").is_file() {
+        if !p.is_dir() || e.file_name() == super::PLOTS {
+            continue;
+        }
+        ensure_complete(&p)?;
+        if p.join("manifest.json").is_file() {
             variant_dirs.push(p);
         }
     }
@@ -567,6 +575,7 @@ mod tests {
             ticks_per_day: 1440,
             regions_of_interest: roi.iter().map(|s| s.to_string()).collect(),
             products: vec![],
+            files: Default::default(),
         }
     }
 

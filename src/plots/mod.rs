@@ -19,7 +19,8 @@ pub mod render;
 pub mod report;
 
 use crate::error::{Error, Result};
-use crate::util::atomic::atomic_write;
+use crate::util::atomic::{atomic_write, is_temp_name, remove_stale_temps, temp_files_in};
+use crate::util::lock::DirLock;
 use chart::Chart;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -49,12 +50,41 @@ pub struct Drawn {
     pub report: PathBuf,
 }
 
+/// The name of the chart directories.
+pub const PLOTS: &str = "plots";
+
 /// Draws the charts and report of a finished run: `run_dir` is a scenario's output directory
-/// (OUT/<scenario>), or one variant's directory in it (then only that variant is drawn).
+/// (OUT/<scenario>), or one variant's directory in it (then only that variant is drawn). The
+/// scenario directory is locked while drawing, so a run cannot write into it meanwhile.
 pub fn draw_run(run_dir: &Path, threads: usize) -> Result<Drawn> {
     let (dir, variant) = resolve(run_dir)?;
     let only = variant.map(|v| vec![v]);
+    let _lock = DirLock::acquire(&dir)?;
+    remove_stale_plot_temps(&dir)?;
     draw(&dir, only.as_deref(), threads)
+}
+
+/// Removes the temporary chart and report files an interrupted drawing left in the scenario
+/// directory `dir` (they are re-drawn); temporary result files are left, and make the
+/// directory incomplete. The caller holds the directory's lock.
+fn remove_stale_plot_temps(dir: &Path) -> Result<()> {
+    let report = |p: &PathBuf| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("report.tmp-"))
+    };
+    for p in temp_files_in(dir).into_iter().filter(report) {
+        std::fs::remove_file(&p).map_err(|source| Error::Write { path: p, source })?;
+    }
+    remove_stale_temps(&dir.join(PLOTS))?;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let plots = e.path().join(PLOTS);
+            if plots.is_dir() && !is_temp_name(&e.file_name().to_string_lossy()) {
+                remove_stale_temps(&plots)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Where to draw: the scenario directory, and the one variant asked for, if any.
@@ -99,7 +129,7 @@ pub fn draw(dir: &Path, only: Option<&[String]>, threads: usize) -> Result<Drawn
     let mut plot_dirs = Vec::new();
     for (i, v) in scenario.variants.iter().enumerate() {
         let write = only.is_none_or(|o| o.iter().any(|n| n == v.name()));
-        let out = v.dir.join("plots");
+        let out = v.dir.join(PLOTS);
         if write {
             plot_dirs.push(out.clone());
         }
@@ -109,7 +139,7 @@ pub fn draw(dir: &Path, only: Option<&[String]>, threads: usize) -> Result<Drawn
                 .map(|c| (c, out.clone(), write)),
         );
     }
-    let across = dir.join("plots");
+    let across = dir.join(PLOTS);
     plot_dirs.push(across.clone());
     jobs.extend(
         charts::overlay_charts(&scenario)

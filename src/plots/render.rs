@@ -6,7 +6,9 @@ use super::chart::{Chart, Dash, Fill, LineStyle, Marker, Panel, Rgb, Series, XAx
 use super::font::{self, FAMILY};
 use super::format::{date_of, escape, percent, si, tick_label};
 use crate::error::{Error, Result};
+use crate::util::atomic::atomic_write;
 use chrono::Datelike;
+use image::ImageEncoder;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -164,18 +166,20 @@ pub fn svg(chart: &Chart) -> Result<String> {
 /// Draws the chart into a PNG file (through a temporary name, then renamed).
 pub fn png(chart: &Chart, path: &Path) -> Result<()> {
     font::register()?;
-    let tmp = path.with_extension(format!("tmp-{}.png", std::process::id()));
-    let result = {
-        let root = BitMapBackend::new(&tmp, size(chart)).into_drawing_area();
-        draw(&root, chart).and_then(|_| root.present().map_err(Into::into))
-    };
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(plot_error(chart, "png", e.as_ref()));
+    let (w, h) = size(chart);
+    // Drawn in memory and encoded as plotters encodes a PNG file, then written atomically
+    // like every other output file.
+    let mut pixels = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+        draw(&root, chart)
+            .and_then(|_| root.present().map_err(Into::into))
+            .map_err(|e| plot_error(chart, "png", e.as_ref()))?;
     }
-    std::fs::rename(&tmp, path).map_err(|source| Error::Write {
-        path: path.to_path_buf(),
-        source,
+    atomic_write(path, |out| {
+        image::codecs::png::PngEncoder::new(out)
+            .write_image(&pixels, w, h, image::ColorType::Rgb8)
+            .map_err(std::io::Error::other)
     })
 }
 

@@ -16,7 +16,9 @@ use crate::output::{VariantRun, write_run};
 use crate::scenario::ScenarioFile;
 use crate::scenario::policy::ReadOptions;
 use crate::stats::aggregate::Aggregate;
+use crate::util::atomic::remove_stale_temps;
 use crate::util::check_file_name;
+use crate::util::lock::DirLock;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -88,6 +90,8 @@ fn execute(
     observer: &dyn Observer,
 ) -> Result<()> {
     check_names(models)?;
+    // Held until the outputs are written: another process writing here is refused at once.
+    let _lock = DirLock::acquire(&options.out.join(&models[0].name))?;
     let pool = pool(options.threads)?;
     if options.partitions != Partitions::Count(1) {
         let threads = pool.current_num_threads();
@@ -241,6 +245,8 @@ pub fn merge(
     let file = ScenarioFile::read_with(&info.study.scenario_file, input)?;
     let models = info.study.models(&file)?;
     check_names(&models)?;
+    // Taken once the names are known to be plain file names (a part file could be altered).
+    let _lock = DirLock::acquire(&out.join(&models[0].name))?;
     let hashes: Vec<String> = models.iter().map(|m| m.input_hash.clone()).collect();
     if hashes != info.arm_hashes {
         return Err(Error::Usage(format!(
@@ -286,7 +292,10 @@ fn check_names(models: &[Model]) -> Result<()> {
 }
 
 /// Writes every output of a finished study: each arm's files, the comparison or sweep table,
-/// and (unless the study says no) the plots and report drawn from them.
+/// and (unless the study says no) the plots and report drawn from them. First every arm's
+/// `manifest.json` from an earlier run is removed, so until each arm is rewritten whole its
+/// directory reads as incomplete, and temporary files killed runs left are removed. The
+/// caller holds the scenario directory's lock.
 fn finish(
     spec: &StudySpec,
     models: &[Model],
@@ -296,6 +305,10 @@ fn finish(
     observer: &dyn Observer,
 ) -> Result<()> {
     let dir = out.join(&models[0].name);
+    for model in models {
+        crate::output::manifest::invalidate(&dir.join(&model.variant))?;
+    }
+    remove_stale_temps(&dir)?;
     if let Kind::Compare { baseline } = &spec.kind {
         let b = spec.arm(baseline)?;
         let rows = crate::stats::compare::compare(models, aggs, b);
@@ -333,6 +346,9 @@ fn finish(
         })?;
     }
     if spec.plots {
+        for d in std::iter::once(dir.clone()).chain(models.iter().map(|m| dir.join(&m.variant))) {
+            remove_stale_temps(&d.join(crate::plots::PLOTS))?;
+        }
         let started = Instant::now();
         let labels: Vec<String> = spec.arms.iter().map(|a| a.label.clone()).collect();
         let drawn = crate::plots::draw(&dir, Some(&labels), threads)?;

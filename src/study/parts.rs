@@ -2,7 +2,10 @@
 //! `--out`, `<scenario>/part.json` (the study, the shard, the replications it ran, the program
 //! version and each arm's scenario hash) and one `<scenario>/part-<arm>.bin` per arm: its
 //! replications in order, each a little-endian `u64` byte length and the postcard encoding of
-//! the replication, appended as each finishes. `merge` checks that parts belong together and
+//! the replication, appended as each finishes. `part.json` is written last, with the SHA-256 of
+//! each `.bin` file: its presence marks the part complete. `merge` refuses a part directory
+//! without it (or with temporary files left in it) and a `.bin` file whose hash is not the
+//! recorded one. `merge` then checks that parts belong together and
 //! cover every replication exactly once, then reads the replications back one at a time in
 //! order, so that they are folded exactly as a one-machine run folds them, in the same order
 //! and with the same running sums, and neither side holds more than a replication at a time.
@@ -11,13 +14,17 @@ use super::Shard;
 use super::spec::StudySpec;
 use crate::error::{Error, Result};
 use crate::results::Replication;
-use crate::util::atomic::{AtomicFile, atomic_write};
+use crate::util::atomic::{AtomicFile, atomic_write, remove_stale_temps, temp_files_in};
+use crate::util::hash::{hex, sha256_file};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
-/// Version of the part format (2: replications appended one at a time, length-prefixed).
-pub const PART_FORMAT: u32 = 2;
+/// Version of the part format (2: replications appended one at a time, length-prefixed; 3:
+/// `part.json` records each `.bin` file's SHA-256).
+pub const PART_FORMAT: u32 = 3;
 
 /// `part.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,7 +45,13 @@ pub struct PartInfo {
     pub shard_count: u32,
     /// Replications this part holds.
     pub replications: Vec<u32>,
+    /// SHA-256 (lowercase hex) of each `part-<arm>.bin`, by file name.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
 }
+
+/// The name of a part's completion marker, written last.
+pub const PART_JSON: &str = "part.json";
 
 fn bin_name(label: &str) -> String {
     format!("part-{label}.bin")
@@ -51,44 +64,66 @@ pub struct PartWriter {
     dir: PathBuf,
     /// `part.json`.
     info: PartInfo,
-    /// One file per arm.
-    arms: Vec<AtomicFile>,
+    /// One file per arm, with the hash of what was appended to it.
+    arms: Vec<(AtomicFile, Sha256)>,
 }
 
 impl PartWriter {
-    /// Starts the part of `info` under `out`.
+    /// Starts the part of `info` under `out`: removes the `part.json` of an earlier part there
+    /// (so the directory reads as incomplete until this one is done) and any temporary file a
+    /// killed shard left. The caller holds the directory's lock.
     pub fn create(out: &Path, info: PartInfo) -> Result<PartWriter> {
         let dir = out.join(&info.scenario);
         std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
             path: dir.clone(),
             source,
         })?;
+        let marker = dir.join(PART_JSON);
+        match std::fs::remove_file(&marker) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::Write {
+                    path: marker,
+                    source: e,
+                });
+            }
+            _ => {}
+        }
+        remove_stale_temps(&dir)?;
         let arms = info
             .study
             .arms
             .iter()
-            .map(|arm| AtomicFile::create(&dir.join(bin_name(&arm.label))))
+            .map(|arm| {
+                AtomicFile::create(&dir.join(bin_name(&arm.label))).map(|f| (f, Sha256::new()))
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(PartWriter { dir, info, arms })
     }
 
     /// Appends the next replication of arm `arm`.
     pub fn append(&mut self, arm: usize, rep: &Replication) -> Result<()> {
-        let file = &mut self.arms[arm];
+        let (file, hash) = &mut self.arms[arm];
         let bytes = postcard::to_stdvec(rep).map_err(|e| file.error(std::io::Error::other(e)))?;
+        let len = (bytes.len() as u64).to_le_bytes();
+        hash.update(len);
+        hash.update(&bytes);
         let w = file.writer();
-        w.write_all(&(bytes.len() as u64).to_le_bytes())
+        w.write_all(&len)
             .and_then(|()| w.write_all(&bytes))
             .map_err(|e| file.error(e))
     }
 
-    /// Completes the part; returns its directory.
-    pub fn finish(self) -> Result<PathBuf> {
-        for file in self.arms {
+    /// Completes the part: commits every `.bin` file, then writes `part.json` with their
+    /// hashes; returns its directory.
+    pub fn finish(mut self) -> Result<PathBuf> {
+        for ((file, hash), arm) in self.arms.into_iter().zip(&self.info.study.arms) {
             file.commit()?;
+            self.info
+                .files
+                .insert(bin_name(&arm.label), hex(&hash.finalize()));
         }
         let json = serde_json::to_vec_pretty(&self.info).expect("part info serialises");
-        atomic_write(&self.dir.join("part.json"), |w| w.write_all(&json))?;
+        atomic_write(&self.dir.join(PART_JSON), |w| w.write_all(&json))?;
         Ok(self.dir)
     }
 }
@@ -97,10 +132,64 @@ fn bad(path: &Path, msg: impl std::fmt::Display) -> Error {
     Error::Usage(format!("{}: {msg}", path.display()))
 }
 
+/// Refuses a part directory a shard did not finish: temporary files left in it, or `.bin`
+/// files without the `part.json` written last.
+fn ensure_complete(dir: &Path) -> Result<()> {
+    if let Some(t) = temp_files_in(dir).first() {
+        return Err(Error::Incomplete {
+            dir: dir.to_path_buf(),
+            why: format!(
+                "temporary file {} left in it",
+                t.file_name().unwrap_or_default().to_string_lossy()
+            ),
+        });
+    }
+    let has_bin = std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("part-") && name.ends_with(".bin")
+        })
+    });
+    if has_bin && !dir.join(PART_JSON).is_file() {
+        return Err(Error::Incomplete {
+            dir: dir.to_path_buf(),
+            why: format!("it holds part files but no {PART_JSON}, written last"),
+        });
+    }
+    Ok(())
+}
+
+/// Checks that every file `part.json` lists still has the SHA-256 recorded when it was
+/// written.
+fn verify_files(dir: &Path, info: &PartInfo) -> Result<()> {
+    for arm in &info.study.arms {
+        let name = bin_name(&arm.label);
+        let path = dir.join(&name);
+        let Some(recorded) = info.files.get(&name) else {
+            return Err(bad(
+                &dir.join(PART_JSON),
+                format!("records no SHA-256 of {name}"),
+            ));
+        };
+        let now = sha256_file(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        if &now != recorded {
+            return Err(Error::Tampered {
+                path,
+                marker: dir.join(PART_JSON).display().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Finds the `part.json` of a part directory (the `--out` a shard was given, or the
-/// `<scenario>` directory inside it).
+/// `<scenario>` directory inside it), refusing one a shard did not finish.
 fn part_json(dir: &Path) -> Result<PathBuf> {
-    let direct = dir.join("part.json");
+    ensure_complete(dir)?;
+    let direct = dir.join(PART_JSON);
     if direct.is_file() {
         return Ok(direct);
     }
@@ -108,11 +197,16 @@ fn part_json(dir: &Path) -> Result<PathBuf> {
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut found: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path().join("part.json"))
-        .filter(|p| p.is_file())
-        .collect();
+    let mut found = Vec::new();
+    for e in entries.filter_map(|e| e.ok()) {
+        if e.path().is_dir() {
+            ensure_complete(&e.path())?;
+            let json = e.path().join(PART_JSON);
+            if json.is_file() {
+                found.push(json);
+            }
+        }
+    }
     found.sort();
     match found.len() {
         1 => Ok(found.remove(0)),
@@ -197,6 +291,7 @@ pub fn read_parts(dirs: &[PathBuf]) -> Result<Parts> {
             .parent()
             .expect("part.json has a directory")
             .to_path_buf();
+        verify_files(&base, &info)?;
         parts.push((base, info.replications.clone()));
         first.get_or_insert(info);
     }
@@ -292,6 +387,7 @@ impl PartInfo {
             shard_index: shard.index,
             shard_count: shard.count,
             replications: shard.replications(study.replications),
+            files: BTreeMap::new(),
         }
     }
 }
@@ -347,17 +443,29 @@ mod tests {
             })
             .unwrap();
         assert_eq!(back, (0..5).map(rep).collect::<Vec<_>>());
-        // A truncated file is refused, naming it.
+        // A truncated file is refused, naming it, before anything is read from it.
         let bin = dirs[1].join("unit").join(bin_name("base"));
         let bytes = std::fs::read(&bin).unwrap();
         std::fs::write(&bin, &bytes[..bytes.len() - 3]).unwrap();
-        let err = read_parts(&dirs)
-            .unwrap()
-            .replay(0, |_| Ok(()))
-            .unwrap_err()
-            .to_string();
+        let err = read_parts(&dirs).unwrap_err();
+        assert!(matches!(err, Error::Tampered { .. }), "{err}");
+        let err = err.to_string();
         assert!(
-            err.contains("part-base.bin") && err.contains("corrupt"),
+            err.contains("part-base.bin") && err.contains("altered"),
+            "{err}"
+        );
+        // A part whose part.json is missing, or with a temporary file left, is incomplete.
+        std::fs::write(&bin, &bytes).unwrap();
+        read_parts(&dirs).unwrap();
+        let tmp_file = dirs[0].join("unit").join("part-base.tmp-77");
+        std::fs::write(&tmp_file, b"x").unwrap();
+        let err = read_parts(&dirs).unwrap_err();
+        assert!(matches!(err, Error::Incomplete { .. }), "{err}");
+        std::fs::remove_file(&tmp_file).unwrap();
+        std::fs::remove_file(dirs[0].join("unit").join(PART_JSON)).unwrap();
+        let err = read_parts(&dirs).unwrap_err();
+        assert!(
+            matches!(err, Error::Incomplete { .. }) && err.to_string().contains("part.json"),
             "{err}"
         );
     }

@@ -1,6 +1,8 @@
 //! Small helpers shared by every layer, depending on nothing above [`crate::error`].
 
 pub mod atomic;
+pub mod hash;
+pub mod lock;
 
 use std::collections::HashMap;
 

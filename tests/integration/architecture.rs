@@ -24,7 +24,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["engine", "error", "model", "results", "stats", "util"],
     ),
     ("plots", &["error", "output", "results", "stats", "util"]),
-    ("check", &["error", "output", "scenario", "stats"]),
+    ("check", &["error", "output", "scenario", "stats", "util"]),
     (
         "study",
         &[

@@ -780,7 +780,8 @@ fn the_corpus_is_sound() {
         tmp.path(),
         &["--replications", "1", "--no-plots"],
     );
-    assert_eq!(crate::files_under(tmp.path()).len(), 5);
+    // The five result files, and the lock file (`.lock`).
+    assert_eq!(crate::files_under(tmp.path()).len(), 6);
     // Every file of the corpus is in a table, and every table entry has its file.
     let listed: BTreeSet<&str> = CASES
         .iter()

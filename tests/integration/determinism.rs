@@ -37,7 +37,10 @@ fn same_seed_gives_identical_bytes_for_any_thread_count_and_run() {
     let tabular = one
         .keys()
         .filter(|p| {
-            !p.ends_with("report.html") && !p.components().any(|c| c.as_os_str() == "plots")
+            // The lock file (`.lock`, empty) is not an output.
+            !p.ends_with("report.html")
+                && !p.ends_with(".lock")
+                && !p.components().any(|c| c.as_os_str() == "plots")
         })
         .count();
     assert_eq!(tabular, 3 * OUTPUTS.len(), "files: {:?}", one.keys());
@@ -62,7 +65,8 @@ fn a_study_longer_than_the_reorder_buffer_gives_identical_bytes_on_1_2_and_4_thr
         ])
     };
     let one = run("1");
-    assert_eq!(one.len(), 3 * OUTPUTS.len(), "files: {:?}", one.keys());
+    let outputs = one.keys().filter(|p| !p.ends_with(".lock")).count();
+    assert_eq!(outputs, 3 * OUTPUTS.len(), "files: {:?}", one.keys());
     assert_same_files("--threads 1 vs --threads 2", &one, &run("2"));
     assert_same_files("--threads 1 vs --threads 4", &one, &run("4"));
 }
@@ -99,7 +103,10 @@ fn all_variants_writes_every_variant_and_each_matches_a_run_of_its_own() {
     let mut written: Vec<PathBuf> = all
         .keys()
         .filter(|p| {
-            !p.ends_with("report.html") && !p.components().any(|c| c.as_os_str() == "plots")
+            // The lock file (`.lock`, empty) is not an output.
+            !p.ends_with("report.html")
+                && !p.ends_with(".lock")
+                && !p.components().any(|c| c.as_os_str() == "plots")
         })
         .cloned()
         .collect();
@@ -122,8 +129,12 @@ fn all_variants_writes_every_variant_and_each_matches_a_run_of_its_own() {
         ],
     );
     // (Charts are not compared: each variant's colour is its place among those drawn together.)
-    let charts =
-        |p: &Path| p.ends_with("report.html") || p.components().any(|c| c.as_os_str() == "plots");
+    // Nor is the lock file, written wherever a run writes.
+    let charts = |p: &Path| {
+        p.ends_with("report.html")
+            || p.ends_with(".lock")
+            || p.components().any(|c| c.as_os_str() == "plots")
+    };
     let alone: BTreeMap<PathBuf, Vec<u8>> = files_under(tmp.path())
         .into_iter()
         .filter(|(p, _)| !charts(p))
@@ -165,6 +176,14 @@ fn manifest_holds_no_timestamp_or_path() {
     let mut strings = Vec::new();
     collect_strings(&json, "", &mut strings);
     for (key, s) in strings {
+        // `files` maps result file names (`timeseries.csv`) to their SHA-256.
+        if key.starts_with(".files.") {
+            assert!(
+                s.is_empty() || (s.len() == 64 && s.bytes().all(|c| c.is_ascii_hexdigit())),
+                "manifest.json `{key}` is not a SHA-256: {s:?}"
+            );
+            continue;
+        }
         let low = key.to_lowercase();
         assert!(
             !["time", "created", "host", "user", "path", "dir", "cwd"]

@@ -5,6 +5,8 @@
 //!   names the file, the position, the field and the problem; nothing is written.
 //! - `check`: `baseline` and `check` exit 0/1/2 as a CI pipeline needs, with `--json` verdicts.
 //! - `determinism`: outputs are byte-identical whatever the thread count, and across runs.
+//! - `faults`: killed runs leave no partial file and their leftovers are refused; Ctrl-C exits
+//!   130 without temporary files; concurrent runs into one directory; altered parts/baselines.
 //! - `golden`: the shipped scenarios reproduce their committed outputs in `tests/golden/`.
 //! - `report`: plots and report.html are deterministic, re-drawn identically by `plot`, refused
 //!   with exit 2 from corrupt outputs, and render in headless Chromium.
@@ -17,6 +19,7 @@ mod architecture;
 mod bad_input;
 mod check;
 mod determinism;
+mod faults;
 mod golden;
 mod partitions;
 mod report;

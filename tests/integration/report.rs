@@ -231,7 +231,12 @@ fn plot_refuses_missing_or_corrupt_outputs_with_exit_2() {
     std::fs::remove_file(base.join("manifest.json")).unwrap();
     let o = medsupply([Path::new("plot"), a.dir.as_path()]);
     o.assert_code(2);
-    assert!(o.stderr.contains("no variant outputs"), "{}", o.stderr);
+    // Result files without the manifest written last: an unfinished run, refused as such.
+    assert!(
+        o.stderr.contains("is incomplete") && o.stderr.contains("manifest.json"),
+        "{}",
+        o.stderr
+    );
 }
 
 /// The names a Chromium binary goes by, looked up on the PATH in this order.

@@ -97,6 +97,7 @@ pub(crate) fn scenario(variants: &[&str]) -> ScenarioData {
                 ticks_per_day: 1440,
                 regions_of_interest: vec!["Hubei".into()],
                 products: products.clone(),
+                files: Default::default(),
             },
             summary: Summary {
                 schema_version: 2,
