@@ -6,9 +6,26 @@ use clap::Parser;
 
 fn main() {
     let args = cli::Cli::parse();
-    cli::on_interrupt();
+    on_interrupt();
     if let Err(e) = cli::run(args) {
         eprintln!("error: {e}");
         std::process::exit(e.exit_code());
+    }
+}
+
+/// On Ctrl-C (SIGINT): removes the temporary files being written (no partial file is ever
+/// left under a final name, and now none under a temporary one either) and exits with 130.
+/// The handler runs on its own thread, not in signal context, so it may take the registry's
+/// lock; once it has, no new temporary file can be created.
+fn on_interrupt() {
+    let installed = ctrlc::set_handler(|| {
+        medsupply::util::atomic::interrupt_cleanup();
+        eprintln!("interrupted: temporary files removed; outputs left are complete or absent");
+        std::process::exit(130);
+    });
+    if let Err(e) = installed {
+        eprintln!(
+            "warning: cannot handle Ctrl-C ({e}); an interrupted run may leave temporary files"
+        );
     }
 }
