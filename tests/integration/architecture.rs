@@ -15,7 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("results", &[]),
     ("generate", &[]),
     ("scenario", &["error"]),
-    ("model", &["error", "scenario"]),
+    ("model", &["error", "scenario", "util"]),
     ("demand", &["model"]),
     ("engine", &["demand", "error", "model", "results", "util"]),
     ("stats", &["error", "model", "results"]),
