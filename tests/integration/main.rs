@@ -5,6 +5,8 @@
 //!   names the file, the position, the field and the problem; nothing is written.
 //! - `check`: `baseline` and `check` exit 0/1/2 as a CI pipeline needs, with `--json` verdicts.
 //! - `determinism`: outputs are byte-identical whatever the thread count, and across runs.
+//! - `fuzz`: mutants of the small scenarios and their CSV files (seeded, structured with
+//!   `toml_edit`) are rejected with exit 2 or run; never a panic, hang or write outside `--out`.
 //! - `golden`: the shipped scenarios reproduce their committed outputs in `tests/golden/`.
 //! - `report`: plots and report.html are deterministic, re-drawn identically by `plot`, refused
 //!   with exit 2 from corrupt outputs, and render in headless Chromium.
@@ -17,6 +19,7 @@ mod architecture;
 mod bad_input;
 mod check;
 mod determinism;
+mod fuzz;
 mod golden;
 mod partitions;
 mod report;
