@@ -6,21 +6,30 @@ use super::build::build;
 use crate::error::{Diagnostic, Error, Result};
 use crate::scenario::ScenarioFile;
 use crate::scenario::policy::ReadOptions;
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 /// Builds the models of the base and every variant of a file, reporting every problem found
 /// in any of them (a problem of the base is reported once, not again for each variant).
 pub fn build_all(file: &ScenarioFile) -> Result<Vec<Model>> {
     let mut names = vec![None];
-    names.extend(file.variant_names().into_iter().map(Some));
+    // A name given twice is reported by the base's build; its variant is built once.
+    let mut seen = HashSet::new();
+    names.extend(
+        file.variant_names()
+            .into_iter()
+            .filter(|n| seen.insert(n.clone()))
+            .map(Some),
+    );
     let mut models = Vec::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut fields = HashSet::new();
     for v in &names {
         match build(file, v.as_deref()) {
             Ok(m) => models.push(m),
             Err(Error::Invalid(d)) => {
                 for x in d {
-                    if !diags.iter().any(|b| b.field == x.field) {
+                    if fields.insert(x.field.clone()) {
                         diags.push(x);
                     }
                 }

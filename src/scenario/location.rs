@@ -79,6 +79,9 @@ pub struct Locator {
     text: String,
     /// Parsed for spans when a diagnostic first needs one (a valid file never pays for it).
     doc: std::sync::OnceLock<Option<toml_edit::Document<String>>>,
+    /// Byte offset of each line's start, found when a diagnostic first needs a line, so
+    /// locating many problems in a large file stays linear.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Locator {
@@ -87,6 +90,7 @@ impl Locator {
         Locator {
             text: text.to_string(),
             doc: std::sync::OnceLock::new(),
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
@@ -96,10 +100,15 @@ impl Locator {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let before = &self.text[..end];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-        (line, before[line_start..].chars().count() + 1)
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(k, _)| k + 1))
+                .collect()
+        });
+        // The last line starting at or before `end` (`starts[0]` is 0, so there is one).
+        let line = starts.partition_point(|&start| start <= end);
+        let line_start = starts[line - 1];
+        (line, self.text[line_start..end].chars().count() + 1)
     }
 
     /// Line and column of the deepest part of `path` present in the document.

@@ -1131,3 +1131,41 @@ fn extreme_but_valid_values_run_through_a_whole_run() {
         o.stderr
     );
 }
+
+#[test]
+fn what_the_fuzzer_found_is_reported_not_a_panic_or_a_hang() {
+    // Each was a panic, an abort or a validation that took minutes (tests/integration/fuzz.rs).
+    let base = std::fs::read_to_string(root().join("tests/good/base.toml")).expect("base.toml");
+    let start = base.find("[[region]]").expect("base.toml has regions");
+    let end = base.find("[[material]]").expect("base.toml has materials");
+    let no_regions = format!("{}{}", &base[..start], &base[end..]);
+    let wild_days = base.replacen("days = 30", "days = 9223372036854775807", 1);
+    let many_problems = base.replacen(
+        "risk = [{ day = 0, level = \"low\" }]",
+        &format!(
+            "risk = [{}]",
+            vec!["{ day = 99, level = \"low\" }"; 100_000].join(", ")
+        ),
+        1,
+    );
+    let twice = "\n[[variant]]\nname = \"v\"\nset = { \"green_channel.enabled\" = false }\n";
+    let many_variants = format!("{base}{}", twice.repeat(500));
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    for (name, text, says) in [
+        ("no_regions", no_regions, "unknown region `Hubei`"),
+        ("wild_days", wild_days, "scenario.days: is too large"),
+        ("many_problems", many_problems, "day 99 is outside the horizon"),
+        (
+            "many_variants",
+            many_variants,
+            "variant[499].name: `v` is defined twice",
+        ),
+    ] {
+        let path = tmp.path().join(format!("{name}.toml"));
+        std::fs::write(&path, text).expect("a scratch file");
+        let o = medsupply(["validate", path.to_str().expect("a UTF-8 temp path")]);
+        o.assert_code(2);
+        assert!(!o.stderr.contains("panicked"), "{name}: {}", o.stderr);
+        assert!(o.stderr.contains(says), "{name}: stderr lacks {says:?}");
+    }
+}

@@ -7,6 +7,8 @@
 //! - `determinism`: outputs are byte-identical whatever the thread count, and across runs.
 //! - `faults`: killed runs leave no partial file and their leftovers are refused; Ctrl-C exits
 //!   130 without temporary files; concurrent runs into one directory; altered parts/baselines.
+//! - `fuzz`: mutants of the small scenarios and their CSV files (seeded, structured with
+//!   `toml_edit`) are rejected with exit 2 or run; never a panic, hang or write outside `--out`.
 //! - `golden`: the shipped scenarios reproduce their committed outputs in `tests/golden/`.
 //! - `report`: plots and report.html are deterministic, re-drawn identically by `plot`, refused
 //!   with exit 2 from corrupt outputs, and render in headless Chromium.
@@ -20,6 +22,7 @@ mod bad_input;
 mod check;
 mod determinism;
 mod faults;
+mod fuzz;
 mod golden;
 mod partitions;
 mod report;

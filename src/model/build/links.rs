@@ -253,13 +253,16 @@ fn link_group(
     let (from, to) = (ends(from), ends(to));
     // The group's specs, for the regions its links go into: index 0 within a region,
     // 1 + r into region r (from an origin in another region).
-    let mut origins = vec![0usize; names.regions.len()];
+    // A node whose region is unknown (reported) stands in region 0, which exists even when
+    // no region does.
+    let regions = names.regions.len().max(1);
+    let mut origins = vec![0usize; regions];
     let mut times = BTreeMap::new();
     for origin in &from {
         origins[origin.region] += 1;
         *times.entry(origin.node).or_insert(0usize) += 1;
     }
-    let mut specs = vec![u32::MAX; 1 + names.regions.len()];
+    let mut specs = vec![u32::MAX; 1 + regions];
     for destination in &to {
         let region = destination.region;
         let within = origins[region] - times.get(&destination.node).copied().unwrap_or(0);

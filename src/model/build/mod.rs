@@ -37,7 +37,7 @@ use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::RawScenario;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Builds the model of the base scenario (`variant = None`) or of a named variant.
 pub fn build(file: &ScenarioFile, variant: Option<&str>) -> Result<Model> {
@@ -59,6 +59,7 @@ pub fn build_with(
         hasher: Sha256::new(),
         start: None,
         node_entry: Vec::new(),
+        seen: HashSet::new(),
         reported: BTreeSet::new(),
     };
     builder.hasher.update(file.text.as_bytes());
@@ -80,6 +81,8 @@ struct Builder<'a> {
     start: Option<NaiveDate>,
     /// The `[[node]]` entry each node comes from (an entry with `count` makes several).
     node_entry: Vec<usize>,
+    /// The problems in `diags`, to report each once without a search per problem.
+    seen: HashSet<Diagnostic>,
     /// Fields [`Builder::err_once`] has reported.
     reported: BTreeSet<String>,
 }
@@ -97,7 +100,7 @@ impl Builder<'_> {
     /// Reports a problem with `at` (once: the same problem twice is one).
     fn err(&mut self, at: &FieldPath, msg: impl Into<String>) {
         let diag = self.file.diag_for(self.variant, at, msg);
-        if !self.diags.contains(&diag) {
+        if self.seen.insert(diag.clone()) {
             self.diags.push(diag);
         }
     }
@@ -170,7 +173,8 @@ impl Builder<'_> {
         let meta = &raw.scenario;
         let start_date = self.meta(meta);
         self.variant_names(raw);
-        let horizon = meta.days;
+        // Kept in range even when reported out of it, so nothing is sized by a wild value.
+        let horizon = meta.days.clamp(1, self.file.options.limits.days);
         let settings = self.settings(raw);
         let mut names = Names::default();
         let regions = self.regions(raw, &mut names, horizon);
