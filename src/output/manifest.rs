@@ -7,7 +7,7 @@ use super::{VariantRun, result_files};
 use crate::error::{Error, Result};
 use crate::model::ItemKind;
 use crate::util::atomic::{remove_stale_temps, temp_files_in};
-use crate::util::hash::sha256_file;
+use crate::util::hash::verify_file;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
@@ -92,16 +92,7 @@ pub fn verify_files(dir: &Path, manifest: &Manifest) -> Result<()> {
                 why: format!("{name}, listed in its {MANIFEST}, is missing"),
             });
         }
-        let now = sha256_file(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        if &now != recorded {
-            return Err(Error::Tampered {
-                path,
-                marker: dir.join(MANIFEST).display().to_string(),
-            });
-        }
+        verify_file(&path, recorded, &dir.join(MANIFEST))?;
     }
     Ok(())
 }

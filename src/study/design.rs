@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::stats::kpi::kpi_index;
 use crate::util::MAX_FILE_NAME;
+use crate::util::hash::hex;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -218,8 +219,7 @@ fn label(settings: &[(String, String)]) -> String {
     if full.len() <= MAX_FILE_NAME {
         return full;
     }
-    let hash = Sha256::digest(full.as_bytes());
-    let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hex(&Sha256::digest(full.as_bytes())[..8]);
     format!("{}-{hex}", &full[..MAX_FILE_NAME - hex.len() - 1])
 }
 

@@ -15,7 +15,7 @@ use super::spec::StudySpec;
 use crate::error::{Error, Result};
 use crate::results::Replication;
 use crate::util::atomic::{AtomicFile, atomic_write, remove_stale_temps, temp_files_in};
-use crate::util::hash::{hex, sha256_file};
+use crate::util::hash::{hex, verify_file};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -171,16 +171,7 @@ fn verify_files(dir: &Path, info: &PartInfo) -> Result<()> {
                 format!("records no SHA-256 of {name}"),
             ));
         };
-        let now = sha256_file(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        if &now != recorded {
-            return Err(Error::Tampered {
-                path,
-                marker: dir.join(PART_JSON).display().to_string(),
-            });
-        }
+        verify_file(&path, recorded, &dir.join(PART_JSON))?;
     }
     Ok(())
 }

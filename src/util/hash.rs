@@ -1,5 +1,6 @@
 //! SHA-256 of output files, so a file altered after it was written can be told.
 
+use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -57,6 +58,22 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
         hash.update(&buf[..n]);
     }
     Ok(hex(&hash.finalize()))
+}
+
+/// Checks that the file at `path` still has the SHA-256 `recorded` in `marker` (a manifest or
+/// a part's `part.json`) when it was written.
+pub fn verify_file(path: &Path, recorded: &str, marker: &Path) -> Result<()> {
+    let now = sha256_file(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if now != recorded {
+        return Err(Error::Tampered {
+            path: path.to_path_buf(),
+            marker: marker.display().to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// The SHA-256 of some bytes, in lowercase hex.

@@ -1154,7 +1154,11 @@ fn what_the_fuzzer_found_is_reported_not_a_panic_or_a_hang() {
     for (name, text, says) in [
         ("no_regions", no_regions, "unknown region `Hubei`"),
         ("wild_days", wild_days, "scenario.days: is too large"),
-        ("many_problems", many_problems, "day 99 is outside the horizon"),
+        (
+            "many_problems",
+            many_problems,
+            "day 99 is outside the horizon",
+        ),
         (
             "many_variants",
             many_variants,

@@ -35,6 +35,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::scenario::ScenarioFile;
 use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::RawScenario;
+use crate::util::hash::hex;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -230,11 +231,7 @@ impl Builder<'_> {
 
     /// The SHA-256 of the scenario text and every CSV file read, in hex.
     fn input_hash(&mut self) -> String {
-        std::mem::take(&mut self.hasher)
-            .finalize()
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect()
+        hex(&std::mem::take(&mut self.hasher).finalize())
     }
 }
 
