@@ -2,10 +2,14 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::FromArgMatches;
+use medsupply::error::{Error, Result};
+use std::io::Write;
+use std::path::PathBuf;
 
 fn main() {
-    let args = cli::Cli::parse();
+    let args =
+        cli::Cli::from_arg_matches(&cli::command().get_matches()).unwrap_or_else(|e| e.exit());
     on_interrupt();
     if let Err(e) = cli::run(args) {
         eprintln!("error: {e}");
@@ -28,4 +32,15 @@ fn on_interrupt() {
             "warning: cannot handle Ctrl-C ({e}); an interrupted run may leave temporary files"
         );
     }
+}
+
+/// Writes text to standard output (a closed pipe is an error to report, not a panic).
+pub(crate) fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::Write {
+            path: PathBuf::from("<standard output>"),
+            source,
+        })
 }

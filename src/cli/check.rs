@@ -1,7 +1,7 @@
 //! `medsupply check`: compare a run's results with a baseline and exit 0 (within bounds),
 //! 1 (a regression) or 2 (the comparison is impossible).
 
-use super::print;
+use crate::print;
 use clap::Args;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use medsupply::check::{Mode, Options, Verdict, incomparable_report, render};

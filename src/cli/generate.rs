@@ -50,6 +50,6 @@ pub fn run(args: &GenerateArgs) -> Result<()> {
     .map_err(Error::Usage)?;
     match &args.out {
         Some(path) => atomic_write(path, |w| w.write_all(text.as_bytes())),
-        None => super::print(&text),
+        None => crate::print(&text),
     }
 }

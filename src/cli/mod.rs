@@ -15,10 +15,8 @@ mod study;
 mod sweep;
 mod validate;
 
-use clap::{Parser, Subcommand};
-use medsupply::error::Error;
+use clap::{CommandFactory, Parser, Subcommand};
 use medsupply::error::Result;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// medsupply: simulate medical protective-supply logistics in an epidemic surge.
@@ -34,34 +32,24 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a scenario and write timeseries.csv, replications.csv, summary.json, manifest.json.
-    #[command(long_about = include_str!("../../docs/help/run.txt"))]
     Run(run::RunArgs),
     /// Compare policy variants against a baseline with common random numbers.
-    #[command(long_about = include_str!("../../docs/help/compare.txt"))]
     Compare(compare::CompareArgs),
     /// Sweep a grid of parameter values (common random numbers across points).
-    #[command(long_about = include_str!("../../docs/help/sweep.txt"))]
     Sweep(sweep::SweepArgs),
     /// Merge the part directories of a sharded study into one output.
-    #[command(long_about = include_str!("../../docs/help/merge.txt"))]
     Merge(merge::MergeArgs),
     /// Write a synthetic national network as a scenario file.
-    #[command(long_about = include_str!("../../docs/help/generate.txt"))]
     Generate(generate::GenerateArgs),
     /// Print a script that submits a sharded run to Slurm (array + dependent merge).
-    #[command(long_about = include_str!("../../docs/help/slurm.txt"))]
     Slurm(slurm::SlurmArgs),
     /// Re-draw the plots and report.html of a finished run from its saved outputs.
-    #[command(long_about = include_str!("../../docs/help/plot.txt"))]
     Plot(plot::PlotArgs),
     /// Compare a run's results with a baseline: exit 0 within bounds, 1 regression, 2 impossible.
-    #[command(long_about = include_str!("../../docs/help/check.txt"))]
     Check(check::CheckArgs),
     /// Bless a run's results as a baseline for `check` (atomically; --force to replace).
-    #[command(long_about = include_str!("../../docs/help/baseline.txt"))]
     Baseline(baseline::BaselineArgs),
     /// Check scenario files (base and every variant) and report every problem.
-    #[command(long_about = include_str!("../../docs/help/validate.txt"))]
     Validate {
         /// Scenario files.
         #[arg(required = true)]
@@ -70,6 +58,27 @@ pub enum Command {
         #[command(flatten)]
         input: study::InputArgs,
     },
+}
+
+/// Each subcommand's long help, `docs/help/<name>.txt`: its description, then its examples.
+macro_rules! help {
+    ($($name:literal),*) => { [$(($name, include_str!(concat!("../../docs/help/", $name, ".txt")))),*] };
+}
+const HELP: [(&str, &str); 10] = help!(
+    "run", "compare", "sweep", "merge", "generate", "slurm", "plot", "check", "baseline",
+    "validate"
+);
+
+/// The command line, each subcommand's `--help` with its description before the options and
+/// its examples after them.
+pub fn command() -> clap::Command {
+    HELP.iter().fold(Cli::command(), |command, (name, text)| {
+        let (about, examples) = text.split_once("\nExamples:\n").unwrap_or((text, ""));
+        command.mut_subcommand(name, |sub| {
+            sub.long_about(about.trim_end())
+                .after_long_help(format!("Examples:\n{examples}"))
+        })
+    })
 }
 
 /// Runs a parsed command line.
@@ -86,15 +95,4 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Plot(args) => plot::run(&args),
         Command::Validate { scenarios, input } => validate::validate(&scenarios, &input),
     }
-}
-
-/// Writes text to standard output (a closed pipe is an error to report, not a panic).
-fn print(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|source| Error::Write {
-            path: PathBuf::from("<standard output>"),
-            source,
-        })
 }

@@ -63,5 +63,5 @@ pub fn run(args: &SlurmArgs) -> Result<()> {
         path: PathBuf::from("medsupply"),
         source,
     })?;
-    super::print(&script(&args.job(), &exe.display().to_string())?)
+    crate::print(&script(&args.job(), &exe.display().to_string())?)
 }

@@ -143,7 +143,7 @@ impl Observer for Terminal {
         match note {
             Note::Partitioned { .. } | Note::Sequential { .. } if self.quiet => {}
             // The table is also in comparison.csv: a closed stdout loses only this copy.
-            Note::ComparisonTable(table) => drop(super::print(&table)),
+            Note::ComparisonTable(table) => drop(crate::print(&table)),
             note => eprintln!("{note}"),
         }
     }

@@ -9,6 +9,7 @@
 //!   130 without temporary files; concurrent runs into one directory; altered parts/baselines.
 //! - `fuzz`: mutants of the small scenarios and their CSV files (seeded, structured with
 //!   `toml_edit`) are rejected with exit 2 or run; never a panic, hang or write outside `--out`.
+//! - `help`: every subcommand's `--help` has its description and examples.
 //! - `golden`: the shipped scenarios reproduce their committed outputs in `tests/golden/`.
 //! - `report`: plots and report.html are deterministic, re-drawn identically by `plot`, refused
 //!   with exit 2 from corrupt outputs, and render in headless Chromium.
@@ -24,6 +25,7 @@ mod determinism;
 mod faults;
 mod fuzz;
 mod golden;
+mod help;
 mod partitions;
 mod report;
 mod run_outputs;
