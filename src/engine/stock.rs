@@ -114,11 +114,6 @@ impl Stock {
 
     /// Adds today's stock of the recorded nodes to `day` of `out`.
     pub(crate) fn record(&self, day: usize, out: &mut Replication) {
-        if self.items == 0 {
-            // A scenario without materials or products has no stock to record (and
-            // `chunks(0)` would panic).
-            return;
-        }
         for (&(measure, slot), sums) in self.rows.iter().zip(self.sums.chunks(self.items)) {
             for (i, &[on_hand, sterilising]) in sums.iter().enumerate() {
                 if on_hand > 0 {
@@ -175,24 +170,5 @@ mod tests {
         assert_eq!(stock.take_at_most(factory, meltblown, 100), 70);
         assert_eq!(stock.take_at_most(factory, meltblown, 1), 0);
         assert_eq!(stock.on_hand(factory, meltblown), 0);
-    }
-
-    #[test]
-    fn a_scenario_without_items_records_nothing() {
-        // Found by the fuzzer (tests/integration/fuzz.rs): no [[material]] nor [[product]],
-        // one warehouse; recording a day panicked with "chunk size must be non-zero".
-        let m = model(&format!(
-            "{}\n[[region]]\nid = \"A\"\nrisk = [{{ day = 0, level = \"low\" }}]\n\n\
-             [[node]]\nid = \"w\"\nkind = \"warehouse\"\nregion = \"A\"\n",
-            prelude(3)
-        ));
-        assert!(m.items.is_empty());
-        let stock = Stock::new(&m, |_| true);
-        let mut out = Replication::new(0, 3, 0, m.regions.len());
-        stock.record(0, &mut out);
-        assert!(out.daily.iter().all(|&x| x == 0.0));
-        // And a whole replication runs.
-        let r = run(&m, 0);
-        assert!(r.daily.iter().all(|&x| x == 0.0));
     }
 }

@@ -1173,3 +1173,35 @@ fn what_the_fuzzer_found_is_reported_not_a_panic_or_a_hang() {
         assert!(o.stderr.contains(says), "{name}: stderr lacks {says:?}");
     }
 }
+
+#[test]
+fn a_scenario_cut_short_after_its_regions_is_reported() {
+    // It once passed `validate` and then panicked in `run`: nothing to supply, no network.
+    let minimal = std::fs::read_to_string(root().join("scenarios/minimal.toml")).expect("minimal");
+    let cut = minimal
+        .find("[[material]]")
+        .expect("minimal.toml has materials");
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let path = tmp.path().join("cut.toml");
+    std::fs::write(&path, &minimal[..cut]).expect("a scratch file");
+    let out = tmp.path().join("out");
+    let (path, out) = (
+        path.to_str().expect("a UTF-8 temp path"),
+        out.to_str().expect("a UTF-8 temp path"),
+    );
+    for args in [vec!["validate", path], vec!["run", path, "--out", out]] {
+        let o = medsupply(&args);
+        o.assert_code(2);
+        for says in [
+            "product: a scenario needs at least one [[product]]",
+            "node: a scenario needs at least one [[node]]",
+        ] {
+            assert!(
+                o.stderr.contains(says),
+                "{}: lacks {says:?}:\n{}",
+                o.args,
+                o.stderr
+            );
+        }
+    }
+}

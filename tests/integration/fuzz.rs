@@ -206,7 +206,7 @@ set = { "dispatch.rule" = "priority" }
 "#;
 
 /// The bases: the tutorial, the two good test scenarios, the layered benchmark network cut to
-/// 60 days, a network without items, and [`DISPATCH`].
+/// 60 days, and [`DISPATCH`].
 fn bases() -> Vec<Base> {
     let root = super::root();
     let text = |p: &str| {
@@ -216,15 +216,6 @@ fn bases() -> Vec<Base> {
         .parse()
         .expect("layered-50 parses");
     layered["scenario"]["days"] = toml_edit::value(60);
-    // tests/good/base.toml without items: its regions and one warehouse.
-    let mut no_items: DocumentMut = text("tests/good/base.toml").parse().expect("base parses");
-    for key in ["material", "product", "burn", "node", "link"] {
-        no_items.remove(key);
-    }
-    let warehouse: DocumentMut = "[[node]]\nid = \"w\"\nkind = \"warehouse\"\nregion = \"Hubei\"\n"
-        .parse()
-        .expect("a node parses");
-    no_items.insert("node", warehouse["node"].clone());
     let demand: String = std::iter::once("day,mask\n".to_string())
         .chain((0..20).map(|d| format!("{d},{}\n", 50 + 10 * d)))
         .collect();
@@ -250,11 +241,6 @@ fn bases() -> Vec<Base> {
         Base {
             name: "layered-50",
             toml: layered.to_string(),
-            files: vec![],
-        },
-        Base {
-            name: "no-items",
-            toml: no_items.to_string(),
             files: vec![],
         },
         Base {

@@ -10,6 +10,13 @@ impl Builder<'_> {
     /// Materials then products, in file order, named in `names`, with their bills of materials
     /// and burn rates.
     pub(super) fn items(&mut self, raw: &RawScenario, names: &mut Names) -> Vec<Item> {
+        // A file cut short (or a section left out) would otherwise run with nothing to supply.
+        if raw.product.is_empty() {
+            self.err(
+                &path("product"),
+                "a scenario needs at least one [[product]]: without one nothing is supplied or used",
+            );
+        }
         let mut items = Vec::new();
         for (i, material) in raw.material.iter().enumerate() {
             let at = path("material").index(i);

@@ -48,6 +48,12 @@ impl Builder<'_> {
         graph: &mut Network,
         horizon: i64,
     ) -> Vec<Node> {
+        if raw.node.is_empty() {
+            self.err(
+                &path("node"),
+                "a scenario needs at least one [[node]]: without one there is no network",
+            );
+        }
         // Every id is known before any node is built, as nodes name each other.
         let mut ids = self.node_names(raw, names);
         let base = self.file.base_dir();
