@@ -9,13 +9,13 @@ use crate::model::{Model, Severity};
 /// Run-time data derived from a model and shared by its replications (on any thread).
 pub struct RunContext<'m> {
     /// The model that runs.
-    pub(crate) model: &'m Model,
+    pub(in crate::engine) model: &'m Model,
     /// Routes and ranked dispatch sources found so far (a function of the model alone, so any
     /// replication may reuse what another found).
-    pub(crate) routes: RouteCache,
+    pub(in crate::engine) routes: RouteCache,
     /// Every region's daily census (empty without an epidemic): a function of the model alone,
     /// computed once rather than per replication.
-    pub(crate) census: Vec<Vec<Severity>>,
+    pub(in crate::engine) census: Vec<Vec<Severity>>,
 }
 
 impl<'m> RunContext<'m> {

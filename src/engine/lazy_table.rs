@@ -6,14 +6,14 @@
 /// pages of a large index are never read, not even when the table is dropped; made entries
 /// never move position.
 #[derive(Debug, Clone)]
-pub(crate) struct LazyTable<T> {
+pub(in crate::engine) struct LazyTable<T> {
     at: Vec<u32>,
     made: Vec<T>,
 }
 
 impl<T> LazyTable<T> {
     /// A table of `len` entries, none made.
-    pub(crate) fn new(len: usize) -> LazyTable<T> {
+    pub(in crate::engine) fn new(len: usize) -> LazyTable<T> {
         LazyTable {
             at: vec![0; len],
             made: Vec::new(),
@@ -22,7 +22,7 @@ impl<T> LazyTable<T> {
 
     /// Entry `i`, made by `make` if it is asked for the first time.
     #[inline]
-    pub(crate) fn get(&mut self, i: usize, make: impl FnOnce() -> T) -> &mut T {
+    pub(in crate::engine) fn get(&mut self, i: usize, make: impl FnOnce() -> T) -> &mut T {
         let k = self.position(i, make);
         &mut self.made[k]
     }
@@ -30,7 +30,7 @@ impl<T> LazyTable<T> {
     /// Where entry `i` is among those made (made by `make` if needed); it stays there, so a
     /// caller can keep it across calls that need the whole table (see [`LazyTable::at`]).
     #[inline]
-    pub(crate) fn position(&mut self, i: usize, make: impl FnOnce() -> T) -> usize {
+    pub(in crate::engine) fn position(&mut self, i: usize, make: impl FnOnce() -> T) -> usize {
         let mut at = self.at[i];
         if at == 0 {
             at = self.make(i, make);
@@ -40,7 +40,7 @@ impl<T> LazyTable<T> {
 
     /// The entry at `position`.
     #[inline]
-    pub(crate) fn at(&mut self, position: usize) -> &mut T {
+    pub(in crate::engine) fn at(&mut self, position: usize) -> &mut T {
         &mut self.made[position]
     }
 

@@ -30,18 +30,18 @@ use partitions::Part;
 use queue::{EventQueue, Tick};
 use std::collections::VecDeque;
 use std::sync::Arc;
-pub(crate) use stock::Held;
+pub(in crate::engine) use stock::Held;
 use stock::Stock;
 use streams::{Purpose, Streams};
 
 /// A route's expected days and its links.
-pub(crate) type Route = (f64, Arc<[LinkId]>);
+pub(in crate::engine) type Route = (f64, Arc<[LinkId]>);
 
 /// Index of a shipment in [`Sim::shipments`].
 pub type ShipId = usize;
 
 /// Priority classes of simultaneous events, lowest first.
-pub(crate) mod class {
+pub(in crate::engine) mod class {
     pub const REGION_DAY: u8 = 0;
     pub const STATE: u8 = 1;
     pub const ARRIVAL: u8 = 2;
@@ -55,7 +55,7 @@ pub(crate) mod class {
 
 /// Everything that can happen.
 #[derive(Debug, Clone)]
-pub(crate) enum Ev {
+pub(in crate::engine) enum Ev {
     RegionDay(RegionId),
     Restart(NodeId),
     LinesReady(NodeId, usize),
@@ -81,7 +81,7 @@ pub(crate) enum Ev {
 
 /// A replenishment order travelling to, then waiting at, its source.
 #[derive(Debug, Clone)]
-pub(crate) struct Order {
+pub(in crate::engine) struct Order {
     pub to: NodeId,
     pub item: ItemId,
     pub qty: u64,
@@ -89,7 +89,7 @@ pub(crate) struct Order {
 
 /// A line group's running state.
 #[derive(Debug, Clone)]
-pub(crate) struct LineState {
+pub(in crate::engine) struct LineState {
     pub item: ItemId,
     pub lines: u32,
     pub down: u32,
@@ -100,7 +100,7 @@ pub(crate) struct LineState {
 
 /// A node's running state.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct NodeState {
+pub(in crate::engine) struct NodeState {
     /// Ordered or allocated to this node, not yet received.
     pub inbound: Vec<u64>,
     pub open: bool,
@@ -126,7 +126,7 @@ pub(crate) struct NodeState {
 
 /// A link's running state.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct LinkState {
+pub(in crate::engine) struct LinkState {
     pub queue: Vec<ShipId>,
     pub budget_day: i64,
     pub budget: f64,
@@ -136,7 +136,7 @@ pub(crate) struct LinkState {
 
 /// A consignment moving through the network hop by hop.
 #[derive(Debug, Clone)]
-pub(crate) struct Shipment {
+pub(in crate::engine) struct Shipment {
     pub item: ItemId,
     pub qty: u64,
     pub dest: NodeId,
@@ -158,14 +158,14 @@ pub(crate) struct Shipment {
 
 impl Shipment {
     /// Whether this record of the shipment is the one to count at `now`.
-    pub(crate) fn held_at(&self, now: Tick) -> bool {
+    pub(in crate::engine) fn held_at(&self, now: Tick) -> bool {
         self.alive && self.held_from <= now && now < self.held_until
     }
 }
 
 /// Conservation-of-units ledger per item.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Ledger {
+pub(in crate::engine) struct Ledger {
     pub imported: u64,
     pub produced: u64,
     pub scrapped: u64,
@@ -174,48 +174,48 @@ pub(crate) struct Ledger {
 
 /// One replication in progress.
 pub struct Sim<'m> {
-    pub(crate) m: &'m Model,
+    pub(in crate::engine) m: &'m Model,
     /// What this replication shares with the model's others (census, route cache).
-    pub(crate) ctx: &'m RunContext<'m>,
-    pub(crate) now: Tick,
-    pub(crate) q: EventQueue<Ev>,
-    pub(crate) streams: Streams,
-    pub(crate) nodes: Vec<NodeState>,
+    pub(in crate::engine) ctx: &'m RunContext<'m>,
+    pub(in crate::engine) now: Tick,
+    pub(in crate::engine) q: EventQueue<Ev>,
+    pub(in crate::engine) streams: Streams,
+    pub(in crate::engine) nodes: Vec<NodeState>,
     /// Stock on hand and sterilising, per node and item.
-    pub(crate) stock: Stock,
+    pub(in crate::engine) stock: Stock,
     /// Link states, made when a link is first used (most links of a big group never are).
-    pub(crate) links: LazyTable<LinkState>,
-    pub(crate) region_workers: Vec<f64>,
-    pub(crate) region_census: &'m [Vec<Severity>],
-    pub(crate) shipments: Vec<Shipment>,
-    pub(crate) free_ships: Vec<ShipId>,
-    pub(crate) ledger: Vec<Ledger>,
-    pub(crate) routes: FastMap<(NodeId, NodeId, ItemId), Option<Route>>,
+    pub(in crate::engine) links: LazyTable<LinkState>,
+    pub(in crate::engine) region_workers: Vec<f64>,
+    pub(in crate::engine) region_census: &'m [Vec<Severity>],
+    pub(in crate::engine) shipments: Vec<Shipment>,
+    pub(in crate::engine) free_ships: Vec<ShipId>,
+    pub(in crate::engine) ledger: Vec<Ledger>,
+    pub(in crate::engine) routes: FastMap<(NodeId, NodeId, ItemId), Option<Route>>,
     /// Dispatch sources that can reach a hospital, nearest first, per (hospital, item); valid
     /// for the same epoch as `routes`.
-    pub(crate) nearest_sources: FastMap<(NodeId, ItemId), Arc<[NodeId]>>,
+    pub(in crate::engine) nearest_sources: FastMap<(NodeId, ItemId), Arc<[NodeId]>>,
     /// Days on which a risk level or the green channel changes, so expected times do.
-    pub(crate) route_changes: Vec<u32>,
+    pub(in crate::engine) route_changes: Vec<u32>,
     /// How many of them had passed when the route cache was filled.
-    pub(crate) route_epoch: usize,
-    pub(crate) out: Replication,
+    pub(in crate::engine) route_epoch: usize,
+    pub(in crate::engine) out: Replication,
     /// The entity whose event is being handled ([`SETUP`] while the start is scheduled).
-    pub(crate) cur: u32,
+    pub(in crate::engine) cur: u32,
     /// The class of the event being handled.
-    pub(crate) cur_class: u8,
+    pub(in crate::engine) cur_class: u8,
     /// Events scheduled so far by each entity: the last tie-break of the event order.
-    pub(crate) scheduled: Vec<u32>,
+    pub(in crate::engine) scheduled: Vec<u32>,
     /// Events handled.
-    pub(crate) events: u64,
+    pub(in crate::engine) events: u64,
     /// Whether a shop's lost customer orders are counted when stock arrives rather than as
     /// events (`mechanisms::customer_orders`; off only to test that both agree).
-    pub(crate) lazy_lost_orders: bool,
+    pub(in crate::engine) lazy_lost_orders: bool,
     /// Set when this is one partition of a partitioned run.
-    pub(crate) part: Option<Part>,
+    pub(in crate::engine) part: Option<Part>,
 }
 
 /// [`Sim::cur`] while the start is scheduled: each event counts as scheduled by its own entity.
-pub(crate) const SETUP: u32 = u32::MAX;
+pub(in crate::engine) const SETUP: u32 = u32::MAX;
 
 impl<'m> Sim<'m> {
     /// Sets up replication `rep` of the context's model with base seed `seed`.
@@ -225,7 +225,7 @@ impl<'m> Sim<'m> {
 
     /// Sets up replication `rep`, or one partition of it: a partition keeps state only for
     /// the nodes and regions it owns (another partition's are never touched).
-    pub(crate) fn with_part(
+    pub(in crate::engine) fn with_part(
         ctx: &'m RunContext<'m>,
         seed: u64,
         rep: u32,
@@ -310,36 +310,36 @@ impl<'m> Sim<'m> {
     }
 
     /// Entity number of a link (nodes come first, then links, then regions, then the centre).
-    pub(crate) fn link_entity(&self, l: LinkId) -> usize {
+    pub(in crate::engine) fn link_entity(&self, l: LinkId) -> usize {
         self.m.nodes.len() + l
     }
     /// Entity number of a region.
-    pub(crate) fn region_entity(&self, r: RegionId) -> usize {
+    pub(in crate::engine) fn region_entity(&self, r: RegionId) -> usize {
         self.m.nodes.len() + self.m.links.len() + r
     }
-    pub(crate) fn centre_entity(&self) -> u32 {
+    pub(in crate::engine) fn centre_entity(&self) -> u32 {
         (self.m.nodes.len() + self.m.links.len() + self.m.regions.len()) as u32
     }
     /// Entity number of the far end of a link, where its shipments arrive (owned by the
     /// destination's region, so arrivals happen in the partition that receives them).
-    pub(crate) fn link_end_entity(&self, l: LinkId) -> usize {
+    pub(in crate::engine) fn link_end_entity(&self, l: LinkId) -> usize {
         self.m.nodes.len() + self.m.links.len() + self.m.regions.len() + 1 + l
     }
 
     /// Whether this simulation handles `entity`'s events (always, unless partitioned).
-    pub(crate) fn owns(&self, entity: usize) -> bool {
+    pub(in crate::engine) fn owns(&self, entity: usize) -> bool {
         self.part.as_ref().is_none_or(|p| p.owns(entity))
     }
 
     /// The current day.
-    pub(crate) fn day(&self) -> u32 {
+    pub(in crate::engine) fn day(&self) -> u32 {
         (self.now / TICKS_PER_DAY) as u32
     }
 
     /// Schedules `ev` at `time` for `entity`, numbered in the scheduling entity's sequence;
     /// an event for another partition's entity leaves as a message.
     #[inline]
-    pub(crate) fn push(&mut self, time: Tick, class: u8, entity: usize, ev: Ev) {
+    pub(in crate::engine) fn push(&mut self, time: Tick, class: u8, entity: usize, ev: Ev) {
         let seq = self.next_seq(entity);
         match &mut self.part {
             Some(p) if !p.owns(entity) => Self::send_event(p, time, class, entity, seq, ev),
@@ -374,7 +374,7 @@ impl<'m> Sim<'m> {
     }
 
     /// Hands shipment `sh` to the partition owning link end `end`, where its hop ends at `time`.
-    pub(crate) fn send_shipment(
+    pub(in crate::engine) fn send_shipment(
         &mut self,
         time: Tick,
         end: usize,
@@ -394,42 +394,46 @@ impl<'m> Sim<'m> {
     }
 
     /// Schedules `ev` after `delay` ticks.
-    pub(crate) fn after(&mut self, delay: Tick, class: u8, entity: usize, ev: Ev) {
+    pub(in crate::engine) fn after(&mut self, delay: Tick, class: u8, entity: usize, ev: Ev) {
         self.push(self.now + delay, class, entity, ev);
     }
 
     /// Schedules `ev` at the start of `day` (if within the horizon).
-    pub(crate) fn on_day(&mut self, day: i64, class: u8, entity: usize, ev: Ev) {
+    pub(in crate::engine) fn on_day(&mut self, day: i64, class: u8, entity: usize, ev: Ev) {
         if day < self.m.days as i64 {
             self.push(day * TICKS_PER_DAY, class, entity, ev);
         }
     }
 
     /// A draw of days, turned into whole ticks (at least one when `at_least_one`).
-    pub(crate) fn days_to_ticks(days: f64, at_least_one: bool) -> Tick {
+    pub(in crate::engine) fn days_to_ticks(days: f64, at_least_one: bool) -> Tick {
         // Capped at a million days so that adding it to the clock can never overflow.
         let t = round_half_away(days.clamp(-1e6, 1e6) * TICKS_PER_DAY as f64);
         if at_least_one { t.max(1) } else { t.max(0) }
     }
 
     /// The stream of an entity for a purpose.
-    pub(crate) fn rng(&mut self, entity: usize, purpose: Purpose) -> &mut rand_chacha::ChaCha8Rng {
+    pub(in crate::engine) fn rng(
+        &mut self,
+        entity: usize,
+        purpose: Purpose,
+    ) -> &mut rand_chacha::ChaCha8Rng {
         stream(&mut self.streams, self.m, entity, purpose)
     }
 
     /// The state of link `l` (made on first use).
     #[inline]
-    pub(crate) fn ls(&mut self, l: LinkId) -> &mut LinkState {
+    pub(in crate::engine) fn ls(&mut self, l: LinkId) -> &mut LinkState {
         self.links.get(l, LinkState::default)
     }
 
     /// Region slot of a node (for recording).
-    pub(crate) fn slot(&self, n: NodeId) -> usize {
+    pub(in crate::engine) fn slot(&self, n: NodeId) -> usize {
         self.m.nodes[n].region
     }
 
     /// Records a flow measure for today.
-    pub(crate) fn record(&mut self, item: ItemId, slot: usize, m: Measure, v: f64) {
+    pub(in crate::engine) fn record(&mut self, item: ItemId, slot: usize, m: Measure, v: f64) {
         let day = self.day() as usize;
         if day < self.out.days {
             self.out.add(day, item, slot, m, v);
@@ -492,12 +496,12 @@ impl<'m> Sim<'m> {
     }
 
     /// The end of the horizon.
-    pub(crate) fn end(&self) -> Tick {
+    pub(in crate::engine) fn end(&self) -> Tick {
         self.m.days as Tick * TICKS_PER_DAY
     }
 
     /// Handles, in order, every pending event whose (time, class, entity) is before `limit`.
-    pub(crate) fn run_before(&mut self, limit: (Tick, u8, u32)) {
+    pub(in crate::engine) fn run_before(&mut self, limit: (Tick, u8, u32)) {
         while let Some((key, ev)) = self.q.pop_before(limit) {
             self.now = key.time;
             self.cur = key.entity;
@@ -578,7 +582,7 @@ impl<'m> Sim<'m> {
 
 /// The stream of an entity for a purpose, from the streams alone (so that a caller can hold
 /// it while it changes other parts of the [`Sim`]).
-pub(crate) fn stream<'s>(
+pub(in crate::engine) fn stream<'s>(
     streams: &'s mut Streams,
     m: &Model,
     entity: usize,
@@ -608,13 +612,13 @@ fn round_half_away(x: f64) -> i64 {
 }
 
 /// Entities that own events: nodes, links, regions, the centre, then link ends.
-pub(crate) fn entity_count(m: &Model) -> usize {
+pub(in crate::engine) fn entity_count(m: &Model) -> usize {
     m.nodes.len() + 2 * m.links.len() + m.regions.len() + 1
 }
 
 /// Whether the model has a central daily step (dispatch, or reserves released on national
 /// days of supply).
-pub(crate) fn has_central_step(m: &Model) -> bool {
+pub(in crate::engine) fn has_central_step(m: &Model) -> bool {
     m.dispatch.is_some()
         || m.nodes.iter().any(|n| {
             n.release
@@ -625,7 +629,7 @@ pub(crate) fn has_central_step(m: &Model) -> bool {
 
 /// The central daily step over all partitions (one in a sequential run): reserve rules, then
 /// central dispatch.
-pub(crate) fn central_step(sims: &mut [Sim]) {
+pub(in crate::engine) fn central_step(sims: &mut [Sim]) {
     crate::engine::mechanisms::reserves::check_reserve_rules(sims);
     crate::engine::mechanisms::dispatch::dispatch_day(sims);
 }

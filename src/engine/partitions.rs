@@ -32,7 +32,7 @@ use std::sync::Arc;
 const EVERY: u16 = u16::MAX;
 
 /// What a message carries.
-pub(crate) enum Payload {
+pub(in crate::engine) enum Payload {
     /// An event for another partition's entity.
     Event(Ev),
     /// A shipment reaching the end of a hop in another partition (with its generation), which
@@ -41,7 +41,7 @@ pub(crate) enum Payload {
 }
 
 /// An event on its way to another partition, with its place in the total order.
-pub(crate) struct Message {
+pub(in crate::engine) struct Message {
     time: Tick,
     class: u8,
     entity: u32,
@@ -50,7 +50,7 @@ pub(crate) struct Message {
 }
 
 /// A simulation's place in a partitioned run.
-pub(crate) struct Part {
+pub(in crate::engine) struct Part {
     /// This partition.
     pub id: u16,
     /// Owning partition of every entity.
@@ -79,7 +79,7 @@ impl Part {
 }
 
 /// The index, among a run's simulations, of the one owning `entity`.
-pub(crate) fn owner_index(sims: &[Sim], entity: usize) -> usize {
+pub(in crate::engine) fn owner_index(sims: &[Sim], entity: usize) -> usize {
     match &sims[0].part {
         Some(p) if p.owner[entity] != EVERY => p.owner[entity] as usize,
         _ => 0,

@@ -11,7 +11,7 @@ use crate::results::{Measure, Replication};
 
 /// Which stock of a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Held {
+pub(in crate::engine) enum Held {
     /// On hand: can be shipped or used.
     OnHand = 0,
     /// Made and waiting for sterilisation release.
@@ -20,7 +20,7 @@ pub(crate) enum Held {
 
 /// The stock of every node, with the sums the daily snapshot records.
 #[derive(Debug, Clone)]
-pub(crate) struct Stock {
+pub(in crate::engine) struct Stock {
     items: usize,
     /// Per node × item: on hand, sterilising.
     units: Vec<[u64; 2]>,
@@ -38,7 +38,7 @@ const NOT_RECORDED: u32 = u32::MAX;
 impl Stock {
     /// The starting stock of `m`'s nodes, of those `owns` says are this simulation's (the
     /// others stay empty and are never recorded).
-    pub(crate) fn new(m: &Model, owns: impl Fn(NodeId) -> bool) -> Stock {
+    pub(in crate::engine) fn new(m: &Model, owns: impl Fn(NodeId) -> bool) -> Stock {
         let items = m.items.len();
         let slots = m.regions.len();
         let echelons = [Echelon::Factory, Echelon::Warehouse, Echelon::Hospital];
@@ -72,18 +72,18 @@ impl Stock {
 
     /// Units of `item` on hand at `n`.
     #[inline]
-    pub(crate) fn on_hand(&self, n: NodeId, item: ItemId) -> u64 {
+    pub(in crate::engine) fn on_hand(&self, n: NodeId, item: ItemId) -> u64 {
         self.units[n * self.items + item][Held::OnHand as usize]
     }
 
     /// Units of `item` sterilising at `n`.
-    pub(crate) fn sterilising(&self, n: NodeId, item: ItemId) -> u64 {
+    pub(in crate::engine) fn sterilising(&self, n: NodeId, item: ItemId) -> u64 {
         self.units[n * self.items + item][Held::Sterilising as usize]
     }
 
     /// Adds `q` units of `item` to `n`'s stock.
     #[inline]
-    pub(crate) fn add(&mut self, n: NodeId, item: ItemId, held: Held, q: u64) {
+    pub(in crate::engine) fn add(&mut self, n: NodeId, item: ItemId, held: Held, q: u64) {
         self.units[n * self.items + item][held as usize] += q;
         if let Some(s) = self.sum(n, item) {
             s[held as usize] += q;
@@ -92,7 +92,7 @@ impl Stock {
 
     /// Takes `q` units of `item` from `n`'s stock (never more than there are).
     #[inline]
-    pub(crate) fn take(&mut self, n: NodeId, item: ItemId, held: Held, q: u64) {
+    pub(in crate::engine) fn take(&mut self, n: NodeId, item: ItemId, held: Held, q: u64) {
         self.units[n * self.items + item][held as usize] -= q;
         if let Some(s) = self.sum(n, item) {
             s[held as usize] -= q;
@@ -100,7 +100,7 @@ impl Stock {
     }
 
     /// Takes up to `q` units of `item` from `n`'s stock on hand; returns how many it took.
-    pub(crate) fn take_at_most(&mut self, n: NodeId, item: ItemId, q: u64) -> u64 {
+    pub(in crate::engine) fn take_at_most(&mut self, n: NodeId, item: ItemId, q: u64) -> u64 {
         let taken = q.min(self.on_hand(n, item));
         self.take(n, item, Held::OnHand, taken);
         taken
@@ -113,7 +113,7 @@ impl Stock {
     }
 
     /// Adds today's stock of the recorded nodes to `day` of `out`.
-    pub(crate) fn record(&self, day: usize, out: &mut Replication) {
+    pub(in crate::engine) fn record(&self, day: usize, out: &mut Replication) {
         for (&(measure, slot), sums) in self.rows.iter().zip(self.sums.chunks(self.items)) {
             for (i, &[on_hand, sterilising]) in sums.iter().enumerate() {
                 if on_hand > 0 {

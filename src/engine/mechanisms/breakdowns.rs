@@ -6,7 +6,7 @@ use crate::engine::{Ev, Sim, class};
 use crate::model::NodeId;
 
 impl Sim<'_> {
-    pub(crate) fn schedule_breakdowns(&mut self, n: NodeId) {
+    pub(in crate::engine) fn schedule_breakdowns(&mut self, n: NodeId) {
         for g in 0..self.m.nodes[n].lines.len() {
             self.schedule_next_failure(n, g);
         }
@@ -24,7 +24,7 @@ impl Sim<'_> {
         }
     }
 
-    pub(crate) fn breakdown(&mut self, n: NodeId, g: usize) {
+    pub(in crate::engine) fn breakdown(&mut self, n: NodeId, g: usize) {
         let line = &mut self.nodes[n].lines[g];
         if line.down < line.lines {
             line.down += 1;
@@ -41,7 +41,7 @@ impl Sim<'_> {
         self.schedule_next_failure(n, g);
     }
 
-    pub(crate) fn repair(&mut self, n: NodeId, g: usize) {
+    pub(in crate::engine) fn repair(&mut self, n: NodeId, g: usize) {
         let line = &mut self.nodes[n].lines[g];
         line.down = line.down.saturating_sub(1);
     }

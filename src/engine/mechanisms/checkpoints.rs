@@ -8,7 +8,7 @@ use crate::model::LinkId;
 
 impl Sim<'_> {
     /// Total checkpoint wait (ticks) for shipment `s` at the end of a hop on `link`.
-    pub(crate) fn checkpoint_wait(&mut self, s: ShipId, link: LinkId) -> Tick {
+    pub(in crate::engine) fn checkpoint_wait(&mut self, s: ShipId, link: LinkId) -> Tick {
         let (m, day) = (self.m, self.day());
         let checkpoints = m.links.checkpoints(link);
         let sh = &self.shipments[s];

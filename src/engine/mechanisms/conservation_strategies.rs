@@ -7,7 +7,7 @@ use crate::model::{ItemId, NodeId};
 
 impl Sim<'_> {
     /// Multiplier of the burn rate of `item` at hospital `n` today.
-    pub(crate) fn burn_factor(&self, n: NodeId, item: ItemId) -> f64 {
+    pub(in crate::engine) fn burn_factor(&self, n: NodeId, item: ItemId) -> f64 {
         let day = self.day();
         self.m
             .conservation
@@ -22,7 +22,7 @@ impl Sim<'_> {
     }
 
     /// Latches days-of-supply triggers after today's consumption (`demand` units per day).
-    pub(crate) fn update_conservation(&mut self, n: NodeId, item: ItemId, demand: f64) {
+    pub(in crate::engine) fn update_conservation(&mut self, n: NodeId, item: ItemId, demand: f64) {
         if demand <= 0.0 {
             return;
         }

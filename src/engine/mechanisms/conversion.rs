@@ -5,7 +5,7 @@ use crate::engine::{Ev, LineState, Sim, class};
 use crate::model::{NodeId, TICKS_PER_DAY};
 
 impl Sim<'_> {
-    pub(crate) fn schedule_conversions(&mut self, n: NodeId) {
+    pub(in crate::engine) fn schedule_conversions(&mut self, n: NodeId) {
         if !self.m.conversion_enabled {
             return;
         }
@@ -17,7 +17,7 @@ impl Sim<'_> {
         }
     }
 
-    pub(crate) fn lines_ready(&mut self, n: NodeId, k: usize) {
+    pub(in crate::engine) fn lines_ready(&mut self, n: NodeId, k: usize) {
         let l = &self.m.nodes[n].conversions[k].lines;
         self.nodes[n].lines.push(LineState {
             item: l.item,

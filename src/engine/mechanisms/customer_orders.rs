@@ -29,7 +29,7 @@ impl Sim<'_> {
             && node.direct_demand.is_empty()
     }
 
-    pub(crate) fn customer_order(&mut self, n: NodeId, k: usize) {
+    pub(in crate::engine) fn customer_order(&mut self, n: NodeId, k: usize) {
         let m = self.m;
         let c = &m.nodes[n].customer_orders[k];
         let (item, units) = (c.item, c.units);
@@ -84,7 +84,7 @@ impl Sim<'_> {
 
     /// Stock of `item` is about to arrive at `n`: the orders lost before this moment are
     /// counted, and the next becomes an event again (it may be filled).
-    pub(crate) fn stock_arriving(&mut self, n: NodeId, item: ItemId) {
+    pub(in crate::engine) fn stock_arriving(&mut self, n: NodeId, item: ItemId) {
         let Some(next) = self.nodes[n].next_order else {
             return;
         };
@@ -100,7 +100,7 @@ impl Sim<'_> {
     }
 
     /// The end of the run: the orders lost since the last delivery are counted.
-    pub(crate) fn count_lost_orders_to_end(&mut self) {
+    pub(in crate::engine) fn count_lost_orders_to_end(&mut self) {
         let end = (self.end(), 0, 0);
         for n in 0..self.nodes.len() {
             if let Some(next) = self.nodes[n].next_order.take() {

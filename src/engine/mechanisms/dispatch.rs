@@ -99,7 +99,7 @@ pub fn allocate(
 
 /// Central dispatch of every dispatched product (a step of the central day, over all
 /// partitions).
-pub(crate) fn dispatch_day(sims: &mut [Sim]) {
+pub(in crate::engine) fn dispatch_day(sims: &mut [Sim]) {
     if let Some(d) = &sims[0].m.dispatch {
         for &item in &d.items {
             dispatch_item(sims, item);

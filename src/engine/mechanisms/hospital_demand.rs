@@ -21,7 +21,7 @@ impl Sim<'_> {
     }
 
     /// Demand of `item` at hospital `n` today before conservation (None if it has none).
-    pub(crate) fn raw_demand(&self, n: NodeId, item: ItemId) -> Option<f64> {
+    pub(in crate::engine) fn raw_demand(&self, n: NodeId, item: ItemId) -> Option<f64> {
         let node = &self.m.nodes[n];
         if let Some((_, series)) = node.direct_demand.iter().find(|(i, _)| *i == item) {
             return Some(series.get(self.day() as usize).copied().unwrap_or(0.0));
@@ -32,7 +32,7 @@ impl Sim<'_> {
     }
 
     /// Demand of `item` at `n` today after conservation strategies.
-    pub(crate) fn demand_today(&self, n: NodeId, item: ItemId) -> Option<f64> {
+    pub(in crate::engine) fn demand_today(&self, n: NodeId, item: ItemId) -> Option<f64> {
         let raw = self.raw_demand(n, item)?;
         Some(match self.m.items[item].kind {
             ItemKind::Consumable => raw * self.burn_factor(n, item),
@@ -40,7 +40,7 @@ impl Sim<'_> {
         })
     }
 
-    pub(crate) fn demand_day(&mut self, n: NodeId) {
+    pub(in crate::engine) fn demand_day(&mut self, n: NodeId) {
         let slot = self.slot(n);
         for item in 0..self.m.items.len() {
             let Some(d) = self.demand_today(n, item) else {

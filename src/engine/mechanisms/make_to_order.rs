@@ -15,7 +15,7 @@ const EPS: f64 = 1e-9;
 
 impl Sim<'_> {
     /// Plans production (and orders its materials) when the position is at or below s.
-    pub(crate) fn mto_review(&mut self, n: NodeId) {
+    pub(in crate::engine) fn mto_review(&mut self, n: NodeId) {
         let m = self.m;
         let Some(p) = &m.nodes[n].make_to_order else {
             return;
@@ -48,7 +48,7 @@ impl Sim<'_> {
     }
 
     /// Starts the next batch if the node is idle and something planned can be made.
-    pub(crate) fn mto_try_start(&mut self, n: NodeId) {
+    pub(in crate::engine) fn mto_try_start(&mut self, n: NodeId) {
         let m = self.m;
         let Some(p) = &m.nodes[n].make_to_order else {
             return;
@@ -87,7 +87,7 @@ impl Sim<'_> {
     }
 
     /// A batch is made: its units go on hand (serving waiting orders) and the next one starts.
-    pub(crate) fn batch_done(&mut self, n: NodeId) {
+    pub(in crate::engine) fn batch_done(&mut self, n: NodeId) {
         let Some(p) = &self.m.nodes[n].make_to_order else {
             return;
         };

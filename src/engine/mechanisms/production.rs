@@ -12,7 +12,7 @@ use rand_distr::{Binomial, Distribution};
 const EPS: f64 = 1e-9;
 
 impl Sim<'_> {
-    pub(crate) fn production_day(&mut self, n: NodeId) {
+    pub(in crate::engine) fn production_day(&mut self, n: NodeId) {
         let m = self.m;
         let node = &m.nodes[n];
         let region = node.region;

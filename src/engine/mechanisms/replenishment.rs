@@ -13,7 +13,7 @@ use crate::model::{ItemId, NodeId, NodeKind};
 
 impl Sim<'_> {
     /// Stock of `item` at `n` fell: continuous-review policies check their reorder point.
-    pub(crate) fn after_drop(&mut self, n: NodeId, item: ItemId) {
+    pub(in crate::engine) fn after_drop(&mut self, n: NodeId, item: ItemId) {
         for k in 0..self.m.nodes[n].replenish.len() {
             let p = &self.m.nodes[n].replenish[k];
             if p.item == item && p.review_days.is_none() {
@@ -47,7 +47,7 @@ impl Sim<'_> {
     }
 
     /// Units to order to lift `position` to `order_up_to`, within `capacity` (0 above `s`).
-    pub(crate) fn order_quantity(
+    pub(in crate::engine) fn order_quantity(
         position: f64,
         reorder_point: f64,
         order_up_to: f64,
@@ -89,7 +89,7 @@ impl Sim<'_> {
     }
 
     /// Day 0 reviews every policy; later days the periodic ones whose period has come.
-    pub(crate) fn periodic_review(&mut self, n: NodeId) {
+    pub(in crate::engine) fn periodic_review(&mut self, n: NodeId) {
         let day = self.day();
         let policies = &self.m.nodes[n].replenish;
         if day == 0 && self.m.nodes[n].make_to_order.is_some() {
@@ -107,7 +107,7 @@ impl Sim<'_> {
         }
     }
 
-    pub(crate) fn order_arrives(&mut self, source: NodeId, order: Order) {
+    pub(in crate::engine) fn order_arrives(&mut self, source: NodeId, order: Order) {
         let item = order.item;
         self.nodes[source].owed[item] += order.qty;
         self.nodes[source].backlog.push_back(order);
@@ -117,7 +117,7 @@ impl Sim<'_> {
 
     /// Ships what it can of the orders waiting at `n`, oldest first; an order only partly
     /// filled keeps its place. A reserve ships nothing until released.
-    pub(crate) fn fill_backlog(&mut self, n: NodeId) {
+    pub(in crate::engine) fn fill_backlog(&mut self, n: NodeId) {
         if self.nodes[n].backlog.is_empty() || !self.nodes[n].released {
             return;
         }

@@ -6,7 +6,7 @@ use crate::engine::partitions::owner_index;
 use crate::model::{NodeId, NodeKind};
 
 impl Sim<'_> {
-    pub(crate) fn release_reserve(&mut self, n: NodeId) {
+    pub(in crate::engine) fn release_reserve(&mut self, n: NodeId) {
         if !self.nodes[n].released {
             self.nodes[n].released = true;
             self.fill_backlog(n);
@@ -32,7 +32,7 @@ fn national_days_of_supply(sims: &[Sim], item: usize) -> Option<f64> {
 /// Releases reserves whose days-of-supply rule has fired (a step of the central day). Every
 /// rule is decided before any release: releasing ships reserve stock, which changes neither
 /// hospital stock nor demand today.
-pub(crate) fn check_reserve_rules(sims: &mut [Sim]) {
+pub(in crate::engine) fn check_reserve_rules(sims: &mut [Sim]) {
     let m = sims[0].m;
     let mut fired = Vec::new();
     for (n, node) in m.nodes.iter().enumerate() {

@@ -7,7 +7,7 @@ use crate::engine::{Ev, Sim, class};
 use crate::model::{NodeId, Size};
 
 impl Sim<'_> {
-    pub(crate) fn schedule_restart(&mut self, n: NodeId) {
+    pub(in crate::engine) fn schedule_restart(&mut self, n: NodeId) {
         let node = &self.m.nodes[n];
         if !node.closed_at_start {
             return;

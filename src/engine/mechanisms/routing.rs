@@ -50,7 +50,7 @@ impl<K: std::hash::Hash + Eq, V: Clone> Shared<K, V> {
 
 impl RouteCache {
     /// The ranking of dispatch sources for (epoch, hospital, item), or `rank`'s, kept.
-    pub(crate) fn sources(
+    pub(in crate::engine) fn sources(
         &self,
         key: SourcesKey,
         rank: impl FnOnce() -> Arc<[NodeId]>,
@@ -224,7 +224,7 @@ fn dijkstra(
 impl Sim<'_> {
     /// Empties the caches of routes (and what is derived from them) when a risk level or the
     /// green channel has changed since they were filled.
-    pub(crate) fn sync_route_epoch(&mut self) {
+    pub(in crate::engine) fn sync_route_epoch(&mut self) {
         let day = self.day();
         let epoch = self.route_changes.partition_point(|&d| d <= day);
         if epoch != self.route_epoch {
@@ -236,7 +236,7 @@ impl Sim<'_> {
 
     /// The route for a shipment and its expected days, from the cache when the world has not
     /// changed (unreachable pairs are cached too).
-    pub(crate) fn route(
+    pub(in crate::engine) fn route(
         &mut self,
         from: NodeId,
         to: NodeId,

@@ -6,7 +6,7 @@ use crate::model::{ItemId, NodeId};
 
 impl Sim<'_> {
     /// Puts freshly made goods into stock, through sterilisation when the product needs it.
-    pub(crate) fn put_away(&mut self, n: NodeId, item: ItemId, qty: u64) {
+    pub(in crate::engine) fn put_away(&mut self, n: NodeId, item: ItemId, qty: u64) {
         if qty == 0 {
             return;
         }
@@ -25,7 +25,7 @@ impl Sim<'_> {
         }
     }
 
-    pub(crate) fn sterilised(&mut self, n: NodeId, item: ItemId, qty: u64) {
+    pub(in crate::engine) fn sterilised(&mut self, n: NodeId, item: ItemId, qty: u64) {
         self.stock.take(n, item, Held::Sterilising, qty);
         self.receive(n, item, qty);
     }

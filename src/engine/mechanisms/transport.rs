@@ -12,7 +12,7 @@ use rand::RngExt;
 impl Sim<'_> {
     /// Sends `qty` of `item` from `from` to `to`, leaving after `delay` ticks. The stock has
     /// already left `from`. Returns false (and sends nothing) when there is no route.
-    pub(crate) fn ship(
+    pub(in crate::engine) fn ship(
         &mut self,
         from: NodeId,
         to: NodeId,
@@ -48,7 +48,7 @@ impl Sim<'_> {
     }
 
     /// Stores a shipment, reusing the slot of a delivered one.
-    pub(crate) fn new_shipment(&mut self, sh: Shipment) -> ShipId {
+    pub(in crate::engine) fn new_shipment(&mut self, sh: Shipment) -> ShipId {
         match self.free_ships.pop() {
             Some(s) => {
                 self.shipments[s] = sh;
@@ -62,7 +62,7 @@ impl Sim<'_> {
     }
 
     /// Queues a shipment at the link of its current hop.
-    pub(crate) fn enter_next_link(&mut self, s: ShipId) {
+    pub(in crate::engine) fn enter_next_link(&mut self, s: ShipId) {
         let sh = &self.shipments[s];
         let l = sh.path[sh.hop];
         self.ls(l).queue.push(s);
@@ -70,7 +70,7 @@ impl Sim<'_> {
     }
 
     /// Start of a link's day: renew its truck budget, draw a random closure, serve its queue.
-    pub(crate) fn link_day(&mut self, l: LinkId) {
+    pub(in crate::engine) fn link_day(&mut self, l: LinkId) {
         let link = self.m.links.spec(l);
         if link.props.closure_rate > 0.0 && self.now >= self.ls(l).closed_until {
             let e = self.link_entity(l);
@@ -194,7 +194,7 @@ impl Sim<'_> {
         }
     }
 
-    pub(crate) fn hop_end(&mut self, s: ShipId, generation: u32) {
+    pub(in crate::engine) fn hop_end(&mut self, s: ShipId, generation: u32) {
         if self.shipments[s].generation != generation {
             return; // rescheduled by a closure
         }
@@ -212,7 +212,7 @@ impl Sim<'_> {
     }
 
     /// A shipment reaches the end of its current hop, past any checkpoint.
-    pub(crate) fn arrive_at_node(&mut self, s: ShipId) {
+    pub(in crate::engine) fn arrive_at_node(&mut self, s: ShipId) {
         let sh = &mut self.shipments[s];
         if sh.hop + 1 < sh.path.len() {
             sh.hop += 1;
@@ -237,7 +237,7 @@ impl Sim<'_> {
     }
 
     /// Closes a link until `until`: shipments on it stall for the rest of the closure.
-    pub(crate) fn link_close(&mut self, l: LinkId, until: Tick) {
+    pub(in crate::engine) fn link_close(&mut self, l: LinkId, until: Tick) {
         if until <= self.ls(l).closed_until {
             return;
         }
@@ -255,13 +255,13 @@ impl Sim<'_> {
         self.after(until - self.now, class::STATE, e, Ev::LinkOpen(l));
     }
 
-    pub(crate) fn link_open(&mut self, l: LinkId) {
+    pub(in crate::engine) fn link_open(&mut self, l: LinkId) {
         if self.now >= self.ls(l).closed_until {
             self.serve_link(l);
         }
     }
 
-    pub(crate) fn schedule_disruptions(&mut self) {
+    pub(in crate::engine) fn schedule_disruptions(&mut self) {
         for d in &self.m.disruptions {
             let start = d.day as i64 * TICKS_PER_DAY;
             let until = start + Self::days_to_ticks(d.days, true);
@@ -273,7 +273,7 @@ impl Sim<'_> {
     }
 
     /// Stock arrives at a node (delivery, production, release): orders waiting there are served.
-    pub(crate) fn receive(&mut self, n: NodeId, item: ItemId, qty: u64) {
+    pub(in crate::engine) fn receive(&mut self, n: NodeId, item: ItemId, qty: u64) {
         self.stock_arriving(n, item);
         self.stock.add(n, item, Held::OnHand, qty);
         self.fill_backlog(n);

@@ -8,7 +8,7 @@ use rand_distr::{Distribution, Normal};
 
 impl Sim<'_> {
     /// Start of a region's day: workers return, and routes are recomputed if risk changed.
-    pub(crate) fn region_day(&mut self, r: RegionId) {
+    pub(in crate::engine) fn region_day(&mut self, r: RegionId) {
         let level = self.m.regions[r].risk_on(self.day());
         let risk = &self.m.risk[level as usize];
         // Day 0 is the initial share; workers return from day 1 on.
@@ -26,7 +26,7 @@ impl Sim<'_> {
     }
 
     /// Today's share of a firm's workforce present: its region's share, with firm-level noise.
-    pub(crate) fn firm_workers(&mut self, n: NodeId) -> f64 {
+    pub(in crate::engine) fn firm_workers(&mut self, n: NodeId) -> f64 {
         let base = self.region_workers[self.m.nodes[n].region];
         let sd = self.m.workers_noise_sd;
         let w = if sd > 0.0 {
