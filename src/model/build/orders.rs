@@ -7,6 +7,9 @@ use crate::model::{CustomerOrders, ItemKind, MakeToOrder, NodeKind, Replenish, T
 use crate::scenario::location::FieldPath;
 use crate::scenario::raw::{RawCustomerOrders, RawMakeToOrder, RawNode, RawReplenish};
 
+/// Most customer order streams on one node.
+const MOST_STREAMS: usize = 1000;
+
 impl Builder<'_> {
     /// An (s, S) or periodic order-up-to policy for one item.
     pub(super) fn replenish(
@@ -132,6 +135,19 @@ impl Builder<'_> {
                 &at.key("customer_orders"),
                 "only a hospital has customer orders",
             );
+        }
+        if entry.customer_orders.len() > MOST_STREAMS {
+            // Found by the fuzzer: 100,000 streams on one shop ran for minutes. Streams alike
+            // are one stream with more units or a shorter interval between orders.
+            self.err(
+                &at.key("customer_orders"),
+                format!(
+                    "{} streams: at most {MOST_STREAMS} per node (merge streams alike into one \
+                     with more units or a shorter interval)",
+                    entry.customer_orders.len()
+                ),
+            );
+            return Vec::new();
         }
         entry
             .customer_orders
@@ -261,6 +277,17 @@ mod tests {
     }
 
     const DAILY: &str = "{ dist = \"fixed\", value = 1 }";
+
+    #[test]
+    fn a_node_has_at_most_a_thousand_streams() {
+        let one = "{ product = \"mask\", units = 2, interarrival_days = { dist = \"fixed\", value = 1 } }";
+        let text = customer_orders("hospital", "mask", DAILY).replacen(
+            &format!("customer_orders = [{one}]"),
+            &format!("customer_orders = [{}]", vec![one; 1001].join(", ")),
+            1,
+        );
+        assert_problem(&text, "node[3].customer_orders", "at most 1000 per node");
+    }
 
     #[test]
     fn only_a_hospital_has_customer_orders() {
