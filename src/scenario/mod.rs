@@ -11,6 +11,7 @@ mod shape;
 use crate::error::{Diagnostic, Error, Result};
 use location::{FieldPath, Locator};
 use policy::ReadOptions;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// A scenario file read from disk: its text, its TOML table and a locator for diagnostics.
@@ -183,9 +184,11 @@ impl ScenarioFile {
             return Ok((raw, diags));
         }
         let table = self.table_with(variant, settings, &mut Vec::new())?;
+        // A set beside the list, so a file with many problems is not searched once per problem.
+        let mut seen: HashSet<Diagnostic> = diags.iter().cloned().collect();
         for (field, msg) in shape::problems(&table) {
             let d = self.diag_for(variant, &field, msg);
-            if !diags.contains(&d) {
+            if seen.insert(d.clone()) {
                 diags.push(d);
             }
         }
@@ -197,7 +200,7 @@ impl ScenarioFile {
                     &FieldPath::parse(&e.path().to_string()),
                     e.inner().message().trim(),
                 );
-                if !diags.contains(&d) {
+                if !seen.contains(&d) {
                     diags.push(d);
                 }
                 Err(Error::Invalid(diags))
