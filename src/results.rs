@@ -6,12 +6,17 @@ use serde::{Deserialize, Serialize};
 /// The daily measures of docs/outputs.md, in column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Measure {
-    /// Units demanded (durables: units needed in use, e.g. ventilated census).
-    Demand = 0,
+    /// Units needed at normal burn rates, before any conservation cut (durables: units needed
+    /// in use, e.g. ventilated census).
+    Need = 0,
+    /// Units hospitals try to use, after conservation cuts (durables: as need).
+    Demand,
     /// Units delivered to patients (durables: units in use).
     Delivered,
     /// Unmet demand (durables: patient-days without the device).
     Unmet,
+    /// Units arriving at the region's hospitals (consumables and durables alike).
+    Received,
     /// Stock at hospitals (durables: the fleet).
     OnHandHospital,
     /// Stock at warehouses and reserves.
@@ -31,13 +36,15 @@ pub enum Measure {
 }
 
 /// Number of measures.
-pub const MEASURE_COUNT: usize = 11;
+pub const MEASURE_COUNT: usize = 13;
 
 /// Column names of the measures.
 pub const MEASURE_NAMES: [&str; MEASURE_COUNT] = [
+    "need",
     "demand",
     "delivered",
     "unmet",
+    "received",
     "on_hand_hospital",
     "on_hand_warehouse",
     "on_hand_factory",
@@ -47,6 +54,17 @@ pub const MEASURE_NAMES: [&str; MEASURE_COUNT] = [
     "capacity",
     "workers_present",
 ];
+
+/// One day's service of one item at one place: `need >= demand >= delivered`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Served {
+    /// Units needed at normal burn rates.
+    pub need: f64,
+    /// Units asked for after conservation.
+    pub demand: f64,
+    /// Units served.
+    pub delivered: f64,
+}
 
 /// Transport statistics of delivered shipments of one item into one region.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -113,22 +131,17 @@ impl Replication {
         self.daily[i] += v;
     }
 
-    /// Adds `demand` units asked for, `delivered` of them served, to a day's demand,
-    /// delivered and unmet (adjacent cells: one index and one bounds check).
-    pub fn add_served(
-        &mut self,
-        day: usize,
-        item: usize,
-        slot: usize,
-        demand: f64,
-        delivered: f64,
-    ) {
-        let i = self.idx(day, item, slot, Measure::Demand);
-        debug_assert_eq!(self.idx(day, item, slot, Measure::Unmet), i + 2);
-        let cells = &mut self.daily[i..i + 3];
-        cells[0] += demand;
-        cells[1] += delivered;
-        cells[2] += demand - delivered;
+    /// Adds `need` units needed at normal rates, `demand` of them asked for after conservation
+    /// and `delivered` of those served, to a day's need, demand, delivered and unmet (adjacent
+    /// cells: one index and one bounds check).
+    pub fn add_served(&mut self, day: usize, item: usize, slot: usize, served: Served) {
+        let i = self.idx(day, item, slot, Measure::Need);
+        debug_assert_eq!(self.idx(day, item, slot, Measure::Unmet), i + 3);
+        let cells = &mut self.daily[i..i + 4];
+        cells[0] += served.need;
+        cells[1] += served.demand;
+        cells[2] += served.delivered;
+        cells[3] += served.demand - served.delivered;
     }
 
     /// Adds another partition's part of the same replication (each region's cells are

@@ -111,7 +111,11 @@ pub(in crate::engine) struct NodeState {
     pub released: bool,
     /// Demand carried as a fraction of a unit to the next day, per item.
     pub demand_carry: Vec<f64>,
-    /// Conservation steps latched on by a days-of-supply trigger, per step.
+    /// Need carried to the next day, per item (may be negative: a day's need is never counted
+    /// below its demand, and the carry pays that back).
+    pub need_carry: Vec<f64>,
+    /// Conservation steps switched on by a days-of-supply trigger (until their exit), per step
+    /// and item (`step * items + item`).
     pub conservation_on: Vec<bool>,
     /// Units owed to the orders waiting in `backlog`, per item.
     pub owed: Vec<u64>,
@@ -262,7 +266,8 @@ impl<'m> Sim<'m> {
                     backlog: VecDeque::new(),
                     released: n.release.is_none(),
                     demand_carry: vec![0.0; items],
-                    conservation_on: vec![false; m.conservation.len()],
+                    need_carry: vec![0.0; items],
+                    conservation_on: vec![false; m.conservation.len() * items],
                     owed: vec![0; items],
                     planned: 0,
                     in_production: 0,

@@ -160,8 +160,13 @@ pub struct Conservation {
     pub items: Vec<ItemId>,
     /// Active from this day.
     pub from_day: Option<u32>,
-    /// Or active once a hospital's days of supply fall below this.
+    /// Or active at a hospital once its days of supply of an item (at normal burn rates) fall
+    /// below this.
     pub days_of_supply_below: Option<f64>,
+    /// Off everywhere from this day on.
+    pub until_day: Option<u32>,
+    /// A days-of-supply trigger switches off again once days of supply rise above this.
+    pub days_of_supply_above: Option<f64>,
 }
 
 /// What a node is.

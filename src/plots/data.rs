@@ -602,7 +602,11 @@ mod tests {
             region.into(),
         ];
         for k in 0..MEASURE_COUNT {
-            let v = if k == 0 { demand } else { 0.0 };
+            let v = if k == Measure::Demand as usize {
+                demand
+            } else {
+                0.0
+            };
             r.extend([v.to_string(), v.to_string(), v.to_string()]);
         }
         r.extend(["0.5", "0.2", "0.8"].map(String::from));

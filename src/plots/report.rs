@@ -247,7 +247,14 @@ fn glance_table(s: &ScenarioData, products: &[&ProductInfo], places: &[String]) 
                         };
                         format!("<span class=\"ci\">{} {what}</span>", si(k.mean))
                     });
-                h += &fill.replacen("</td>", &format!("{short}</td>"), 1);
+                // Durables are never conserved: their need is their demand.
+                let of_need = v
+                    .kpi(&p.id, pl, "fill_rate_vs_need")
+                    .filter(|_| p.kind != "durable")
+                    .map_or(String::new(), |k| {
+                        format!("<span class=\"ci\">{} of need</span>", percent(k.mean))
+                    });
+                h += &fill.replacen("</td>", &format!("{of_need}{short}</td>"), 1);
             }
             h += "</tr>";
         }
@@ -502,8 +509,9 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
     }
 
     h += "<section id=\"glance\">\n<h2>At a glance</h2>\n<p class=\"muted\">Fill rate \
-          (demand met ÷ demand over the horizon) with its 95 % confidence interval, and the \
-          mean shortage. Each product's section has the full table.</p>\n";
+          (demand met ÷ demand over the horizon) with its 95 % confidence interval, the share \
+          of need met (need: use at normal burn rates, before conservation cuts), and the mean \
+          shortage. Each product's section has the full table.</p>\n";
     h += &glance_table(s, &products, &places);
     h += "</section>\n";
     if let Some(rows) = &s.comparison {

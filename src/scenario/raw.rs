@@ -299,7 +299,7 @@ pub struct RawBurn {
     pub per_staff_shift: f64,
 }
 
-/// `[[conservation]]`: a crisis-standard step that cuts burn rates from a trigger.
+/// `[[conservation]]`: a crisis-standard step that cuts burn rates from a trigger until an exit.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawConservation {
     pub name: String,
@@ -309,6 +309,11 @@ pub struct RawConservation {
     pub products: Vec<String>,
     pub from_day: Option<i64>,
     pub days_of_supply_below: Option<f64>,
+    /// Exit: switched off (at every hospital) from this day on.
+    pub until_day: Option<i64>,
+    /// Exit of a days-of-supply trigger: off again once days of supply at normal burn rates
+    /// rise above this (above `days_of_supply_below`: the gap is the hysteresis).
+    pub days_of_supply_above: Option<f64>,
 }
 
 /// `[[node.lines]]`: production lines of one item.

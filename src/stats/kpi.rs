@@ -5,11 +5,15 @@ use crate::model::{ItemKind, Model};
 use crate::results::{Measure, Replication};
 
 /// KPI names, in column order.
-pub const KPI_NAMES: [&str; 16] = [
+pub const KPI_NAMES: [&str; 20] = [
+    "need",
     "demand",
     "delivered",
+    "received",
     "fill_rate",
+    "fill_rate_vs_need",
     "shortage",
+    "unprotected",
     "shortage_days",
     "patient_days_without_device",
     "time_to_sufficiency_day",
@@ -45,6 +49,8 @@ pub fn kpis(model: &Model, rep: &Replication, item: usize, slot: usize) -> Vec<O
             .map(|d| rep.get(d, item, slot, m))
             .collect::<Vec<f64>>()
     };
+    let total_need: f64 = series(Measure::Need).iter().sum();
+    let received: f64 = series(Measure::Received).iter().sum();
     let demand = series(Measure::Demand);
     let delivered = series(Measure::Delivered);
     let unmet = series(Measure::Unmet);
@@ -53,6 +59,7 @@ pub fn kpis(model: &Model, rep: &Replication, item: usize, slot: usize) -> Vec<O
     let shortage: f64 = unmet.iter().sum();
     let has_demand = total_demand > 0.0;
     let fill_rate = has_demand.then(|| total_delivered / total_demand);
+    let fill_rate_vs_need = (total_need > 0.0).then(|| total_delivered / total_need);
     let shortage_days = unmet.iter().filter(|&&u| u > 0.0).count() as f64;
     let durable = model.items[item].kind == ItemKind::Durable;
     let sufficient = |d: usize| unmet[d] == 0.0;
@@ -79,10 +86,14 @@ pub fn kpis(model: &Model, rep: &Replication, item: usize, slot: usize) -> Vec<O
     let lead_p95 = (!t.lead_times.is_empty()).then(|| crate::stats::quantile(&t.lead_times, 0.95));
     let green = (t.units > 0).then(|| t.green_units as f64 / t.units as f64);
     vec![
+        Some(total_need),
         Some(total_demand),
         Some(total_delivered),
+        Some(received),
         fill_rate,
+        fill_rate_vs_need,
         Some(shortage),
+        Some(total_need - total_delivered),
         Some(shortage_days),
         durable.then_some(shortage),
         time_to_sufficiency,

@@ -16,7 +16,7 @@ use crate::engine::queue::Tick;
 use crate::engine::streams::Purpose;
 use crate::engine::{Ev, Held, Sim, class, stream};
 use crate::model::{CustomerOrders, ItemId, NodeId, TICKS_PER_DAY};
-use crate::results::Replication;
+use crate::results::{Replication, Served};
 use rand_chacha::ChaCha8Rng;
 
 impl Sim<'_> {
@@ -116,7 +116,16 @@ fn add_order(out: &mut Replication, c: &CustomerOrders, slot: usize, day: usize,
     if day < out.days {
         let units = c.units as f64;
         let delivered = if filled { units } else { 0.0 };
-        out.add_served(day, c.item, slot, units, delivered);
+        out.add_served(
+            day,
+            c.item,
+            slot,
+            Served {
+                need: units,
+                demand: units,
+                delivered,
+            },
+        );
         let o = &mut out.customer_orders[c.item * out.slots + slot];
         o[0] += 1;
         o[1] += u64::from(filled);

@@ -6,6 +6,7 @@
 
 use crate::engine::{Ev, Sim, class};
 use crate::model::{Census, ItemId, ItemKind, NodeId, Severity};
+use crate::results::Served;
 
 impl Sim<'_> {
     /// A hospital's census today.
@@ -40,37 +41,50 @@ impl Sim<'_> {
         })
     }
 
+    /// A hospital's day: every product's need and demand, served from its stock.
     pub(in crate::engine) fn demand_day(&mut self, n: NodeId) {
         let slot = self.slot(n);
+        let day = self.day() as usize;
         for item in 0..self.m.items.len() {
-            let Some(d) = self.demand_today(n, item) else {
+            let Some(raw) = self.raw_demand(n, item) else {
                 continue;
             };
-            let st = &mut self.nodes[n];
-            let (units, delivered) = match self.m.items[item].kind {
-                ItemKind::Durable => {
-                    let need = (d - 1e-9).ceil().max(0.0) as u64;
-                    (need, need.min(self.stock.on_hand(n, item)))
+            let durable = self.m.items[item].kind == ItemKind::Durable;
+            let served = if durable {
+                // Units in use: conservation never cuts a durable, so need is demand.
+                let units = (raw - 1e-9).ceil().max(0.0);
+                let delivered = (units as u64).min(self.stock.on_hand(n, item)) as f64;
+                Served {
+                    need: units,
+                    demand: units,
+                    delivered,
                 }
-                _ => {
-                    let want = d + st.demand_carry[item];
-                    let units = want.floor().max(0.0);
-                    st.demand_carry[item] = want - units;
-                    let units = units as u64;
-                    let delivered = self.stock.take_at_most(n, item, units);
-                    self.ledger[item].consumed += delivered;
-                    (units, delivered)
+            } else {
+                let factor = self.burn_factor(n, item);
+                let st = &mut self.nodes[n];
+                let want = raw * factor + st.demand_carry[item];
+                let units = want.floor().max(0.0);
+                st.demand_carry[item] = want - units;
+                // Need is rounded on its own carry but never below demand, so that
+                // need >= demand holds every day, not only in total.
+                let want_need = raw + st.need_carry[item];
+                let need = want_need.floor().max(units);
+                st.need_carry[item] = want_need - need;
+                let delivered = self.stock.take_at_most(n, item, units as u64);
+                self.ledger[item].consumed += delivered;
+                Served {
+                    need,
+                    demand: units,
+                    delivered: delivered as f64,
                 }
             };
-            let day = self.day() as usize;
             if day < self.out.days {
-                self.out
-                    .add_served(day, item, slot, units as f64, delivered as f64);
+                self.out.add_served(day, item, slot, served);
             }
-            if self.m.items[item].kind != ItemKind::Durable && delivered > 0 {
+            if !durable && served.delivered > 0.0 {
                 self.after_drop(n, item);
             }
-            self.update_conservation(n, item, d);
+            self.update_conservation(n, item, raw);
         }
         self.on_day(self.day() as i64 + 1, class::DEMAND, n, Ev::Demand(n));
     }

@@ -6,7 +6,8 @@
 use crate::engine::queue::Tick;
 use crate::engine::streams::Purpose;
 use crate::engine::{Ev, Held, LinkState, ShipId, Shipment, Sim, class};
-use crate::model::{ItemId, LinkId, NodeId, TICKS_PER_DAY, step_value};
+use crate::model::{ItemId, LinkId, NodeId, NodeKind, TICKS_PER_DAY, step_value};
+use crate::results::Measure;
 use rand::RngExt;
 
 impl Sim<'_> {
@@ -230,6 +231,9 @@ impl Sim<'_> {
         if green {
             t.green_units += qty;
         }
+        if self.m.nodes[dest].kind == NodeKind::Hospital {
+            self.record(item, slot, Measure::Received, qty as f64);
+        }
         self.free_ships.push(s);
         let inb = &mut self.nodes[dest].inbound[item];
         *inb = inb.saturating_sub(qty);
@@ -289,6 +293,30 @@ mod tests {
     use crate::model::{Disruption, Dist, RiskLevel};
     use crate::results::Measure;
     use crate::testutil::*;
+
+    #[test]
+    fn units_arriving_at_hospitals_are_received_on_their_day() {
+        // 150 masks/day made from day 0 reach the hospital over a 1-day link.
+        let m = chain_model(10, 150, 1_000_000, 100, 0, "");
+        let r = run(&m, 0);
+        let (mask, a, b) = (item(&m, "mask"), region(&m, "A"), region(&m, "B"));
+        let received = series(&r, mask, b, Measure::Received);
+        assert_eq!(
+            received[0], 0.0,
+            "nothing arrives before the first hop ends"
+        );
+        assert!(received[2..].iter().all(|&x| x == 150.0), "{received:?}");
+        assert_eq!(
+            total(&r, mask, b, Measure::Received),
+            r.transport[mask * r.slots + b].units as f64,
+            "every unit delivered into the region arrived at its hospital"
+        );
+        assert_eq!(
+            total(&r, mask, a, Measure::Received),
+            0.0,
+            "no hospital in A"
+        );
+    }
 
     #[test]
     fn truck_capacity_limits_flow_and_scales_with_national_availability() {

@@ -146,16 +146,47 @@ impl Builder<'_> {
                     "give exactly one trigger: `from_day` or `days_of_supply_below`",
                 );
             }
+            let from_day = step
+                .from_day
+                .map(|day| self.day(&at.key("from_day"), day, horizon));
+            let until_day = step
+                .until_day
+                .map(|day| self.day(&at.key("until_day"), day, horizon));
+            if let (Some(from), Some(until)) = (from_day, until_day)
+                && until <= from
+            {
+                self.err(
+                    &at.key("until_day"),
+                    format!("must be after `from_day` ({from}), got {until}"),
+                );
+            }
+            let below = step
+                .days_of_supply_below
+                .map(|days| self.non_negative(&at.key("days_of_supply_below"), days));
+            let above = step
+                .days_of_supply_above
+                .map(|days| self.non_negative(&at.key("days_of_supply_above"), days));
+            if let Some(above) = above {
+                match below {
+                    None => self.err(
+                        &at.key("days_of_supply_above"),
+                        "an exit above a days-of-supply level needs the `days_of_supply_below` trigger",
+                    ),
+                    Some(below) if above <= below => self.err(
+                        &at.key("days_of_supply_above"),
+                        format!("must be above `days_of_supply_below` ({below}) so that the step does not switch on and off every day, got {above}"),
+                    ),
+                    Some(_) => {}
+                }
+            }
             out.push(Conservation {
                 name: step.name.clone(),
                 burn_factor: self.share(&at.key("burn_factor"), step.burn_factor),
                 items: list,
-                from_day: step
-                    .from_day
-                    .map(|day| self.day(&at.key("from_day"), day, horizon)),
-                days_of_supply_below: step
-                    .days_of_supply_below
-                    .map(|days| self.non_negative(&at.key("days_of_supply_below"), days)),
+                from_day,
+                days_of_supply_below: below,
+                until_day,
+                days_of_supply_above: above,
             });
         }
         out
@@ -220,6 +251,28 @@ mod tests {
             &text,
             "conservation[0]",
             "give exactly one trigger: `from_day` or `days_of_supply_below`",
+        );
+    }
+
+    #[test]
+    fn a_conservation_exit_comes_after_its_trigger() {
+        let step = "[[conservation]]\nname = \"crisis\"\nburn_factor = 0.5\n";
+        assert_problem(
+            &scenario(&format!("{step}from_day = 5\nuntil_day = 5\n")),
+            "conservation[0].until_day",
+            "must be after `from_day` (5), got 5",
+        );
+        assert_problem(
+            &scenario(&format!(
+                "{step}days_of_supply_below = 2\ndays_of_supply_above = 2\n"
+            )),
+            "conservation[0].days_of_supply_above",
+            "must be above `days_of_supply_below` (2)",
+        );
+        assert_problem(
+            &scenario(&format!("{step}from_day = 1\ndays_of_supply_above = 3\n")),
+            "conservation[0].days_of_supply_above",
+            "needs the `days_of_supply_below` trigger",
         );
     }
 

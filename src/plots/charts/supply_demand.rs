@@ -1,5 +1,6 @@
-//! Supply versus demand: demand, what was used and what was available, with the shortage
-//! shaded between; for a durable, patients needing one against the fleet.
+//! Supply versus demand: need (where conservation cut it to a lower demand), demand, what was
+//! used and what was available, with the shortage shaded between; for a durable, patients
+//! needing one against the fleet.
 
 use super::context::{Ctx, MAIN_HEIGHT, PERCENTILE_BAND};
 use super::series::{banded, plain};
@@ -8,6 +9,7 @@ use crate::plots::chart::{
 };
 use crate::results::Measure;
 
+const NEED: LineStyle = LineStyle::new(okabe_ito::REDDISH_PURPLE, Dash::Dotted, Marker::None);
 const DEMAND: LineStyle = LineStyle::new(okabe_ito::BLACK, Dash::Dashed, Marker::None);
 const USED: LineStyle = LineStyle::new(okabe_ito::BLUE, Dash::Solid, Marker::None);
 const AVAILABLE: LineStyle =
@@ -23,6 +25,7 @@ const OFF_SCALE_RATIO: f64 = 2.5;
 const AVAILABLE_LABEL: &str = "Available at hospitals (stock + used)";
 
 pub(super) fn supply_vs_demand(c: &Ctx) -> Chart {
+    let need = c.stat(Measure::Need);
     let demand = c.stat(Measure::Demand);
     let used = c.stat(Measure::Delivered);
     let hospital = c.stat(Measure::OnHandHospital);
@@ -56,7 +59,23 @@ pub(super) fn supply_vs_demand(c: &Ctx) -> Chart {
             low: used.mean.clone(),
             high: demand.mean.clone(),
         });
-        panel.series.push(banded("Demand", DEMAND, demand));
+        // Need is drawn only where conservation made it differ from demand: otherwise the two
+        // lines coincide.
+        let conserved = need.mean.iter().zip(&demand.mean).any(|(n, d)| n > d);
+        if conserved {
+            panel.fills.push(Fill {
+                label: "Cut by conservation (need not asked for)".into(),
+                colour: okabe_ito::REDDISH_PURPLE,
+                low: demand.mean.clone(),
+                high: need.mean.clone(),
+            });
+            panel
+                .series
+                .push(banded("Need (normal burn rates)", NEED, need));
+        }
+        panel
+            .series
+            .push(banded("Demand (after conservation)", DEMAND, demand));
         panel.series.push(banded("Used (demand met)", USED, used));
         let available: Vec<f64> = hospital
             .mean
@@ -67,7 +86,7 @@ pub(super) fn supply_vs_demand(c: &Ctx) -> Chart {
         panel
             .series
             .push(plain(AVAILABLE_LABEL, AVAILABLE, available));
-        let core = peak(&[&demand.p95, &used.p95]);
+        let core = peak(&[&need.p95, &demand.p95, &used.p95]);
         panel = panel.focus(core, AVAILABLE_LABEL, OFF_SCALE_RATIO);
     }
     c.chart(ChartKind::SupplyDemand, &what, PERCENTILE_BAND, vec![panel])

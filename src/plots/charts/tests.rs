@@ -40,6 +40,9 @@ pub(crate) fn scenario(variants: &[&str]) -> ScenarioData {
                 let demand: Vec<f64> = (0..days).map(|d| 1000.0 * d as f64).collect();
                 let met: Vec<f64> = demand.iter().map(|x| x * (1.0 - 0.1 * i as f64)).collect();
                 let mut measures = vec![stat(vec![0.0; days]); MEASURE_COUNT];
+                // Variants after the first conserve: their need is above their demand.
+                measures[Measure::Need as usize] =
+                    stat(demand.iter().map(|x| x * (1.0 + 0.1 * i as f64)).collect());
                 measures[Measure::Demand as usize] = stat(demand.clone());
                 measures[Measure::Delivered as usize] = stat(met.clone());
                 measures[Measure::Unmet as usize] =
@@ -171,12 +174,18 @@ fn supply_vs_demand_shows_demand_use_and_the_shortage_between() {
         p.labels(),
         vec![
             "Shortage (demand not met)",
-            "Demand",
+            "Cut by conservation (need not asked for)",
+            "Need (normal burn rates)",
+            "Demand (after conservation)",
             "Used (demand met)",
             "Available at hospitals (stock + used)"
         ]
     );
-    let demand = c.series("Demand").unwrap();
+    assert_eq!(
+        c.series("Need (normal burn rates)").unwrap().values[29],
+        29_000.0 * 1.1
+    );
+    let demand = c.series("Demand (after conservation)").unwrap();
     assert_eq!(demand.values[29], 29_000.0);
     assert!(demand.band.is_some());
     assert_eq!(
@@ -184,6 +193,10 @@ fn supply_vs_demand_shows_demand_use_and_the_shortage_between() {
         29_000.0 * 0.9
     );
     assert_contains_data(c);
+    // Without conservation need is demand, and is not drawn twice.
+    let base = variant_charts(&s, 0);
+    let b = find(&base, ChartKind::SupplyDemand, "surgical_mask", "Hubei");
+    assert!(b.series("Need (normal burn rates)").is_none());
     // 500k on hand dwarfs a demand of at most 36k a day: the scale stays on the demand.
     assert_eq!(p.y_range, (0.0, 50_000.0));
     assert_eq!(
