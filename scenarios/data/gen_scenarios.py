@@ -806,7 +806,7 @@ per_staff_shift = 1
 
 # Contingency standard: once a hospital pool has less than a day of respirators, suits or eye
 # protection it switches to extended use (one suit and respirator kept on through a longer
-# shift), cutting their burn by 20 %, until it again holds three days of supply at normal
+# shift), cutting their burn by 20 %, until it again holds two days of supply at normal
 # rates. Estimate (the exit level is a hysteresis so that a pool does not switch every day);
 # data: "Maximal conservation (New Mexico) | per patient-day: 1.27 N95, 1.75 gowns" marks how
 # far crisis standards can go.
@@ -815,7 +815,7 @@ name = "contingency-extended-use"
 burn_factor = 0.8
 products = ["n95", "protective_suit", "eye_protection"]
 days_of_supply_below = 1.0
-days_of_supply_above = 3.0""")
+days_of_supply_above = 2.0""")
 
 
 HOSP_STOCK_PER_M = dict(surgical_mask=50_000, n95=300, protective_suit=100, ventilator=8, eye_protection=200)

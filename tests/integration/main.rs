@@ -26,6 +26,7 @@ mod faults;
 mod fuzz;
 mod golden;
 mod help;
+mod need;
 mod partitions;
 mod report;
 mod run_outputs;
