@@ -295,6 +295,12 @@ pub fn tolerance(pair: &Pair, rules: &Rules, default: Bound) -> Outcome {
     out
 }
 
+/// Whether either side of a pair ran fewer than 2 replications: then no KPI has an interval,
+/// and statistical mode compares the pair as tolerance mode does.
+pub fn single_replication(pair: &Pair) -> bool {
+    pair.baseline.summary.replications < 2 || pair.run.summary.replications < 2
+}
+
 /// The comparisons statistical mode can test in a pair: bounded by the rules, and defined in
 /// at least two replications on both sides; also the count of those it cannot test.
 fn testable(

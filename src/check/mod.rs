@@ -16,6 +16,11 @@
 //! defined; the per-replication values of `replications.csv` summarised at full precision) and
 //! every probability (`p_stockout_by_end`, as the mean of 0/1 indicators). See [`Mode`] for
 //! the three ways to compare and [`rules`] for per-KPI bounds.
+//!
+//! A variant run with fewer than 2 replications (on either side) has no confidence intervals,
+//! so statistical mode cannot test it: its KPIs are compared as tolerance mode compares them
+//! (each mean within its bound, a KPI defined on one side only fails), and a note says so.
+//! Otherwise a check with nothing it can test would pass silently.
 
 pub mod bless;
 pub mod compare;
@@ -182,6 +187,14 @@ pub fn check(run: &Path, baseline: &Path, options: &Options) -> Result<CheckRepo
                 compare::changed(p)
             }
             Mode::Tolerance => compare::tolerance(p, &options.rules, options.default_bound),
+            Mode::Statistical if compare::single_replication(p) => {
+                report.notes.push(format!(
+                    "{}: fewer than 2 replications on a side, so no intervals: compared as in \
+                     tolerance mode (each mean within atol + rtol × |baseline|)",
+                    p.run.label()
+                ));
+                compare::tolerance(p, &options.rules, options.default_bound)
+            }
             Mode::Statistical => compare::statistical(
                 p,
                 &options.rules,

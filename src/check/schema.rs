@@ -16,7 +16,8 @@ pub enum Mode {
     Tolerance,
     /// A KPI fails when the Welch interval of the difference of means excludes zero and the
     /// difference exceeds the practical threshold `atol + rtol × |baseline|`. The intervals
-    /// hold the chosen level jointly over every KPI tested (Bonferroni).
+    /// hold the chosen level jointly over every KPI tested (Bonferroni). A variant with fewer
+    /// than 2 replications on a side has no intervals and is compared as in tolerance mode.
     Statistical,
 }
 

@@ -358,6 +358,48 @@ fn statistical_notes_kpis_it_cannot_test() {
 }
 
 #[test]
+fn statistical_compares_one_replication_within_bounds_as_tolerance_does() {
+    let (_t, b) = copy();
+    let (_u, r) = copy();
+    let one = |dir: &Path, mean: f64| {
+        edit_summary(dir, |sum| {
+            sum.replications = 1;
+            for k in &mut sum.kpis {
+                (k.n, k.sd, k.ci95_low, k.ci95_high) = (1, 0.0, None, None);
+            }
+        });
+        set_sample(
+            dir,
+            Sample {
+                n: 1,
+                mean,
+                sd: 0.0,
+            },
+        );
+    };
+    one(&base(&b), 100.0);
+    one(&base(&r), 104.0);
+    let stat = |atol: f64| Options {
+        mode: Mode::Statistical,
+        default_bound: Bound { atol, rtol: 0.0 },
+        ..Options::default()
+    };
+    // Without an interval the change of 4 is judged by its size alone.
+    let rep = check(&scen(&r), &scen(&b), &stat(3.0)).unwrap();
+    assert_eq!(rep.verdict, Verdict::Regression, "{rep:#?}");
+    assert_eq!(rep.regressions[0].interval, None);
+    assert!(
+        rep.notes
+            .iter()
+            .any(|n| n.contains("minimal / base: fewer than 2 replications")),
+        "{:?}",
+        rep.notes
+    );
+    let within = check(&scen(&r), &scen(&b), &stat(5.0)).unwrap();
+    assert_eq!(within.verdict, Verdict::Pass, "{within:#?}");
+}
+
+#[test]
 fn welch_interval_matches_textbook_values() {
     // Equal sizes and variances: df = 2(n − 1) = 18, t(0.975, 18) = 2.100922.
     let a = Sample {

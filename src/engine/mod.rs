@@ -148,6 +148,8 @@ pub(in crate::engine) struct Shipment {
     pub path: Arc<[LinkId]>,
     pub hop: usize,
     pub created: Tick,
+    /// The order or allocation it is (part of), counted once in the lead times.
+    pub consignment: mechanisms::transport::Consignment,
     pub arrival: Tick,
     /// Bumped when the shipment is rescheduled, so stale arrival events are ignored.
     pub generation: u32,
@@ -216,6 +218,8 @@ pub struct Sim<'m> {
     pub(in crate::engine) lazy_lost_orders: bool,
     /// Set when this is one partition of a partitioned run.
     pub(in crate::engine) part: Option<Part>,
+    /// Consignments started per node, and the parts of split ones that have arrived.
+    pub(in crate::engine) consignments: mechanisms::transport::Consignments,
 }
 
 /// [`Sim::cur`] while the start is scheduled: each event counts as scheduled by its own entity.
@@ -311,6 +315,7 @@ impl<'m> Sim<'m> {
             events: 0,
             lazy_lost_orders: true,
             part,
+            consignments: Default::default(),
         }
     }
 

@@ -50,10 +50,10 @@ pub fn write(dir: &Path, rows: &[Paired]) -> Result<()> {
                 num(r.mean_variant),
                 num(r.mean_baseline),
                 num(r.mean_diff),
-                num(r.ci95_low),
-                num(r.ci95_high),
-                num(r.adjusted_low),
-                num(r.adjusted_high),
+                opt_num(r.ci95_low),
+                opt_num(r.ci95_high),
+                opt_num(r.adjusted_low),
+                opt_num(r.adjusted_high),
                 opt_num(r.correlation),
             ])?;
         }
@@ -72,26 +72,40 @@ pub fn write(dir: &Path, rows: &[Paired]) -> Result<()> {
 }
 
 /// The national fill rate and shortage of every product and variant, as a text table for a
-/// terminal (one line per row, a header first).
+/// terminal (one line per row, a header first), with the verdict the adjusted interval gives
+/// (none from one replication).
 pub fn table(rows: &[Paired]) -> String {
     let mut text = format!(
-        "{:<22} {:<18} {:<14} {:>12} {:>12} {:>12} {:>26} {:>6}\n",
-        "variant", "product", "kpi", "baseline", "variant", "diff", "95% CI (adjusted)", "corr"
+        "{:<22} {:<18} {:<14} {:>12} {:>12} {:>12} {:>26} {:>6}  {}\n",
+        "variant",
+        "product",
+        "kpi",
+        "baseline",
+        "variant",
+        "diff",
+        "95% CI (adjusted)",
+        "corr",
+        "verdict"
     );
     for r in rows
         .iter()
         .filter(|r| r.region == "national" && (r.kpi == "fill_rate" || r.kpi == "shortage"))
     {
         text += &format!(
-            "{:<22} {:<18} {:<14} {:>12} {:>12} {:>12} {:>26} {:>6}\n",
+            "{:<22} {:<18} {:<14} {:>12} {:>12} {:>12} {:>26} {:>6}  {}\n",
             r.variant,
             r.product,
             r.kpi,
             num(r.mean_baseline),
             num(r.mean_variant),
             num(r.mean_diff),
-            format!("[{}, {}]", num(r.adjusted_low), num(r.adjusted_high)),
+            r.adjusted().map_or("n/a".to_string(), |i| format!(
+                "[{}, {}]",
+                num(i.low),
+                num(i.high)
+            )),
             r.correlation.map_or("-".to_string(), |c| format!("{c:.2}")),
+            r.verdict(r.kpi == "fill_rate").words(),
         );
     }
     text

@@ -21,8 +21,9 @@ use crate::stats::sketch::RELATIVE_ACCURACY;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Version of the output schema (2: the manifest names the regions of interest and products).
-pub const SCHEMA_VERSION: u32 = 2;
+/// Version of the output schema (2: the manifest names the regions of interest and products;
+/// 3: confidence intervals are `null` where undefined, with fewer than 2 replications).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// `manifest.json`: provenance only, nothing that changes from run to run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,10 +91,10 @@ pub struct KpiSummary {
     pub mean: f64,
     /// Standard deviation.
     pub sd: f64,
-    /// 95 % CI of the mean, low.
-    pub ci95_low: f64,
-    /// 95 % CI of the mean, high.
-    pub ci95_high: f64,
+    /// 95 % CI of the mean, low (`null` when n < 2: undefined).
+    pub ci95_low: Option<f64>,
+    /// 95 % CI of the mean, high (`null` when n < 2).
+    pub ci95_high: Option<f64>,
     /// 5th percentile (exact).
     pub p5: f64,
     /// Median (exact).

@@ -2,8 +2,8 @@
 //! replications, the swept parameters as columns; and `sweep.json`, the parameters and the KPI
 //! the sweep chart draws.
 
-use super::num;
 use super::schema::{SCHEMA_VERSION, SweepInfo};
+use super::{num, opt_num};
 use crate::error::Result;
 use crate::model::Model;
 use crate::stats::aggregate::Aggregate;
@@ -74,9 +74,10 @@ pub fn write(
                         );
                         row.push(name.to_string());
                         row.push(s.n.to_string());
-                        row.extend(
-                            [s.mean, s.sd, s.ci_low, s.ci_high, s.p5, s.p50, s.p95].map(num),
-                        );
+                        row.extend([s.mean, s.sd].map(num));
+                        // No interval from one replication: empty cells.
+                        row.extend([s.ci.map(|i| i.low), s.ci.map(|i| i.high)].map(opt_num));
+                        row.extend([s.p5, s.p50, s.p95].map(num));
                         c.write_record(&row)?;
                     }
                 }

@@ -4,7 +4,7 @@
 //! [`crate::stats::sketch`]); its mean has the bytes of a sum in replication order, its standard
 //! deviation is Welford's.
 
-use super::{Exporter, VariantRun, num};
+use super::{Exporter, VariantRun, num, opt_num};
 use crate::stats::aggregate::WEEK;
 use std::io::{self, Write};
 
@@ -52,7 +52,10 @@ impl Exporter for WeeklyCsv {
                     match rates.summary() {
                         Some(s) => {
                             row.push(s.n.to_string());
-                            row.extend([s.mean, s.ci_low, s.ci_high, s.p5, s.p95].map(num));
+                            row.push(num(s.mean));
+                            // One replication with demand: no interval, empty cells.
+                            row.extend([s.ci.map(|i| i.low), s.ci.map(|i| i.high)].map(opt_num));
+                            row.extend([s.p5, s.p95].map(num));
                         }
                         None => {
                             row.push("0".into());

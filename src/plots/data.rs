@@ -165,10 +165,10 @@ pub struct SweepRow {
     pub n: usize,
     /// Mean.
     pub mean: f64,
-    /// 95 % confidence interval of the mean, low.
-    pub ci95_low: f64,
+    /// 95 % confidence interval of the mean, low (None from one replication: an empty cell).
+    pub ci95_low: Option<f64>,
     /// High.
-    pub ci95_high: f64,
+    pub ci95_high: Option<f64>,
 }
 
 /// A sweep's saved table, kept for the KPI its chart draws.
@@ -378,14 +378,22 @@ pub fn parse_sweep(path: &Path, text: &str, kpi: &str) -> Result<SweepData> {
                 )
             })
         };
+        // An empty interval cell: undefined (one replication).
+        let opt = |i: usize| -> Result<Option<f64>> {
+            if field(i).is_empty() {
+                Ok(None)
+            } else {
+                num(i).map(Some)
+            }
+        };
         rows.push(SweepRow {
             values,
             product: field(c_product).to_string(),
             region: field(c_region).to_string(),
             n: num(c_n)? as usize,
             mean: num(c_mean)?,
-            ci95_low: num(c_low)?,
-            ci95_high: num(c_high)?,
+            ci95_low: opt(c_low)?,
+            ci95_high: opt(c_high)?,
         });
     }
     Ok(SweepData {

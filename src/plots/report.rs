@@ -10,7 +10,7 @@ use super::format::{
     date_of, escape, kpi_format, kpi_words, long_date, percent, place, plural, product_name, si,
 };
 use crate::output::schema::{KpiSummary, ProductInfo};
-use crate::stats::compare::Paired;
+use crate::stats::compare::{Paired, Verdict};
 use std::fmt::Write;
 
 /// What the KPI columns mean.
@@ -77,11 +77,15 @@ fn cell(value: String, ci: Option<String>) -> String {
     }
 }
 
-/// The 95 % confidence interval of a KPI's mean, `low–high` (None from one replication).
-/// Left out when both ends read the same.
+/// Why a report shows no interval and no verdict from one replication.
+const ONE_REPLICATION: &str = "1 replication: no interval; run with --replications ≥ 2";
+
+/// The 95 % confidence interval of a KPI's mean, `low–high` (None from one replication, where
+/// it is undefined). Left out when both ends read the same.
 fn range(k: &KpiSummary, f: impl Fn(f64) -> String) -> Option<String> {
-    let (lo, hi) = (f(k.ci95_low), f(k.ci95_high));
-    (k.n > 1 && lo != hi).then(|| format!("{lo}–{hi}"))
+    let (lo, hi) = k.ci95_low.zip(k.ci95_high)?;
+    let (lo, hi) = (f(lo), f(hi));
+    (lo != hi).then(|| format!("{lo}–{hi}"))
 }
 
 /// Two shares as a range of percentages, `68.5–69.2 %`; None when both read the same.
@@ -113,7 +117,9 @@ fn fill_rate(v: &VariantData, p: &ProductInfo, place: &str) -> String {
     match v.kpi(&p.id, place, "fill_rate") {
         Some(k) => cell(
             format!("<b>{}</b>", percent(k.mean)),
-            percent_range(k.ci95_low, k.ci95_high.min(1.0)).filter(|_| k.n > 1),
+            k.ci95_low
+                .zip(k.ci95_high)
+                .and_then(|(lo, hi)| percent_range(lo, hi.min(1.0))),
         ),
         None => cell("no demand".into(), None),
     }
@@ -292,7 +298,8 @@ fn compared_kpis(p: &ProductInfo) -> [(&'static str, bool); 4] {
     ]
 }
 
-/// One paired difference in words: `fill rate +4.2 points (95 % CI +3.1 to +5.3) vs base`.
+/// One paired difference in words: `fill rate +4.2 points (95 % CI +3.1 to +5.3) vs base`, or
+/// `(no interval: 1 replication)`.
 fn difference_words(r: &Paired, p: &ProductInfo) -> String {
     let unit = match kpi_format(&r.kpi) {
         YFormat::Percent => " points".to_string(),
@@ -300,18 +307,27 @@ fn difference_words(r: &Paired, p: &ProductInfo) -> String {
         YFormat::Count if r.kpi == "patient_days_without_device" => String::new(),
         YFormat::Count => format!(" {}", plural(&p.unit)),
     };
+    let interval = r
+        .ci95()
+        .map_or("no interval: 1 replication".to_string(), |i| {
+            format!(
+                "95 % CI {} to {}",
+                kpi_difference(&r.kpi, i.low),
+                kpi_difference(&r.kpi, i.high)
+            )
+        });
     format!(
-        "{} {}{unit} (95 % CI {} to {}) vs {}",
+        "{} {}{unit} ({interval}) vs {}",
         kpi_words(&r.kpi),
         kpi_difference(&r.kpi, r.mean_diff),
-        kpi_difference(&r.kpi, r.ci95_low),
-        kpi_difference(&r.kpi, r.ci95_high),
         r.baseline
     )
 }
 
 /// The comparison section: per product, national first, each variant's headline KPIs against
-/// the baseline, flagged where the 95 % interval of the difference excludes zero.
+/// the baseline, flagged where the interval of the difference excludes zero: the 95 % one for
+/// a single variant, the Bonferroni-adjusted one when several are compared. From one
+/// replication there is no interval and no verdict.
 fn comparison_section(s: &ScenarioData, rows: &[Paired], places: &[String]) -> String {
     let adjusted = rows
         .iter()
@@ -323,16 +339,21 @@ fn comparison_section(s: &ScenarioData, rows: &[Paired], places: &[String]) -> S
         h,
         "<p class=\"muted\">Paired differences (variant − {}) over the same random numbers, \
          with their 95 % confidence interval{}. <span class=\"better\">Better</span> or \
-         <span class=\"worse\">worse</span> marks a difference whose interval excludes zero; \
-         otherwise the runs cannot tell the two apart. Fill rates differ in percentage points. \
-         Correlation: how closely the paired runs moved together (common random numbers).</p>",
+         <span class=\"worse\">worse</span> marks a difference whose interval{} excludes \
+         zero; otherwise the runs cannot tell the two apart. Fill rates differ in percentage \
+         points. Correlation: how closely the paired runs moved together (common random \
+         numbers).</p>",
         escape(baseline),
         if adjusted {
             " and, for several variants at once, the Bonferroni-adjusted interval"
         } else {
             ""
-        }
+        },
+        if adjusted { " (the adjusted one)" } else { "" }
     );
+    if rows.iter().any(|r| r.ci95().is_none()) {
+        let _ = writeln!(h, "<p class=\"warn\">{ONE_REPLICATION}.</p>");
+    }
     let mut variants: Vec<&str> = Vec::new();
     for r in rows {
         if !variants.contains(&r.variant.as_str()) {
@@ -361,15 +382,13 @@ fn comparison_section(s: &ScenarioData, rows: &[Paired], places: &[String]) -> S
                         continue;
                     };
                     let index = s.variant_index(v).unwrap_or(0);
-                    let verdict = if r.ci95_low > 0.0 || r.ci95_high < 0.0 {
-                        if (r.mean_diff > 0.0) == higher_better {
-                            "<span class=\"better\">Better</span>"
-                        } else {
-                            "<span class=\"worse\">Worse</span>"
-                        }
-                    } else {
-                        "<span class=\"muted\">no clear difference</span>"
+                    let said = r.verdict(higher_better);
+                    let class = match said {
+                        Verdict::Better => "better",
+                        Verdict::Worse => "worse",
+                        Verdict::NoClearDifference | Verdict::NotAvailable => "muted",
                     };
+                    let verdict = format!("<span class=\"{class}\">{}</span>", said.words());
                     let _ = write!(
                         h,
                         "<tr><th>{}</th><td class=\"variant\">{}{}</td><td class=\"num\">{}</td>\
@@ -384,9 +403,12 @@ fn comparison_section(s: &ScenarioData, rows: &[Paired], places: &[String]) -> S
                     if adjusted {
                         let _ = write!(
                             h,
-                            "<td class=\"num\">{} to {}</td>",
-                            kpi_difference(kpi, r.adjusted_low),
-                            kpi_difference(kpi, r.adjusted_high)
+                            "<td class=\"num\">{}</td>",
+                            r.adjusted().map_or("n/a".to_string(), |i| format!(
+                                "{} to {}",
+                                kpi_difference(kpi, i.low),
+                                kpi_difference(kpi, i.high)
+                            ))
                         );
                     }
                     let _ = write!(
@@ -476,8 +498,15 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
     h += "<p class=\"muted\">How to read: chart lines are means across replications and shading \
           the 5th–95th percentile (the range of plausible outcomes); table intervals are 95 % \
           confidence intervals of the mean (Wilson intervals for probabilities). Each variant \
-          keeps its colour in every chart and table.</p>\n<nav><b>Contents:</b> \
-          <a href=\"#glance\">At a glance</a>";
+          keeps its colour in every chart and table.</p>\n";
+    if s.variants.iter().any(|v| v.manifest.replications < 2) {
+        let _ = writeln!(
+            h,
+            "<p class=\"warn\">{ONE_REPLICATION} for confidence intervals, bands and \
+             verdicts. The figures below are those of a single run.</p>"
+        );
+    }
+    h += "<nav><b>Contents:</b> <a href=\"#glance\">At a glance</a>";
     if s.comparison.is_some() {
         h += "<a href=\"#comparison\">Variants against the baseline</a>";
     }
@@ -713,12 +742,62 @@ mod tests {
             mean_variant: 0.9 + diff,
             mean_baseline: 0.9,
             mean_diff: diff,
-            ci95_low: low,
-            ci95_high: high,
-            adjusted_low: low,
-            adjusted_high: high,
+            ci95_low: Some(low),
+            ci95_high: Some(high),
+            adjusted_low: Some(low),
+            adjusted_high: Some(high),
             correlation: Some(0.8),
         }
+    }
+
+    #[test]
+    fn several_variants_are_judged_by_the_adjusted_interval() {
+        let mut s = scenario(&["base", "slow", "fast"]);
+        let mut slow = paired("slow", "fill_rate", -0.042, -0.053, -0.031);
+        // Clear at 95 %, but the Bonferroni interval holds zero: no verdict of worse.
+        (slow.adjusted_low, slow.adjusted_high) = (Some(-0.06), Some(0.004));
+        let mut fast = paired("fast", "fill_rate", 0.05, 0.03, 0.07);
+        (fast.adjusted_low, fast.adjusted_high) = (Some(0.02), Some(0.08));
+        s.comparison = Some(vec![slow, fast]);
+        let page = html(&s, &rendered(&s));
+        assert!(page.contains("Bonferroni 95 % CI"));
+        assert!(page.contains("-6.0 to +0.4"));
+        assert_eq!(
+            page.matches("<span class=\"worse\">Worse</span>").count(),
+            0
+        );
+        assert_eq!(page.matches("no clear difference</span>").count(), 1);
+        assert_eq!(
+            page.matches("<span class=\"better\">Better</span>").count(),
+            2,
+            "the legend and the fast variant"
+        );
+    }
+
+    #[test]
+    fn one_replication_shows_no_interval_and_no_verdict_and_says_why() {
+        let mut s = scenario(&["base", "slow"]);
+        for v in &mut s.variants {
+            v.manifest.replications = 1;
+            for k in &mut v.summary.kpis {
+                k.n = 1;
+                (k.ci95_low, k.ci95_high) = (None, None);
+            }
+        }
+        let mut row = paired("slow", "fill_rate", -0.042, 0.0, 0.0);
+        row.n = 1;
+        (row.ci95_low, row.ci95_high) = (None, None);
+        (row.adjusted_low, row.adjusted_high) = (None, None);
+        s.comparison = Some(vec![row]);
+        let page = html(&s, &rendered(&s));
+        assert!(page.contains(
+            "<p class=\"warn\">1 replication: no interval; run with --replications ≥ 2 for \
+             confidence intervals"
+        ));
+        assert!(page.contains("fill rate -4.2 points (no interval: 1 replication) vs base"));
+        assert!(page.contains("<span class=\"muted\">n/a: 1 replication</span>"));
+        assert!(!page.contains("<span class=\"worse\">Worse") && !page.contains("39k–41k"));
+        assert!(!page.contains("95 % CI -"), "no interval is printed");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Statistics across replications: mean, standard deviation, t-based 95 % confidence interval,
-//! percentiles, and proportions with Wilson intervals. Values are reduced in replication order,
+//! Statistics across replications: mean, standard deviation, t-based 95 % confidence interval
+//! (undefined, not zero-width, below 2 values), percentiles, and proportions with Wilson
+//! intervals. Values are reduced in replication order,
 //! either from a sample ([`summarize`]) or as they stream in ([`StreamSummary`], whose
 //! percentiles come from a [`sketch::QuantileSketch`]).
 
@@ -19,6 +20,30 @@ const Z95: f64 = 1.959963984540054;
 /// in the same order (the standard library starts at -0.0, the neutral element of `+`).
 pub const SUM_START: f64 = -0.0;
 
+/// A confidence interval, `low` ≤ `high`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    /// Low end.
+    pub low: f64,
+    /// High end.
+    pub high: f64,
+}
+
+impl Interval {
+    /// The interval `centre ± half`.
+    pub fn around(centre: f64, half: f64) -> Interval {
+        Interval {
+            low: centre - half,
+            high: centre + half,
+        }
+    }
+
+    /// Whether zero lies outside the interval (a difference is then significant).
+    pub fn excludes_zero(&self) -> bool {
+        self.low > 0.0 || self.high < 0.0
+    }
+}
+
 /// Summary of a sample.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -28,10 +53,8 @@ pub struct Summary {
     pub mean: f64,
     /// Sample standard deviation (0 for n = 1).
     pub sd: f64,
-    /// 95 % confidence interval of the mean (t-based), low end.
-    pub ci_low: f64,
-    /// High end.
-    pub ci_high: f64,
+    /// 95 % confidence interval of the mean (t-based); None for n < 2, where it is undefined.
+    pub ci: Option<Interval>,
     /// 5th percentile.
     pub p5: f64,
     /// Median.
@@ -43,13 +66,11 @@ pub struct Summary {
 impl Summary {
     /// A summary from its moments and its 5th, 50th and 95th percentiles.
     fn new(n: usize, mean: f64, sd: f64, [p5, p50, p95]: [f64; 3]) -> Summary {
-        let half = t_half_width(sd, n, 0.05);
         Summary {
             n,
             mean,
             sd,
-            ci_low: mean - half,
-            ci_high: mean + half,
+            ci: t_half_width(sd, n, 0.05).map(|half| Interval::around(mean, half)),
             p5,
             p50,
             p95,
@@ -58,15 +79,15 @@ impl Summary {
 }
 
 /// Half-width of the t-based interval of the mean at two-sided level `1 - alpha`, for `n`
-/// values with standard deviation `sd` (0 when n < 2).
-pub fn t_half_width(sd: f64, n: usize, alpha: f64) -> f64 {
+/// values with standard deviation `sd`; None when n < 2, where no interval exists.
+pub fn t_half_width(sd: f64, n: usize, alpha: f64) -> Option<f64> {
     if n < 2 {
-        return 0.0;
+        return None;
     }
     let t = StudentsT::new(0.0, 1.0, (n - 1) as f64)
         .expect("degrees of freedom positive")
         .inverse_cdf(1.0 - alpha / 2.0);
-    t * sd / (n as f64).sqrt()
+    Some(t * sd / (n as f64).sqrt())
 }
 
 /// Quantile of a sample (statrs' definition), `values` in any order.
@@ -193,8 +214,24 @@ mod tests {
         let s = summarize(&[1.0, 2.0, 3.0, 4.0, 5.0]).unwrap();
         assert!((s.mean - 3.0).abs() < 1e-12);
         let half = 2.776445105 * 2.5f64.sqrt() / 5f64.sqrt();
-        assert!((s.ci_high - 3.0 - half).abs() < 1e-6, "{s:?}");
+        assert!((s.ci.unwrap().high - 3.0 - half).abs() < 1e-6, "{s:?}");
         assert_eq!(s.p50, 3.0);
+    }
+
+    #[test]
+    fn one_value_has_no_interval_rather_than_a_zero_width_one() {
+        let s = summarize(&[7.0]).unwrap();
+        assert_eq!((s.n, s.mean, s.sd, s.ci), (1, 7.0, 0.0, None));
+        assert_eq!(t_half_width(1.0, 1, 0.05), None);
+        let mut stream = StreamSummary::default();
+        stream.push(7.0);
+        assert_eq!(stream.summary().unwrap().ci, None);
+        stream.push(9.0);
+        assert!(stream.summary().unwrap().ci.is_some());
+        // Two equal values: a defined interval of width zero.
+        let flat = summarize(&[2.0, 2.0]).unwrap().ci.unwrap();
+        assert_eq!((flat.low, flat.high), (2.0, 2.0));
+        assert!(flat.excludes_zero() && !Interval::around(0.0, 1.0).excludes_zero());
     }
 
     #[test]

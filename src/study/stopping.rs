@@ -5,11 +5,15 @@
 
 use crate::stats::summarize;
 
-/// Relative half-width of the mean of `values` (infinite when undefined or the mean is 0).
+/// Relative half-width of the mean of `values`: infinite when the interval is undefined (fewer
+/// than 2 values, so never precise enough) or the mean is 0 with some spread.
 pub fn relative_half_width(values: &[f64]) -> f64 {
-    match summarize(values) {
-        Some(s) if s.n >= 2 && s.mean != 0.0 => (s.ci_high - s.mean) / s.mean.abs(),
-        Some(s) if s.n >= 2 && s.sd == 0.0 => 0.0,
+    let Some(s) = summarize(values) else {
+        return f64::INFINITY;
+    };
+    match s.ci {
+        Some(ci) if s.mean != 0.0 => (ci.high - s.mean) / s.mean.abs(),
+        Some(_) if s.sd == 0.0 => 0.0,
         _ => f64::INFINITY,
     }
 }

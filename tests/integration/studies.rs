@@ -305,3 +305,101 @@ fn slurm_prints_an_array_and_a_dependent_merge() {
         assert!(o.stdout.contains(want), "want `{want}` in:\n{}", o.stdout);
     }
 }
+
+/// The cells of `column` in a CSV file.
+fn csv_column(path: &Path, column: &str) -> Vec<String> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let at = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("{}: no column {column}", path.display()));
+    r.records()
+        .map(|rec| rec.unwrap()[at].to_string())
+        .collect()
+}
+
+#[test]
+fn one_replication_gives_null_intervals_empty_cells_and_no_verdict() {
+    let s = minimal().display().to_string();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().display().to_string();
+    let o = medsupply([
+        "compare",
+        &s,
+        "--variants",
+        "no-green-channel,no-conversion",
+        "--replications",
+        "1",
+        "--quiet",
+        "--out",
+        &out,
+    ]);
+    o.assert_code(0);
+    assert!(o.stdout.contains("n/a: 1 replication"), "{}", o.stdout);
+    let dir = tmp.path().join("minimal");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("base/summary.json")).unwrap()).unwrap();
+    let kpis = summary["kpis"].as_array().unwrap();
+    assert!(!kpis.is_empty());
+    for k in kpis {
+        assert!(k["ci95_low"].is_null() && k["ci95_high"].is_null(), "{k}");
+        assert!(k["mean"].is_number() && k["p50"].is_number(), "{k}");
+    }
+    let weekly = dir.join("base/weekly.csv");
+    for column in ["fill_rate_ci95_low", "fill_rate_ci95_high"] {
+        assert!(
+            csv_column(&weekly, column).iter().all(String::is_empty),
+            "{column}"
+        );
+    }
+    assert!(
+        csv_column(&weekly, "fill_rate_mean")
+            .iter()
+            .any(|c| !c.is_empty())
+    );
+    let comparison: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("comparison.json")).unwrap()).unwrap();
+    for r in comparison["rows"].as_array().unwrap() {
+        for key in ["ci95_low", "ci95_high", "adjusted_low", "adjusted_high"] {
+            assert!(r[key].is_null(), "{key}: {r}");
+        }
+    }
+    for column in ["ci95_low", "ci95_high", "adjusted_low", "adjusted_high"] {
+        let cells = csv_column(&dir.join("comparison.csv"), column);
+        assert!(
+            !cells.is_empty() && cells.iter().all(String::is_empty),
+            "{column}"
+        );
+    }
+    let report = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(
+        report.contains("1 replication: no interval; run with --replications ≥ 2"),
+        "the report says why"
+    );
+    assert!(report.contains("n/a: 1 replication</span>"));
+    assert!(!report.contains("class=\"better\">Better</span></td>"));
+    assert!(!report.contains("class=\"worse\">Worse</span></td>"));
+
+    let o = medsupply([
+        "sweep",
+        &s,
+        "--set",
+        "green_channel.start_day=0,20",
+        "--replications",
+        "1",
+        "--quiet",
+        "--no-plots",
+        "--out",
+        &out,
+    ]);
+    o.assert_code(0);
+    for column in ["ci95_low", "ci95_high"] {
+        let cells = csv_column(&dir.join("sweep.csv"), column);
+        assert!(
+            !cells.is_empty() && cells.iter().all(String::is_empty),
+            "{column}"
+        );
+    }
+}

@@ -178,10 +178,13 @@ fn dispatch_item(sims: &mut [Sim], item: usize) {
     }
 }
 
-/// Ships `qty` of `item` to hospital `h` from the nearest sources that have it.
+/// Ships `qty` of `item` to hospital `h` from the nearest sources that have it: one
+/// consignment, however many sources fill it.
 fn send_allocation(sims: &mut [Sim], sources: &[NodeId], h: NodeId, item: usize, mut qty: u64) {
     let d = sims[0].m.dispatch.as_ref().expect("dispatch configured");
     let delay = d.decision_delay_ticks;
+    // What each source gives, taken first so that the consignment knows its units.
+    let mut parts: Vec<(NodeId, u64)> = Vec::new();
     for &s in sims[0].nearest_sources(h, item).iter() {
         if qty == 0 {
             break;
@@ -189,17 +192,26 @@ fn send_allocation(sims: &mut [Sim], sources: &[NodeId], h: NodeId, item: usize,
         if !sources.contains(&s) {
             continue;
         }
-        let sim = &mut sims[owner_index(sims, s)];
-        let q = sim.stock.take_at_most(s, item, qty);
-        if q == 0 {
-            continue;
+        let q = sims[owner_index(sims, s)].stock.take_at_most(s, item, qty);
+        if q > 0 {
+            parts.push((s, q));
+            qty -= q;
         }
+    }
+    if parts.is_empty() {
+        return;
+    }
+    let o = owner_index(sims, h);
+    let units = parts.iter().map(|p| p.1).sum();
+    let consignment = sims[o].consignments.start(h, units);
+    for (s, q) in parts {
+        let sim = &mut sims[owner_index(sims, s)];
         // What the allocation schedules is numbered in the source's own sequence.
         sim.cur = s as u32;
-        if sim.ship(s, h, item, q, delay) {
+        // The sources are those with a route to `h`, so this cannot fail; should it, the
+        // goods stay, and the consignment is never complete (no lead time is recorded).
+        if sim.ship(s, h, item, q, delay, consignment) {
             sim.after_drop(s, item);
-            qty -= q;
-            let o = owner_index(sims, h);
             sims[o].nodes[h].inbound[item] += q;
         } else {
             sim.stock.add(s, item, Held::OnHand, q);

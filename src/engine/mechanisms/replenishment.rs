@@ -157,7 +157,8 @@ impl Sim<'_> {
             if qty == 0 {
                 continue;
             }
-            if !self.ship(n, order.to, item, qty, 0) {
+            let consignment = self.consignments.start(n, qty);
+            if !self.ship(n, order.to, item, qty, 0, consignment) {
                 // Unreachable (validation rules this out); keep the goods and the order.
                 if unlimited {
                     self.ledger[item].imported -= qty;

@@ -1,5 +1,6 @@
 //! What a per-variant chart knows of its product and place, and the parts every such chart
-//! shares: panel heights, the subtitle's words for the shading, the title and file name.
+//! shares: panel heights, the subtitle's words for the shading, the title and file name. From
+//! one replication a chart draws no band or interval bar: there is no spread to show.
 
 use crate::output::schema::ProductInfo;
 use crate::plots::chart::{Chart, ChartKind, Panel, XAxis, variant_style};
@@ -15,6 +16,19 @@ pub(super) const SECOND_HEIGHT: u32 = 210;
 /// What the shading means, for subtitles.
 pub(super) const PERCENTILE_BAND: &str =
     "lines: mean, shading: 5th–95th percentile across replications";
+
+/// What the subtitle says instead of the shading from one replication.
+pub(crate) const NO_BAND: &str =
+    "line: the one replication, no band (run with --replications ≥ 2 for intervals)";
+
+/// `1 replication`, `20 replications`.
+pub(crate) fn replications(n: u32) -> String {
+    if n == 1 {
+        "1 replication".to_string()
+    } else {
+        format!("{n} replications")
+    }
+}
 
 /// One product in one place of one variant.
 pub(super) struct Ctx<'a> {
@@ -47,14 +61,25 @@ impl Ctx<'_> {
         kind: ChartKind,
         what: &str,
         shading: &str,
-        panels: Vec<Panel>,
+        mut panels: Vec<Panel>,
     ) -> Chart {
         let v = self.variant();
+        let reps = v.manifest.replications;
+        let shading = if reps < 2 {
+            // The bands would have no width (or, for a probability, say nothing): none.
+            for p in &mut panels {
+                p.whiskers.clear();
+                p.series.iter_mut().for_each(|s| s.band = None);
+            }
+            NO_BAND
+        } else {
+            shading
+        };
         let subtitle = format!(
-            "Scenario {}, variant {} · {} replications · {shading}",
+            "Scenario {}, variant {} · {} · {shading}",
             self.scenario.name,
             v.name(),
-            v.manifest.replications
+            replications(reps)
         );
         Chart {
             kind,

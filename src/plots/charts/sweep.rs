@@ -1,6 +1,6 @@
 //! A sweep's KPI against the swept parameter, with 95 % confidence intervals.
 
-use super::context::MAIN_HEIGHT;
+use super::context::{MAIN_HEIGHT, NO_BAND, replications};
 use super::series::plain;
 use crate::plots::chart::{Chart, ChartKind, Panel, Whisker, XAxis, YFormat, variant_style};
 use crate::plots::data::ScenarioData;
@@ -51,14 +51,17 @@ pub fn sweep_charts(scenario: &ScenarioData) -> Vec<Chart> {
                     continue;
                 };
                 values[i] = r.mean;
-                panel.whiskers.push(Whisker {
-                    label: String::new(),
-                    colour: style.colour,
-                    at: i,
-                    low: r.ci95_low,
-                    mid: r.mean,
-                    high: r.ci95_high,
-                });
+                // No bar where the interval is undefined (one replication).
+                if let Some((low, high)) = r.ci95_low.zip(r.ci95_high) {
+                    panel.whiskers.push(Whisker {
+                        label: String::new(),
+                        colour: style.colour,
+                        at: i,
+                        low,
+                        mid: r.mean,
+                        high,
+                    });
+                }
             }
             let label = if others.is_empty() {
                 "Mean with its 95 % confidence interval".to_string()
@@ -87,10 +90,15 @@ pub fn sweep_charts(scenario: &ScenarioData) -> Vec<Chart> {
                 place(NATIONAL)
             ),
             subtitle: format!(
-                "Scenario {} · sweep of {} points, {reps} replications each · dots: mean, \
-                 bars: 95 % confidence interval of the mean",
+                "Scenario {} · sweep of {} points, {} each · {}",
                 scenario.name,
-                sweep.points.len()
+                sweep.points.len(),
+                replications(reps),
+                if reps < 2 {
+                    NO_BAND
+                } else {
+                    "dots: mean, bars: 95 % confidence interval of the mean"
+                }
             ),
             tag: None,
             x_axis: axis.clone(),

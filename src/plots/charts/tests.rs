@@ -76,8 +76,8 @@ pub(crate) fn scenario(variants: &[&str]) -> ScenarioData {
                 n: 20,
                 mean: 40_000.0,
                 sd: 1.0,
-                ci95_low: 39_000.0,
-                ci95_high: 41_000.0,
+                ci95_low: Some(39_000.0),
+                ci95_high: Some(41_000.0),
                 p5: 30_000.0,
                 p50: 40_000.0,
                 p95: 60_000.0,
@@ -317,6 +317,51 @@ fn stockout_probability_is_a_percentage_with_its_interval() {
     assert!(lo[20] <= p.series[0].values[20] && p.series[0].values[20] <= hi[20]);
     assert!(c.subtitle.contains("Wilson"));
     assert_contains_data(c);
+}
+
+#[test]
+fn one_replication_draws_no_band_and_says_why() {
+    let mut s = scenario(&["base"]);
+    s.variants[0].manifest.replications = 1;
+    let charts = variant_charts(&s, 0);
+    assert!(!charts.is_empty());
+    for c in &charts {
+        assert!(
+            c.panels
+                .iter()
+                .all(|p| p.whiskers.is_empty() && p.series.iter().all(|s| s.band.is_none())),
+            "{}",
+            c.file_stem
+        );
+        assert!(
+            c.subtitle
+                .contains("1 replication · line: the one replication, no band"),
+            "{}",
+            c.subtitle
+        );
+    }
+    let csv = "point,a.days,product,region,kpi,n,mean,sd,ci95_low,ci95_high,p5,p50,p95\n\
+        p1,10,surgical_mask,national,fill_rate,1,0.8,0,,,0.8,0.8,0.8\n";
+    let sweep =
+        crate::plots::data::parse_sweep(std::path::Path::new("sweep.csv"), csv, "fill_rate")
+            .unwrap();
+    assert_eq!(
+        (sweep.rows[0].ci95_low, sweep.rows[0].ci95_high),
+        (None, None)
+    );
+    s.sweep = Some(sweep);
+    let c = &sweep_charts(&s)[0];
+    assert!(c.panels[0].whiskers.is_empty(), "no interval bar");
+    assert_eq!(
+        c.series("Mean with its 95 % confidence interval")
+            .unwrap()
+            .values,
+        [0.8]
+    );
+    assert!(
+        c.subtitle
+            .contains("1 replication each · line: the one replication")
+    );
 }
 
 #[test]
