@@ -549,6 +549,7 @@ id = "clinic-"
 count = 3
 kind = "hospital"
 region = "A"
+demand = []
 
 [[link_group]]
 from = ["factory"]
@@ -578,6 +579,7 @@ id = "clinic-"
 count = 3
 kind = "hospital"
 region = "A"
+demand = []
 stock = { mask = 7 }
 replenish = [{ item = "mask", source = "factory", reorder_point = 1, order_up_to = 5, order_delay_hours = { dist = "fixed", value = 1 } }]
 
