@@ -350,6 +350,21 @@ mod tests {
     }
 
     #[test]
+    fn every_shape_of_network_passes_validation() {
+        // Uneven hospitals per region too: their shares of a region sum to 1, not above.
+        for (nodes, regions) in [(5, 1), (37, 7), (1_003, 3)] {
+            let spec = NationalSpec {
+                nodes,
+                regions,
+                days: 10,
+                seed: 7,
+                min_cross_region_days: 0.5,
+            };
+            crate::testutil::model(&national(&spec).unwrap());
+        }
+    }
+
+    #[test]
     fn layered_networks_have_supplynetpys_echelons_and_links() {
         assert_eq!(layered_counts(2000), (400, 200, 285, 1115));
         assert_eq!(layered_counts(50), (10, 5, 7, 28));

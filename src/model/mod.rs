@@ -554,6 +554,7 @@ id = "clinic-"
 count = 3
 kind = "hospital"
 region = "A"
+demand = []
 
 [[link_group]]
 from = ["factory"]
@@ -583,6 +584,7 @@ id = "clinic-"
 count = 3
 kind = "hospital"
 region = "A"
+demand = []
 stock = { mask = 7 }
 replenish = [{ item = "mask", source = "factory", reorder_point = 1, order_up_to = 5, order_delay_hours = { dist = "fixed", value = 1 } }]
 

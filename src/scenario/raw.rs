@@ -288,6 +288,10 @@ pub struct RawProduct {
     pub bom: BTreeMap<String, f64>,
     /// Days from production until sterilised goods may ship.
     pub release_delay_days: Option<DistSpec>,
+    /// `false` says on purpose that no hospital uses this product: a consumable without demand
+    /// anywhere is otherwise an error.
+    #[serde(default = "default_true")]
+    pub demanded: bool,
 }
 
 /// `[burn.<product>]`: consumption (or, for durables, units in use) per patient-day and staff shift.
@@ -387,6 +391,20 @@ pub struct RawCustomerOrders {
     pub interarrival_days: DistSpec,
 }
 
+/// How a CSV series fills the days of the horizon it has no row for; without it, a missing day
+/// is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawFill {
+    /// `zero`: a missing day counts as 0.
+    Zero,
+    /// `last`: the last value listed before it (before the first row, the first value).
+    Last,
+    /// `linear`: interpolated between the rows around it (before the first row or after the
+    /// last, the first or last value).
+    Linear,
+}
+
 /// `[node.census]`: where a hospital's patients come from.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawCensus {
@@ -398,6 +416,8 @@ pub struct RawCensus {
     pub moderate: Option<String>,
     pub severe: Option<String>,
     pub critical: Option<String>,
+    /// How the CSV's missing days are filled; absent means every day must be listed.
+    pub fill: Option<RawFill>,
 }
 
 /// `[[node.demand]]`: direct product demand from a CSV column.
@@ -406,6 +426,8 @@ pub struct RawDirectDemand {
     pub product: String,
     pub csv: String,
     pub column: String,
+    /// How the CSV's missing days are filled; absent means every day must be listed.
+    pub fill: Option<RawFill>,
 }
 
 /// `[node.release]`: when a reserve's stock becomes available.
@@ -487,8 +509,9 @@ pub struct RawNode {
     #[serde(default)]
     pub replenish: Vec<RawReplenish>,
     pub census: Option<RawCensus>,
-    #[serde(default)]
-    pub demand: Vec<RawDirectDemand>,
+    /// Direct demand series. Absent means none; an explicit `demand = []` also says that a
+    /// hospital without any other demand source has no demand on purpose.
+    pub demand: Option<Vec<RawDirectDemand>>,
     pub release: Option<RawRelease>,
     /// Items an unlimited `source` node supplies.
     #[serde(default)]

@@ -308,6 +308,86 @@ const CASES: &[Case] = &[
         )],
     ),
     ok(
+        "csv_gap_census.toml",
+        1,
+        &[toml(
+            "node[2].census.csv",
+            "csv",
+            &[
+                "`data/census_gap.csv` has no row for 27 of the 30 days",
+                "2020-01-26 (day 2), 2020-01-28 to 2020-02-22 (days 4-29)",
+                "`fill = \"zero\"`",
+            ],
+        )],
+    ),
+    ok(
+        "csv_gap_demand.toml",
+        1,
+        &[toml(
+            "node[2].demand[0].csv",
+            "csv",
+            &["`data/census_gap.csv` has no row for 27 of the 30 days"],
+        )],
+    ),
+    ok(
+        "csv_fill_unknown.toml",
+        1,
+        &[toml(
+            "node[2].census.fill",
+            "fill",
+            &["unknown variant `forward`, expected one of `zero`, `last`, `linear`"],
+        )],
+    ),
+    ok(
+        "hospital_without_demand.toml",
+        2,
+        &[
+            toml(
+                "node[2].demand",
+                "[[node]]",
+                &["hospital `wuhan-hospital` has no demand", "`demand = []`"],
+            ),
+            toml(
+                "product[0].demanded",
+                "[[product]]",
+                &["consumable `surgical_mask` has no demand anywhere"],
+            ),
+        ],
+    ),
+    ok(
+        "product_without_demand.toml",
+        1,
+        &[toml(
+            "product[1].demanded",
+            "[[product]]",
+            &[
+                "consumable `gown` has no demand anywhere: it has no [burn] rates",
+                "`demanded = false`",
+            ],
+        )],
+    ),
+    ok(
+        "share_of_region_without_epidemic.toml",
+        1,
+        &[toml(
+            "node[2].census.share_of_region",
+            "share_of_region",
+            &["region `Jiangsu` has no epidemic"],
+        )],
+    ),
+    ok(
+        "share_of_region_sum.toml",
+        1,
+        &[toml(
+            "node[3].census.share_of_region",
+            "share_of_region",
+            &[
+                "region `Hubei`",
+                "sum to 1.4 (`wuhan-hospital` 1, `clinic-` 2 × 0.2 = 0.4)",
+            ],
+        )],
+    ),
+    ok(
         "bad_variant_path.toml",
         1,
         &[toml(
@@ -805,16 +885,17 @@ fn the_corpus_is_sound() {
         .collect();
     let listed: BTreeSet<String> = listed.into_iter().map(str::to_string).collect();
     assert_eq!(on_disk, listed, "tests/bad/*.toml and the tables differ");
-    // Every bad CSV is used by a case.
+    // Every bad CSV is used by a case: pointed at, or named by a problem of the scenario (a CSV
+    // that misses days of the horizon).
     for e in std::fs::read_dir(root().join("tests/bad/data")).expect("tests/bad/data exists") {
         let name = format!(
             "data/{}",
             e.expect("an entry").file_name().to_string_lossy()
         );
-        let used = CASES
-            .iter()
-            .flat_map(|c| c.expect)
-            .any(|x| matches!(x.at, At::Csv(f, _) if f == name));
+        let used = CASES.iter().flat_map(|c| c.expect).any(|x| {
+            matches!(x.at, At::Csv(f, _) if f == name)
+                || x.says.iter().any(|s| s.contains(&format!("`{name}`")))
+        });
         assert!(used, "tests/bad/{name} is not used by any case");
     }
 }

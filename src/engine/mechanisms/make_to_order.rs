@@ -123,6 +123,7 @@ id = "widget"
 kind = "consumable"
 units_per_truck = 1000
 bom = {{ raw = 2 }}
+demanded = false
 
 [[node]]
 id = "mine"

@@ -248,6 +248,7 @@ risk = [{{ day = 0, level = "low" }}]
 id = "mask"
 kind = "consumable"
 units_per_truck = 1000
+demanded = false
 
 [[node]]
 id = "depot"
@@ -260,12 +261,14 @@ ship_whole_orders = {whole}
 id = "big"
 kind = "hospital"
 region = "A"
+demand = []
 replenish = [{{ item = "mask", source = "depot", reorder_point = 0, order_up_to = 150, {big_capacity} order_delay_hours = {{ dist = "fixed", value = 1 }} }}]
 
 [[node]]
 id = "small"
 kind = "hospital"
 region = "B"
+demand = []
 replenish = [{{ item = "mask", source = "depot", reorder_point = 0, order_up_to = 20, order_delay_hours = {{ dist = "fixed", value = 2 }} }}]
 
 [[region]]

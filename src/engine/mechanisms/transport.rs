@@ -444,6 +444,7 @@ mod tests {
 id = "gown"
 kind = "consumable"
 units_per_truck = 100
+demanded = false  # given direct demand below, on the model
 
 [green_channel]
 enabled = true

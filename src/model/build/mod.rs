@@ -10,6 +10,8 @@
 //! - `nodes`: `[[node]]`, with its production lines, conversions, stock and supplies;
 //! - `orders`: a node's `replenish`, `make_to_order` and `customer_orders`;
 //! - `demand`: a hospital's `census` and `demand` (and the CSV files they read);
+//! - `sources`: that every hospital and every consumable has demand, and that the shares of a
+//!   region's census add up to at most 1;
 //! - `reserves`: a reserve's `release` rule;
 //! - `links`: `[[link]]` and `[[link_group]]`;
 //! - `transport`: `[[route]]`, `[green_channel]`, `[transport]` and `[[disruption]]`;
@@ -28,6 +30,7 @@ mod reachability;
 mod regions;
 mod reserves;
 mod settings;
+mod sources;
 mod transport;
 
 use super::{LinkId, Model, Network, NodeId, RegionId};
@@ -184,7 +187,8 @@ impl Builder<'_> {
         let staffing = self.severity(&path("staffing"), &raw.staffing);
         let conservation = self.conservation(raw, &names, &items, horizon);
         let mut graph = Network::new();
-        let nodes = self.nodes(raw, &mut names, &items, &mut graph, horizon);
+        let nodes = self.nodes(raw, &mut names, (&regions, &items), &mut graph, horizon);
+        self.demand_sources(raw, &names, &items, &staffing);
         let links = self.links(raw, &mut names, &nodes, graph, horizon);
         let pinned_routes = self.routes(raw, &names, &nodes, &links);
         let green = self.green(raw, &names, horizon, (&links, &nodes));
@@ -305,9 +309,17 @@ lead_time_days = { dist = "fixed", value = 1 }
 
     /// Every problem building `text` reports, as `field: message`; empty when it is valid.
     pub fn problems(text: &str) -> Vec<String> {
+        problems_with(text, &[])
+    }
+
+    /// [`problems`] with files (name, content) beside the scenario.
+    pub fn problems_with(text: &str, files: &[(&str, &str)]) -> Vec<String> {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let file_path = dir.path().join("unit.toml");
         std::fs::write(&file_path, text).expect("the scenario is written");
+        for (name, content) in files {
+            std::fs::write(dir.path().join(name), content).expect("the file is written");
+        }
         let file =
             crate::scenario::ScenarioFile::read(&file_path).unwrap_or_else(|e| panic!("{e}"));
         match super::build(&file, None) {

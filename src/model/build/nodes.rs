@@ -3,7 +3,9 @@
 //! demand in `demand` and a reserve's release rule in `reserves`.
 
 use super::{Builder, Names};
-use crate::model::{Conversion, Item, ItemId, ItemKind, Lines, Network, Node, NodeKind, Size};
+use crate::model::{
+    Conversion, Item, ItemId, ItemKind, Lines, Network, Node, NodeKind, Region, Size,
+};
 use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::{RawLines, RawNode, RawNodeKind, RawScenario, RawSize};
 use petgraph::graph::NodeIndex;
@@ -12,11 +14,13 @@ use std::path::Path;
 /// The most nodes one `[[node]]` entry can make.
 const MAX_COUNT: i64 = 10_000_000;
 
-/// What building a node refers to: the names resolved so far, the items, the directory CSV
-/// paths are relative to and the horizon.
+/// What building a node refers to: the names resolved so far, the regions, the items, the
+/// directory CSV paths are relative to and the horizon.
 pub(super) struct NodeContext<'a> {
     /// Regions, items and nodes by name.
     pub names: &'a Names,
+    /// Every region.
+    pub regions: &'a [Region],
     /// Every item.
     pub items: &'a [Item],
     /// The directory of the scenario file.
@@ -44,7 +48,7 @@ impl Builder<'_> {
         &mut self,
         raw: &RawScenario,
         names: &mut Names,
-        items: &[Item],
+        (regions, items): (&[Region], &[Item]),
         graph: &mut Network,
         horizon: i64,
     ) -> Vec<Node> {
@@ -59,6 +63,7 @@ impl Builder<'_> {
         let base = self.file.base_dir();
         let context = NodeContext {
             names,
+            regions,
             items,
             base: &base,
             horizon,
@@ -117,14 +122,13 @@ impl Builder<'_> {
     /// The node a `[[node]]` entry describes (its id and vertex are set per copy).
     fn node(&mut self, at: &FieldPath, entry: &RawNode, context: &NodeContext<'_>) -> Node {
         let kind = node_kind(entry.kind);
-        let region = self
-            .lookup(
-                &at.key("region"),
-                &context.names.regions,
-                "region",
-                &entry.region,
-            )
-            .unwrap_or(0);
+        let known_region = self.lookup(
+            &at.key("region"),
+            &context.names.regions,
+            "region",
+            &entry.region,
+        );
+        let region = known_region.unwrap_or(0);
         let size = match entry.size {
             None | Some(RawSize::Large) => Size::Large,
             Some(RawSize::Sme) => Size::Sme,
@@ -139,7 +143,7 @@ impl Builder<'_> {
                 self.replenish(&at.key("replenish").index(j), policy, context)
             })
             .collect();
-        let (census, direct_demand) = self.demand(at, entry, kind, context);
+        let (census, direct_demand) = self.demand(at, entry, kind, known_region, context);
         let release = self.release(at, entry, kind, context.horizon);
         let supplies = self.supplies(at, entry, kind, context.names);
         let make_to_order = entry
