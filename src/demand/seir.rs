@@ -55,7 +55,7 @@ pub fn census(e: &Epidemic, days: u32) -> Vec<Severity> {
         // A critical case is cared for as severe for `icu` days after admission, then as
         // critical for its stay.
         let (lag, pre) = if k == 3 {
-            (admission[k] + icu, icu)
+            (admission[k].saturating_add(icu), icu)
         } else {
             (admission[k], 0)
         };
@@ -173,6 +173,14 @@ mod tests {
             assert!((row[2] - severe).abs() < 1e-9, "day {d}: {}", row[2]);
             assert!((row[3] - critical).abs() < 1e-9, "day {d}: {}", row[3]);
         }
+    }
+
+    #[test]
+    fn delays_beyond_the_horizon_leave_nobody_in_care() {
+        let mut e = epi(2.5, vec![]);
+        e.admission_delay_days = [1e300; 4];
+        e.icu_delay_days = 1e300;
+        assert!(census(&e, 30).iter().flatten().all(|x| *x == 0.0));
     }
 
     #[test]
