@@ -35,6 +35,12 @@ pub enum Measure {
     WorkersPresent,
 }
 
+/// Severity classes of the census: mild, moderate, severe, critical.
+pub const SEVERITY_CLASSES: usize = 4;
+
+/// Names of the severity classes, in census order.
+pub const SEVERITY_NAMES: [&str; SEVERITY_CLASSES] = ["mild", "moderate", "severe", "critical"];
+
 /// Number of measures.
 pub const MEASURE_COUNT: usize = 13;
 
@@ -95,6 +101,11 @@ pub struct Replication {
     /// Customer orders (`[[node.customer_orders]]`) per item × slot: placed, filled in full.
     #[serde(default)]
     pub customer_orders: Vec<[u64; 2]>,
+    /// Patients in care per day, slot and severity class (mild, moderate, severe, critical):
+    /// the census that drives the hospitals' demand, summed over each region's hospitals;
+    /// indexed by [`Replication::census_idx`].
+    #[serde(default)]
+    pub census: Vec<f64>,
     /// Events handled.
     pub events: u64,
 }
@@ -111,7 +122,24 @@ impl Replication {
             daily: vec![0.0; days * items * slots * MEASURE_COUNT],
             transport: vec![Transport::default(); items * slots],
             customer_orders: vec![[0; 2]; items * slots],
+            census: vec![0.0; days * slots * SEVERITY_CLASSES],
             events: 0,
+        }
+    }
+
+    /// Index of a day's census of class `k` in `slot` in [`Replication::census`].
+    pub fn census_idx(&self, day: usize, slot: usize, k: usize) -> usize {
+        (day * self.slots + slot) * SEVERITY_CLASSES + k
+    }
+
+    /// Adds patients by severity class to a day's census in `slot`.
+    pub fn add_census(&mut self, day: usize, slot: usize, patients: &[f64; SEVERITY_CLASSES]) {
+        let i = self.census_idx(day, slot, 0);
+        for (cell, p) in self.census[i..i + SEVERITY_CLASSES]
+            .iter_mut()
+            .zip(patients)
+        {
+            *cell += p;
         }
     }
 
@@ -158,11 +186,14 @@ impl Replication {
         for (a, b) in self.customer_orders.iter_mut().zip(&other.customer_orders) {
             *a = [a[0] + b[0], a[1] + b[1]];
         }
+        for (a, b) in self.census.iter_mut().zip(&other.census) {
+            *a += b;
+        }
         self.events += other.events;
     }
 
-    /// Fills the national slot as the sum of the regions (in region order) and turns the
-    /// capacity-weighted worker sums into shares.
+    /// Fills the national slot (daily measures and census) as the sum of the regions (in
+    /// region order) and turns the capacity-weighted worker sums into shares.
     pub fn finish(&mut self) {
         let national = self.slots - 1;
         for day in 0..self.days {
@@ -182,6 +213,15 @@ impl Replication {
                     let w = self.idx(day, item, s, Measure::WorkersPresent);
                     self.daily[w] = if cap > 0.0 { self.daily[w] / cap } else { 0.0 };
                 }
+            }
+        }
+        for day in 0..self.days {
+            for k in 0..SEVERITY_CLASSES {
+                let total: f64 = (0..national)
+                    .map(|s| self.census[self.census_idx(day, s, k)])
+                    .sum();
+                let i = self.census_idx(day, national, k);
+                self.census[i] = total;
             }
         }
         for item in 0..self.items {

@@ -19,10 +19,13 @@ import re
 import sys
 
 
-def census(pop, e0, i0, r0, inc, inf, contact, cf, sev, stay, days):
+def census(pop, e0, i0, r0, inc, inf, contact, cf, sev, stay, days, admit=(0, 0, 0, 0), icu=0):
     """Python replica of src/demand/seir.rs (explicit Euler, 24 sub-steps a day): daily census of
-    patients in care by severity. Used only to size stocks and reorder points and to report the
-    calibration; the simulator computes its own epidemic from the [[region]] tables."""
+    patients in care by severity, with the initial infectious as onsets on day 0, onset ->
+    admission delays `admit` per class and, for critical cases, `icu` days counted as severe
+    before their critical stay. Used only (with the central values of the parameters) to size
+    stocks and reorder points and to report the calibration; the simulator computes its own
+    epidemic, drawn per replication, from the [[region]] tables."""
     n = pop
     s, ex, i = n - e0 - i0, e0, i0
     sigma, gamma, h = 1 / inc, 1 / inf, 1 / 24
@@ -41,14 +44,25 @@ def census(pop, e0, i0, r0, inc, inf, contact, cf, sev, stay, days):
             ex += infect - prog
             i += prog - rec
             onsets[d] += prog
-    out = []
-    for d in range(days):
-        row = []
-        for k in range(4):
-            st = int(round(stay[k]))
-            fr = max(0, d + 1 - st)
-            row.append(sum(onsets[fr:d + 1]) * cf * sev[k] if st > 0 else 0)
-        out.append(row)
+    if days:
+        onsets[0] += i0
+
+    def window(d, lag, length):
+        last = d - lag
+        return sum(onsets[max(0, last + 1 - length):last + 1]) if last >= 0 else 0.0
+
+    adm = [int(round(a)) for a in admit]
+    pre = int(round(icu))
+    out = [[0.0] * 4 for _ in range(days)]
+    for k in range(4):
+        st = int(round(stay[k]))
+        if st == 0 or cf * sev[k] == 0:
+            continue
+        lag = adm[k] + (pre if k == 3 else 0)
+        for d in range(days):
+            out[d][k] += cf * sev[k] * window(d, lag, st)
+            if k == 3 and pre > 0:
+                out[d][2] += cf * sev[k] * window(d, adm[k], pre)
     return out, onsets
 
 OUTDIR = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -198,6 +212,47 @@ SEV = [0.40, 0.40, 0.15, 0.05]       # data: "Severity split (WHO ESFT)"
 STAY = [14, 21, 7, 14]                # severe 7, critical 14: data ESFT; mild 14, moderate 21: estimate
 STAFF = [0.4, 1.4, 2.3, 4.1]          # data: "Health-worker hours per patient-day"; mild: estimate
 R0 = 2.6
+INCUBATION = 5.2
+INFECTIOUS = 5
+ADMIT = [2, 2, 4, 4]                  # central onset -> admission delays (days), per class
+ICU = 1                               # central admission -> ICU delay of critical cases (days)
+
+# Epidemic uncertainty: each parameter below is drawn once per replication (triangular: min,
+# central value, max); the central values are the scenario's own (above), the ranges are:
+#  - r0: literature, Li et al. 2020 NEJM (Wuhan, first 425 cases): R0 2.2 (95 % CI 1.4-3.9).
+#    The range used, 2.2-3.0 around the scenario's 2.6, is an estimate narrower than that CI:
+#    the contact factors below were fitted to reported active cases with R0 = 2.6, and the
+#    whole CI would give epidemics far from them.
+#  - incubation_days: literature, Li et al. 2020 NEJM: mean incubation 5.2 days (95 % CI
+#    4.1-7.0), used as the range.
+#  - infectious_days: estimate, 4-6 around the scenario's 5.
+#  - case_fraction: estimate, +/- 20 % around the fitted values (Hubei 0.163, elsewhere 0.5).
+#  - severity: severe and critical shares: estimate, 12-18 % and 4-7 % around the ESFT split,
+#    bracketing literature, Wu & McGoogan 2020 JAMA (China CDC, 44,672 cases: 81 % mild, 14 %
+#    severe, 5 % critical). Mild and moderate stay fixed; the drawn shares are renormalised to
+#    sum to 1 in each replication.
+#  - stay_days: estimate, about +/- 20-30 % around the scenario's stays (severe 7 and critical
+#    14 from the ESFT data row).
+#  - admission_delay_days: literature, Li et al. 2020 NEJM: onset -> hospital admission 12.5
+#    days (mean) for onsets before 1 Jan, shortening later (9.1 days after 1 Jan); WHO-China
+#    joint mission report (Feb 2020): onset -> confirmation fell from ~12 days in early January
+#    to ~3 days in early February, and onset -> severe disease ~1 week. The scenario starts on
+#    24 Jan, when isolation of all suspected cases was being organised, and its epidemics were
+#    fitted to reported active cases with no delay, so the delays used are an estimate at the
+#    short end: mild and moderate 0-5 days (central 2), severe and critical 1-8 days (central 4).
+#  - icu_delay_days: literature, Zhou et al. 2020 Lancet (Wuhan, 191 inpatients): onset ->
+#    admission 11 days (median), -> ICU 12 days, -> invasive ventilation 14.5 days; so a critical
+#    patient is cared for as severe for about 1-3.5 days after admission: 0-4 days (central 1),
+#    estimate from those medians.
+R0_RANGE = (2.2, 3.0)
+INCUBATION_RANGE = (4.1, 7.0)
+INFECTIOUS_RANGE = (4, 6)
+CF_SPREAD = 0.2
+SEVERE_RANGE = (0.12, 0.18)
+CRITICAL_RANGE = (0.04, 0.07)
+STAY_RANGES = [(12, 16), (17, 25), (5, 10), (10, 18)]
+ADMIT_RANGES = [(0, 5), (0, 5), (1, 8), (1, 8)]
+ICU_RANGE = (0, 4)
 HUBEI_CONTACT = [(0, 0.8), (17, 0.3), (28, 0.1)]
 OTHER_CONTACT = [(0, 0.5), (12, 0.15), (21, 0.05)]
 HUBEI_I0, HUBEI_E0, HUBEI_CF = 20000, 30000, 0.163
@@ -209,7 +264,7 @@ def other_seed(cases):
     """Seeds (I0, E0) giving `cases` care cases with the non-Hubei contact schedule."""
     global UNIT_ONSETS
     if UNIT_ONSETS is None:
-        _, on = census(50e6, 150, 100, R0, 5.2, 5, OTHER_CONTACT, 1.0, SEV, STAY, DAYS)
+        _, on = census(50e6, 150, 100, R0, INCUBATION, INFECTIOUS, OTHER_CONTACT, 1.0, SEV, STAY, DAYS)
         UNIT_ONSETS = sum(on)
     scale = cases / OTHER_CF / UNIT_ONSETS
     return 100 * scale, 150 * scale
@@ -223,7 +278,8 @@ def epidemic_of(key, pop_m, cases):
 
 
 def census_of(ep):
-    c, _ = census(ep["pop"], ep["e0"], ep["i0"], R0, 5.2, 5, ep["contact"], ep["cf"], SEV, STAY, DAYS)
+    c, _ = census(ep["pop"], ep["e0"], ep["i0"], R0, INCUBATION, INFECTIOUS, ep["contact"], ep["cf"],
+                  SEV, STAY, DAYS, ADMIT, ICU)
     return c
 
 
@@ -628,11 +684,25 @@ def contact_str(c):
 
 
 def epidemic_str(ep):
+    """The [region.epidemic] table: numbers for the initial state and contact factors (fitted),
+    triangular distributions around the central values for the rest (ranges above)."""
+    cf = ep["cf"]
+    classes = ["mild", "moderate", "severe", "critical"]
+    sev = [num(SEV[0]), num(SEV[1]), tri(SEVERE_RANGE[0], SEV[2], SEVERE_RANGE[1]),
+           tri(CRITICAL_RANGE[0], SEV[3], CRITICAL_RANGE[1])]
+    stay = [tri(lo, STAY[k], hi) for k, (lo, hi) in enumerate(STAY_RANGES)]
+    admit = [tri(lo, ADMIT[k], hi) for k, (lo, hi) in enumerate(ADMIT_RANGES)]
+    per_class = lambda vals: "{ " + ", ".join(f"{c} = {v}" for c, v in zip(classes, vals)) + " }"
     return ("{ " + f"population = {whole(ep['pop'])}, initial_exposed = {num(ep['e0'], 1)}, initial_infectious = {num(ep['i0'], 1)}, "
-            f"r0 = {num(R0)}, incubation_days = 5.2, infectious_days = 5, case_fraction = {num(ep['cf'])}, "
+            f"r0 = {tri(R0_RANGE[0], R0, R0_RANGE[1])}, "
+            f"incubation_days = {tri(INCUBATION_RANGE[0], INCUBATION, INCUBATION_RANGE[1])}, "
+            f"infectious_days = {tri(INFECTIOUS_RANGE[0], INFECTIOUS, INFECTIOUS_RANGE[1])}, "
+            f"case_fraction = {tri(cf * (1 - CF_SPREAD), cf, cf * (1 + CF_SPREAD))}, "
             f"contact = {contact_str(ep['contact'])}, "
-            f"severity = {{ mild = 0.4, moderate = 0.4, severe = 0.15, critical = 0.05 }}, "
-            f"stay_days = {{ mild = {STAY[0]}, moderate = {STAY[1]}, severe = {STAY[2]}, critical = {STAY[3]} }} }}")
+            f"severity = {per_class(sev)}, "
+            f"stay_days = {per_class(stay)}, "
+            f"admission_delay_days = {per_class(admit)}, "
+            f"icu_delay_days = {tri(ICU_RANGE[0], ICU, ICU_RANGE[1])} }}")
 
 
 EARLY_CHAOS_END = 10   # 3 Feb
@@ -657,7 +727,16 @@ EPI_NOTE = """# Every region's demand comes from an SEIR epidemic computed in th
 # severe 1 week, critical 2 weeks". Mild and moderate stays (14 and 21 days) are an estimate:
 # Wuhan isolated mild cases in shelter hospitals for about two weeks and treated moderate ones
 # for about three. R0 2.6 and incubation 5.2 days: estimate (early Wuhan studies; not in the data
-# file). The census counts patients from onset, so it leads reported active cases by about a week.
+# file). People infectious on 24 Jan are cases with onset that day. Cases are admitted a few days
+# after onset (mild and moderate about 2, severe and critical about 4), and a critical case is
+# cared for as severe for about a day before intensive care.
+#
+# Epidemic uncertainty: R0, incubation and infectious periods, case fraction, severe and
+# critical shares, stays and delays are triangular distributions around those central values,
+# drawn once per replication (the same draws in every variant), so the P5-P95 bands of demand
+# carry the epidemic's uncertainty as well as supply's. Ranges and sources (literature: Li et al.
+# 2020 NEJM; Wu & McGoogan 2020 JAMA; Zhou et al. 2020 Lancet; WHO-China joint mission report;
+# the rest estimates) are in scenarios/data/gen_scenarios.py. Contact factors and seeds are fixed.
 #
 # Hubei: population 59.3 M; 20,000 infectious and 30,000 exposed on 24 Jan, a care-case fraction
 # of 0.163, and contact factors 0.8 (lockdown of 23 Jan: travel stopped, household and hospital
@@ -1500,6 +1579,17 @@ CALIBRATION_NOTES = {
 #   cargo run --release --locked -- compare scenarios/china-2020.toml --all --replications 20 --out /tmp/cmp
 # 100 replications of the base take ≈ 5-12 s of simulation on two cores.
 #
+# Re-measured after the epidemic became uncertain (parameters drawn per replication, admission
+# and ICU delays, day-0 infectious as cases): base, 20 replications, seed 2020. Hubei's census
+# peaks on day 29 (22 Feb) at ≈ 47.5 k in care (P5-P95 of the class sums 31-71 k); ≈ 36 k in care
+# in China on 3 Mar (P5-P95 21-56 k; data: 27,433 active); Hubei demand on 7 Feb: suits 41 k/day,
+# N95 102 k/day; at the peak (day 30) N95 233 k/day (P5-P95 156-347 k). Fill over the horizon,
+# Hubei | China: N95 0.878 | 0.852, suits 0.694 | 0.655, masks 0.977 | 0.689, ventilators
+# 0.925 | 0.937, eye protection 0.769 | 0.797; the P5-P95 of the suit fill rate is 0.60-0.79 in
+# Hubei. The rest of these notes (the data checks, the weekly shape and the variants) were
+# measured before that change, with a deterministic epidemic whose census began at onset, so
+# demand peaked about four days earlier; they still show each variant's direction.
+#
 # Against the data file:
 # - masks made on 1 Feb 7.9 M/day, 38 % of the 21 M capacity (data: 9.7 M, 46 %); N95 on 1 Feb
 #   86 k/day (data ≈ 100 k); suits on 28 Jan 6.4 k/day (data 8.7 k); suits on 24 Feb 165 k/day.
@@ -1550,6 +1640,13 @@ CALIBRATION_NOTES = {
 #   cargo run --release --locked -- compare scenarios/hubei-2020.toml --all --replications 20 --out /tmp/cmp
 # Production and Hubei's epidemic are the same as in china-2020.toml (see its notes for the
 # checks against the data file).
+#
+# Re-measured after the epidemic became uncertain (see china-2020.toml): base, 20 replications,
+# seed 2020, fill over the horizon in Hubei: N95 0.872 (P5-P95 0.80-0.95), suits 0.688
+# (0.59-0.78), masks 0.985, ventilators 0.923, eye protection 0.758; N95 demand at the peak
+# (day 30) 233 k/day (P5-P95 156-347 k). The weekly shape and the variants below were measured
+# before that change (deterministic epidemic, census from onset) and still show each variant's
+# direction.
 #
 # The shape (base; weekly fill = delivered / demand):
 #   week from    24 Jan  31 Jan   7 Feb  14 Feb  21 Feb  28 Feb   6 Mar  13 Mar  20 Mar  27 Mar

@@ -1,12 +1,17 @@
-//! A deterministic SEIR epidemic per region, split into severity classes with lengths of stay,
-//! giving the daily census of patients in care.
+//! A deterministic SEIR epidemic per region, split into severity classes with delays from onset
+//! to admission (and, for critical cases, to intensive care) and lengths of stay, giving the
+//! daily census of patients in care. Uncertain parameters are drawn before this runs
+//! ([`Epidemic::draw`]), so for given parameters the census is deterministic.
 
 use crate::model::{Epidemic, Severity, step_value};
 
 /// Integration sub-steps per day (explicit Euler).
 const SUBSTEPS: usize = 24;
 
-/// Daily census of patients in care by severity over `days` days.
+/// Daily census of patients in care by severity over `days` days. A case's onset is the day it
+/// becomes infectious (the initial infectious: day 0); it is admitted `admission_delay_days`
+/// later (rounded to whole days) and stays `stay_days` (rounded); a critical case is counted
+/// as severe for its `icu_delay_days` after admission, then as critical for its stay.
 pub fn census(e: &Epidemic, days: u32) -> Vec<Severity> {
     let days = days as usize;
     let n = e.population;
@@ -33,25 +38,52 @@ pub fn census(e: &Epidemic, days: u32) -> Vec<Severity> {
             *onset += progress;
         }
     }
+    // People infectious on day 0 are cases too, with their onset on day 0.
+    if let Some(first) = onsets.first_mut() {
+        *first += e.initial_infectious;
+    }
+    let whole = |x: f64| x.round().max(0.0) as usize;
+    let stay = e.stay_days.map(whole);
+    let admission = e.admission_delay_days.map(whole);
+    let icu = whole(e.icu_delay_days);
     let mut out = vec![[0.0; 4]; days];
-    for (d, row) in out.iter_mut().enumerate() {
-        for (k, cell) in row.iter_mut().enumerate() {
-            let stay = e.stay_days[k].round().max(0.0) as usize;
-            let from = (d + 1).saturating_sub(stay);
-            let admitted: f64 = onsets[from..=d].iter().sum();
-            *cell = if stay == 0 {
-                0.0
-            } else {
-                admitted * e.case_fraction * e.severity[k]
-            };
+    for k in 0..4 {
+        let cases = e.case_fraction * e.severity[k];
+        if cases == 0.0 || stay[k] == 0 {
+            continue;
+        }
+        // A critical case is cared for as severe for `icu` days after admission, then as
+        // critical for its stay.
+        let (lag, pre) = if k == 3 {
+            (admission[k].saturating_add(icu), icu)
+        } else {
+            (admission[k], 0)
+        };
+        for (d, row) in out.iter_mut().enumerate() {
+            row[k] += cases * window(&onsets, d, lag, stay[k]);
+            if pre > 0 {
+                row[2] += cases * window(&onsets, d, admission[k], pre);
+            }
         }
     }
     out
 }
 
+/// The sum of `onsets` over the `len` days ending `lag` days before day `d` (days before 0
+/// count nothing).
+fn window(onsets: &[f64], d: usize, lag: usize, len: usize) -> f64 {
+    let Some(last) = d.checked_sub(lag) else {
+        return 0.0;
+    };
+    onsets[(last + 1).saturating_sub(len)..=last].iter().sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Dist, EpidemicParam};
+    use crate::scenario::raw::DistSpec;
+    use rand::SeedableRng;
 
     fn epi(r0: f64, contact: Vec<(u32, f64)>) -> Epidemic {
         Epidemic {
@@ -65,7 +97,16 @@ mod tests {
             case_fraction: 0.5,
             severity: [0.4, 0.4, 0.15, 0.05],
             stay_days: [7.0, 10.0, 14.0, 21.0],
+            admission_delay_days: [0.0; 4],
+            icu_delay_days: 0.0,
+            uncertain: Vec::new(),
         }
+    }
+
+    fn peak(census: &[Severity], k: usize) -> usize {
+        (0..census.len())
+            .max_by(|&a, &b| census[a][k].total_cmp(&census[b][k]))
+            .unwrap()
     }
 
     #[test]
@@ -79,8 +120,87 @@ mod tests {
     }
 
     #[test]
-    fn r0_zero_means_only_the_seeds_become_cases() {
+    fn with_r0_zero_the_initial_infectious_are_the_only_cases() {
+        // 100 infectious on day 0, half of them cases: 20 mild for 7 days, 20 moderate for
+        // 10, 7.5 severe for 14, 2.5 critical for 21, then nobody.
         let c = census(&epi(0.0, vec![]), 30);
-        assert!(c.iter().all(|row| row.iter().all(|x| *x <= 50.0 + 1e-9)));
+        for (d, row) in c.iter().enumerate() {
+            for (k, (&share, stay)) in [0.4, 0.4, 0.15, 0.05]
+                .iter()
+                .zip([7, 10, 14, 21])
+                .enumerate()
+            {
+                let want = if d < stay { 50.0 * share } else { 0.0 };
+                assert!(
+                    (row[k] - want).abs() < 1e-9,
+                    "day {d} class {k}: {}",
+                    row[k]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_admission_delay_shifts_the_census_by_exactly_its_days() {
+        let base = epi(2.5, vec![(30, 0.4)]);
+        let days = 120;
+        let c0 = census(&base, days);
+        for delay in [3usize, 10] {
+            let mut e = base.clone();
+            e.admission_delay_days = [delay as f64; 4];
+            let c = census(&e, days);
+            for k in 0..4 {
+                assert_eq!(peak(&c, k), peak(&c0, k) + delay, "class {k}");
+                for d in 0..days as usize {
+                    let want = if d < delay { 0.0 } else { c0[d - delay][k] };
+                    assert_eq!(c[d][k].to_bits(), want.to_bits(), "day {d} class {k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_critical_case_is_severe_until_it_needs_intensive_care() {
+        let mut e = epi(0.0, vec![]);
+        e.admission_delay_days = [0.0, 0.0, 0.0, 2.0];
+        e.icu_delay_days = 3.0;
+        let c = census(&e, 40);
+        // 2.5 critical cases: admitted on day 2, severe on days 2-4, critical on days 5-25.
+        for (d, row) in c.iter().enumerate() {
+            let severe =
+                if d < 14 { 7.5 } else { 0.0 } + if (2..5).contains(&d) { 2.5 } else { 0.0 };
+            let critical = if (5..26).contains(&d) { 2.5 } else { 0.0 };
+            assert!((row[2] - severe).abs() < 1e-9, "day {d}: {}", row[2]);
+            assert!((row[3] - critical).abs() < 1e-9, "day {d}: {}", row[3]);
+        }
+    }
+
+    #[test]
+    fn delays_beyond_the_horizon_leave_nobody_in_care() {
+        let mut e = epi(2.5, vec![]);
+        e.admission_delay_days = [1e300; 4];
+        e.icu_delay_days = 1e300;
+        assert!(census(&e, 30).iter().flatten().all(|x| *x == 0.0));
+    }
+
+    #[test]
+    fn drawn_parameters_stay_in_range_and_shares_sum_to_one() {
+        let mut e = epi(2.5, vec![(10, 0.5)]);
+        let tri = |min, mode, max| Dist::new(&DistSpec::Triangular { min, mode, max }).unwrap();
+        e.uncertain = vec![
+            (EpidemicParam::R0, tri(1.4, 2.2, 3.9)),
+            (EpidemicParam::Contact(0), tri(0.2, 0.3, 0.4)),
+            (EpidemicParam::Severity(3), tri(0.03, 0.05, 0.08)),
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        let a = e.draw(&mut rng);
+        let b = e.draw(&mut rng);
+        assert!(!a.is_uncertain());
+        assert_ne!(a.r0, b.r0);
+        for x in [&a, &b] {
+            assert!((1.4..=3.9).contains(&x.r0));
+            assert!((0.2..=0.4).contains(&x.contact[0].1));
+            assert!((x.severity.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        }
     }
 }

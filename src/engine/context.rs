@@ -1,5 +1,5 @@
 //! What the replications of one model share while a study runs: the census of every region
-//! and the route cache. The study owns a context per model and lends it to each replication,
+//! whose epidemic is the same in every replication, and the route cache. The study owns a context per model and lends it to each replication,
 //! so the model itself stays plain data.
 
 use crate::demand::seir::census;
@@ -13,8 +13,9 @@ pub struct RunContext<'m> {
     /// Routes and ranked dispatch sources found so far (a function of the model alone, so any
     /// replication may reuse what another found).
     pub(in crate::engine) routes: RouteCache,
-    /// Every region's daily census (empty without an epidemic): a function of the model alone,
-    /// computed once rather than per replication.
+    /// Every region's daily census (empty without an epidemic, or with one whose parameters
+    /// are drawn per replication): a function of the model alone, computed once rather than
+    /// per replication.
     pub(in crate::engine) census: Vec<Vec<Severity>>,
 }
 
@@ -27,6 +28,7 @@ impl<'m> RunContext<'m> {
             .map(|r| {
                 r.epidemic
                     .as_ref()
+                    .filter(|e| !e.is_uncertain())
                     .map_or_else(Vec::new, |e| census(e, model.days))
             })
             .collect();

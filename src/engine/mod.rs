@@ -28,6 +28,7 @@ pub use context::RunContext;
 use lazy_table::LazyTable;
 use partitions::Part;
 use queue::{EventQueue, Tick};
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 pub(in crate::engine) use stock::Held;
@@ -192,7 +193,8 @@ pub struct Sim<'m> {
     /// Link states, made when a link is first used (most links of a big group never are).
     pub(in crate::engine) links: LazyTable<LinkState>,
     pub(in crate::engine) region_workers: Vec<f64>,
-    pub(in crate::engine) region_census: &'m [Vec<Severity>],
+    /// Every region's census in this replication (see [`mechanisms::census`]).
+    pub(in crate::engine) region_census: Cow<'m, [Vec<Severity>]>,
     pub(in crate::engine) shipments: Vec<Shipment>,
     pub(in crate::engine) free_ships: Vec<ShipId>,
     pub(in crate::engine) ledger: Vec<Ledger>,
@@ -280,17 +282,19 @@ impl<'m> Sim<'m> {
             })
             .collect::<Vec<_>>();
         let ledger = vec![Ledger::default(); items];
-        Sim {
+        let mut streams = Streams::lazy(seed, rep, entities);
+        let region_census = mechanisms::census::replication_census(ctx, &mut streams, owns);
+        let mut sim = Sim {
             m,
             ctx,
             now: 0,
             q: EventQueue::default(),
-            streams: Streams::lazy(seed, rep, entities),
+            streams,
             nodes,
             stock: Stock::new(m, owns),
             links: LazyTable::new(m.links.len()),
             region_workers: vec![m.workers_initial; m.regions.len()],
-            region_census: &ctx.census,
+            region_census,
             shipments: Vec::new(),
             free_ships: Vec::new(),
             ledger,
@@ -316,7 +320,9 @@ impl<'m> Sim<'m> {
             lazy_lost_orders: true,
             part,
             consignments: Default::default(),
-        }
+        };
+        sim.record_census();
+        sim
     }
 
     /// Entity number of a link (nodes come first, then links, then regions, then the centre).

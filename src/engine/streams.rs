@@ -40,10 +40,12 @@ pub enum Purpose {
     CustomerOrders,
     /// Make-to-order batch durations.
     Batch,
+    /// A region's epidemic parameters, drawn once per replication.
+    Epidemic,
 }
 
 /// Number of purposes.
-pub const PURPOSES: usize = 13;
+pub const PURPOSES: usize = 14;
 
 impl Purpose {
     fn name(self) -> &'static str {
@@ -61,6 +63,7 @@ impl Purpose {
             Purpose::OrderDelay => "order-delay",
             Purpose::CustomerOrders => "customer-orders",
             Purpose::Batch => "batch",
+            Purpose::Epidemic => "epidemic",
         }
     }
 }

@@ -76,6 +76,80 @@ lead_time_days = {{ dist = "fixed", value = 1 }}
 }
 
 #[test]
+fn an_uncertain_epidemic_is_drawn_per_replication_from_the_region_stream() {
+    use crate::engine::streams::{Purpose, stream_seed};
+    use rand::SeedableRng;
+    let toml = format!(
+        r#"{}
+[[region]]
+id = "A"
+risk = [{{ day = 0, level = "low" }}]
+epidemic = {{ population = 1e6, initial_infectious = 100, r0 = {{ dist = "triangular", min = 1.5, mode = 2.5, max = 3.5 }}, incubation_days = 5, infectious_days = 5, case_fraction = 0.5, severity = {{ mild = 0.4, moderate = 0.4, severe = 0.15, critical = {{ dist = "uniform", min = 0.03, max = 0.08 }} }}, stay_days = {{ mild = 7, moderate = 10, severe = 14, critical = 21 }}, admission_delay_days = {{ critical = {{ dist = "uniform", min = 2, max = 6 }} }} }}
+
+[[product]]
+id = "n95"
+kind = "consumable"
+units_per_truck = 1000
+
+[burn.n95]
+per_patient_day = {{ critical = 4 }}
+
+[[node]]
+id = "store"
+kind = "warehouse"
+region = "A"
+
+[[node]]
+id = "hospital"
+kind = "hospital"
+region = "A"
+census = {{ share_of_region = 0.5 }}
+replenish = [{{ item = "n95", source = "store", reorder_point = 0, order_up_to = 1, order_delay_hours = {{ dist = "fixed", value = 1 }} }}]
+
+[[link]]
+id = "road"
+from = "store"
+to = "hospital"
+lead_time_days = {{ dist = "fixed", value = 1 }}
+
+[[variant]]
+name = "slower-road"
+set = {{ "link.road.lead_time_days.value" = 2.0 }}
+"#,
+        prelude(40)
+    );
+    let m = model(&toml);
+    let slow = variant(&toml, Some("slower-road"));
+    let (r0, r1) = (run(&m, 0), run(&m, 1));
+    assert_ne!(
+        r0.census, r1.census,
+        "each replication draws its own epidemic"
+    );
+    assert_eq!(r0.census, run(&slow, 0).census, "common random numbers");
+    // The census recorded is the hospital's half of the epidemic drawn from the region's
+    // `epidemic` stream, and the national slot is the region's.
+    let e = m.regions[0].epidemic.as_ref().unwrap();
+    let mut rng =
+        rand_chacha::ChaCha8Rng::from_seed(stream_seed(1, 1, "region:A", Purpose::Epidemic));
+    let drawn = crate::demand::seir::census(&e.draw(&mut rng), 40);
+    for (d, row) in drawn.iter().enumerate() {
+        for (k, &x) in row.iter().enumerate() {
+            assert_eq!(
+                r1.census[r1.census_idx(d, 0, k)],
+                x * 0.5,
+                "day {d} class {k}"
+            );
+            assert_eq!(r1.census[r1.census_idx(d, 1, k)], x * 0.5);
+        }
+    }
+    let demand: f64 = series(&r1, item(&m, "n95"), 0, Measure::Demand)
+        .iter()
+        .sum();
+    let expected: f64 = drawn.iter().map(|c| 0.5 * c[3] * 4.0).sum();
+    assert!((demand - expected).abs() <= 1.0, "{demand} vs {expected}");
+}
+
+#[test]
 fn a_variant_identical_to_the_base_gives_identical_results_and_others_share_streams() {
     let extra = r#"
 [[variant]]

@@ -91,6 +91,15 @@ impl Dist {
         }
     }
 
+    /// The largest value it can take (infinite for the exponential and the log-normal).
+    pub fn max(&self) -> f64 {
+        match self.spec {
+            DistSpec::Fixed { value } => value,
+            DistSpec::Uniform { max, .. } | DistSpec::Triangular { max, .. } => max,
+            DistSpec::Exponential { .. } | DistSpec::Lognormal { .. } => f64::INFINITY,
+        }
+    }
+
     /// Its expected value.
     pub fn mean(&self) -> f64 {
         match self.spec {

@@ -65,7 +65,7 @@ pub struct Epidemic {
     pub population: f64,
     /// Exposed at day 0.
     pub initial_exposed: f64,
-    /// Infectious at day 0.
+    /// Infectious at day 0 (they are cases with onset on day 0).
     pub initial_infectious: f64,
     /// Basic reproduction number.
     pub r0: f64,
@@ -81,6 +81,75 @@ pub struct Epidemic {
     pub severity: Severity,
     /// Length of stay per severity (days).
     pub stay_days: Severity,
+    /// Days from onset to admission per severity.
+    pub admission_delay_days: Severity,
+    /// Days a critical patient is cared for as severe after admission, before the
+    /// `stay_days` of the critical class begin.
+    pub icu_delay_days: f64,
+    /// Parameters drawn once per replication, in the order they are drawn (empty for an
+    /// epidemic that is the same in every replication). The fields above hold their means.
+    pub uncertain: Vec<(EpidemicParam, Dist)>,
+}
+
+/// An epidemic parameter that may be drawn per replication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EpidemicParam {
+    /// [`Epidemic::r0`].
+    R0,
+    /// [`Epidemic::incubation_days`].
+    IncubationDays,
+    /// [`Epidemic::infectious_days`].
+    InfectiousDays,
+    /// The factor of the `k`-th step of [`Epidemic::contact`].
+    Contact(usize),
+    /// [`Epidemic::case_fraction`].
+    CaseFraction,
+    /// A class's share of [`Epidemic::severity`].
+    Severity(usize),
+    /// A class's [`Epidemic::stay_days`].
+    StayDays(usize),
+    /// A class's [`Epidemic::admission_delay_days`].
+    AdmissionDelayDays(usize),
+    /// [`Epidemic::icu_delay_days`].
+    IcuDelayDays,
+}
+
+impl Epidemic {
+    /// Whether some parameter is drawn per replication.
+    pub fn is_uncertain(&self) -> bool {
+        !self.uncertain.is_empty()
+    }
+
+    /// The epidemic of one replication: every uncertain parameter drawn from `rng` in turn,
+    /// then the severity shares renormalised to sum to 1 if any was drawn (left as drawn in
+    /// the unlikely case that every share drew 0).
+    pub fn draw<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> Epidemic {
+        let mut e = self.clone();
+        e.uncertain = Vec::new();
+        let mut shares_drawn = false;
+        for (param, dist) in &self.uncertain {
+            let v = dist.sample(rng);
+            match *param {
+                EpidemicParam::R0 => e.r0 = v,
+                EpidemicParam::IncubationDays => e.incubation_days = v,
+                EpidemicParam::InfectiousDays => e.infectious_days = v,
+                EpidemicParam::Contact(k) => e.contact[k].1 = v,
+                EpidemicParam::CaseFraction => e.case_fraction = v,
+                EpidemicParam::Severity(k) => {
+                    e.severity[k] = v;
+                    shares_drawn = true;
+                }
+                EpidemicParam::StayDays(k) => e.stay_days[k] = v,
+                EpidemicParam::AdmissionDelayDays(k) => e.admission_delay_days[k] = v,
+                EpidemicParam::IcuDelayDays => e.icu_delay_days = v,
+            }
+        }
+        let total: f64 = e.severity.iter().sum();
+        if shares_drawn && total > 0.0 {
+            e.severity = e.severity.map(|s| s / total);
+        }
+        e
+    }
 }
 
 /// A region (province or city).

@@ -2,6 +2,7 @@
 //! renamed, so a run never leaves a half-written file. A variant's `manifest.json` is written
 //! last, with the SHA-256 of every other file, and marks the variant complete.
 
+pub mod census;
 pub mod comparison;
 pub mod customer_orders;
 pub mod manifest;
@@ -68,6 +69,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(replications::ReplicationsCsv),
         Box::new(weekly::WeeklyCsv),
         Box::new(summary::SummaryJson),
+        Box::new(census::CensusCsv),
     ]
 }
 

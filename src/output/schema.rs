@@ -6,8 +6,8 @@
 //! - `summary.json` ([`KpiSummary`]) and `sweep.csv`: `p5`, `p50` and `p95` of a KPI are exact
 //!   (Hyndman and Fan's type 8 over every replication's value; the KPIs of each replication
 //!   are kept).
-//! - `timeseries.csv` (`<measure>_p5`, `<measure>_p95`) and `weekly.csv` (`fill_rate_p5`,
-//!   `fill_rate_p95`): the daily series are folded as replications finish and not kept, so
+//! - `timeseries.csv` (`<measure>_p5`, `<measure>_p95`), `census.csv` (`p5`, `p95`) and
+//!   `weekly.csv` (`fill_rate_p5`, `fill_rate_p95`): the daily series are folded as replications finish and not kept, so
 //!   these come from a quantile sketch ([`crate::stats::sketch`]): the same type-8
 //!   interpolation, with each of the two order statistics it interpolates between within
 //!   [`RELATIVE_ACCURACY`] (1/201, under 0.5 %) of its exact value. An order statistic is exact
@@ -22,8 +22,14 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of the output schema (2: the manifest names the regions of interest and products;
-/// 3: confidence intervals are `null` where undefined, with fewer than 2 replications).
+/// 3: need and received measures and KPIs, `census.csv`, and confidence intervals `null` where
+/// undefined, with fewer than 2 replications).
 pub const SCHEMA_VERSION: u32 = 3;
+
+/// The columns of `census.csv`: one row per day, region (or `national`) and severity class
+/// (`mild`, `moderate`, `severe`, `critical`), patients in care as mean, P5 and P95 across
+/// replications.
+pub const CENSUS_COLUMNS: [&str; 7] = ["day", "date", "region", "severity", "mean", "p5", "p95"];
 
 /// `manifest.json`: provenance only, nothing that changes from run to run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

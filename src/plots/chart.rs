@@ -291,6 +291,8 @@ pub enum ChartKind {
     VariantOverlay,
     /// A KPI against a swept parameter.
     Sweep,
+    /// Patients in care by severity class (no product).
+    Census,
 }
 
 impl ChartKind {
@@ -304,6 +306,7 @@ impl ChartKind {
             ChartKind::Stockout => "stockout-probability",
             ChartKind::VariantOverlay => "variants",
             ChartKind::Sweep => "sweep",
+            ChartKind::Census => "census",
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Reading a run back from its saved files (`manifest.json`, `summary.json`,
-//! `timeseries.csv`, and a study's `sweep.csv` with `sweep.json`, or `comparison.json`): plots
+//! `timeseries.csv`, `census.csv`, and a study's `sweep.csv` with `sweep.json`, or `comparison.json`): plots
 //! and the report are drawn from these alone, never from the model.
 
 use super::format::NATIONAL;
@@ -9,7 +9,7 @@ use crate::output::schema::{
     KpiSummary, Manifest, ProbabilitySummary, ProductInfo, Summary, SweepInfo,
 };
 use crate::output::sweep::DEFAULT_PLOT_KPI;
-use crate::results::{MEASURE_COUNT, MEASURE_NAMES, Measure};
+use crate::results::{MEASURE_COUNT, MEASURE_NAMES, Measure, SEVERITY_NAMES};
 use crate::stats::compare::Paired;
 use crate::stats::kpi::kpi_index;
 use chrono::NaiveDate;
@@ -78,6 +78,10 @@ pub struct VariantData {
     pub summary: Summary,
     /// Daily series by (product, place), for the national total and the regions of interest.
     pub daily: BTreeMap<(String, String), Daily>,
+    /// Patients in care by place (the national total and the regions of interest that have
+    /// a census), one statistic per severity class (mild, moderate, severe, critical); empty
+    /// for outputs written before `census.csv`.
+    pub census: BTreeMap<String, Vec<Stat>>,
 }
 
 impl VariantData {
@@ -448,12 +452,76 @@ pub fn load_variant(dir: &Path) -> Result<VariantData> {
             }
         }
     }
+    let census_path = dir.join("census.csv");
+    let census = if census_path.is_file() {
+        parse_census(&census_path, &read_text(&census_path)?, &manifest)?
+    } else {
+        BTreeMap::new()
+    };
     Ok(VariantData {
         dir: dir.to_path_buf(),
         manifest,
         summary,
         daily,
+        census,
     })
+}
+
+/// Parses `census.csv`, keeping the national total and the regions of interest.
+fn parse_census(
+    path: &Path,
+    text: &str,
+    manifest: &Manifest,
+) -> Result<BTreeMap<String, Vec<Stat>>> {
+    let days = manifest.days as usize;
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let headers = header(path, &mut reader)?;
+    let col = |name: &str| column(path, &headers, name);
+    let (c_day, c_region, c_severity) = (col("day")?, col("region")?, col("severity")?);
+    let stat = Triple {
+        mean: col("mean")?,
+        p5: col("p5")?,
+        p95: col("p95")?,
+    };
+    let mut places = vec![NATIONAL.to_string()];
+    places.extend(manifest.regions_of_interest.iter().cloned());
+    let mut out: BTreeMap<String, Vec<Stat>> = BTreeMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| corrupt(path, format!("unreadable row: {e}")))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let field = |i: usize| record.get(i).unwrap_or("");
+        let region = field(c_region);
+        if !places.iter().any(|p| p == region) {
+            continue;
+        }
+        let bad = |what: &str| corrupt(path, format!("line {line}: {what}"));
+        let day: usize = field(c_day)
+            .parse()
+            .ok()
+            .filter(|d| *d < days)
+            .ok_or_else(|| {
+                bad(&format!(
+                    "day `{}` is not a day of the horizon",
+                    field(c_day)
+                ))
+            })?;
+        let k = SEVERITY_NAMES
+            .iter()
+            .position(|s| *s == field(c_severity))
+            .ok_or_else(|| bad(&format!("unknown severity `{}`", field(c_severity))))?;
+        let num = |i: usize| -> Result<f64> {
+            field(i)
+                .parse::<f64>()
+                .map_err(|_| bad(&format!("`{}` is not a number", field(i))))
+        };
+        let stats = out
+            .entry(region.to_string())
+            .or_insert_with(|| vec![Stat::zeros(days); SEVERITY_NAMES.len()]);
+        stats[k].mean[day] = num(stat.mean)?;
+        stats[k].p5[day] = num(stat.p5)?;
+        stats[k].p95[day] = num(stat.p95)?;
+    }
+    Ok(out)
 }
 
 /// Column indices of one statistic triple.

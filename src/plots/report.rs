@@ -517,6 +517,13 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
     if !sweep.is_empty() {
         h += "<a href=\"#sweep\">Sweep</a>";
     }
+    let census: Vec<&Rendered> = rendered
+        .iter()
+        .filter(|r| r.chart.kind == ChartKind::Census)
+        .collect();
+    if !census.is_empty() {
+        h += "<a href=\"#census\">Patients in care</a>";
+    }
     for p in &products {
         let _ = write!(
             h,
@@ -561,6 +568,26 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
             h += &figure(r);
         }
         h += "</div>\n</section>\n";
+    }
+
+    if !census.is_empty() {
+        h += "<section id=\"census\">\n<h2>Patients in care</h2>\n<p class=\"muted\">The census \
+              that drives the hospitals' demand (their share of the region's epidemic, or their \
+              CSV series), by severity class: lines are means across replications, shading the \
+              5th–95th percentile, which carries the epidemic's uncertainty where the scenario \
+              draws its parameters. The numbers are in <code>census.csv</code>.</p>\n";
+        for pl in &places {
+            let figs: Vec<&&Rendered> = census.iter().filter(|r| &r.chart.place == pl).collect();
+            if figs.is_empty() {
+                continue;
+            }
+            let _ = write!(h, "<h3>{}</h3>\n<div class=\"row\">", escape(&place(pl)));
+            for r in figs {
+                h += &figure(r);
+            }
+            h += "</div>\n";
+        }
+        h += "</section>\n";
     }
 
     let order = [
@@ -712,7 +739,12 @@ mod tests {
         assert!(page.contains("<h2>Surgical mask</h2>") && page.contains("<h2>Ventilator</h2>"));
         assert!(page.contains("<h3>Surgical mask, Hubei</h3>"));
         assert!(page.contains("<h4>Variants compared</h4>"));
-        assert_eq!(page.matches("<div class=\"row\">").count(), 2 * 2 * 4 + 2);
+        // Per product and place one row per chart kind, plus one census row per place.
+        assert_eq!(
+            page.matches("<div class=\"row\">").count(),
+            2 * 2 * 4 + 2 + 2
+        );
+        assert!(page.contains("<h2>Patients in care</h2>"));
         assert!(page.contains("Scenario hash (SHA-256)"));
         assert!(page.contains("#0072B2") && page.contains("#D55E00"));
         assert!(

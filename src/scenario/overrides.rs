@@ -2,7 +2,9 @@
 //!
 //! `green_channel.start_day` names a key in a table; in an array of tables an element is named by
 //! its `id` (or `name`), or by its 0-based position: `node.wuhan-hospital.shifts`, `link.3.closure_rate`.
-//! A table the file leaves out for its defaults (e.g. `[policy]`) is created on the way.
+//! A table the file leaves out for its defaults (e.g. `[policy]`) is created on the way. A
+//! distribution's fields are paths too (`region.Hubei.epidemic.r0.max`), and a number may
+//! replace a whole distribution (`region.Hubei.epidemic.r0 = 3`).
 
 /// Sets the value at `path` in `table`. Only scalars and arrays of scalars can be replaced, and
 /// the parent table must exist; a new key may be added to an existing table (an optional field).
@@ -121,7 +123,11 @@ fn set_scalar(
     path: &str,
 ) -> Result<(), String> {
     match t.get(key) {
-        Some(toml::Value::Table(_)) => Err(format!("`{path}` is a table, not a scalar")),
+        // A distribution (`{ dist = ... }`) may be replaced by a number where the field takes
+        // either (epidemic parameters); elsewhere the scenario reader reports the number.
+        Some(toml::Value::Table(d)) if !d.contains_key("dist") => {
+            Err(format!("`{path}` is a table, not a scalar"))
+        }
         Some(toml::Value::Array(a)) if a.iter().any(|v| v.is_table()) => {
             Err(format!("`{path}` is a list of tables, not a scalar"))
         }
@@ -151,6 +157,34 @@ mod tests {
         assert_eq!(t["g"]["start"].as_integer(), Some(30));
         assert_eq!(t["node"][1]["shifts"].as_integer(), Some(3));
         assert_eq!(t["node"][0]["shifts"].as_integer(), Some(2));
+    }
+
+    #[test]
+    fn a_distribution_takes_a_number_or_new_fields() {
+        let mut t = table(
+            "[[region]]\nid = \"Hubei\"\n[region.epidemic]\nr0 = { dist = \"triangular\", min = 1.4, mode = 2.2, max = 3.9 }\nstay_days = { mild = 7 }\n",
+        );
+        apply(
+            &mut t,
+            "region.Hubei.epidemic.r0.max",
+            toml::Value::Float(3.0),
+        )
+        .unwrap();
+        assert_eq!(
+            t["region"][0]["epidemic"]["r0"]["max"].as_float(),
+            Some(3.0)
+        );
+        apply(&mut t, "region.Hubei.epidemic.r0", toml::Value::Integer(3)).unwrap();
+        assert_eq!(t["region"][0]["epidemic"]["r0"].as_integer(), Some(3));
+        // A table that is not a distribution stays a table.
+        assert!(
+            apply(
+                &mut t,
+                "region.Hubei.epidemic.stay_days",
+                toml::Value::Integer(3)
+            )
+            .is_err()
+        );
     }
 
     #[test]

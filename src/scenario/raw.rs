@@ -226,32 +226,99 @@ pub struct RawSeverity {
     pub critical: f64,
 }
 
-/// A day-indexed multiplier, e.g. contact reduction.
+/// An epidemic parameter: a number, or a distribution drawn once per replication (e.g.
+/// `r0 = { dist = "triangular", min = 1.4, mode = 2.2, max = 3.9 }`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawParam {
+    /// The same value in every replication.
+    Value(f64),
+    /// Drawn once per replication.
+    Dist(DistSpec),
+}
+
+impl Default for RawParam {
+    fn default() -> Self {
+        RawParam::Value(0.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawParam {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawParam;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a number or a distribution such as \
+                     { dist = \"triangular\", min = 1, mode = 2, max = 3 }",
+                )
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawParam, E> {
+                Ok(RawParam::Value(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawParam, E> {
+                Ok(RawParam::Value(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawParam, E> {
+                Ok(RawParam::Value(v as f64))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawParam, A::Error> {
+                DistSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawParam::Dist)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// Epidemic parameters per severity class, each a number or a distribution.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RawSeverityParams {
+    #[serde(default)]
+    pub mild: RawParam,
+    #[serde(default)]
+    pub moderate: RawParam,
+    #[serde(default)]
+    pub severe: RawParam,
+    #[serde(default)]
+    pub critical: RawParam,
+}
+
+/// A day-indexed multiplier of an epidemic's contacts (the factor may be a distribution).
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawFactorStep {
     pub day: i64,
-    pub factor: f64,
+    pub factor: RawParam,
 }
 
-/// An SEIR epidemic in one region.
+/// An SEIR epidemic in one region. The parameters after the initial state may be numbers or
+/// distributions drawn once per replication.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawEpidemic {
     pub population: f64,
     #[serde(default)]
     pub initial_exposed: f64,
     pub initial_infectious: f64,
-    pub r0: f64,
-    pub incubation_days: f64,
-    pub infectious_days: f64,
+    pub r0: RawParam,
+    pub incubation_days: RawParam,
+    pub infectious_days: RawParam,
     /// Contact multiplier schedule (1 = no reduction); piecewise constant.
     #[serde(default)]
     pub contact: Vec<RawFactorStep>,
     /// Share of infections that become reported cases needing care.
-    pub case_fraction: f64,
-    /// Split of cases into severity classes (must sum to 1).
-    pub severity: RawSeverity,
+    pub case_fraction: RawParam,
+    /// Split of cases into severity classes (fixed shares must sum to 1; drawn shares are
+    /// renormalised).
+    pub severity: RawSeverityParams,
     /// Length of stay in care, days, per class.
-    pub stay_days: RawSeverity,
+    pub stay_days: RawSeverityParams,
+    /// Days from onset to admission, per class (0 when not given).
+    #[serde(default)]
+    pub admission_delay_days: RawSeverityParams,
+    /// Days a critical patient spends as severe after admission before needing intensive
+    /// care (0 when not given).
+    #[serde(default)]
+    pub icu_delay_days: RawParam,
 }
 
 /// `[[material]]`.

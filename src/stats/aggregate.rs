@@ -6,7 +6,7 @@
 //! sum over every replication in order) and a [`QuantileSketch`] (P5/P95 within
 //! [`RELATIVE_ACCURACY`](super::sketch::RELATIVE_ACCURACY)); per item and slot, how many
 //! replications first ran out on each day; per product, slot and week, the weekly demand,
-//! deliveries and fill rate. The only things kept per replication are a few numbers: its KPIs
+//! deliveries and fill rate; per day, slot and severity class, the census of patients in care. The only things kept per replication are a few numbers: its KPIs
 //! per product and slot (which `replications.csv`, `summary.json`, comparisons, sweeps and
 //! sequential stopping need exactly) and, for scenarios with customer orders, their counts.
 
@@ -14,7 +14,7 @@ use super::kpi::{KPI_NAMES, kpis};
 use super::sketch::QuantileSketch;
 use super::{SUM_START, StreamSummary};
 use crate::model::{ItemKind, Model};
-use crate::results::{MEASURE_COUNT, Measure, Replication};
+use crate::results::{MEASURE_COUNT, Measure, Replication, SEVERITY_CLASSES};
 
 /// Replications whose daily series wait to be folded together: folding cell by cell over a
 /// batch touches each cell's sketch once per batch instead of once per replication, which is
@@ -157,6 +157,9 @@ pub struct Aggregate {
     events: u64,
     /// Daily cells, indexed like [`Replication::daily`].
     daily: Vec<DailyCell>,
+    /// Census cells per day, slot and severity class, indexed like [`Replication::census`]
+    /// (few next to the daily cells, so folded as each replication comes).
+    census: Vec<DailyCell>,
     /// Per item × slot: replications whose first stockout was on each day.
     first_stockouts: Vec<Vec<u32>>,
     /// Per product × slot × week.
@@ -192,6 +195,7 @@ impl Aggregate {
             slots,
             customer_orders: has_customer_orders(model),
             events: 0,
+            census: vec![daily_cell.clone(); days * slots * SEVERITY_CLASSES],
             daily: vec![daily_cell; days * items * slots * MEASURE_COUNT],
             first_stockouts: vec![vec![0; days]; items * slots],
             weeks: vec![week_cell; products.len() * slots * days.div_ceil(WEEK)],
@@ -254,6 +258,15 @@ impl Aggregate {
                     });
                 }
             }
+        }
+        debug_assert_eq!(
+            rep.census.len(),
+            self.census.len(),
+            "a census of this model"
+        );
+        for (cell, &v) in self.census.iter_mut().zip(&rep.census) {
+            cell.sum += v;
+            cell.sketch.insert(v);
         }
         self.reps.push(RepRow {
             index: rep.index,
@@ -328,6 +341,12 @@ impl Aggregate {
         &self.daily[((day * self.items + item) * self.slots + slot) * MEASURE_COUNT + measure]
     }
 
+    /// Patients in care of severity class `k` (mild, moderate, severe, critical) in `slot` on
+    /// `day`, across replications.
+    pub fn census(&self, day: usize, slot: usize, k: usize) -> &DailyCell {
+        &self.census[(day * self.slots + slot) * SEVERITY_CLASSES + k]
+    }
+
     /// Per day, how many replications first had unmet demand of `item` in `slot` that day.
     pub fn first_stockouts(&self, item: usize, slot: usize) -> &[u32] {
         &self.first_stockouts[item * self.slots + slot]
@@ -372,6 +391,7 @@ mod tests {
                 .iter()
                 .map(|w| w.fill_rate.sketch_buckets())
                 .sum::<usize>()
+            + a.census.iter().map(|c| c.sketch.buckets()).sum::<usize>()
             + a.daily.len()
             + a.first_stockouts.iter().map(Vec::len).sum::<usize>()
             + a.weeks.len()

@@ -4,8 +4,9 @@ use crate::{assert_same_files, files_under, ids, minimal, minimal_toml, run_ok};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-const OUTPUTS: [&str; 5] = [
+const OUTPUTS: [&str; 6] = [
     "timeseries.csv",
+    "census.csv",
     "replications.csv",
     "weekly.csv",
     "summary.json",

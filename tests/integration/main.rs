@@ -22,6 +22,7 @@ mod architecture;
 mod bad_input;
 mod check;
 mod determinism;
+mod epidemic;
 mod faults;
 mod fuzz;
 mod golden;

@@ -122,6 +122,7 @@ fn a_run_writes_exactly_the_tabular_files_per_variant() {
     let mut want = vec![PathBuf::from(".lock")];
     for v in ["base", "no-conversion", "no-green-channel"] {
         for f in [
+            "census.csv",
             "manifest.json",
             "replications.csv",
             "summary.json",

@@ -1,6 +1,7 @@
 //! The mechanisms of docs/model.md, one file each, as event handlers on [`crate::engine::Sim`].
 
 pub mod breakdowns;
+pub mod census;
 pub mod checkpoints;
 pub mod conservation_strategies;
 pub mod conversion;

@@ -4,7 +4,18 @@
 use super::Builder;
 use crate::model::{Dist, Severity};
 use crate::scenario::location::FieldPath;
-use crate::scenario::raw::{DistSpec, RawSeverity};
+use crate::scenario::raw::{DistSpec, RawParam, RawSeverity};
+
+/// The values an epidemic parameter may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Range {
+    /// 0 or more.
+    NonNegative,
+    /// Above 0.
+    Positive,
+    /// A share, 0 to 1.
+    Share,
+}
 
 /// The severity classes, in the order of a [`Severity`].
 pub(super) const SEVERITY_CLASSES: [&str; 4] = ["mild", "moderate", "severe", "critical"];
@@ -46,6 +57,45 @@ impl Builder<'_> {
             );
         }
         dist
+    }
+
+    /// A number or a distribution within `range`: its value (a distribution's mean) and the
+    /// distribution, if it is drawn per replication (`dist = "fixed"` counts as a number).
+    pub(super) fn param(
+        &mut self,
+        at: &FieldPath,
+        raw: &RawParam,
+        range: Range,
+    ) -> (f64, Option<Dist>) {
+        let spec = match raw {
+            RawParam::Value(v) | RawParam::Dist(DistSpec::Fixed { value: v }) => {
+                let v = *v;
+                match range {
+                    Range::NonNegative => self.non_negative(at, v),
+                    Range::Positive => self.positive(at, v),
+                    Range::Share => self.share(at, v),
+                };
+                return (v, None);
+            }
+            RawParam::Dist(spec) => spec,
+        };
+        let dist = self.dist(at, spec);
+        let (min, max) = (dist.min(), dist.max());
+        match range {
+            Range::NonNegative if min < 0.0 => {
+                self.err(at, format!("cannot be negative; its minimum is {min}"))
+            }
+            Range::Positive if min <= 0.0 => self.err(
+                at,
+                format!("must have a positive minimum (give `min` > 0); its minimum is {min}"),
+            ),
+            Range::Share if min < 0.0 || max > 1.0 => self.err(
+                at,
+                format!("must be a share between 0 and 1; it ranges from {min} to {max}"),
+            ),
+            _ => {}
+        }
+        (dist.mean(), Some(dist))
     }
 
     /// A share between 0 and 1.

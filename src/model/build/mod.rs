@@ -332,6 +332,16 @@ lead_time_days = { dist = "fixed", value = 1 }
         }
     }
 
+    /// The model `text` describes (which must be valid).
+    pub fn model(text: &str) -> crate::model::Model {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let file_path = dir.path().join("unit.toml");
+        std::fs::write(&file_path, text).expect("the scenario is written");
+        let file =
+            crate::scenario::ScenarioFile::read(&file_path).unwrap_or_else(|e| panic!("{e}"));
+        super::build(&file, None).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// Asserts that `text` is reported with exactly one problem, at `field`, saying `says`.
     #[track_caller]
     pub fn assert_problem(text: &str, field: &str, says: &str) {

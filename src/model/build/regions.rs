@@ -1,10 +1,12 @@
 //! Builds `[[region]]`: risk level schedules and epidemics, and `scenario.regions_of_interest`.
 
-use super::checks::SEVERITY_CLASSES;
+use super::checks::{Range, SEVERITY_CLASSES};
 use super::{Builder, Names};
-use crate::model::{Epidemic, Region, RegionId, RiskLevel};
+use crate::model::{Dist, Epidemic, EpidemicParam as P, Region, RegionId, RiskLevel, Severity};
 use crate::scenario::location::{FieldPath, path};
-use crate::scenario::raw::{RawEpidemic, RawMeta, RawRegion, RawRiskLevel, RawScenario};
+use crate::scenario::raw::{
+    RawEpidemic, RawMeta, RawParam, RawRegion, RawRiskLevel, RawScenario, RawSeverityParams,
+};
 
 impl Builder<'_> {
     /// Every `[[region]]`, named in `names`.
@@ -75,7 +77,7 @@ impl Builder<'_> {
         risk
     }
 
-    /// A region's SEIR epidemic.
+    /// A region's SEIR epidemic; its parameters may be distributions, drawn per replication.
     fn epidemic(&mut self, at: &FieldPath, epidemic: &RawEpidemic, horizon: i64) -> Epidemic {
         self.positive(&at.key("population"), epidemic.population);
         self.non_negative(&at.key("initial_exposed"), epidemic.initial_exposed);
@@ -86,36 +88,116 @@ impl Builder<'_> {
                 "initial exposed plus infectious exceed the population",
             );
         }
-        self.non_negative(&at.key("r0"), epidemic.r0);
-        self.positive(&at.key("incubation_days"), epidemic.incubation_days);
-        self.positive(&at.key("infectious_days"), epidemic.infectious_days);
-        let contact: Vec<(u32, f64)> = epidemic
-            .contact
-            .iter()
-            .enumerate()
-            .map(|(i, step)| {
-                let step_at = at.key("contact").index(i);
-                (
-                    self.day(&step_at.key("day"), step.day, horizon),
-                    self.non_negative(&step_at.key("factor"), step.factor),
-                )
-            })
-            .collect();
+        let mut un = Vec::new();
+        let r0 = self.epi_param(
+            &at.key("r0"),
+            &epidemic.r0,
+            Range::NonNegative,
+            P::R0,
+            &mut un,
+        );
+        let incubation_days = self.epi_param(
+            &at.key("incubation_days"),
+            &epidemic.incubation_days,
+            Range::Positive,
+            P::IncubationDays,
+            &mut un,
+        );
+        let infectious_days = self.epi_param(
+            &at.key("infectious_days"),
+            &epidemic.infectious_days,
+            Range::Positive,
+            P::InfectiousDays,
+            &mut un,
+        );
+        let mut contact: Vec<(u32, f64)> = Vec::new();
+        for (i, step) in epidemic.contact.iter().enumerate() {
+            let step_at = at.key("contact").index(i);
+            let day = self.day(&step_at.key("day"), step.day, horizon);
+            let factor = self.epi_param(
+                &step_at.key("factor"),
+                &step.factor,
+                Range::NonNegative,
+                P::Contact(i),
+                &mut un,
+            );
+            contact.push((day, factor));
+        }
         self.sorted_steps(&at.key("contact"), &contact);
-        let severity = self.severity(&at.key("severity"), &epidemic.severity);
+        let case_fraction = self.epi_param(
+            &at.key("case_fraction"),
+            &epidemic.case_fraction,
+            Range::Share,
+            P::CaseFraction,
+            &mut un,
+        );
+        let severity = self.epi_classes(
+            &at.key("severity"),
+            &epidemic.severity,
+            Range::Share,
+            P::Severity,
+            &mut un,
+        );
+        let stay_days = self.epi_classes(
+            &at.key("stay_days"),
+            &epidemic.stay_days,
+            Range::NonNegative,
+            P::StayDays,
+            &mut un,
+        );
+        let admission_delay_days = self.epi_classes(
+            &at.key("admission_delay_days"),
+            &epidemic.admission_delay_days,
+            Range::NonNegative,
+            P::AdmissionDelayDays,
+            &mut un,
+        );
+        let icu_delay_days = self.epi_param(
+            &at.key("icu_delay_days"),
+            &epidemic.icu_delay_days,
+            Range::NonNegative,
+            P::IcuDelayDays,
+            &mut un,
+        );
+        let shares_drawn = un.iter().any(|(p, _)| matches!(p, P::Severity(_)));
         let total: f64 = severity.iter().sum();
-        if (total - 1.0).abs() > 1e-6 {
+        if !shares_drawn && (total - 1.0).abs() > 1e-6 {
             self.err(
                 &at.key("severity"),
                 format!("shares must sum to 1, they sum to {total}"),
             );
         }
-        let stay_days = self.severity(&at.key("stay_days"), &epidemic.stay_days);
-        for (class, (share, stay)) in SEVERITY_CLASSES.iter().zip(severity.iter().zip(stay_days)) {
-            if *share > 0.0 && stay < 1.0 {
+        if shares_drawn && total <= 0.0 {
+            self.err(
+                &at.key("severity"),
+                "shares drawn per replication are renormalised to sum to 1, but their means \
+                 sum to 0",
+            );
+        }
+        // The smallest and largest value each class's share and stay can take.
+        let range_of = |raw: &RawParam| match raw {
+            RawParam::Value(v) => (*v, *v),
+            RawParam::Dist(spec) => Dist::new(spec).map_or((0.0, 0.0), |d| (d.min(), d.max())),
+        };
+        let shares = [
+            &epidemic.severity.mild,
+            &epidemic.severity.moderate,
+            &epidemic.severity.severe,
+            &epidemic.severity.critical,
+        ];
+        let stays = [
+            &epidemic.stay_days.mild,
+            &epidemic.stay_days.moderate,
+            &epidemic.stay_days.severe,
+            &epidemic.stay_days.critical,
+        ];
+        for (k, class) in SEVERITY_CLASSES.iter().enumerate() {
+            let (_, share_max) = range_of(shares[k]);
+            let (stay_min, _) = range_of(stays[k]);
+            if share_max > 0.0 && stay_min < 1.0 {
                 self.err(
                     &at.key("stay_days").key(class),
-                    format!("must be at least 1 day for a class with cases, got {stay}"),
+                    format!("must be at least 1 day for a class with cases, got {stay_min}"),
                 );
             }
         }
@@ -123,14 +205,49 @@ impl Builder<'_> {
             population: epidemic.population,
             initial_exposed: epidemic.initial_exposed,
             initial_infectious: epidemic.initial_infectious,
-            r0: epidemic.r0,
-            incubation_days: epidemic.incubation_days,
-            infectious_days: epidemic.infectious_days,
+            r0,
+            incubation_days,
+            infectious_days,
             contact,
-            case_fraction: self.share(&at.key("case_fraction"), epidemic.case_fraction),
+            case_fraction,
             severity,
             stay_days,
+            admission_delay_days,
+            icu_delay_days,
+            uncertain: un,
         }
+    }
+
+    /// An epidemic parameter: its value (a distribution's mean), and its distribution added to
+    /// `uncertain` if it is drawn per replication.
+    fn epi_param(
+        &mut self,
+        at: &FieldPath,
+        raw: &RawParam,
+        range: Range,
+        which: P,
+        uncertain: &mut Vec<(P, Dist)>,
+    ) -> f64 {
+        let (value, dist) = self.param(at, raw, range);
+        uncertain.extend(dist.map(|d| (which, d)));
+        value
+    }
+
+    /// An epidemic parameter per severity class (see [`Builder::epi_param`]).
+    fn epi_classes(
+        &mut self,
+        at: &FieldPath,
+        raw: &RawSeverityParams,
+        range: Range,
+        which: fn(usize) -> P,
+        uncertain: &mut Vec<(P, Dist)>,
+    ) -> Severity {
+        let raws = [&raw.mild, &raw.moderate, &raw.severe, &raw.critical];
+        let mut out = [0.0; 4];
+        for (k, class) in SEVERITY_CLASSES.iter().enumerate() {
+            out[k] = self.epi_param(&at.key(class), raws[k], range, which(k), uncertain);
+        }
+        out
     }
 }
 
@@ -183,6 +300,65 @@ mod tests {
             "region[0].epidemic.stay_days.mild",
             "must be at least 1 day for a class with cases, got 0.5",
         );
+    }
+
+    #[test]
+    fn epidemic_parameters_may_be_distributions_checked_for_their_range() {
+        let base = scenario("");
+        let drawn = base
+            .replace(
+                "r0 = 2.6",
+                "r0 = { dist = \"triangular\", min = 1.4, mode = 2.2, max = 3.9 }",
+            )
+            .replace(
+                "critical = 0.05 }, stay_days",
+                "critical = { dist = \"uniform\", min = 0.03, max = 0.08 } }, stay_days",
+            )
+            .replace(
+                "critical = 21 } }",
+                "critical = 21 }, admission_delay_days = { severe = { dist = \"uniform\", min = 5, max = 9 } }, icu_delay_days = 2 }",
+            );
+        let m = super::super::test_scenario::model(&drawn);
+        let e = m.regions[0].epidemic.as_ref().unwrap();
+        assert_eq!(e.uncertain.len(), 3);
+        assert!((e.r0 - 2.5).abs() < 1e-12, "the mean of the triangular");
+        assert_eq!(e.icu_delay_days, 2.0);
+        // A drawn share must stay a share; a drawn duration must not go negative.
+        let bad_share = base.replace(
+            "case_fraction = 0.2",
+            "case_fraction = { dist = \"uniform\", min = 0.1, max = 1.5 }",
+        );
+        assert_problem(
+            &bad_share,
+            "region[0].epidemic.case_fraction",
+            "must be a share between 0 and 1; it ranges from 0.1 to 1.5",
+        );
+        let bad_stay = base.replace(
+            "mild = 7,",
+            "mild = { dist = \"uniform\", min = 0.5, max = 3 },",
+        );
+        assert_problem(
+            &bad_stay,
+            "region[0].epidemic.stay_days.mild",
+            "must be at least 1 day for a class with cases, got 0.5",
+        );
+        let bad_delay = base.replace(
+            "critical = 21 } }",
+            "critical = 21 }, icu_delay_days = -1 }",
+        );
+        assert_problem(
+            &bad_delay,
+            "region[0].epidemic.icu_delay_days",
+            "cannot be negative, got -1",
+        );
+        let unknown = base.replace("r0 = 2.6", "r0 = { dist = \"normal\", mean = 2 }");
+        assert_problem(
+            &unknown,
+            "region[0].epidemic.r0.dist",
+            "unknown variant `normal`",
+        );
+        let text = base.replace("r0 = 2.6", "r0 = \"high\"");
+        assert_problem(&text, "region[0].epidemic.r0", "a number or a distribution");
     }
 
     #[test]

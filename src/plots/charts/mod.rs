@@ -4,10 +4,12 @@
 //! variants, demand met under each; for a sweep, a KPI against the swept parameter.
 //!
 //! One file per chart: `supply_demand`, `shortage`, `stock` (with its `days_of_supply`
-//! panel), `production` and `stockout` per variant, `overlay` across variants, `sweep` for a
+//! panel), `production` and `stockout` per variant and product, `census` (patients in care by
+//! severity) per variant, `overlay` across variants, `sweep` for a
 //! sweep; `context` holds what a per-variant chart knows of its product and place, `series`
 //! the helpers that turn statistics into lines.
 
+mod census;
 mod context;
 mod days_of_supply;
 mod overlay;
@@ -22,6 +24,7 @@ mod sweep;
 #[cfg(test)]
 pub(crate) mod tests;
 
+pub use census::census_charts;
 pub use days_of_supply::DAYS_OF_SUPPLY_CAP;
 pub use overlay::overlay_charts;
 pub use sweep::sweep_charts;
@@ -35,7 +38,8 @@ use stock::stock;
 use stockout::stockout;
 use supply_demand::supply_vs_demand;
 
-/// Every chart of variant `index`: per product, national total then regions of interest.
+/// Every chart of variant `index`: per product, national total then regions of interest; then
+/// the census of each place.
 pub fn variant_charts(scenario: &ScenarioData, index: usize) -> Vec<Chart> {
     let v = &scenario.variants[index];
     let mut out = Vec::new();
@@ -58,5 +62,6 @@ pub fn variant_charts(scenario: &ScenarioData, index: usize) -> Vec<Chart> {
             out.push(stockout(&c));
         }
     }
+    out.extend(census_charts(scenario, index));
     out
 }

@@ -111,6 +111,23 @@ pub(crate) fn scenario(variants: &[&str]) -> ScenarioData {
                 probabilities: vec![],
             },
             daily,
+            census: ["national", "Hubei"]
+                .iter()
+                .map(|place| {
+                    let stats = (0..4)
+                        .map(|k| {
+                            let mean: Vec<f64> =
+                                (0..days).map(|d| (d * (4 - k)) as f64 * 10.0).collect();
+                            Stat {
+                                p5: mean.iter().map(|x| x * 0.8).collect(),
+                                p95: mean.iter().map(|x| x * 1.2).collect(),
+                                mean,
+                            }
+                        })
+                        .collect();
+                    (place.to_string(), stats)
+                })
+                .collect(),
         }
     };
     ScenarioData {
@@ -302,8 +319,24 @@ fn production_is_drawn_only_where_there_is_capacity() {
             .iter()
             .any(|c| c.kind == ChartKind::Production && c.place == "Hubei")
     );
-    // 2 products × 2 places × 4 charts, plus production in the national totals.
-    assert_eq!(charts.len(), 2 * 2 * 4 + 2);
+    // 2 products × 2 places × 4 charts, plus production in the national totals, plus the
+    // census of each place.
+    assert_eq!(charts.len(), 2 * 2 * 4 + 2 + 2);
+}
+
+#[test]
+fn the_census_is_charted_per_place_by_severity_with_bands() {
+    let s = scenario(&["base"]);
+    let charts = variant_charts(&s, 0);
+    let c = find(&charts, ChartKind::Census, "", "Hubei");
+    let p = &c.panels[0];
+    let labels: Vec<&str> = p.series.iter().map(|x| x.label.as_str()).collect();
+    assert_eq!(labels, ["Mild", "Moderate", "Severe", "Critical"]);
+    assert!(p.series.iter().all(|x| x.band.is_some()));
+    assert_eq!(c.file_stem, "census-Hubei");
+    assert!(c.title.contains("patients in care"));
+    assert_contains_data(c);
+    find(&charts, ChartKind::Census, "", "national");
 }
 
 #[test]
