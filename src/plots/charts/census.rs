@@ -1,13 +1,11 @@
 //! Patients in care by severity class, per place (national total and each region of interest
 //! with a census): the census that drives the hospitals' demand, read from `census.csv`.
 
-use super::context::{MAIN_HEIGHT, PERCENTILE_BAND};
+use super::context::{MAIN_HEIGHT, PERCENTILE_BAND, variant_chart};
 use super::series::{all_zero, banded};
-use crate::plots::chart::{
-    Chart, ChartKind, Dash, LineStyle, Marker, Panel, XAxis, YFormat, okabe_ito, variant_style,
-};
+use crate::plots::chart::{Chart, ChartKind, Dash, LineStyle, Marker, Panel, YFormat, okabe_ito};
 use crate::plots::data::ScenarioData;
-use crate::plots::format::{date_axis_title, file_safe, place};
+use crate::plots::format::{file_safe, place};
 
 /// The severity classes as charted, in census order.
 const CLASSES: [(&str, LineStyle); 4] = [
@@ -45,30 +43,12 @@ pub fn census_charts(scenario: &ScenarioData, index: usize) -> Vec<Chart> {
         for ((label, style), stat) in CLASSES.iter().zip(stats) {
             panel.series.push(banded(label, *style, stat));
         }
-        out.push(Chart {
-            kind: ChartKind::Census,
-            product: String::new(),
-            place: p.clone(),
-            variant: Some(v.name().to_string()),
-            file_stem: format!("{}-{}", ChartKind::Census.slug(), file_safe(&p)),
-            title: format!("{}: patients in care by severity", place(&p)),
-            subtitle: format!(
-                "Scenario {}, variant {} · {} replications · {PERCENTILE_BAND}",
-                scenario.name,
-                v.name(),
-                v.manifest.replications
-            ),
-            tag: Some((
-                format!("Variant: {}", v.name()),
-                variant_style(index).colour,
-            )),
-            x_axis: XAxis::Dates {
-                start: v.start_date(),
-                days: v.days(),
-            },
-            x_label: date_axis_title(v.start_date(), v.days()),
-            panels: vec![panel.fit()],
-        });
+        let kind = ChartKind::Census;
+        let mut chart = variant_chart(scenario, index, kind, PERCENTILE_BAND, vec![panel.fit()]);
+        chart.place = p.clone();
+        chart.file_stem = format!("{}-{}", kind.slug(), file_safe(&p));
+        chart.title = format!("{}: patients in care by severity", place(&p));
+        out.push(chart);
     }
     out
 }

@@ -61,53 +61,70 @@ impl Ctx<'_> {
         kind: ChartKind,
         what: &str,
         shading: &str,
-        mut panels: Vec<Panel>,
+        panels: Vec<Panel>,
     ) -> Chart {
-        let v = self.variant();
-        let reps = v.manifest.replications;
-        let shading = if reps < 2 {
-            // The bands would have no width (or, for a probability, say nothing): none.
-            for p in &mut panels {
-                p.whiskers.clear();
-                p.series.iter_mut().for_each(|s| s.band = None);
-            }
-            NO_BAND
-        } else {
-            shading
-        };
-        let subtitle = format!(
+        let mut chart = variant_chart(self.scenario, self.index, kind, shading, panels);
+        chart.product = self.product.id.clone();
+        chart.place = self.place.to_string();
+        chart.file_stem = format!(
+            "{}-{}-{}",
+            file_safe(&self.product.id),
+            file_safe(self.place),
+            kind.slug()
+        );
+        chart.title = format!(
+            "{}, {}: {what}",
+            product_name(&self.product.id),
+            place(self.place)
+        );
+        chart
+    }
+}
+
+/// A chart of `kind` for variant `index` over the horizon, with its subtitle, tag and date
+/// axis; the caller names it (product, place, file stem, title). From one replication the
+/// panels lose their bands and whiskers, and the subtitle says why.
+pub(super) fn variant_chart(
+    scenario: &ScenarioData,
+    index: usize,
+    kind: ChartKind,
+    shading: &str,
+    mut panels: Vec<Panel>,
+) -> Chart {
+    let v = &scenario.variants[index];
+    let reps = v.manifest.replications;
+    let shading = if reps < 2 {
+        // The bands would have no width (or, for a probability, say nothing): none.
+        for p in &mut panels {
+            p.whiskers.clear();
+            p.series.iter_mut().for_each(|s| s.band = None);
+        }
+        NO_BAND
+    } else {
+        shading
+    };
+    Chart {
+        kind,
+        product: String::new(),
+        place: String::new(),
+        variant: Some(v.name().to_string()),
+        file_stem: String::new(),
+        title: String::new(),
+        subtitle: format!(
             "Scenario {}, variant {} · {} · {shading}",
-            self.scenario.name,
+            scenario.name,
             v.name(),
             replications(reps)
-        );
-        Chart {
-            kind,
-            product: self.product.id.clone(),
-            place: self.place.to_string(),
-            variant: Some(v.name().to_string()),
-            file_stem: format!(
-                "{}-{}-{}",
-                file_safe(&self.product.id),
-                file_safe(self.place),
-                kind.slug()
-            ),
-            title: format!(
-                "{}, {}: {what}",
-                product_name(&self.product.id),
-                place(self.place)
-            ),
-            subtitle,
-            tag: Some((
-                format!("Variant: {}", v.name()),
-                variant_style(self.index).colour,
-            )),
-            x_axis: XAxis::Dates {
-                start: v.start_date(),
-                days: v.days(),
-            },
-            x_label: date_axis_title(v.start_date(), v.days()),
-            panels,
-        }
+        ),
+        tag: Some((
+            format!("Variant: {}", v.name()),
+            variant_style(index).colour,
+        )),
+        x_axis: XAxis::Dates {
+            start: v.start_date(),
+            days: v.days(),
+        },
+        x_label: date_axis_title(v.start_date(), v.days()),
+        panels,
     }
 }
