@@ -5,8 +5,10 @@
 //! ([`engine`], with the mechanisms in [`mechanisms`] and demand in [`demand`]) → per-replication
 //! results ([`results`]) → statistics ([`stats`]) → writers ([`output`]) → charts and the HTML
 //! report ([`plots`]), drawn from the written files. [`check`] compares written results with a
-//! committed baseline, for regression checks in CI.
+//! committed baseline, for regression checks in CI. [`calibrate`] fits scenario parameters to
+//! observed figures.
 
+pub mod calibrate;
 pub mod check;
 pub mod demand;
 pub mod engine;

@@ -126,6 +126,47 @@ pub fn incomparable_report(
     r
 }
 
+/// What `medsupply check` prints and how it ends: the report as text (or JSON), and the error
+/// of a regression or of an impossible comparison (`options` failing counts as one). With
+/// `json`, an impossible comparison's report is printed too, with the `mode` asked for.
+pub fn verdict(
+    run: &Path,
+    baseline: &Path,
+    options: Result<Options>,
+    mode: Mode,
+    json: bool,
+) -> (Option<String>, Result<()>) {
+    let (report, outcome) = match options.and_then(|o| check(run, baseline, &o)) {
+        Ok(report) => {
+            let outcome = match report.verdict {
+                Verdict::Regression => Err(Error::Regression {
+                    failed: report.failed,
+                    compared: report.compared,
+                }),
+                Verdict::Pass | Verdict::Incomparable => Ok(()),
+            };
+            (report, outcome)
+        }
+        Err(e) if json => {
+            let shown = Options {
+                mode,
+                ..Options::default()
+            };
+            (incomparable_report(run, baseline, &shown, &e), Err(e))
+        }
+        Err(e) => return (None, Err(e)),
+    };
+    let text = if json {
+        render::json(&report)
+    } else {
+        Ok(render::render(&report))
+    };
+    match text {
+        Ok(text) => (Some(text), outcome),
+        Err(e) => (None, Err(e)),
+    }
+}
+
 fn empty_report(run: &Path, baseline: &Path, options: &Options) -> CheckReport {
     CheckReport {
         check_schema_version: CHECK_SCHEMA_VERSION,

@@ -4,8 +4,8 @@
 use crate::print;
 use clap::Args;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use medsupply::check::{Mode, Options, Verdict, incomparable_report, render};
-use medsupply::error::{Error, Result};
+use medsupply::check::{Mode, Options, verdict};
+use medsupply::error::Result;
 use std::path::PathBuf;
 
 /// Arguments of `medsupply check`.
@@ -41,38 +41,14 @@ pub struct CheckArgs {
 /// Runs the check, prints the report, and turns a regression into its error. With `--json`,
 /// an impossible comparison is reported on standard output too.
 pub fn check(args: &CheckArgs) -> Result<()> {
-    let result = Options::new(
+    let (run, baseline) = (&args.run_dir, &args.baseline);
+    let options = Options::new(
         args.mode,
         args.rtol,
         args.atol,
         args.rules.as_deref(),
         args.level,
-    )
-    .and_then(|o| medsupply::check::check(&args.run_dir, &args.baseline, &o));
-    let report = match result {
-        Ok(report) => report,
-        Err(e) => {
-            if args.json {
-                let shown = Options {
-                    mode: args.mode,
-                    ..Options::default()
-                };
-                let report = incomparable_report(&args.run_dir, &args.baseline, &shown, &e);
-                print(&render::json(&report)?)?;
-            }
-            return Err(e);
-        }
-    };
-    if args.json {
-        print(&render::json(&report)?)?;
-    } else {
-        print(&render::render(&report))?;
-    }
-    match report.verdict {
-        Verdict::Regression => Err(Error::Regression {
-            failed: report.failed,
-            compared: report.compared,
-        }),
-        Verdict::Pass | Verdict::Incomparable => Ok(()),
-    }
+    );
+    let (text, outcome) = verdict(run, baseline, options, args.mode, args.json);
+    text.map_or(Ok(()), |t| print(&t)).and(outcome)
 }

@@ -4,13 +4,10 @@ use super::study::StudyArgs;
 use clap::Args;
 use medsupply::error::Result;
 use medsupply::study::{Design, Stopping, Variants};
-use std::path::PathBuf;
 
 /// Arguments of `medsupply compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
     /// Variants to compare, comma-separated (the baseline is added if missing).
     #[arg(long, value_delimiter = ',', conflicts_with = "all")]
     pub variants: Vec<String>,
@@ -20,9 +17,6 @@ pub struct CompareArgs {
     /// The arm the others are compared with.
     #[arg(long, default_value = "base")]
     pub baseline: String,
-    /// Output directory; results go to OUT/<scenario>/.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
     /// Sequential stopping: continue until the 95 % CI half-width of the watched KPI is within
     /// this fraction of its mean (national, every product, every variant).
     #[arg(long, conflicts_with = "replications")]
@@ -53,5 +47,5 @@ pub fn run(args: &CompareArgs) -> Result<()> {
         baseline: args.baseline.clone(),
         stopping,
     };
-    args.study.run(&args.scenario, &design, &args.out)
+    args.study.run(&design)
 }

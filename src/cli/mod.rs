@@ -4,6 +4,7 @@
 //! help are one text.
 
 mod baseline;
+mod calibrate;
 mod check;
 mod compare;
 mod generate;
@@ -37,6 +38,8 @@ pub enum Command {
     Compare(compare::CompareArgs),
     /// Sweep a grid of parameter values (common random numbers across points).
     Sweep(sweep::SweepArgs),
+    /// Fit parameters to observed figures: Latin hypercube, Nelder–Mead, profiles.
+    Calibrate(calibrate::CalibrateArgs),
     /// Merge the part directories of a sharded study into one output.
     Merge(merge::MergeArgs),
     /// Write a synthetic national network as a scenario file.
@@ -64,9 +67,10 @@ pub enum Command {
 macro_rules! help {
     ($($name:literal),*) => { [$(($name, include_str!(concat!("../../docs/help/", $name, ".txt")))),*] };
 }
-const HELP: [(&str, &str); 10] = help!(
-    "run", "compare", "sweep", "merge", "generate", "slurm", "plot", "check", "baseline",
-    "validate"
+#[rustfmt::skip]
+const HELP: [(&str, &str); 11] = help!(
+    "run", "compare", "sweep", "calibrate", "merge", "generate", "slurm", "plot", "check",
+    "baseline", "validate"
 );
 
 /// The command line, each subcommand's `--help` with its description before the options and
@@ -89,6 +93,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Baseline(args) => baseline::baseline(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Sweep(args) => sweep::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
         Command::Merge(args) => merge::run(&args),
         Command::Slurm(args) => slurm::run(&args),
         Command::Generate(args) => generate::run(&args),

@@ -4,16 +4,10 @@ use super::study::StudyArgs;
 use clap::Args;
 use medsupply::error::Result;
 use medsupply::study::{Design, Variants};
-use std::path::PathBuf;
 
 /// Arguments of `medsupply run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
-    /// Output directory; results go to OUT/<scenario>/<variant>/.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
     /// Variant to run (repeatable); `base` is the scenario without overrides.
     #[arg(long = "variant")]
     pub variants: Vec<String>,
@@ -28,6 +22,5 @@ pub struct RunArgs {
 /// Runs the study.
 pub fn run(args: &RunArgs) -> Result<()> {
     let variants = Variants::new(args.all_variants, &args.variants);
-    args.study
-        .run(&args.scenario, &Design::Run { variants }, &args.out)
+    args.study.run(&Design::Run { variants })
 }

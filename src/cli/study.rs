@@ -1,4 +1,4 @@
-//! What `run`, `compare`, `sweep` and `merge` share: the study options and how a study's
+//! What `run`, `compare`, `sweep`, `calibrate` and `merge` share: the study options and how a study's
 //! progress and notes are shown on stderr.
 
 use clap::Args;
@@ -8,7 +8,7 @@ use medsupply::error::Result;
 use medsupply::scenario::policy::ReadOptions;
 use medsupply::study::{Design, Note, Observer, Shard, StudyOptions, run_study};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// The progress bar's layout.
@@ -17,6 +17,11 @@ const BAR: &str = "{spinner} {pos}/{len} replications {wide_bar} {per_sec} ETA {
 /// Options every study command takes.
 #[derive(Debug, Clone, Args)]
 pub struct StudyArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Output directory; results go to OUT/<scenario>/.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
     /// Replications per variant (default: the scenario's).
     #[arg(long)]
     pub replications: Option<u32>,
@@ -71,19 +76,14 @@ impl InputArgs {
 }
 
 impl StudyArgs {
-    /// Runs the study `design` of `scenario` with these options, writing under `out`, and shows
-    /// it on the terminal.
-    pub fn run(&self, scenario: &Path, design: &Design, out: &Path) -> Result<()> {
-        run_study(
-            scenario,
-            design,
-            &self.options(out)?,
-            &Terminal::new(self.quiet),
-        )
+    /// Runs the study `design` of the scenario with these options and shows it on the terminal.
+    pub fn run(&self, design: &Design) -> Result<()> {
+        let options = self.options()?;
+        run_study(&self.scenario, design, &options, &Terminal::new(self.quiet))
     }
 
-    /// The study options, writing under `out`.
-    fn options(&self, out: &Path) -> Result<StudyOptions> {
+    /// The study options.
+    pub fn options(&self) -> Result<StudyOptions> {
         let shard = Shard::from_env(self.shard.as_deref(), self.shard_count, &|k| {
             std::env::var(k).ok()
         })?;
@@ -94,7 +94,7 @@ impl StudyArgs {
             partitions: self.partitions,
             shard,
             plots: !self.no_plots,
-            out: out.to_path_buf(),
+            out: self.out.clone(),
             input: self.input.options()?,
         })
     }

@@ -5,13 +5,10 @@ use clap::Args;
 use medsupply::error::Result;
 use medsupply::output::sweep::DEFAULT_PLOT_KPI;
 use medsupply::study::Design;
-use std::path::PathBuf;
 
 /// Arguments of `medsupply sweep`.
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
     /// A parameter and its values: `PATH=v1,v2,…` (repeatable; the grid is their product,
     /// the first varying slowest). PATH is a dotted path as in variants.
     #[arg(long = "set", required = true)]
@@ -23,9 +20,6 @@ pub struct SweepArgs {
     /// The variant the grid starts from.
     #[arg(long)]
     pub variant: Option<String>,
-    /// Output directory; results go to OUT/<scenario>/.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
     /// Study options.
     #[command(flatten)]
     pub study: StudyArgs,
@@ -38,5 +32,5 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         variant: args.variant.clone(),
         plot_kpi: args.plot_kpi.clone(),
     };
-    args.study.run(&args.scenario, &design, &args.out)
+    args.study.run(&design)
 }

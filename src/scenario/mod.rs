@@ -102,6 +102,26 @@ impl ScenarioFile {
         Ok(table)
     }
 
+    /// The value at the dotted `path` in the scenario as `variant` changes it (None when the
+    /// path names nothing there).
+    pub fn value_at(&self, variant: Option<&str>, path: &str) -> Result<Option<toml::Value>> {
+        let table = self.table_with(variant, &[], &mut Vec::new())?;
+        Ok(overrides::get(&table, path).cloned())
+    }
+
+    /// The `set` table of the variant `name` (empty when it sets nothing; None when there is no
+    /// such variant).
+    pub fn variant_set(&self, name: &str) -> Option<toml::Table> {
+        let index = self.variant_names().iter().position(|v| v == name)?;
+        Some(
+            self.table["variant"][index]
+                .get("set")
+                .and_then(|s| s.as_table())
+                .cloned()
+                .unwrap_or_default(),
+        )
+    }
+
     /// Names of the variants the file defines, in file order.
     pub fn variant_names(&self) -> Vec<String> {
         self.table
@@ -226,11 +246,7 @@ impl ScenarioFile {
                 }
             )));
         };
-        let set = self.table["variant"][index]
-            .get("set")
-            .and_then(|s| s.as_table())
-            .cloned()
-            .unwrap_or_default();
+        let set = self.variant_set(name).unwrap_or_default();
         for (key, value) in &set {
             if let Err(msg) = overrides::apply(table, key, value.clone()) {
                 let field = FieldPath::default()

@@ -38,6 +38,24 @@ pub fn apply(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<
     set_scalar(cur, last, value, path)
 }
 
+/// The value at `path` in `table`, followed as [`apply`] follows it (array elements by id,
+/// name or position); None when the path names nothing.
+pub fn get<'a>(table: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (first, rest) = parts.split_first()?;
+    let mut cur = table.get(*first)?;
+    let mut k = 0;
+    while k < rest.len() {
+        cur = match cur {
+            toml::Value::Table(t) => t.get(rest[k])?,
+            toml::Value::Array(items) => &items[element_index(items, &rest[k..])?],
+            _ => return None,
+        };
+        k += 1;
+    }
+    Some(cur)
+}
+
 /// The field path (with array positions) an override path names in `table`, as far as it can
 /// be followed: `node.wuhan-hospital.shifts` → `node[2].shifts`.
 pub fn resolve(table: &toml::Table, path: &str) -> super::location::FieldPath {
@@ -185,6 +203,17 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn gets_values_as_apply_sets_them() {
+        let t = table("[g]\nstart = 1\n[[node]]\nid = \"a\"\nlines = [{ rate = 4 }]\n");
+        assert_eq!(get(&t, "g.start").and_then(|v| v.as_integer()), Some(1));
+        assert_eq!(
+            get(&t, "node.a.lines.0.rate").and_then(|v| v.as_integer()),
+            Some(4)
+        );
+        assert!(get(&t, "node.b.lines.0.rate").is_none() && get(&t, "g.x").is_none());
     }
 
     #[test]

@@ -76,6 +76,9 @@ pub enum Note {
         /// The report's path.
         report: PathBuf,
     },
+    /// A calibration finished: its fitted values, plausible ranges and discrepancies, as text
+    /// for a terminal.
+    Calibrated(String),
     /// Part directories were merged into the scenario's output directory `dir`.
     Merged {
         /// Parts merged.
@@ -127,7 +130,9 @@ impl fmt::Display for Note {
             Note::Stopped { replications } => {
                 write!(f, "sequential stopping: n = {replications} replications")
             }
-            Note::ComparisonTable(table) => write!(f, "{}", table.trim_end()),
+            Note::ComparisonTable(table) | Note::Calibrated(table) => {
+                write!(f, "{}", table.trim_end())
+            }
             Note::OutputsWritten { seconds, dir } => {
                 write!(f, "outputs written in {seconds:.2} s to {}", dir.display())
             }

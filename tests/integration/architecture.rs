@@ -31,6 +31,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "engine", "error", "model", "output", "plots", "results", "scenario", "stats", "util",
         ],
     ),
+    (
+        "calibrate",
+        &[
+            "engine", "error", "model", "output", "plots", "results", "scenario", "stats", "study",
+            "util",
+        ],
+    ),
 ];
 
 /// The Rust files of a top-level module (a file, or a folder of them), test files left out.

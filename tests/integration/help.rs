@@ -3,8 +3,17 @@
 
 use crate::{medsupply, root};
 
-const COMMANDS: [&str; 10] = [
-    "run", "compare", "sweep", "merge", "generate", "slurm", "plot", "check", "baseline",
+const COMMANDS: [&str; 11] = [
+    "run",
+    "compare",
+    "sweep",
+    "calibrate",
+    "merge",
+    "generate",
+    "slurm",
+    "plot",
+    "check",
+    "baseline",
     "validate",
 ];
 

@@ -3,6 +3,8 @@
 //! - `architecture`: the library's module graph is the pinned one (no cycles, no printing).
 //! - `bad_input`: every kind of broken scenario is rejected with exit code 2 and a message that
 //!   names the file, the position, the field and the problem; nothing is written.
+//! - `calibrate`: a known parameter is recovered; outputs the same on 1 and 2 threads; bad
+//!   observed rows and paths exit 2 naming them.
 //! - `check`: `baseline` and `check` exit 0/1/2 as a CI pipeline needs, with `--json` verdicts.
 //! - `determinism`: outputs are byte-identical whatever the thread count, and across runs.
 //! - `faults`: killed runs leave no partial file and their leftovers are refused; Ctrl-C exits
@@ -20,6 +22,7 @@
 
 mod architecture;
 mod bad_input;
+mod calibrate;
 mod check;
 mod determinism;
 mod epidemic;
