@@ -104,7 +104,7 @@ pub struct Calibration {
     pub rows: Vec<Observation>,
     /// Every candidate, in evaluation order (the prior first).
     pub evaluations: Vec<Evaluation>,
-    /// The optimum: the best candidate of the Latin hypercube and Nelder–Mead.
+    /// The optimum: the best candidate of the search and the profiles.
     pub best: usize,
     /// Each parameter's plausible range.
     pub ranges: Vec<(f64, f64)>,
@@ -227,10 +227,20 @@ pub fn calibrate(
     search::nelder_mead(ranked, options.budget - lhs, &mut |xs| {
         ev.run(Phase::NelderMead, xs)
     })?;
-    let best = (1..ev.done.len())
-        .min_by(|&a, &b| ev.done[a].discrepancy.total_cmp(&ev.done[b].discrepancy))
-        .expect("candidates were evaluated");
-    let ranges = ev.profile(best, options.profile_points)?;
+    let optimum = best_of(&ev.done);
+    let profiled = ev.profile(optimum, options.profile_points)?;
+    // A profile point may beat the optimum it went through: the best is the best of all, and
+    // each range covers every candidate within the threshold of it, so it always holds the
+    // fitted value (and reflects what the other parameters' freedom allows, not only a slice).
+    let best = best_of(&ev.done);
+    let ranges = search::accepted_ranges(
+        &ev.done[1..]
+            .iter()
+            .map(|e| (e.values.as_slice(), e.discrepancy))
+            .collect::<Vec<_>>(),
+        &profiled,
+        ev.done[best].discrepancy + THRESHOLD,
+    );
     observer.end();
     let evaluations = ev.done;
     let calibration = Calibration {
@@ -245,6 +255,13 @@ pub fn calibrate(
     outputs::write(&calibration, &prior, &file, options, seed, replications)?;
     observer.note(Note::Calibrated(calibration.summary()));
     Ok(calibration)
+}
+
+/// The candidate with the lowest discrepancy, the prior (index 0) aside.
+fn best_of(done: &[Evaluation]) -> usize {
+    (1..done.len())
+        .min_by(|&a, &b| done[a].discrepancy.total_cmp(&done[b].discrepancy))
+        .expect("candidates were evaluated")
 }
 
 /// The settings (dotted path, value) of the point `u` of the unit cube.

@@ -192,8 +192,8 @@ fn calibrated_toml(
          # {replications} replication(s) per candidate, relative observation error {}.\n\
          # Discrepancy (weighted sum of squared standardised log errors, docs/calibration.md):\n\
          # {} as given, {} calibrated, {} candidates.\n\
-         # Plausible range: where the discrepancy along the parameter, the others at the\n\
-         # optimum, stays within {} (χ² 95 %, 1 degree of freedom) of its minimum.\n\
+         # Plausible range: the values of candidates whose discrepancy is within {} (χ² 95 %,\n\
+         # 1 degree of freedom) of the fitted one, and the profile's crossings of that level.\n\
          [[variant]]\nname = \"calibrated\"\ndescription = {}\n\n[variant.set]\n",
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),

@@ -146,6 +146,26 @@ pub fn plausible_range(points: &[(f64, f64)], threshold: f64) -> (f64, f64) {
     (low, high)
 }
 
+/// Each parameter's plausible range: the hull of its profile range (from
+/// [`plausible_range`]) and of its values in every candidate, `(values, discrepancy)`, whose
+/// discrepancy is at most `level`.
+pub fn accepted_ranges(
+    candidates: &[(&[f64], f64)],
+    profiled: &[(f64, f64)],
+    level: f64,
+) -> Vec<(f64, f64)> {
+    profiled
+        .iter()
+        .enumerate()
+        .map(|(d, &range)| {
+            candidates
+                .iter()
+                .filter(|(_, f)| *f <= level)
+                .fold(range, |(lo, hi), (x, _)| (lo.min(x[d]), hi.max(x[d])))
+        })
+        .collect()
+}
+
 /// Where a profile's second stage looks, given its first stage `points` (value, discrepancy):
 /// `k` values spread evenly inside the brackets (last point inside the threshold, first point
 /// outside) on either side of the lowest point, so the crossings are found more finely.
@@ -224,6 +244,17 @@ mod tests {
         let start = vec![(vec![0.5], g(&[0.5])), (vec![0.6], g(&[0.6]))];
         let (x, _) = nelder_mead(start, 50, &mut eval).unwrap();
         assert!(x[0] < 1e-3, "{x:?}");
+    }
+
+    #[test]
+    fn accepted_candidates_widen_a_profile_range_to_hold_them() {
+        let a = [1.0, 5.0];
+        let b = [3.0, 9.0];
+        let c = [8.0, 2.0];
+        let cands: Vec<(&[f64], f64)> = vec![(&a, 1.0), (&b, 2.0), (&c, 10.0)];
+        let r = accepted_ranges(&cands, &[(2.0, 4.0), (4.0, 6.0)], 3.0);
+        // c is above the level; a and b widen the first range down, the second up.
+        assert_eq!(r, vec![(1.0, 4.0), (4.0, 9.0)]);
     }
 
     #[test]
