@@ -9,6 +9,7 @@ pub mod discrepancy;
 pub mod observed;
 mod outputs;
 pub mod params;
+mod report;
 pub mod search;
 
 use crate::engine::partitions::Partitions;
@@ -20,9 +21,10 @@ use crate::scenario::ScenarioFile;
 use crate::study::{Flow, Note, Observer, StudyOptions, pool, run_arms};
 use crate::util::lock::DirLock;
 use discrepancy::{Simulated, discrepancy};
-use observed::Observation;
+use observed::{Observation, ObservedSeries};
 use params::Param;
 use rayon::prelude::*;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 /// The rise of the discrepancy that bounds a plausible range: the 95 % quantile of χ² with one
@@ -53,6 +55,9 @@ pub struct CalibrateOptions {
     /// Replications per candidate, the seed every candidate shares, threads, partitions, plots
     /// and the output directory (`out/<scenario>/calibration/`); a calibration is not sharded.
     pub study: StudyOptions,
+    /// The command line that asked for it, the program first, as validation.md quotes it
+    /// (empty: not quoted).
+    pub command: Vec<OsString>,
 }
 
 /// The phase of the search that evaluated a candidate.
@@ -93,6 +98,10 @@ pub struct Evaluation {
     pub rows: Vec<Simulated>,
 }
 
+/// An observed series as one candidate simulated it over the whole horizon: each day across
+/// the replications.
+pub type Curve = Vec<Simulated>;
+
 /// A finished calibration.
 #[derive(Debug, Clone)]
 pub struct Calibration {
@@ -108,6 +117,12 @@ pub struct Calibration {
     pub best: usize,
     /// Each parameter's plausible range.
     pub ranges: Vec<(f64, f64)>,
+    /// The distinct series of the observed rows.
+    pub series: Vec<ObservedSeries>,
+    /// Each series as the scenario as given simulated it.
+    pub prior_curves: Vec<Curve>,
+    /// Each series as the optimum simulated it.
+    pub calibrated_curves: Vec<Curve>,
     /// Where the outputs were written.
     pub dir: PathBuf,
 }
@@ -139,7 +154,8 @@ impl Calibration {
 
 /// Runs a calibration of `scenario`: reads and checks the scenario, the parameters and the
 /// observed file before anything runs (so bad input leaves no file behind), searches, and
-/// writes `calibration.csv`, `fit.csv`, `calibrated.toml`, the fit charts and `manifest.json`.
+/// writes `calibration.csv`, `fit.csv`, `forecast.csv`, the fit charts (unless the study's
+/// `plots` is off), `validation.md`, `calibrated.toml` and `manifest.json`.
 pub fn calibrate(
     scenario: &Path,
     options: &CalibrateOptions,
@@ -196,11 +212,17 @@ pub fn calibrate(
     // Held until the outputs are written: another process writing here is refused at once.
     let _lock = DirLock::acquire(&scenario_dir)?;
     let seed = study.seed.unwrap_or(prior.seed);
+    let series = observed::series(&rows);
     let mut ev = Evaluator {
         file: &file,
         variant,
         params: &params,
         rows: &rows,
+        row_series: rows
+            .iter()
+            .map(|r| series.iter().position(|s| s.holds(r)).expect("every row's"))
+            .collect(),
+        series: &series,
         sigma: options.obs_error,
         seed,
         reps: (0..replications).collect(),
@@ -208,10 +230,12 @@ pub fn calibrate(
         partitions: study.partitions,
         observer,
         done: Vec::new(),
+        best: None,
     };
     let profile = 2 * options.profile_points * dims;
     observer.start((1 + options.budget + profile) as u64 * u64::from(replications));
-    let sims = ev.simulate(std::slice::from_ref(&prior))?.remove(0);
+    let prior_curves = ev.simulate(std::slice::from_ref(&prior))?.remove(0);
+    let sims = ev.rows_of(&prior_curves);
     ev.done.push(Evaluation {
         phase: Phase::Prior,
         values: params.iter().map(|p| p.prior).collect(),
@@ -227,12 +251,16 @@ pub fn calibrate(
     search::nelder_mead(ranked, options.budget - lhs, &mut |xs| {
         ev.run(Phase::NelderMead, xs)
     })?;
-    let optimum = best_of(&ev.done);
+    let optimum = ev
+        .best
+        .as_ref()
+        .map(|(b, _)| *b)
+        .expect("candidates were evaluated");
     let profiled = ev.profile(optimum, options.profile_points)?;
     // A profile point may beat the optimum it went through: the best is the best of all, and
     // each range covers every candidate within the threshold of it, so it always holds the
     // fitted value (and reflects what the other parameters' freedom allows, not only a slice).
-    let best = best_of(&ev.done);
+    let (best, calibrated_curves) = ev.best.take().expect("candidates were evaluated");
     let ranges = search::accepted_ranges(
         &ev.done[1..]
             .iter()
@@ -250,18 +278,14 @@ pub fn calibrate(
         evaluations,
         best,
         ranges,
+        series,
+        prior_curves,
+        calibrated_curves,
         dir: scenario_dir.join("calibration"),
     };
     outputs::write(&calibration, &prior, &file, options, seed, replications)?;
     observer.note(Note::Calibrated(calibration.summary()));
     Ok(calibration)
-}
-
-/// The candidate with the lowest discrepancy, the prior (index 0) aside.
-fn best_of(done: &[Evaluation]) -> usize {
-    (1..done.len())
-        .min_by(|&a, &b| done[a].discrepancy.total_cmp(&done[b].discrepancy))
-        .expect("candidates were evaluated")
 }
 
 /// The settings (dotted path, value) of the point `u` of the unit cube.
@@ -273,12 +297,15 @@ fn settings(params: &[Param], u: &[f64]) -> Vec<(String, toml::Value)> {
         .collect()
 }
 
-/// Simulates candidates and keeps every one it evaluated.
+/// Simulates candidates and keeps every one it evaluated, and the series of the best so far.
 struct Evaluator<'a> {
     file: &'a ScenarioFile,
     variant: Option<&'a str>,
     params: &'a [Param],
     rows: &'a [Observation],
+    /// The series of each row.
+    row_series: Vec<usize>,
+    series: &'a [ObservedSeries],
     sigma: f64,
     seed: u64,
     reps: Vec<u32>,
@@ -286,14 +313,22 @@ struct Evaluator<'a> {
     partitions: Partitions,
     observer: &'a dyn Observer,
     done: Vec<Evaluation>,
+    /// The best candidate so far (the first of the lowest discrepancy, the prior aside) and its
+    /// series.
+    best: Option<(usize, Vec<Curve>)>,
 }
 
 impl Evaluator<'_> {
-    /// Each model's observed rows across the replications: every replication of every model
-    /// runs on the pool, and each row's values are kept in replication order.
-    fn simulate(&self, models: &[Model]) -> Result<Vec<Vec<Simulated>>> {
-        let mut values =
-            vec![vec![Vec::with_capacity(self.reps.len()); self.rows.len()]; models.len()];
+    /// Each model's observed series across the replications: every replication of every model
+    /// runs on the pool, and each day's values are kept in replication order.
+    fn simulate(&self, models: &[Model]) -> Result<Vec<Vec<Curve>>> {
+        let mut values: Vec<Vec<Vec<Vec<f64>>>> = models
+            .iter()
+            .map(|m| {
+                let days = vec![Vec::with_capacity(self.reps.len()); m.days as usize];
+                vec![days; self.series.len()]
+            })
+            .collect();
         run_arms(
             &self.pool,
             models,
@@ -302,16 +337,32 @@ impl Evaluator<'_> {
             self.partitions,
             self.observer,
             |arm, rep| {
-                for (row, v) in self.rows.iter().zip(values[arm].iter_mut()) {
-                    v.push(row.simulated(&rep));
+                for (s, days) in self.series.iter().zip(values[arm].iter_mut()) {
+                    for (day, v) in days.iter_mut().zip(s.daily(&rep)) {
+                        day.push(v);
+                    }
                 }
                 Ok(Flow::Continue)
             },
         )?;
         Ok(values
             .iter()
-            .map(|rows| rows.iter().map(|v| Simulated::new(v)).collect())
+            .map(|series| {
+                series
+                    .iter()
+                    .map(|days| days.iter().map(|v| Simulated::new(v)).collect())
+                    .collect()
+            })
             .collect())
+    }
+
+    /// Each observed row of a candidate's series.
+    fn rows_of(&self, curves: &[Curve]) -> Vec<Simulated> {
+        self.rows
+            .iter()
+            .zip(&self.row_series)
+            .map(|(r, &s)| curves[s][r.day])
+            .collect()
     }
 
     /// Evaluates the points `units` of the unit cube side by side, records them under `phase`,
@@ -332,9 +383,17 @@ impl Evaluator<'_> {
         })?;
         let sims = self.simulate(&models)?;
         let mut out = Vec::with_capacity(units.len());
-        for (u, rows) in units.iter().zip(sims) {
+        for (u, curves) in units.iter().zip(sims) {
+            let rows = self.rows_of(&curves);
             let d = discrepancy(self.rows, &rows, self.sigma);
             out.push(d);
+            let better = match &self.best {
+                None => true,
+                Some((b, _)) => d.total_cmp(&self.done[*b].discrepancy).is_lt(),
+            };
+            if better {
+                self.best = Some((self.done.len(), curves));
+            }
             self.done.push(Evaluation {
                 phase,
                 values: self

@@ -58,26 +58,39 @@ impl Observable {
         Some(Observable::ALL[k])
     }
 
-    /// Its value on `day` for `item` in region slot `slot` of one replication.
-    pub fn value(self, rep: &Replication, day: usize, item: usize, slot: usize) -> f64 {
-        let at = |m| rep.get(day, item, slot, m);
+    /// Its value on every day of the horizon for `item` in region slot `slot` of one
+    /// replication (a cumulative measure as the running sum from day 0).
+    pub fn daily(self, rep: &Replication, item: usize, slot: usize) -> Vec<f64> {
+        let at = |day, m| rep.get(day, item, slot, m);
+        let days = 0..rep.days;
+        let measure = |m| days.clone().map(|d| at(d, m)).collect();
         match self {
-            Observable::ProducedPerDay => at(Measure::Produced),
-            Observable::CapacityPerDay => at(Measure::Capacity),
-            Observable::CapacityUtilisation => {
-                let cap = at(Measure::Capacity);
-                if cap > 0.0 {
-                    at(Measure::Produced) / cap
-                } else {
-                    0.0
-                }
-            }
-            Observable::DeliveredCumulative => (0..=day)
-                .map(|d| rep.get(d, item, slot, Measure::Received))
-                .sum(),
-            Observable::NeedPerDay => at(Measure::Need),
-            Observable::ReceivedPerDay => at(Measure::Received),
+            Observable::ProducedPerDay => measure(Measure::Produced),
+            Observable::CapacityPerDay => measure(Measure::Capacity),
+            Observable::CapacityUtilisation => days
+                .map(|d| {
+                    let cap = at(d, Measure::Capacity);
+                    if cap > 0.0 {
+                        at(d, Measure::Produced) / cap
+                    } else {
+                        0.0
+                    }
+                })
+                .collect(),
+            Observable::DeliveredCumulative => days
+                .scan(0.0, |sum, d| {
+                    *sum += at(d, Measure::Received);
+                    Some(*sum)
+                })
+                .collect(),
+            Observable::NeedPerDay => measure(Measure::Need),
+            Observable::ReceivedPerDay => measure(Measure::Received),
         }
+    }
+
+    /// Whether its values are shares (shown as percentages) rather than counts.
+    pub fn is_share(self) -> bool {
+        self == Observable::CapacityUtilisation
     }
 }
 
@@ -111,11 +124,50 @@ pub struct Observation {
     pub lower_bound: bool,
 }
 
-impl Observation {
-    /// The simulated value of this row in one replication.
-    pub fn simulated(&self, rep: &Replication) -> f64 {
-        self.observable.value(rep, self.day, self.item, self.slot)
+/// One observed series: an observable of an item in a region slot, the rows that share them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedSeries {
+    /// The item's id.
+    pub item_id: String,
+    /// The item's index in the model.
+    pub item: usize,
+    /// The region as written (`national` for the national slot).
+    pub region: String,
+    /// The region slot (the last is national).
+    pub slot: usize,
+    /// What is observed.
+    pub observable: Observable,
+}
+
+impl ObservedSeries {
+    /// Whether `row` belongs to this series.
+    pub fn holds(&self, row: &Observation) -> bool {
+        (row.observable, row.item, row.slot) == (self.observable, self.item, self.slot)
     }
+
+    /// Its value on every day of one replication.
+    pub fn daily(&self, rep: &Replication) -> Vec<f64> {
+        self.observable.daily(rep, self.item, self.slot)
+    }
+}
+
+/// The distinct series of `rows`, ordered by measure (in the order of [`Observable::ALL`]),
+/// item and region slot.
+pub fn series(rows: &[Observation]) -> Vec<ObservedSeries> {
+    let mut out: Vec<ObservedSeries> = Vec::new();
+    for r in rows {
+        if !out.iter().any(|s| s.holds(r)) {
+            out.push(ObservedSeries {
+                item_id: r.item_id.clone(),
+                item: r.item,
+                region: r.region.clone(),
+                slot: r.slot,
+                observable: r.observable,
+            });
+        }
+    }
+    out.sort_by_key(|s| (s.observable as usize, s.item, s.slot));
+    out
 }
 
 /// Reads and checks the observed file against `model`: every problem in it is reported, each
@@ -320,6 +372,28 @@ mod tests {
             (rows[1].weight, rows[1].lower_bound, rows[1].slot),
             (0.0, true, 0)
         );
+        // Two series, measures in their order: produced before delivered.
+        let mut three = rows.clone();
+        three.push(rows[0].clone());
+        let s = series(&three);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].observable, Observable::ProducedPerDay);
+        assert!(s[1].holds(&rows[1]) && !s[1].holds(&rows[0]));
+    }
+
+    #[test]
+    fn series_read_every_day_and_cumulate_deliveries() {
+        let mut rep = Replication::new(0, 3, 1, 1);
+        for (d, v) in [(0, 2.0), (1, 0.0), (2, 5.0)] {
+            rep.add(d, 0, 0, Measure::Received, v);
+            rep.add(d, 0, 0, Measure::Capacity, 10.0);
+            rep.add(d, 0, 0, Measure::Produced, v);
+        }
+        let daily = |o: Observable| o.daily(&rep, 0, 0);
+        assert_eq!(daily(Observable::ReceivedPerDay), [2.0, 0.0, 5.0]);
+        assert_eq!(daily(Observable::DeliveredCumulative), [2.0, 2.0, 7.0]);
+        assert_eq!(daily(Observable::CapacityUtilisation), [0.2, 0.0, 0.5]);
+        assert_eq!(daily(Observable::NeedPerDay), [0.0; 3]);
     }
 
     #[test]

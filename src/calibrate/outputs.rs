@@ -1,19 +1,27 @@
 //! The calibration's files in `OUT/<scenario>/calibration/`: `calibration.csv`, `fit.csv`,
-//! `calibrated.toml` and `manifest.json`, each written whole or not at all, the manifest last
+//! `forecast.csv`, `calibrated.toml`, the fit charts `fit-<measure>.{svg,png}`,
+//! `validation.md` and `manifest.json`, each written whole or not at all, the manifest last
 //! with the SHA-256 of the others (docs/outputs.md).
 
 use super::discrepancy::contribution;
-use super::{CalibrateOptions, Calibration, THRESHOLD};
+use super::observed::Observable;
+use super::report::{Context, validation_md};
+use super::{CalibrateOptions, Calibration, Curve, THRESHOLD};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::output::manifest::{MANIFEST, invalidate};
 use crate::output::num;
 use crate::output::schema::SCHEMA_VERSION;
+use crate::plots::chart::{Chart, YFormat};
+use crate::plots::charts::{FitData, FitSeries, Observed, fit_chart};
+use crate::plots::data::Stat;
+use crate::plots::format::{date_of, plural};
+use crate::plots::{prune, render};
 use crate::scenario::ScenarioFile;
 use crate::util::atomic::atomic_write;
 use crate::util::hash::{HashingWriter, sha256};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -74,8 +82,36 @@ pub fn write(
     };
     put("calibration.csv", &|w| calibration_csv(cal, w))?;
     put("fit.csv", &|w| fit_csv(cal, options.obs_error, w))?;
+    put("forecast.csv", &|w| forecast_csv(cal, prior, w))?;
     put("calibrated.toml", &|w| {
         w.write_all(calibrated_toml(cal, file, options, seed, replications).as_bytes())
+    })?;
+    let charts = if options.study.plots {
+        fit_charts(cal, prior, replications)
+    } else {
+        Vec::new()
+    };
+    let mut keep = BTreeSet::new();
+    for chart in &charts {
+        let svg = render::svg(chart)?;
+        let png = render::png_bytes(chart)?;
+        for (ext, bytes) in [("svg", svg.as_bytes()), ("png", &png[..])] {
+            let name = format!("{}.{ext}", chart.file_stem);
+            put(&name, &|w| w.write_all(bytes))?;
+            keep.insert(dir.join(name));
+        }
+    }
+    // Charts of measures no longer observed, or all of them under --no-plots, go.
+    prune(dir, &keep)?;
+    let cx = Context {
+        options,
+        start: prior.start_date,
+        seed,
+        replications,
+        charts: options.study.plots,
+    };
+    put("validation.md", &|w| {
+        w.write_all(validation_md(cal, &cx).as_bytes())
     })?;
     let observed = std::fs::read(&options.observed).map_err(|source| Error::Read {
         path: options.observed.clone(),
@@ -105,7 +141,7 @@ pub fn write(
 }
 
 /// The last component of `path`, for messages and provenance.
-fn file_name(path: &Path) -> String {
+pub fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -173,6 +209,114 @@ fn fit_csv(cal: &Calibration, sigma: f64, w: &mut dyn Write) -> io::Result<()> {
         c.write_record(&row)?;
     }
     c.flush()
+}
+
+/// `forecast.csv`: every series on every day of the horizon, the prior's mean and the
+/// calibrated mean with P5–P95, and the observed value on the days the first row of that
+/// series and date gives one.
+fn forecast_csv(cal: &Calibration, prior: &Model, w: &mut dyn Write) -> io::Result<()> {
+    let mut c = csv::Writer::from_writer(w);
+    c.write_record([
+        "date",
+        "item",
+        "region",
+        "measure",
+        "prior_mean",
+        "calibrated_mean",
+        "calibrated_p5",
+        "calibrated_p95",
+        "observed",
+    ])?;
+    for (k, s) in cal.series.iter().enumerate() {
+        let (p, b) = (&cal.prior_curves[k], &cal.calibrated_curves[k]);
+        for (day, (p, b)) in p.iter().zip(b).enumerate() {
+            let observed = cal
+                .rows
+                .iter()
+                .find(|r| r.day == day && s.holds(r))
+                .map_or_else(String::new, |r| num(r.value));
+            c.write_record([
+                date_of(prior.start_date, day).to_string(),
+                s.item_id.clone(),
+                s.region.clone(),
+                s.observable.name().to_string(),
+                num(p.mean),
+                num(b.mean),
+                num(b.p5),
+                num(b.p95),
+                observed,
+            ])?;
+        }
+    }
+    c.flush()
+}
+
+/// The y-axis title of `observable` for an item counted in `unit`.
+fn axis_title(observable: Observable, unit: &str) -> String {
+    let units = plural(unit);
+    match observable {
+        Observable::ProducedPerDay => format!("{units} produced per day"),
+        Observable::CapacityPerDay => format!("capacity, {units} per day"),
+        Observable::CapacityUtilisation => "produced ÷ capacity".to_string(),
+        Observable::DeliveredCumulative => format!("{units} delivered, cumulative"),
+        Observable::NeedPerDay => format!("{units} needed per day"),
+        Observable::ReceivedPerDay => format!("{units} received per day"),
+    }
+}
+
+/// The fit chart of every observed measure, one panel per series.
+fn fit_charts(cal: &Calibration, prior: &Model, replications: u32) -> Vec<Chart> {
+    let mut measures: Vec<Observable> = cal.series.iter().map(|s| s.observable).collect();
+    measures.dedup();
+    let mean = |c: &Curve| c.iter().map(|s| s.mean).collect::<Vec<_>>();
+    measures
+        .into_iter()
+        .map(|m| {
+            let series = cal
+                .series
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.observable == m)
+                .map(|(k, s)| {
+                    let c = &cal.calibrated_curves[k];
+                    FitSeries {
+                        item: s.item_id.clone(),
+                        place: s.region.clone(),
+                        y_label: axis_title(m, &prior.items[s.item].unit),
+                        observed: cal
+                            .rows
+                            .iter()
+                            .filter(|r| s.holds(r))
+                            .map(|r| Observed {
+                                day: r.day,
+                                value: r.value,
+                                lower_bound: r.lower_bound,
+                            })
+                            .collect(),
+                        prior: mean(&cal.prior_curves[k]),
+                        calibrated: Stat {
+                            mean: mean(c),
+                            p5: c.iter().map(|s| s.p5).collect(),
+                            p95: c.iter().map(|s| s.p95).collect(),
+                        },
+                    }
+                })
+                .collect();
+            fit_chart(&FitData {
+                scenario: cal.scenario.clone(),
+                measure: m.name().to_string(),
+                format: if m.is_share() {
+                    YFormat::Percent
+                } else {
+                    YFormat::Count
+                },
+                start: prior.start_date,
+                days: prior.days as usize,
+                replications,
+                series,
+            })
+        })
+        .collect()
 }
 
 /// `calibrated.toml`: a `[[variant]]` block to paste into the scenario, the fitted values with

@@ -3,7 +3,6 @@
 use super::study::{StudyArgs, Terminal};
 use clap::Args;
 use medsupply::calibrate::{CalibrateOptions, PROFILE_POINTS, calibrate};
-use medsupply::error::Result;
 use std::path::PathBuf;
 
 /// Arguments of `medsupply calibrate`.
@@ -30,7 +29,7 @@ pub struct CalibrateArgs {
 }
 
 /// Runs the calibration.
-pub fn run(args: &CalibrateArgs) -> Result<()> {
+pub fn run(args: &CalibrateArgs) -> medsupply::error::Result<()> {
     let options = CalibrateOptions {
         observed: args.observed.clone(),
         params: args.params.clone(),
@@ -39,6 +38,7 @@ pub fn run(args: &CalibrateArgs) -> Result<()> {
         obs_error: args.obs_error,
         variant: args.variant.clone(),
         study: args.study.options()?,
+        command: std::env::args_os().collect(),
     };
     let terminal = Terminal::new(args.study.quiet);
     calibrate(&args.study.scenario, &options, &terminal).map(drop)

@@ -158,6 +158,27 @@ pub struct Whisker {
     pub high: f64,
 }
 
+/// Values at single points of the x axis, drawn as markers and not joined (observations).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Points {
+    /// Legend label (none when empty).
+    pub label: String,
+    /// Colour and marker (the dash is not used).
+    pub style: LineStyle,
+    /// (index on the x axis, value) of each point.
+    pub at: Vec<(usize, f64)>,
+}
+
+/// A vertical line across a panel at one index of the x axis, labelled at its top
+/// (`forecast after 12 Feb →`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// Index on the x axis.
+    pub at: usize,
+    /// The label, written just right of the line.
+    pub label: String,
+}
+
 /// How the y-axis numbers read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum YFormat {
@@ -184,6 +205,10 @@ pub struct Panel {
     pub series: Vec<Series>,
     /// Intervals.
     pub whiskers: Vec<Whisker>,
+    /// Markers at single points, drawn over everything else.
+    pub points: Vec<Points>,
+    /// A vertical line across the panel.
+    pub rule: Option<Rule>,
     /// A message written across an empty-looking plot (`No shortage in any replication`).
     pub note: Option<String>,
     /// Set when the y range is narrowed to the demand and a series is allowed off the top:
@@ -205,6 +230,8 @@ impl Panel {
             fills: Vec::new(),
             series: Vec::new(),
             whiskers: Vec::new(),
+            points: Vec::new(),
+            rule: None,
             note: None,
             off_scale: None,
             remark: None,
@@ -221,9 +248,11 @@ impl Panel {
                 .chain(s.band.iter().flat_map(|(l, h)| l.iter().chain(h)))
         });
         let whiskers = self.whiskers.iter().flat_map(|w| [&w.low, &w.mid, &w.high]);
+        let points = self.points.iter().flat_map(|p| p.at.iter().map(|(_, v)| v));
         fills
             .chain(series)
             .chain(whiskers)
+            .chain(points)
             .copied()
             .filter(|v| v.is_finite())
     }
@@ -269,6 +298,7 @@ impl Panel {
             .map(|f| f.label.as_str())
             .chain(self.series.iter().map(|s| s.label.as_str()))
             .chain(self.whiskers.iter().map(|w| w.label.as_str()))
+            .chain(self.points.iter().map(|p| p.label.as_str()))
             .filter(|l| !l.is_empty())
             .collect()
     }
@@ -293,6 +323,8 @@ pub enum ChartKind {
     Sweep,
     /// Patients in care by severity class (no product).
     Census,
+    /// A calibration's fit to observed figures and its forecast (no single product).
+    Fit,
 }
 
 impl ChartKind {
@@ -307,6 +339,7 @@ impl ChartKind {
             ChartKind::VariantOverlay => "variants",
             ChartKind::Sweep => "sweep",
             ChartKind::Census => "census",
+            ChartKind::Fit => "fit",
         }
     }
 }

@@ -37,6 +37,16 @@ pub fn si(x: f64) -> String {
     format!("{s}{suffix}")
 }
 
+/// A count for running text, as [`si`] with a space before the suffix: `950`, `1.5 k`,
+/// `14.8 M`.
+pub fn human(x: f64) -> String {
+    let s = si(x);
+    match s.char_indices().last() {
+        Some((k, c)) if c.is_ascii_alphabetic() => format!("{} {c}", &s[..k]),
+        _ => s,
+    }
+}
+
 /// A share in [0, 1] as a percentage: `45 %`, `99.5 %`, `0.8 %`.
 pub fn percent(p: f64) -> String {
     if !p.is_finite() {
@@ -213,6 +223,9 @@ mod tests {
 
     #[test]
     fn counts_read_in_k_and_m() {
+        assert_eq!(human(14.8e6), "14.8 M");
+        assert_eq!(human(950.0), "950");
+        assert_eq!(human(f64::NAN), "–");
         assert_eq!(si(0.0), "0");
         assert_eq!(si(950.0), "950");
         assert_eq!(si(12.5), "12.5");

@@ -208,9 +208,9 @@ fn render_one(dir: &Path, chart: Chart, out: &Path, write: bool) -> Result<Rende
     })
 }
 
-/// Removes chart files in `plots` that are not in `keep` (and the directory, if that leaves it
-/// empty).
-fn prune(plots: &Path, keep: &BTreeSet<PathBuf>) -> Result<()> {
+/// Removes chart files (SVG and PNG) in `plots` that are not in `keep` (and the directory, if
+/// that leaves it empty).
+pub fn prune(plots: &Path, keep: &BTreeSet<PathBuf>) -> Result<()> {
     let Ok(entries) = std::fs::read_dir(plots) else {
         return Ok(());
     };

@@ -72,6 +72,7 @@ enum Swatch {
     Line { style: LineStyle, banded: bool },
     Area(Rgb),
     Interval(Rgb),
+    Point(LineStyle),
 }
 
 fn legend_entries(panel: &Panel) -> Vec<(Swatch, &str)> {
@@ -96,6 +97,12 @@ fn legend_entries(panel: &Panel) -> Vec<(Swatch, &str)> {
             .whiskers
             .iter()
             .map(|w| (Swatch::Interval(w.colour), w.label.as_str())),
+    );
+    out.extend(
+        panel
+            .points
+            .iter()
+            .map(|p| (Swatch::Point(p.style), p.label.as_str())),
     );
     out.retain(|(_, l)| !l.is_empty());
     out
@@ -165,10 +172,15 @@ pub fn svg(chart: &Chart) -> Result<String> {
 
 /// Draws the chart into a PNG file (through a temporary name, then renamed).
 pub fn png(chart: &Chart, path: &Path) -> Result<()> {
+    let bytes = png_bytes(chart)?;
+    atomic_write(path, |out| out.write_all(&bytes))
+}
+
+/// The chart as a PNG file's bytes, drawn in memory and encoded as plotters encodes a PNG
+/// file (for a caller that writes it like every other output file).
+pub fn png_bytes(chart: &Chart) -> Result<Vec<u8>> {
     font::register()?;
     let (w, h) = size(chart);
-    // Drawn in memory and encoded as plotters encodes a PNG file, then written atomically
-    // like every other output file.
     let mut pixels = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
@@ -176,11 +188,11 @@ pub fn png(chart: &Chart, path: &Path) -> Result<()> {
             .and_then(|_| root.present().map_err(Into::into))
             .map_err(|e| plot_error(chart, "png", e.as_ref()))?;
     }
-    atomic_write(path, |out| {
-        image::codecs::png::PngEncoder::new(out)
-            .write_image(&pixels, w, h, image::ColorType::Rgb8)
-            .map_err(std::io::Error::other)
-    })
+    let mut bytes = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut bytes)
+        .write_image(&pixels, w, h, image::ColorType::Rgb8)
+        .map_err(|e| plot_error(chart, "png", &e))?;
+    Ok(bytes)
 }
 
 fn plot_error(chart: &Chart, ext: &str, e: &dyn StdError) -> Error {
@@ -323,6 +335,7 @@ where
                 ))?;
                 root.draw(&Circle::new((cx, mid), 4, rgb(c).filled()))?;
             }
+            Swatch::Point(style) => draw_marker(root, style, (x + SWATCH / 2, mid))?,
             Swatch::Line { style, banded } => {
                 if banded {
                     root.draw(&Rectangle::new(
@@ -564,6 +577,15 @@ where
         root.draw(&Text::new(label, (px, py + 9), label_style.clone()))?;
     }
 
+    if let Some(rule) = &panel.rule {
+        let x = chart.x_axis.position(rule.at);
+        ctx.draw_series(DashedLineSeries::new(
+            [(x, y0), (x, y1)],
+            5,
+            4,
+            MUTED.stroke_width(1),
+        ))?;
+    }
     let clamp = |v: &[f64]| -> Vec<f64> { v.iter().map(|x| x.clamp(y0, y1)).collect() };
     for s in &panel.series {
         if let Some((lo, hi)) = &s.band {
@@ -639,17 +661,50 @@ where
             c.filled(),
         )))?;
     }
-    let corner = [
+    for p in &panel.points {
+        for &(i, v) in &p.at {
+            if v.is_finite() {
+                let at = ctx.backend_coord(&(chart.x_axis.position(i), v.clamp(y0, y1)));
+                // A white ring keeps the point visible on a line of its colour.
+                root.draw(&Circle::new(at, 7, WHITE.filled()))?;
+                draw_marker(root, p.style, at)?;
+            }
+        }
+    }
+    let corner: Vec<String> = [
         panel.off_scale.as_ref().map(|t| format!("↑ {t}")),
         panel.remark.clone(),
-    ];
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let style = font(LABEL_SIZE)
         .color(&INK)
         .pos(Pos::new(HPos::Right, VPos::Top));
     let (px, py) = ctx.backend_coord(&(x1, y1));
-    for (i, text) in corner.into_iter().flatten().enumerate() {
-        let y = py + 6 + i as i32 * (LABEL_SIZE as i32 + 6);
-        root.draw(&Text::new(text, (px - 6, y), style.clone()))?;
+    let row = |i: usize| py + 6 + i as i32 * (LABEL_SIZE as i32 + 6);
+    for (i, text) in corner.iter().enumerate() {
+        root.draw(&Text::new(text.clone(), (px - 6, row(i)), style.clone()))?;
+    }
+    if let Some(rule) = &panel.rule {
+        // Under the corner texts, on the side of the line with more room.
+        let x = chart.x_axis.position(rule.at);
+        let (rx, _) = ctx.backend_coord(&(x, y1));
+        let (h, dx) = if x - x0 > (x1 - x0) * 0.6 {
+            (HPos::Right, -6)
+        } else {
+            (HPos::Left, 6)
+        };
+        let f = font(LABEL_SIZE);
+        let (w, y) = (text_width(&f, &rule.label), row(corner.len()));
+        let left = if dx < 0 { rx + dx - w } else { rx + dx };
+        // On a white patch, so the lines beneath do not cross the words.
+        root.draw(&Rectangle::new(
+            [(left - 3, y - 2), (left + w + 3, y + LABEL_SIZE as i32 + 3)],
+            WHITE.filled(),
+        ))?;
+        let style = f.color(&MUTED).pos(Pos::new(h, VPos::Top));
+        root.draw(&Text::new(rule.label.clone(), (rx + dx, y), style))?;
     }
     if let Some(note) = &panel.note {
         let style = font(LEGEND_SIZE + 2.0)

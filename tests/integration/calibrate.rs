@@ -1,6 +1,7 @@
 //! `medsupply calibrate`: recovers a known parameter from observations a run of its own made,
-//! writes the same files for any thread count, and refuses bad observed rows and bad paths
-//! with exit 2, naming them, before anything is written.
+//! forecasts every observed series over the whole horizon (forecast.csv, the fit charts,
+//! validation.md), writes the same files for any thread count, and refuses bad observed rows
+//! and bad paths with exit 2, naming them, before anything is written.
 
 use crate::{files_under, medsupply, minimal};
 use std::path::{Path, PathBuf};
@@ -72,6 +73,46 @@ fn observed(dir: &Path) -> PathBuf {
     path
 }
 
+/// The dates of the horizon, from the run that made the observations.
+fn horizon(tmp: &Path) -> Vec<String> {
+    let path = tmp.join("truth/minimal/base/timeseries.csv");
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    // day,date,item,kind,region,…: national surgical masks, one row a day.
+    reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[2] == "surgical_mask" && &r[4] == "national")
+        .map(|r| r[1].to_string())
+        .collect()
+}
+
+/// forecast.csv holds the one observed series on every date of `dates`, in order, and on the
+/// observed dates the calibrated mean and the observation of fit.csv.
+fn forecast_matches_fit(dir: &Path, dates: &[String]) {
+    let read = |name: &str| -> Vec<csv::StringRecord> {
+        let mut r = csv::Reader::from_path(dir.join(name)).unwrap();
+        r.records().map(Result::unwrap).collect()
+    };
+    let (forecast, fit) = (read("forecast.csv"), read("fit.csv"));
+    let got: Vec<&str> = forecast.iter().map(|r| &r[0]).collect();
+    assert_eq!(got, dates, "one row per series and day of the horizon");
+    let mut observed = 0;
+    for f in &forecast {
+        assert_eq!(
+            (&f[1], &f[2], &f[3]),
+            ("surgical_mask", "national", "produced_per_day")
+        );
+        let Some(row) = fit.iter().find(|r| r[0] == f[0]) else {
+            assert_eq!(&f[8], "", "{f:?}: an observation on a date fit.csv lacks");
+            continue;
+        };
+        // fit.csv: date,…,observed (5),…,calibrated_mean (10)
+        assert_eq!((&f[5], &f[8]), (&row[10], &row[5]), "{f:?} against {row:?}");
+        observed += 1;
+    }
+    assert_eq!(observed, fit.len());
+}
+
 /// Runs `calibrate` on minimal.toml for the rate with a small budget.
 fn calibrate(observed: &Path, out: &Path, extra: &[&str]) -> crate::Outcome {
     let mut args = vec![
@@ -141,7 +182,35 @@ fn a_known_rate_is_recovered_and_its_plausible_range_holds_it() {
             "no {phase} row"
         );
     }
-    assert!(dir.join("manifest.json").is_file());
+    forecast_matches_fit(&dir, &horizon(tmp.path()));
+    for file in ["fit-produced_per_day.svg", "fit-produced_per_day.png"] {
+        assert!(dir.join(file).is_file(), "no {file}");
+    }
+    let report = std::fs::read_to_string(dir.join("validation.md")).unwrap();
+    for part in [
+        "```sh\nmedsupply calibrate ",
+        &format!("--param {RATE}=10000..60000 --budget 20 --replications 4\n"),
+        "D = Σ_rows",
+        &format!("| `{RATE}` | 40 k |"),
+        "## Fit to the observed rows",
+        "| 2020-02-05 | surgical_mask | national | produced_per_day | value | 1 |",
+        "### Surgical mask, national total: produced per day",
+        "(fit-produced_per_day.svg)",
+    ] {
+        assert!(report.contains(part), "no `{part}` in\n{report}");
+    }
+    let command = report
+        .lines()
+        .find(|l| l.starts_with("medsupply "))
+        .unwrap();
+    assert!(!command.contains("--out") && !command.contains("--threads"));
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    for file in ["forecast.csv", "validation.md", "fit-produced_per_day.svg"] {
+        assert!(
+            manifest.contains(&format!("\"{file}\"")),
+            "{file} not in the manifest"
+        );
+    }
     // The variant block pastes into the scenario and validates.
     let pasted = tmp.path().join("pasted.toml");
     let text = std::fs::read_to_string(minimal()).unwrap();
@@ -160,8 +229,25 @@ fn calibration_outputs_are_the_same_on_one_and_two_threads() {
         files_under(&one.join("minimal/calibration")),
         files_under(&two.join("minimal/calibration")),
     );
-    assert!(a.contains_key(Path::new("calibration.csv")));
+    for file in [
+        "calibration.csv",
+        "validation.md",
+        "fit-produced_per_day.png",
+    ] {
+        assert!(a.contains_key(Path::new(file)), "no {file}");
+    }
     crate::assert_same_files("calibration on 1 and 2 threads", &a, &b);
+    // Without plots, the charts of the run before go, and the report says why.
+    calibrate(&observed, &one, &["--no-plots"]).assert_code(0);
+    let dir = one.join("minimal/calibration");
+    let left: Vec<_> = files_under(&dir).into_keys().collect();
+    assert!(
+        left.iter()
+            .all(|p| !p.to_string_lossy().starts_with("fit-")),
+        "{left:?}"
+    );
+    let report = std::fs::read_to_string(dir.join("validation.md")).unwrap();
+    assert!(report.contains("Not drawn (`--no-plots`)"), "{report}");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The charts a planner reads, built as data from a run's saved outputs: per variant, product
 //! and place (national total and each region of interest) supply versus demand, shortage,
 //! stock and days of supply, production against capacity, and P(stockout by day); across
-//! variants, demand met under each; for a sweep, a KPI against the swept parameter.
+//! variants, demand met under each; for a sweep, a KPI against the swept parameter; for a
+//! calibration, the fit to observed figures and the forecast (`fit`).
 //!
 //! One file per chart: `supply_demand`, `shortage`, `stock` (with its `days_of_supply`
 //! panel), `production` and `stockout` per variant and product, `census` (patients in care by
@@ -12,6 +13,7 @@
 mod census;
 mod context;
 mod days_of_supply;
+mod fit;
 mod overlay;
 mod production;
 mod series;
@@ -26,6 +28,7 @@ pub(crate) mod tests;
 
 pub use census::census_charts;
 pub use days_of_supply::DAYS_OF_SUPPLY_CAP;
+pub use fit::{FitData, FitSeries, Observed, fit_chart, fit_stem};
 pub use overlay::overlay_charts;
 pub use sweep::sweep_charts;
 
