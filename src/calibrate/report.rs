@@ -168,10 +168,10 @@ pub fn validation_md(cal: &Calibration, cx: &Context) -> String {
     }
     let _ = write!(
         t,
-        "\nThe plausible range is where the discrepancy along the parameter, the others held at \
-         the optimum, stays within {:.2} of its minimum (95 %, χ² with one degree of freedom); \
-         an end at the edge of the searched box means the observations do not bound that \
-         side.\n\n",
+        "\nThe plausible range holds every simulated candidate whose discrepancy is within {:.2} \
+         of the calibrated one (95 %, χ² with one degree of freedom), and the points where the \
+         profile through the optimum crosses that level; an end at the edge of the searched box \
+         means the observations do not bound that side.\n\n",
         THRESHOLD
     );
     t += "## Fit to the observed rows\n\n\
