@@ -1500,8 +1500,46 @@ def build(mode):
     top(ROUTES_NOTE.replace("N_SOURCES", str(len(sources))).replace("N_DEST", str(len(demand_nodes))).rstrip())
     emit_routes(top, routes)
     text = o.text()
+    if mode == "china":
+        text = calibrated(text)
     cut = text.index("[scenario]")
     return text[:cut] + top.text() + "\n" + text[cut:]
+
+
+# Calibrated values (china-2020 only). Fitted by `medsupply calibrate` to the rows of
+# scenarios/data/china-2020-observed.csv (briefings up to 12 Feb 2020), from the inputs above as
+# the prior; docs/validation.md has the command, the fit and what the model cannot reproduce.
+# Each entry: dotted path, the text the uncalibrated input has in the file, the fitted value and
+# its plausible range (candidates within 3.84 of the best discrepancy). The inputs above stay the
+# uncalibrated ones, kept as the `uncalibrated` variant; hubei-2020 was not fitted and keeps them.
+CALIBRATED = [
+    ("policy.productivity_under_controls", "productivity_under_controls = 0.85\n", 0.85, 0.924728, "0.914..0.933"),
+    ("policy.priority_restart_factor", "priority_restart_factor = 0.3\n", 0.3, 0.413961, "0.410..0.436"),
+    ("workers.initial_share", "initial_share = 0.4\n", 0.4, 0.678815, "0.677..0.687"),
+    ("risk_levels.medium.worker_return_rate", "worker_return_rate = 0.03\n", 0.03, 0.0586877, "0.022..0.080"),
+    ("risk_levels.high.worker_return_rate", "worker_return_rate = 0.025\n", 0.025, 0.0376215, "0.005..0.056"),
+    ("transport.truck_availability.2.share", "{ day = 17, share = 0.15 }", 0.15, 0.238671, "0.127..0.300"),
+]
+
+
+def calibrated(text):
+    """The china-2020 text with the calibrated values in place of the inputs, each with a
+    `calibrated:` comment, and the `uncalibrated` variant that restores the inputs."""
+    for path, was, prior, value, plausible in CALIBRATED:
+        assert text.count(was) == 1, (path, text.count(was))
+        note = f"# calibrated: input {prior}, plausible {plausible} (docs/validation.md)\n"
+        now = was.replace(num(prior), repr(value))
+        if was.endswith("\n"):
+            text = text.replace(was, note + now)
+        else:
+            line_start = text.rindex("\n", 0, text.index(was)) + 1
+            text = text[:line_start] + note + text[line_start:].replace(was, now, 1)
+    sets = ", ".join(f'"{path}" = {num(prior)}' for path, _, prior, _, _ in CALIBRATED)
+    variant = ("\n[[variant]]\nname = \"uncalibrated\"\n"
+               "description = \"The inputs as sourced and estimated, before calibration to the 12 Feb briefings.\"\n"
+               f"set = {{ {sets} }}\n")
+    cut = text.index("[[variant]]")
+    return text[:cut] + variant.lstrip("\n") + "\n" + text[cut:]
 
 
 SUIT_RELEASE = (tri(1, 7, 14), "ethylene-oxide sterilisation and degassing, data: \"Sterilisation before release (masks, suits)\n"
@@ -1573,7 +1611,12 @@ set = { "transport.truck_availability.0.share" = 1.0, "transport.truck_availabil
 CALIBRATION_NOTES = {
     "china": """
 # ---------------------------------------------------------------------------------------------
-# Calibration notes. Figures are means of 20 replications (seed 2020), measured with
+# Calibration notes. The base carries six values fitted by `medsupply calibrate` to the
+# briefings up to 12 Feb 2020 (marked `# calibrated:` above; docs/validation.md has the command,
+# the fit row by row and what the model cannot reproduce). The figures below were measured with
+# the inputs before that fit, which the `uncalibrated` variant keeps.
+#
+# Figures are means of 20 replications (seed 2020), measured with
 #   cargo run --release --locked -- run scenarios/china-2020.toml --all-variants --replications 20 --out /tmp/cmp
 # and, for paired 95 % CIs between variants (common random numbers),
 #   cargo run --release --locked -- compare scenarios/china-2020.toml --all --replications 20 --out /tmp/cmp
