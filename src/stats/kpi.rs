@@ -49,8 +49,10 @@ pub fn kpis(model: &Model, rep: &Replication, item: usize, slot: usize) -> Vec<O
             .map(|d| rep.get(d, item, slot, m))
             .collect::<Vec<f64>>()
     };
-    let total_need: f64 = series(Measure::Need).iter().sum();
-    let received: f64 = series(Measure::Received).iter().sum();
+    // A total in day order, without collecting the series first (the same bytes as summing it).
+    let total = |m: Measure| (0..days).map(|d| rep.get(d, item, slot, m)).sum::<f64>();
+    let total_need = total(Measure::Need);
+    let received = total(Measure::Received);
     let demand = series(Measure::Demand);
     let delivered = series(Measure::Delivered);
     let unmet = series(Measure::Unmet);
@@ -78,8 +80,8 @@ pub fn kpis(model: &Model, rep: &Replication, item: usize, slot: usize) -> Vec<O
     let recent_demand: f64 = demand[days - tail..].iter().sum::<f64>() / tail as f64;
     let stock_end = rep.get(days - 1, item, slot, Measure::OnHandHospital);
     let days_of_supply = (recent_demand > 0.0 && !durable).then(|| stock_end / recent_demand);
-    let produced: f64 = series(Measure::Produced).iter().sum();
-    let capacity: f64 = series(Measure::Capacity).iter().sum();
+    let produced = total(Measure::Produced);
+    let capacity = total(Measure::Capacity);
     let t = &rep.transport[item * rep.slots + slot];
     let lead_mean = (!t.lead_times.is_empty())
         .then(|| t.lead_times.iter().sum::<f64>() / t.lead_times.len() as f64);
