@@ -35,10 +35,15 @@ impl Sim<'_> {
     /// Demand of `item` at `n` today after conservation strategies.
     pub(in crate::engine) fn demand_today(&self, n: NodeId, item: ItemId) -> Option<f64> {
         let raw = self.raw_demand(n, item)?;
-        Some(match self.m.items[item].kind {
+        Some(self.conserved(n, item, raw))
+    }
+
+    /// `raw` demand of `item` at `n` after today's conservation cut (consumables only).
+    fn conserved(&self, n: NodeId, item: ItemId, raw: f64) -> f64 {
+        match self.m.items[item].kind {
             ItemKind::Consumable => raw * self.burn_factor(n, item),
             _ => raw,
-        })
+        }
     }
 
     /// A hospital's day: every product's need and demand, served from its stock.
@@ -60,9 +65,9 @@ impl Sim<'_> {
                     delivered,
                 }
             } else {
-                let factor = self.burn_factor(n, item);
+                let demand = self.conserved(n, item, raw);
                 let st = &mut self.nodes[n];
-                let want = raw * factor + st.demand_carry[item];
+                let want = demand + st.demand_carry[item];
                 let units = want.floor().max(0.0);
                 st.demand_carry[item] = want - units;
                 // Need is rounded on its own carry but never below demand, so that
