@@ -60,6 +60,8 @@ pub(in crate::engine) enum Ev {
     RegionDay(RegionId),
     Restart(NodeId),
     LinesReady(NodeId, usize),
+    /// The lines a switch moves stop making their old product.
+    LinesLeave(NodeId, usize),
     Breakdown(NodeId, usize),
     Repair(NodeId, usize),
     LinkClose(LinkId, Tick),
@@ -543,6 +545,7 @@ impl<'m> Sim<'m> {
             Ev::RegionDay(r) => self.region_day(r),
             Ev::Restart(n) => self.nodes[n].open = true,
             Ev::LinesReady(n, k) => self.lines_ready(n, k),
+            Ev::LinesLeave(n, k) => self.lines_leave(n, k),
             Ev::Breakdown(n, g) => self.breakdown(n, g),
             Ev::Repair(n, g) => self.repair(n, g),
             Ev::LinkClose(l, until) => self.link_close(l, until),

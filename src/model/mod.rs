@@ -304,6 +304,9 @@ pub struct Conversion {
     pub lines: Lines,
     /// Lead time (days).
     pub lead_time: Dist,
+    /// A switch: the product whose lines (as many as [`Lines::lines`]) stop on the decision
+    /// day and become the new lines after the lead time. None adds new lines.
+    pub from: Option<ItemId>,
 }
 
 /// A replenishment policy.
@@ -409,6 +412,8 @@ pub struct Node {
     pub lines: Vec<Lines>,
     /// Conversions and expansions.
     pub conversions: Vec<Conversion>,
+    /// Its own order of products drawing shared materials (None: [`Model::material_priority`]).
+    pub material_priority: Option<Vec<ItemId>>,
     /// Initial stock.
     pub stock: Vec<(ItemId, u64)>,
     /// Replenishment policies.
@@ -520,6 +525,9 @@ pub struct Model {
     pub sme_restart_factor: f64,
     /// Conversions enabled.
     pub conversion_enabled: bool,
+    /// Products that draw shared materials first at a plant, in this order (others follow in
+    /// line order); empty means line order.
+    pub material_priority: Vec<ItemId>,
     /// Parameters per risk level, indexed by `RiskLevel as usize`.
     pub risk: [Risk; 3],
     /// Initial worker share.

@@ -123,6 +123,10 @@ pub struct RawPolicy {
     /// Whether scheduled line conversions and expansions happen.
     #[serde(default = "default_true")]
     pub conversion: bool,
+    /// The order in which a plant's products draw shared materials: products listed first
+    /// draw first, the rest after them in the order of their lines. Empty means line order.
+    #[serde(default)]
+    pub material_priority: Vec<String>,
 }
 
 impl Default for RawPolicy {
@@ -133,6 +137,7 @@ impl Default for RawPolicy {
             sme_financing: false,
             sme_financing_restart_factor: 1.0,
             conversion: true,
+            material_priority: Vec::new(),
         }
     }
 }
@@ -398,7 +403,8 @@ pub struct RawLines {
     pub repair_days: Option<DistSpec>,
 }
 
-/// `[[node.conversion]]`: lines added from a trigger day after a lead time.
+/// `[[node.conversion]]`: lines added from a trigger day after a lead time, or with `from_item`
+/// moved from another product (down from the trigger day until they are ready).
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawConversion {
     pub day: i64,
@@ -406,6 +412,8 @@ pub struct RawConversion {
     pub lines: i64,
     pub rate_per_line: f64,
     pub lead_time_days: DistSpec,
+    /// The product whose `[[node.lines]]` the lines are taken from; absent means new lines.
+    pub from_item: Option<String>,
 }
 
 /// `[[node.replenish]]`: an (s, S) or periodic order-up-to policy for one item.
@@ -571,6 +579,8 @@ pub struct RawNode {
     pub lines: Vec<RawLines>,
     #[serde(default)]
     pub conversion: Vec<RawConversion>,
+    /// This plant's own `policy.material_priority` (replaces the policy's for it).
+    pub material_priority: Option<Vec<String>>,
     #[serde(default)]
     pub stock: BTreeMap<String, f64>,
     #[serde(default)]

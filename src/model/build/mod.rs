@@ -186,6 +186,11 @@ impl Builder<'_> {
         let items = self.items(raw, &mut names);
         let staffing = self.severity(&path("staffing"), &raw.staffing);
         let conservation = self.conservation(raw, &names, &items, horizon);
+        let material_priority = self.product_order(
+            &path("policy.material_priority"),
+            &raw.policy.material_priority,
+            &names,
+        );
         let mut graph = Network::new();
         let nodes = self.nodes(raw, &mut names, (&regions, &items), &mut graph, horizon);
         self.demand_sources(raw, &names, &items, &staffing);
@@ -216,6 +221,7 @@ impl Builder<'_> {
                 1.0
             },
             conversion_enabled: policy.conversion,
+            material_priority,
             risk: settings.risk,
             workers_initial: settings.workers_initial,
             workers_noise_sd: settings.workers_noise_sd,
