@@ -129,6 +129,8 @@ pub(in crate::engine) struct NodeState {
     /// The time of the next customer order while they are being lost (counted when stock
     /// arrives or the run ends, not as events: `mechanisms::customer_orders`).
     pub next_order: Option<Tick>,
+    /// Money for material purchases (firms with working capital).
+    pub cash: mechanisms::replenishment::Cash,
 }
 
 /// A link's running state.
@@ -280,6 +282,7 @@ impl<'m> Sim<'m> {
                     planned: 0,
                     in_production: 0,
                     next_order: None,
+                    cash: mechanisms::replenishment::Cash::opening(m, n),
                 }
             })
             .collect::<Vec<_>>();

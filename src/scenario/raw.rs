@@ -120,6 +120,15 @@ pub struct RawPolicy {
     /// Restart delay multiplier for SMEs when `sme_financing` is on.
     #[serde(default = "default_one")]
     pub sme_financing_restart_factor: f64,
+    /// Money added on day 0 to the working capital of every small or medium firm that has one,
+    /// when `sme_financing` is on (a credit line or interest-free loan, not repaid within the
+    /// horizon).
+    #[serde(default)]
+    pub sme_financing_credit: f64,
+    /// Large firms pay their small and medium suppliers within this many days (a shorter
+    /// `payment_lag_days` for those sales); absent means on the suppliers' usual terms.
+    #[serde(default)]
+    pub sme_early_payment_days: Option<f64>,
     /// Whether scheduled line conversions and expansions happen.
     #[serde(default = "default_true")]
     pub conversion: bool,
@@ -136,6 +145,8 @@ impl Default for RawPolicy {
             priority_restart_factor: 1.0,
             sme_financing: false,
             sme_financing_restart_factor: 1.0,
+            sme_financing_credit: 0.0,
+            sme_early_payment_days: None,
             conversion: true,
             material_priority: Vec::new(),
         }
@@ -334,6 +345,9 @@ pub struct RawItem {
     pub unit: String,
     /// Units one truck carries (transport capacity is counted in trucks).
     pub units_per_truck: f64,
+    /// Money per unit (a buyer's cost when working capital limits its purchases).
+    #[serde(default)]
+    pub price: f64,
 }
 
 /// What a product is: `consumable` (used up) or `durable` (serves a census, not consumed).
@@ -355,6 +369,9 @@ pub struct RawProduct {
     /// `consumable` (used up) or `durable` (serves a census, not consumed).
     pub kind: RawProductKind,
     pub units_per_truck: f64,
+    /// Money per unit (what a seller with working capital is paid for it).
+    #[serde(default)]
+    pub price: f64,
     /// Material units per unit of product.
     #[serde(default)]
     pub bom: BTreeMap<String, f64>,
@@ -581,6 +598,12 @@ pub struct RawNode {
     pub conversion: Vec<RawConversion>,
     /// This plant's own `policy.material_priority` (replaces the policy's for it).
     pub material_priority: Option<Vec<String>>,
+    /// Money the firm has for material purchases on day 0; absent means purchases are not
+    /// limited by money.
+    pub working_capital: Option<f64>,
+    /// Days from shipping goods until the buyer's payment refills `working_capital` (0 when
+    /// absent; only with `working_capital`).
+    pub payment_lag_days: Option<f64>,
     #[serde(default)]
     pub stock: BTreeMap<String, f64>,
     #[serde(default)]

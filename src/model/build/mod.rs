@@ -220,6 +220,12 @@ impl Builder<'_> {
             } else {
                 1.0
             },
+            sme_financing_credit: if policy.sme_financing {
+                policy.sme_financing_credit
+            } else {
+                0.0
+            },
+            sme_early_payment_days: policy.sme_early_payment_days,
             conversion_enabled: policy.conversion,
             material_priority,
             risk: settings.risk,

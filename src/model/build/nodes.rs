@@ -5,6 +5,7 @@
 use super::{Builder, Names};
 use crate::model::{
     Conversion, Item, ItemId, ItemKind, Lines, Network, Node, NodeKind, Region, Size,
+    WorkingCapital,
 };
 use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::{RawConversion, RawLines, RawNode, RawNodeKind, RawScenario, RawSize};
@@ -156,6 +157,7 @@ impl Builder<'_> {
             .as_ref()
             .and_then(|policy| self.make_to_order(&at.key("make_to_order"), policy, kind, context));
         let customer_orders = self.customer_order_streams(at, entry, kind, context);
+        let working_capital = self.working_capital(at, entry);
         Node {
             id: String::new(),
             kind,
@@ -168,6 +170,7 @@ impl Builder<'_> {
             lines,
             conversions,
             material_priority,
+            working_capital,
             stock,
             replenish,
             census,
@@ -285,6 +288,26 @@ impl Builder<'_> {
         }
         *left -= moved;
         Some(from)
+    }
+
+    /// A firm's working capital: non-negative money and payment lag, the lag only with money.
+    fn working_capital(&mut self, at: &FieldPath, entry: &RawNode) -> Option<WorkingCapital> {
+        let lag = entry
+            .payment_lag_days
+            .map(|days| self.non_negative(&at.key("payment_lag_days"), days));
+        let Some(money) = entry.working_capital else {
+            if lag.is_some() {
+                self.err(
+                    &at.key("payment_lag_days"),
+                    "only a node with `working_capital` is paid for what it ships",
+                );
+            }
+            return None;
+        };
+        Some(WorkingCapital {
+            initial: self.non_negative(&at.key("working_capital"), money),
+            payment_lag_days: lag.unwrap_or(0.0),
+        })
     }
 
     /// A `material_priority` list: known items, each named once.
@@ -594,5 +617,24 @@ mod tests {
                     .any(|p| p == "node[3].material_priority[2]: `mask` is listed twice"),
             "{found:#?}"
         );
+    }
+
+    #[test]
+    fn a_payment_lag_needs_working_capital_and_money_is_not_negative() {
+        assert_problem(
+            &scenario(&extra_node("factory", "payment_lag_days = 30")),
+            "node[3].payment_lag_days",
+            "only a node with `working_capital` is paid for what it ships",
+        );
+        assert_problem(
+            &scenario(&extra_node("factory", "working_capital = -5")),
+            "node[3].working_capital",
+            "cannot be negative, got -5",
+        );
+        let priced = scenario("").replace(
+            "units_per_truck = 500_000\n",
+            "units_per_truck = 500_000\nprice = -0.5\n",
+        );
+        assert_problem(&priced, "product[0].price", "cannot be negative, got -0.5");
     }
 }
