@@ -536,8 +536,8 @@ pub struct Model {
     pub priority_restart_factor: f64,
     /// SME restart multiplier (1 when financing is off).
     pub sme_restart_factor: f64,
-    /// Money added to an SME's working capital on day 0 (0 when financing is off).
-    pub sme_financing_credit: f64,
+    /// An SME's loan on day 0, as a multiple of its working capital (0 when financing is off).
+    pub sme_financing_credit_factor: f64,
     /// Days within which large firms pay their SME suppliers (None: the suppliers' terms).
     pub sme_early_payment_days: Option<f64>,
     /// Conversions enabled.

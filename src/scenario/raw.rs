@@ -120,11 +120,11 @@ pub struct RawPolicy {
     /// Restart delay multiplier for SMEs when `sme_financing` is on.
     #[serde(default = "default_one")]
     pub sme_financing_restart_factor: f64,
-    /// Money added on day 0 to the working capital of every small or medium firm that has one,
-    /// when `sme_financing` is on (a credit line or interest-free loan, not repaid within the
+    /// When `sme_financing` is on, every small or medium firm with working capital gets this
+    /// many times its working capital on day 0 (an interest-free loan, not repaid within the
     /// horizon).
     #[serde(default)]
-    pub sme_financing_credit: f64,
+    pub sme_financing_credit_factor: f64,
     /// Large firms pay their small and medium suppliers within this many days (a shorter
     /// `payment_lag_days` for those sales); absent means on the suppliers' usual terms.
     #[serde(default)]
@@ -145,7 +145,7 @@ impl Default for RawPolicy {
             priority_restart_factor: 1.0,
             sme_financing: false,
             sme_financing_restart_factor: 1.0,
-            sme_financing_credit: 0.0,
+            sme_financing_credit_factor: 0.0,
             sme_early_payment_days: None,
             conversion: true,
             material_priority: Vec::new(),

@@ -32,12 +32,14 @@ pub(in crate::engine) struct Cash {
 impl Cash {
     /// The money of `node` on day 0: its working capital, plus financing for a small firm.
     pub(in crate::engine) fn opening(m: &Model, node: &Node) -> Cash {
-        let credit = match node.size {
-            Size::Sme => m.sme_financing_credit,
+        let loan = match node.size {
+            Size::Sme => m.sme_financing_credit_factor,
             Size::Large => 0.0,
         };
         Cash {
-            balance: node.working_capital.map_or(0.0, |w| w.initial + credit),
+            balance: node
+                .working_capital
+                .map_or(0.0, |w| w.initial * (1.0 + loan)),
             due: Vec::new(),
         }
     }
@@ -341,9 +343,9 @@ mod tests {
         let tight = made(&m);
         assert!(tight < 0.7 * free, "{tight} against {free}");
         // Financing adds money on day 0; early payment by a large buyer brings it sooner.
-        m.sme_financing_credit = 100.0;
+        m.sme_financing_credit_factor = 2.0;
         let financed = made(&m);
-        m.sme_financing_credit = 0.0;
+        m.sme_financing_credit_factor = 0.0;
         m.sme_early_payment_days = Some(2.0);
         let early = made(&m);
         assert!(financed > tight + 900.0, "{financed} against {tight}");

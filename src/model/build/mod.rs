@@ -220,8 +220,8 @@ impl Builder<'_> {
             } else {
                 1.0
             },
-            sme_financing_credit: if policy.sme_financing {
-                policy.sme_financing_credit
+            sme_financing_credit_factor: if policy.sme_financing {
+                policy.sme_financing_credit_factor
             } else {
                 0.0
             },

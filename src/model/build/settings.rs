@@ -95,8 +95,8 @@ impl Builder<'_> {
             policy.sme_financing_restart_factor,
         );
         self.non_negative(
-            &path("policy.sme_financing_credit"),
-            policy.sme_financing_credit,
+            &path("policy.sme_financing_credit_factor"),
+            policy.sme_financing_credit_factor,
         );
         if let Some(days) = policy.sme_early_payment_days {
             self.non_negative(&path("policy.sme_early_payment_days"), days);
