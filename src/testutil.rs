@@ -169,6 +169,10 @@ decision_delay_hours = 0.0167
     (toml, csv)
 }
 
+/// `chain`'s `extra` for a second product: N95 at 3 g of melt-blown, made by no line yet and
+/// demanded nowhere.
+pub const N95: &str = "[[product]]\nid = \"n95\"\nkind = \"consumable\"\nunits_per_truck = 1e9\nbom = { meltblown = 3 }\ndemanded = false\n";
+
 /// Builds the model of [`chain`].
 pub fn chain_model(
     days: u32,

@@ -60,6 +60,8 @@ pub(in crate::engine) enum Ev {
     RegionDay(RegionId),
     Restart(NodeId),
     LinesReady(NodeId, usize),
+    /// The lines a switch moves stop making their old product.
+    LinesLeave(NodeId, usize),
     Breakdown(NodeId, usize),
     Repair(NodeId, usize),
     LinkClose(LinkId, Tick),
@@ -127,6 +129,8 @@ pub(in crate::engine) struct NodeState {
     /// The time of the next customer order while they are being lost (counted when stock
     /// arrives or the run ends, not as events: `mechanisms::customer_orders`).
     pub next_order: Option<Tick>,
+    /// Money for material purchases (firms with working capital).
+    pub cash: mechanisms::replenishment::Cash,
 }
 
 /// A link's running state.
@@ -278,6 +282,7 @@ impl<'m> Sim<'m> {
                     planned: 0,
                     in_production: 0,
                     next_order: None,
+                    cash: mechanisms::replenishment::Cash::opening(m, n),
                 }
             })
             .collect::<Vec<_>>();
@@ -543,6 +548,7 @@ impl<'m> Sim<'m> {
             Ev::RegionDay(r) => self.region_day(r),
             Ev::Restart(n) => self.nodes[n].open = true,
             Ev::LinesReady(n, k) => self.lines_ready(n, k),
+            Ev::LinesLeave(n, k) => self.lines_leave(n, k),
             Ev::Breakdown(n, g) => self.breakdown(n, g),
             Ev::Repair(n, g) => self.repair(n, g),
             Ev::LinkClose(l, until) => self.link_close(l, until),

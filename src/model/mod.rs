@@ -207,6 +207,8 @@ pub struct Item {
     pub release_delay: Option<Dist>,
     /// Burn rates, for products hospitals use.
     pub burn: Option<Burn>,
+    /// Money per unit (0 when not given: free to buy, earns nothing).
+    pub price: f64,
 }
 
 /// Consumption (or units in use, for durables) per patient-day by severity and per staff shift.
@@ -304,6 +306,18 @@ pub struct Conversion {
     pub lines: Lines,
     /// Lead time (days).
     pub lead_time: Dist,
+    /// A switch: the product whose lines (as many as [`Lines::lines`]) stop on the decision
+    /// day and become the new lines after the lead time. None adds new lines.
+    pub from: Option<ItemId>,
+}
+
+/// A firm whose material purchases are limited by its money (`working_capital`).
+#[derive(Debug, Clone, Copy)]
+pub struct WorkingCapital {
+    /// Money on day 0.
+    pub initial: f64,
+    /// Days from shipping goods until they are paid for.
+    pub payment_lag_days: f64,
 }
 
 /// A replenishment policy.
@@ -409,6 +423,10 @@ pub struct Node {
     pub lines: Vec<Lines>,
     /// Conversions and expansions.
     pub conversions: Vec<Conversion>,
+    /// Its own order of products drawing shared materials (None: [`Model::material_priority`]).
+    pub material_priority: Option<Vec<ItemId>>,
+    /// Money limiting its material purchases (None: not limited).
+    pub working_capital: Option<WorkingCapital>,
     /// Initial stock.
     pub stock: Vec<(ItemId, u64)>,
     /// Replenishment policies.
@@ -518,8 +536,15 @@ pub struct Model {
     pub priority_restart_factor: f64,
     /// SME restart multiplier (1 when financing is off).
     pub sme_restart_factor: f64,
+    /// An SME's loan on day 0, as a multiple of its working capital (0 when financing is off).
+    pub sme_financing_credit_factor: f64,
+    /// Days within which large firms pay their SME suppliers (None: the suppliers' terms).
+    pub sme_early_payment_days: Option<f64>,
     /// Conversions enabled.
     pub conversion_enabled: bool,
+    /// Products that draw shared materials first at a plant, in this order (others follow in
+    /// line order); empty means line order.
+    pub material_priority: Vec<ItemId>,
     /// Parameters per risk level, indexed by `RiskLevel as usize`.
     pub risk: [Risk; 3],
     /// Initial worker share.

@@ -120,9 +120,22 @@ pub struct RawPolicy {
     /// Restart delay multiplier for SMEs when `sme_financing` is on.
     #[serde(default = "default_one")]
     pub sme_financing_restart_factor: f64,
+    /// When `sme_financing` is on, every small or medium firm with working capital gets this
+    /// many times its working capital on day 0 (an interest-free loan, not repaid within the
+    /// horizon).
+    #[serde(default)]
+    pub sme_financing_credit_factor: f64,
+    /// Large firms pay their small and medium suppliers within this many days (a shorter
+    /// `payment_lag_days` for those sales); absent means on the suppliers' usual terms.
+    #[serde(default)]
+    pub sme_early_payment_days: Option<f64>,
     /// Whether scheduled line conversions and expansions happen.
     #[serde(default = "default_true")]
     pub conversion: bool,
+    /// The order in which a plant's products draw shared materials: products listed first
+    /// draw first, the rest after them in the order of their lines. Empty means line order.
+    #[serde(default)]
+    pub material_priority: Vec<String>,
 }
 
 impl Default for RawPolicy {
@@ -132,7 +145,10 @@ impl Default for RawPolicy {
             priority_restart_factor: 1.0,
             sme_financing: false,
             sme_financing_restart_factor: 1.0,
+            sme_financing_credit_factor: 0.0,
+            sme_early_payment_days: None,
             conversion: true,
+            material_priority: Vec::new(),
         }
     }
 }
@@ -329,6 +345,9 @@ pub struct RawItem {
     pub unit: String,
     /// Units one truck carries (transport capacity is counted in trucks).
     pub units_per_truck: f64,
+    /// Money per unit (a buyer's cost when working capital limits its purchases).
+    #[serde(default)]
+    pub price: f64,
 }
 
 /// What a product is: `consumable` (used up) or `durable` (serves a census, not consumed).
@@ -350,6 +369,9 @@ pub struct RawProduct {
     /// `consumable` (used up) or `durable` (serves a census, not consumed).
     pub kind: RawProductKind,
     pub units_per_truck: f64,
+    /// Money per unit (what a seller with working capital is paid for it).
+    #[serde(default)]
+    pub price: f64,
     /// Material units per unit of product.
     #[serde(default)]
     pub bom: BTreeMap<String, f64>,
@@ -398,7 +420,8 @@ pub struct RawLines {
     pub repair_days: Option<DistSpec>,
 }
 
-/// `[[node.conversion]]`: lines added from a trigger day after a lead time.
+/// `[[node.conversion]]`: lines added from a trigger day after a lead time, or with `from_item`
+/// moved from another product (down from the trigger day until they are ready).
 #[derive(Debug, Clone, Deserialize)]
 pub struct RawConversion {
     pub day: i64,
@@ -406,6 +429,8 @@ pub struct RawConversion {
     pub lines: i64,
     pub rate_per_line: f64,
     pub lead_time_days: DistSpec,
+    /// The product whose `[[node.lines]]` the lines are taken from; absent means new lines.
+    pub from_item: Option<String>,
 }
 
 /// `[[node.replenish]]`: an (s, S) or periodic order-up-to policy for one item.
@@ -571,6 +596,14 @@ pub struct RawNode {
     pub lines: Vec<RawLines>,
     #[serde(default)]
     pub conversion: Vec<RawConversion>,
+    /// This plant's own `policy.material_priority` (replaces the policy's for it).
+    pub material_priority: Option<Vec<String>>,
+    /// Money the firm has for material purchases on day 0; absent means purchases are not
+    /// limited by money.
+    pub working_capital: Option<f64>,
+    /// Days from shipping goods until the buyer's payment refills `working_capital` (0 when
+    /// absent; only with `working_capital`).
+    pub payment_lag_days: Option<f64>,
     #[serde(default)]
     pub stock: BTreeMap<String, f64>,
     #[serde(default)]

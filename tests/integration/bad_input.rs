@@ -188,6 +188,22 @@ const CASES: &[Case] = &[
         )],
     ),
     ok(
+        "switch_and_payment_lag.toml",
+        2,
+        &[
+            toml(
+                "node[1].conversion[0].from_item",
+                "from_item = \"gloves\"",
+                &["unknown item `gloves`"],
+            ),
+            toml(
+                "node[1].payment_lag_days",
+                "payment_lag_days = 30",
+                &["only a node with `working_capital` is paid for what it ships"],
+            ),
+        ],
+    ),
+    ok(
         "negative_lines.toml",
         1,
         &[toml(

@@ -1,4 +1,6 @@
-//! Line conversion and expansion: from a decision day, a firm adds lines after a lead time.
+//! Line conversion and expansion: from a decision day, a firm adds lines after a lead time. A
+//! switch (`from` set) moves lines from another product instead: they stop making it on the
+//! decision day, are down during the lead time, and make the new product once ready.
 
 use crate::engine::streams::Purpose;
 use crate::engine::{Ev, LineState, Sim, class};
@@ -12,8 +14,31 @@ impl Sim<'_> {
         for (k, c) in self.m.nodes[n].conversions.iter().enumerate() {
             // Drawn for every step in order, so a step's lead time never depends on another's.
             let lead = c.lead_time.sample(self.rng(n, Purpose::Conversion));
-            let at = c.day as i64 * TICKS_PER_DAY + Self::days_to_ticks(lead, false);
+            let start = c.day as i64 * TICKS_PER_DAY;
+            if c.from.is_some() {
+                self.push(start, class::STATE, n, Ev::LinesLeave(n, k));
+            }
+            let at = start + Self::days_to_ticks(lead, false);
             self.push(at, class::STATE, n, Ev::LinesReady(n, k));
+        }
+    }
+
+    /// A switch starts: its lines leave the old product's line groups, the last groups first
+    /// (validation ensures the node's `lines` hold enough). Lines broken down go first, as a
+    /// converted line is rebuilt anyway.
+    pub(in crate::engine) fn lines_leave(&mut self, n: NodeId, k: usize) {
+        let c = &self.m.nodes[n].conversions[k];
+        let (Some(from), mut left) = (c.from, c.lines.lines) else {
+            return;
+        };
+        for line in self.nodes[n].lines.iter_mut().rev() {
+            if line.item != from || left == 0 {
+                continue;
+            }
+            let moved = left.min(line.lines);
+            line.lines -= moved;
+            line.down = line.down.saturating_sub(moved);
+            left -= moved;
         }
     }
 
@@ -48,6 +73,7 @@ mod tests {
                 breakdown: None,
             },
             lead_time: Dist::fixed(7.0),
+            from: None,
         });
         let cap = series(&run(&m, 0), mask, region(&m, "A"), Measure::Capacity);
         assert_eq!(cap[11], 100.0);
@@ -55,5 +81,38 @@ mod tests {
         m.conversion_enabled = false;
         let off = series(&run(&m, 0), mask, region(&m, "A"), Measure::Capacity);
         assert!(off.iter().all(|&c| c == 100.0));
+    }
+
+    #[test]
+    fn switched_lines_stop_the_old_product_at_once_and_make_the_new_after_the_lead_time() {
+        let mut m = chain_model(30, 100, 1_000_000, 50, 0, N95);
+        let (mask, n95, a) = (item(&m, "mask"), item(&m, "n95"), region(&m, "A"));
+        m.nodes[0].lines[0].lines = 3;
+        m.nodes[0].conversions.push(Conversion {
+            day: 5,
+            lines: Lines {
+                item: n95,
+                lines: 2,
+                rate_per_line: 10.0,
+                breakdown: None,
+            },
+            lead_time: Dist::fixed(7.0),
+            from: Some(mask),
+        });
+        let r = run(&m, 0);
+        let masks = series(&r, mask, a, Measure::Capacity);
+        let n95s = series(&r, n95, a, Measure::Capacity);
+        assert_eq!((masks[4], masks[5], masks[29]), (300.0, 100.0, 100.0));
+        assert_eq!((n95s[11], n95s[12], n95s[29]), (0.0, 20.0, 20.0));
+        assert_eq!(series(&r, n95, a, Measure::Produced)[12], 20.0);
+        // Without conversions nothing moves.
+        m.conversion_enabled = false;
+        let off = run(&m, 0);
+        assert!(
+            series(&off, mask, a, Measure::Capacity)
+                .iter()
+                .all(|&c| c == 300.0)
+        );
+        assert_eq!(total(&off, n95, a, Measure::Capacity), 0.0);
     }
 }

@@ -1,6 +1,7 @@
 //! Daily production: capacity (lines up × rate × shifts) × share of workers present ×
 //! productivity under epidemic controls, limited by the scarcest material of the bill of
-//! materials; a quality-rejection share is scrapped.
+//! materials; a quality-rejection share is scrapped. A plant's line groups draw the materials
+//! they share in line order, or with a `material_priority` the listed products first.
 
 use crate::engine::streams::Purpose;
 use crate::engine::{Ev, Sim, class};
@@ -22,7 +23,9 @@ impl Sim<'_> {
             operating = false;
         }
         let workers = if operating { self.firm_workers(n) } else { 0.0 };
-        for g in 0..self.nodes[n].lines.len() {
+        let order = self.draw_order(n);
+        for i in 0..self.nodes[n].lines.len() {
+            let g = order.as_ref().map_or(i, |o| o[i]);
             let line = self.nodes[n].lines[g].clone();
             let installed = line.lines as f64 * line.rate * node.shifts;
             self.record(line.item, region, Measure::Capacity, installed);
@@ -88,6 +91,29 @@ impl Sim<'_> {
             Ev::Production(n),
         );
     }
+
+    /// The order in which node `n`'s line groups draw materials, when a priority list changes
+    /// it from line order: listed products first, in list order, ties in line order.
+    fn draw_order(&self, n: NodeId) -> Option<Vec<usize>> {
+        let m = self.m;
+        let priority = m.nodes[n]
+            .material_priority
+            .as_deref()
+            .unwrap_or(&m.material_priority);
+        if priority.is_empty() {
+            return None;
+        }
+        let lines = &self.nodes[n].lines;
+        let rank = |g: &usize| {
+            priority
+                .iter()
+                .position(|&p| p == lines[*g].item)
+                .unwrap_or(priority.len())
+        };
+        let mut order: Vec<usize> = (0..lines.len()).collect();
+        order.sort_by_key(rank);
+        Some(order)
+    }
 }
 
 #[cfg(test)]
@@ -139,5 +165,37 @@ mod tests {
         rej.nodes[0].reject_fraction = 0.1;
         let produced = total(&run(&rej, 0), mask, nat, Measure::Produced);
         assert!((85_000.0..95_000.0).contains(&produced), "{produced}");
+    }
+
+    #[test]
+    fn the_material_priority_decides_which_product_gets_scarce_material() {
+        // One mask line (100 g of melt-blown a day) and one N95 line (30 N95, 90 g a day)
+        // share 150 g, never replenished.
+        let extra = format!("{N95}\n[policy]\nmaterial_priority = [\"n95\"]\n");
+        let mut m = chain_model(10, 100, 150, 50, 0, &extra);
+        let (mask, n95) = (item(&m, "mask"), item(&m, "n95"));
+        m.nodes[0].lines.push(crate::model::Lines {
+            item: n95,
+            lines: 1,
+            rate_per_line: 30.0,
+            breakdown: None,
+        });
+        let nat = m.regions.len();
+        let made = |m: &crate::model::Model| {
+            let r = run(m, 0);
+            (
+                total(&r, mask, nat, Measure::Produced),
+                total(&r, n95, nat, Measure::Produced),
+            )
+        };
+        // N95 first: 30 N95 (90 g), then 60 masks from the rest.
+        assert_eq!(made(&m), (60.0, 30.0));
+        // Line order (the default): 100 masks, 16 N95 (48 g), and the last 2 g as masks.
+        m.material_priority.clear();
+        assert_eq!(made(&m), (102.0, 16.0));
+        // A plant's own list replaces the policy's.
+        m.material_priority = vec![n95];
+        m.nodes[0].material_priority = Some(vec![mask]);
+        assert_eq!(made(&m), (102.0, 16.0));
     }
 }

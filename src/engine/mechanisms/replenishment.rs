@@ -6,10 +6,44 @@
 //! when the policy has `net_backorders`. An order never lifts the position above the policy's
 //! `capacity`. At a source with `ship_whole_orders`, an order waits until all of it is there and
 //! no later order of the same item overtakes it; otherwise what is on hand ships at once, partly.
+//!
+//! A firm with `working_capital` pays for the materials it orders when it orders them, and
+//! orders no more than its money buys; what it ships from its orders is paid to it after its
+//! payment lag (shorter for a small firm's sales to a large one under early payment). The
+//! payment is worked out from the seller's own shipments, so no message crosses partitions;
+//! such a firm also reviews its continuous policies daily, so money arriving without a drop of
+//! stock is spent.
 
 use crate::engine::streams::Purpose;
 use crate::engine::{Ev, Held, Order, Sim, class};
-use crate::model::{ItemId, NodeId, NodeKind};
+use crate::model::{ItemId, Model, Node, NodeId, NodeKind, Size};
+
+/// Guards the floor of money / price against representation error.
+const EPS: f64 = 1e-9;
+
+/// A firm's money for material purchases (`[[node]] working_capital`).
+#[derive(Debug, Clone, Default)]
+pub(in crate::engine) struct Cash {
+    balance: f64,
+    /// Payments not received yet: (tick due, amount), in shipping order.
+    due: Vec<(crate::engine::queue::Tick, f64)>,
+}
+
+impl Cash {
+    /// The money of `node` on day 0: its working capital, plus financing for a small firm.
+    pub(in crate::engine) fn opening(m: &Model, node: &Node) -> Cash {
+        let loan = match node.size {
+            Size::Sme => m.sme_financing_credit_factor,
+            Size::Large => 0.0,
+        };
+        Cash {
+            balance: node
+                .working_capital
+                .map_or(0.0, |w| w.initial * (1.0 + loan)),
+            due: Vec::new(),
+        }
+    }
+}
 
 impl Sim<'_> {
     /// Stock of `item` at `n` fell: continuous-review policies check their reorder point.
@@ -69,6 +103,7 @@ impl Sim<'_> {
             position -= st.owed[p.item] as f64;
         }
         let qty = Self::order_quantity(position, p.reorder_point, p.order_up_to, p.capacity);
+        let qty = self.affordable(n, p.item, qty);
         if qty == 0 {
             return;
         }
@@ -88,9 +123,54 @@ impl Sim<'_> {
         );
     }
 
-    /// Day 0 reviews every policy; later days the periodic ones whose period has come.
+    /// How much of `qty` units of `item` node `n` can pay for now (all of it without working
+    /// capital or a price), taking the money for them.
+    fn affordable(&mut self, n: NodeId, item: ItemId, qty: u64) -> u64 {
+        let price = self.m.items[item].price;
+        if qty == 0 || price <= 0.0 || self.m.nodes[n].working_capital.is_none() {
+            return qty;
+        }
+        let now = self.now;
+        let cash = &mut self.nodes[n].cash;
+        cash.due.retain(|&(at, amount)| {
+            if at > now {
+                return true;
+            }
+            cash.balance += amount;
+            false
+        });
+        let qty = qty.min((cash.balance / price + EPS).floor().max(0.0) as u64);
+        cash.balance = (cash.balance - qty as f64 * price).max(0.0);
+        qty
+    }
+
+    /// `seller` shipped `qty` units of `item` to `buyer`: with working capital, it is paid
+    /// after its payment lag, or within the early-payment days for a small firm's sale to a
+    /// large one.
+    fn bill(&mut self, seller: NodeId, buyer: NodeId, item: ItemId, qty: u64) {
+        let m = self.m;
+        let (Some(terms), price) = (m.nodes[seller].working_capital, m.items[item].price) else {
+            return;
+        };
+        if price <= 0.0 {
+            return;
+        }
+        let mut lag = terms.payment_lag_days;
+        if let Some(early) = m.sme_early_payment_days
+            && m.nodes[seller].size == Size::Sme
+            && m.nodes[buyer].size == Size::Large
+        {
+            lag = lag.min(early);
+        }
+        let at = self.now + Self::days_to_ticks(lag, false);
+        self.nodes[seller].cash.due.push((at, qty as f64 * price));
+    }
+
+    /// Day 0 reviews every policy; later days the periodic ones whose period has come, and
+    /// every day the continuous ones of a firm with working capital.
     pub(in crate::engine) fn periodic_review(&mut self, n: NodeId) {
         let day = self.day();
+        let cash_limited = self.m.nodes[n].working_capital.is_some();
         let policies = &self.m.nodes[n].replenish;
         if day == 0 && self.m.nodes[n].make_to_order.is_some() {
             self.mto_review(n);
@@ -98,11 +178,11 @@ impl Sim<'_> {
         for (k, p) in policies.iter().enumerate() {
             match p.review_days {
                 Some(period) if day.is_multiple_of(period) => self.review(n, k),
-                None if day == 0 => self.review(n, k),
+                None if day == 0 || cash_limited => self.review(n, k),
                 _ => {}
             }
         }
-        if policies.iter().any(|p| p.review_days.is_some()) {
+        if cash_limited || policies.iter().any(|p| p.review_days.is_some()) {
             self.on_day(day as i64 + 1, class::REVIEW, n, Ev::Review(n));
         }
     }
@@ -167,6 +247,7 @@ impl Sim<'_> {
                 }
                 continue;
             }
+            self.bill(n, order.to, item, qty);
             order.qty -= qty;
             self.nodes[n].owed[item] -= qty;
             dropped.push(item);
@@ -189,7 +270,7 @@ impl Sim<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{Dist, Replenish};
+    use crate::model::{Dist, Replenish, Size, WorkingCapital};
     use crate::results::Measure;
     use crate::testutil::*;
 
@@ -227,6 +308,51 @@ mod tests {
         // Without a policy the stock runs out after three days.
         m.nodes[1].replenish.clear();
         assert_eq!(total(&run(&m, 0), mask, b, Measure::Delivered), 300.0);
+    }
+
+    #[test]
+    fn working_capital_limits_a_small_firms_purchases_until_it_is_paid() {
+        // The factory (100 masks a day at 1 g) buys melt-blown at 0.1 a gram from an unlimited
+        // source a day away and sells masks at 0.5 to the hospital, which orders from it.
+        let extra = "[[node]]\nid = \"mb\"\nkind = \"source\"\nregion = \"A\"\nsupplies = [\"meltblown\"]\n\n[[link]]\nfrom = \"mb\"\nto = \"factory\"\nlead_time_days = { dist = \"fixed\", value = 1 }\n";
+        let mut m = chain_model(60, 100, 0, 100, 0, extra);
+        let (mask, mb, nat) = (item(&m, "mask"), item(&m, "meltblown"), m.regions.len());
+        m.dispatch = None;
+        m.items[mb].price = 0.1;
+        m.items[mask].price = 0.5;
+        let order = |item, source, s, up_to| Replenish {
+            item,
+            source,
+            reorder_point: s,
+            order_up_to: up_to,
+            review_days: None,
+            order_delay_hours: Dist::fixed(1.0),
+            capacity: None,
+            net_backorders: false,
+        };
+        m.nodes[0].replenish.push(order(mb, 2, 300.0, 1000.0));
+        m.nodes[1].replenish.push(order(mask, 0, 300.0, 600.0));
+        m.nodes[0].size = Size::Sme;
+        let made = |m: &crate::model::Model| total(&run(m, 0), mask, nat, Measure::Produced);
+        let free = made(&m);
+        // 50 buys 500 g; the masks made from them are paid for 30 days after they ship.
+        m.nodes[0].working_capital = Some(WorkingCapital {
+            initial: 50.0,
+            payment_lag_days: 30.0,
+        });
+        let tight = made(&m);
+        assert!(tight < 0.7 * free, "{tight} against {free}");
+        // Financing adds money on day 0; early payment by a large buyer brings it sooner.
+        m.sme_financing_credit_factor = 2.0;
+        let financed = made(&m);
+        m.sme_financing_credit_factor = 0.0;
+        m.sme_early_payment_days = Some(2.0);
+        let early = made(&m);
+        assert!(financed > tight + 900.0, "{financed} against {tight}");
+        assert!(early > 0.9 * free, "{early} against {free}");
+        // Early payment is for sales to large firms only.
+        m.nodes[1].size = Size::Sme;
+        assert_eq!(made(&m), tight);
     }
 }
 

@@ -30,6 +30,7 @@ impl Builder<'_> {
                 bom: vec![],
                 release_delay: None,
                 burn: None,
+                price: self.non_negative(&at.key("price"), material.price),
             });
         }
         for (i, product) in raw.product.iter().enumerate() {
@@ -51,6 +52,7 @@ impl Builder<'_> {
                 bom: vec![],
                 release_delay,
                 burn: None,
+                price: self.non_negative(&at.key("price"), product.price),
             });
         }
         // Bills of materials and burn rates refer to items by name, so resolve them second.

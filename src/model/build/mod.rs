@@ -186,6 +186,11 @@ impl Builder<'_> {
         let items = self.items(raw, &mut names);
         let staffing = self.severity(&path("staffing"), &raw.staffing);
         let conservation = self.conservation(raw, &names, &items, horizon);
+        let material_priority = self.product_order(
+            &path("policy.material_priority"),
+            &raw.policy.material_priority,
+            &names,
+        );
         let mut graph = Network::new();
         let nodes = self.nodes(raw, &mut names, (&regions, &items), &mut graph, horizon);
         self.demand_sources(raw, &names, &items, &staffing);
@@ -215,7 +220,14 @@ impl Builder<'_> {
             } else {
                 1.0
             },
+            sme_financing_credit_factor: if policy.sme_financing {
+                policy.sme_financing_credit_factor
+            } else {
+                0.0
+            },
+            sme_early_payment_days: policy.sme_early_payment_days,
             conversion_enabled: policy.conversion,
+            material_priority,
             risk: settings.risk,
             workers_initial: settings.workers_initial,
             workers_noise_sd: settings.workers_noise_sd,

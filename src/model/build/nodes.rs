@@ -5,10 +5,12 @@
 use super::{Builder, Names};
 use crate::model::{
     Conversion, Item, ItemId, ItemKind, Lines, Network, Node, NodeKind, Region, Size,
+    WorkingCapital,
 };
 use crate::scenario::location::{FieldPath, path};
-use crate::scenario::raw::{RawLines, RawNode, RawNodeKind, RawScenario, RawSize};
+use crate::scenario::raw::{RawConversion, RawLines, RawNode, RawNodeKind, RawScenario, RawSize};
 use petgraph::graph::NodeIndex;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The most nodes one `[[node]]` entry can make.
@@ -134,6 +136,10 @@ impl Builder<'_> {
             Some(RawSize::Sme) => Size::Sme,
         };
         let (lines, conversions) = self.production(at, entry, kind, context);
+        let material_priority = entry
+            .material_priority
+            .as_ref()
+            .map(|list| self.product_order(&at.key("material_priority"), list, context.names));
         let stock = self.stock(at, entry, kind, context.names);
         let replenish = entry
             .replenish
@@ -151,6 +157,7 @@ impl Builder<'_> {
             .as_ref()
             .and_then(|policy| self.make_to_order(&at.key("make_to_order"), policy, kind, context));
         let customer_orders = self.customer_order_streams(at, entry, kind, context);
+        let working_capital = self.working_capital(at, entry);
         Node {
             id: String::new(),
             kind,
@@ -162,6 +169,8 @@ impl Builder<'_> {
             reject_fraction: self.share(&at.key("reject_fraction"), entry.reject_fraction),
             lines,
             conversions,
+            material_priority,
+            working_capital,
             stock,
             replenish,
             census,
@@ -189,7 +198,7 @@ impl Builder<'_> {
                 format!("a {} has no production lines", entry.kind.name()),
             );
         }
-        let lines = entry
+        let lines: Vec<Lines> = entry
             .lines
             .iter()
             .enumerate()
@@ -203,6 +212,11 @@ impl Builder<'_> {
                 )
             })
             .collect();
+        // Lines of each product still there to be moved by the switches read so far.
+        let mut movable: BTreeMap<ItemId, u32> = BTreeMap::new();
+        for l in &lines {
+            *movable.entry(l.item).or_default() += l.lines;
+        }
         let mut conversions = Vec::new();
         for (j, conversion) in entry.conversion.iter().enumerate() {
             let conversion_at = at.key("conversion").index(j);
@@ -225,15 +239,96 @@ impl Builder<'_> {
                 context.items,
                 context.names,
             );
+            let from = conversion.from_item.as_ref().and_then(|name| {
+                self.switched_from(&conversion_at, name, conversion, &mut movable, context)
+            });
             if let Some(lines) = added {
                 conversions.push(Conversion {
                     day,
                     lines,
                     lead_time,
+                    from,
                 });
             }
         }
         (lines, conversions)
+    }
+
+    /// The product a switch moves lines from: one the node has `[[node.lines]]` of, other than
+    /// the new one, with at least as many lines left as are moved (earlier switches in file
+    /// order having taken theirs).
+    fn switched_from(
+        &mut self,
+        at: &FieldPath,
+        name: &str,
+        conversion: &RawConversion,
+        movable: &mut BTreeMap<ItemId, u32>,
+        context: &NodeContext<'_>,
+    ) -> Option<ItemId> {
+        let from_at = at.key("from_item");
+        let from = self.lookup(&from_at, &context.names.items, "item", name)?;
+        if *name == conversion.item {
+            self.err(&from_at, "moves lines to the product they already make");
+            return None;
+        }
+        let Some(left) = movable.get_mut(&from) else {
+            self.err(
+                &from_at,
+                format!("the node has no `lines` of `{name}` to move"),
+            );
+            return None;
+        };
+        let moved = conversion.lines.max(0) as u32;
+        if moved > *left {
+            self.err(
+                &at.key("lines"),
+                format!("moves {moved} lines of `{name}` but the node has {left} left to move"),
+            );
+            return None;
+        }
+        *left -= moved;
+        Some(from)
+    }
+
+    /// A firm's working capital: non-negative money and payment lag, the lag only with money.
+    fn working_capital(&mut self, at: &FieldPath, entry: &RawNode) -> Option<WorkingCapital> {
+        let lag = entry
+            .payment_lag_days
+            .map(|days| self.non_negative(&at.key("payment_lag_days"), days));
+        let Some(money) = entry.working_capital else {
+            if lag.is_some() {
+                self.err(
+                    &at.key("payment_lag_days"),
+                    "only a node with `working_capital` is paid for what it ships",
+                );
+            }
+            return None;
+        };
+        Some(WorkingCapital {
+            initial: self.non_negative(&at.key("working_capital"), money),
+            payment_lag_days: lag.unwrap_or(0.0),
+        })
+    }
+
+    /// A `material_priority` list: known items, each named once.
+    pub(super) fn product_order(
+        &mut self,
+        at: &FieldPath,
+        list: &[String],
+        names: &Names,
+    ) -> Vec<ItemId> {
+        let mut order: Vec<ItemId> = Vec::new();
+        for (i, name) in list.iter().enumerate() {
+            let Some(id) = self.lookup(&at.index(i), &names.items, "item", name) else {
+                continue;
+            };
+            if order.contains(&id) {
+                self.err(&at.index(i), format!("`{name}` is listed twice"));
+                continue;
+            }
+            order.push(id);
+        }
+        order
     }
 
     /// Production lines of one item: a supplier makes materials, a factory products.
@@ -462,5 +557,84 @@ mod tests {
             "node[3].size",
             "unknown variant `small`, expected `large` or `sme`",
         );
+    }
+
+    /// A factory with two mask lines and a switch of `moved` lines from `from` to `gown`.
+    fn switch(from: &str, moved: i64) -> String {
+        let node = extra_node(
+            "factory",
+            &format!(
+                "lines = [{{ item = \"mask\", lines = 2, rate_per_line = 10 }}]\nconversion = [{{ day = 2, item = \"gown\", from_item = \"{from}\", lines = {moved}, rate_per_line = 5, lead_time_days = {{ dist = \"fixed\", value = 3 }} }}]"
+            ),
+        );
+        scenario(&format!(
+            "{node}\n[[product]]\nid = \"gown\"\nkind = \"consumable\"\nunits_per_truck = 10\ndemanded = false\n"
+        ))
+    }
+
+    #[test]
+    fn a_switch_moves_no_more_lines_than_the_node_has() {
+        assert!(super::super::test_scenario::problems(&switch("mask", 2)).is_empty());
+        assert_problem(
+            &switch("mask", 3),
+            "node[3].conversion[0].lines",
+            "moves 3 lines of `mask` but the node has 2 left to move",
+        );
+    }
+
+    #[test]
+    fn a_switch_names_a_product_the_node_makes() {
+        assert_problem(
+            &switch("gloves", 1),
+            "node[3].conversion[0].from_item",
+            "gloves",
+        );
+        assert_problem(
+            &switch("meltblown", 1),
+            "node[3].conversion[0].from_item",
+            "the node has no `lines` of `meltblown` to move",
+        );
+        assert_problem(
+            &switch("gown", 1),
+            "node[3].conversion[0].from_item",
+            "moves lines to the product they already make",
+        );
+    }
+
+    #[test]
+    fn a_material_priority_names_known_items_once() {
+        let text = scenario(&extra_node(
+            "factory",
+            "material_priority = [\"mask\", \"gloves\", \"mask\"]",
+        ));
+        let found = super::super::test_scenario::problems(&text);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with("node[3].material_priority[1]: ") && p.contains("gloves"))
+                && found
+                    .iter()
+                    .any(|p| p == "node[3].material_priority[2]: `mask` is listed twice"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn a_payment_lag_needs_working_capital_and_money_is_not_negative() {
+        assert_problem(
+            &scenario(&extra_node("factory", "payment_lag_days = 30")),
+            "node[3].payment_lag_days",
+            "only a node with `working_capital` is paid for what it ships",
+        );
+        assert_problem(
+            &scenario(&extra_node("factory", "working_capital = -5")),
+            "node[3].working_capital",
+            "cannot be negative, got -5",
+        );
+        let priced = scenario("").replace(
+            "units_per_truck = 500_000\n",
+            "units_per_truck = 500_000\nprice = -0.5\n",
+        );
+        assert_problem(&priced, "product[0].price", "cannot be negative, got -0.5");
     }
 }

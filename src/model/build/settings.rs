@@ -94,6 +94,13 @@ impl Builder<'_> {
             &path("policy.sme_financing_restart_factor"),
             policy.sme_financing_restart_factor,
         );
+        self.non_negative(
+            &path("policy.sme_financing_credit_factor"),
+            policy.sme_financing_credit_factor,
+        );
+        if let Some(days) = policy.sme_early_payment_days {
+            self.non_negative(&path("policy.sme_early_payment_days"), days);
+        }
         let risk = [
             self.risk(&path("risk_levels.low"), &raw.risk_levels.low),
             self.risk(&path("risk_levels.medium"), &raw.risk_levels.medium),
