@@ -561,7 +561,7 @@ pub struct Model {
     pub pinned_routes: BTreeMap<(NodeId, NodeId), Vec<LinkId>>,
     /// Green channel.
     pub green: GreenChannel,
-    /// National truck availability schedule.
+    /// National truck availability schedule (road and ferry+road links).
     pub truck_availability: Vec<(u32, f64)>,
     /// Central dispatch.
     pub dispatch: Option<Dispatch>,

@@ -760,7 +760,7 @@ pub struct RawShareStep {
 /// `[transport]`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RawTransport {
-    /// Share of trucks running nationally (multiplies every link capacity).
+    /// Share of trucks running nationally (multiplies road and ferry+road link capacity).
     #[serde(default)]
     pub truck_availability: Vec<RawShareStep>,
     /// Ordinary freight on every link, trucks per day, unless the link says otherwise.
