@@ -542,9 +542,10 @@ def producers_note(keys):
 
 class Link:
     def __init__(self, frm, to, lead, comment=None, id=None, mode="road", capacity=None, via=None,
-                 both=False, closure=None):
+                 both=False, closure=None, background=None):
         self.frm, self.to, self.lead, self.comment, self.id = frm, to, lead, comment, id
         self.mode, self.capacity, self.via, self.both, self.closure = mode, capacity, via or [], both, closure
+        self.background = background
 
     def emit(self, o):
         if self.comment:
@@ -567,6 +568,8 @@ class Link:
         if self.closure:
             o(f"closure_rate = {num(self.closure[0], 4)}")
             o(f"closure_days = {self.closure[1]}")
+        if self.background:
+            o("background = [" + ", ".join(f"{{ day = {d}, trucks = {num(t)} }}" for d, t in self.background) + "]")
 
 
 # ------------------------------------------------------------------------------------------ shared sections
@@ -642,6 +645,14 @@ def risk_sections(o):
 # | 2-3 x slower than priority" (E). With ≈ 1 day per 1,000 km on the road, a Guangdong -> Wuhan
 # run (two borders: Hunan medium, Hubei high) takes ≈ 1 day on the green channel and ≈ 2.5-3.5
 # days without it. Triangular(1, 3, 8) h low, (4, 10, 30) h medium, (12, 30, 72) h high: estimate.
+# Medium and high checkpoints are also queues (issue 19): lanes x vehicles per hour, shared by
+# the ordinary freight crossing them (see the links' `background`), in the model's truck units
+# (a model truck stands for a corridor's share of real ones, so lanes are scaled alike). data:
+# "Checkpoint throughput | ≈30 s/vehicle (Chengdu, 1 Feb) ... Yibin ≈700/team/day" is the real
+# pace; the model's high level: 1 lane of 0.8/h, so Hubei's checkpoints (≈ 9-18 model trucks a
+# day cross them) run at 50-95 % load and waits grow with traffic as trucks return; medium: 2
+# lanes of 1/h. Estimates. With a throughput the queue replaces `checkpoint_hours` for the
+# wait; routes are still planned on `checkpoint_hours`.
 #
 # Plant outbreaks: probability per plant-day and closure (a 14-day quarantine of the shift):
 # none in low-risk regions, 0.1 %/day medium, 0.3 %/day high. Estimate (MIIT guidance §3 names
@@ -663,6 +674,8 @@ worker_ceiling = 0.95
 checkpoint_hours = { dist = "triangular", min = 4, mode = 10, max = 30 }
 plant_outbreak_rate = 0.001
 outbreak_closure_days = { dist = "uniform", min = 7, max = 14 }
+checkpoint_vehicles_per_hour = 1.0
+checkpoint_lanes = 2
 
 [risk_levels.high]
 restart_days_large = { dist = "triangular", min = 30, mode = 50, max = 70 }
@@ -672,6 +685,8 @@ worker_ceiling = 0.65
 checkpoint_hours = { dist = "triangular", min = 12, mode = 30, max = 72 }
 plant_outbreak_rate = 0.003
 outbreak_closure_days = { dist = "uniform", min = 10, max = 14 }
+checkpoint_vehicles_per_hour = 0.8
+checkpoint_lanes = 1
 
 # Workers present on day 0, Spring Festival eve: 40 %. With the return rates above and the
 # restart delays, national mask output on 1 Feb comes out at ≈ 7.9 M/day (38 % of capacity)
@@ -1220,7 +1235,7 @@ def trunk_link(a, b, trucks, comment=None, mode="china"):
     lead = tri(max(0.15, 0.8 * d) + (0.3 if ferry else 0), d + 0.1 + (0.4 if ferry else 0), 1.5 * d + 0.3 + (0.8 if ferry else 0))
     return Link(hub_id(a, mode), hub_id(b, mode), lead, comment=comment, id=f"trunk:{a}-{b}", mode="ferry+road" if ferry else "road",
                 capacity=trucks, both=True,
-                closure=(0.01, uni(0.5, 2)) if "hubei" in (a, b) else None)
+                closure=(0.01, uni(0.5, 2)) if "hubei" in (a, b) else None, background=background_of(trucks))
 
 
 EXPRESS = [
@@ -1233,6 +1248,43 @@ EXPRESS = [
     ("beijing", ["Hebei", "Henan"], tri(1.1, 1.25, 1.6), "rail",
      "data: \"Priority transit times | ... rail 1,166 km in 23 h (+ 6 h loading)\""),
 ]
+
+
+# Ordinary freight (issue 19). Link capacities are the model's trucks for a corridor; ordinary
+# freight wants a share of the same trucks: FREIGHT_UTILISATION of nominal capacity on a normal
+# day, times FREIGHT_INDEX (its volume relative to normal) over time.
+# - 0.43, derived: data: "Heavy trucks running | 1.83 M/day = 29.7 % of fleet = 68.7 % of
+#   lunar-equivalent 2019" gives a normal day 1.83 / 0.687 = 2.66 M trucks of a 6.16 M fleet.
+# - index: 0.5 to 3 Feb, data: "Road-freight efficiency index | Feb 79.6 (base 100); daily low
+#   46.1 on 1 Feb"; 0.69 on 2 Mar (day 38), data: "Heavy trucks running | ... 68.7 % of
+#   lunar-equivalent 2019"; 0.55, 0.6 and 0.65 between (estimate, a linear climb); 0.85 and
+#   0.95 from mid and late March as drivers returned (estimate, data: "Trucks running | ... > 80 %
+#   of drivers back by late March").
+# Express routes into Hubei carry none (estimate: they are the priority relays themselves).
+FREIGHT_UTILISATION = 0.43
+FREIGHT_INDEX = [(0, 0.5), (10, 0.55), (17, 0.6), (28, 0.65), (38, 0.69), (50, 0.85), (64, 0.95)]
+
+
+def background_of(trucks):
+    """Ordinary freight trucks per day on a link of nominal capacity `trucks`."""
+    return [(d, trucks * FREIGHT_UTILISATION * i) for d, i in FREIGHT_INDEX]
+
+
+MODES_SECTION = """
+# Transport modes. The national truck share above scales road and ferry+road links only.
+# - rail (the Beijing express): 90 % of its wagons from day 0 (estimate: China Railway kept
+#   running and moved epidemic goods throughout, data: "Rail | to 11 Feb: 4,942 batches, 58 kt
+#   of epidemic-control goods"; its crews, unlike truck drivers, were not stuck at home); a
+#   capacity unit is one truckload (the express link's capacity is in truckloads already).
+# - air (imported parts): 60 % of cargo flights to 10 Feb, 80 % after (estimate: international
+#   belly cargo collapsed with passenger flights, while freighters and charters carried
+#   epidemic goods, data: "Air | 27,738 t of epidemic goods on 20,498 flights, 20 Jan-2 Mar").
+#   The import link has no capacity limit, so this applies to air links with one.
+[transport.modes.rail]
+availability = [{ day = 0, share = 0.9 }]
+
+[transport.modes.air]
+availability = [{ day = 0, share = 0.6 }, { day = 17, share = 0.8 }]"""
 
 
 def transport_sections(o, start_day_note):
@@ -1250,6 +1302,8 @@ start_day = 0
 products = ["surgical_mask", "n95", "protective_suit", "ventilator", "eye_protection", "meltblown", "nonwoven", "vent_parts_kit", "vent_key_parts"]
 bypass_checkpoints = true
 capacity_priority = true
+# A lane of their own at checkpoints: "no stop" (variants: priority in the queue, or none).
+checkpoint_lane = "bypass"
 
 # Share of trucks running nationally; multiplies every link's truck capacity.
 # Day 0-9: Spring Festival, 50 % (estimate; data: "Road freight | -24.8 % year on year in
@@ -1257,6 +1311,7 @@ capacity_priority = true
 # mid-Feb"; then back up to 85 % by 28 Mar, data: "... > 80 % of drivers back by late March".
 [transport]
 truck_availability = [{{ day = 0, share = 0.5 }}, {{ day = 10, share = 0.3 }}, {{ day = 17, share = 0.15 }}, {{ day = 28, share = 0.3 }}, {{ day = 38, share = 0.5 }}, {{ day = 50, share = 0.7 }}, {{ day = 64, share = 0.85 }}]""")
+    o(MODES_SECTION)
 
 
 def dispatch_section(o, sources):
@@ -1556,6 +1611,7 @@ def build(mode):
     if mode == "hubei":
         for k, lead in (("beijing", tri(1.0, 1.5, 2.5)), ("henan", tri(1.0, 1.5, 2.5)), ("hunan", tri(1.0, 1.5, 2.5))):
             links.append(Link(f"{k}-hub", "restofchina-hub", lead, id=f"trunk:{k}-restofchina", capacity=TRUNK_TRUCKS,
+                              background=background_of(TRUNK_TRUCKS),
                               comment=("Links into the rest of China (one way: it makes nothing, and trucks do not cross it): the\n"
                                        "north-east and north by Beijing, the north-west by Henan, the south-west by Hunan; ≈ 1,500 km\n"
                                        "average haul (estimate).") if k == "beijing" else None))
@@ -1656,6 +1712,21 @@ VARIANTS_COMMON = """
 name = "no-green-channel"
 description = "No green channel: medical goods and their inputs wait at every provincial checkpoint."
 set = { "green_channel.enabled" = false }
+
+[[variant]]
+name = "green-no-capacity-priority"
+description = "Green channel without its claim on truck capacity: medical goods share trucks with ordinary freight, but still skip checkpoints."
+set = { "green_channel.capacity_priority" = false }
+
+[[variant]]
+name = "green-no-checkpoint-lane"
+description = "Green channel without its checkpoint lane: medical goods go first for trucks but queue at checkpoints with ordinary freight."
+set = { "green_channel.checkpoint_lane" = "none" }
+
+[[variant]]
+name = "green-priority-lane"
+description = "Green channel vehicles are served first at checkpoints (24 Jan notice, 'priority passage') instead of not stopping (1 Feb notice)."
+set = { "green_channel.checkpoint_lane" = "priority" }
 
 [[variant]]
 name = "green-channel-feb1"

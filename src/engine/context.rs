@@ -17,6 +17,9 @@ pub struct RunContext<'m> {
     /// are drawn per replication): a function of the model alone, computed once rather than
     /// per replication.
     pub(in crate::engine) census: Vec<Vec<Severity>>,
+    /// Ordinary freight trucks crossing each region's checkpoints per day (empty unless a risk
+    /// level gives checkpoints a throughput): the arrivals of their queues.
+    pub(in crate::engine) checkpoint_traffic: Vec<Vec<f64>>,
 }
 
 impl<'m> RunContext<'m> {
@@ -32,10 +35,16 @@ impl<'m> RunContext<'m> {
                     .map_or_else(Vec::new, |e| census(e, model.days))
             })
             .collect();
+        let queues = model.risk.iter().any(|r| r.checkpoint_throughput.is_some());
         RunContext {
             model,
             routes: RouteCache::default(),
             census,
+            checkpoint_traffic: if queues {
+                model.checkpoint_traffic()
+            } else {
+                Vec::new()
+            },
         }
     }
 

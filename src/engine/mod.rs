@@ -138,7 +138,10 @@ pub(in crate::engine) struct NodeState {
 pub(in crate::engine) struct LinkState {
     pub queue: Vec<ShipId>,
     pub budget_day: i64,
-    pub budget: f64,
+    /// Truckloads medical shipments took today.
+    pub used: f64,
+    /// Truckloads ordinary freight claims today; green-lane shipments may displace it.
+    pub background: f64,
     pub closed_until: Tick,
     pub in_transit: Vec<ShipId>,
 }
@@ -226,6 +229,8 @@ pub struct Sim<'m> {
     pub(in crate::engine) part: Option<Part>,
     /// Consignments started per node, and the parts of split ones that have arrived.
     pub(in crate::engine) consignments: mechanisms::transport::Consignments,
+    /// Per region, its checkpoint queue day by day (empty until a shipment meets it).
+    pub(in crate::engine) checkpoint_queues: Vec<Vec<mechanisms::checkpoints::QueueDay>>,
 }
 
 /// [`Sim::cur`] while the start is scheduled: each event counts as scheduled by its own entity.
@@ -325,6 +330,7 @@ impl<'m> Sim<'m> {
             lazy_lost_orders: true,
             part,
             consignments: Default::default(),
+            checkpoint_queues: vec![Vec::new(); m.regions.len()],
         };
         sim.record_census();
         sim

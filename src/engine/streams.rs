@@ -42,10 +42,12 @@ pub enum Purpose {
     Batch,
     /// A region's epidemic parameters, drawn once per replication.
     Epidemic,
+    /// Queueing at checkpoints with a throughput.
+    CheckpointQueue,
 }
 
 /// Number of purposes.
-pub const PURPOSES: usize = 14;
+pub const PURPOSES: usize = 15;
 
 impl Purpose {
     fn name(self) -> &'static str {
@@ -64,6 +66,7 @@ impl Purpose {
             Purpose::CustomerOrders => "customer-orders",
             Purpose::Batch => "batch",
             Purpose::Epidemic => "epidemic",
+            Purpose::CheckpointQueue => "checkpoint-queue",
         }
     }
 }

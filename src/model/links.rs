@@ -19,7 +19,7 @@ pub type Network = DiGraph<NodeId, u32>;
 /// A link's mode, lead time, capacity and closures.
 #[derive(Debug, Clone)]
 pub struct LinkProps {
-    /// Mode (road, rail, air, ferry and road), when the scenario says; informational.
+    /// Mode (road, rail, air, ferry and road), when the scenario says; none is a road.
     pub mode: Option<crate::scenario::raw::TransportMode>,
     /// Lead time (days), with a positive minimum.
     pub lead_time: Dist,
@@ -29,6 +29,8 @@ pub struct LinkProps {
     pub closure_rate: f64,
     /// Closure duration (days).
     pub closure_days: Dist,
+    /// Its own ordinary freight, trucks per day (None = the national default).
+    pub background: Option<Vec<(u32, f64)>>,
 }
 
 /// What links share: everything but their ends. A `[[link]]` has its own; the links of a
@@ -395,6 +397,7 @@ mod tests {
                 capacity: Vec::new(),
                 closure_rate: 0.0,
                 closure_days: Dist::fixed(1.0),
+                background: None,
             },
             checkpoints: checkpoints.into(),
         }

@@ -3,10 +3,12 @@
 
 pub mod build;
 pub mod dist;
+pub mod freight;
 pub mod links;
 pub mod validate;
 
 pub use dist::Dist;
+pub use freight::{Freight, LinkTrucks, Mode};
 pub use links::{Link, LinkProps, LinkSpec, Links, Network};
 
 use chrono::NaiveDate;
@@ -56,6 +58,18 @@ pub struct Risk {
     pub plant_outbreak_rate: f64,
     /// Closure after an outbreak (days).
     pub outbreak_closure_days: Dist,
+    /// A checkpoint's throughput at this level: with one, its waits come from a queue shared
+    /// with ordinary freight instead of `checkpoint_hours`.
+    pub checkpoint_throughput: Option<Throughput>,
+}
+
+/// A checkpoint's service: lanes, each inspecting `per_hour` vehicles an hour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Throughput {
+    /// Vehicles one lane inspects per hour.
+    pub per_hour: f64,
+    /// Lanes (servers).
+    pub lanes: u32,
 }
 
 /// An SEIR epidemic in one region.
@@ -468,6 +482,11 @@ pub struct GreenChannel {
     pub bypass_checkpoints: bool,
     /// Eligible shipments go first for link capacity.
     pub capacity_priority: bool,
+    /// Share of green-channel trucks running on road links (empty = the national share).
+    pub truck_availability: Vec<(u32, f64)>,
+    /// When they do not bypass checkpoints: eligible vehicles are served before ordinary
+    /// traffic in a checkpoint's queue.
+    pub checkpoint_priority: bool,
 }
 
 /// A central allocation rule.
@@ -567,12 +586,14 @@ pub struct Model {
     pub pinned_routes: BTreeMap<(NodeId, NodeId), Vec<LinkId>>,
     /// Green channel.
     pub green: GreenChannel,
-    /// National truck availability schedule.
+    /// National truck availability schedule (road and ferry+road links).
     pub truck_availability: Vec<(u32, f64)>,
     /// Central dispatch.
     pub dispatch: Option<Dispatch>,
     /// Scheduled link closures.
     pub disruptions: Vec<Disruption>,
+    /// Ordinary freight and transport modes.
+    pub freight: Freight,
 }
 
 impl Model {

@@ -179,6 +179,17 @@ pub struct RawRisk {
     pub plant_outbreak_rate: f64,
     /// Days a plant stays closed after an outbreak.
     pub outbreak_closure_days: Option<DistSpec>,
+    /// Vehicles one checkpoint lane inspects per hour; absent keeps the plain
+    /// `checkpoint_hours` wait (no queue).
+    #[serde(default)]
+    pub checkpoint_vehicles_per_hour: Option<f64>,
+    /// Lanes (servers) of a checkpoint with a throughput.
+    #[serde(default = "default_lanes")]
+    pub checkpoint_lanes: i64,
+}
+
+fn default_lanes() -> i64 {
+    1
 }
 
 /// `[workers]`: the national worker-return set-up.
@@ -632,7 +643,8 @@ pub struct RawCapacityStep {
     pub trucks_per_day: f64,
 }
 
-/// A link's transport mode (informational): `road`, `rail`, `air` or `ferry+road`.
+/// A link's transport mode: `road`, `rail`, `air` or `ferry+road`. Road and ferry+road links
+/// follow the national truck availability; each mode has its own availability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TransportMode {
@@ -670,6 +682,9 @@ pub struct RawLink {
     #[serde(default)]
     pub closure_rate: f64,
     pub closure_days: Option<DistSpec>,
+    /// Ordinary (non-medical) freight, trucks per day; absent means the national default.
+    #[serde(default)]
+    pub background: Option<Vec<RawTrucksStep>>,
 }
 
 /// `[[link_group]]`: a link from every node of `from` to every node of `to`, all alike. An entry
@@ -692,6 +707,16 @@ pub struct RawLinkGroup {
     #[serde(default)]
     pub closure_rate: f64,
     pub closure_days: Option<DistSpec>,
+    /// Ordinary freight on each link, trucks per day; absent means the national default.
+    #[serde(default)]
+    pub background: Option<Vec<RawTrucksStep>>,
+}
+
+/// A step of a trucks-per-day schedule of ordinary freight.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawTrucksStep {
+    pub day: i64,
+    pub trucks: f64,
 }
 
 /// `[[route]]`: a pinned path.
@@ -721,6 +746,24 @@ pub struct RawGreenChannel {
     pub bypass_checkpoints: bool,
     #[serde(default = "default_true")]
     pub capacity_priority: bool,
+    /// Share of green-channel trucks running (road links); absent means the national share.
+    #[serde(default)]
+    pub truck_availability: Vec<RawShareStep>,
+    /// How eligible vehicles pass checkpoints; absent follows `bypass_checkpoints`.
+    #[serde(default)]
+    pub checkpoint_lane: Option<RawLane>,
+}
+
+/// A green-channel checkpoint lane as written: `bypass`, `priority` or `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawLane {
+    /// `bypass`: no stop at all.
+    Bypass,
+    /// `priority`: served before ordinary traffic in the checkpoint's queue.
+    Priority,
+    /// `none`: queue with everyone else.
+    None,
 }
 
 impl Default for RawGreenChannel {
@@ -734,6 +777,8 @@ impl Default for RawGreenChannel {
             links: vec![],
             bypass_checkpoints: true,
             capacity_priority: true,
+            truck_availability: vec![],
+            checkpoint_lane: None,
         }
     }
 }
@@ -748,9 +793,42 @@ pub struct RawShareStep {
 /// `[transport]`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RawTransport {
-    /// Share of trucks running nationally (multiplies every link capacity).
+    /// Share of trucks running nationally (multiplies road and ferry+road link capacity).
     #[serde(default)]
     pub truck_availability: Vec<RawShareStep>,
+    /// Ordinary freight on every link, trucks per day, unless the link says otherwise.
+    #[serde(default)]
+    pub background_trucks_per_day: Vec<RawTrucksStep>,
+    /// Per region (a link's origin), a factor on `background_trucks_per_day` (1 when absent).
+    #[serde(default)]
+    pub background_scale: BTreeMap<String, f64>,
+    /// Per mode: availability and vehicle size.
+    #[serde(default)]
+    pub modes: RawModes,
+}
+
+/// `[transport.modes]`: one table per mode, each optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RawModes {
+    #[serde(default)]
+    pub road: Option<RawMode>,
+    #[serde(default)]
+    pub rail: Option<RawMode>,
+    #[serde(default)]
+    pub air: Option<RawMode>,
+    #[serde(default, rename = "ferry+road")]
+    pub ferry_road: Option<RawMode>,
+}
+
+/// `[transport.modes.X]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawMode {
+    /// Share of the mode's vehicles running (1 when absent).
+    #[serde(default)]
+    pub availability: Vec<RawShareStep>,
+    /// Truckloads one unit of a link's capacity carries (a wagon, a flight); 1 when absent.
+    #[serde(default = "default_one")]
+    pub truckloads_per_vehicle: f64,
 }
 
 /// A central allocation rule as written: `priority`, `proportional` or `weighted`.

@@ -42,6 +42,8 @@ mod tests {
             links: None,
             bypass_checkpoints: true,
             capacity_priority: true,
+            truck_availability: Vec::new(),
+            checkpoint_priority: false,
         }
     }
 

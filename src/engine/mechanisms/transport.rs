@@ -11,7 +11,7 @@
 use crate::engine::queue::Tick;
 use crate::engine::streams::Purpose;
 use crate::engine::{Ev, Held, LinkState, ShipId, Shipment, Sim, class};
-use crate::model::{ItemId, LinkId, NodeId, NodeKind, TICKS_PER_DAY, step_value};
+use crate::model::{ItemId, LinkId, NodeId, NodeKind, TICKS_PER_DAY};
 use crate::results::Measure;
 use crate::util::FastMap;
 use rand::RngExt;
@@ -146,65 +146,95 @@ impl Sim<'_> {
         self.on_day(self.day() as i64 + 1, class::LINK_DAY, e, Ev::LinkDay(l));
     }
 
-    /// Trucks available on a link today (None = unlimited).
-    fn trucks_today(&self, l: LinkId) -> Option<f64> {
-        let cap = &self.m.links.props(l).capacity;
-        if cap.is_empty() {
-            return None;
-        }
-        let day = self.day();
-        let share = step_value(&self.m.truck_availability, day).unwrap_or(1.0);
-        Some(step_value(cap, day).unwrap_or(0.0) * share)
-    }
-
-    /// Lets queued shipments depart within today's capacity.
+    /// Lets queued shipments depart within today's capacity. Ordinary freight claims its
+    /// share of the day's truckloads when the day's budget is set: all it wants if that and the
+    /// medical shipments then waiting fit, else in proportion to the two. Green-lane shipments
+    /// (capacity priority) go first, from the green truck share, and displace ordinary freight;
+    /// other medical shipments get what ordinary freight leaves.
     fn serve_link(&mut self, l: LinkId) {
         // The state's position, kept across `depart`, which needs the whole simulation.
         let at = self.links.position(l, LinkState::default);
+        let (m, today) = (self.m, self.day());
         let st = self.links.at(at);
         if self.now < st.closed_until || st.queue.is_empty() {
             return;
         }
-        let day = self.day() as i64;
-        let trucks = self.trucks_today(l);
-        let st = self.links.at(at);
-        if st.budget_day != day + 1 {
-            // budget_day stores day + 1 so that the default 0 means "never set".
-            st.budget_day = day + 1;
-            st.budget = trucks.unwrap_or(f64::INFINITY);
-        }
         let mut queue = std::mem::take(&mut st.queue);
-        let g = &self.m.green;
-        if g.capacity_priority && g.active(self.day()) && trucks.is_some() {
-            let m = self.m;
-            let ships = &self.shipments;
-            let today = self.day();
-            // Stable: green-eligible first, each group in arrival order.
-            queue.sort_by_key(|&s| {
-                let sh = &ships[s];
-                !g.eligible(today, sh.item, sh.origin_region, m.nodes[sh.dest].region, l)
-            });
+        let Some(cap) = m.link_trucks(l, today) else {
+            for s in queue.drain(..) {
+                self.depart(s, l);
+            }
+            self.links.at(at).queue = queue;
+            return;
+        };
+        let g = &m.green;
+        let ships = &self.shipments;
+        let eligible = |s: ShipId| {
+            let sh = &ships[s];
+            g.eligible(today, sh.item, sh.origin_region, m.nodes[sh.dest].region, l)
+        };
+        // Stable: green-lane shipments first, each group in arrival order.
+        let lane = g.capacity_priority && g.active(today);
+        let green_count = if lane {
+            queue.sort_by_key(|&s| !eligible(s));
+            queue.iter().take_while(|&&s| eligible(s)).count()
+        } else {
+            0
+        };
+        let st = self.links.at(at);
+        if st.budget_day != today as i64 + 1 {
+            // budget_day stores day + 1 so that the default 0 means "never set".
+            st.budget_day = today as i64 + 1;
+            st.used = 0.0;
+            let want = m.background_trucks(l, today);
+            let waiting: f64 = queue[green_count..]
+                .iter()
+                .map(|&s| ships[s].qty as f64 / m.items[ships[s].item].units_per_truck)
+                .sum();
+            st.background = if want + waiting <= cap.ordinary {
+                want
+            } else {
+                cap.ordinary * want / (want + waiting)
+            };
         }
         let mut waiting = Vec::new();
-        for s in queue.drain(..) {
-            let per_truck = self.m.items[self.shipments[s].item].units_per_truck;
-            let budget = self.links.at(at).budget;
-            let fits = (budget * per_truck + 1e-9).floor();
+        for (k, s) in queue.drain(..).enumerate() {
+            let green = k < green_count;
+            let st = self.links.at(at);
+            let free = if green {
+                cap.green - st.used
+            } else {
+                cap.ordinary - st.used - st.background
+            };
+            let per_truck = m.items[self.shipments[s].item].units_per_truck;
+            let fits = (free.max(0.0) * per_truck + 1e-9).floor();
             let qty = self.shipments[s].qty;
-            if fits >= qty as f64 {
-                self.links.at(at).budget -= qty as f64 / per_truck;
+            let part = if fits >= qty as f64 { qty } else { fits as u64 };
+            if part == 0 {
+                waiting.push(s);
+                continue;
+            }
+            st.used += part as f64 / per_truck;
+            if part < qty {
+                // A split leaves nothing of its lane's trucks today, not even a fraction.
+                st.used = if green {
+                    st.used.max(cap.green)
+                } else {
+                    st.used.max(cap.ordinary - st.background)
+                };
+            }
+            if green {
+                st.background = st.background.min((cap.ordinary - st.used).max(0.0));
+            }
+            if part == qty {
                 self.depart(s, l);
-            } else if fits >= 1.0 {
+            } else {
                 // Split: what fits leaves today, the rest keeps its place in the queue.
-                let part = fits as u64;
                 let mut first = self.shipments[s].clone();
                 first.qty = part;
                 self.shipments[s].qty -= part;
-                self.links.at(at).budget = 0.0;
                 let id = self.new_shipment(first);
                 self.depart(id, l);
-                waiting.push(s);
-            } else {
                 waiting.push(s);
             }
         }
@@ -516,5 +546,97 @@ bypass_checkpoints = false
             t.lead_times.iter().any(|&l| l > 1.5),
             "some shipments were held by closures"
         );
+    }
+
+    /// Masks delivered to B over 30 days with 1000 made a day, 100 a truck, 10 trucks a day
+    /// on the link, after `setup`.
+    fn delivered_on_ten_trucks(setup: impl Fn(&mut crate::model::Model)) -> f64 {
+        let mut m = chain_model(30, 1000, 10_000_000, 5000, 0, "");
+        let mask = item(&m, "mask");
+        m.items[mask].units_per_truck = 100.0;
+        m.links.props_mut(0).capacity = vec![(0, 10.0)];
+        setup(&mut m);
+        total(&run(&m, 0), mask, region(&m, "B"), Measure::Delivered)
+    }
+
+    #[test]
+    fn capacity_priority_puts_medical_shipments_ahead_of_ordinary_freight() {
+        let free = delivered_on_ten_trucks(|_| {});
+        let busy = |m: &mut crate::model::Model| {
+            m.links.props_mut(0).background = Some(vec![(0, 30.0)]);
+        };
+        let priority = delivered_on_ten_trucks(|m| {
+            busy(m);
+            m.green.enabled = true;
+        });
+        assert_eq!(
+            priority, free,
+            "the green lane is unaffected by ordinary freight"
+        );
+        let crowded = delivered_on_ten_trucks(busy);
+        assert!(
+            crowded < 0.8 * free,
+            "ordinary freight takes its share: {crowded} of {free}"
+        );
+        let no_priority = delivered_on_ten_trucks(|m| {
+            busy(m);
+            m.green.enabled = true;
+            m.green.capacity_priority = false;
+        });
+        assert_eq!(
+            no_priority, crowded,
+            "without capacity priority, no green lane"
+        );
+    }
+
+    #[test]
+    fn the_green_channel_may_have_its_own_truck_share() {
+        let national = |m: &mut crate::model::Model| m.truck_availability = vec![(0, 0.2)];
+        let base = delivered_on_ten_trucks(national);
+        let green = delivered_on_ten_trucks(|m| {
+            national(m);
+            m.green.enabled = true;
+            m.green.truck_availability = vec![(0, 1.0)];
+        });
+        assert!((base - 200.0 * 28.0).abs() <= 200.0, "{base}");
+        assert!(green > 4.0 * base, "guaranteed vehicles: {green} vs {base}");
+    }
+
+    #[test]
+    fn a_modes_availability_scales_only_that_mode() {
+        use crate::scenario::raw::TransportMode;
+        let road = delivered_on_ten_trucks(|_| {});
+        let rail = |m: &mut crate::model::Model| {
+            m.links.props_mut(0).mode = Some(TransportMode::Rail);
+        };
+        let half_trucks = |m: &mut crate::model::Model| m.truck_availability = vec![(0, 0.5)];
+        let half_rail = |m: &mut crate::model::Model| {
+            m.freight.modes[1].availability = vec![(0, 0.5)];
+        };
+        assert_eq!(
+            delivered_on_ten_trucks(|m| {
+                rail(m);
+                half_trucks(m);
+            }),
+            road,
+            "the national truck share leaves rail alone"
+        );
+        assert_eq!(
+            delivered_on_ten_trucks(half_rail),
+            road,
+            "rail availability leaves roads alone"
+        );
+        let halved = delivered_on_ten_trucks(|m| {
+            rail(m);
+            half_rail(m);
+        });
+        assert!((halved - road / 2.0).abs() <= 500.0, "{halved} vs {road}");
+        // A wagon of 2 truckloads doubles what the same count of vehicles carries.
+        let wagons = delivered_on_ten_trucks(|m| {
+            rail(m);
+            half_rail(m);
+            m.freight.modes[1].truckloads_per_vehicle = 2.0;
+        });
+        assert_eq!(wagons, road);
     }
 }

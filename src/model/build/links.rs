@@ -6,7 +6,7 @@ use crate::model::links::End;
 use crate::model::{Dist, LinkProps, LinkSpec, Links, Network, Node, NodeId, RegionId};
 use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::{
-    DistSpec, RawCapacityStep, RawLink, RawLinkGroup, RawScenario, TransportMode,
+    DistSpec, RawCapacityStep, RawLink, RawLinkGroup, RawScenario, RawTrucksStep, TransportMode,
 };
 use std::collections::BTreeMap;
 
@@ -18,6 +18,7 @@ struct LinkFields<'a> {
     via: &'a [String],
     closure_rate: f64,
     closure_days: &'a Option<DistSpec>,
+    background: &'a Option<Vec<RawTrucksStep>>,
 }
 
 impl<'a> LinkFields<'a> {
@@ -29,6 +30,7 @@ impl<'a> LinkFields<'a> {
             via: &link.via,
             closure_rate: link.closure_rate,
             closure_days: &link.closure_days,
+            background: &link.background,
         }
     }
 
@@ -40,6 +42,7 @@ impl<'a> LinkFields<'a> {
             via: &group.via,
             closure_rate: group.closure_rate,
             closure_days: &group.closure_days,
+            background: &group.background,
         }
     }
 }
@@ -179,12 +182,17 @@ impl Builder<'_> {
                 Dist::fixed(1.0)
             }
         };
+        let background = fields
+            .background
+            .as_ref()
+            .map(|steps| self.trucks(&at.key("background"), steps, horizon));
         let props = LinkProps {
             mode: fields.mode,
             lead_time,
             capacity,
             closure_rate,
             closure_days,
+            background,
         };
         (props, via)
     }

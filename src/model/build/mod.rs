@@ -198,6 +198,7 @@ impl Builder<'_> {
         let pinned_routes = self.routes(raw, &names, &nodes, &links);
         let green = self.green(raw, &names, horizon, (&links, &nodes));
         let truck_availability = self.truck_availability(raw, horizon);
+        let freight = self.freight(raw, &names, horizon);
         let dispatch = self.dispatch(raw, &names, &regions, &items, &nodes);
         let disruptions = self.disruptions(raw, &names, (&links, &nodes), horizon);
         self.reachability(&nodes, &links, &dispatch);
@@ -242,6 +243,7 @@ impl Builder<'_> {
             truck_availability,
             dispatch,
             disruptions,
+            freight,
         })
     }
 

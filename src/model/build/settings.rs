@@ -2,7 +2,7 @@
 //! `[workers]`.
 
 use super::Builder;
-use crate::model::{Dist, Risk};
+use crate::model::{Dist, Risk, Throughput};
 use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::{RawMeta, RawRisk, RawScenario};
 use crate::util::check_file_name;
@@ -124,6 +124,20 @@ impl Builder<'_> {
             checkpoint_hours: self.duration(&at.key("checkpoint_hours"), &risk.checkpoint_hours),
             plant_outbreak_rate: self
                 .share(&at.key("plant_outbreak_rate"), risk.plant_outbreak_rate),
+            checkpoint_throughput: risk
+                .checkpoint_vehicles_per_hour
+                .map(|per_hour| Throughput {
+                    per_hour: self.positive(&at.key("checkpoint_vehicles_per_hour"), per_hour),
+                    lanes: if (1..=1000).contains(&risk.checkpoint_lanes) {
+                        risk.checkpoint_lanes as u32
+                    } else {
+                        self.err(
+                            &at.key("checkpoint_lanes"),
+                            format!("must be 1 to 1000, got {}", risk.checkpoint_lanes),
+                        );
+                        1
+                    },
+                }),
             outbreak_closure_days: match &risk.outbreak_closure_days {
                 Some(days) => self.delay(&at.key("outbreak_closure_days"), days),
                 None => {

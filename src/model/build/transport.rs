@@ -1,10 +1,10 @@
 //! Builds `[[route]]` (pinned paths), `[green_channel]`, `[transport]` (national truck
-//! availability) and `[[disruption]]` (scheduled link closures).
+//! availability, ordinary freight, modes) and `[[disruption]]` (scheduled link closures).
 
 use super::{Builder, Names};
-use crate::model::{Disruption, GreenChannel, LinkId, Links, Node, NodeId};
+use crate::model::{Disruption, Freight, GreenChannel, LinkId, Links, Mode, Node, NodeId};
 use crate::scenario::location::{FieldPath, path};
-use crate::scenario::raw::RawScenario;
+use crate::scenario::raw::{RawLane, RawMode, RawScenario, RawShareStep, RawTrucksStep};
 use std::collections::BTreeMap;
 
 impl Builder<'_> {
@@ -115,8 +115,17 @@ impl Builder<'_> {
                     })
                     .collect()
             }),
-            bypass_checkpoints: green.bypass_checkpoints,
+            bypass_checkpoints: match green.checkpoint_lane {
+                Some(lane) => lane == RawLane::Bypass,
+                None => green.bypass_checkpoints,
+            },
             capacity_priority: green.capacity_priority,
+            truck_availability: self.shares(
+                &at.key("truck_availability"),
+                &green.truck_availability,
+                horizon,
+            ),
+            checkpoint_priority: green.checkpoint_lane == Some(RawLane::Priority),
         }
     }
 
@@ -126,21 +135,92 @@ impl Builder<'_> {
         raw: &RawScenario,
         horizon: i64,
     ) -> Vec<(u32, f64)> {
-        let schedule = raw
-            .transport
-            .truck_availability
+        self.shares(
+            &path("transport.truck_availability"),
+            &raw.transport.truck_availability,
+            horizon,
+        )
+    }
+
+    /// A sorted schedule of shares at `at`.
+    fn shares(&mut self, at: &FieldPath, steps: &[RawShareStep], horizon: i64) -> Vec<(u32, f64)> {
+        let schedule = steps
             .iter()
             .enumerate()
             .map(|(i, step)| {
-                let at = path("transport.truck_availability").index(i);
+                let step_at = at.index(i);
                 (
-                    self.day(&at.key("day"), step.day, horizon),
-                    self.share(&at.key("share"), step.share),
+                    self.day(&step_at.key("day"), step.day, horizon),
+                    self.share(&step_at.key("share"), step.share),
                 )
             })
             .collect::<Vec<_>>();
-        self.sorted_steps(&path("transport.truck_availability"), &schedule);
+        self.sorted_steps(at, &schedule);
         schedule
+    }
+
+    /// A sorted schedule of ordinary-freight trucks per day at `at`.
+    pub(super) fn trucks(
+        &mut self,
+        at: &FieldPath,
+        steps: &[RawTrucksStep],
+        horizon: i64,
+    ) -> Vec<(u32, f64)> {
+        let schedule = steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let step_at = at.index(i);
+                (
+                    self.day(&step_at.key("day"), step.day, horizon),
+                    self.non_negative(&step_at.key("trucks"), step.trucks),
+                )
+            })
+            .collect::<Vec<_>>();
+        self.sorted_steps(at, &schedule);
+        schedule
+    }
+
+    /// `[transport]`'s ordinary freight and `[transport.modes]`.
+    pub(super) fn freight(&mut self, raw: &RawScenario, names: &Names, horizon: i64) -> Freight {
+        let t = &raw.transport;
+        let at = path("transport");
+        let mut region_scale = vec![1.0; names.regions.len()];
+        for (region, &scale) in &t.background_scale {
+            let key = at.key("background_scale").key(region);
+            if let Some(r) = self.lookup(&key, &names.regions, "region", region) {
+                region_scale[r] = self.non_negative(&key, scale);
+            }
+        }
+        let modes = &t.modes;
+        let mut mode = |name: &str, raw: &Option<RawMode>| {
+            let Some(raw) = raw else {
+                return Mode::default();
+            };
+            let mode_at = at.key("modes").key(name);
+            Mode {
+                availability: self.shares(&mode_at.key("availability"), &raw.availability, horizon),
+                truckloads_per_vehicle: self.positive(
+                    &mode_at.key("truckloads_per_vehicle"),
+                    raw.truckloads_per_vehicle,
+                ),
+            }
+        };
+        let modes = [
+            mode("road", &modes.road),
+            mode("rail", &modes.rail),
+            mode("air", &modes.air),
+            mode("ferry+road", &modes.ferry_road),
+        ];
+        Freight {
+            background: self.trucks(
+                &at.key("background_trucks_per_day"),
+                &t.background_trucks_per_day,
+                horizon,
+            ),
+            region_scale,
+            modes,
+        }
     }
 
     /// Every `[[disruption]]`.
@@ -167,7 +247,7 @@ impl Builder<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_scenario::{assert_problem, scenario};
+    use super::super::test_scenario::{assert_problem, assert_reports, scenario};
 
     #[test]
     fn a_route_follows_links() {
@@ -209,5 +289,78 @@ mod tests {
     fn a_green_channel_names_known_links() {
         let text = scenario("[green_channel]\nenabled = true\nlinks = [\"nowhere\"]\n");
         assert_problem(&text, "green_channel.links[0]", "unknown link `nowhere`");
+    }
+
+    #[test]
+    fn ordinary_freight_is_trucks_per_day_from_known_regions() {
+        let text = scenario(
+            "[transport]\nbackground_trucks_per_day = [{ day = 0, trucks = -1 }]\nbackground_scale = { Atlantis = 2 }\n",
+        );
+        assert_reports(
+            &text,
+            "transport.background_trucks_per_day[0].trucks",
+            "cannot be negative, got -1",
+        );
+        assert_reports(
+            &text,
+            "transport.background_scale.Atlantis",
+            "unknown region `Atlantis`",
+        );
+        let text = scenario("").replace(
+            "id = \"factory-hospital\"\n",
+            "id = \"factory-hospital\"\nbackground = [{ day = 5, trucks = 1 }, { day = 2, trucks = 1 }]\n",
+        );
+        assert_problem(
+            &text,
+            "link[1].background",
+            "steps must be in increasing order of day",
+        );
+    }
+
+    #[test]
+    fn a_modes_availability_is_a_share_and_its_vehicles_carry_something() {
+        let text = scenario(
+            "[transport.modes.rail]\navailability = [{ day = 0, share = 1.5 }]\ntruckloads_per_vehicle = 0\n",
+        );
+        assert_reports(
+            &text,
+            "transport.modes.rail.availability[0].share",
+            "must be a share between 0 and 1, got 1.5",
+        );
+        assert_reports(
+            &text,
+            "transport.modes.rail.truckloads_per_vehicle",
+            "must be positive, got 0",
+        );
+    }
+
+    #[test]
+    fn green_truck_availability_is_a_share_and_a_lane_is_known() {
+        let text = scenario("[green_channel]\ntruck_availability = [{ day = 0, share = 2 }]\n");
+        assert_problem(
+            &text,
+            "green_channel.truck_availability[0].share",
+            "must be a share between 0 and 1, got 2",
+        );
+        let text = scenario("[green_channel]\ncheckpoint_lane = \"fast\"\n");
+        assert_reports(&text, "green_channel.checkpoint_lane", "fast");
+    }
+
+    #[test]
+    fn a_checkpoint_throughput_is_positive_with_some_lanes() {
+        let text = scenario("").replace(
+            "[risk_levels.high]\n",
+            "[risk_levels.high]\ncheckpoint_vehicles_per_hour = 0\ncheckpoint_lanes = 0\n",
+        );
+        assert_reports(
+            &text,
+            "risk_levels.high.checkpoint_vehicles_per_hour",
+            "must be positive, got 0",
+        );
+        assert_reports(
+            &text,
+            "risk_levels.high.checkpoint_lanes",
+            "must be 1 to 1000, got 0",
+        );
     }
 }
