@@ -472,6 +472,10 @@ pub struct Dispatch {
     pub priority_regions: Vec<RegionId>,
     /// Weight per region (Weighted rule; 1 where not given).
     pub weights: Vec<f64>,
+    /// Hospitals served first within their region, in order, up to their need.
+    pub priority_hospitals: Vec<NodeId>,
+    /// Weight per node within its region (1 where not given; only hospitals' are used).
+    pub hospital_weights: Vec<f64>,
     /// Products it allocates.
     pub items: Vec<ItemId>,
     /// Nodes whose stock it allocates.

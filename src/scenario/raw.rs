@@ -743,6 +743,13 @@ pub struct RawDispatch {
     pub priority_regions: Vec<String>,
     #[serde(default)]
     pub weights: BTreeMap<String, f64>,
+    /// Hospitals served first within their region, in this order, up to their need.
+    #[serde(default)]
+    pub priority_hospitals: Vec<String>,
+    /// Weight per hospital within its region (1 where not given): the rest of a region's
+    /// allocation goes in proportion to weight times need.
+    #[serde(default)]
+    pub hospital_weights: BTreeMap<String, f64>,
     pub products: Vec<String>,
     pub sources: Vec<String>,
     /// Days of demand each hospital is topped up to.
