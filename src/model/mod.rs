@@ -375,6 +375,20 @@ pub struct Release {
     pub day: Option<u32>,
     /// Or when national hospital days of supply of any of its products fall below this.
     pub national_days_of_supply_below: Option<f64>,
+    /// Or when days of supply at the hospitals of its own region fall below this.
+    pub region_days_of_supply_below: Option<f64>,
+    /// A days-of-supply trigger releases only the product that fell below the threshold.
+    pub per_product: bool,
+}
+
+impl Release {
+    /// The days-of-supply threshold and whether it is measured over the reserve's own region
+    /// (else nationally); None for a release on a day.
+    pub fn days_of_supply_below(&self) -> Option<(f64, bool)> {
+        self.national_days_of_supply_below
+            .map(|d| (d, false))
+            .or(self.region_days_of_supply_below.map(|d| (d, true)))
+    }
 }
 
 /// Size class of a firm.

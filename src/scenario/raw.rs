@@ -503,6 +503,12 @@ pub struct RawRelease {
     pub day: Option<i64>,
     /// Release when national hospital days of supply of any stocked product fall below this.
     pub national_days_of_supply_below: Option<f64>,
+    /// Or when days of supply at the hospitals of the reserve's own region fall below this.
+    pub region_days_of_supply_below: Option<f64>,
+    /// Release each product alone when its own days of supply fall below the threshold
+    /// (default: the first product to trigger releases every product).
+    #[serde(default)]
+    pub per_product: bool,
 }
 
 /// What a node is: `supplier`, `factory`, `warehouse`, `reserve`, `hospital` or `source`.

@@ -116,7 +116,7 @@ fn dispatch_item(sims: &mut [Sim], item: usize) {
         .sources
         .iter()
         .copied()
-        .filter(|&s| sims[node(sims, s)].nodes[s].released)
+        .filter(|&s| sims[node(sims, s)].is_released(s, item))
         .collect();
     let supply: u64 = sources
         .iter()
