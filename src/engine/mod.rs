@@ -636,10 +636,11 @@ pub(in crate::engine) fn entity_count(m: &Model) -> usize {
     m.nodes.len() + 2 * m.links.len() + m.regions.len() + 1
 }
 
-/// Whether the model has a central daily step (dispatch, or reserves released on days of
-/// supply).
+/// Whether the model has a central daily step (dispatch, redeployment, or reserves released
+/// on days of supply).
 pub(in crate::engine) fn has_central_step(m: &Model) -> bool {
     m.dispatch.is_some()
+        || !m.redeployment.is_empty()
         || m.nodes.iter().any(|n| {
             n.release
                 .as_ref()
@@ -647,11 +648,12 @@ pub(in crate::engine) fn has_central_step(m: &Model) -> bool {
         })
 }
 
-/// The central daily step over all partitions (one in a sequential run): reserve rules, then
-/// central dispatch.
+/// The central daily step over all partitions (one in a sequential run): reserve rules,
+/// central dispatch, then redeployment of idle durables.
 pub(in crate::engine) fn central_step(sims: &mut [Sim]) {
     crate::engine::mechanisms::reserves::check_reserve_rules(sims);
     crate::engine::mechanisms::dispatch::dispatch_day(sims);
+    crate::engine::mechanisms::redeployment::redeploy_day(sims);
 }
 
 /// Conservation of units over a run's partitions: everything that entered is on hand,

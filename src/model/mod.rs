@@ -500,6 +500,21 @@ pub struct Dispatch {
     pub decision_delay_ticks: i64,
 }
 
+/// Redeployment of a durable product between regions (`[[redeployment]]`).
+#[derive(Debug, Clone)]
+pub struct Redeployment {
+    /// The durable product.
+    pub item: ItemId,
+    /// A region gives only once its need peaked at least this many days ago.
+    pub after_peak_days: u32,
+    /// Share of a donor hospital's idle units it keeps.
+    pub keep_share: f64,
+    /// Most share of a donor hospital's units sent in one day.
+    pub max_share: f64,
+    /// Ticks from the decision until the units leave.
+    pub delay_ticks: i64,
+}
+
 /// A scheduled link closure.
 #[derive(Debug, Clone)]
 pub struct Disruption {
@@ -566,6 +581,8 @@ pub struct Model {
     pub dispatch: Option<Dispatch>,
     /// Scheduled link closures.
     pub disruptions: Vec<Disruption>,
+    /// Redeployment rules of durable products (enabled ones only).
+    pub redeployment: Vec<Redeployment>,
 }
 
 impl Model {

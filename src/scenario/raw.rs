@@ -71,6 +71,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub disruption: Vec<RawDisruption>,
     #[serde(default)]
+    pub redeployment: Vec<RawRedeployment>,
+    #[serde(default)]
     pub variant: Vec<RawVariant>,
 }
 
@@ -770,6 +772,26 @@ pub struct RawDisruption {
     pub link: String,
     pub day: i64,
     pub days: f64,
+}
+
+/// `[[redeployment]]`: idle units of a durable product move from regions past their peak to
+/// hospitals short of them elsewhere.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawRedeployment {
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// The durable product moved.
+    pub product: String,
+    /// A region gives only once its need for the product peaked at least this many days ago.
+    pub after_peak_days: i64,
+    /// Share of a donor hospital's idle units it keeps (against a rebound).
+    #[serde(default)]
+    pub keep_share: f64,
+    /// Most share of a donor hospital's units sent in one day.
+    #[serde(default = "default_one")]
+    pub max_share: f64,
+    /// Days from the decision until the units leave (decommissioning, disinfection, packing).
+    pub lead_time_days: f64,
 }
 
 /// `[[variant]]`: named overrides of scalars by dotted path.

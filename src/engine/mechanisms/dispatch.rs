@@ -125,15 +125,7 @@ fn dispatch_item(sims: &mut [Sim], item: usize) {
     if supply == 0 {
         return;
     }
-    // Units on their way to each node, wherever the shipment is held now.
-    let mut in_transit = vec![0u64; m.nodes.len()];
-    for sim in sims.iter() {
-        for sh in &sim.shipments {
-            if sh.item == item && sh.held_at(sim.now) {
-                in_transit[sh.dest] += sh.qty;
-            }
-        }
-    }
+    let in_transit = in_transit(sims, item);
     let mut hospitals: Vec<(NodeId, u64)> = Vec::new();
     for (n, &transit) in in_transit.iter().enumerate() {
         let sim = &sims[node(sims, n)];
@@ -199,6 +191,20 @@ pub fn split_in_region(d: &Dispatch, amount: u64, members: &[(NodeId, u64)]) -> 
     out
 }
 
+/// Units of `item` on their way to each node, over all partitions, wherever the shipment is
+/// held now.
+pub(in crate::engine) fn in_transit(sims: &[Sim], item: usize) -> Vec<u64> {
+    let mut in_transit = vec![0u64; sims[0].m.nodes.len()];
+    for sim in sims {
+        for sh in &sim.shipments {
+            if sh.item == item && sh.held_at(sim.now) {
+                in_transit[sh.dest] += sh.qty;
+            }
+        }
+    }
+    in_transit
+}
+
 /// Ships `qty` of `item` to hospital `h` from the nearest sources that have it: one
 /// consignment, however many sources fill it.
 fn send_allocation(sims: &mut [Sim], sources: &[NodeId], h: NodeId, item: usize, mut qty: u64) {
@@ -219,13 +225,25 @@ fn send_allocation(sims: &mut [Sim], sources: &[NodeId], h: NodeId, item: usize,
             qty -= q;
         }
     }
+    consign(sims, &parts, h, item, delay);
+}
+
+/// Sends `parts` (node, units already taken from its stock) of `item` to `h` as one
+/// consignment, leaving after `delay` ticks; a part without a route goes back to its stock.
+pub(in crate::engine) fn consign(
+    sims: &mut [Sim],
+    parts: &[(NodeId, u64)],
+    h: NodeId,
+    item: usize,
+    delay: i64,
+) {
     if parts.is_empty() {
         return;
     }
     let o = owner_index(sims, h);
     let units = parts.iter().map(|p| p.1).sum();
     let consignment = sims[o].consignments.start(h, units);
-    for (s, q) in parts {
+    for &(s, q) in parts {
         let sim = &mut sims[owner_index(sims, s)];
         // What the allocation schedules is numbered in the source's own sequence.
         sim.cur = s as u32;

@@ -27,6 +27,7 @@ mod links;
 mod nodes;
 mod orders;
 mod reachability;
+mod redeployment;
 mod regions;
 mod reserves;
 mod settings;
@@ -195,6 +196,7 @@ impl Builder<'_> {
         let truck_availability = self.truck_availability(raw, horizon);
         let dispatch = self.dispatch(raw, &names, &regions, &items, &nodes);
         let disruptions = self.disruptions(raw, &names, (&links, &nodes), horizon);
+        let redeployment = self.redeployment(raw, &names, &items, horizon);
         self.reachability(&nodes, &links, &dispatch);
         self.unit_bound(&nodes, &items, horizon);
         let input_hash = self.input_hash();
@@ -230,6 +232,7 @@ impl Builder<'_> {
             truck_availability,
             dispatch,
             disruptions,
+            redeployment,
         })
     }
 
