@@ -57,10 +57,6 @@ fn past_peak(sims: &[Sim], rule: &Redeployment) -> Vec<bool> {
 fn redeploy(sims: &mut [Sim], rule: &Redeployment) {
     let m = sims[0].m;
     let item = rule.item;
-    let past = past_peak(sims, rule);
-    if !past.contains(&true) {
-        return;
-    }
     // Hospitals with a need for the product: (node, in use today, on hand).
     let hospitals: Vec<(NodeId, u64, u64)> = (0..m.nodes.len())
         .filter(|&n| m.nodes[n].kind == NodeKind::Hospital)
@@ -70,6 +66,12 @@ fn redeploy(sims: &mut [Sim], rule: &Redeployment) {
             Some((n, in_use(need), sim.stock.on_hand(n, item)))
         })
         .collect();
+    // Nothing to move unless some hospital is short and another has idle units: most days, so
+    // the peaks (a scan of every day so far) are looked at only then.
+    if !hospitals.iter().any(|h| h.1 > h.2) || !hospitals.iter().any(|h| h.2 > h.1) {
+        return;
+    }
+    let past = past_peak(sims, rule);
     // Idle units a donor gives: what it does not keep, at most `max_share` of its units.
     let mut offers: Vec<(NodeId, u64)> = hospitals
         .iter()
