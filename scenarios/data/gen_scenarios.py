@@ -395,6 +395,49 @@ VENT_PARTS = {"jiangsu": 150, "guangdong": 150}   # kits/day, SME parts makers (
 VENT_PARTS_OF = {"guangdong": "guangdong", "jiangsu": "jiangsu", "beijing": "jiangsu"}
 
 
+# ------------------------------------------------------------------------------------------ ECG monitors
+# ECG (patient) monitors: the government guidance names them with ventilators ("呼吸机、心电监护仪
+# 等医疗设备", seed §2) and MIIT made them the next priority after masks and suits (data: "Policy |
+# MIIT: ventilators, ECG monitors next priority after masks/suits"). No pre-epidemic output or
+# capacity was found (data: "Pre-epidemic national output/capacity of ventilators or monitors |
+# not found"), so every figure below is an estimate:
+# - makers: the Shenzhen cluster (Guangdong: the largest domestic maker and several others) and
+#   Jiangsu's, 600 + 100 monitors/day at full staffing (estimate: ≈ 250 k a year, of the order of
+#   the domestic market plus exports of China's leading makers), on the key firms' lines; no
+#   modelled materials (electronics stock on hand covers the horizon: estimate);
+# - expansion: + 400/day in Guangdong, decided on 3 Feb (day 10, with the ventilator ramp-up),
+#   2-4 weeks to arrive (extra shifts and assembly lines; estimate);
+# - use: one monitor per severe or critical patient-day (estimate: continuous ECG and SpO2
+#   monitoring of severe and critical patients, standard ICU and high-dependency practice);
+# - stock on 24 Jan: 30 per million people free for COVID-19 wards (estimate: a share of the
+#   monitors of ICU, emergency and cardiology beds), none in the central reserve.
+ECG_LINES = {"guangdong": 600, "jiangsu": 100}
+ECG_EXPANSION = {"guangdong": 400}
+ECG_STOCK_PER_M = 30
+
+
+def add_ecg_lines(n, prov):
+    """ECG-monitor lines and expansion of a province's key makers (estimates above)."""
+    if prov in ECG_LINES:
+        n.lines.append(("ecg_monitor", ECG_LINES[prov], 1, False, f"{ECG_LINES[prov]} ECG monitors/day (estimate)"))
+    if prov in ECG_EXPANSION:
+        n.conv.append((10, "ecg_monitor", ECG_EXPANSION[prov], 1, tri(14, 21, 28),
+                       f"+{ECG_EXPANSION[prov]} ECG monitors/day: extra shifts and assembly lines (estimate)"))
+
+
+ECG_ITEMS = """
+# ECG monitors: durable, one per severe or critical patient-day (see the makers' note on
+# ECG_LINES in the generator: every figure is an estimate). No modelled material.
+[[product]]
+id = "ecg_monitor"
+unit = "monitor"
+kind = "durable"
+units_per_truck = 400              # boxed bedside monitors, ≈ 0.12 m³ each (estimate)
+
+[burn.ecg_monitor]
+per_patient_day = { severe = 1, critical = 1 }"""
+
+
 # ------------------------------------------------------------------------------------------ helpers
 def lines_of(cap, rate):
     n = int(round(cap / rate))
@@ -923,7 +966,8 @@ days_of_supply_below = 1.0
 days_of_supply_above = 2.0""")
 
 
-HOSP_STOCK_PER_M = dict(surgical_mask=50_000, n95=300, protective_suit=100, ventilator=8, eye_protection=200)
+HOSP_STOCK_PER_M = dict(surgical_mask=50_000, n95=300, protective_suit=100, ventilator=8, eye_protection=200,
+                        ecg_monitor=ECG_STOCK_PER_M)
 RESERVE_STOCK = dict(surgical_mask=5_000_000, n95=200_000, protective_suit=50_000, ventilator=300)
 TRUNK_TRUCKS = knob("TRUNK_TRUCKS", 15.0)
 HUBEI_TRUCKS = knob("HUBEI_TRUCKS", 10.0)
@@ -1073,6 +1117,7 @@ def producers(provs):
                 n.conv.append((24, "n95", k["n95x"][1], 1000, tri(10, 20, 30), f"+{k['n95x'][1]} k N95/day: new KN95 medical lines"))
             if k.get("ventx"):
                 n.conv.append((10, "ventilator", k["ventx"], 1, tri(14, 21, 35), f"+{k['ventx']} ventilators/day: parts-limited ramp-up"))
+            add_ecg_lines(n, prov)
             add_material_policies(n, prov)
             if k.get("vent"):
                 final = n.capacity("ventilator")
@@ -1216,7 +1261,7 @@ def province_demand_nodes(prov, ep, csv_name, col, eye_source, hub_name):
     for item, per_m in HOSP_STOCK_PER_M.items():
         hosp.stock[item] = per_m * pop
     hosp.stock_note = ("stock on 24 Jan per million people: 50 k masks, 300 N95, 100 suits, 8 ventilators free "
-                       "for COVID-19, 200 goggles (estimate)")
+                       "for COVID-19, 200 goggles, 30 ECG monitors (estimate)")
     hosp.replenish.append(("eye_protection", hub_name, peak_eye, 3 * peak_eye, None, uni(2, 8)))
     day0 = community_masks(prov, pop, 0)
     comm = Node(f"{prov}-community", "hospital", region,
@@ -1329,7 +1374,7 @@ def dispatch_section(o, sources):
 [dispatch]
 rule = "priority"
 priority_regions = ["Hubei"]
-products = ["surgical_mask", "n95", "protective_suit", "ventilator"]
+products = ["surgical_mask", "n95", "protective_suit", "ventilator", "ecg_monitor"]
 sources = [""" + ", ".join(f'"{s}"' for s in sources) + f"""]
 cover_days = {num(COVER_DAYS)}
 decision_delay_hours = 12""")
@@ -1436,7 +1481,7 @@ def hubei_nodes(ep, csv_name):
         pop = 59.3 * share
         for item, per_m in HOSP_STOCK_PER_M.items():
             h.stock[item] = per_m * pop
-        h.stock_note = "per million people: 50 k masks, 300 N95, 100 suits, 8 ventilators, 200 goggles (estimate)"
+        h.stock_note = "per million people: 50 k masks, 300 N95, 100 suits, 8 ventilators, 200 goggles, 30 ECG monitors (estimate)"
         h.replenish.append(("eye_protection", "hubei-hq-warehouse", pk, 3 * pk, None, uni(2, 8)))
         nodes.append(h)
     hq = Node("hubei-hq-warehouse", "warehouse", "Hubei",
@@ -1514,6 +1559,7 @@ def build(mode):
         o(f"epidemic = {epidemic_str(ep)}")
 
     items_section(o, SUIT_RELEASE, MASK_RELEASE)
+    o(ECG_ITEMS.rstrip())
 
     # nodes
     o("""
@@ -1576,16 +1622,17 @@ def build(mode):
     region_key = {PK[k][1]: k for k in demand_keys}
     for key in demand_keys:
         if mode == "hubei" and key == "hubei":
-            links.append(Link("wuhan-transfer", "wuhan-hospitals", tri(0.1, 0.25, 0.6),
+            links.append(Link("wuhan-transfer", "wuhan-hospitals", tri(0.1, 0.25, 0.6), both=True,
                               comment="Inside Hubei: transfer stations to hospitals and the front line, the HQ warehouse, the other cities."))
             links.append(Link("wuhan-transfer", "wuhan-community", tri(0.1, 0.3, 0.8)))
             links.append(Link("wuhan-transfer", "hubei-cities-transfer", tri(0.2, 0.5, 1.0), both=True))
-            links.append(Link("hubei-cities-transfer", "hubei-cities-hospitals", tri(0.1, 0.3, 0.8)))
+            links.append(Link("hubei-cities-transfer", "hubei-cities-hospitals", tri(0.1, 0.3, 0.8), both=True))
             links.append(Link("hubei-cities-transfer", "hubei-cities-community", tri(0.1, 0.3, 0.8)))
             links.append(Link("hubei-hq-warehouse", "wuhan-transfer", tri(0.05, 0.1, 0.3), both=True))
             links.append(Link("hubei-hq-warehouse", "wuhan-hospitals", tri(0.1, 0.2, 0.5)))
             continue
-        links.append(Link(hub_id(key, mode), f"{key}-hospitals", tri(0.1, 0.25, 0.6)))
+        # Two-way: redeployment sends idle ventilators and monitors back out through the hub.
+        links.append(Link(hub_id(key, mode), f"{key}-hospitals", tri(0.1, 0.25, 0.6), both=True))
         links.append(Link(hub_id(key, mode), f"{key}-community", tri(0.1, 0.3, 0.8)))
     for n in prod:
         hub = hub_id(region_key[n.region], mode)
@@ -1632,12 +1679,14 @@ def build(mode):
     transport_sections(o, "Variants move the start to 1 Feb (the second notice) or switch it off.")
     sources = [n.id for n in prod if n.kind == "factory" and not n.id.endswith("-sme")] + ["national-reserve"]
     dispatch_section(o, sources)
+    o(REDEPLOYMENT.rstrip())
     level0 = {PK[k][1]: risk_schedule(k)[0][1] for k in demand_keys}
     demand_nodes = [n.id for n in nodes if n.kind == "hospital"]
     routes = pinned_routes(nodes, links, level0, [(s, t) for s in sources for t in demand_nodes])
     o(DISRUPTION.replace("HUBEI_HUB", hub_id("hubei", mode)).rstrip())
     o(VARIANTS_COMMON.rstrip())
     o(chains_variants(prod).rstrip())
+    o(VARIANTS_ALLOC[mode].rstrip())
     if mode == "hubei":
         o(VARIANTS_HUBEI.rstrip())
     o(CALIBRATION_NOTES.get(mode, "").rstrip())
@@ -1747,6 +1796,58 @@ set = { "policy.conversion" = false }
 name = "no-sme-financing"
 description = "No financing support: small and medium firms (mask entrants, garment converters, material and parts makers) restart later, and the mask and suit makers get no loan for fabric."
 set = { "policy.sme_financing" = false }"""
+
+REDEPLOYMENT = """
+# ---------------------------------------------------------------------------------------------
+# Redeployment of durables (off in the base; the variants switch it on): once a province's need
+# for ventilators (or ECG monitors) has peaked and fallen for a week, its hospitals send idle
+# units (fleet less units in use) to hospitals short of them in provinces not yet past their
+# peak, keeping 30 % of the idle units against a rebound and sending at most 20 % of the fleet
+# a day; a day to decommission, disinfect and pack, then the road. All estimates: medical teams
+# sent to Hubei in February 2020 took equipment with them, but no rule was published.
+# ---------------------------------------------------------------------------------------------
+[[redeployment]]
+enabled = false
+product = "ventilator"
+after_peak_days = 7
+keep_share = 0.3
+max_share = 0.2
+lead_time_days = 1
+
+[[redeployment]]
+enabled = false
+product = "ecg_monitor"
+after_peak_days = 7
+keep_share = 0.3
+max_share = 0.2
+lead_time_days = 1"""
+
+# Variants of allocation within a region, redeployment and reserve release, per scenario.
+VARIANTS_REDEPLOY = """
+[[variant]]
+name = "ventilator-redeployment"
+description = "Idle ventilators move from provinces a week past their peak to provinces short of them."
+set = { "redeployment.0.enabled" = true }
+
+[[variant]]
+name = "durable-redeployment"
+description = "Idle ventilators and ECG monitors move from provinces a week past their peak to provinces short of them."
+set = { "redeployment.0.enabled" = true, "redeployment.1.enabled" = true }"""
+
+VARIANTS_ALLOC = {
+    "china": VARIANTS_REDEPLOY + """
+
+[[variant]]
+name = "reserve-per-product"
+description = "The central reserve releases each product on its own when national hospital stock of that product falls under 5 days, instead of everything at the first."
+set = { "node.national-reserve.release.per_product" = true }""",
+    "hubei": VARIANTS_REDEPLOY + """
+
+[[variant]]
+name = "wuhan-first"
+description = "Within Hubei, dispatch fills Wuhan's hospitals and front line first, up to their need, before the other cities."
+set = { "dispatch.priority_hospitals" = ["wuhan-hospitals", "wuhan-community"] }""",
+}
 
 VARIANTS_HUBEI = """
 [[variant]]

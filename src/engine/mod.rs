@@ -111,7 +111,10 @@ pub(in crate::engine) struct NodeState {
     pub workers: f64,
     pub lines: Vec<LineState>,
     pub backlog: VecDeque<Order>,
+    /// Everything here is released (a reserve's stock is locked until then).
     pub released: bool,
+    /// Items released on their own by a per-product reserve rule, while `released` is false.
+    pub released_items: Vec<ItemId>,
     /// Demand carried as a fraction of a unit to the next day, per item.
     pub demand_carry: Vec<f64>,
     /// Need carried to the next day, per item (may be negative: a day's need is never counted
@@ -280,6 +283,7 @@ impl<'m> Sim<'m> {
                         .collect(),
                     backlog: VecDeque::new(),
                     released: n.release.is_none(),
+                    released_items: Vec::new(),
                     demand_carry: vec![0.0; items],
                     need_carry: vec![0.0; items],
                     conservation_on: vec![false; m.conservation.len() * items],
@@ -644,22 +648,24 @@ pub(in crate::engine) fn entity_count(m: &Model) -> usize {
     m.nodes.len() + 2 * m.links.len() + m.regions.len() + 1
 }
 
-/// Whether the model has a central daily step (dispatch, or reserves released on national
-/// days of supply).
+/// Whether the model has a central daily step (dispatch, redeployment, or reserves released
+/// on days of supply).
 pub(in crate::engine) fn has_central_step(m: &Model) -> bool {
     m.dispatch.is_some()
+        || !m.redeployment.is_empty()
         || m.nodes.iter().any(|n| {
             n.release
                 .as_ref()
-                .is_some_and(|r| r.national_days_of_supply_below.is_some())
+                .is_some_and(|r| r.days_of_supply_below().is_some())
         })
 }
 
-/// The central daily step over all partitions (one in a sequential run): reserve rules, then
-/// central dispatch.
+/// The central daily step over all partitions (one in a sequential run): reserve rules,
+/// central dispatch, then redeployment of idle durables.
 pub(in crate::engine) fn central_step(sims: &mut [Sim]) {
     crate::engine::mechanisms::reserves::check_reserve_rules(sims);
     crate::engine::mechanisms::dispatch::dispatch_day(sims);
+    crate::engine::mechanisms::redeployment::redeploy_day(sims);
 }
 
 /// Conservation of units over a run's partitions: everything that entered is on hand,

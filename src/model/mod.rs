@@ -403,6 +403,20 @@ pub struct Release {
     pub day: Option<u32>,
     /// Or when national hospital days of supply of any of its products fall below this.
     pub national_days_of_supply_below: Option<f64>,
+    /// Or when days of supply at the hospitals of its own region fall below this.
+    pub region_days_of_supply_below: Option<f64>,
+    /// A days-of-supply trigger releases only the product that fell below the threshold.
+    pub per_product: bool,
+}
+
+impl Release {
+    /// The days-of-supply threshold and whether it is measured over the reserve's own region
+    /// (else nationally); None for a release on a day.
+    pub fn days_of_supply_below(&self) -> Option<(f64, bool)> {
+        self.national_days_of_supply_below
+            .map(|d| (d, false))
+            .or(self.region_days_of_supply_below.map(|d| (d, true)))
+    }
 }
 
 /// Size class of a firm.
@@ -509,6 +523,10 @@ pub struct Dispatch {
     pub priority_regions: Vec<RegionId>,
     /// Weight per region (Weighted rule; 1 where not given).
     pub weights: Vec<f64>,
+    /// Hospitals served first within their region, in order, up to their need.
+    pub priority_hospitals: Vec<NodeId>,
+    /// Weight per node within its region (1 where not given; only hospitals' are used).
+    pub hospital_weights: Vec<f64>,
     /// Products it allocates.
     pub items: Vec<ItemId>,
     /// Nodes whose stock it allocates.
@@ -517,6 +535,21 @@ pub struct Dispatch {
     pub cover_days: f64,
     /// Ticks from decision to departure.
     pub decision_delay_ticks: i64,
+}
+
+/// Redeployment of a durable product between regions (`[[redeployment]]`).
+#[derive(Debug, Clone)]
+pub struct Redeployment {
+    /// The durable product.
+    pub item: ItemId,
+    /// A region gives only once its need peaked at least this many days ago.
+    pub after_peak_days: u32,
+    /// Share of a donor hospital's idle units it keeps.
+    pub keep_share: f64,
+    /// Most share of a donor hospital's units sent in one day.
+    pub max_share: f64,
+    /// Ticks from the decision until the units leave.
+    pub delay_ticks: i64,
 }
 
 /// A scheduled link closure.
@@ -594,6 +627,8 @@ pub struct Model {
     pub disruptions: Vec<Disruption>,
     /// Ordinary freight and transport modes.
     pub freight: Freight,
+    /// Redeployment rules of durable products (enabled ones only).
+    pub redeployment: Vec<Redeployment>,
 }
 
 impl Model {

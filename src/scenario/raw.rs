@@ -71,6 +71,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub disruption: Vec<RawDisruption>,
     #[serde(default)]
+    pub redeployment: Vec<RawRedeployment>,
+    #[serde(default)]
     pub variant: Vec<RawVariant>,
 }
 
@@ -539,6 +541,12 @@ pub struct RawRelease {
     pub day: Option<i64>,
     /// Release when national hospital days of supply of any stocked product fall below this.
     pub national_days_of_supply_below: Option<f64>,
+    /// Or when days of supply at the hospitals of the reserve's own region fall below this.
+    pub region_days_of_supply_below: Option<f64>,
+    /// Release each product alone when its own days of supply fall below the threshold
+    /// (default: the first product to trigger releases every product).
+    #[serde(default)]
+    pub per_product: bool,
 }
 
 /// What a node is: `supplier`, `factory`, `warehouse`, `reserve`, `hospital` or `source`.
@@ -854,6 +862,13 @@ pub struct RawDispatch {
     pub priority_regions: Vec<String>,
     #[serde(default)]
     pub weights: BTreeMap<String, f64>,
+    /// Hospitals served first within their region, in this order, up to their need.
+    #[serde(default)]
+    pub priority_hospitals: Vec<String>,
+    /// Weight per hospital within its region (1 where not given): the rest of a region's
+    /// allocation goes in proportion to weight times need.
+    #[serde(default)]
+    pub hospital_weights: BTreeMap<String, f64>,
     pub products: Vec<String>,
     pub sources: Vec<String>,
     /// Days of demand each hospital is topped up to.
@@ -868,6 +883,26 @@ pub struct RawDisruption {
     pub link: String,
     pub day: i64,
     pub days: f64,
+}
+
+/// `[[redeployment]]`: idle units of a durable product move from regions past their peak to
+/// hospitals short of them elsewhere.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawRedeployment {
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// The durable product moved.
+    pub product: String,
+    /// A region gives only once its need for the product peaked at least this many days ago.
+    pub after_peak_days: i64,
+    /// Share of a donor hospital's idle units it keeps (against a rebound).
+    #[serde(default)]
+    pub keep_share: f64,
+    /// Most share of a donor hospital's units sent in one day.
+    #[serde(default = "default_one")]
+    pub max_share: f64,
+    /// Days from the decision until the units leave (decommissioning, disinfection, packing).
+    pub lead_time_days: f64,
 }
 
 /// `[[variant]]`: named overrides of scalars by dotted path.

@@ -5,8 +5,8 @@
 use super::location::FieldPath;
 use super::raw::{
     RawBurn, RawConservation, RawDispatch, RawDisruption, RawGreenChannel, RawItem, RawLink,
-    RawLinkGroup, RawMeta, RawNode, RawPolicy, RawProduct, RawRegion, RawRiskLevels, RawRoute,
-    RawSeverity, RawTransport, RawVariant, RawWorkers,
+    RawLinkGroup, RawMeta, RawNode, RawPolicy, RawProduct, RawRedeployment, RawRegion,
+    RawRiskLevels, RawRoute, RawSeverity, RawTransport, RawVariant, RawWorkers,
 };
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -71,6 +71,7 @@ pub fn problems(table: &toml::Table) -> Vec<(FieldPath, String)> {
             "link_group" => each::<RawLinkGroup>(v, &at, &mut out),
             "route" => each::<RawRoute>(v, &at, &mut out),
             "disruption" => each::<RawDisruption>(v, &at, &mut out),
+            "redeployment" => each::<RawRedeployment>(v, &at, &mut out),
             "variant" => each::<RawVariant>(v, &at, &mut out),
             _ => out.push((
                 at,

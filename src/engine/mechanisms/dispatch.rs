@@ -1,11 +1,12 @@
 //! Central dispatch: each day the state allocates the stock at designated sources (key firms'
 //! output, released reserves) across regions by a rule — `priority` (designated regions first,
 //! up to their need), `proportional` (to need) or `weighted` (to weight × need) — then within a
-//! region to hospitals in proportion to need. Allocations leave after a decision delay.
+//! region to its hospitals: priority hospitals first, the rest in proportion to weight × need
+//! (by default to need alone). Allocations leave after a decision delay.
 
 use crate::engine::partitions::owner_index;
 use crate::engine::{Held, Sim};
-use crate::model::{ItemKind, NodeId, RegionId, Rule};
+use crate::model::{Dispatch, ItemKind, NodeId, RegionId, Rule};
 use std::sync::Arc;
 
 /// Splits `amount` whole units in proportion to `weights`, never giving anyone more than its
@@ -115,7 +116,7 @@ fn dispatch_item(sims: &mut [Sim], item: usize) {
         .sources
         .iter()
         .copied()
-        .filter(|&s| sims[node(sims, s)].nodes[s].released)
+        .filter(|&s| sims[node(sims, s)].is_released(s, item))
         .collect();
     let supply: u64 = sources
         .iter()
@@ -124,15 +125,7 @@ fn dispatch_item(sims: &mut [Sim], item: usize) {
     if supply == 0 {
         return;
     }
-    // Units on their way to each node, wherever the shipment is held now.
-    let mut in_transit = vec![0u64; m.nodes.len()];
-    for sim in sims.iter() {
-        for sh in &sim.shipments {
-            if sh.item == item && sh.held_at(sim.now) {
-                in_transit[sh.dest] += sh.qty;
-            }
-        }
-    }
+    let in_transit = in_transit(sims, item);
     let mut hospitals: Vec<(NodeId, u64)> = Vec::new();
     for (n, &transit) in in_transit.iter().enumerate() {
         let sim = &sims[node(sims, n)];
@@ -162,20 +155,54 @@ fn dispatch_item(sims: &mut [Sim], item: usize) {
     );
     // Each region's hospitals in node order, regions in index order.
     hospitals.sort_by_key(|&(n, _)| m.nodes[n].region);
-    let (mut caps, mut w) = (Vec::new(), Vec::new());
     for members in hospitals.chunk_by(|a, b| m.nodes[a.0].region == m.nodes[b.0].region) {
         let amount = by_region[m.nodes[members[0].0].region];
         if amount == 0 {
             continue;
         }
-        caps.clear();
-        caps.extend(members.iter().map(|x| x.1));
-        w.clear();
-        w.extend(caps.iter().map(|&c| c as f64));
-        for (&(h, _), give) in members.iter().zip(proportional_split(amount, &w, &caps)) {
+        for (&(h, _), give) in members.iter().zip(split_in_region(d, amount, members)) {
             send_allocation(sims, &sources, h, item, give);
         }
     }
+}
+
+/// Splits a region's `amount` among its hospitals `members` (node, need): the dispatch's
+/// priority hospitals first, in their order, up to their need; what is left in proportion to
+/// weight × remaining need (with no priority hospitals and weights 1, in proportion to need).
+pub fn split_in_region(d: &Dispatch, amount: u64, members: &[(NodeId, u64)]) -> Vec<u64> {
+    let mut out = vec![0u64; members.len()];
+    let mut left = amount;
+    for &p in &d.priority_hospitals {
+        if let Some(k) = members.iter().position(|x| x.0 == p) {
+            let give = left.min(members[k].1 - out[k]);
+            out[k] += give;
+            left -= give;
+        }
+    }
+    let caps: Vec<u64> = members.iter().zip(&out).map(|(x, o)| x.1 - o).collect();
+    let w: Vec<f64> = members
+        .iter()
+        .zip(&caps)
+        .map(|(x, &c)| c as f64 * d.hospital_weights[x.0])
+        .collect();
+    for (o, x) in out.iter_mut().zip(proportional_split(left, &w, &caps)) {
+        *o += x;
+    }
+    out
+}
+
+/// Units of `item` on their way to each node, over all partitions, wherever the shipment is
+/// held now.
+pub(in crate::engine) fn in_transit(sims: &[Sim], item: usize) -> Vec<u64> {
+    let mut in_transit = vec![0u64; sims[0].m.nodes.len()];
+    for sim in sims {
+        for sh in &sim.shipments {
+            if sh.item == item && sh.held_at(sim.now) {
+                in_transit[sh.dest] += sh.qty;
+            }
+        }
+    }
+    in_transit
 }
 
 /// Ships `qty` of `item` to hospital `h` from the nearest sources that have it: one
@@ -198,13 +225,25 @@ fn send_allocation(sims: &mut [Sim], sources: &[NodeId], h: NodeId, item: usize,
             qty -= q;
         }
     }
+    consign(sims, &parts, h, item, delay);
+}
+
+/// Sends `parts` (node, units already taken from its stock) of `item` to `h` as one
+/// consignment, leaving after `delay` ticks; a part without a route goes back to its stock.
+pub(in crate::engine) fn consign(
+    sims: &mut [Sim],
+    parts: &[(NodeId, u64)],
+    h: NodeId,
+    item: usize,
+    delay: i64,
+) {
     if parts.is_empty() {
         return;
     }
     let o = owner_index(sims, h);
     let units = parts.iter().map(|p| p.1).sum();
     let consignment = sims[o].consignments.start(h, units);
-    for (s, q) in parts {
+    for &(s, q) in parts {
         let sim = &mut sims[owner_index(sims, s)];
         // What the allocation schedules is numbered in the source's own sequence.
         sim.cur = s as u32;
@@ -269,6 +308,52 @@ mod tests {
             allocate(Rule::Weighted, 10, &[3, 50], &[], &[100.0, 1.0]),
             vec![3, 7]
         );
+    }
+
+    /// The chain's dispatch with two more hospitals in region B (nodes 2 and 3), and `extra`
+    /// in `[dispatch]`.
+    fn three_hospitals(extra: &str) -> Dispatch {
+        let more = format!(
+            r#"{extra}
+
+[[node]]
+id = "clinic-"
+count = 2
+kind = "hospital"
+region = "B"
+demand = []
+
+[[link_group]]
+from = ["factory"]
+to = ["clinic-*"]
+lead_time_days = {{ dist = "fixed", value = 1 }}
+"#
+        );
+        crate::testutil::chain_model(5, 1, 0, 0, 0, &more)
+            .dispatch
+            .unwrap()
+    }
+
+    #[test]
+    fn a_priority_hospital_is_filled_first_within_its_region() {
+        let d = three_hospitals("priority_hospitals = [\"clinic-1\"]");
+        assert_eq!(d.priority_hospitals, [3]);
+        let members = [(1, 60), (2, 60), (3, 50)];
+        assert_eq!(split_in_region(&d, 80, &members), [15, 15, 50]);
+        assert_eq!(split_in_region(&d, 30, &members), [0, 0, 30]);
+        // By default, in proportion to need.
+        let d = three_hospitals("");
+        assert_eq!(split_in_region(&d, 85, &members), [30, 30, 25]);
+    }
+
+    #[test]
+    fn hospital_weights_split_a_region_as_given() {
+        let d = three_hospitals("hospital_weights = { hospital = 3, clinic-1 = 0 }");
+        let members = [(1, 100), (2, 100), (3, 100)];
+        assert_eq!(split_in_region(&d, 80, &members), [60, 20, 0]);
+        // Never above need: what a capped share cannot take goes to the others.
+        let members = [(1, 10), (2, 100), (3, 100)];
+        assert_eq!(split_in_region(&d, 80, &members), [10, 70, 0]);
     }
 
     proptest! {

@@ -9,9 +9,8 @@ use crate::model::{Census, ItemId, ItemKind, NodeId, Severity};
 use crate::results::Served;
 
 impl Sim<'_> {
-    /// A hospital's census today.
-    fn census_today(&self, n: NodeId) -> Option<Severity> {
-        let day = self.day() as usize;
+    /// A hospital's census on `day`.
+    fn census_on(&self, n: NodeId, day: usize) -> Option<Severity> {
         match self.m.nodes[n].census.as_ref()? {
             Census::RegionShare(s) => {
                 let c = self.region_census[self.m.nodes[n].region].get(day)?;
@@ -23,12 +22,22 @@ impl Sim<'_> {
 
     /// Demand of `item` at hospital `n` today before conservation (None if it has none).
     pub(in crate::engine) fn raw_demand(&self, n: NodeId, item: ItemId) -> Option<f64> {
+        self.raw_demand_on(n, item, self.day() as usize)
+    }
+
+    /// Demand of `item` at hospital `n` on `day` before conservation (None if it has none).
+    pub(in crate::engine) fn raw_demand_on(
+        &self,
+        n: NodeId,
+        item: ItemId,
+        day: usize,
+    ) -> Option<f64> {
         let node = &self.m.nodes[n];
         if let Some((_, series)) = node.direct_demand.iter().find(|(i, _)| *i == item) {
-            return Some(series.get(self.day() as usize).copied().unwrap_or(0.0));
+            return Some(series.get(day).copied().unwrap_or(0.0));
         }
         let burn = self.m.items[item].burn.as_ref()?;
-        let census = self.census_today(n)?;
+        let census = self.census_on(n, day)?;
         Some(crate::demand::from_census(&census, burn, &self.m.staffing))
     }
 

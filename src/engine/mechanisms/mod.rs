@@ -12,6 +12,7 @@ pub mod hospital_demand;
 pub mod make_to_order;
 pub mod outbreaks;
 pub mod production;
+pub mod redeployment;
 pub mod replenishment;
 pub mod reserves;
 pub mod restart;

@@ -196,9 +196,11 @@ impl Sim<'_> {
     }
 
     /// Ships what it can of the orders waiting at `n`, oldest first; an order only partly
-    /// filled keeps its place. A reserve ships nothing until released.
+    /// filled keeps its place. A reserve ships nothing until released (or only the products
+    /// released on their own).
     pub(in crate::engine) fn fill_backlog(&mut self, n: NodeId) {
-        if self.nodes[n].backlog.is_empty() || !self.nodes[n].released {
+        let node = &self.nodes[n];
+        if node.backlog.is_empty() || (!node.released && node.released_items.is_empty()) {
             return;
         }
         let unlimited = self.m.nodes[n].kind == NodeKind::Source;
@@ -212,7 +214,7 @@ impl Sim<'_> {
         let owed_items = self.nodes[n].owed.iter().filter(|&&q| q > 0).count();
         for order in backlog.iter_mut() {
             let item = order.item;
-            if whole && blocked.contains(&item) {
+            if (whole && blocked.contains(&item)) || !self.is_released(n, item) {
                 continue;
             }
             let qty = if unlimited {

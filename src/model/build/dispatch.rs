@@ -43,6 +43,7 @@ impl Builder<'_> {
                 weights[index] = self.non_negative(&weight_at, *weight);
             }
         }
+        let (priority_hospitals, hospital_weights) = self.within_region(dispatch, names, nodes);
         let (products, sources) = self.dispatched(dispatch, names, items, nodes);
         self.positive(&at.key("cover_days"), dispatch.cover_days);
         self.positive(
@@ -56,11 +57,51 @@ impl Builder<'_> {
             rule,
             priority_regions,
             weights,
+            priority_hospitals,
+            hospital_weights,
             items: products,
             sources,
             cover_days: dispatch.cover_days,
             decision_delay_ticks: ((dispatch.decision_delay_hours * 60.0).round() as i64).max(1),
         })
+    }
+
+    /// How a region's allocation is split among its hospitals: priority hospitals (each a
+    /// hospital, named once) and a non-negative weight per hospital (1 where not given).
+    fn within_region(
+        &mut self,
+        dispatch: &RawDispatch,
+        names: &Names,
+        nodes: &[Node],
+    ) -> (Vec<usize>, Vec<f64>) {
+        let at = path("dispatch");
+        let priority = self
+            .id_list(
+                &at.key("priority_hospitals"),
+                &dispatch.priority_hospitals,
+                &names.nodes,
+                "node",
+            )
+            .unwrap_or_default();
+        for (i, &n) in priority.iter().enumerate() {
+            if nodes[n].kind != NodeKind::Hospital {
+                self.err(
+                    &at.key("priority_hospitals").index(i),
+                    format!("`{}` is not a hospital", nodes[n].id),
+                );
+            }
+        }
+        let mut weights = vec![1.0; nodes.len()];
+        for (node, weight) in &dispatch.hospital_weights {
+            let weight_at = at.key("hospital_weights").key(node);
+            if let Some(n) = self.lookup(&weight_at, &names.nodes, "node", node) {
+                if nodes[n].kind != NodeKind::Hospital {
+                    self.err(&weight_at, format!("`{node}` is not a hospital"));
+                }
+                weights[n] = self.non_negative(&weight_at, *weight);
+            }
+        }
+        (priority, weights)
     }
 
     /// What dispatch allocates (products, not materials) and from where (not hospitals).
@@ -156,6 +197,30 @@ mod tests {
             ),
             "dispatch.weights.Hubei",
             "cannot be negative, got -1",
+        );
+    }
+
+    #[test]
+    fn a_priority_hospital_is_a_hospital() {
+        assert_problem(
+            &dispatch(
+                "proportional",
+                "products = [\"mask\"]\nsources = [\"factory\"]\npriority_hospitals = [\"factory\"]",
+            ),
+            "dispatch.priority_hospitals[0]",
+            "`factory` is not a hospital",
+        );
+    }
+
+    #[test]
+    fn hospital_weights_are_not_negative() {
+        assert_problem(
+            &dispatch(
+                "proportional",
+                "products = [\"mask\"]\nsources = [\"factory\"]\nhospital_weights = { hospital = -2 }",
+            ),
+            "dispatch.hospital_weights.hospital",
+            "cannot be negative, got -2",
         );
     }
 

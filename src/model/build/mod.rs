@@ -27,6 +27,7 @@ mod links;
 mod nodes;
 mod orders;
 mod reachability;
+mod redeployment;
 mod regions;
 mod reserves;
 mod settings;
@@ -201,6 +202,7 @@ impl Builder<'_> {
         let freight = self.freight(raw, &names, horizon);
         let dispatch = self.dispatch(raw, &names, &regions, &items, &nodes);
         let disruptions = self.disruptions(raw, &names, (&links, &nodes), horizon);
+        let redeployment = self.redeployment(raw, &names, &items, horizon);
         self.reachability(&nodes, &links, &dispatch);
         self.unit_bound(&nodes, &items, horizon);
         let input_hash = self.input_hash();
@@ -244,6 +246,7 @@ impl Builder<'_> {
             dispatch,
             disruptions,
             freight,
+            redeployment,
         })
     }
 

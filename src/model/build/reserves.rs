@@ -1,4 +1,5 @@
-//! Builds a reserve's `[node.release]` rule: a day, or a national days-of-supply threshold.
+//! Builds a reserve's `[node.release]` rule: a day, or a national or regional days-of-supply
+//! threshold, releasing every product or only the one that fell below it.
 
 use super::Builder;
 use crate::model::{NodeKind, Release};
@@ -19,23 +20,48 @@ impl Builder<'_> {
             if kind != NodeKind::Reserve {
                 self.err(&release_at, "only a reserve has a release rule");
             }
-            if rule.day.is_none() == rule.national_days_of_supply_below.is_none() {
+            let triggers = [
+                rule.day.is_some(),
+                rule.national_days_of_supply_below.is_some(),
+                rule.region_days_of_supply_below.is_some(),
+            ];
+            if triggers.iter().filter(|&&t| t).count() != 1 {
                 self.err(
                     &release_at,
-                    "give exactly one of `day` or `national_days_of_supply_below`",
+                    "give exactly one of `day`, `national_days_of_supply_below` or `region_days_of_supply_below`",
                 );
             }
+            if rule.per_product && rule.day.is_some() {
+                self.err(
+                    &release_at.key("per_product"),
+                    "a release on a day releases every product; `per_product` needs a days-of-supply threshold",
+                );
+            }
+            let threshold = |b: &mut Self, key: &str, days: Option<f64>| {
+                days.map(|d| b.non_negative(&release_at.key(key), d))
+            };
             Release {
                 day: rule
                     .day
                     .map(|day| self.day(&release_at.key("day"), day, horizon)),
-                national_days_of_supply_below: rule.national_days_of_supply_below.map(|days| {
-                    self.non_negative(&release_at.key("national_days_of_supply_below"), days)
-                }),
+                national_days_of_supply_below: threshold(
+                    self,
+                    "national_days_of_supply_below",
+                    rule.national_days_of_supply_below,
+                ),
+                region_days_of_supply_below: threshold(
+                    self,
+                    "region_days_of_supply_below",
+                    rule.region_days_of_supply_below,
+                ),
+                per_product: rule.per_product,
             }
         });
         if kind == NodeKind::Reserve && entry.release.is_none() {
-            self.err(at, "a reserve needs a [node.release] rule (a day or a national days-of-supply threshold)");
+            self.err(
+                at,
+                "a reserve needs a [node.release] rule (a day or a days-of-supply threshold)",
+            );
         }
         release
     }
@@ -69,7 +95,25 @@ mod tests {
                 "release = { day = 3, national_days_of_supply_below = 2 }",
             ),
             "node[3].release",
-            "give exactly one of `day` or `national_days_of_supply_below`",
+            "give exactly one of `day`, `national_days_of_supply_below` or `region_days_of_supply_below`",
+        );
+    }
+
+    #[test]
+    fn per_product_needs_a_threshold() {
+        assert_problem(
+            &node("reserve", "release = { day = 3, per_product = true }"),
+            "node[3].release.per_product",
+            "a release on a day releases every product; `per_product` needs a days-of-supply threshold",
+        );
+    }
+
+    #[test]
+    fn a_regional_threshold_is_not_negative() {
+        assert_problem(
+            &node("reserve", "release = { region_days_of_supply_below = -1 }"),
+            "node[3].release.region_days_of_supply_below",
+            "cannot be negative, got -1",
         );
     }
 
