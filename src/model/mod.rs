@@ -450,6 +450,9 @@ pub struct GreenChannel {
     pub bypass_checkpoints: bool,
     /// Eligible shipments go first for link capacity.
     pub capacity_priority: bool,
+    /// Routes count the checkpoints eligible shipments skip (else they are chosen as if the
+    /// shipment were not eligible).
+    pub routing: bool,
 }
 
 /// A central allocation rule.

@@ -688,6 +688,10 @@ pub struct RawGreenChannel {
     pub bypass_checkpoints: bool,
     #[serde(default = "default_true")]
     pub capacity_priority: bool,
+    /// Routes count the checkpoints eligible shipments skip (false: routes are chosen as if
+    /// the channel did not exist, to measure routing's share of its effect).
+    #[serde(default = "default_true")]
+    pub routing: bool,
 }
 
 impl Default for RawGreenChannel {
@@ -701,6 +705,7 @@ impl Default for RawGreenChannel {
             links: vec![],
             bypass_checkpoints: true,
             capacity_priority: true,
+            routing: true,
         }
     }
 }

@@ -222,13 +222,13 @@ fn send_allocation(sims: &mut [Sim], sources: &[NodeId], h: NodeId, item: usize,
 impl Sim<'_> {
     /// Dispatch sources that can reach `h`, nearest first (shared by every replication).
     fn nearest_sources(&mut self, h: NodeId, item: usize) -> Arc<[NodeId]> {
-        self.sync_route_epoch();
+        self.sync_route_state();
         if let Some(r) = self.nearest_sources.get(&(h, item)) {
             return r.clone();
         }
         let m = self.m;
         let d = m.dispatch.as_ref().expect("dispatch configured");
-        let r = self.ctx.routes.sources((self.route_epoch, h, item), || {
+        let r = self.ctx.routes.sources((self.route_state(), h, item), || {
             let mut ranked: Vec<(f64, NodeId)> = Vec::new();
             for &s in &d.sources {
                 if let Some((cost, _)) = self.route(s, h, item) {

@@ -42,6 +42,7 @@ mod tests {
             links: None,
             bypass_checkpoints: true,
             capacity_priority: true,
+            routing: true,
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod breakdowns;
 pub mod census;
 pub mod checkpoints;
+pub mod closures;
 pub mod conservation_strategies;
 pub mod conversion;
 pub mod customer_orders;

@@ -117,6 +117,7 @@ impl Builder<'_> {
             }),
             bypass_checkpoints: green.bypass_checkpoints,
             capacity_priority: green.capacity_priority,
+            routing: green.routing,
         }
     }
 
