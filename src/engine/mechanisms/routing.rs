@@ -430,7 +430,10 @@ mod tests {
         m.pinned_routes.insert((0, 1), vec![0]);
         let pinned = leads(&m);
         assert_eq!(count(&pinned, 1.25), 0);
-        assert!(count(&pinned, 1.0) < l.len() - 6, "{pinned:?}");
+        assert!(
+            pinned.iter().filter(|&&x| x > 1.5).count() >= 5,
+            "what is dispatched while closed waits: {pinned:?}"
+        );
     }
 
     #[test]
