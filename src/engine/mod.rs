@@ -161,6 +161,11 @@ pub(in crate::engine) struct Shipment {
     /// partition at the end of a hop is counted there from the hop's end).
     pub held_from: Tick,
     pub held_until: Tick,
+    /// Haulage and tolls paid per unit so far (a unit's share of each truck on each hop, so
+    /// that the parts of a split shipment keep their shares).
+    pub unit_cost: f64,
+    /// Tolls waived per unit so far (green channel).
+    pub unit_waived: f64,
 }
 
 impl Shipment {

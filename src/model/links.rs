@@ -29,6 +29,10 @@ pub struct LinkProps {
     pub closure_rate: f64,
     /// Closure duration (days).
     pub closure_days: Dist,
+    /// Toll per truck, waived for green-channel vehicles.
+    pub toll_per_truck: f64,
+    /// Haulage cost per truck, tolls aside.
+    pub cost_per_truck: f64,
 }
 
 /// What links share: everything but their ends. A `[[link]]` has its own; the links of a
@@ -395,6 +399,8 @@ mod tests {
                 capacity: Vec::new(),
                 closure_rate: 0.0,
                 closure_days: Dist::fixed(1.0),
+                toll_per_truck: 0.0,
+                cost_per_truck: 0.0,
             },
             checkpoints: checkpoints.into(),
         }

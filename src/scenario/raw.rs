@@ -637,6 +637,12 @@ pub struct RawLink {
     #[serde(default)]
     pub closure_rate: f64,
     pub closure_days: Option<DistSpec>,
+    /// Toll per truck (currency units), waived for green-channel vehicles.
+    #[serde(default)]
+    pub toll_per_truck: f64,
+    /// Haulage cost per truck (currency units), tolls aside.
+    #[serde(default)]
+    pub cost_per_truck: f64,
 }
 
 /// `[[link_group]]`: a link from every node of `from` to every node of `to`, all alike. An entry
@@ -659,6 +665,12 @@ pub struct RawLinkGroup {
     #[serde(default)]
     pub closure_rate: f64,
     pub closure_days: Option<DistSpec>,
+    /// Toll per truck on each link, waived for green-channel vehicles.
+    #[serde(default)]
+    pub toll_per_truck: f64,
+    /// Haulage cost per truck on each link, tolls aside.
+    #[serde(default)]
+    pub cost_per_truck: f64,
 }
 
 /// `[[route]]`: a pinned path.

@@ -18,5 +18,6 @@ pub mod reserves;
 pub mod restart;
 pub mod routing;
 pub mod sterilisation;
+pub mod tolls;
 pub mod transport;
 pub mod workers;

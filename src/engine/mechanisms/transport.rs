@@ -93,6 +93,8 @@ impl Sim<'_> {
             alive: true,
             held_from: self.now,
             held_until: Tick::MAX,
+            unit_cost: 0.0,
+            unit_waived: 0.0,
         };
         let s = self.new_shipment(sh);
         if delay > 0 {
@@ -206,6 +208,7 @@ impl Sim<'_> {
             .props(l)
             .lead_time
             .sample(self.rng(e, Purpose::LeadTime));
+        self.charge_hop(s, l);
         let sh = &mut self.shipments[s];
         let o = sh.origin_region;
         if self.m.green.capacity_priority
@@ -268,7 +271,11 @@ impl Sim<'_> {
         // Every part of a consignment was created with it: its lead time ends with the last.
         let lead = (self.now - sh.created) as f64 / TICKS_PER_DAY as f64;
         let (green, whole) = (sh.green, self.consignments.arrive(sh.consignment, qty));
+        let (cost, waived) = (sh.unit_cost * qty as f64, sh.unit_waived * qty as f64);
         let t = &mut self.out.transport[item * self.out.slots + slot];
+        // Counted at the destination, so each region's sums are made in one partition.
+        t.transport_cost += cost;
+        t.tolls_waived += waived;
         if whole {
             t.lead_times.push(lead);
         }

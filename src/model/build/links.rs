@@ -18,6 +18,8 @@ struct LinkFields<'a> {
     via: &'a [String],
     closure_rate: f64,
     closure_days: &'a Option<DistSpec>,
+    toll_per_truck: f64,
+    cost_per_truck: f64,
 }
 
 impl<'a> LinkFields<'a> {
@@ -29,6 +31,8 @@ impl<'a> LinkFields<'a> {
             via: &link.via,
             closure_rate: link.closure_rate,
             closure_days: &link.closure_days,
+            toll_per_truck: link.toll_per_truck,
+            cost_per_truck: link.cost_per_truck,
         }
     }
 
@@ -40,6 +44,8 @@ impl<'a> LinkFields<'a> {
             via: &group.via,
             closure_rate: group.closure_rate,
             closure_days: &group.closure_days,
+            toll_per_truck: group.toll_per_truck,
+            cost_per_truck: group.cost_per_truck,
         }
     }
 }
@@ -179,12 +185,25 @@ impl Builder<'_> {
                 Dist::fixed(1.0)
             }
         };
+        let mut money = |key: &str, value: f64| {
+            if !(value.is_finite() && value >= 0.0) {
+                self.err(
+                    &at.key(key),
+                    format!("must be a finite amount of 0 or more, got {value}"),
+                );
+            }
+            value
+        };
+        let toll_per_truck = money("toll_per_truck", fields.toll_per_truck);
+        let cost_per_truck = money("cost_per_truck", fields.cost_per_truck);
         let props = LinkProps {
             mode: fields.mode,
             lead_time,
             capacity,
             closure_rate,
             closure_days,
+            toll_per_truck,
+            cost_per_truck,
         };
         (props, via)
     }
@@ -308,6 +327,20 @@ mod tests {
             &link("hospital", "capacity = [{ day = 2, trucks_per_day = 1 }]"),
             "link[2].capacity",
             "the first capacity step must be on day 0",
+        );
+    }
+
+    #[test]
+    fn a_toll_or_truck_cost_is_a_finite_amount_of_0_or_more() {
+        assert_problem(
+            &link("hospital", "toll_per_truck = -5"),
+            "link[2].toll_per_truck",
+            "must be a finite amount of 0 or more, got -5",
+        );
+        assert_problem(
+            &link("hospital", "cost_per_truck = nan"),
+            "link[2].cost_per_truck",
+            "must be a finite amount of 0 or more, got NaN",
         );
     }
 
