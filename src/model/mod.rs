@@ -551,6 +551,8 @@ pub struct Model {
     pub dispatch: Option<Dispatch>,
     /// Scheduled link closures.
     pub disruptions: Vec<Disruption>,
+    /// From this day no vehicle pays tolls (None: never).
+    pub toll_free_from_day: Option<u32>,
 }
 
 impl Model {

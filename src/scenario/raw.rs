@@ -735,6 +735,9 @@ pub struct RawTransport {
     /// Share of trucks running nationally (multiplies every link capacity).
     #[serde(default)]
     pub truck_availability: Vec<RawShareStep>,
+    /// From this day no vehicle pays tolls (a national toll waiver); absent means never.
+    #[serde(default)]
+    pub toll_free_from_day: Option<i64>,
 }
 
 /// A central allocation rule as written: `priority`, `proportional` or `weighted`.

@@ -1,6 +1,7 @@
 //! Transport cost and the green channel's toll exemption: every hop costs the link's
 //! `cost_per_truck` plus its `toll_per_truck` per truckload, and a vehicle on the green channel
-//! pays no toll ("no stop, no inspection, no toll"). A shipment carries what its units have
+//! pays no toll ("no stop, no inspection, no toll"), nor does any vehicle from the national
+//! toll waiver's day (`[transport] toll_free_from_day`). A shipment carries what its units have
 //! paid and been spared so far; the KPIs count it when they arrive.
 
 use crate::engine::{ShipId, Sim};
@@ -19,7 +20,13 @@ impl Sim<'_> {
         // one link on one day share trucks. Per unit, so the parts of a split shipment keep
         // their shares.
         let per_unit = 1.0 / m.items[sh.item].units_per_truck;
-        let toll = p.toll_per_truck * per_unit;
+        // Under a national waiver no toll is due, so the channel spares none.
+        let free_for_all = m.toll_free_from_day.is_some_and(|d| day >= d);
+        let toll = if free_for_all {
+            0.0
+        } else {
+            p.toll_per_truck * per_unit
+        };
         sh.unit_cost += p.cost_per_truck * per_unit;
         let dest = m.nodes[sh.dest].region;
         if m.green.eligible(day, sh.item, sh.origin_region, dest, l) {
@@ -71,5 +78,11 @@ mod tests {
             costs(&m).0,
             "the national slot sums the regions"
         );
+        // A national toll waiver from day 0: haulage only, and nothing for the channel to waive.
+        m.green.items = None;
+        m.toll_free_from_day = Some(0);
+        let (cost, waived, units) = costs(&m);
+        assert!((cost - units / 50.0 * 100.0).abs() < 1e-6, "{cost}");
+        assert_eq!(waived, 0.0);
     }
 }

@@ -185,17 +185,9 @@ impl Builder<'_> {
                 Dist::fixed(1.0)
             }
         };
-        let mut money = |key: &str, value: f64| {
-            if !(value.is_finite() && value >= 0.0) {
-                self.err(
-                    &at.key(key),
-                    format!("must be a finite amount of 0 or more, got {value}"),
-                );
-            }
-            value
-        };
-        let toll_per_truck = money("toll_per_truck", fields.toll_per_truck);
-        let cost_per_truck = money("cost_per_truck", fields.cost_per_truck);
+        // NaN and infinity are refused for every number when the file is read.
+        let toll_per_truck = self.non_negative(&at.key("toll_per_truck"), fields.toll_per_truck);
+        let cost_per_truck = self.non_negative(&at.key("cost_per_truck"), fields.cost_per_truck);
         let props = LinkProps {
             mode: fields.mode,
             lead_time,
@@ -331,16 +323,16 @@ mod tests {
     }
 
     #[test]
-    fn a_toll_or_truck_cost_is_a_finite_amount_of_0_or_more() {
+    fn a_toll_or_truck_cost_is_not_negative() {
         assert_problem(
             &link("hospital", "toll_per_truck = -5"),
             "link[2].toll_per_truck",
-            "must be a finite amount of 0 or more, got -5",
+            "cannot be negative, got -5",
         );
         assert_problem(
-            &link("hospital", "cost_per_truck = nan"),
+            &link("hospital", "cost_per_truck = -1"),
             "link[2].cost_per_truck",
-            "must be a finite amount of 0 or more, got NaN",
+            "cannot be negative, got -1",
         );
     }
 

@@ -195,6 +195,7 @@ impl Builder<'_> {
         let truck_availability = self.truck_availability(raw, horizon);
         let dispatch = self.dispatch(raw, &names, &regions, &items, &nodes);
         let disruptions = self.disruptions(raw, &names, (&links, &nodes), horizon);
+        let toll_free_from_day = self.toll_free_from_day(raw, horizon);
         self.reachability(&nodes, &links, &dispatch);
         self.unit_bound(&nodes, &items, horizon);
         let input_hash = self.input_hash();
@@ -230,6 +231,7 @@ impl Builder<'_> {
             truck_availability,
             dispatch,
             disruptions,
+            toll_free_from_day,
         })
     }
 
