@@ -27,7 +27,17 @@ type SourcesKey = (RouteState, NodeId, ItemId);
 #[derive(Debug, Default)]
 pub struct RouteCache {
     routes: Shared<RouteKey, Option<Route>>,
-    sources: Shared<SourcesKey, Arc<[NodeId]>>,
+    sources: Shared<SourcesKey, Ranking>,
+}
+
+/// Dispatch sources that can reach a hospital, nearest first, and every link their routes use
+/// (while none of those is closed, a closure leaves the ranking as it is).
+#[derive(Debug, Clone)]
+pub(in crate::engine) struct Ranking {
+    /// Sources, nearest first.
+    pub order: Arc<[NodeId]>,
+    /// The links of their routes, sorted.
+    pub links: Arc<[LinkId]>,
 }
 
 /// A map filled on demand by several threads.
@@ -59,8 +69,8 @@ impl RouteCache {
     pub(in crate::engine) fn sources(
         &self,
         key: SourcesKey,
-        rank: impl FnOnce() -> Arc<[NodeId]>,
-    ) -> Arc<[NodeId]> {
+        rank: impl FnOnce() -> Ranking,
+    ) -> Ranking {
         self.sources.get_or_find(key, rank)
     }
 }
@@ -248,11 +258,6 @@ impl Sim<'_> {
         }
     }
 
-    /// The state the route caches hold now (call [`Sim::sync_route_state`] first).
-    pub(in crate::engine) fn route_state(&self) -> RouteState {
-        (self.route_epoch, self.closed.clone())
-    }
-
     /// The route for a shipment and its expected days, from the cache when the world has not
     /// changed (unreachable pairs are cached too).
     pub(in crate::engine) fn route(
@@ -265,6 +270,20 @@ impl Sim<'_> {
         if let Some(r) = self.routes.get(&(from, to, item)) {
             return r.clone();
         }
+        let r = self.shared_route(self.closed.as_ref(), from, to, item);
+        self.routes.insert((from, to, item), r.clone());
+        r
+    }
+
+    /// The route from `from` to `to` for `item` in this epoch with the links in `closed`
+    /// closed, from the cache every replication shares.
+    pub(in crate::engine) fn shared_route(
+        &self,
+        closed: Option<&Arc<Closed>>,
+        from: NodeId,
+        to: NodeId,
+        item: ItemId,
+    ) -> Option<crate::engine::Route> {
         let (m, ctx, epoch) = (self.m, self.ctx, self.route_epoch);
         let trip = Trip {
             day: self.day(),
@@ -278,7 +297,7 @@ impl Sim<'_> {
             .routes
             .routes
             .get_or_find(((epoch, None), from, to, item), || find(&trip));
-        let r = match &self.closed {
+        match closed {
             // Closures only add cost: a route that crosses no closed link stays the fastest,
             // and is shared with every replication; only one that crosses one is searched again.
             Some(c) if open.as_ref().is_some_and(|r| r.1.iter().any(|&l| c.has(l))) => {
@@ -291,9 +310,7 @@ impl Sim<'_> {
                 })
             }
             _ => open,
-        };
-        self.routes.insert((from, to, item), r.clone());
-        r
+        }
     }
 }
 
