@@ -4,7 +4,7 @@
 //! region to hospitals in proportion to need. Allocations leave after a decision delay.
 
 use crate::engine::mechanisms::closures::Closed;
-use crate::engine::mechanisms::routing::Ranking;
+use crate::engine::mechanisms::routing::{Ranking, route_class};
 use crate::engine::partitions::owner_index;
 use crate::engine::{Held, Sim};
 use crate::model::{ItemKind, LinkId, NodeId, RegionId, Rule};
@@ -228,15 +228,15 @@ impl Sim<'_> {
         if let Some(r) = self.nearest_sources.get(&(h, item)) {
             return r.clone();
         }
-        let (ctx, epoch) = (self.ctx, self.route_epoch);
-        let open = ctx.routes.sources(((epoch, None), h, item), || {
+        let (ctx, epoch, class) = (self.ctx, self.route_epoch, route_class(self.m, item));
+        let open = ctx.routes.sources(((epoch, None), h, class), || {
             self.rank_sources(None, h, item)
         });
         let r = match &self.closed {
             // Closures only add cost: while no ranked route crosses a closed link, the ranking
             // holds (and is shared); else it is ranked again with the closures.
             Some(c) if open.links.iter().any(|&l| c.has(l)) => {
-                let key = ((epoch, Some(c.clone())), h, item);
+                let key = ((epoch, Some(c.clone())), h, class);
                 ctx.routes
                     .sources(key, || self.rank_sources(Some(c), h, item))
             }

@@ -14,10 +14,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// replication shares most of the time).
 pub(in crate::engine) type RouteState = (usize, Option<Arc<Closed>>);
 
-/// Key of a cached route: (state, from, to, item).
+/// Key of a cached route: (state, from, to, route class of the item, see [`route_class`]).
 type RouteKey = (RouteState, NodeId, NodeId, ItemId);
 
-/// Key of a cached ranking of dispatch sources: (state, hospital, item).
+/// Key of a cached ranking of dispatch sources: (state, hospital, route class of the item).
 type SourcesKey = (RouteState, NodeId, ItemId);
 
 /// Routes, and dispatch sources ranked by route, shared by the replications of one model. A
@@ -95,6 +95,17 @@ pub struct Trip<'a> {
     pub to: NodeId,
     /// The links closed (None: all open).
     pub closed: Option<&'a Closed>,
+}
+
+/// The product as routes see it: a route's cost takes nothing from the product but whether the
+/// green channel's product list covers it, so the products it covers share one class (and
+/// their routes and rankings are searched once, not once per product).
+pub(in crate::engine) fn route_class(m: &Model, item: ItemId) -> ItemId {
+    if m.green.items.as_ref().is_none_or(|l| l.contains(&item)) {
+        ItemId::MAX
+    } else {
+        item
+    }
 }
 
 /// The risk level of region `r` on `day`: the one place routing reads risk levels.
@@ -293,15 +304,16 @@ impl Sim<'_> {
             closed: None,
         };
         let find = |trip: &Trip| shortest_path(m, trip).map(|(c, p)| (c, p.into()));
+        let class = route_class(m, item);
         let open = ctx
             .routes
             .routes
-            .get_or_find(((epoch, None), from, to, item), || find(&trip));
+            .get_or_find(((epoch, None), from, to, class), || find(&trip));
         match closed {
             // Closures only add cost: a route that crosses no closed link stays the fastest,
             // and is shared with every replication; only one that crosses one is searched again.
             Some(c) if open.as_ref().is_some_and(|r| r.1.iter().any(|&l| c.has(l))) => {
-                let key = ((epoch, Some(c.clone())), from, to, item);
+                let key = ((epoch, Some(c.clone())), from, to, class);
                 ctx.routes.routes.get_or_find(key, || {
                     find(&Trip {
                         closed: Some(c),
