@@ -81,6 +81,12 @@ pub struct Transport {
     pub units: u64,
     /// Units that travelled on the green channel for at least one hop.
     pub green_units: u64,
+    /// Haulage and tolls paid for the delivered units, by truckloads (prorated).
+    #[serde(default)]
+    pub transport_cost: f64,
+    /// Tolls the green channel waived for the delivered units.
+    #[serde(default)]
+    pub tolls_waived: f64,
 }
 
 /// The outcome of one replication.
@@ -182,6 +188,8 @@ impl Replication {
             a.lead_times.extend_from_slice(&b.lead_times);
             a.units += b.units;
             a.green_units += b.green_units;
+            a.transport_cost += b.transport_cost;
+            a.tolls_waived += b.tolls_waived;
         }
         for (a, b) in self.customer_orders.iter_mut().zip(&other.customer_orders) {
             *a = [a[0] + b[0], a[1] + b[1]];
@@ -237,6 +245,8 @@ impl Replication {
                 all.lead_times.extend_from_slice(&t.lead_times);
                 all.units += t.units;
                 all.green_units += t.green_units;
+                all.transport_cost += t.transport_cost;
+                all.tolls_waived += t.tolls_waived;
             }
             self.transport[item * self.slots + national] = all;
         }

@@ -12,7 +12,6 @@ EXPRESS_TRUCKS, COMMUNITY_BASE, COMMUNITY_RETURN) can be overridden from the env
 sensitivity runs; the committed files use the defaults. The calibration notes at the end of
 each TOML quote measured outputs: re-measure them if figures change.
 """
-import heapq
 import math
 import os
 import re
@@ -585,10 +584,10 @@ def producers_note(keys):
 
 class Link:
     def __init__(self, frm, to, lead, comment=None, id=None, mode="road", capacity=None, via=None,
-                 both=False, closure=None, background=None):
+                 both=False, closure=None, background=None, toll=None):
         self.frm, self.to, self.lead, self.comment, self.id = frm, to, lead, comment, id
         self.mode, self.capacity, self.via, self.both, self.closure = mode, capacity, via or [], both, closure
-        self.background = background
+        self.background, self.toll = background, toll
 
     def emit(self, o):
         if self.comment:
@@ -613,6 +612,8 @@ class Link:
             o(f"closure_days = {self.closure[1]}")
         if self.background:
             o("background = [" + ", ".join(f"{{ day = {d}, trucks = {num(t)} }}" for d, t in self.background) + "]")
+        if self.toll:
+            o(f"toll_per_truck = {num(self.toll, 0)}")
 
 
 # ------------------------------------------------------------------------------------------ shared sections
@@ -1330,6 +1331,45 @@ availability = [{ day = 0, share = 0.9 }]
 
 [transport.modes.air]
 availability = [{ day = 0, share = 0.6 }, { day = 17, share = 0.8 }]"""
+# Air express into Wuhan Tianhe. data: "Air | 27,738 t of epidemic goods on 20,498 flights,
+# 20 Jan-2 Mar (≈660 t/day)" (CAAC). Which airports and how much of it went to Hubei is not in
+# the sourced inputs: half of it (≈330 t/day), split evenly over the three biggest cargo
+# airports' provinces, is an estimate. Capacity is in truck-equivalents a day, like every link:
+# ≈110 t/day per link at ≈8 t of boxed protective goods per truck (a 17.5 m van is filled by
+# volume, ≈100 m3 at ≈80 kg/m3; estimate) ≈ 14 truck-equivalents. Lead time: loading, a 2-3 h
+# flight, unloading and transfer at Tianhe, 0.3-1 day (estimate).
+AIR_EXPRESS = ["guangdong", "shanghai", "beijing"]
+AIR_TRUCKS = knob("AIR_TRUCKS", 14.0)
+# Expressway tolls for a loaded heavy truck, ≈1.5 yuan/km (estimate: 2020 provincial tariffs for
+# 5-6 axle trucks ran ≈1-2.4 yuan/km; not in the sourced inputs), on road trunk and express
+# links by their road distance. data: "Green channel, first notice (24 Jan) | permitted
+# cross-province emergency vehicles toll-free both ways"; "Toll-free for all vehicles, all toll
+# roads | 17 Feb 00:00 to 6 May 00:00" ([transport] toll_free_from_day).
+TOLL_PER_KM = knob("TOLL_PER_KM", 1.5)
+RESTOFCHINA_KM = 1500   # average haul into the rest of China (as the trunk links' comment says)
+
+
+def air_express_links(keys, mode):
+    out = []
+    for src in AIR_EXPRESS:
+        if src not in keys:
+            continue
+        comment = ("Air express into Wuhan Tianhe (one way; see AIR_EXPRESS in the generator): CAAC carried ≈660 t/day of\n"
+                   "epidemic goods (data: \"Air\"); capacity ≈14 truck-equivalents a day per link, lead 0.3-1 day (estimates).") \
+            if not out else None
+        out.append(Link(f"{src}-hub", hub_id("hubei", mode), tri(0.3, 0.5, 1.0), comment=comment,
+                        id=f"air:{src}-hubei", mode="air", capacity=AIR_TRUCKS))
+    return out
+
+
+def add_tolls(links):
+    """Tolls on the road trunk and express links, by road distance (air and rail pay none)."""
+    for l in links:
+        if l.mode not in ("road", "ferry+road") or not l.id or not l.id.startswith(("trunk:", "express:")):
+            continue
+        a, b = l.id.split(":", 1)[1].split("-", 1)
+        km = RESTOFCHINA_KM if "restofchina" in (a, b) else road_km(a, b)
+        l.toll = km * TOLL_PER_KM
 
 
 def transport_sections(o, start_day_note):
@@ -1355,7 +1395,10 @@ checkpoint_lane = "bypass"
 # Jan-Feb"); from 3 Feb 30 %; 10 Feb-20 Feb 15 %, data: "Trucks running | 10-20 % of trucks in
 # mid-Feb"; then back up to 85 % by 28 Mar, data: "... > 80 % of drivers back by late March".
 [transport]
-truck_availability = [{{ day = 0, share = 0.5 }}, {{ day = 10, share = 0.3 }}, {{ day = 17, share = 0.15 }}, {{ day = 28, share = 0.3 }}, {{ day = 38, share = 0.5 }}, {{ day = 50, share = 0.7 }}, {{ day = 64, share = 0.85 }}]""")
+truck_availability = [{{ day = 0, share = 0.5 }}, {{ day = 10, share = 0.3 }}, {{ day = 17, share = 0.15 }}, {{ day = 28, share = 0.3 }}, {{ day = 38, share = 0.5 }}, {{ day = 50, share = 0.7 }}, {{ day = 64, share = 0.85 }}]
+# data: "Toll-free for all vehicles, all toll roads | 17 Feb 00:00 (announced 15 Feb) to 6 May
+# 00:00": from day 24 nobody pays tolls (the green channel then waives none).
+toll_free_from_day = 24""")
     o(MODES_SECTION)
 
 
@@ -1378,18 +1421,6 @@ products = ["surgical_mask", "n95", "protective_suit", "ventilator", "ecg_monito
 sources = [""" + ", ".join(f'"{s}"' for s in sources) + f"""]
 cover_days = {num(COVER_DAYS)}
 decision_delay_hours = 12""")
-
-
-ROUTES_NOTE = """# ---------------------------------------------------------------------------------------------
-# Pinned routes from every dispatch source to every hospital pool and community front line.
-# They must come first: TOML keys of the root table precede every [table]. Each is the fastest
-# path by mean lead time plus mean checkpoint waits at the day-0 risk levels (carriers plan
-# around checkpoints and avoid crossing Hubei), computed by the generator with the engine's own
-# cost (src/mechanisms/routing.rs). Why pinned: central dispatch ranks every source for every
-# allocation with a fresh A* search (src/mechanisms/dispatch.rs, send_allocation), which with
-# N_SOURCES sources x N_DEST destinations x 4 products would make a replication take seconds;
-# a pinned pair is looked up instead. Material and eye-protection orders still route dynamically.
-# ---------------------------------------------------------------------------------------------"""
 
 
 HUBEI_KEYS = ["hubei", "guangdong", "zhejiang", "jiangsu", "shandong", "henan", "hebei", "shanghai", "fujian",
@@ -1673,6 +1704,8 @@ def build(mode):
             first = False
         links.append(Link(f"{src}-hub", hub_id("hubei", mode), lead, comment=(comment + "\n" if comment else "") + note,
                           id=f"express:{src}-hubei", mode=lmode, capacity=EXPRESS_TRUCKS, via=via))
+    links += air_express_links(keys, mode)
+    add_tolls(links)
     for l in links:
         l.emit(o)
 
@@ -1680,9 +1713,6 @@ def build(mode):
     sources = [n.id for n in prod if n.kind == "factory" and not n.id.endswith("-sme")] + ["national-reserve"]
     dispatch_section(o, sources)
     o(REDEPLOYMENT.rstrip())
-    level0 = {PK[k][1]: risk_schedule(k)[0][1] for k in demand_keys}
-    demand_nodes = [n.id for n in nodes if n.kind == "hospital"]
-    routes = pinned_routes(nodes, links, level0, [(s, t) for s in sources for t in demand_nodes])
     o(DISRUPTION.replace("HUBEI_HUB", hub_id("hubei", mode)).rstrip())
     o(VARIANTS_COMMON.rstrip())
     o(chains_variants(prod).rstrip())
@@ -1690,15 +1720,10 @@ def build(mode):
     if mode == "hubei":
         o(VARIANTS_HUBEI.rstrip())
     o(CALIBRATION_NOTES.get(mode, "").rstrip())
-    top = Out()
-    top()
-    top(ROUTES_NOTE.replace("N_SOURCES", str(len(sources))).replace("N_DEST", str(len(demand_nodes))).rstrip())
-    emit_routes(top, routes)
     text = o.text()
     if mode == "china":
         text = calibrated(text)
-    cut = text.index("[scenario]")
-    return text[:cut] + top.text() + "\n" + text[cut:]
+    return text
 
 
 # Calibrated values (china-2020 only). Fitted by `medsupply calibrate` to the rows of
@@ -1795,7 +1820,12 @@ set = { "policy.conversion" = false }
 [[variant]]
 name = "no-sme-financing"
 description = "No financing support: small and medium firms (mask entrants, garment converters, material and parts makers) restart later, and the mask and suit makers get no loan for fabric."
-set = { "policy.sme_financing" = false }"""
+set = { "policy.sme_financing" = false }
+
+[[variant]]
+name = "green-no-routing"
+description = "Green channel as in the base, but routes are chosen as if it did not exist: measures routing's share of its effect (against no-green-channel)."
+set = { "green_channel.routing" = false }"""
 
 REDEPLOYMENT = """
 # ---------------------------------------------------------------------------------------------
@@ -1985,66 +2015,6 @@ CALIBRATION_NOTES = {
 #   mid-February shortage of trucks cost.
 # ---------------------------------------------------------------------------------------------""",
 }
-
-
-# ------------------------------------------------------------------------------------------ pinned routes
-
-CHECKPOINT_MEAN_H = {"low": (1 + 3 + 8) / 3, "medium": (4 + 10 + 30) / 3, "high": (12 + 30 + 72) / 3}
-
-
-def dist_mean(s):
-    vals = dict(re.findall(r"(\w+) = ([0-9._]+)", s.replace("_", "")))
-    kind = re.search(r'dist = "(\w+)"', s).group(1)
-    v = {k: float(x) for k, x in vals.items() if k != "dist"}
-    if kind == "triangular":
-        return (v["min"] + v["mode"] + v["max"]) / 3
-    if kind == "uniform":
-        return (v["min"] + v["max"]) / 2
-    if kind == "fixed":
-        return v["value"]
-    if kind == "exponential":
-        return v["mean"]
-    raise ValueError(s)
-
-
-def pinned_routes(nodes, links, region_level, pairs):
-    """Fastest paths (mean lead time + mean checkpoint waits at day-0 risk levels) for `pairs`."""
-    region_of = {n.id: n.region for n in nodes}
-    adj = {}
-    for l in links:
-        ends = [(l.frm, l.to)] + ([(l.to, l.frm)] if l.both else [])
-        for a, b in ends:
-            cps = list(l.via) + ([region_of[b]] if region_of[a] != region_of[b] else [])
-            cost = dist_mean(l.lead) + sum(CHECKPOINT_MEAN_H[region_level[r]] / 24 for r in cps)
-            adj.setdefault(a, []).append((cost, b))
-    out = []
-    for src in sorted({p[0] for p in pairs}):
-        best = {src: (0.0, None)}
-        pq = [(0.0, src)]
-        while pq:
-            c, u = heapq.heappop(pq)
-            if c > best[u][0] + 1e-12:
-                continue
-            for w, v in adj.get(u, []):
-                if v not in best or c + w < best[v][0] - 1e-12:
-                    best[v] = (c + w, u)
-                    heapq.heappush(pq, (c + w, v))
-        for s, t in pairs:
-            if s != src:
-                continue
-            path = [t]
-            while path[-1] != src:
-                path.append(best[path[-1]][1])
-            path.reverse()
-            out.append((s, t, path[1:-1]))
-    return out
-
-
-def emit_routes(o, routes):
-    o("route = [")
-    for s, t, via in routes:
-        o(f'  {{ from = "{s}", to = "{t}", via = [' + ", ".join(f'"{v}"' for v in via) + "] },")
-    o("]")
 
 
 if __name__ == "__main__":

@@ -171,6 +171,11 @@ pub(in crate::engine) struct Shipment {
     /// partition at the end of a hop is counted there from the hop's end).
     pub held_from: Tick,
     pub held_until: Tick,
+    /// Haulage and tolls paid per unit so far (a unit's share of each truck on each hop, so
+    /// that the parts of a split shipment keep their shares).
+    pub unit_cost: f64,
+    /// Tolls waived per unit so far (green channel).
+    pub unit_waived: f64,
 }
 
 impl Shipment {
@@ -216,6 +221,12 @@ pub struct Sim<'m> {
     pub(in crate::engine) route_changes: Vec<u32>,
     /// How many of them had passed when the route cache was filled.
     pub(in crate::engine) route_epoch: usize,
+    /// This replication's link closures, drawn up front (the same in every partition).
+    pub(in crate::engine) closures: mechanisms::closures::Closures,
+    /// How many closure changes had passed when the route cache was filled.
+    pub(in crate::engine) closure_state: usize,
+    /// The links closed then (None: all open).
+    pub(in crate::engine) closed: Option<Arc<mechanisms::closures::Closed>>,
     pub(in crate::engine) out: Replication,
     /// The entity whose event is being handled ([`SETUP`] while the start is scheduled).
     pub(in crate::engine) cur: u32,
@@ -298,6 +309,7 @@ impl<'m> Sim<'m> {
         let ledger = vec![Ledger::default(); items];
         let mut streams = Streams::lazy(seed, rep, entities);
         let region_census = mechanisms::census::replication_census(ctx, &mut streams, owns);
+        let closures = mechanisms::closures::Closures::draw(m, &mut streams);
         let mut sim = Sim {
             m,
             ctx,
@@ -326,6 +338,9 @@ impl<'m> Sim<'m> {
                 d
             },
             route_epoch: 0,
+            closures,
+            closure_state: 0,
+            closed: None,
             out: Replication::new(rep, m.days as usize, items, m.regions.len()),
             cur: SETUP,
             cur_class: 0,
@@ -506,7 +521,8 @@ impl<'m> Sim<'m> {
                 self.on_day(day as i64, class::STATE, n, Ev::ReserveRelease(n));
             }
         }
-        let daily = |p: &crate::model::LinkProps| !p.capacity.is_empty() || p.closure_rate > 0.0;
+        // Closures are scheduled up front (`mechanisms::closures`): only capacity is daily.
+        let daily = |p: &crate::model::LinkProps| !p.capacity.is_empty();
         // Looked up per spec first: most networks, and every large link group so far, have no
         // link with a daily step, and a group can have hundreds of thousands of links.
         if m.links.any_props(daily) {
@@ -517,7 +533,7 @@ impl<'m> Sim<'m> {
                 }
             }
         }
-        self.schedule_disruptions();
+        self.schedule_closures();
         let c = self.centre_entity() as usize;
         // A partitioned run takes the central step at its barriers instead.
         if self.part.is_none() && has_central_step(m) {

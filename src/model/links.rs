@@ -31,6 +31,10 @@ pub struct LinkProps {
     pub closure_days: Dist,
     /// Its own ordinary freight, trucks per day (None = the national default).
     pub background: Option<Vec<(u32, f64)>>,
+    /// Toll per truck, waived for green-channel vehicles.
+    pub toll_per_truck: f64,
+    /// Haulage cost per truck, tolls aside.
+    pub cost_per_truck: f64,
 }
 
 /// What links share: everything but their ends. A `[[link]]` has its own; the links of a
@@ -398,6 +402,8 @@ mod tests {
                 closure_rate: 0.0,
                 closure_days: Dist::fixed(1.0),
                 background: None,
+                toll_per_truck: 0.0,
+                cost_per_truck: 0.0,
             },
             checkpoints: checkpoints.into(),
         }

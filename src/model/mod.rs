@@ -501,6 +501,9 @@ pub struct GreenChannel {
     /// When they do not bypass checkpoints: eligible vehicles are served before ordinary
     /// traffic in a checkpoint's queue.
     pub checkpoint_priority: bool,
+    /// Routes count the checkpoints eligible shipments skip (else they are chosen as if the
+    /// shipment were not eligible).
+    pub routing: bool,
 }
 
 /// A central allocation rule.
@@ -629,6 +632,8 @@ pub struct Model {
     pub freight: Freight,
     /// Redeployment rules of durable products (enabled ones only).
     pub redeployment: Vec<Redeployment>,
+    /// From this day no vehicle pays tolls (None: never).
+    pub toll_free_from_day: Option<u32>,
 }
 
 impl Model {

@@ -107,6 +107,7 @@ pub fn kpi_words(kpi: &str) -> String {
         "lead_time_mean_days" => "mean lead time".to_string(),
         "lead_time_p95_days" => "95th percentile lead time".to_string(),
         "green_channel_share" => "share shipped by green channel".to_string(),
+        "transport_cost" => "transport cost".to_string(),
         other => other.replace('_', " "),
     }
 }

@@ -693,6 +693,12 @@ pub struct RawLink {
     /// Ordinary (non-medical) freight, trucks per day; absent means the national default.
     #[serde(default)]
     pub background: Option<Vec<RawTrucksStep>>,
+    /// Toll per truck (currency units), waived for green-channel vehicles.
+    #[serde(default)]
+    pub toll_per_truck: f64,
+    /// Haulage cost per truck (currency units), tolls aside.
+    #[serde(default)]
+    pub cost_per_truck: f64,
 }
 
 /// `[[link_group]]`: a link from every node of `from` to every node of `to`, all alike. An entry
@@ -715,6 +721,12 @@ pub struct RawLinkGroup {
     #[serde(default)]
     pub closure_rate: f64,
     pub closure_days: Option<DistSpec>,
+    /// Toll per truck on each link, waived for green-channel vehicles.
+    #[serde(default)]
+    pub toll_per_truck: f64,
+    /// Haulage cost per truck on each link, tolls aside.
+    #[serde(default)]
+    pub cost_per_truck: f64,
     /// Ordinary freight on each link, trucks per day; absent means the national default.
     #[serde(default)]
     pub background: Option<Vec<RawTrucksStep>>,
@@ -754,6 +766,10 @@ pub struct RawGreenChannel {
     pub bypass_checkpoints: bool,
     #[serde(default = "default_true")]
     pub capacity_priority: bool,
+    /// Routes count the checkpoints eligible shipments skip (false: routes are chosen as if
+    /// the channel did not exist, to measure routing's share of its effect).
+    #[serde(default = "default_true")]
+    pub routing: bool,
     /// Share of green-channel trucks running (road links); absent means the national share.
     #[serde(default)]
     pub truck_availability: Vec<RawShareStep>,
@@ -785,6 +801,7 @@ impl Default for RawGreenChannel {
             links: vec![],
             bypass_checkpoints: true,
             capacity_priority: true,
+            routing: true,
             truck_availability: vec![],
             checkpoint_lane: None,
         }
@@ -804,6 +821,9 @@ pub struct RawTransport {
     /// Share of trucks running nationally (multiplies road and ferry+road link capacity).
     #[serde(default)]
     pub truck_availability: Vec<RawShareStep>,
+    /// From this day no vehicle pays tolls (a national toll waiver); absent means never.
+    #[serde(default)]
+    pub toll_free_from_day: Option<i64>,
     /// Ordinary freight on every link, trucks per day, unless the link says otherwise.
     #[serde(default)]
     pub background_trucks_per_day: Vec<RawTrucksStep>,

@@ -5,7 +5,7 @@ use crate::model::{ItemKind, Model};
 use crate::results::{Measure, Replication};
 
 /// KPI names, in column order.
-pub const KPI_NAMES: [&str; 20] = [
+pub const KPI_NAMES: [&str; 22] = [
     "need",
     "demand",
     "delivered",
@@ -26,6 +26,8 @@ pub const KPI_NAMES: [&str; 20] = [
     "lead_time_mean_days",
     "lead_time_p95_days",
     "green_channel_share",
+    "transport_cost",
+    "tolls_waived",
 ];
 
 /// The index of a KPI in [`KPI_NAMES`]; a usage error naming every KPI when there is none.
@@ -108,5 +110,7 @@ pub fn kpis(model: &Model, rep: &Replication, item: usize, slot: usize) -> Vec<O
         lead_mean,
         lead_p95,
         green,
+        Some(t.transport_cost),
+        Some(t.tolls_waived),
     ]
 }

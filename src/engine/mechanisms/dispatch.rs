@@ -4,9 +4,11 @@
 //! region to its hospitals: priority hospitals first, the rest in proportion to weight × need
 //! (by default to need alone). Allocations leave after a decision delay.
 
+use crate::engine::mechanisms::closures::Closed;
+use crate::engine::mechanisms::routing::{Ranking, route_class};
 use crate::engine::partitions::owner_index;
 use crate::engine::{Held, Sim};
-use crate::model::{Dispatch, ItemKind, NodeId, RegionId, Rule};
+use crate::model::{Dispatch, ItemKind, LinkId, NodeId, RegionId, Rule};
 use std::sync::Arc;
 
 /// Splits `amount` whole units in proportion to `weights`, never giving anyone more than its
@@ -261,24 +263,46 @@ pub(in crate::engine) fn consign(
 impl Sim<'_> {
     /// Dispatch sources that can reach `h`, nearest first (shared by every replication).
     fn nearest_sources(&mut self, h: NodeId, item: usize) -> Arc<[NodeId]> {
-        self.sync_route_epoch();
+        self.sync_route_state();
         if let Some(r) = self.nearest_sources.get(&(h, item)) {
             return r.clone();
         }
-        let m = self.m;
-        let d = m.dispatch.as_ref().expect("dispatch configured");
-        let r = self.ctx.routes.sources((self.route_epoch, h, item), || {
-            let mut ranked: Vec<(f64, NodeId)> = Vec::new();
-            for &s in &d.sources {
-                if let Some((cost, _)) = self.route(s, h, item) {
-                    ranked.push((cost, s));
-                }
-            }
-            ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            ranked.into_iter().map(|(_, s)| s).collect()
+        let (ctx, epoch, class) = (self.ctx, self.route_epoch, route_class(self.m, item));
+        let open = ctx.routes.sources(((epoch, None), h, class), || {
+            self.rank_sources(None, h, item)
         });
-        self.nearest_sources.insert((h, item), r.clone());
-        r
+        let r = match &self.closed {
+            // Closures only add cost: while no ranked route crosses a closed link, the ranking
+            // holds (and is shared); else it is ranked again with the closures.
+            Some(c) if open.links.iter().any(|&l| c.has(l)) => {
+                let key = ((epoch, Some(c.clone())), h, class);
+                ctx.routes
+                    .sources(key, || self.rank_sources(Some(c), h, item))
+            }
+            _ => open,
+        };
+        self.nearest_sources.insert((h, item), r.order.clone());
+        r.order
+    }
+
+    /// Ranks the dispatch sources by their route to `h` with the links in `closed` closed.
+    fn rank_sources(&self, closed: Option<&Arc<Closed>>, h: NodeId, item: usize) -> Ranking {
+        let d = self.m.dispatch.as_ref().expect("dispatch configured");
+        let mut ranked: Vec<(f64, NodeId)> = Vec::new();
+        let mut links: Vec<LinkId> = Vec::new();
+        for &s in &d.sources {
+            if let Some((cost, path)) = self.shared_route(closed, s, h, item) {
+                ranked.push((cost, s));
+                links.extend_from_slice(&path);
+            }
+        }
+        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        links.sort_unstable();
+        links.dedup();
+        Ranking {
+            order: ranked.into_iter().map(|(_, s)| s).collect(),
+            links: links.into(),
+        }
     }
 }
 

@@ -44,6 +44,7 @@ mod tests {
             capacity_priority: true,
             truck_availability: Vec::new(),
             checkpoint_priority: false,
+            routing: true,
         }
     }
 

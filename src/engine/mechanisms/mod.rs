@@ -3,6 +3,7 @@
 pub mod breakdowns;
 pub mod census;
 pub mod checkpoints;
+pub mod closures;
 pub mod conservation_strategies;
 pub mod conversion;
 pub mod customer_orders;
@@ -18,5 +19,6 @@ pub mod reserves;
 pub mod restart;
 pub mod routing;
 pub mod sterilisation;
+pub mod tolls;
 pub mod transport;
 pub mod workers;

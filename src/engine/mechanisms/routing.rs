@@ -1,27 +1,43 @@
 //! Routing: the shortest expected-time path over the petgraph network (mean lead time plus mean
-//! checkpoint waits, which the green channel removes for eligible shipments), or a pinned route.
-//! Routes are cached until a risk level or the green channel changes.
+//! checkpoint waits, which the green channel removes for eligible shipments, plus the wait for
+//! a closed link to reopen), or a pinned route. Routes are cached until a risk level or the
+//! green channel changes, or a link closes or reopens.
 
+use crate::engine::mechanisms::closures::Closed;
 use crate::engine::{Route, Sim};
-use crate::model::{ItemId, LinkId, Model, NodeId};
+use crate::model::{ItemId, LinkId, Model, NodeId, RegionId, RiskLevel};
 use crate::util::FastMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Key of a cached route: (epoch, from, to, item).
-type RouteKey = (usize, NodeId, NodeId, ItemId);
+/// What routes depend on besides the model: the epoch (how many risk-level and green-channel
+/// changes have passed) and the links closed (None when all are open, the state every
+/// replication shares most of the time).
+pub(in crate::engine) type RouteState = (usize, Option<Arc<Closed>>);
 
-/// Key of a cached ranking of dispatch sources: (epoch, hospital, item).
-type SourcesKey = (usize, NodeId, ItemId);
+/// Key of a cached route: (state, from, to, route class of the item, see [`route_class`]).
+type RouteKey = (RouteState, NodeId, NodeId, ItemId);
+
+/// Key of a cached ranking of dispatch sources: (state, hospital, route class of the item).
+type SourcesKey = (RouteState, NodeId, ItemId);
 
 /// Routes, and dispatch sources ranked by route, shared by the replications of one model. A
-/// route depends only on the network, the item and the epoch (how many risk-level and
-/// green-channel changes have passed), never on a replication's random draws, so every
-/// replication may reuse what another found: the outputs are the same whichever thread finds
-/// a route first.
+/// route depends only on the network, the item and the [`RouteState`], never on anything
+/// else a replication draws, so every replication may reuse what another found: the outputs
+/// are the same whichever thread finds a route first.
 #[derive(Debug, Default)]
 pub struct RouteCache {
     routes: Shared<RouteKey, Option<Route>>,
-    sources: Shared<SourcesKey, Arc<[NodeId]>>,
+    sources: Shared<SourcesKey, Ranking>,
+}
+
+/// Dispatch sources that can reach a hospital, nearest first, and every link their routes use
+/// (while none of those is closed, a closure leaves the ranking as it is).
+#[derive(Debug, Clone)]
+pub(in crate::engine) struct Ranking {
+    /// Sources, nearest first.
+    pub order: Arc<[NodeId]>,
+    /// The links of their routes, sorted.
+    pub links: Arc<[LinkId]>,
 }
 
 /// A map filled on demand by several threads.
@@ -49,12 +65,12 @@ impl<K: std::hash::Hash + Eq, V: Clone> Shared<K, V> {
 }
 
 impl RouteCache {
-    /// The ranking of dispatch sources for (epoch, hospital, item), or `rank`'s, kept.
+    /// The ranking of dispatch sources for (state, hospital, item), or `rank`'s, kept.
     pub(in crate::engine) fn sources(
         &self,
         key: SourcesKey,
-        rank: impl FnOnce() -> Arc<[NodeId]>,
-    ) -> Arc<[NodeId]> {
+        rank: impl FnOnce() -> Ranking,
+    ) -> Ranking {
         self.sources.get_or_find(key, rank)
     }
 }
@@ -66,62 +82,76 @@ impl Clone for RouteCache {
     }
 }
 
-/// Expected days to traverse `link` for a shipment of `item` from `origin`'s region to `dest`.
-pub fn expected_days(
-    m: &Model,
-    day: u32,
-    item: ItemId,
-    origin: NodeId,
-    dest: NodeId,
-    link: LinkId,
-) -> f64 {
+/// A shipment as routing sees it: its day, product and ends, and the links closed.
+#[derive(Debug, Clone, Copy)]
+pub struct Trip<'a> {
+    /// The day it is routed.
+    pub day: u32,
+    /// Its product.
+    pub item: ItemId,
+    /// Where it starts.
+    pub from: NodeId,
+    /// Where it goes.
+    pub to: NodeId,
+    /// The links closed (None: all open).
+    pub closed: Option<&'a Closed>,
+}
+
+/// The product as routes see it: a route's cost takes nothing from the product but whether the
+/// green channel's product list covers it, so the products it covers share one class (and
+/// their routes and rankings are searched once, not once per product).
+pub(in crate::engine) fn route_class(m: &Model, item: ItemId) -> ItemId {
+    if m.green.items.as_ref().is_none_or(|l| l.contains(&item)) {
+        ItemId::MAX
+    } else {
+        item
+    }
+}
+
+/// The risk level of region `r` on `day`: the one place routing reads risk levels.
+fn risk_level(m: &Model, r: RegionId, day: u32) -> RiskLevel {
+    m.regions[r].risk_on(day)
+}
+
+/// Expected days to traverse `link` on `trip`: its mean lead time, the mean checkpoint waits
+/// (none for a shipment the green channel lets through, when the channel counts for routing)
+/// and, for a closed link, the days until it reopens.
+pub fn expected_days(m: &Model, trip: &Trip, link: LinkId) -> f64 {
     let l = m.links.spec(link);
-    let (o, d) = (m.nodes[origin].region, m.nodes[dest].region);
-    let bypass = m.green.bypass_checkpoints && m.green.eligible(day, item, o, d, link);
+    let (o, d) = (m.nodes[trip.from].region, m.nodes[trip.to].region);
+    let g = &m.green;
+    let bypass = g.bypass_checkpoints && g.routing && g.eligible(trip.day, trip.item, o, d, link);
     let waits: f64 = if bypass {
         0.0
     } else {
         l.checkpoints
             .iter()
             .map(|&r| {
-                m.risk[m.regions[r].risk_on(day) as usize]
+                m.risk[risk_level(m, r, trip.day) as usize]
                     .checkpoint_hours
                     .mean()
                     / 24.0
             })
             .sum()
     };
-    l.props.lead_time.mean() + waits
+    let closed = trip.closed.map_or(0.0, |c| c.wait_days(link));
+    l.props.lead_time.mean() + waits + closed
 }
 
-/// The fastest path from `from` to `to` on `day` for `item`, as links; None if unreachable.
-pub fn shortest_path(
-    m: &Model,
-    day: u32,
-    item: ItemId,
-    from: NodeId,
-    to: NodeId,
-) -> Option<(f64, Vec<LinkId>)> {
-    if let Some(p) = m.pinned_routes.get(&(from, to)) {
-        let cost = p
-            .iter()
-            .map(|&l| expected_days(m, day, item, from, to, l))
-            .sum();
+/// The fastest path for `trip`, as links; None if unreachable. A pinned route is taken as it
+/// is, closed or not (its cost counts the wait).
+pub fn shortest_path(m: &Model, trip: &Trip) -> Option<(f64, Vec<LinkId>)> {
+    if let Some(p) = m.pinned_routes.get(&(trip.from, trip.to)) {
+        let cost = p.iter().map(|&l| expected_days(m, trip, l)).sum();
         return Some((cost, p.clone()));
     }
-    dijkstra(m, day, item, from, to)
+    dijkstra(m, trip)
 }
 
 /// Shortest expected-time path from `from` to `to` as links. At equal cost the destination is
 /// taken first, so a direct link in a large all-to-all group is found without expanding the
 /// group's other nodes. Among parallel links the fastest is taken, ties to the first defined.
-fn dijkstra(
-    m: &Model,
-    day: u32,
-    item: ItemId,
-    from: NodeId,
-    to: NodeId,
-) -> Option<(f64, Vec<LinkId>)> {
+fn dijkstra(m: &Model, trip: &Trip) -> Option<(f64, Vec<LinkId>)> {
     use std::cmp::Reverse;
     use std::collections::{BTreeMap, BinaryHeap};
     /// Heap key: cost, then the destination before others, then first pushed first.
@@ -141,7 +171,7 @@ fn dijkstra(
                 .then(self.2.cmp(&o.2))
         }
     }
-    let (start, goal) = (m.nodes[from].vertex, m.nodes[to].vertex);
+    let (start, goal) = (m.nodes[trip.from].vertex, m.nodes[trip.to].vertex);
     type Vertex = petgraph::graph::NodeIndex;
     /// How a vertex is reached: the vertex before, the link, its days.
     type Step = (Vertex, LinkId, f64);
@@ -176,7 +206,7 @@ fn dijkstra(
         to_goal.extend(m.links.between(v, goal));
         let bound = to_goal
             .iter()
-            .map(|&l| cost + expected_days(m, day, item, from, to, l))
+            .map(|&l| cost + expected_days(m, trip, l))
             .fold(best.get(&goal).map_or(f64::INFINITY, |b| b.0), f64::min);
         let mut relax = |w: Vertex, l: LinkId| {
             // The lead time is a lower bound of the link's cost (waits are never negative).
@@ -184,7 +214,7 @@ fn dijkstra(
             if beyond(cost + m.links.props(l).lead_time.mean()) || done.contains(&w) {
                 return;
             }
-            let days = expected_days(m, day, item, from, to, l);
+            let days = expected_days(m, trip, l);
             let c = cost + days;
             if beyond(c) {
                 return;
@@ -222,14 +252,19 @@ fn dijkstra(
 }
 
 impl Sim<'_> {
-    /// Empties the caches of routes (and what is derived from them) when a risk level or the
-    /// green channel has changed since they were filled.
-    pub(in crate::engine) fn sync_route_epoch(&mut self) {
+    /// Empties the caches of routes (and what is derived from them) when a risk level, the
+    /// green channel or the set of closed links has changed since they were filled.
+    pub(in crate::engine) fn sync_route_state(&mut self) {
         let day = self.day();
         let epoch = self.route_changes.partition_point(|&d| d <= day);
-        if epoch != self.route_epoch {
+        let closing = self.closures.state_at(self.now);
+        if (epoch, closing) != (self.route_epoch, self.closure_state) {
             self.routes.clear();
             self.nearest_sources.clear();
+            if closing != self.closure_state {
+                self.closed = self.closures.closed_at(self.now);
+                self.closure_state = closing;
+            }
             self.route_epoch = epoch;
         }
     }
@@ -242,17 +277,52 @@ impl Sim<'_> {
         to: NodeId,
         item: ItemId,
     ) -> Option<crate::engine::Route> {
-        let day = self.day();
-        self.sync_route_epoch();
+        self.sync_route_state();
+        if let Some(r) = self.routes.get(&(from, to, item)) {
+            return r.clone();
+        }
+        let r = self.shared_route(self.closed.as_ref(), from, to, item);
+        self.routes.insert((from, to, item), r.clone());
+        r
+    }
+
+    /// The route from `from` to `to` for `item` in this epoch with the links in `closed`
+    /// closed, from the cache every replication shares.
+    pub(in crate::engine) fn shared_route(
+        &self,
+        closed: Option<&Arc<Closed>>,
+        from: NodeId,
+        to: NodeId,
+        item: ItemId,
+    ) -> Option<crate::engine::Route> {
         let (m, ctx, epoch) = (self.m, self.ctx, self.route_epoch);
-        self.routes
-            .entry((from, to, item))
-            .or_insert_with(|| {
-                ctx.routes.routes.get_or_find((epoch, from, to, item), || {
-                    shortest_path(m, day, item, from, to).map(|(c, p)| (c, p.into()))
+        let trip = Trip {
+            day: self.day(),
+            item,
+            from,
+            to,
+            closed: None,
+        };
+        let find = |trip: &Trip| shortest_path(m, trip).map(|(c, p)| (c, p.into()));
+        let class = route_class(m, item);
+        let open = ctx
+            .routes
+            .routes
+            .get_or_find(((epoch, None), from, to, class), || find(&trip));
+        match closed {
+            // Closures only add cost: a route that crosses no closed link stays the fastest,
+            // and is shared with every replication; only one that crosses one is searched again.
+            Some(c) if open.as_ref().is_some_and(|r| r.1.iter().any(|&l| c.has(l))) => {
+                let key = ((epoch, Some(c.clone())), from, to, class);
+                ctx.routes.routes.get_or_find(key, || {
+                    find(&Trip {
+                        closed: Some(c),
+                        ..trip
+                    })
                 })
-            })
-            .clone()
+            }
+            _ => open,
+        }
     }
 }
 
@@ -277,8 +347,19 @@ mod tests {
             extra += &link(format!("to-depot-{k}"), "factory", "depot", days);
         }
         extra += &link("depot-hospital".into(), "depot", "hospital", onward);
-        let (toml, csv) = chain(10, 100, 1000, 10, 0, &extra);
+        let (toml, csv) = chain(20, 100, 1000, 10, 0, &extra);
         with_files(&toml, None, &[("demand.csv", &csv)])
+    }
+
+    /// A trip with every link open.
+    fn trip(day: u32, item: ItemId, from: NodeId, to: NodeId) -> Trip<'static> {
+        Trip {
+            day,
+            item,
+            from,
+            to,
+            closed: None,
+        }
     }
 
     fn with_detour() -> Model {
@@ -290,19 +371,19 @@ mod tests {
         let mut m = with_detour();
         let mask = item(&m, "mask");
         let (f, h) = (0, 1);
-        let (cost, path) = shortest_path(&m, 0, mask, f, h).unwrap();
+        let (cost, path) = shortest_path(&m, &trip(0, mask, f, h)).unwrap();
         assert_eq!(path, vec![0], "direct road, 1 day");
         assert!((cost - 1.0).abs() < 1e-12);
         // Make the direct road slower than the detour; checkpoints hit both equally.
         m.links.props_mut(0).lead_time = Dist::fixed(1.5);
         m.risk[RiskLevel::High as usize].checkpoint_hours = Dist::fixed(12.0);
-        let (cost, path) = shortest_path(&m, 0, mask, f, h).unwrap();
+        let (cost, path) = shortest_path(&m, &trip(0, mask, f, h)).unwrap();
         assert_eq!(path, vec![1, 2]);
         assert!((cost - 1.75).abs() < 1e-12, "{cost}");
         // Green channel only on the direct road: it becomes fastest.
         m.green.enabled = true;
         m.green.links = Some(vec![0]);
-        let (cost, path) = shortest_path(&m, 0, mask, f, h).unwrap();
+        let (cost, path) = shortest_path(&m, &trip(0, mask, f, h)).unwrap();
         assert_eq!(path, vec![0]);
         assert!((cost - 1.5).abs() < 1e-12);
     }
@@ -314,7 +395,7 @@ mod tests {
         let mut m = via_depot(&[0.5, 0.5, 0.5], 0.25);
         let mask = item(&m, "mask");
         let depot = m.nodes.iter().position(|n| n.id == "depot").unwrap();
-        let route = |m: &Model, to| shortest_path(m, 0, mask, 0, to).unwrap().1;
+        let route = |m: &Model, to| shortest_path(m, &trip(0, mask, 0, to)).unwrap().1;
         // The network lists a node's links newest first; the tie still goes to the first.
         assert_eq!(route(&m, depot), vec![1]);
         assert_eq!(route(&m, 1), vec![1, 4], "0.75 days through the depot");
@@ -329,8 +410,143 @@ mod tests {
         let mut m = with_detour();
         m.pinned_routes.insert((0, 1), vec![1, 2]);
         assert_eq!(
-            shortest_path(&m, 0, item(&m, "mask"), 0, 1).unwrap().1,
+            shortest_path(&m, &trip(0, item(&m, "mask"), 0, 1))
+                .unwrap()
+                .1,
             vec![1, 2]
         );
+    }
+
+    /// Lead times (days, less the 1-tick decision delay) of the masks delivered to region B,
+    /// in arrival order.
+    fn leads(m: &Model) -> Vec<f64> {
+        let r = run(m, 0);
+        let t = &r.transport[item(m, "mask") * r.slots + region(m, "B")];
+        let tick = 1.0 / crate::model::TICKS_PER_DAY as f64;
+        t.lead_times.iter().map(|l| l - tick).collect()
+    }
+
+    /// How many of `leads` are `days`.
+    fn count(leads: &[f64], days: f64) -> usize {
+        leads.iter().filter(|&&l| (l - days).abs() < 1e-9).count()
+    }
+
+    #[test]
+    fn a_closed_link_is_avoided_while_closed_and_used_again_when_it_reopens() {
+        // The road takes 1 day; the detour through the depot 1.25.
+        let mut m = via_depot(&[0.25], 1.0);
+        for r in &mut m.risk {
+            r.checkpoint_hours = Dist::fixed(0.0);
+        }
+        m.disruptions.push(crate::model::Disruption {
+            link: 0,
+            day: 5,
+            days: 5.0,
+        });
+        let l = leads(&m);
+        assert_eq!(count(&l, 1.25), 5, "days 5-9 go round: {l:?}");
+        assert_eq!(
+            count(&l, 6.0),
+            1,
+            "what left on day 4 is stalled on the road"
+        );
+        assert_eq!(
+            count(&l, 1.0),
+            l.len() - 6,
+            "the road again once open: {l:?}"
+        );
+        // A pinned route is fixed: it waits for the road to reopen.
+        m.pinned_routes.insert((0, 1), vec![0]);
+        let pinned = leads(&m);
+        assert_eq!(count(&pinned, 1.25), 0);
+        assert!(
+            pinned.iter().filter(|&&x| x > 1.5).count() >= 5,
+            "what is dispatched while closed waits: {pinned:?}"
+        );
+    }
+
+    #[test]
+    fn random_closures_are_avoided_too() {
+        let mut m = via_depot(&[0.25], 1.0);
+        m.links.props_mut(0).closure_rate = 0.2;
+        m.links.props_mut(0).closure_days = Dist::fixed(3.0);
+        let l = leads(&m);
+        assert!(
+            l.iter().any(|&x| (x - 1.25).abs() < 0.5 && x > 1.2),
+            "some go round while the road is closed: {l:?}"
+        );
+        assert!(
+            l.iter().filter(|&&x| x > 2.0).count() <= 3,
+            "few wait: {l:?}"
+        );
+    }
+
+    /// Factory (A) to hospital (B) by the 1-day road, or by a depot in region C: 0.25 + 0.5
+    /// days and C's checkpoint. Checkpoints: 12 h at high risk, none at low.
+    fn via_region_c(c_risk: &str, green: &str) -> Model {
+        let extra = format!(
+            r#"
+[[region]]
+id = "C"
+risk = {c_risk}
+
+[[node]]
+id = "depot"
+kind = "warehouse"
+region = "C"
+
+[[link]]
+id = "to-depot"
+from = "factory"
+to = "depot"
+lead_time_days = {{ dist = "fixed", value = 0.25 }}
+
+[[link]]
+id = "depot-hospital"
+from = "depot"
+to = "hospital"
+lead_time_days = {{ dist = "fixed", value = 0.5 }}
+{green}
+"#
+        );
+        let (toml, csv) = chain(20, 100, 1_000_000, 100, 0, &extra);
+        let mut m = with_files(&toml, None, &[("demand.csv", &csv)]);
+        for (r, h) in m.risk.iter_mut().zip([0.0, 0.0, 12.0]) {
+            r.checkpoint_hours = Dist::fixed(h);
+        }
+        m
+    }
+
+    #[test]
+    fn a_risk_level_change_moves_the_route() {
+        // While C is low the detour is faster (1.25 against 1.5 days, both entering high-risk
+        // B); from day 10, C's checkpoint makes it 1.75 and the road is taken.
+        let risk = r#"[{ day = 0, level = "low" }, { day = 10, level = "high" }]"#;
+        let l = leads(&via_region_c(risk, ""));
+        assert_eq!(count(&l, 1.25), 10, "{l:?}");
+        assert_eq!(count(&l, 1.5), l.len() - 10, "{l:?}");
+        assert!((l[0] - 1.25).abs() < 1e-9 && (l[l.len() - 1] - 1.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_green_channel_start_moves_the_route_unless_routing_ignores_it() {
+        // The channel opens on day 10 on the road only: the road skips B's checkpoint (1 day)
+        // and beats the detour (1.25).
+        let risk = r#"[{ day = 0, level = "low" }]"#;
+        let green = r#"
+[green_channel]
+enabled = true
+start_day = 10
+links = ["road"]
+capacity_priority = false
+"#;
+        let mut m = via_region_c(risk, green);
+        let l = leads(&m);
+        assert_eq!(count(&l, 1.25), 10, "{l:?}");
+        assert_eq!(count(&l, 1.0), l.len() - 10, "{l:?}");
+        // Routes that ignore the channel stay on the detour, which it does not cover.
+        m.green.routing = false;
+        let l = leads(&m);
+        assert_eq!(count(&l, 1.25), l.len(), "{l:?}");
     }
 }

@@ -1,7 +1,7 @@
 //! Transport: shipments move hop by hop along their route. At each link they queue for the
 //! day's truck capacity (green-channel shipments first when the channel gives priority), travel a
 //! drawn lead time, and wait at checkpoints entering a region. A closed link (scheduled or random
-//! disruption) holds new departures and stalls shipments already on it.
+//! disruption, see `closures`) holds new departures and stalls shipments already on it.
 //!
 //! Every shipment belongs to a [`Consignment`]: what one decision sends to one destination (a
 //! source filling an order, or a dispatch allocation to a hospital, perhaps from several
@@ -14,7 +14,6 @@ use crate::engine::{Ev, Held, LinkState, ShipId, Shipment, Sim, class};
 use crate::model::{ItemId, LinkId, NodeId, NodeKind, TICKS_PER_DAY};
 use crate::results::Measure;
 use crate::util::FastMap;
-use rand::RngExt;
 
 /// One order or allocation, named by the node that started it and its count there (so the
 /// name does not depend on partitions), with its units: its shipments' quantities add up to
@@ -94,6 +93,8 @@ impl Sim<'_> {
             alive: true,
             held_from: self.now,
             held_until: Tick::MAX,
+            unit_cost: 0.0,
+            unit_waived: 0.0,
         };
         let s = self.new_shipment(sh);
         if delay > 0 {
@@ -126,21 +127,8 @@ impl Sim<'_> {
         self.serve_link(l);
     }
 
-    /// Start of a link's day: renew its truck budget, draw a random closure, serve its queue.
+    /// Start of a link's day: renew its truck budget, serve its queue.
     pub(in crate::engine) fn link_day(&mut self, l: LinkId) {
-        let link = self.m.links.spec(l);
-        if link.props.closure_rate > 0.0 && self.now >= self.ls(l).closed_until {
-            let e = self.link_entity(l);
-            let u: f64 = self.rng(e, Purpose::Closure).random();
-            if u < link.props.closure_rate {
-                let days = link
-                    .props
-                    .closure_days
-                    .sample(self.rng(e, Purpose::Closure));
-                let until = self.now + Self::days_to_ticks(days, true);
-                self.link_close(l, until);
-            }
-        }
         self.serve_link(l);
         let e = self.link_entity(l);
         self.on_day(self.day() as i64 + 1, class::LINK_DAY, e, Ev::LinkDay(l));
@@ -250,6 +238,7 @@ impl Sim<'_> {
             .props(l)
             .lead_time
             .sample(self.rng(e, Purpose::LeadTime));
+        self.charge_hop(s, l);
         let sh = &mut self.shipments[s];
         let o = sh.origin_region;
         if self.m.green.capacity_priority
@@ -312,7 +301,11 @@ impl Sim<'_> {
         // Every part of a consignment was created with it: its lead time ends with the last.
         let lead = (self.now - sh.created) as f64 / TICKS_PER_DAY as f64;
         let (green, whole) = (sh.green, self.consignments.arrive(sh.consignment, qty));
+        let (cost, waived) = (sh.unit_cost * qty as f64, sh.unit_waived * qty as f64);
         let t = &mut self.out.transport[item * self.out.slots + slot];
+        // Counted at the destination, so each region's sums are made in one partition.
+        t.transport_cost += cost;
+        t.tolls_waived += waived;
         if whole {
             t.lead_times.push(lead);
         }
@@ -351,17 +344,6 @@ impl Sim<'_> {
     pub(in crate::engine) fn link_open(&mut self, l: LinkId) {
         if self.now >= self.ls(l).closed_until {
             self.serve_link(l);
-        }
-    }
-
-    pub(in crate::engine) fn schedule_disruptions(&mut self) {
-        for d in &self.m.disruptions {
-            let start = d.day as i64 * TICKS_PER_DAY;
-            let until = start + Self::days_to_ticks(d.days, true);
-            let e = self.link_entity(d.link);
-            if self.owns(e) {
-                self.push(start, class::STATE, e, Ev::LinkClose(d.link, until));
-            }
         }
     }
 

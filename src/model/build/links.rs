@@ -19,6 +19,8 @@ struct LinkFields<'a> {
     closure_rate: f64,
     closure_days: &'a Option<DistSpec>,
     background: &'a Option<Vec<RawTrucksStep>>,
+    toll_per_truck: f64,
+    cost_per_truck: f64,
 }
 
 impl<'a> LinkFields<'a> {
@@ -31,6 +33,8 @@ impl<'a> LinkFields<'a> {
             closure_rate: link.closure_rate,
             closure_days: &link.closure_days,
             background: &link.background,
+            toll_per_truck: link.toll_per_truck,
+            cost_per_truck: link.cost_per_truck,
         }
     }
 
@@ -43,6 +47,8 @@ impl<'a> LinkFields<'a> {
             closure_rate: group.closure_rate,
             closure_days: &group.closure_days,
             background: &group.background,
+            toll_per_truck: group.toll_per_truck,
+            cost_per_truck: group.cost_per_truck,
         }
     }
 }
@@ -186,6 +192,9 @@ impl Builder<'_> {
             .background
             .as_ref()
             .map(|steps| self.trucks(&at.key("background"), steps, horizon));
+        // NaN and infinity are refused for every number when the file is read.
+        let toll_per_truck = self.non_negative(&at.key("toll_per_truck"), fields.toll_per_truck);
+        let cost_per_truck = self.non_negative(&at.key("cost_per_truck"), fields.cost_per_truck);
         let props = LinkProps {
             mode: fields.mode,
             lead_time,
@@ -193,6 +202,8 @@ impl Builder<'_> {
             closure_rate,
             closure_days,
             background,
+            toll_per_truck,
+            cost_per_truck,
         };
         (props, via)
     }
@@ -316,6 +327,20 @@ mod tests {
             &link("hospital", "capacity = [{ day = 2, trucks_per_day = 1 }]"),
             "link[2].capacity",
             "the first capacity step must be on day 0",
+        );
+    }
+
+    #[test]
+    fn a_toll_or_truck_cost_is_not_negative() {
+        assert_problem(
+            &link("hospital", "toll_per_truck = -5"),
+            "link[2].toll_per_truck",
+            "cannot be negative, got -5",
+        );
+        assert_problem(
+            &link("hospital", "cost_per_truck = -1"),
+            "link[2].cost_per_truck",
+            "cannot be negative, got -1",
         );
     }
 

@@ -203,6 +203,7 @@ impl Builder<'_> {
         let dispatch = self.dispatch(raw, &names, &regions, &items, &nodes);
         let disruptions = self.disruptions(raw, &names, (&links, &nodes), horizon);
         let redeployment = self.redeployment(raw, &names, &items, horizon);
+        let toll_free_from_day = self.toll_free_from_day(raw, horizon);
         self.reachability(&nodes, &links, &dispatch);
         self.unit_bound(&nodes, &items, horizon);
         let input_hash = self.input_hash();
@@ -247,6 +248,7 @@ impl Builder<'_> {
             disruptions,
             freight,
             redeployment,
+            toll_free_from_day,
         })
     }
 

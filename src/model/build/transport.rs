@@ -126,7 +126,18 @@ impl Builder<'_> {
                 horizon,
             ),
             checkpoint_priority: green.checkpoint_lane == Some(RawLane::Priority),
+            routing: green.routing,
         }
+    }
+
+    /// `transport.toll_free_from_day` (a day after the horizon is the same as none).
+    pub(super) fn toll_free_from_day(&mut self, raw: &RawScenario, horizon: i64) -> Option<u32> {
+        let day = raw.transport.toll_free_from_day?;
+        Some(if day > horizon {
+            horizon as u32 + 1
+        } else {
+            self.day(&path("transport.toll_free_from_day"), day, horizon)
+        })
     }
 
     /// `transport.truck_availability`: a sorted schedule of shares.
@@ -282,6 +293,16 @@ mod tests {
             &text,
             "transport.truck_availability[0].share",
             "must be a share between 0 and 1, got 1.2",
+        );
+    }
+
+    #[test]
+    fn a_toll_free_day_is_not_negative() {
+        let text = scenario("[transport]\ntoll_free_from_day = -3\n");
+        assert_problem(
+            &text,
+            "transport.toll_free_from_day",
+            "day -3 is outside the horizon",
         );
     }
 
