@@ -21,7 +21,9 @@ pub mod streams;
 mod tests;
 
 use crate::error::{Error, Result};
-use crate::model::{ItemId, LinkId, Model, NodeId, RegionId, Severity, TICKS_PER_DAY};
+use crate::model::{
+    ItemId, LinkId, Model, NodeId, RegionId, RiskLevel, Severity, TICKS_PER_DAY, step_value,
+};
 use crate::results::{Measure, Replication};
 use crate::util::FastMap;
 pub use context::RunContext;
@@ -195,6 +197,8 @@ pub struct Sim<'m> {
     pub(in crate::engine) region_workers: Vec<f64>,
     /// Every region's census in this replication (see [`mechanisms::census`]).
     pub(in crate::engine) region_census: Cow<'m, [Vec<Severity>]>,
+    /// Every region's risk level schedule in this replication (see [`mechanisms::census`]).
+    pub(in crate::engine) levels: Cow<'m, [Vec<(u32, RiskLevel)>]>,
     pub(in crate::engine) shipments: Vec<Shipment>,
     pub(in crate::engine) free_ships: Vec<ShipId>,
     pub(in crate::engine) ledger: Vec<Ledger>,
@@ -206,6 +210,11 @@ pub struct Sim<'m> {
     pub(in crate::engine) route_changes: Vec<u32>,
     /// How many of them had passed when the route cache was filled.
     pub(in crate::engine) route_epoch: usize,
+    /// Every region's level while the route cache holds.
+    pub(in crate::engine) route_levels: Vec<RiskLevel>,
+    /// Key of the shared route cache: a hash of `route_levels` and whether the green channel
+    /// is open, what routes depend on (replications with other level schedules share it).
+    pub(in crate::engine) route_key: usize,
     pub(in crate::engine) out: Replication,
     /// The entity whose event is being handled ([`SETUP`] while the start is scheduled).
     pub(in crate::engine) cur: u32,
@@ -283,7 +292,7 @@ impl<'m> Sim<'m> {
             .collect::<Vec<_>>();
         let ledger = vec![Ledger::default(); items];
         let mut streams = Streams::lazy(seed, rep, entities);
-        let region_census = mechanisms::census::replication_census(ctx, &mut streams, owns);
+        let epidemics = mechanisms::census::replication_epidemics(ctx, &mut streams, owns);
         let mut sim = Sim {
             m,
             ctx,
@@ -294,24 +303,17 @@ impl<'m> Sim<'m> {
             stock: Stock::new(m, owns),
             links: LazyTable::new(m.links.len()),
             region_workers: vec![m.workers_initial; m.regions.len()],
-            region_census,
+            route_changes: route_changes(m, &epidemics.levels),
+            region_census: epidemics.census,
+            levels: epidemics.levels,
             shipments: Vec::new(),
             free_ships: Vec::new(),
             ledger,
             routes: FastMap::default(),
             nearest_sources: FastMap::default(),
-            route_changes: {
-                let mut d: Vec<u32> = m
-                    .regions
-                    .iter()
-                    .flat_map(|r| r.risk.iter().map(|s| s.0))
-                    .collect();
-                d.push(m.green.start_day);
-                d.sort_unstable();
-                d.dedup();
-                d
-            },
-            route_epoch: 0,
+            route_epoch: usize::MAX,
+            route_levels: Vec::new(),
+            route_key: 0,
             out: Replication::new(rep, m.days as usize, items, m.regions.len()),
             cur: SETUP,
             cur_class: 0,
@@ -350,6 +352,16 @@ impl<'m> Sim<'m> {
     /// The current day.
     pub(in crate::engine) fn day(&self) -> u32 {
         (self.now / TICKS_PER_DAY) as u32
+    }
+
+    /// Region `r`'s risk level today.
+    pub(in crate::engine) fn level(&self, r: RegionId) -> RiskLevel {
+        self.level_on(r, self.day())
+    }
+
+    /// Region `r`'s risk level on `day`, in this replication.
+    pub(in crate::engine) fn level_on(&self, r: RegionId, day: u32) -> RiskLevel {
+        step_value(&self.levels[r], day).unwrap_or(RiskLevel::Low)
     }
 
     /// Schedules `ev` at `time` for `entity`, numbered in the scheduling entity's sequence;
@@ -614,6 +626,16 @@ pub(in crate::engine) fn stream<'s>(
             format!("region:{}", m.regions[entity - nodes - links].id)
         }
     })
+}
+
+/// Days on which a risk level (in schedules `levels`) or the green channel changes, so
+/// expected route times do.
+fn route_changes(m: &Model, levels: &[Vec<(u32, RiskLevel)>]) -> Vec<u32> {
+    let mut d: Vec<u32> = levels.iter().flat_map(|r| r.iter().map(|s| s.0)).collect();
+    d.push(m.green.start_day);
+    d.sort_unstable();
+    d.dedup();
+    d
 }
 
 /// `x.round() as i64` for |x| < 2^52, exactly (`x - trunc(x)` is exact there). On baseline

@@ -26,7 +26,7 @@ pub type LinkId = usize;
 pub const TICKS_PER_DAY: i64 = 1440;
 
 /// A regional epidemic risk level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RiskLevel {
     /// Resumes fully.
     Low = 0,
@@ -56,6 +56,8 @@ pub struct Risk {
     pub plant_outbreak_rate: f64,
     /// Closure after an outbreak (days).
     pub outbreak_closure_days: Dist,
+    /// Productivity of a plant while its region is at this level.
+    pub productivity: f64,
 }
 
 /// An SEIR epidemic in one region.
@@ -161,12 +163,65 @@ pub struct Region {
     pub risk: Vec<(u32, RiskLevel)>,
     /// Its epidemic, if demand is computed.
     pub epidemic: Option<Epidemic>,
+    /// When set, the level follows the region's simulated epidemic from day 1 on (the
+    /// schedule `risk` then gives only the level on day 0).
+    pub by_incidence: Option<IncidenceRule>,
 }
 
-impl Region {
-    /// The risk level in force on `day`.
-    pub fn risk_on(&self, day: u32) -> RiskLevel {
-        step_value(&self.risk, day).unwrap_or(RiskLevel::Low)
+/// A risk level that follows the epidemic (`risk_by_incidence`): the level is set each day
+/// from the new cases per 100,000 people over the last `window_days` days, with separate
+/// thresholds up and down (hysteresis) and a minimum time at a level.
+#[derive(Debug, Clone)]
+pub struct IncidenceRule {
+    /// Days the incidence is summed over (ending on the day itself).
+    pub window_days: u32,
+    /// Incidence at or above which the level rises to medium and to high.
+    pub up: [f64; 2],
+    /// Incidence below which the level falls from medium to low and from high to medium.
+    pub down: [f64; 2],
+    /// Days a level holds at least before it may change again.
+    pub min_days: u32,
+}
+
+impl IncidenceRule {
+    /// The level after `level` for an incidence of `inc` (per 100,000 over the window).
+    fn next(&self, level: RiskLevel, inc: f64) -> RiskLevel {
+        use RiskLevel::*;
+        if inc >= self.up[1] {
+            return High;
+        }
+        match level {
+            High if inc < self.down[0] => Low,
+            High if inc < self.down[1] => Medium,
+            Medium if inc < self.down[0] => Low,
+            Low if inc >= self.up[0] => Medium,
+            l => l,
+        }
+    }
+
+    /// The level schedule over `cases.len()` days from the daily new cases of a region of
+    /// `population` people, starting at `start` on day 0.
+    pub fn levels(
+        &self,
+        start: RiskLevel,
+        cases: &[f64],
+        population: f64,
+    ) -> Vec<(u32, RiskLevel)> {
+        let per_100k = 1e5 / population;
+        let w = self.window_days.max(1) as usize;
+        let mut out = vec![(0, start)];
+        let mut held = 0;
+        for d in 1..cases.len() {
+            held += 1;
+            let inc: f64 = cases[(d + 1).saturating_sub(w)..=d].iter().sum::<f64>() * per_100k;
+            let level = out.last().map_or(start, |s| s.1);
+            let next = self.next(level, inc);
+            if next != level && held >= self.min_days {
+                out.push((d as u32, next));
+                held = 0;
+            }
+        }
+        out
     }
 }
 
@@ -512,8 +567,6 @@ pub struct Model {
     pub input_hash: String,
     /// Regions of interest.
     pub regions_of_interest: Vec<RegionId>,
-    /// Productivity under controls.
-    pub productivity: f64,
     /// Restart multiplier for priority firms.
     pub priority_restart_factor: f64,
     /// SME restart multiplier (1 when financing is off).

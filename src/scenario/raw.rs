@@ -163,6 +163,9 @@ pub struct RawRisk {
     pub plant_outbreak_rate: f64,
     /// Days a plant stays closed after an outbreak.
     pub outbreak_closure_days: Option<DistSpec>,
+    /// Productivity of plants while their region is at this level (default
+    /// `policy.productivity_under_controls`).
+    pub productivity: Option<f64>,
 }
 
 /// `[workers]`: the national worker-return set-up.
@@ -211,6 +214,32 @@ pub struct RawRegion {
     /// Risk level schedule; the first step must be on day 0.
     pub risk: Vec<RawRiskStep>,
     pub epidemic: Option<RawEpidemic>,
+    /// The level follows the region's simulated epidemic from day 1 on.
+    pub risk_by_incidence: Option<RawIncidenceRule>,
+}
+
+/// `risk_by_incidence = { ... }` of a region: thresholds on new cases per 100,000 people
+/// over a window, separate up and down (hysteresis), and a minimum time at a level.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIncidenceRule {
+    /// Days the new cases are summed over.
+    #[serde(default = "default_window")]
+    pub window_days: i64,
+    /// Rise to medium at or above this incidence.
+    pub medium_above: f64,
+    /// Rise to high at or above this incidence.
+    pub high_above: f64,
+    /// Fall from medium to low below this incidence (default `medium_above`).
+    pub low_below: Option<f64>,
+    /// Fall from high to medium below this incidence (default `high_above`).
+    pub medium_below: Option<f64>,
+    /// Days a level holds at least before it may change.
+    #[serde(default)]
+    pub min_days: i64,
+}
+fn default_window() -> i64 {
+    14
 }
 
 /// Values per severity class.

@@ -27,7 +27,7 @@ impl Sim<'_> {
         // drawn by every partition whose links cross it).
         let e = self.link_entity(link);
         for &r in checkpoints {
-            let level = m.regions[r].risk_on(day);
+            let level = self.level_on(r, day);
             hours += m.risk[level as usize]
                 .checkpoint_hours
                 .sample(self.rng(e, Purpose::Checkpoint));

@@ -228,7 +228,7 @@ impl Sim<'_> {
         }
         let m = self.m;
         let d = m.dispatch.as_ref().expect("dispatch configured");
-        let r = self.ctx.routes.sources((self.route_epoch, h, item), || {
+        let r = self.ctx.routes.sources((self.route_key, h, item), || {
             let mut ranked: Vec<(f64, NodeId)> = Vec::new();
             for &s in &d.sources {
                 if let Some((cost, _)) = self.route(s, h, item) {

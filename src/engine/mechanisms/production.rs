@@ -1,5 +1,5 @@
 //! Daily production: capacity (lines up × rate × shifts) × share of workers present ×
-//! productivity under epidemic controls, limited by the scarcest material of the bill of
+//! productivity under its region's risk level, limited by the scarcest material of the bill of
 //! materials; a quality-rejection share is scrapped.
 
 use crate::engine::streams::Purpose;
@@ -22,6 +22,7 @@ impl Sim<'_> {
             operating = false;
         }
         let workers = if operating { self.firm_workers(n) } else { 0.0 };
+        let productivity = m.risk[self.level(region) as usize].productivity;
         for g in 0..self.nodes[n].lines.len() {
             let line = self.nodes[n].lines[g].clone();
             let installed = line.lines as f64 * line.rate * node.shifts;
@@ -35,12 +36,9 @@ impl Sim<'_> {
             if !operating {
                 continue;
             }
-            let possible = (line.lines - line.down) as f64
-                * line.rate
-                * node.shifts
-                * workers
-                * m.productivity
-                + line.carry;
+            let possible =
+                (line.lines - line.down) as f64 * line.rate * node.shifts * workers * productivity
+                    + line.carry;
             let bom = &m.items[line.item].bom;
             let by_materials = bom
                 .iter()

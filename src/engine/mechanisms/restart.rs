@@ -1,32 +1,62 @@
-//! Restart: a firm closed at the start of the surge reopens on a day drawn from its region's
-//! risk level and its size, shortened for priority medical firms and, with financing support,
-//! for small and medium firms.
+//! Restart: a firm closed at the start of the surge reopens after a delay drawn from its
+//! region's risk level and its size, shortened for priority medical firms and, with financing
+//! support, for small and medium firms.
+//!
+//! A pending restart follows its region's level: the delay counts from day 0 under the level
+//! in force; when the level changes before the firm has restarted, the delay becomes the new
+//! level's (drawn from the same random numbers, so a firm quick to restart under one level is
+//! quick under another), still counted from day 0 and never before the day of the change.
 
 use crate::engine::streams::Purpose;
 use crate::engine::{Ev, Sim, class};
-use crate::model::{NodeId, Size};
+use crate::model::{NodeId, RiskLevel, Size};
 
 impl Sim<'_> {
     pub(in crate::engine) fn schedule_restart(&mut self, n: NodeId) {
-        let node = &self.m.nodes[n];
-        if !node.closed_at_start {
-            return;
+        if let Some(days) = self.restart_days(n) {
+            self.after(
+                Self::days_to_ticks(days, false),
+                class::STATE,
+                n,
+                Ev::Restart(n),
+            );
         }
-        let risk = &self.m.risk[self.m.regions[node.region].risk_on(0) as usize];
-        let (dist, mut factor) = match node.size {
-            Size::Large => (&risk.restart_large, 1.0),
-            Size::Sme => (&risk.restart_sme, self.m.sme_restart_factor),
+    }
+
+    /// The day (fractional) a firm closed at the start restarts, from its own stream and its
+    /// region's level schedule (so any partition computes the same).
+    fn restart_days(&mut self, n: NodeId) -> Option<f64> {
+        let m = self.m;
+        let node = &m.nodes[n];
+        if !node.closed_at_start {
+            return None;
+        }
+        let mut factor = match node.size {
+            Size::Large => 1.0,
+            Size::Sme => m.sme_restart_factor,
         };
         if node.priority {
-            factor *= self.m.priority_restart_factor;
+            factor *= m.priority_restart_factor;
         }
-        let days = dist.sample(self.rng(n, Purpose::Restart)) * factor;
-        self.after(
-            Self::days_to_ticks(days, false),
-            class::STATE,
-            n,
-            Ev::Restart(n),
-        );
+        // Common random numbers across levels: each level's delay from the same stream state.
+        let rng = self.rng(n, Purpose::Restart).clone();
+        let delay = |level: RiskLevel| {
+            let risk = &m.risk[level as usize];
+            let dist = match node.size {
+                Size::Large => &risk.restart_large,
+                Size::Sme => &risk.restart_sme,
+            };
+            dist.sample(&mut rng.clone()) * factor
+        };
+        let levels = &self.levels[node.region];
+        let mut days = delay(self.level_on(node.region, 0));
+        for &(day, level) in levels.iter().filter(|s| s.0 > 0) {
+            if f64::from(day) >= days {
+                break;
+            }
+            days = delay(level).max(f64::from(day));
+        }
+        Some(days)
     }
 }
 

@@ -3,19 +3,21 @@
 //! Routes are cached until a risk level or the green channel changes.
 
 use crate::engine::{Route, Sim};
-use crate::model::{ItemId, LinkId, Model, NodeId};
+use crate::model::{ItemId, LinkId, Model, NodeId, RiskLevel};
 use crate::util::FastMap;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Key of a cached route: (epoch, from, to, item).
+/// Key of a cached route: (levels key, from, to, item); the levels key is [`Sim::route_key`].
 type RouteKey = (usize, NodeId, NodeId, ItemId);
 
-/// Key of a cached ranking of dispatch sources: (epoch, hospital, item).
+/// Key of a cached ranking of dispatch sources: (levels key, hospital, item).
 type SourcesKey = (usize, NodeId, ItemId);
 
 /// Routes, and dispatch sources ranked by route, shared by the replications of one model. A
-/// route depends only on the network, the item and the epoch (how many risk-level and
-/// green-channel changes have passed), never on a replication's random draws, so every
+/// route depends only on the network, the item, every region's risk level and whether the
+/// green channel is open (a level schedule may differ by replication when it follows a drawn
+/// epidemic, so the key is a hash of the levels, not a count of changes), so every
 /// replication may reuse what another found: the outputs are the same whichever thread finds
 /// a route first.
 #[derive(Debug, Default)]
@@ -69,6 +71,7 @@ impl Clone for RouteCache {
 /// Expected days to traverse `link` for a shipment of `item` from `origin`'s region to `dest`.
 pub fn expected_days(
     m: &Model,
+    levels: &[RiskLevel],
     day: u32,
     item: ItemId,
     origin: NodeId,
@@ -83,20 +86,17 @@ pub fn expected_days(
     } else {
         l.checkpoints
             .iter()
-            .map(|&r| {
-                m.risk[m.regions[r].risk_on(day) as usize]
-                    .checkpoint_hours
-                    .mean()
-                    / 24.0
-            })
+            .map(|&r| m.risk[levels[r] as usize].checkpoint_hours.mean() / 24.0)
             .sum()
     };
     l.props.lead_time.mean() + waits
 }
 
-/// The fastest path from `from` to `to` on `day` for `item`, as links; None if unreachable.
+/// The fastest path from `from` to `to` on `day` for `item`, with every region at its level in
+/// `levels`, as links; None if unreachable.
 pub fn shortest_path(
     m: &Model,
+    levels: &[RiskLevel],
     day: u32,
     item: ItemId,
     from: NodeId,
@@ -105,11 +105,11 @@ pub fn shortest_path(
     if let Some(p) = m.pinned_routes.get(&(from, to)) {
         let cost = p
             .iter()
-            .map(|&l| expected_days(m, day, item, from, to, l))
+            .map(|&l| expected_days(m, levels, day, item, from, to, l))
             .sum();
         return Some((cost, p.clone()));
     }
-    dijkstra(m, day, item, from, to)
+    dijkstra(m, levels, day, item, from, to)
 }
 
 /// Shortest expected-time path from `from` to `to` as links. At equal cost the destination is
@@ -117,6 +117,7 @@ pub fn shortest_path(
 /// group's other nodes. Among parallel links the fastest is taken, ties to the first defined.
 fn dijkstra(
     m: &Model,
+    levels: &[RiskLevel],
     day: u32,
     item: ItemId,
     from: NodeId,
@@ -176,7 +177,7 @@ fn dijkstra(
         to_goal.extend(m.links.between(v, goal));
         let bound = to_goal
             .iter()
-            .map(|&l| cost + expected_days(m, day, item, from, to, l))
+            .map(|&l| cost + expected_days(m, levels, day, item, from, to, l))
             .fold(best.get(&goal).map_or(f64::INFINITY, |b| b.0), f64::min);
         let mut relax = |w: Vertex, l: LinkId| {
             // The lead time is a lower bound of the link's cost (waits are never negative).
@@ -184,7 +185,7 @@ fn dijkstra(
             if beyond(cost + m.links.props(l).lead_time.mean()) || done.contains(&w) {
                 return;
             }
-            let days = expected_days(m, day, item, from, to, l);
+            let days = expected_days(m, levels, day, item, from, to, l);
             let c = cost + days;
             if beyond(c) {
                 return;
@@ -231,6 +232,12 @@ impl Sim<'_> {
             self.routes.clear();
             self.nearest_sources.clear();
             self.route_epoch = epoch;
+            self.route_levels = (0..self.m.regions.len())
+                .map(|r| self.level_on(r, day))
+                .collect();
+            let mut h = std::hash::DefaultHasher::new();
+            (&self.route_levels, self.m.green.active(day)).hash(&mut h);
+            self.route_key = h.finish() as usize;
         }
     }
 
@@ -244,12 +251,12 @@ impl Sim<'_> {
     ) -> Option<crate::engine::Route> {
         let day = self.day();
         self.sync_route_epoch();
-        let (m, ctx, epoch) = (self.m, self.ctx, self.route_epoch);
+        let (m, ctx, key, levels) = (self.m, self.ctx, self.route_key, &self.route_levels);
         self.routes
             .entry((from, to, item))
             .or_insert_with(|| {
-                ctx.routes.routes.get_or_find((epoch, from, to, item), || {
-                    shortest_path(m, day, item, from, to).map(|(c, p)| (c, p.into()))
+                ctx.routes.routes.get_or_find((key, from, to, item), || {
+                    shortest_path(m, levels, day, item, from, to).map(|(c, p)| (c, p.into()))
                 })
             })
             .clone()
@@ -281,6 +288,11 @@ mod tests {
         with_files(&toml, None, &[("demand.csv", &csv)])
     }
 
+    /// Every region's level on day 0.
+    fn day0(m: &Model) -> Vec<RiskLevel> {
+        m.regions.iter().map(|r| r.risk[0].1).collect()
+    }
+
     fn with_detour() -> Model {
         via_depot(&[0.25], 1.0)
     }
@@ -290,19 +302,19 @@ mod tests {
         let mut m = with_detour();
         let mask = item(&m, "mask");
         let (f, h) = (0, 1);
-        let (cost, path) = shortest_path(&m, 0, mask, f, h).unwrap();
+        let (cost, path) = shortest_path(&m, &day0(&m), 0, mask, f, h).unwrap();
         assert_eq!(path, vec![0], "direct road, 1 day");
         assert!((cost - 1.0).abs() < 1e-12);
         // Make the direct road slower than the detour; checkpoints hit both equally.
         m.links.props_mut(0).lead_time = Dist::fixed(1.5);
         m.risk[RiskLevel::High as usize].checkpoint_hours = Dist::fixed(12.0);
-        let (cost, path) = shortest_path(&m, 0, mask, f, h).unwrap();
+        let (cost, path) = shortest_path(&m, &day0(&m), 0, mask, f, h).unwrap();
         assert_eq!(path, vec![1, 2]);
         assert!((cost - 1.75).abs() < 1e-12, "{cost}");
         // Green channel only on the direct road: it becomes fastest.
         m.green.enabled = true;
         m.green.links = Some(vec![0]);
-        let (cost, path) = shortest_path(&m, 0, mask, f, h).unwrap();
+        let (cost, path) = shortest_path(&m, &day0(&m), 0, mask, f, h).unwrap();
         assert_eq!(path, vec![0]);
         assert!((cost - 1.5).abs() < 1e-12);
     }
@@ -314,7 +326,7 @@ mod tests {
         let mut m = via_depot(&[0.5, 0.5, 0.5], 0.25);
         let mask = item(&m, "mask");
         let depot = m.nodes.iter().position(|n| n.id == "depot").unwrap();
-        let route = |m: &Model, to| shortest_path(m, 0, mask, 0, to).unwrap().1;
+        let route = |m: &Model, to| shortest_path(m, &day0(m), 0, mask, 0, to).unwrap().1;
         // The network lists a node's links newest first; the tie still goes to the first.
         assert_eq!(route(&m, depot), vec![1]);
         assert_eq!(route(&m, 1), vec![1, 4], "0.75 days through the depot");
@@ -329,7 +341,9 @@ mod tests {
         let mut m = with_detour();
         m.pinned_routes.insert((0, 1), vec![1, 2]);
         assert_eq!(
-            shortest_path(&m, 0, item(&m, "mask"), 0, 1).unwrap().1,
+            shortest_path(&m, &day0(&m), 0, item(&m, "mask"), 0, 1)
+                .unwrap()
+                .1,
             vec![1, 2]
         );
     }

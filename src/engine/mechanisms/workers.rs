@@ -9,7 +9,7 @@ use rand_distr::{Distribution, Normal};
 impl Sim<'_> {
     /// Start of a region's day: workers return, and routes are recomputed if risk changed.
     pub(in crate::engine) fn region_day(&mut self, r: RegionId) {
-        let level = self.m.regions[r].risk_on(self.day());
+        let level = self.level(r);
         let risk = &self.m.risk[level as usize];
         // Day 0 is the initial share; workers return from day 1 on.
         if self.day() > 0 {

@@ -208,7 +208,6 @@ impl Builder<'_> {
             replications: meta.replications.clamp(1, i64::from(u32::MAX)) as u32,
             input_hash,
             regions_of_interest,
-            productivity: settings.productivity,
             priority_restart_factor: policy.priority_restart_factor,
             sme_restart_factor: if policy.sme_financing {
                 policy.sme_financing_restart_factor

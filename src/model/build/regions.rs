@@ -2,10 +2,13 @@
 
 use super::checks::{Range, SEVERITY_CLASSES};
 use super::{Builder, Names};
-use crate::model::{Dist, Epidemic, EpidemicParam as P, Region, RegionId, RiskLevel, Severity};
+use crate::model::{
+    Dist, Epidemic, EpidemicParam as P, IncidenceRule, Region, RegionId, RiskLevel, Severity,
+};
 use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::{
-    RawEpidemic, RawMeta, RawParam, RawRegion, RawRiskLevel, RawScenario, RawSeverityParams,
+    RawEpidemic, RawIncidenceRule, RawMeta, RawParam, RawRegion, RawRiskLevel, RawScenario,
+    RawSeverityParams,
 };
 
 impl Builder<'_> {
@@ -28,10 +31,15 @@ impl Builder<'_> {
                 .epidemic
                 .as_ref()
                 .map(|epidemic| self.epidemic(&at.key("epidemic"), epidemic, horizon));
+            let by_incidence = region
+                .risk_by_incidence
+                .as_ref()
+                .map(|rule| self.incidence_rule(&at, region, rule, horizon));
             out.push(Region {
                 id: region.id.clone(),
                 risk,
                 epidemic,
+                by_incidence,
             });
         }
         out
@@ -75,6 +83,65 @@ impl Builder<'_> {
         }
         self.sorted_steps(&at.key("risk"), &risk);
         risk
+    }
+
+    /// A region's `risk_by_incidence`: it needs the region's epidemic and takes the level of
+    /// day 0 alone from `risk`; thresholds down are at most those up.
+    fn incidence_rule(
+        &mut self,
+        at: &FieldPath,
+        region: &RawRegion,
+        rule: &RawIncidenceRule,
+        horizon: i64,
+    ) -> IncidenceRule {
+        let at_rule = at.key("risk_by_incidence");
+        if region.epidemic.is_none() {
+            self.err(&at_rule, "needs the region's `epidemic`");
+        }
+        if region.risk.len() > 1 {
+            self.err(
+                &at.key("risk"),
+                "with `risk_by_incidence`, `risk` gives only the level of day 0 (one step)",
+            );
+        }
+        let window = self.day(&at_rule.key("window_days"), rule.window_days, horizon);
+        if window == 0 {
+            self.err(&at_rule.key("window_days"), "must be at least 1");
+        }
+        let min_days = self.day(&at_rule.key("min_days"), rule.min_days, horizon);
+        let up = [
+            self.non_negative(&at_rule.key("medium_above"), rule.medium_above),
+            self.non_negative(&at_rule.key("high_above"), rule.high_above),
+        ];
+        if up[0] > up[1] {
+            self.err(
+                &at_rule.key("high_above"),
+                "must be at least `medium_above`",
+            );
+        }
+        let mut down = [0.0; 2];
+        for (k, (name, value)) in [
+            ("low_below", rule.low_below),
+            ("medium_below", rule.medium_below),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            down[k] = self.non_negative(&at_rule.key(name), value.unwrap_or(up[k]));
+            if down[k] > up[k] {
+                let above = ["medium_above", "high_above"][k];
+                self.err(&at_rule.key(name), format!("must be at most `{above}`"));
+            }
+        }
+        if down[0] > down[1] {
+            self.err(&at_rule.key("medium_below"), "must be at least `low_below`");
+        }
+        IncidenceRule {
+            window_days: window,
+            up,
+            down,
+            min_days,
+        }
     }
 
     /// A region's SEIR epidemic; its parameters may be distributions, drawn per replication.
