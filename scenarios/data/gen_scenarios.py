@@ -405,9 +405,10 @@ def lines_of(cap, rate):
 MTTF_LINE = 20.0   # days between failures of one line run round the clock (estimate)
 
 
-def breakdown(n):
-    """Failure model of a group of n lines: group failures n times as often as one line."""
-    return f"time_to_failure_days = {expo(max(MTTF_LINE / n, 0.06), 0.05)}, repair_days = {uni(0.5, 3)}"
+def breakdown():
+    """Failure model of one line: every working line fails on its own clock (the engine runs
+    one per line up, converted lines included), so a group of n fails n times as often."""
+    return f"time_to_failure_days = {expo(MTTF_LINE, 0.05)}, repair_days = {uni(0.5, 3)}"
 
 
 RATE = dict(surgical_mask=100_000, n95=1_000, protective_suit=500, ventilator=1, eye_protection=5_000,
@@ -463,7 +464,7 @@ class Node:
         if self.lines:
             o("lines = [")
             for item, n, rate, bd, note in self.lines:
-                extra = f", {breakdown(n)}" if bd else ""
+                extra = f", {breakdown()}" if bd else ""
                 o(f'  {{ item = "{item}", lines = {n}, rate_per_line = {num(rate)}{extra} }},' + (f"  # {note}" if note else ""))
             o("]")
         if self.conv:

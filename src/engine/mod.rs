@@ -99,6 +99,9 @@ pub(in crate::engine) struct LineState {
     pub rate: f64,
     /// Fractional output carried to the next day, so totals match capacity exactly.
     pub carry: f64,
+    /// The conversion step that added the group (None: the node's own `lines` at the same
+    /// index), where its failure model is.
+    pub conversion: Option<usize>,
 }
 
 /// A node's running state.
@@ -276,6 +279,7 @@ impl<'m> Sim<'m> {
                             down: 0,
                             rate: l.rate_per_line,
                             carry: 0.0,
+                            conversion: None,
                         })
                         .collect(),
                     backlog: VecDeque::new(),
@@ -471,6 +475,7 @@ impl<'m> Sim<'m> {
     fn schedule_start(&mut self) {
         self.cur = SETUP;
         let m = self.m;
+        let restarts = self.restart_plan();
         for r in 0..m.regions.len() {
             let e = self.region_entity(r);
             if self.owns(e) {
@@ -485,7 +490,7 @@ impl<'m> Sim<'m> {
                 self.on_day(0, class::PRODUCTION, n, Ev::Production(n));
             }
             if node.kind.produces() {
-                self.schedule_restart(n);
+                self.schedule_restart(n, restarts[n]);
                 self.schedule_conversions(n);
                 self.schedule_breakdowns(n);
             }

@@ -484,6 +484,8 @@ pub struct Node {
     pub customer_orders: Vec<CustomerOrders>,
     /// Its vertex in the network of [`Links`].
     pub vertex: NodeIndex,
+    /// Nodes that must have restarted before it restarts (`requires`).
+    pub requires: Vec<NodeId>,
 }
 
 /// The green channel policy.
@@ -601,6 +603,8 @@ pub struct Model {
     pub dispatch: Option<Dispatch>,
     /// Scheduled link closures.
     pub disruptions: Vec<Disruption>,
+    /// Restart clusters: the members of each restart together (`cluster`).
+    pub restart_clusters: Vec<Vec<NodeId>>,
 }
 
 impl Model {
@@ -631,6 +635,31 @@ mod tests {
     /// `chain`'s factory (region A) and hospital (region B) and its link `road`, with `extra`.
     fn chain_with(extra: &str) -> super::Model {
         chain_model(5, 1, 0, 0, 0, extra)
+    }
+
+    #[test]
+    fn an_incidence_rule_rises_and_falls_with_hysteresis_and_a_minimum_time() {
+        use super::{IncidenceRule, RiskLevel::*};
+        let mut rule = IncidenceRule {
+            window_days: 1,
+            up: [10.0, 50.0],
+            down: [5.0, 30.0],
+            min_days: 0,
+        };
+        // Per 100,000 people, one day's cases each.
+        let cases = [0.0, 12.0, 60.0, 40.0, 20.0, 8.0, 4.0, 4.0];
+        let at = |rule: &IncidenceRule| rule.levels(Low, &cases, 1e5);
+        assert_eq!(
+            at(&rule),
+            [(0, Low), (1, Medium), (2, High), (4, Medium), (6, Low)],
+            "40 keeps high (above 30), 8 keeps medium (above 5)"
+        );
+        rule.min_days = 2;
+        assert_eq!(at(&rule), [(0, Low), (2, High), (4, Medium), (6, Low)]);
+        // Over two days: 12, 72, 100, 60, 28, 12, 8.
+        rule.window_days = 2;
+        rule.min_days = 0;
+        assert_eq!(at(&rule), [(0, Low), (1, Medium), (2, High), (5, Medium)]);
     }
 
     #[test]

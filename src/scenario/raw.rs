@@ -435,6 +435,9 @@ pub struct RawConversion {
     pub lines: i64,
     pub rate_per_line: f64,
     pub lead_time_days: DistSpec,
+    /// Failure model of each added line (default: that of the node's lines of the item).
+    pub time_to_failure_days: Option<DistSpec>,
+    pub repair_days: Option<DistSpec>,
 }
 
 /// `[[node.replenish]]`: an (s, S) or periodic order-up-to policy for one item.
@@ -619,6 +622,11 @@ pub struct RawNode {
     pub make_to_order: Option<RawMakeToOrder>,
     #[serde(default)]
     pub customer_orders: Vec<RawCustomerOrders>,
+    /// Nodes that must have restarted before this one can (whole chains restart).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Nodes naming the same cluster restart together, on the latest member's day.
+    pub cluster: Option<String>,
 }
 
 /// A step of a link's capacity schedule.

@@ -19,6 +19,7 @@
 //! - `reachability`: that every order and every hospital has a route over the links.
 
 mod bounds;
+mod chains;
 mod checks;
 mod demand;
 mod dispatch;
@@ -187,7 +188,8 @@ impl Builder<'_> {
         let staffing = self.severity(&path("staffing"), &raw.staffing);
         let conservation = self.conservation(raw, &names, &items, horizon);
         let mut graph = Network::new();
-        let nodes = self.nodes(raw, &mut names, (&regions, &items), &mut graph, horizon);
+        let mut nodes = self.nodes(raw, &mut names, (&regions, &items), &mut graph, horizon);
+        let restart_clusters = self.restart_chains(raw, &names, &mut nodes);
         self.demand_sources(raw, &names, &items, &staffing);
         let links = self.links(raw, &mut names, &nodes, graph, horizon);
         let pinned_routes = self.routes(raw, &names, &nodes, &links);
@@ -229,6 +231,7 @@ impl Builder<'_> {
             truck_availability,
             dispatch,
             disruptions,
+            restart_clusters,
         })
     }
 

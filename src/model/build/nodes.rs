@@ -172,6 +172,7 @@ impl Builder<'_> {
             make_to_order,
             customer_orders,
             vertex: NodeIndex::end(),
+            requires: Vec::new(),
         }
     }
 
@@ -189,7 +190,7 @@ impl Builder<'_> {
                 format!("a {} has no production lines", entry.kind.name()),
             );
         }
-        let lines = entry
+        let lines: Vec<Lines> = entry
             .lines
             .iter()
             .enumerate()
@@ -210,8 +211,8 @@ impl Builder<'_> {
                 item: conversion.item.clone(),
                 lines: conversion.lines,
                 rate_per_line: conversion.rate_per_line,
-                time_to_failure_days: None,
-                repair_days: None,
+                time_to_failure_days: conversion.time_to_failure_days.clone(),
+                repair_days: conversion.repair_days.clone(),
             };
             let day = self.day(&conversion_at.key("day"), conversion.day, context.horizon);
             let lead_time = self.duration(
@@ -225,10 +226,17 @@ impl Builder<'_> {
                 context.items,
                 context.names,
             );
-            if let Some(lines) = added {
+            if let Some(mut added) = added {
+                // Converted lines fail like the node's own lines of the item unless told.
+                if added.breakdown.is_none() {
+                    added.breakdown = lines
+                        .iter()
+                        .find(|l| l.item == added.item)
+                        .and_then(|l| l.breakdown.clone());
+                }
                 conversions.push(Conversion {
                     day,
-                    lines,
+                    lines: added,
                     lead_time,
                 });
             }
