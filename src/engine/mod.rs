@@ -198,6 +198,8 @@ pub struct Sim<'m> {
     /// Link states, made when a link is first used (most links of a big group never are).
     pub(in crate::engine) links: LazyTable<LinkState>,
     pub(in crate::engine) region_workers: Vec<f64>,
+    /// Share present of each region's workers from each of its `workers_from` origins.
+    pub(in crate::engine) origin_workers: Vec<Vec<f64>>,
     /// Every region's census in this replication (see [`mechanisms::census`]).
     pub(in crate::engine) region_census: Cow<'m, [Vec<Severity>]>,
     /// Every region's risk level schedule in this replication (see [`mechanisms::census`]).
@@ -307,6 +309,11 @@ impl<'m> Sim<'m> {
             stock: Stock::new(m, owns),
             links: LazyTable::new(m.links.len()),
             region_workers: vec![m.workers_initial; m.regions.len()],
+            origin_workers: m
+                .regions
+                .iter()
+                .map(|r| vec![m.workers_initial; r.workers_from.len()])
+                .collect(),
             route_changes: route_changes(m, &epidemics.levels),
             region_census: epidemics.census,
             levels: epidemics.levels,

@@ -58,6 +58,8 @@ pub struct Risk {
     pub outbreak_closure_days: Dist,
     /// Productivity of a plant while its region is at this level.
     pub productivity: f64,
+    /// Whether workers from a region at this level may travel to work in another region.
+    pub outbound_travel: bool,
 }
 
 /// An SEIR epidemic in one region.
@@ -166,6 +168,9 @@ pub struct Region {
     /// When set, the level follows the region's simulated epidemic from day 1 on (the
     /// schedule `risk` then gives only the level on day 0).
     pub by_incidence: Option<IncidenceRule>,
+    /// Shares of its plants' workforce whose homes are in other regions (`workers_from`); the
+    /// rest are local.
+    pub workers_from: Vec<(RegionId, f64)>,
 }
 
 /// A risk level that follows the epidemic (`risk_by_incidence`): the level is set each day

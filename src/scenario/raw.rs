@@ -166,6 +166,9 @@ pub struct RawRisk {
     /// Productivity of plants while their region is at this level (default
     /// `policy.productivity_under_controls`).
     pub productivity: Option<f64>,
+    /// Whether workers living in a region at this level may leave it to work elsewhere.
+    #[serde(default = "default_true")]
+    pub outbound_travel: bool,
 }
 
 /// `[workers]`: the national worker-return set-up.
@@ -216,6 +219,9 @@ pub struct RawRegion {
     pub epidemic: Option<RawEpidemic>,
     /// The level follows the region's simulated epidemic from day 1 on.
     pub risk_by_incidence: Option<RawIncidenceRule>,
+    /// Shares of the region's plant workforce whose homes are in other regions, by region.
+    #[serde(default)]
+    pub workers_from: BTreeMap<String, f64>,
 }
 
 /// `risk_by_incidence = { ... }` of a region: thresholds on new cases per 100,000 people

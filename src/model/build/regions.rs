@@ -40,7 +40,29 @@ impl Builder<'_> {
                 risk,
                 epidemic,
                 by_incidence,
+                workers_from: Vec::new(),
             });
+        }
+        // Origins may be regions defined later.
+        for (i, region) in raw.region.iter().enumerate() {
+            let at = path("region").index(i).key("workers_from");
+            let mut total = 0.0;
+            for (origin, &share) in &region.workers_from {
+                let Some(o) = self.lookup(&at.key(origin), &names.regions, "region", origin) else {
+                    continue;
+                };
+                if o == i {
+                    self.err(
+                        &at.key(origin),
+                        "a region's own workers are the rest; name other regions",
+                    );
+                }
+                total += self.share(&at.key(origin), share);
+                out[i].workers_from.push((o, share));
+            }
+            if total > 1.0 + 1e-9 {
+                self.err(&at, format!("shares sum to {total}, above 1"));
+            }
         }
         out
     }

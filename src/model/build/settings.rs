@@ -116,6 +116,7 @@ impl Builder<'_> {
     /// `productivity` defaults to `policy.productivity_under_controls`.
     fn risk(&mut self, at: &FieldPath, risk: &RawRisk, productivity: f64) -> Risk {
         Risk {
+            outbound_travel: risk.outbound_travel,
             productivity: match risk.productivity {
                 Some(p) => self.share(&at.key("productivity"), p),
                 None => productivity,
