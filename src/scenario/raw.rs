@@ -123,6 +123,10 @@ pub struct RawPolicy {
     /// Whether scheduled line conversions and expansions happen.
     #[serde(default = "default_true")]
     pub conversion: bool,
+    /// Whether regions with `risk_by_incidence` follow their epidemic (else their `risk`
+    /// schedule holds).
+    #[serde(default = "default_true")]
+    pub risk_by_incidence: bool,
 }
 
 impl Default for RawPolicy {
@@ -133,6 +137,7 @@ impl Default for RawPolicy {
             sme_financing: false,
             sme_financing_restart_factor: 1.0,
             conversion: true,
+            risk_by_incidence: true,
         }
     }
 }

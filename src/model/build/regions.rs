@@ -34,7 +34,8 @@ impl Builder<'_> {
             let by_incidence = region
                 .risk_by_incidence
                 .as_ref()
-                .map(|rule| self.incidence_rule(&at, region, rule, horizon));
+                .map(|rule| self.incidence_rule(&at, region, rule, horizon))
+                .filter(|_| raw.policy.risk_by_incidence);
             out.push(Region {
                 id: region.id.clone(),
                 risk,
@@ -108,7 +109,8 @@ impl Builder<'_> {
     }
 
     /// A region's `risk_by_incidence`: it needs the region's epidemic and takes the level of
-    /// day 0 alone from `risk`; thresholds down are at most those up.
+    /// day 0 from `risk` (whose later steps hold only with `policy.risk_by_incidence = false`);
+    /// thresholds down are at most those up.
     fn incidence_rule(
         &mut self,
         at: &FieldPath,
@@ -119,12 +121,6 @@ impl Builder<'_> {
         let at_rule = at.key("risk_by_incidence");
         if region.epidemic.is_none() {
             self.err(&at_rule, "needs the region's `epidemic`");
-        }
-        if region.risk.len() > 1 {
-            self.err(
-                &at.key("risk"),
-                "with `risk_by_incidence`, `risk` gives only the level of day 0 (one step)",
-            );
         }
         let window = self.day(&at_rule.key("window_days"), rule.window_days, horizon);
         if window == 0 {
