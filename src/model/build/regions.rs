@@ -338,7 +338,7 @@ impl Builder<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_scenario::{assert_problem, scenario};
+    use super::super::test_scenario::{assert_problem, assert_reports, scenario};
 
     #[test]
     fn the_first_risk_step_must_be_on_day_zero() {
@@ -350,6 +350,43 @@ mod tests {
             &text,
             "region[1].risk",
             "the first risk step must be on day 0",
+        );
+    }
+
+    #[test]
+    fn an_incidence_rule_needs_an_epidemic_and_ordered_thresholds() {
+        let rule = "risk_by_incidence = { medium_above = 5, high_above = 2 }";
+        let text = scenario("").replace(
+            "risk = [{ day = 0, level = \"low\" }]",
+            &format!("risk = [{{ day = 0, level = \"low\" }}]\n{rule}"),
+        );
+        assert_reports(
+            &text,
+            "region[1].risk_by_incidence",
+            "needs the region's `epidemic`",
+        );
+        assert_reports(
+            &text,
+            "region[1].risk_by_incidence.high_above",
+            "must be at least `medium_above`",
+        );
+    }
+
+    #[test]
+    fn workers_from_names_other_regions_with_shares_up_to_one() {
+        let text = scenario("").replace(
+            "risk = [{ day = 0, level = \"low\" }]",
+            "risk = [{ day = 0, level = \"low\" }]\nworkers_from = { Jiangsu = 0.1, Hubei = 0.95 }",
+        );
+        assert_reports(
+            &text,
+            "region[1].workers_from.Jiangsu",
+            "a region's own workers are the rest",
+        );
+        assert_reports(
+            &text,
+            "region[1].workers_from",
+            "shares sum to 1.05, above 1",
         );
     }
 
