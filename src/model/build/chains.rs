@@ -16,19 +16,18 @@ impl Builder<'_> {
         nodes: &mut [Node],
     ) -> Vec<Vec<NodeId>> {
         let mut clusters: BTreeMap<&str, Vec<NodeId>> = BTreeMap::new();
-        for n in 0..nodes.len() {
+        for (n, node) in nodes.iter_mut().enumerate() {
             let Some(&i) = self.node_entry.get(n) else {
                 continue;
             };
             let (entry, at) = (&raw.node[i], path("node").index(i));
-            if (!entry.requires.is_empty() || entry.cluster.is_some()) && !nodes[n].kind.produces()
-            {
+            if (!entry.requires.is_empty() || entry.cluster.is_some()) && !node.kind.produces() {
                 self.err(
                     &at.key("requires"),
                     "only a supplier or factory restarts: `requires` and `cluster` are for them",
                 );
             }
-            nodes[n].requires = entry
+            node.requires = entry
                 .requires
                 .iter()
                 .enumerate()
