@@ -159,4 +159,34 @@ mod tests {
         let s = lost_share(&converted, 2.0);
         assert!((0.12..0.28).contains(&s), "converted line fails too: {s}");
     }
+
+    #[test]
+    fn a_conversion_takes_the_failure_model_of_the_nodes_lines_unless_it_gives_one() {
+        let (toml, csv) = chain(10, 100, 1000, 10, 0, "");
+        let failing = "rate_per_line = 100, time_to_failure_days = { dist = \"fixed\", value = 5 }, \
+                       repair_days = { dist = \"fixed\", value = 1 } }]";
+        let conversion = |own: &str| {
+            format!(
+                "{failing}\nconversion = [{{ day = 1, item = \"mask\", lines = 1, rate_per_line = 100, \
+                 lead_time_days = {{ dist = \"fixed\", value = 1 }}{own} }}]"
+            )
+        };
+        let build = |own: &str| {
+            let text = toml.replace("rate_per_line = 100 }]", &conversion(own));
+            with_files(&text, None, &[("demand.csv", &csv)])
+        };
+        let inherited = build("");
+        let (ttf, repair) = inherited.nodes[0].conversions[0]
+            .lines
+            .breakdown
+            .clone()
+            .unwrap();
+        assert_eq!((ttf.mean(), repair.mean()), (5.0, 1.0));
+        let own = build(
+            ", time_to_failure_days = { dist = \"fixed\", value = 9 }, \
+             repair_days = { dist = \"fixed\", value = 2 }",
+        );
+        let (ttf, repair) = own.nodes[0].conversions[0].lines.breakdown.clone().unwrap();
+        assert_eq!((ttf.mean(), repair.mean()), (9.0, 2.0));
+    }
 }
