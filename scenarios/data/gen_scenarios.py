@@ -447,9 +447,10 @@ def lines_of(cap, rate):
 MTTF_LINE = 20.0   # days between failures of one line run round the clock (estimate)
 
 
-def breakdown(n):
-    """Failure model of a group of n lines: group failures n times as often as one line."""
-    return f"time_to_failure_days = {expo(max(MTTF_LINE / n, 0.06), 0.05)}, repair_days = {uni(0.5, 3)}"
+def breakdown():
+    """Failure model of one line: every working line fails on its own clock (the engine runs
+    one per line up, converted lines included), so a group of n fails n times as often."""
+    return f"time_to_failure_days = {expo(MTTF_LINE, 0.05)}, repair_days = {uni(0.5, 3)}"
 
 
 RATE = dict(surgical_mask=100_000, n95=1_000, protective_suit=500, ventilator=1, eye_protection=5_000,
@@ -506,7 +507,7 @@ class Node:
         if self.lines:
             o("lines = [")
             for item, n, rate, bd, note in self.lines:
-                extra = f", {breakdown(n)}" if bd else ""
+                extra = f", {breakdown()}" if bd else ""
                 o(f'  {{ item = "{item}", lines = {n}, rate_per_line = {num(rate)}{extra} }},' + (f"  # {note}" if note else ""))
             o("]")
         if self.conv:
@@ -731,6 +732,10 @@ plant_outbreak_rate = 0.003
 outbreak_closure_days = { dist = "uniform", min = 10, max = 14 }
 checkpoint_vehicles_per_hour = 0.8
 checkpoint_lanes = 1
+# Hubei's workers could not leave for work elsewhere while it was high risk. data: "Hubei
+# lockdown | Wuhan closed 23 Jan ...; rest of Hubei 25 Mar (green code); Wuhan workers
+# point-to-point from 25 Mar". Variant `hubei-workers-free` lets them travel.
+outbound_travel = false
 
 # Workers present on day 0, Spring Festival eve: 40 %. With the return rates above and the
 # restart delays, national mask output on 1 Feb comes out at ≈ 7.9 M/day (38 % of capacity)
@@ -779,6 +784,67 @@ def risk_schedule(key):
     if p[6] == "low":
         return [(0, "medium"), (EARLY_CHAOS_END, "low")]
     return [(0, "medium"), (p[7], "low")] if p[7] is not None else [(0, "medium")]
+
+
+# Hubei's level follows its simulated epidemic (src/model IncidenceRule): new care cases per
+# 100,000 people over 14 days, the window of the 17 Feb zoning guideline. data: "Criteria | low:
+# no cases, or no new case for 14 days; medium: new cases in 14 days ...; high: cumulative > 50
+# and a cluster in 14 days" (county level). At province level the thresholds are an estimate:
+# high holds at least 14 days (the guideline's window); high is left below 15 and re-entered at
+# 20, medium is left below 1 and re-entered at 2. With the central epidemic these give medium
+# from about day 47 and low from about day 77, against the sourced steps of the fixed schedule
+# (12 Mar = day 48, 8 Apr = day 75), and data: "Hubei counties | 11 low / 34 medium / 58 high of
+# 103 (28 Feb); ... 71/4/1 (15 Mar)"; each replication's drawn epidemic moves them. The other
+# provinces keep their schedules: their steps are the dates they lowered their emergency
+# response, sourced policy announcements rather than an incidence rule.
+HUBEI_RISK_RULE = ("{ window_days = 14, medium_above = 2, high_above = 20, low_below = 1, "
+                   "medium_below = 15, min_days = 14 }")
+
+# Share of a province's factory workforce whose homes are in Hubei (estimate): the share of
+# factory workers from other provinces (census shares of residents from another province are
+# lower bounds: data: "Residents from another province (proxy) | Shanghai 42 %, Guangdong ≈25 %,
+# Zhejiang ≈25 %; Jiangsu, Fujian lower"; estimate 40 % GD, ZJ; 45 % SH; 30 % JS, FJ; 10 % SD)
+# times Hubei's share of them. Guangdong: data: "Hubei share of Guangdong's missing workers |
+# ... 1.7 M of them from Hubei (≈17 %)" -> 0.40 x 0.17 = 0.068. Elsewhere Hubei's share of
+# inter-provincial migrants, data: "Hubei workers outside the province | ≈6 M a year" over data:
+# "Migrant workers 2019 | ... ≈75 M inter-provincial" = 8 %. Workers from other origins are left
+# with the local ones: those provinces' levels track the destinations' closely.
+HUBEI_WORKER_SHARE = dict(guangdong=0.068, zhejiang=0.032, shanghai=0.036, jiangsu=0.024,
+                          fujian=0.024, shandong=0.008)
+
+
+def resume_region_extra(o, key, demand_keys):
+    """Hubei's epidemic-driven level; the Hubei-born share of big manufacturing provinces."""
+    if key == "hubei":
+        o(f"risk_by_incidence = {HUBEI_RISK_RULE}")
+    if key in HUBEI_WORKER_SHARE and "hubei" in demand_keys:
+        o(f"workers_from = {{ Hubei = {HUBEI_WORKER_SHARE[key]} }}")
+
+
+def resume_variants(prod):
+    """Variants of the risk-level, worker-origin and whole-chain mechanisms."""
+    ids = {n.id for n in prod}
+    chains = []
+    for n in prod:
+        src = mb_source(n.id.rsplit("-", 1)[0])
+        if n.closed and n.kind == "factory" and n.material_need("meltblown", False) > 0 and src in ids:
+            chains.append(f'"node.{n.id}.requires" = ["{src}"]')
+    return f"""
+[[variant]]
+name = "fixed-risk-schedule"
+description = "Hubei's risk level follows its fixed schedule (high to 12 Mar, medium to 8 Apr), not its simulated epidemic."
+set = {{ "policy.risk_by_incidence" = false }}
+
+[[variant]]
+name = "hubei-workers-free"
+description = "Hubei's workers may travel to work elsewhere while it is high risk (no outbound travel ban)."
+set = {{ "risk_levels.high.outbound_travel" = true }}
+
+[[variant]]
+name = "mask-chains-together"
+description = "Mask makers closed at the start restart no earlier than their province's melt-blown supplier (requires)."
+set = {{ {", ".join(chains)} }}
+"""
 
 
 def risk_str(steps):
@@ -1588,6 +1654,7 @@ def build(mode):
         o(f'id = "{region}"')
         o(f"risk = {risk_str(risk_schedule(key))}")
         o(f"epidemic = {epidemic_str(ep)}")
+        resume_region_extra(o, key, demand_keys)
 
     items_section(o, SUIT_RELEASE, MASK_RELEASE)
     o(ECG_ITEMS.rstrip())
@@ -1717,6 +1784,7 @@ def build(mode):
     o(VARIANTS_COMMON.rstrip())
     o(chains_variants(prod).rstrip())
     o(VARIANTS_ALLOC[mode].rstrip())
+    o(resume_variants(prod).rstrip())
     if mode == "hubei":
         o(VARIANTS_HUBEI.rstrip())
     o(CALIBRATION_NOTES.get(mode, "").rstrip())

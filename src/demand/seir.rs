@@ -13,6 +13,17 @@ const SUBSTEPS: usize = 24;
 /// later (rounded to whole days) and stays `stay_days` (rounded); a critical case is counted
 /// as severe for its `icu_delay_days` after admission, then as critical for its stay.
 pub fn census(e: &Epidemic, days: u32) -> Vec<Severity> {
+    census_of(e, &onsets(e, days))
+}
+
+/// New cases needing care per day (onsets times the case fraction): what a region's
+/// `risk_by_incidence` rule reads.
+pub fn new_cases(e: &Epidemic, onsets: &[f64]) -> Vec<f64> {
+    onsets.iter().map(|o| o * e.case_fraction).collect()
+}
+
+/// People becoming infectious per day over `days` days (the initial infectious on day 0).
+pub fn onsets(e: &Epidemic, days: u32) -> Vec<f64> {
     let days = days as usize;
     let n = e.population;
     let (mut s, mut ex, mut i) = (
@@ -42,6 +53,12 @@ pub fn census(e: &Epidemic, days: u32) -> Vec<Severity> {
     if let Some(first) = onsets.first_mut() {
         *first += e.initial_infectious;
     }
+    onsets
+}
+
+/// The census of [`census`] from the day's onsets.
+pub fn census_of(e: &Epidemic, onsets: &[f64]) -> Vec<Severity> {
+    let days = onsets.len();
     let whole = |x: f64| x.round().max(0.0) as usize;
     let stay = e.stay_days.map(whole);
     let admission = e.admission_delay_days.map(whole);
@@ -60,9 +77,9 @@ pub fn census(e: &Epidemic, days: u32) -> Vec<Severity> {
             (admission[k], 0)
         };
         for (d, row) in out.iter_mut().enumerate() {
-            row[k] += cases * window(&onsets, d, lag, stay[k]);
+            row[k] += cases * window(onsets, d, lag, stay[k]);
             if pre > 0 {
-                row[2] += cases * window(&onsets, d, admission[k], pre);
+                row[2] += cases * window(onsets, d, admission[k], pre);
             }
         }
     }

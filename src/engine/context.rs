@@ -2,9 +2,10 @@
 //! whose epidemic is the same in every replication, and the route cache. The study owns a context per model and lends it to each replication,
 //! so the model itself stays plain data.
 
-use crate::demand::seir::census;
+use crate::demand::seir::{census_of, onsets};
+use crate::engine::mechanisms::census::region_levels;
 use crate::engine::mechanisms::routing::RouteCache;
-use crate::model::{Model, Severity};
+use crate::model::{Model, RiskLevel, Severity};
 
 /// Run-time data derived from a model and shared by its replications (on any thread).
 pub struct RunContext<'m> {
@@ -20,21 +21,28 @@ pub struct RunContext<'m> {
     /// Ordinary freight trucks crossing each region's checkpoints per day (empty unless a risk
     /// level gives checkpoints a throughput): the arrivals of their queues.
     pub(in crate::engine) checkpoint_traffic: Vec<Vec<f64>>,
+    /// Every region's risk level schedule: its `risk`, or the one its `risk_by_incidence` rule
+    /// gives from an epidemic that is the same in every replication (a replication replaces
+    /// those of epidemics it draws).
+    pub(in crate::engine) levels: Vec<Vec<(u32, RiskLevel)>>,
 }
 
 impl<'m> RunContext<'m> {
     /// A context for `model`, its census integrated and its route cache empty.
     pub fn new(model: &'m Model) -> RunContext<'m> {
-        let census = model
+        let (census, levels) = model
             .regions
             .iter()
-            .map(|r| {
-                r.epidemic
-                    .as_ref()
-                    .filter(|e| !e.is_uncertain())
-                    .map_or_else(Vec::new, |e| census(e, model.days))
-            })
-            .collect();
+            .map(
+                |r| match r.epidemic.as_ref().filter(|e| !e.is_uncertain()) {
+                    Some(e) => {
+                        let onsets = onsets(e, model.days);
+                        (census_of(e, &onsets), region_levels(r, e, &onsets))
+                    }
+                    None => (Vec::new(), r.risk.clone()),
+                },
+            )
+            .unzip();
         let queues = model.risk.iter().any(|r| r.checkpoint_throughput.is_some());
         RunContext {
             model,
@@ -45,6 +53,7 @@ impl<'m> RunContext<'m> {
             } else {
                 Vec::new()
             },
+            levels,
         }
     }
 

@@ -21,7 +21,9 @@ pub mod streams;
 mod tests;
 
 use crate::error::{Error, Result};
-use crate::model::{ItemId, LinkId, Model, NodeId, RegionId, Severity, TICKS_PER_DAY};
+use crate::model::{
+    ItemId, LinkId, Model, NodeId, RegionId, RiskLevel, Severity, TICKS_PER_DAY, step_value,
+};
 use crate::results::{Measure, Replication};
 use crate::util::FastMap;
 pub use context::RunContext;
@@ -99,6 +101,9 @@ pub(in crate::engine) struct LineState {
     pub rate: f64,
     /// Fractional output carried to the next day, so totals match capacity exactly.
     pub carry: f64,
+    /// The conversion step that added the group (None: the node's own `lines` at the same
+    /// index), where its failure model is.
+    pub conversion: Option<usize>,
 }
 
 /// A node's running state.
@@ -208,8 +213,12 @@ pub struct Sim<'m> {
     /// Link states, made when a link is first used (most links of a big group never are).
     pub(in crate::engine) links: LazyTable<LinkState>,
     pub(in crate::engine) region_workers: Vec<f64>,
+    /// Share present of each region's workers from each of its `workers_from` origins.
+    pub(in crate::engine) origin_workers: Vec<Vec<f64>>,
     /// Every region's census in this replication (see [`mechanisms::census`]).
     pub(in crate::engine) region_census: Cow<'m, [Vec<Severity>]>,
+    /// Every region's risk level schedule in this replication (see [`mechanisms::census`]).
+    pub(in crate::engine) levels: Cow<'m, [Vec<(u32, RiskLevel)>]>,
     pub(in crate::engine) shipments: Vec<Shipment>,
     pub(in crate::engine) free_ships: Vec<ShipId>,
     pub(in crate::engine) ledger: Vec<Ledger>,
@@ -227,6 +236,11 @@ pub struct Sim<'m> {
     pub(in crate::engine) closure_state: usize,
     /// The links closed then (None: all open).
     pub(in crate::engine) closed: Option<Arc<mechanisms::closures::Closed>>,
+    /// Every region's level while the route cache holds.
+    pub(in crate::engine) route_levels: Vec<RiskLevel>,
+    /// Key of the shared route cache: a hash of `route_levels` and whether the green channel
+    /// is open, what routes depend on (replications with other level schedules share it).
+    pub(in crate::engine) route_key: usize,
     pub(in crate::engine) out: Replication,
     /// The entity whose event is being handled ([`SETUP`] while the start is scheduled).
     pub(in crate::engine) cur: u32,
@@ -290,6 +304,7 @@ impl<'m> Sim<'m> {
                             down: 0,
                             rate: l.rate_per_line,
                             carry: 0.0,
+                            conversion: None,
                         })
                         .collect(),
                     backlog: VecDeque::new(),
@@ -308,7 +323,7 @@ impl<'m> Sim<'m> {
             .collect::<Vec<_>>();
         let ledger = vec![Ledger::default(); items];
         let mut streams = Streams::lazy(seed, rep, entities);
-        let region_census = mechanisms::census::replication_census(ctx, &mut streams, owns);
+        let epidemics = mechanisms::census::replication_epidemics(ctx, &mut streams, owns);
         let closures = mechanisms::closures::Closures::draw(m, &mut streams);
         let mut sim = Sim {
             m,
@@ -320,24 +335,22 @@ impl<'m> Sim<'m> {
             stock: Stock::new(m, owns),
             links: LazyTable::new(m.links.len()),
             region_workers: vec![m.workers_initial; m.regions.len()],
-            region_census,
+            origin_workers: m
+                .regions
+                .iter()
+                .map(|r| vec![m.workers_initial; r.workers_from.len()])
+                .collect(),
+            route_changes: route_changes(m, &epidemics.levels),
+            region_census: epidemics.census,
+            levels: epidemics.levels,
             shipments: Vec::new(),
             free_ships: Vec::new(),
             ledger,
             routes: FastMap::default(),
             nearest_sources: FastMap::default(),
-            route_changes: {
-                let mut d: Vec<u32> = m
-                    .regions
-                    .iter()
-                    .flat_map(|r| r.risk.iter().map(|s| s.0))
-                    .collect();
-                d.push(m.green.start_day);
-                d.sort_unstable();
-                d.dedup();
-                d
-            },
-            route_epoch: 0,
+            route_epoch: usize::MAX,
+            route_levels: Vec::new(),
+            route_key: 0,
             closures,
             closure_state: 0,
             closed: None,
@@ -380,6 +393,16 @@ impl<'m> Sim<'m> {
     /// The current day.
     pub(in crate::engine) fn day(&self) -> u32 {
         (self.now / TICKS_PER_DAY) as u32
+    }
+
+    /// Region `r`'s risk level today.
+    pub(in crate::engine) fn level(&self, r: RegionId) -> RiskLevel {
+        self.level_on(r, self.day())
+    }
+
+    /// Region `r`'s risk level on `day`, in this replication.
+    pub(in crate::engine) fn level_on(&self, r: RegionId, day: u32) -> RiskLevel {
+        step_value(&self.levels[r], day).unwrap_or(RiskLevel::Low)
     }
 
     /// Schedules `ev` at `time` for `entity`, numbered in the scheduling entity's sequence;
@@ -489,6 +512,7 @@ impl<'m> Sim<'m> {
     fn schedule_start(&mut self) {
         self.cur = SETUP;
         let m = self.m;
+        let restarts = self.restart_plan();
         for r in 0..m.regions.len() {
             let e = self.region_entity(r);
             if self.owns(e) {
@@ -503,7 +527,7 @@ impl<'m> Sim<'m> {
                 self.on_day(0, class::PRODUCTION, n, Ev::Production(n));
             }
             if node.kind.produces() {
-                self.schedule_restart(n);
+                self.schedule_restart(n, restarts[n]);
                 self.schedule_conversions(n);
                 self.schedule_breakdowns(n);
             }
@@ -646,6 +670,16 @@ pub(in crate::engine) fn stream<'s>(
             format!("region:{}", m.regions[entity - nodes - links].id)
         }
     })
+}
+
+/// Days on which a risk level (in schedules `levels`) or the green channel changes, so
+/// expected route times do.
+fn route_changes(m: &Model, levels: &[Vec<(u32, RiskLevel)>]) -> Vec<u32> {
+    let mut d: Vec<u32> = levels.iter().flat_map(|r| r.iter().map(|s| s.0)).collect();
+    d.push(m.green.start_day);
+    d.sort_unstable();
+    d.dedup();
+    d
 }
 
 /// `x.round() as i64` for |x| < 2^52, exactly (`x - trunc(x)` is exact there). On baseline

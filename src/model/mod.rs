@@ -28,7 +28,7 @@ pub type LinkId = usize;
 pub const TICKS_PER_DAY: i64 = 1440;
 
 /// A regional epidemic risk level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RiskLevel {
     /// Resumes fully.
     Low = 0,
@@ -58,6 +58,10 @@ pub struct Risk {
     pub plant_outbreak_rate: f64,
     /// Closure after an outbreak (days).
     pub outbreak_closure_days: Dist,
+    /// Productivity of a plant while its region is at this level.
+    pub productivity: f64,
+    /// Whether workers from a region at this level may travel to work in another region.
+    pub outbound_travel: bool,
     /// A checkpoint's throughput at this level: with one, its waits come from a queue shared
     /// with ordinary freight instead of `checkpoint_hours`.
     pub checkpoint_throughput: Option<Throughput>,
@@ -175,12 +179,68 @@ pub struct Region {
     pub risk: Vec<(u32, RiskLevel)>,
     /// Its epidemic, if demand is computed.
     pub epidemic: Option<Epidemic>,
+    /// When set, the level follows the region's simulated epidemic from day 1 on (the
+    /// schedule `risk` then gives only the level on day 0).
+    pub by_incidence: Option<IncidenceRule>,
+    /// Shares of its plants' workforce whose homes are in other regions (`workers_from`); the
+    /// rest are local.
+    pub workers_from: Vec<(RegionId, f64)>,
 }
 
-impl Region {
-    /// The risk level in force on `day`.
-    pub fn risk_on(&self, day: u32) -> RiskLevel {
-        step_value(&self.risk, day).unwrap_or(RiskLevel::Low)
+/// A risk level that follows the epidemic (`risk_by_incidence`): the level is set each day
+/// from the new cases per 100,000 people over the last `window_days` days, with separate
+/// thresholds up and down (hysteresis) and a minimum time at a level.
+#[derive(Debug, Clone)]
+pub struct IncidenceRule {
+    /// Days the incidence is summed over (ending on the day itself).
+    pub window_days: u32,
+    /// Incidence at or above which the level rises to medium and to high.
+    pub up: [f64; 2],
+    /// Incidence below which the level falls from medium to low and from high to medium.
+    pub down: [f64; 2],
+    /// Days a level holds at least before it may change again.
+    pub min_days: u32,
+}
+
+impl IncidenceRule {
+    /// The level after `level` for an incidence of `inc` (per 100,000 over the window).
+    fn next(&self, level: RiskLevel, inc: f64) -> RiskLevel {
+        use RiskLevel::*;
+        if inc >= self.up[1] {
+            return High;
+        }
+        match level {
+            High if inc < self.down[0] => Low,
+            High if inc < self.down[1] => Medium,
+            Medium if inc < self.down[0] => Low,
+            Low if inc >= self.up[0] => Medium,
+            l => l,
+        }
+    }
+
+    /// The level schedule over `cases.len()` days from the daily new cases of a region of
+    /// `population` people, starting at `start` on day 0.
+    pub fn levels(
+        &self,
+        start: RiskLevel,
+        cases: &[f64],
+        population: f64,
+    ) -> Vec<(u32, RiskLevel)> {
+        let per_100k = 1e5 / population;
+        let w = self.window_days.max(1) as usize;
+        let mut out = vec![(0, start)];
+        let mut held = 0;
+        for d in 1..cases.len() {
+            held += 1;
+            let inc: f64 = cases[(d + 1).saturating_sub(w)..=d].iter().sum::<f64>() * per_100k;
+            let level = out.last().map_or(start, |s| s.1);
+            let next = self.next(level, inc);
+            if next != level && held >= self.min_days {
+                out.push((d as u32, next));
+                held = 0;
+            }
+        }
+        out
     }
 }
 
@@ -475,6 +535,8 @@ pub struct Node {
     pub customer_orders: Vec<CustomerOrders>,
     /// Its vertex in the network of [`Links`].
     pub vertex: NodeIndex,
+    /// Nodes that must have restarted before it restarts (`requires`).
+    pub requires: Vec<NodeId>,
 }
 
 /// The green channel policy.
@@ -585,8 +647,6 @@ pub struct Model {
     pub input_hash: String,
     /// Regions of interest.
     pub regions_of_interest: Vec<RegionId>,
-    /// Productivity under controls.
-    pub productivity: f64,
     /// Restart multiplier for priority firms.
     pub priority_restart_factor: f64,
     /// SME restart multiplier (1 when financing is off).
@@ -634,6 +694,8 @@ pub struct Model {
     pub redeployment: Vec<Redeployment>,
     /// From this day no vehicle pays tolls (None: never).
     pub toll_free_from_day: Option<u32>,
+    /// Restart clusters: the members of each restart together (`cluster`).
+    pub restart_clusters: Vec<Vec<NodeId>>,
 }
 
 impl Model {
@@ -664,6 +726,31 @@ mod tests {
     /// `chain`'s factory (region A) and hospital (region B) and its link `road`, with `extra`.
     fn chain_with(extra: &str) -> super::Model {
         chain_model(5, 1, 0, 0, 0, extra)
+    }
+
+    #[test]
+    fn an_incidence_rule_rises_and_falls_with_hysteresis_and_a_minimum_time() {
+        use super::{IncidenceRule, RiskLevel::*};
+        let mut rule = IncidenceRule {
+            window_days: 1,
+            up: [10.0, 50.0],
+            down: [5.0, 30.0],
+            min_days: 0,
+        };
+        // Per 100,000 people, one day's cases each.
+        let cases = [0.0, 12.0, 60.0, 40.0, 20.0, 8.0, 4.0, 4.0];
+        let at = |rule: &IncidenceRule| rule.levels(Low, &cases, 1e5);
+        assert_eq!(
+            at(&rule),
+            [(0, Low), (1, Medium), (2, High), (4, Medium), (6, Low)],
+            "40 keeps high (above 30), 8 keeps medium (above 5)"
+        );
+        rule.min_days = 2;
+        assert_eq!(at(&rule), [(0, Low), (2, High), (4, Medium), (6, Low)]);
+        // Over two days: 12, 72, 100, 60, 28, 12, 8.
+        rule.window_days = 2;
+        rule.min_days = 0;
+        assert_eq!(at(&rule), [(0, Low), (1, Medium), (2, High), (5, Medium)]);
     }
 
     #[test]

@@ -138,6 +138,10 @@ pub struct RawPolicy {
     /// draw first, the rest after them in the order of their lines. Empty means line order.
     #[serde(default)]
     pub material_priority: Vec<String>,
+    /// Whether regions with `risk_by_incidence` follow their epidemic (else their `risk`
+    /// schedule holds).
+    #[serde(default = "default_true")]
+    pub risk_by_incidence: bool,
 }
 
 impl Default for RawPolicy {
@@ -151,6 +155,7 @@ impl Default for RawPolicy {
             sme_early_payment_days: None,
             conversion: true,
             material_priority: Vec::new(),
+            risk_by_incidence: true,
         }
     }
 }
@@ -181,6 +186,12 @@ pub struct RawRisk {
     pub plant_outbreak_rate: f64,
     /// Days a plant stays closed after an outbreak.
     pub outbreak_closure_days: Option<DistSpec>,
+    /// Productivity of plants while their region is at this level (default
+    /// `policy.productivity_under_controls`).
+    pub productivity: Option<f64>,
+    /// Whether workers living in a region at this level may leave it to work elsewhere.
+    #[serde(default = "default_true")]
+    pub outbound_travel: bool,
     /// Vehicles one checkpoint lane inspects per hour; absent keeps the plain
     /// `checkpoint_hours` wait (no queue).
     #[serde(default)]
@@ -240,6 +251,35 @@ pub struct RawRegion {
     /// Risk level schedule; the first step must be on day 0.
     pub risk: Vec<RawRiskStep>,
     pub epidemic: Option<RawEpidemic>,
+    /// The level follows the region's simulated epidemic from day 1 on.
+    pub risk_by_incidence: Option<RawIncidenceRule>,
+    /// Shares of the region's plant workforce whose homes are in other regions, by region.
+    #[serde(default)]
+    pub workers_from: BTreeMap<String, f64>,
+}
+
+/// `risk_by_incidence = { ... }` of a region: thresholds on new cases per 100,000 people
+/// over a window, separate up and down (hysteresis), and a minimum time at a level.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIncidenceRule {
+    /// Days the new cases are summed over.
+    #[serde(default = "default_window")]
+    pub window_days: i64,
+    /// Rise to medium at or above this incidence.
+    pub medium_above: f64,
+    /// Rise to high at or above this incidence.
+    pub high_above: f64,
+    /// Fall from medium to low below this incidence (default `medium_above`).
+    pub low_below: Option<f64>,
+    /// Fall from high to medium below this incidence (default `high_above`).
+    pub medium_below: Option<f64>,
+    /// Days a level holds at least before it may change.
+    #[serde(default)]
+    pub min_days: i64,
+}
+fn default_window() -> i64 {
+    14
 }
 
 /// Values per severity class.
@@ -444,6 +484,9 @@ pub struct RawConversion {
     pub lead_time_days: DistSpec,
     /// The product whose `[[node.lines]]` the lines are taken from; absent means new lines.
     pub from_item: Option<String>,
+    /// Failure model of each added line (default: that of the node's lines of the item).
+    pub time_to_failure_days: Option<DistSpec>,
+    pub repair_days: Option<DistSpec>,
 }
 
 /// `[[node.replenish]]`: an (s, S) or periodic order-up-to policy for one item.
@@ -642,6 +685,11 @@ pub struct RawNode {
     pub make_to_order: Option<RawMakeToOrder>,
     #[serde(default)]
     pub customer_orders: Vec<RawCustomerOrders>,
+    /// Nodes that must have restarted before this one can (whole chains restart).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Nodes naming the same cluster restart together, on the latest member's day.
+    pub cluster: Option<String>,
 }
 
 /// A step of a link's capacity schedule.

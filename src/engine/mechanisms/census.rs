@@ -4,28 +4,53 @@
 //! context's. What drives the hospitals' demand (their share of the region's census, or their
 //! CSV series) is recorded per region and day for `census.csv`.
 
-use crate::demand::seir::census;
+use crate::demand::seir::{census_of, new_cases, onsets};
 use crate::engine::streams::{Purpose, Streams};
 use crate::engine::{RunContext, Sim, stream};
-use crate::model::{Census, Severity};
+use crate::model::{Census, Epidemic, Region, RiskLevel, Severity};
 use std::borrow::Cow;
 
-/// The census of every region for one replication: the context's, with the regions whose
-/// epidemic is drawn per replication replaced by their draw. Only regions with a hospital
-/// that `owns_node` and that takes a share of the region's census are drawn (a partition
-/// draws its own regions; a draw never depends on which partition makes it).
-pub(in crate::engine) fn replication_census<'m>(
+/// Every region's census and risk level schedule in one replication.
+pub(in crate::engine) struct Epidemics<'m> {
+    /// Census per region and day.
+    pub census: Cow<'m, [Vec<Severity>]>,
+    /// Risk level schedule per region.
+    pub levels: Cow<'m, [Vec<(u32, RiskLevel)>]>,
+}
+
+/// A region's risk level schedule when its epidemic runs as `e` with daily `onsets`: its
+/// `risk_by_incidence` rule's, or its schedule.
+pub(in crate::engine) fn region_levels(
+    region: &Region,
+    e: &Epidemic,
+    onsets: &[f64],
+) -> Vec<(u32, RiskLevel)> {
+    match &region.by_incidence {
+        Some(rule) => {
+            let start = region.risk.first().map_or(RiskLevel::Low, |s| s.1);
+            rule.levels(start, &new_cases(e, onsets), e.population)
+        }
+        None => region.risk.clone(),
+    }
+}
+
+/// The census and risk levels of every region for one replication: the context's, with the
+/// regions whose epidemic is drawn per replication replaced by their draw. A region is drawn
+/// (once, from its `epidemic` stream) when a hospital that `owns_node` takes a share of its
+/// census, or when its risk level follows its epidemic (then in every partition, which all
+/// need every region's level); a draw never depends on which partition makes it.
+pub(in crate::engine) fn replication_epidemics<'m>(
     ctx: &'m RunContext<'m>,
     streams: &mut Streams,
     owns_node: impl Fn(usize) -> bool,
-) -> Cow<'m, [Vec<Severity>]> {
+) -> Epidemics<'m> {
     let m = ctx.model;
-    if !m
-        .regions
-        .iter()
-        .any(|r| r.epidemic.as_ref().is_some_and(|e| e.is_uncertain()))
-    {
-        return Cow::Borrowed(&ctx.census);
+    let uncertain = |r: &Region| r.epidemic.as_ref().is_some_and(|e| e.is_uncertain());
+    if !m.regions.iter().any(uncertain) {
+        return Epidemics {
+            census: Cow::Borrowed(&ctx.census),
+            levels: Cow::Borrowed(&ctx.levels),
+        };
     }
     let mut needed = vec![false; m.regions.len()];
     for (n, node) in m.nodes.iter().enumerate() {
@@ -33,20 +58,28 @@ pub(in crate::engine) fn replication_census<'m>(
             needed[node.region] = true;
         }
     }
-    let mut all = ctx.census.clone();
+    let mut census = ctx.census.clone();
+    let mut levels = Cow::Borrowed(ctx.levels.as_slice());
     for (r, region) in m.regions.iter().enumerate() {
         let Some(e) = region.epidemic.as_ref().filter(|e| e.is_uncertain()) else {
             continue;
         };
-        if needed[r] {
+        if needed[r] || region.by_incidence.is_some() {
             let entity = m.nodes.len() + m.links.len() + r;
-            all[r] = census(
-                &e.draw(stream(streams, m, entity, Purpose::Epidemic)),
-                m.days,
-            );
+            let e = e.draw(stream(streams, m, entity, Purpose::Epidemic));
+            let onsets = onsets(&e, m.days);
+            if needed[r] {
+                census[r] = census_of(&e, &onsets);
+            }
+            if region.by_incidence.is_some() {
+                levels.to_mut()[r] = region_levels(region, &e, &onsets);
+            }
         }
     }
-    Cow::Owned(all)
+    Epidemics {
+        census: Cow::Owned(census),
+        levels,
+    }
 }
 
 impl Sim<'_> {

@@ -68,7 +68,7 @@ pub(in crate::engine) fn erlang_c(c: u32, a: f64) -> f64 {
 impl Sim<'_> {
     /// The risk level of region `r` on `day`, as checkpoints see it.
     fn checkpoint_level(&self, r: RegionId, day: u32) -> RiskLevel {
-        self.m.regions[r].risk_on(day)
+        self.level_on(r, day)
     }
 
     /// Region `r`'s queue, day by day (see the module notes).

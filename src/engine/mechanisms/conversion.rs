@@ -50,7 +50,9 @@ impl Sim<'_> {
             down: 0,
             rate: l.rate_per_line,
             carry: 0.0,
+            conversion: Some(k),
         });
+        self.start_line_failures(n, self.nodes[n].lines.len() - 1);
     }
 }
 

@@ -267,17 +267,17 @@ impl Sim<'_> {
         if let Some(r) = self.nearest_sources.get(&(h, item)) {
             return r.clone();
         }
-        let (ctx, epoch, class) = (self.ctx, self.route_epoch, route_class(self.m, item));
-        let open = ctx.routes.sources(((epoch, None), h, class), || {
+        let (ctx, key, class) = (self.ctx, self.route_key, route_class(self.m, item));
+        let open = ctx.routes.sources(((key, None), h, class), || {
             self.rank_sources(None, h, item)
         });
         let r = match &self.closed {
             // Closures only add cost: while no ranked route crosses a closed link, the ranking
             // holds (and is shared); else it is ranked again with the closures.
             Some(c) if open.links.iter().any(|&l| c.has(l)) => {
-                let key = ((epoch, Some(c.clone())), h, class);
+                let state = ((key, Some(c.clone())), h, class);
                 ctx.routes
-                    .sources(key, || self.rank_sources(Some(c), h, item))
+                    .sources(state, || self.rank_sources(Some(c), h, item))
             }
             _ => open,
         };

@@ -9,7 +9,7 @@ use rand::RngExt;
 impl Sim<'_> {
     /// Draws today's outbreak for an operating plant; true if it closed.
     pub(in crate::engine) fn outbreak_today(&mut self, n: NodeId) -> bool {
-        let level = self.m.regions[self.m.nodes[n].region].risk_on(self.day());
+        let level = self.level(self.m.nodes[n].region);
         let risk = &self.m.risk[level as usize];
         if risk.plant_outbreak_rate <= 0.0 {
             return false;

@@ -1,5 +1,5 @@
 //! Daily production: capacity (lines up × rate × shifts) × share of workers present ×
-//! productivity under epidemic controls, limited by the scarcest material of the bill of
+//! productivity under its region's risk level, limited by the scarcest material of the bill of
 //! materials; a quality-rejection share is scrapped. A plant's line groups draw the materials
 //! they share in line order, or with a `material_priority` the listed products first.
 
@@ -23,6 +23,7 @@ impl Sim<'_> {
             operating = false;
         }
         let workers = if operating { self.firm_workers(n) } else { 0.0 };
+        let productivity = m.risk[self.level(region) as usize].productivity;
         let order = self.draw_order(n);
         for i in 0..self.nodes[n].lines.len() {
             let g = order.as_ref().map_or(i, |o| o[i]);
@@ -38,12 +39,9 @@ impl Sim<'_> {
             if !operating {
                 continue;
             }
-            let possible = (line.lines - line.down) as f64
-                * line.rate
-                * node.shifts
-                * workers
-                * m.productivity
-                + line.carry;
+            let possible =
+                (line.lines - line.down) as f64 * line.rate * node.shifts * workers * productivity
+                    + line.carry;
             let bom = &m.items[line.item].bom;
             let by_materials = bom
                 .iter()

@@ -5,13 +5,15 @@
 
 use crate::engine::mechanisms::closures::Closed;
 use crate::engine::{Route, Sim};
-use crate::model::{ItemId, LinkId, Model, NodeId, RegionId, RiskLevel};
+use crate::model::{ItemId, LinkId, Model, NodeId, RiskLevel};
 use crate::util::FastMap;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// What routes depend on besides the model: the epoch (how many risk-level and green-channel
-/// changes have passed) and the links closed (None when all are open, the state every
-/// replication shares most of the time).
+/// What routes depend on besides the model: a key of every region's risk level and whether the
+/// green channel is open ([`Sim::route_key`]: a level schedule may differ by replication when it
+/// follows a drawn epidemic, so it is a hash of the levels, not a count of changes), and the
+/// links closed (None when all are open, the state every replication shares most of the time).
 pub(in crate::engine) type RouteState = (usize, Option<Arc<Closed>>);
 
 /// Key of a cached route: (state, from, to, route class of the item, see [`route_class`]).
@@ -95,6 +97,8 @@ pub struct Trip<'a> {
     pub to: NodeId,
     /// The links closed (None: all open).
     pub closed: Option<&'a Closed>,
+    /// Every region's risk level.
+    pub levels: &'a [RiskLevel],
 }
 
 /// The product as routes see it: a route's cost takes nothing from the product but whether the
@@ -106,11 +110,6 @@ pub(in crate::engine) fn route_class(m: &Model, item: ItemId) -> ItemId {
     } else {
         item
     }
-}
-
-/// The risk level of region `r` on `day`: the one place routing reads risk levels.
-fn risk_level(m: &Model, r: RegionId, day: u32) -> RiskLevel {
-    m.regions[r].risk_on(day)
 }
 
 /// Expected days to traverse `link` on `trip`: its mean lead time, the mean checkpoint waits
@@ -126,12 +125,7 @@ pub fn expected_days(m: &Model, trip: &Trip, link: LinkId) -> f64 {
     } else {
         l.checkpoints
             .iter()
-            .map(|&r| {
-                m.risk[risk_level(m, r, trip.day) as usize]
-                    .checkpoint_hours
-                    .mean()
-                    / 24.0
-            })
+            .map(|&r| m.risk[trip.levels[r] as usize].checkpoint_hours.mean() / 24.0)
             .sum()
     };
     let closed = trip.closed.map_or(0.0, |c| c.wait_days(link));
@@ -266,6 +260,12 @@ impl Sim<'_> {
                 self.closure_state = closing;
             }
             self.route_epoch = epoch;
+            self.route_levels = (0..self.m.regions.len())
+                .map(|r| self.level_on(r, day))
+                .collect();
+            let mut h = std::hash::DefaultHasher::new();
+            (&self.route_levels, self.m.green.active(day)).hash(&mut h);
+            self.route_key = h.finish() as usize;
         }
     }
 
@@ -295,26 +295,27 @@ impl Sim<'_> {
         to: NodeId,
         item: ItemId,
     ) -> Option<crate::engine::Route> {
-        let (m, ctx, epoch) = (self.m, self.ctx, self.route_epoch);
+        let (m, ctx, key) = (self.m, self.ctx, self.route_key);
         let trip = Trip {
             day: self.day(),
             item,
             from,
             to,
             closed: None,
+            levels: &self.route_levels,
         };
         let find = |trip: &Trip| shortest_path(m, trip).map(|(c, p)| (c, p.into()));
         let class = route_class(m, item);
         let open = ctx
             .routes
             .routes
-            .get_or_find(((epoch, None), from, to, class), || find(&trip));
+            .get_or_find(((key, None), from, to, class), || find(&trip));
         match closed {
             // Closures only add cost: a route that crosses no closed link stays the fastest,
             // and is shared with every replication; only one that crosses one is searched again.
             Some(c) if open.as_ref().is_some_and(|r| r.1.iter().any(|&l| c.has(l))) => {
-                let key = ((epoch, Some(c.clone())), from, to, class);
-                ctx.routes.routes.get_or_find(key, || {
+                let state = ((key, Some(c.clone())), from, to, class);
+                ctx.routes.routes.get_or_find(state, || {
                     find(&Trip {
                         closed: Some(c),
                         ..trip
@@ -352,14 +353,20 @@ mod tests {
     }
 
     /// A trip with every link open.
-    fn trip(day: u32, item: ItemId, from: NodeId, to: NodeId) -> Trip<'static> {
+    fn trip(levels: &[RiskLevel], day: u32, item: ItemId, from: NodeId, to: NodeId) -> Trip<'_> {
         Trip {
             day,
             item,
             from,
             to,
             closed: None,
+            levels,
         }
+    }
+
+    /// Every region's level on day 0.
+    fn day0(m: &Model) -> Vec<RiskLevel> {
+        m.regions.iter().map(|r| r.risk[0].1).collect()
     }
 
     fn with_detour() -> Model {
@@ -371,19 +378,19 @@ mod tests {
         let mut m = with_detour();
         let mask = item(&m, "mask");
         let (f, h) = (0, 1);
-        let (cost, path) = shortest_path(&m, &trip(0, mask, f, h)).unwrap();
+        let (cost, path) = shortest_path(&m, &trip(&day0(&m), 0, mask, f, h)).unwrap();
         assert_eq!(path, vec![0], "direct road, 1 day");
         assert!((cost - 1.0).abs() < 1e-12);
         // Make the direct road slower than the detour; checkpoints hit both equally.
         m.links.props_mut(0).lead_time = Dist::fixed(1.5);
         m.risk[RiskLevel::High as usize].checkpoint_hours = Dist::fixed(12.0);
-        let (cost, path) = shortest_path(&m, &trip(0, mask, f, h)).unwrap();
+        let (cost, path) = shortest_path(&m, &trip(&day0(&m), 0, mask, f, h)).unwrap();
         assert_eq!(path, vec![1, 2]);
         assert!((cost - 1.75).abs() < 1e-12, "{cost}");
         // Green channel only on the direct road: it becomes fastest.
         m.green.enabled = true;
         m.green.links = Some(vec![0]);
-        let (cost, path) = shortest_path(&m, &trip(0, mask, f, h)).unwrap();
+        let (cost, path) = shortest_path(&m, &trip(&day0(&m), 0, mask, f, h)).unwrap();
         assert_eq!(path, vec![0]);
         assert!((cost - 1.5).abs() < 1e-12);
     }
@@ -395,7 +402,7 @@ mod tests {
         let mut m = via_depot(&[0.5, 0.5, 0.5], 0.25);
         let mask = item(&m, "mask");
         let depot = m.nodes.iter().position(|n| n.id == "depot").unwrap();
-        let route = |m: &Model, to| shortest_path(m, &trip(0, mask, 0, to)).unwrap().1;
+        let route = |m: &Model, to| shortest_path(m, &trip(&day0(m), 0, mask, 0, to)).unwrap().1;
         // The network lists a node's links newest first; the tie still goes to the first.
         assert_eq!(route(&m, depot), vec![1]);
         assert_eq!(route(&m, 1), vec![1, 4], "0.75 days through the depot");
@@ -410,7 +417,7 @@ mod tests {
         let mut m = with_detour();
         m.pinned_routes.insert((0, 1), vec![1, 2]);
         assert_eq!(
-            shortest_path(&m, &trip(0, item(&m, "mask"), 0, 1))
+            shortest_path(&m, &trip(&day0(&m), 0, item(&m, "mask"), 0, 1))
                 .unwrap()
                 .1,
             vec![1, 2]

@@ -19,6 +19,7 @@
 //! - `reachability`: that every order and every hospital has a route over the links.
 
 mod bounds;
+mod chains;
 mod checks;
 mod demand;
 mod dispatch;
@@ -193,7 +194,8 @@ impl Builder<'_> {
             &names,
         );
         let mut graph = Network::new();
-        let nodes = self.nodes(raw, &mut names, (&regions, &items), &mut graph, horizon);
+        let mut nodes = self.nodes(raw, &mut names, (&regions, &items), &mut graph, horizon);
+        let restart_clusters = self.restart_chains(raw, &names, &mut nodes);
         self.demand_sources(raw, &names, &items, &staffing);
         let links = self.links(raw, &mut names, &nodes, graph, horizon);
         let pinned_routes = self.routes(raw, &names, &nodes, &links);
@@ -217,7 +219,6 @@ impl Builder<'_> {
             replications: meta.replications.clamp(1, i64::from(u32::MAX)) as u32,
             input_hash,
             regions_of_interest,
-            productivity: settings.productivity,
             priority_restart_factor: policy.priority_restart_factor,
             sme_restart_factor: if policy.sme_financing {
                 policy.sme_financing_restart_factor
@@ -249,6 +250,7 @@ impl Builder<'_> {
             freight,
             redeployment,
             toll_free_from_day,
+            restart_clusters,
         })
     }
 

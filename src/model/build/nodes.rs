@@ -181,6 +181,7 @@ impl Builder<'_> {
             make_to_order,
             customer_orders,
             vertex: NodeIndex::end(),
+            requires: Vec::new(),
         }
     }
 
@@ -224,8 +225,8 @@ impl Builder<'_> {
                 item: conversion.item.clone(),
                 lines: conversion.lines,
                 rate_per_line: conversion.rate_per_line,
-                time_to_failure_days: None,
-                repair_days: None,
+                time_to_failure_days: conversion.time_to_failure_days.clone(),
+                repair_days: conversion.repair_days.clone(),
             };
             let day = self.day(&conversion_at.key("day"), conversion.day, context.horizon);
             let lead_time = self.duration(
@@ -242,10 +243,19 @@ impl Builder<'_> {
             let from = conversion.from_item.as_ref().and_then(|name| {
                 self.switched_from(&conversion_at, name, conversion, &mut movable, context)
             });
-            if let Some(lines) = added {
+            if let Some(mut added) = added {
+                // Converted lines fail like the node's own lines of the item (a switch's, like
+                // the lines it takes) unless told.
+                if added.breakdown.is_none() {
+                    added.breakdown = lines
+                        .iter()
+                        .find(|l| l.item == added.item)
+                        .or_else(|| from.and_then(|f| lines.iter().find(|l| l.item == f)))
+                        .and_then(|l| l.breakdown.clone());
+                }
                 conversions.push(Conversion {
                     day,
-                    lines,
+                    lines: added,
                     lead_time,
                     from,
                 });

@@ -2,10 +2,13 @@
 
 use super::checks::{Range, SEVERITY_CLASSES};
 use super::{Builder, Names};
-use crate::model::{Dist, Epidemic, EpidemicParam as P, Region, RegionId, RiskLevel, Severity};
+use crate::model::{
+    Dist, Epidemic, EpidemicParam as P, IncidenceRule, Region, RegionId, RiskLevel, Severity,
+};
 use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::{
-    RawEpidemic, RawMeta, RawParam, RawRegion, RawRiskLevel, RawScenario, RawSeverityParams,
+    RawEpidemic, RawIncidenceRule, RawMeta, RawParam, RawRegion, RawRiskLevel, RawScenario,
+    RawSeverityParams,
 };
 
 impl Builder<'_> {
@@ -28,11 +31,39 @@ impl Builder<'_> {
                 .epidemic
                 .as_ref()
                 .map(|epidemic| self.epidemic(&at.key("epidemic"), epidemic, horizon));
+            let by_incidence = region
+                .risk_by_incidence
+                .as_ref()
+                .map(|rule| self.incidence_rule(&at, region, rule, horizon))
+                .filter(|_| raw.policy.risk_by_incidence);
             out.push(Region {
                 id: region.id.clone(),
                 risk,
                 epidemic,
+                by_incidence,
+                workers_from: Vec::new(),
             });
+        }
+        // Origins may be regions defined later.
+        for (i, region) in raw.region.iter().enumerate() {
+            let at = path("region").index(i).key("workers_from");
+            let mut total = 0.0;
+            for (origin, &share) in &region.workers_from {
+                let Some(o) = self.lookup(&at.key(origin), &names.regions, "region", origin) else {
+                    continue;
+                };
+                if o == i {
+                    self.err(
+                        &at.key(origin),
+                        "a region's own workers are the rest; name other regions",
+                    );
+                }
+                total += self.share(&at.key(origin), share);
+                out[i].workers_from.push((o, share));
+            }
+            if total > 1.0 + 1e-9 {
+                self.err(&at, format!("shares sum to {total}, above 1"));
+            }
         }
         out
     }
@@ -75,6 +106,60 @@ impl Builder<'_> {
         }
         self.sorted_steps(&at.key("risk"), &risk);
         risk
+    }
+
+    /// A region's `risk_by_incidence`: it needs the region's epidemic and takes the level of
+    /// day 0 from `risk` (whose later steps hold only with `policy.risk_by_incidence = false`);
+    /// thresholds down are at most those up.
+    fn incidence_rule(
+        &mut self,
+        at: &FieldPath,
+        region: &RawRegion,
+        rule: &RawIncidenceRule,
+        horizon: i64,
+    ) -> IncidenceRule {
+        let at_rule = at.key("risk_by_incidence");
+        if region.epidemic.is_none() {
+            self.err(&at_rule, "needs the region's `epidemic`");
+        }
+        let window = self.day(&at_rule.key("window_days"), rule.window_days, horizon);
+        if window == 0 {
+            self.err(&at_rule.key("window_days"), "must be at least 1");
+        }
+        let min_days = self.day(&at_rule.key("min_days"), rule.min_days, horizon);
+        let up = [
+            self.non_negative(&at_rule.key("medium_above"), rule.medium_above),
+            self.non_negative(&at_rule.key("high_above"), rule.high_above),
+        ];
+        if up[0] > up[1] {
+            self.err(
+                &at_rule.key("high_above"),
+                "must be at least `medium_above`",
+            );
+        }
+        let mut down = [0.0; 2];
+        for (k, (name, value)) in [
+            ("low_below", rule.low_below),
+            ("medium_below", rule.medium_below),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            down[k] = self.non_negative(&at_rule.key(name), value.unwrap_or(up[k]));
+            if down[k] > up[k] {
+                let above = ["medium_above", "high_above"][k];
+                self.err(&at_rule.key(name), format!("must be at most `{above}`"));
+            }
+        }
+        if down[0] > down[1] {
+            self.err(&at_rule.key("medium_below"), "must be at least `low_below`");
+        }
+        IncidenceRule {
+            window_days: window,
+            up,
+            down,
+            min_days,
+        }
     }
 
     /// A region's SEIR epidemic; its parameters may be distributions, drawn per replication.
@@ -253,7 +338,7 @@ impl Builder<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_scenario::{assert_problem, scenario};
+    use super::super::test_scenario::{assert_problem, assert_reports, scenario};
 
     #[test]
     fn the_first_risk_step_must_be_on_day_zero() {
@@ -265,6 +350,43 @@ mod tests {
             &text,
             "region[1].risk",
             "the first risk step must be on day 0",
+        );
+    }
+
+    #[test]
+    fn an_incidence_rule_needs_an_epidemic_and_ordered_thresholds() {
+        let rule = "risk_by_incidence = { medium_above = 5, high_above = 2 }";
+        let text = scenario("").replace(
+            "risk = [{ day = 0, level = \"low\" }]",
+            &format!("risk = [{{ day = 0, level = \"low\" }}]\n{rule}"),
+        );
+        assert_reports(
+            &text,
+            "region[1].risk_by_incidence",
+            "needs the region's `epidemic`",
+        );
+        assert_reports(
+            &text,
+            "region[1].risk_by_incidence.high_above",
+            "must be at least `medium_above`",
+        );
+    }
+
+    #[test]
+    fn workers_from_names_other_regions_with_shares_up_to_one() {
+        let text = scenario("").replace(
+            "risk = [{ day = 0, level = \"low\" }]",
+            "risk = [{ day = 0, level = \"low\" }]\nworkers_from = { Jiangsu = 0.1, Hubei = 0.95 }",
+        );
+        assert_reports(
+            &text,
+            "region[1].workers_from.Jiangsu",
+            "a region's own workers are the rest",
+        );
+        assert_reports(
+            &text,
+            "region[1].workers_from",
+            "shares sum to 1.05, above 1",
         );
     }
 

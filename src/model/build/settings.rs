@@ -11,8 +11,6 @@ use std::collections::BTreeSet;
 
 /// The checked values of `[policy]`, `[risk_levels]` and `[workers]` the model keeps.
 pub(super) struct Settings {
-    /// `policy.productivity_under_controls`.
-    pub productivity: f64,
     /// Parameters per risk level: low, medium, high.
     pub risk: [Risk; 3],
     /// `workers.initial_share`.
@@ -102,12 +100,19 @@ impl Builder<'_> {
             self.non_negative(&path("policy.sme_early_payment_days"), days);
         }
         let risk = [
-            self.risk(&path("risk_levels.low"), &raw.risk_levels.low),
-            self.risk(&path("risk_levels.medium"), &raw.risk_levels.medium),
-            self.risk(&path("risk_levels.high"), &raw.risk_levels.high),
+            self.risk(&path("risk_levels.low"), &raw.risk_levels.low, productivity),
+            self.risk(
+                &path("risk_levels.medium"),
+                &raw.risk_levels.medium,
+                productivity,
+            ),
+            self.risk(
+                &path("risk_levels.high"),
+                &raw.risk_levels.high,
+                productivity,
+            ),
         ];
         Settings {
-            productivity,
             risk,
             workers_initial: self.share(&path("workers.initial_share"), raw.workers.initial_share),
             workers_noise_sd: self.non_negative(&path("workers.noise_sd"), raw.workers.noise_sd),
@@ -115,8 +120,14 @@ impl Builder<'_> {
     }
 
     /// What one risk level governs.
-    fn risk(&mut self, at: &FieldPath, risk: &RawRisk) -> Risk {
+    /// `productivity` defaults to `policy.productivity_under_controls`.
+    fn risk(&mut self, at: &FieldPath, risk: &RawRisk, productivity: f64) -> Risk {
         Risk {
+            outbound_travel: risk.outbound_travel,
+            productivity: match risk.productivity {
+                Some(p) => self.share(&at.key("productivity"), p),
+                None => productivity,
+            },
             restart_large: self.duration(&at.key("restart_days_large"), &risk.restart_days_large),
             restart_sme: self.duration(&at.key("restart_days_sme"), &risk.restart_days_sme),
             worker_return_rate: self.share(&at.key("worker_return_rate"), risk.worker_return_rate),
