@@ -155,6 +155,7 @@ mod tests {
                 breakdown: Some((expo, Dist::fixed(5.0))),
             },
             lead_time: Dist::fixed(0.0),
+            from: None,
         });
         let s = lost_share(&converted, 2.0);
         assert!((0.12..0.28).contains(&s), "converted line fails too: {s}");

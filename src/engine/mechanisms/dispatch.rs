@@ -268,9 +268,9 @@ impl Sim<'_> {
             return r.clone();
         }
         let (ctx, key, class) = (self.ctx, self.route_key, route_class(self.m, item));
-        let open = ctx.routes.sources(((key, None), h, class), || {
-            self.rank_sources(None, h, item)
-        });
+        let open = ctx
+            .routes
+            .sources(((key, None), h, class), || self.rank_sources(None, h, item));
         let r = match &self.closed {
             // Closures only add cost: while no ranked route crosses a closed link, the ranking
             // holds (and is shared); else it is ranked again with the closures.
