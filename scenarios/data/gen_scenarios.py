@@ -1450,7 +1450,7 @@ def transport_sections(o, start_day_note):
 [green_channel]
 enabled = true
 start_day = 0
-products = ["surgical_mask", "n95", "protective_suit", "ventilator", "eye_protection", "meltblown", "nonwoven", "vent_parts_kit", "vent_key_parts"]
+products = ["surgical_mask", "n95", "protective_suit", "ventilator", "ecg_monitor", "eye_protection", "meltblown", "nonwoven", "vent_parts_kit", "vent_key_parts"]
 bypass_checkpoints = true
 capacity_priority = true
 # A lane of their own at checkpoints: "no stop" (variants: priority in the queue, or none).

@@ -261,7 +261,8 @@ pub(in crate::engine) fn consign(
 }
 
 impl Sim<'_> {
-    /// Dispatch sources that can reach `h`, nearest first (shared by every replication).
+    /// Dispatch sources that can reach `h`, nearest first (shared by every replication while
+    /// every link is open).
     fn nearest_sources(&mut self, h: NodeId, item: usize) -> Arc<[NodeId]> {
         self.sync_route_state();
         if let Some(r) = self.nearest_sources.get(&(h, item)) {
@@ -270,40 +271,62 @@ impl Sim<'_> {
         let (ctx, key, class) = (self.ctx, self.route_key, route_class(self.m, item));
         let open = ctx
             .routes
-            .sources(((key, None), h, class), || self.rank_sources(None, h, item));
-        let r = match &self.closed {
-            // Closures only add cost: while no ranked route crosses a closed link, the ranking
-            // holds (and is shared); else it is ranked again with the closures.
-            Some(c) if open.links.iter().any(|&l| c.has(l)) => {
-                let state = ((key, Some(c.clone())), h, class);
-                ctx.routes
-                    .sources(state, || self.rank_sources(Some(c), h, item))
-            }
-            _ => open,
+            .sources(((key, None), h, class), || self.rank_sources(h, item));
+        let order = match &self.closed {
+            Some(c) if open.links.iter().any(|&l| c.has(l)) => self.rank_around(c, &open, h, item),
+            _ => open.order,
         };
-        self.nearest_sources.insert((h, item), r.order.clone());
-        r.order
+        self.nearest_sources.insert((h, item), order.clone());
+        order
     }
 
-    /// Ranks the dispatch sources by their route to `h` with the links in `closed` closed.
-    fn rank_sources(&self, closed: Option<&Arc<Closed>>, h: NodeId, item: usize) -> Ranking {
+    /// Ranks the dispatch sources by their route to `h` with every link open.
+    fn rank_sources(&self, h: NodeId, item: usize) -> Ranking {
         let d = self.m.dispatch.as_ref().expect("dispatch configured");
         let mut ranked: Vec<(f64, NodeId)> = Vec::new();
         let mut links: Vec<LinkId> = Vec::new();
         for &s in &d.sources {
-            if let Some((cost, path)) = self.shared_route(closed, s, h, item) {
+            if let Some((cost, path)) = self.shared_route(None, s, h, item) {
                 ranked.push((cost, s));
                 links.extend_from_slice(&path);
             }
         }
-        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         links.sort_unstable();
         links.dedup();
         Ranking {
-            order: ranked.into_iter().map(|(_, s)| s).collect(),
+            order: rank(ranked),
             links: links.into(),
         }
     }
+
+    /// Ranks `open`'s sources again while links are closed: each by its usual route plus the
+    /// wait at the closed links on it. Why not search again: a source's ranking only says which
+    /// stock to draw first, and a search per source at every closure cost more than the rest of
+    /// the run; the shipments themselves still take the fastest route around the closure.
+    fn rank_around(
+        &self,
+        closed: &Closed,
+        open: &Ranking,
+        h: NodeId,
+        item: usize,
+    ) -> Arc<[NodeId]> {
+        let ranked = open
+            .order
+            .iter()
+            .filter_map(|&s| {
+                let (cost, path) = self.shared_route(None, s, h, item)?;
+                let waits: f64 = path.iter().map(|&l| closed.wait_days(l)).sum();
+                Some((cost + waits, s))
+            })
+            .collect();
+        rank(ranked)
+    }
+}
+
+/// Sources by cost, nearest first (ties to the lower id).
+fn rank(mut ranked: Vec<(f64, NodeId)>) -> Arc<[NodeId]> {
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    ranked.into_iter().map(|(_, s)| s).collect()
 }
 
 #[cfg(test)]
