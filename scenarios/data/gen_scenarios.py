@@ -1971,116 +1971,18 @@ set = { "transport.truck_availability.0.share" = 1.0, "transport.truck_availabil
 CALIBRATION_NOTES = {
     "china": """
 # ---------------------------------------------------------------------------------------------
-# Calibration notes. The base carries six values fitted by `medsupply calibrate` to the
-# briefings up to 12 Feb 2020 (marked `# calibrated:` above; docs/validation.md has the command,
-# the fit row by row and what the model cannot reproduce). The figures below were measured with
-# the inputs before that fit, which the `uncalibrated` variant keeps.
-#
-# Figures are means of 20 replications (seed 2020), measured with
-#   cargo run --release --locked -- run scenarios/china-2020.toml --all-variants --replications 20 --out /tmp/cmp
-# and, for paired 95 % CIs between variants (common random numbers),
+# Calibration. The base carries six values fitted by `medsupply calibrate` to the briefings up
+# to 12 Feb 2020 (marked `# calibrated:` above); the `uncalibrated` variant keeps the inputs.
+# docs/validation.md has the command, the fit row by row and what the model cannot reproduce.
+# Measure the variants against the base (paired 95 % CIs, common random numbers) with
 #   cargo run --release --locked -- compare scenarios/china-2020.toml --all --replications 20 --out /tmp/cmp
-# 100 replications of the base take ≈ 5-12 s of simulation on two cores.
-#
-# Re-measured after the epidemic became uncertain (parameters drawn per replication, admission
-# and ICU delays, day-0 infectious as cases): base, 20 replications, seed 2020. Hubei's census
-# peaks on day 29 (22 Feb) at ≈ 47.5 k in care (P5-P95 of the class sums 31-71 k); ≈ 36 k in care
-# in China on 3 Mar (P5-P95 21-56 k; data: 27,433 active); Hubei demand on 7 Feb: suits 41 k/day,
-# N95 102 k/day; at the peak (day 30) N95 233 k/day (P5-P95 156-347 k). Fill over the horizon,
-# Hubei | China: N95 0.878 | 0.852, suits 0.694 | 0.655, masks 0.977 | 0.689, ventilators
-# 0.925 | 0.937, eye protection 0.769 | 0.797; the P5-P95 of the suit fill rate is 0.60-0.79 in
-# Hubei. The rest of these notes (the data checks, the weekly shape and the variants) were
-# measured before that change, with a deterministic epidemic whose census began at onset, so
-# demand peaked about four days earlier; they still show each variant's direction.
-#
-# Against the data file:
-# - masks made on 1 Feb 7.9 M/day, 38 % of the 21 M capacity (data: 9.7 M, 46 %); N95 on 1 Feb
-#   86 k/day (data ≈ 100 k); suits on 28 Jan 6.4 k/day (data 8.7 k); suits on 24 Feb 165 k/day.
-# - Hubei suit demand on 7 Feb 52 k/day (data: need 59.4 k); N95 demand at the peak 227 k/day
-#   (data: Wuhan > 300 k on 24 Feb); ≈ 47 k Hubei patients in care at the peak, ≈ 29 k in China
-#   on 3 Mar (data: 27,433 active).
-# - workers present: Jiangsu 82 % on 27 Feb (data 73 %, all firms), China 91 % on 28 Mar (data
-#   89.9 %), Hubei 68 / 71 / 87 % on 23 Mar / 28 Mar / 21 Apr (data 60 / 70 / 92 %).
-# - melt-blown made: 24 t/day on 6 Mar, 63 t/day on 30 Mar; it limits mask output from late
-#   February until the state-owned lines land (data: price 80 k -> 400 k CNY/t, Feb - Mar).
-# - ventilators made: ≈ 200/day from mid-March against 314/day of installed capacity: the small
-#   domestic parts makers limit it (data: "... given sufficient key parts").
-#
-# The shape (base; weekly fill = delivered / demand):
-#   week from    24 Jan  31 Jan   7 Feb  14 Feb  21 Feb  28 Feb   6 Mar  13 Mar  20 Mar  27 Mar
-#   Hubei N95      0.95    0.99    0.65    0.50    0.93    1.00    1.00    1.00    1.00    1.00
-#   Hubei suits    0.10    0.32    0.31    0.42    0.75    1.00    1.00    1.00    1.00    1.00
-#   Hubei vents    1.00    0.82    0.81    0.94    1.00    1.00    1.00    1.00    1.00    1.00
-#   Hubei masks    0.31    0.96    1.00    1.00    1.00    1.00    1.00    1.00    1.00    1.00
-#   China masks    0.14    0.22    0.37    0.37    0.34    0.43    0.57    0.70    0.82    0.91
-# Suits are short from the first day and sufficient from about 28 Feb; N95 run short when the
-# census peaks (7-20 Feb), nearly sufficient from 21 Feb and fully from 28 Feb; ventilators in the first three
-# weeks; disposable masks nationwide through February, easing through March.
-#
-# Variants, fill over the horizon, Hubei | China (base: N95 0.817 | 0.786, suits 0.630 | 0.598,
-# masks 0.976 | 0.690, ventilators 0.932 | 0.943):
-# - no-green-channel: N95 0.745 | 0.732, suits 0.579 | 0.556, masks 0.947 | 0.676, ventilators
-#   0.883 | 0.901; mean lead time into Hubei N95 2.1 -> 3.5 days, suits 2.0 -> 3.2, ventilators
-#   2.6 -> 4.8; green-channel share 0.
-# - green-channel-feb1: in between. Hubei N95 0.814, masks 0.968, suits 0.630 (tie: CI of the
-#   paired difference -0.003..+0.002), lead time N95 2.2 days; first week Hubei N95 0.73 and masks
-#   0.26 against 0.95 and 0.31. The loss is caught up once the channel opens, because February's
-#   shortage was set by production, not transport.
-# - proportional: Hubei worse (N95 0.784, suits 0.595, masks 0.778), the others better
-#   (Guangdong N95 0.51 -> 0.77, suits 0.33 -> 0.59; Sichuan N95 0.68 -> 0.85).
-# - no-conversion: far less made and delivered (China masks 0.288, suits 0.288, N95 0.686; Hubei
-#   suits 0.283, N95 0.720); ventilators unchanged, since Hubei's shortage is over before the
-#   expansion lands.
-# - no-sme-financing: later ramp-up of the SME entrants, converters and material makers (China
-#   masks 0.680, N95 0.770, suits 0.588, eye protection 0.714 against 0.754; Hubei N95 0.800,
-#   suits 0.619), with the masks dip in weeks 4-5 (0.30 and 0.39 against 0.34 and 0.43).
-#   Measured before the SMEs' working capital (issue 20); with it, no-sme-financing also
-#   withholds their fabric loan: China masks fill rate -0.154 (20 replications, paired), of
-#   which early payment alone (no-sme-financing-early-payment) wins back 0.123.
 # ---------------------------------------------------------------------------------------------""",
     "hubei": """
 # ---------------------------------------------------------------------------------------------
-# Calibration notes. Figures are means of 20 replications (seed 2020), measured with
-#   cargo run --release --locked -- run scenarios/hubei-2020.toml --all-variants --replications 20 --out /tmp/cmp
-# and, for paired 95 % CIs between variants (common random numbers),
+# Validation. This scenario is not calibrated; docs/validation.md holds china-2020 against the
+# observed figures. Measure the variants against the base (paired 95 % CIs, common random
+# numbers) with
 #   cargo run --release --locked -- compare scenarios/hubei-2020.toml --all --replications 20 --out /tmp/cmp
-# Production and Hubei's epidemic are the same as in china-2020.toml (see its notes for the
-# checks against the data file).
-#
-# Re-measured after the epidemic became uncertain (see china-2020.toml): base, 20 replications,
-# seed 2020, fill over the horizon in Hubei: N95 0.872 (P5-P95 0.80-0.95), suits 0.688
-# (0.59-0.78), masks 0.985, ventilators 0.923, eye protection 0.758; N95 demand at the peak
-# (day 30) 233 k/day (P5-P95 156-347 k). The weekly shape and the variants below were measured
-# before that change (deterministic epidemic, census from onset) and still show each variant's
-# direction.
-#
-# The shape (base; weekly fill = delivered / demand):
-#   week from    24 Jan  31 Jan   7 Feb  14 Feb  21 Feb  28 Feb   6 Mar  13 Mar  20 Mar  27 Mar
-#   Hubei N95      0.91    0.95    0.68    0.50    0.91    0.99    1.00    1.00    1.00    1.00
-#   Hubei suits    0.73    0.14    0.29    0.42    0.74    0.99    1.00    1.00    1.00    1.00
-#   Hubei vents    1.00    0.81    0.79    0.94    1.00    1.00    1.00    1.00    1.00    1.00
-#   Hubei masks    0.54    1.00    1.00    0.99    1.00    1.00    1.00    1.00    1.00    1.00
-#   masks, all     0.19    0.18    0.37    0.37    0.34    0.43    0.57    0.70    0.81    0.91
-# (the central reserve, released on 25 Jan, carries Hubei's suits through the first week here.)
-#
-# Variants, fill over the horizon, Hubei (base: N95 0.810, suits 0.624, masks 0.984,
-# ventilators 0.928, eye protection 0.707):
-# - no-green-channel: N95 0.737, suits 0.571, masks 0.960, ventilators 0.879; lead times into
-#   Hubei N95 2.2 -> 3.6 days.
-# - green-channel-feb1: N95 0.807, suits 0.624 (tie), masks 0.973; first week N95 0.69 and suits
-#   0.16 against 0.91 and 0.73.
-# - proportional: N95 0.776, suits 0.588, masks 0.773; RestOfChina better: N95 0.68 -> 0.83,
-#   suits 0.53 -> 0.74.
-# - no-conversion: N95 0.716, suits 0.282, eye protection 0.408.
-# - no-sme-financing: N95 0.791, suits 0.613, eye protection 0.658; all masks 0.680 against 0.690.
-# - eo-sterilisation: suits 0.544, masks 0.970 (all masks 0.627 against 0.690).
-# - esft-burn-rates: N95 0.976, suits 0.833: with the WHO ESFT defaults the shortage is mild; the
-#   Wuhan-practice rates are what make it severe.
-# - reserve-from-feb7: first-week suits 0.10 and masks 0.29 against 0.73 and 0.54; over the horizon
-#   N95 0.819 (the later release lands in the worst weeks and hospitals switch to extended use
-#   earlier, so horizon fill is no worse).
-# - trucks-full: N95 0.823, suits 0.636, eye protection 0.813, lead time N95 2.1 days: what the
-#   mid-February shortage of trucks cost.
 # ---------------------------------------------------------------------------------------------""",
 }
 
