@@ -155,19 +155,8 @@ impl Builder<'_> {
 
     /// A sorted schedule of shares at `at`.
     fn shares(&mut self, at: &FieldPath, steps: &[RawShareStep], horizon: i64) -> Vec<(u32, f64)> {
-        let schedule = steps
-            .iter()
-            .enumerate()
-            .map(|(i, step)| {
-                let step_at = at.index(i);
-                (
-                    self.day(&step_at.key("day"), step.day, horizon),
-                    self.share(&step_at.key("share"), step.share),
-                )
-            })
-            .collect::<Vec<_>>();
-        self.sorted_steps(at, &schedule);
-        schedule
+        let steps: Vec<_> = steps.iter().map(|s| (s.day, s.share)).collect();
+        self.schedule(at, &steps, ("share", Self::share), horizon)
     }
 
     /// A sorted schedule of ordinary-freight trucks per day at `at`.
@@ -177,14 +166,28 @@ impl Builder<'_> {
         steps: &[RawTrucksStep],
         horizon: i64,
     ) -> Vec<(u32, f64)> {
+        let steps: Vec<_> = steps.iter().map(|s| (s.day, s.trucks)).collect();
+        self.schedule(at, &steps, ("trucks", Self::non_negative), horizon)
+    }
+
+    /// A sorted schedule at `at` of (day, value) steps, each value named `value.0` and checked
+    /// by `value.1`.
+    fn schedule(
+        &mut self,
+        at: &FieldPath,
+        steps: &[(i64, f64)],
+        value: (&str, fn(&mut Self, &FieldPath, f64) -> f64),
+        horizon: i64,
+    ) -> Vec<(u32, f64)> {
+        let (key, check) = value;
         let schedule = steps
             .iter()
             .enumerate()
-            .map(|(i, step)| {
+            .map(|(i, &(day, v))| {
                 let step_at = at.index(i);
                 (
-                    self.day(&step_at.key("day"), step.day, horizon),
-                    self.non_negative(&step_at.key("trucks"), step.trucks),
+                    self.day(&step_at.key("day"), day, horizon),
+                    check(self, &step_at.key(key), v),
                 )
             })
             .collect::<Vec<_>>();
