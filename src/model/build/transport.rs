@@ -7,7 +7,10 @@ use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::{RawLane, RawMode, RawScenario, RawShareStep, RawTrucksStep};
 use std::collections::BTreeMap;
 
-impl Builder<'_> {
+/// A check of a value at a field, giving the value to keep.
+type Check<'b> = fn(&mut Builder<'b>, &FieldPath, f64) -> f64;
+
+impl<'b> Builder<'b> {
     /// A link by name: a `[[link]]` id, or `from->to` of a link of a group.
     fn lookup_link(
         &mut self,
@@ -176,7 +179,7 @@ impl Builder<'_> {
         &mut self,
         at: &FieldPath,
         steps: &[(i64, f64)],
-        value: (&str, fn(&mut Self, &FieldPath, f64) -> f64),
+        value: (&str, Check<'b>),
         horizon: i64,
     ) -> Vec<(u32, f64)> {
         let (key, check) = value;
