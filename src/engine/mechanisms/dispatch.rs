@@ -271,7 +271,7 @@ impl Sim<'_> {
         let (ctx, key, class) = (self.ctx, self.route_key, route_class(self.m, item));
         let open = ctx
             .routes
-            .sources(((key, None), h, class), || self.rank_sources(h, item));
+            .sources((key, h, class), || self.rank_sources(h, item));
         let order = match &self.closed {
             Some(c) if open.links.iter().any(|&l| c.has(l)) => self.rank_around(c, &open, h, item),
             _ => open.order,

@@ -10,22 +10,21 @@ use crate::util::FastMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// What routes depend on besides the model: a key of every region's risk level and whether the
-/// green channel is open ([`Sim::route_key`]: a level schedule may differ by replication when it
-/// follows a drawn epidemic, so it is a hash of the levels, not a count of changes), and the
-/// links closed (None when all are open, the state every replication shares most of the time).
-pub(in crate::engine) type RouteState = (usize, Option<Arc<Closed>>);
+/// Key of a cached route: (route key, from, to, route class of the item, see [`route_class`]).
+/// The route key ([`Sim::route_key`]) stands for every region's risk level and whether the
+/// green channel is open: a level schedule may differ by replication when it follows a drawn
+/// epidemic, so it is a hash of the levels, not a count of changes.
+type RouteKey = (usize, NodeId, NodeId, ItemId);
 
-/// Key of a cached route: (state, from, to, route class of the item, see [`route_class`]).
-type RouteKey = (RouteState, NodeId, NodeId, ItemId);
+/// Key of a cached ranking of dispatch sources: (route key, hospital, route class of the item).
+type SourcesKey = (usize, NodeId, ItemId);
 
-/// Key of a cached ranking of dispatch sources: (state, hospital, route class of the item).
-type SourcesKey = (RouteState, NodeId, ItemId);
-
-/// Routes, and dispatch sources ranked by route, shared by the replications of one model. A
-/// route depends only on the network, the item and the [`RouteState`], never on anything
-/// else a replication draws, so every replication may reuse what another found: the outputs
-/// are the same whichever thread finds a route first.
+/// Routes with every link open, and dispatch sources ranked by them, shared by the replications
+/// of one model. Such a route depends only on the network, the item's route class and the route
+/// key, never on anything else a replication draws, so every replication may reuse what another
+/// found: the outputs are the same whichever thread finds a route first. Routes around closed
+/// links are not shared: closures are drawn per replication, so two replications rarely close
+/// the same links at the same times, and keeping their routes would grow the cache without end.
 #[derive(Debug, Default)]
 pub struct RouteCache {
     routes: Shared<RouteKey, Option<Route>>,
@@ -286,8 +285,9 @@ impl Sim<'_> {
         r
     }
 
-    /// The route from `from` to `to` for `item` in this epoch with the links in `closed`
-    /// closed, from the cache every replication shares.
+    /// The route from `from` to `to` for `item` under the current route key with the links in
+    /// `closed` closed: from the cache every replication shares when it crosses no closed link,
+    /// else searched again.
     pub(in crate::engine) fn shared_route(
         &self,
         closed: Option<&Arc<Closed>>,
@@ -309,17 +309,14 @@ impl Sim<'_> {
         let open = ctx
             .routes
             .routes
-            .get_or_find(((key, None), from, to, class), || find(&trip));
+            .get_or_find((key, from, to, class), || find(&trip));
         match closed {
             // Closures only add cost: a route that crosses no closed link stays the fastest,
             // and is shared with every replication; only one that crosses one is searched again.
             Some(c) if open.as_ref().is_some_and(|r| r.1.iter().any(|&l| c.has(l))) => {
-                let state = ((key, Some(c.clone())), from, to, class);
-                ctx.routes.routes.get_or_find(state, || {
-                    find(&Trip {
-                        closed: Some(c),
-                        ..trip
-                    })
+                find(&Trip {
+                    closed: Some(c),
+                    ..trip
                 })
             }
             _ => open,
