@@ -258,13 +258,16 @@ impl Sim<'_> {
                 self.closed = self.closures.closed_at(self.now);
                 self.closure_state = closing;
             }
-            self.route_epoch = epoch;
-            self.route_levels = (0..self.m.regions.len())
-                .map(|r| self.level_on(r, day))
-                .collect();
-            let mut h = std::hash::DefaultHasher::new();
-            (&self.route_levels, self.m.green.active(day)).hash(&mut h);
-            self.route_key = h.finish() as usize;
+            // Levels and the green channel change only with the epoch, not with closures.
+            if epoch != self.route_epoch {
+                self.route_epoch = epoch;
+                self.route_levels = (0..self.m.regions.len())
+                    .map(|r| self.level_on(r, day))
+                    .collect();
+                let mut h = std::hash::DefaultHasher::new();
+                (&self.route_levels, self.m.green.active(day)).hash(&mut h);
+                self.route_key = h.finish() as usize;
+            }
         }
     }
 
