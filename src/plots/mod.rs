@@ -61,7 +61,11 @@ pub fn draw_run(run_dir: &Path, threads: usize) -> Result<Drawn> {
     let only = variant.map(|v| vec![v]);
     let _lock = DirLock::acquire(&dir)?;
     remove_stale_plot_temps(&dir)?;
-    draw(&dir, only.as_deref(), threads)
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    draw(&dir, only.as_deref(), &pool)
 }
 
 /// Removes the temporary chart and report files an interrupted drawing left in the scenario
@@ -108,12 +112,12 @@ fn resolve(run_dir: &Path) -> Result<(PathBuf, Option<String>)> {
     Ok((run_dir.to_path_buf(), None))
 }
 
-/// Draws the charts and the report of the scenario run in `dir` (`OUT/<scenario>`), with
-/// `threads` worker threads (0 = all cores). The report covers every variant found there;
+/// Draws the charts and the report of the scenario run in `dir` (`OUT/<scenario>`) on `pool`
+/// (a study draws on the pool its replications ran on). The report covers every variant found there;
 /// chart files are written for the variants in `only` (all when `None`) and, across
 /// variants, for the scenario. Stale chart files in those `plots/` directories are removed,
 /// so the plot set is always what the saved outputs give.
-pub fn draw(dir: &Path, only: Option<&[String]>, threads: usize) -> Result<Drawn> {
+pub fn draw(dir: &Path, only: Option<&[String]>, pool: &rayon::ThreadPool) -> Result<Drawn> {
     font::register()?;
     let scenario = data::load_scenario(dir)?;
     if let Some(names) = only
@@ -155,10 +159,6 @@ pub fn draw(dir: &Path, only: Option<&[String]>, threads: usize) -> Result<Drawn
             })?;
         }
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     let rendered: Vec<Rendered> = pool.install(|| {
         jobs.into_par_iter()
             .map(|(chart, out, write)| render_one(dir, chart, &out, write))

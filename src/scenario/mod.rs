@@ -2,6 +2,7 @@
 //! file, line, column and field path. Building the validated model is `crate::model::build`.
 
 pub mod csv_series;
+mod fast;
 pub mod location;
 pub mod overrides;
 pub mod policy;
@@ -11,17 +12,29 @@ mod shape;
 use crate::error::{Diagnostic, Error, Result};
 use location::{FieldPath, Locator};
 use policy::ReadOptions;
+use raw::RawScenario;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-/// A scenario file read from disk: its text, its TOML table and a locator for diagnostics.
+/// A scenario file read from disk: its text, its raw scenario or TOML table, and a locator for
+/// diagnostics.
+///
+/// A well-formed file is parsed once, straight into its raw scenario (`base`); the TOML table
+/// is parsed from the text only when a variant or a sweep needs it, and the locator (a copy of
+/// the text and its spans) only when a diagnostic does. A file with anything to report keeps
+/// its table from the start, and every problem is reported from it.
 pub struct ScenarioFile {
     /// Where it was read from.
     pub path: PathBuf,
     /// The text, for hashing.
     pub text: String,
-    locator: Locator,
-    table: toml::Table,
+    locator: OnceLock<Locator>,
+    /// Always set when `base` is `None`.
+    table: OnceLock<toml::Table>,
+    /// The base scenario, when the one fast parse found nothing to report.
+    base: Option<RawScenario>,
     /// The CSV files it refers to, read once for the base and every variant.
     pub csv: crate::scenario::csv_series::CsvCache,
     /// How it and the files it names are read (limits, outside paths).
@@ -43,27 +56,36 @@ impl ScenarioFile {
             path: path.to_path_buf(),
             source,
         })?;
-        let locator = Locator::new(&text);
-        let table = match text.parse::<toml::Table>() {
-            Ok(t) => t,
-            Err(e) => {
-                let position = e.span().map(|s| locator.line_col(s.start));
-                return Err(Error::Invalid(vec![Diagnostic {
-                    file: path.to_path_buf(),
-                    position,
-                    field: String::new(),
-                    message: format!("TOML syntax error: {}", e.message().trim()),
-                }]));
+        let (base, table) = match fast::parse(&text) {
+            fast::Parsed::Clean(raw) => (Some(*raw), OnceLock::new()),
+            fast::Parsed::Syntax(message, span) => {
+                return Err(syntax_error(path, &text, &message, span));
             }
+            fast::Parsed::Unsure => (None, OnceLock::from(parse_table(path, &text)?)),
         };
         Ok(ScenarioFile {
             path: path.to_path_buf(),
             text,
-            locator,
+            locator: OnceLock::new(),
             table,
+            base,
             csv: Default::default(),
             options: options.clone(),
         })
+    }
+
+    /// The locator of fields in the text, made when a diagnostic first needs it.
+    fn locator(&self) -> &Locator {
+        self.locator.get_or_init(|| Locator::new(&self.text))
+    }
+
+    /// The scenario's TOML table, parsed from the text when first needed.
+    fn table(&self) -> Result<&toml::Table> {
+        if let Some(table) = self.table.get() {
+            return Ok(table);
+        }
+        let table = parse_table(&self.path, &self.text)?;
+        Ok(self.table.get_or_init(|| table))
     }
 
     /// The directory CSV paths are relative to.
@@ -78,7 +100,7 @@ impl ScenarioFile {
     pub fn diag(&self, field: &FieldPath, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             file: self.path.clone(),
-            position: self.locator.locate(field),
+            position: self.locator().locate(field),
             field: field.to_string(),
             message: message.into(),
         }
@@ -91,7 +113,7 @@ impl ScenarioFile {
         settings: &[(String, toml::Value)],
         diags: &mut Vec<Diagnostic>,
     ) -> Result<toml::Table> {
-        let mut table = self.table.clone();
+        let mut table = self.table()?.clone();
         if let Some(name) = variant {
             self.apply_variant(&mut table, name, diags)?;
         }
@@ -112,9 +134,16 @@ impl ScenarioFile {
     /// The `set` table of the variant `name` (empty when it sets nothing; None when there is no
     /// such variant).
     pub fn variant_set(&self, name: &str) -> Option<toml::Table> {
+        if let Some(base) = &self.base {
+            return base
+                .variant
+                .iter()
+                .find(|v| v.name == name)
+                .map(|v| v.set.clone());
+        }
         let index = self.variant_names().iter().position(|v| v == name)?;
         Some(
-            self.table["variant"][index]
+            self.table.get()?["variant"][index]
                 .get("set")
                 .and_then(|s| s.as_table())
                 .cloned()
@@ -124,8 +153,12 @@ impl ScenarioFile {
 
     /// Names of the variants the file defines, in file order.
     pub fn variant_names(&self) -> Vec<String> {
+        if let Some(base) = &self.base {
+            return base.variant.iter().map(|v| v.name.clone()).collect();
+        }
         self.table
-            .get("variant")
+            .get()
+            .and_then(|t| t.get("variant"))
             .and_then(|v| v.as_array())
             .map(|a| {
                 a.iter()
@@ -144,28 +177,30 @@ impl ScenarioFile {
         message: impl Into<String>,
     ) -> Diagnostic {
         let index = variant.and_then(|v| self.variant_names().iter().position(|n| n == v));
-        match (variant, index) {
-            (Some(v), Some(i)) => {
+        // A variant's table was parsed to build it, so it is there when one is named.
+        match (variant, index, self.table.get()) {
+            (Some(v), Some(i), Some(table)) => {
                 let at = FieldPath::default().key("variant").index(i);
                 // Point at the override that set this field when one matches, else at `set`.
                 let field_text = field.to_string();
-                let key = self.table["variant"][i]
+                let key = table["variant"][i]
                     .get("set")
                     .and_then(|s| s.as_table())
                     .and_then(|t| {
                         t.keys()
                             .find(|k| {
-                                let named = overrides::resolve(&self.table, k).to_string();
+                                let named = overrides::resolve(table, k).to_string();
                                 field_text.starts_with(&named) || named.starts_with(&field_text)
                             })
                             .cloned()
                     });
-                let exact = key.and_then(|k| self.locator.locate(&at.key("set").key(&k)));
+                let locator = self.locator();
+                let exact = key.and_then(|k| locator.locate(&at.key("set").key(&k)));
                 Diagnostic {
                     file: self.path.clone(),
                     position: exact
-                        .or_else(|| self.locator.locate(&at.key("set")))
-                        .or_else(|| self.locator.locate(&at)),
+                        .or_else(|| locator.locate(&at.key("set")))
+                        .or_else(|| locator.locate(&at)),
                     field: field.to_string(),
                     message: format!("variant `{v}`: {}", message.into()),
                 }
@@ -176,14 +211,18 @@ impl ScenarioFile {
 
     /// The raw scenario of the base (`None`) or a named variant, with `settings` (dotted path,
     /// value) applied on top as a parameter sweep does, and every shape problem found: those
-    /// that still let it be read come back beside it, so the model checks can run too.
+    /// that still let it be read come back beside it, so the model checks can run too. The
+    /// base of a well-formed file is the one read with the file, borrowed.
     pub fn raw_with(
         &self,
         variant: Option<&str>,
         settings: &[(String, toml::Value)],
-    ) -> Result<(raw::RawScenario, Vec<Diagnostic>)> {
+    ) -> Result<(Cow<'_, RawScenario>, Vec<Diagnostic>)> {
+        if let (Some(base), None, []) = (&self.base, variant, settings) {
+            return Ok((Cow::Borrowed(base), Vec::new()));
+        }
         let mut diags = Vec::new();
-        for (key, v) in &self.table {
+        for (key, v) in self.table()? {
             bad_numbers(v, Walk::Key(&Walk::Root, key), &mut |p, msg| {
                 diags.push(self.diag(p, msg))
             });
@@ -201,7 +240,7 @@ impl ScenarioFile {
         if let Ok(raw) = whole
             && !unknown
         {
-            return Ok((raw, diags));
+            return Ok((Cow::Owned(raw), diags));
         }
         let table = self.table_with(variant, settings, &mut Vec::new())?;
         // A set beside the list, so a file with many problems is not searched once per problem.
@@ -213,7 +252,7 @@ impl ScenarioFile {
             }
         }
         match serde_path_to_error::deserialize::<_, raw::RawScenario>(toml::Value::Table(table)) {
-            Ok(raw) => Ok((raw, diags)),
+            Ok(raw) => Ok((Cow::Owned(raw), diags)),
             Err(e) => {
                 let d = self.diag_for(
                     variant,
@@ -259,6 +298,29 @@ impl ScenarioFile {
         }
         Ok(())
     }
+}
+
+/// Parses `text` into a TOML table, a syntax error reported with its position.
+fn parse_table(path: &Path, text: &str) -> Result<toml::Table> {
+    text.parse::<toml::Table>().map_err(|e| {
+        let message = e.message().trim().to_string();
+        syntax_error(path, text, &message, e.span())
+    })
+}
+
+/// The diagnostic of a TOML syntax error at `span` of `text`.
+fn syntax_error(
+    path: &Path,
+    text: &str,
+    message: &str,
+    span: Option<std::ops::Range<usize>>,
+) -> Error {
+    Error::Invalid(vec![Diagnostic {
+        file: path.to_path_buf(),
+        position: span.map(|s| Locator::new(text).line_col(s.start)),
+        field: String::new(),
+        message: format!("TOML syntax error: {message}"),
+    }])
 }
 
 /// Largest magnitude a number in a scenario may have; beyond it sums of units could overflow.

@@ -19,6 +19,7 @@ use crate::stats::aggregate::Aggregate;
 use crate::util::atomic::remove_stale_temps;
 use crate::util::check_file_name;
 use crate::util::lock::DirLock;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -159,14 +160,7 @@ fn execute(
         events: aggs.iter().map(Aggregate::events).sum(),
         seconds: sim.as_secs_f64(),
     });
-    finish(
-        &spec,
-        models,
-        &aggs,
-        &options.out,
-        options.threads,
-        observer,
-    )?;
+    finish(&spec, models, &aggs, &options.out, &pool, observer)?;
     observer.note(Note::OutputsWritten {
         seconds: (started.elapsed() - sim).as_secs_f64(),
         dir: options.out.join(&models[0].name),
@@ -266,7 +260,7 @@ pub fn merge(
         agg.finish();
         aggs.push(agg);
     }
-    finish(&info.study, &models, &aggs, out, 0, observer)?;
+    finish(&info.study, &models, &aggs, out, &pool(0)?, observer)?;
     observer.note(Note::Merged {
         parts: part_dirs.len(),
         dir: out.join(&models[0].name),
@@ -292,7 +286,8 @@ fn check_names(models: &[Model]) -> Result<()> {
 }
 
 /// Writes every output of a finished study: each arm's files, the comparison or sweep table,
-/// and (unless the study says no) the plots and report drawn from them. First every arm's
+/// and (unless the study says no) the plots and report drawn from them, all on `pool`, the
+/// study's (no writer starts threads of its own). First every arm's
 /// `manifest.json` from an earlier run is removed, so until each arm is rewritten whole its
 /// directory reads as incomplete, and temporary files killed runs left are removed. The
 /// caller holds the scenario directory's lock.
@@ -301,7 +296,7 @@ fn finish(
     models: &[Model],
     aggs: &[Aggregate],
     out: &Path,
-    threads: usize,
+    pool: &rayon::ThreadPool,
     observer: &dyn Observer,
 ) -> Result<()> {
     let dir = out.join(&models[0].name);
@@ -332,26 +327,33 @@ fn finish(
             .collect();
         crate::output::sweep::write(&dir, &points, parameters, plot_kpi, models, aggs)?;
     }
-    let pool = pool(threads)?;
-    for (model, agg) in models.iter().zip(aggs) {
-        pool.install(|| {
-            write_run(
-                &dir.join(&model.variant),
-                &VariantRun {
-                    model,
-                    seed: spec.seed,
-                    agg,
-                },
-            )
-        })?;
-    }
+    // Arms side by side, and each arm's files side by side; the first error in arm order is
+    // the one reported.
+    pool.install(|| {
+        models
+            .par_iter()
+            .zip(aggs)
+            .map(|(model, agg)| {
+                write_run(
+                    &dir.join(&model.variant),
+                    &VariantRun {
+                        model,
+                        seed: spec.seed,
+                        agg,
+                    },
+                )
+            })
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .collect::<Result<()>>()?;
     if spec.plots {
         for d in std::iter::once(dir.clone()).chain(models.iter().map(|m| dir.join(&m.variant))) {
             remove_stale_temps(&d.join(crate::plots::PLOTS))?;
         }
         let started = Instant::now();
         let labels: Vec<String> = spec.arms.iter().map(|a| a.label.clone()).collect();
-        let drawn = crate::plots::draw(&dir, Some(&labels), threads)?;
+        let drawn = crate::plots::draw(&dir, Some(&labels), pool)?;
         observer.note(Note::ChartsDrawn {
             charts: drawn.charts,
             seconds: started.elapsed().as_secs_f64(),

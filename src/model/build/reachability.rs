@@ -6,7 +6,7 @@ use super::Builder;
 use crate::model::{Dispatch, Links, Node, NodeId, NodeKind};
 use crate::scenario::location::{FieldPath, path};
 use petgraph::graph::NodeIndex;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 
 /// One breadth-first search per source (a few warehouses serve many hospitals), taken only as
 /// far as the questions asked of it need: a hub of an all-to-all group discovers all its
@@ -17,9 +17,11 @@ struct Reach<'a> {
     searches: BTreeMap<NodeId, Search>,
 }
 
-/// A breadth-first search from one node, paused.
+/// A breadth-first search from one node, paused. The nodes it discovered are a set, not a
+/// flag per node: a large network has thousands of sources, and a flag per node for each made
+/// the check quadratic in memory and time (a search from a warehouse finds a few dozen).
 struct Search {
-    discovered: Vec<bool>,
+    discovered: HashSet<usize, foldhash::fast::FixedState>,
     queue: VecDeque<NodeIndex>,
 }
 
@@ -27,20 +29,16 @@ impl Reach<'_> {
     /// Whether a route over the links leads from `from` to `to`.
     fn connects(&mut self, from: NodeId, to: NodeId) -> bool {
         let nodes = self.nodes;
-        let search = self.searches.entry(from).or_insert_with(|| {
-            let mut discovered = vec![false; nodes.len()];
-            discovered[nodes[from].vertex.index()] = true;
-            Search {
-                discovered,
-                queue: [nodes[from].vertex].into(),
-            }
+        let search = self.searches.entry(from).or_insert_with(|| Search {
+            discovered: [nodes[from].vertex.index()].into_iter().collect(),
+            queue: [nodes[from].vertex].into(),
         });
-        while !search.discovered[nodes[to].vertex.index()] {
+        while !search.discovered.contains(&nodes[to].vertex.index()) {
             let Some(vertex) = search.queue.pop_front() else {
                 return false;
             };
             for (next, _) in self.links.out(vertex) {
-                if !std::mem::replace(&mut search.discovered[next.index()], true) {
+                if search.discovered.insert(next.index()) {
                     search.queue.push_back(next);
                 }
             }
