@@ -14,6 +14,7 @@ pub mod demand;
 pub mod engine;
 pub mod error;
 pub mod generate;
+pub mod init;
 pub mod model;
 pub mod output;
 pub mod plots;

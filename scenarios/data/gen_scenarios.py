@@ -1612,6 +1612,8 @@ def build(mode):
         PK["restofchina"] = ("restofchina", "RestOfChina", round(sum(p[2] for p in rest), 1), 34.3, 108.9,
                              sum(p[5] for p in rest), "low", None)
         demand_keys = keys + ["restofchina"]
+    # taplo's schema directive: editors check the file against the scenario format's schema.
+    o("#:schema ./medsupply.schema.json")
     o(header(mode).rstrip())
     o(COMMON_HEADER_TAIL.rstrip())
     name = f"{mode}-2020"

@@ -8,9 +8,11 @@ mod calibrate;
 mod check;
 mod compare;
 mod generate;
+mod init;
 mod merge;
 mod plot;
 mod run;
+mod schema;
 mod slurm;
 mod study;
 mod sweep;
@@ -52,6 +54,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Bless a run's results as a baseline for `check` (atomically; --force to replace).
     Baseline(baseline::BaselineArgs),
+    /// Write a commented starting scenario, its data CSVs and the schema into a folder.
+    Init(init::InitArgs),
+    /// Print the JSON Schema of the scenario format (for editors and other tools).
+    Schema,
     /// Check scenario files (base and every variant) and report every problem.
     Validate {
         /// Scenario files.
@@ -68,9 +74,9 @@ macro_rules! help {
     ($($name:literal),*) => { [$(($name, include_str!(concat!("../../docs/help/", $name, ".txt")))),*] };
 }
 #[rustfmt::skip]
-const HELP: [(&str, &str); 11] = help!(
+const HELP: [(&str, &str); 13] = help!(
     "run", "compare", "sweep", "calibrate", "merge", "generate", "slurm", "plot", "check",
-    "baseline", "validate"
+    "baseline", "validate", "init", "schema"
 );
 
 /// The command line, each subcommand's `--help` with its description before the options and
@@ -99,5 +105,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => generate::run(&args),
         Command::Plot(args) => plot::run(&args),
         Command::Validate { scenarios, input } => validate::validate(&scenarios, &input),
+        Command::Init(args) => init::run(&args),
+        Command::Schema => schema::schema(),
     }
 }

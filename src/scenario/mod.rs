@@ -7,6 +7,7 @@ pub mod location;
 pub mod overrides;
 pub mod policy;
 pub mod raw;
+pub mod schema;
 mod shape;
 
 use crate::error::{Diagnostic, Error, Result};

@@ -14,6 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("util", &["error"]),
     ("results", &[]),
     ("generate", &[]),
+    ("init", &["error", "scenario", "util"]),
     ("scenario", &["error"]),
     ("model", &["error", "scenario", "util"]),
     ("demand", &["model"]),

@@ -3,7 +3,7 @@
 
 use crate::{medsupply, root};
 
-const COMMANDS: [&str; 11] = [
+const COMMANDS: [&str; 13] = [
     "run",
     "compare",
     "sweep",
@@ -15,6 +15,8 @@ const COMMANDS: [&str; 11] = [
     "check",
     "baseline",
     "validate",
+    "init",
+    "schema",
 ];
 
 #[test]

@@ -12,10 +12,14 @@
 //! - `fuzz`: mutants of the small scenarios and their CSV files (seeded, structured with
 //!   `toml_edit`) are rejected with exit 2 or run; never a panic, hang or write outside `--out`.
 //! - `help`: every subcommand's `--help` has its description and examples.
+//! - `init`: each template `init` writes validates (against the schema too) and runs as written;
+//!   a folder that is not empty is refused.
 //! - `golden`: the shipped scenarios reproduce their committed outputs in `tests/golden/`.
 //! - `report`: plots and report.html are deterministic, re-drawn identically by `plot`, refused
 //!   with exit 2 from corrupt outputs, and render in headless Chromium.
 //! - `run_outputs`: the layout and internal consistency of the four output files.
+//! - `schema`: the shipped JSON Schema is the generated one, every shipped scenario validates
+//!   against it, and files with shape errors fail it.
 //!
 //! The binary runs in the package root, so scenario paths in its messages are the short
 //! relative paths the tests pass (`tests/bad/unknown_region.toml`).
@@ -30,10 +34,12 @@ mod faults;
 mod fuzz;
 mod golden;
 mod help;
+mod init;
 mod need;
 mod partitions;
 mod report;
 mod run_outputs;
+mod schema;
 mod studies;
 
 use std::collections::BTreeMap;
