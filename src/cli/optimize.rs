@@ -15,7 +15,7 @@ pub struct OptimizeArgs {
     #[arg(long = "objective", required = true)]
     pub objectives: Vec<String>,
     /// A decision variable (repeatable): `PATH=LO..HI` (a number; an integer where the scenario
-    /// holds one) or `PATH=v1,v2,...` (a set); PATH as in variants.
+    /// holds one) or `PATH=v1,v2,...` (a set; one value fixes the path); PATH as in variants.
     #[arg(long = "param", required = true)]
     pub params: Vec<String>,
     /// A constraint on a KPI's mean (repeatable): `KPI:ITEM:REGION<=X` or `>=X`.

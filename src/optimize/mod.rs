@@ -750,10 +750,11 @@ mod tests {
 
     /// A noisy quadratic with its minimum at `optimum`: f(x) = Σ (x − x*)² + σ·ε, ε standard
     /// normal, the same ε for every point in one replication (common random numbers) plus a
-    /// smaller part of each point's own.
+    /// smaller part of each point's own. Every measure (objectives and constraints) reads it.
     struct Quadratic {
         optimum: Vec<f64>,
         sigma: f64,
+        measures: usize,
         calls: usize,
     }
 
@@ -777,7 +778,7 @@ mod tests {
                                 .zip(&self.optimum)
                                 .map(|(a, b)| (a - b) * (a - b))
                                 .sum();
-                            vec![f + self.sigma * (c + 0.3 * e)]
+                            vec![f + self.sigma * (c + 0.3 * e); self.measures]
                         })
                         .collect()
                 })
@@ -831,6 +832,7 @@ mod tests {
         let mut f = Quadratic {
             optimum: vec![0.7, 6.2],
             sigma: 0.5,
+            measures: 1,
             calls: 0,
         };
         let opt = solve(problem, &plan, &mut f).unwrap();
@@ -855,14 +857,13 @@ mod tests {
             path: path.into(),
             values: values.iter().map(|&v| toml::Value::Integer(v)).collect(),
         };
-        let mut ints = Param {
+        let ints = Param {
             path: "b".into(),
             lo: 0.0,
             hi: 4.0,
             integer: true,
             prior: 0.0,
         };
-        ints.integer = true;
         let decisions = vec![set("a", &[0, 1, 2]), Decision::Range(ints)];
         let cost = Cost::resolve("b*1<=3", &decisions).unwrap();
         // The measure itself as a constraint: its mean must stay at least 0.5 (so b = 2 with
@@ -896,6 +897,7 @@ mod tests {
         let mut f = Quadratic {
             optimum: vec![1.0, 2.0],
             sigma: 0.1,
+            measures: 2,
             calls: 0,
         };
         let opt = solve(problem, &plan, &mut f).unwrap();

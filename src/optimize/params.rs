@@ -14,7 +14,8 @@ use crate::stats::kpi::{KPI_NAMES, kpi_index};
 pub enum Decision {
     /// A number in a box (an integer when the scenario holds one there): `PATH=LO..HI`.
     Range(Param),
-    /// One of a few values: `PATH=v1,v2,…`, each read as TOML (a bare word is a string).
+    /// One of a few values: `PATH=v1,v2,…`, each read as TOML (a bare word is a string); a
+    /// single value fixes the path for every candidate.
     Set {
         /// Its dotted path.
         path: String,
@@ -35,8 +36,10 @@ impl Decision {
             return Param::resolve(text, file, variant).map(Decision::Range);
         }
         let values: Vec<toml::Value> = spec.split(',').map(|v| value_of(v.trim())).collect();
-        if values.len() < 2 || spec.split(',').any(|v| v.trim().is_empty()) {
-            return Err(bad("a set needs two or more values, v1,v2,..."));
+        if spec.split(',').any(|v| v.trim().is_empty()) {
+            return Err(bad(
+                "a set is one or more values, v1,v2,... (one fixes the path)",
+            ));
         }
         let path = path.trim().to_string();
         if path.is_empty() {
@@ -372,7 +375,7 @@ mod tests {
         }
         for bad in [
             "node.nowhere.stock.x=1..2",
-            "dispatch.rule=priority",
+            "dispatch.rule=priority,,proportional",
             "=a,b",
         ] {
             let e = Decision::resolve(bad, &file, None).unwrap_err();

@@ -179,7 +179,7 @@ mod tests {
     fn correct_share(k: usize, seeds: u64, options: &KnOptions) -> f64 {
         let mut right = 0;
         for seed in 0..seeds {
-            let mut noise = |system: usize, r: u32| {
+            let noise = |system: usize, r: u32| {
                 let mut common = ChaCha8Rng::seed_from_u64(seed * 1_000_003 + u64::from(r));
                 let mut own = ChaCha8Rng::seed_from_u64(
                     (seed * 1_000_003 + u64::from(r)) ^ ((system as u64 + 1) << 40),

@@ -3,11 +3,12 @@
 
 use crate::{medsupply, root};
 
-const COMMANDS: [&str; 11] = [
+const COMMANDS: [&str; 12] = [
     "run",
     "compare",
     "sweep",
     "calibrate",
+    "optimize",
     "merge",
     "generate",
     "slurm",

@@ -12,6 +12,8 @@
 //! - `fuzz`: mutants of the small scenarios and their CSV files (seeded, structured with
 //!   `toml_edit`) are rejected with exit 2 or run; never a panic, hang or write outside `--out`.
 //! - `help`: every subcommand's `--help` has its description and examples.
+//! - `optimize`: a split whose optimum is known is found; outputs the same on 1 and 2 threads;
+//!   best.toml runs as a variant; bad objectives, params, constraints and costs exit 2.
 //! - `golden`: the shipped scenarios reproduce their committed outputs in `tests/golden/`.
 //! - `report`: plots and report.html are deterministic, re-drawn identically by `plot`, refused
 //!   with exit 2 from corrupt outputs, and render in headless Chromium.
@@ -31,6 +33,7 @@ mod fuzz;
 mod golden;
 mod help;
 mod need;
+mod optimize;
 mod partitions;
 mod report;
 mod run_outputs;
