@@ -6,7 +6,7 @@
 //! results ([`results`]) → statistics ([`stats`]) → writers ([`output`]) → charts and the HTML
 //! report ([`plots`]), drawn from the written files. [`check`] compares written results with a
 //! committed baseline, for regression checks in CI. [`calibrate`] fits scenario parameters to
-//! observed figures.
+//! observed figures. [`optimize`] finds the best setting of decision variables for a KPI.
 
 pub mod calibrate;
 pub mod check;
@@ -16,6 +16,7 @@ pub mod error;
 pub mod generate;
 pub mod init;
 pub mod model;
+pub mod optimize;
 pub mod output;
 pub mod plots;
 pub mod results;

@@ -9,7 +9,7 @@ pub mod discrepancy;
 pub mod observed;
 mod outputs;
 pub mod params;
-mod report;
+pub mod report;
 pub mod search;
 
 use crate::engine::partitions::Partitions;

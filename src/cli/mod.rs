@@ -10,6 +10,7 @@ mod compare;
 mod generate;
 mod init;
 mod merge;
+mod optimize;
 mod plot;
 mod run;
 mod schema;
@@ -42,6 +43,8 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Fit parameters to observed figures: Latin hypercube, Nelder–Mead, profiles.
     Calibrate(calibrate::CalibrateArgs),
+    /// Find the best setting of decision variables for a KPI: CMA-ES, then KN selection.
+    Optimize(optimize::OptimizeArgs),
     /// Merge the part directories of a sharded study into one output.
     Merge(merge::MergeArgs),
     /// Write a synthetic national network as a scenario file.
@@ -74,9 +77,9 @@ macro_rules! help {
     ($($name:literal),*) => { [$(($name, include_str!(concat!("../../docs/help/", $name, ".txt")))),*] };
 }
 #[rustfmt::skip]
-const HELP: [(&str, &str); 13] = help!(
-    "run", "compare", "sweep", "calibrate", "merge", "generate", "slurm", "plot", "check",
-    "baseline", "validate", "init", "schema"
+const HELP: [(&str, &str); 14] = help!(
+    "run", "compare", "sweep", "calibrate", "optimize", "merge", "generate", "slurm", "plot",
+    "check", "baseline", "validate", "init", "schema"
 );
 
 /// The command line, each subcommand's `--help` with its description before the options and
@@ -100,6 +103,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compare(args) => compare::run(&args),
         Command::Sweep(args) => sweep::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
+        Command::Optimize(args) => optimize::run(&args),
         Command::Merge(args) => merge::run(&args),
         Command::Slurm(args) => slurm::run(&args),
         Command::Generate(args) => generate::run(&args),

@@ -1,4 +1,4 @@
-//! What `run`, `compare`, `sweep`, `calibrate` and `merge` share: the study options and how a study's
+//! What `run`, `compare`, `sweep`, `calibrate`, `optimize` and `merge` share: the study options and how a study's
 //! progress and notes are shown on stderr.
 
 use clap::Args;

@@ -79,6 +79,8 @@ pub enum Note {
     /// A calibration finished: its fitted values, plausible ranges and discrepancies, as text
     /// for a terminal.
     Calibrated(String),
+    /// An optimisation finished: its choice, mean and guarantee, as text for a terminal.
+    Optimized(String),
     /// Part directories were merged into the scenario's output directory `dir`.
     Merged {
         /// Parts merged.
@@ -130,7 +132,7 @@ impl fmt::Display for Note {
             Note::Stopped { replications } => {
                 write!(f, "sequential stopping: n = {replications} replications")
             }
-            Note::ComparisonTable(table) | Note::Calibrated(table) => {
+            Note::ComparisonTable(table) | Note::Calibrated(table) | Note::Optimized(table) => {
                 write!(f, "{}", table.trim_end())
             }
             Note::OutputsWritten { seconds, dir } => {

@@ -39,6 +39,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "util",
         ],
     ),
+    (
+        "optimize",
+        &[
+            "calibrate",
+            "engine",
+            "error",
+            "model",
+            "output",
+            "plots",
+            "scenario",
+            "stats",
+            "study",
+            "util",
+        ],
+    ),
 ];
 
 /// The Rust files of a top-level module (a file, or a folder of them), test files left out.

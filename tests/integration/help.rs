@@ -3,11 +3,12 @@
 
 use crate::{medsupply, root};
 
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "run",
     "compare",
     "sweep",
     "calibrate",
+    "optimize",
     "merge",
     "generate",
     "slurm",

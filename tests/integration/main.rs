@@ -14,6 +14,8 @@
 //! - `help`: every subcommand's `--help` has its description and examples.
 //! - `init`: each template `init` writes validates (against the schema too) and runs as written;
 //!   a folder that is not empty is refused.
+//! - `optimize`: a split whose optimum is known is found; outputs the same on 1 and 2 threads;
+//!   best.toml runs as a variant; bad objectives, params, constraints and costs exit 2.
 //! - `golden`: the shipped scenarios reproduce their committed outputs in `tests/golden/`.
 //! - `report`: plots and report.html are deterministic, re-drawn identically by `plot`, refused
 //!   with exit 2 from corrupt outputs, and render in headless Chromium.
@@ -36,6 +38,7 @@ mod golden;
 mod help;
 mod init;
 mod need;
+mod optimize;
 mod partitions;
 mod report;
 mod run_outputs;
