@@ -562,9 +562,7 @@ mod tests {
     #[test]
     fn shares_and_the_peak_week_come_from_need_and_delivered() {
         let mut national = vec![(10.0, 10.0); 21];
-        for d in 7..14 {
-            national[d] = (100.0, 50.0);
-        }
+        national[7..14].fill((100.0, 50.0));
         assert_eq!(peak_week(Some(&national), 21), 7..14);
         assert_eq!(share_met(Some(&national), 7..14), Some(0.5));
         assert_eq!(share_met(Some(&vec![(0.0, 0.0); 3]), 0..3), None);
