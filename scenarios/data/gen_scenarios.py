@@ -116,6 +116,9 @@ PROV = [
     ("xinjiang", "Xinjiang", 25.2, 43.83, 87.62, 76, "low", None),
 ]
 PK = {p[0]: p for p in PROV}
+# Regions placed on the report's map, at their capital (public coordinates, rounded to 0.01°).
+# RestOfChina, 17 provinces as one region, has no single place and is left off the map.
+MAP_KEYS = {p[0] for p in PROV}
 
 # Land borders between provinces (Hainan: the Qiongzhou strait ferry to Guangdong).
 ADJ = """beijing tianjin hebei
@@ -1654,6 +1657,10 @@ def build(mode):
         o(f"# {region}: {num(pop)} M people, ≈ {comma(cases)} reported cases (seed sizing).")
         o("[[region]]")
         o(f'id = "{region}"')
+        if key in MAP_KEYS:
+            # The map's dot: the provincial capital (PROV's coordinates, also used for distances).
+            o(f"lon = {PK[key][4]:.2f}")
+            o(f"lat = {PK[key][3]:.2f}")
         o(f"risk = {risk_str(risk_schedule(key))}")
         o(f"epidemic = {epidemic_str(ep)}")
         resume_region_extra(o, key, demand_keys)

@@ -185,6 +185,8 @@ pub struct Region {
     /// Shares of its plants' workforce whose homes are in other regions (`workers_from`); the
     /// rest are local.
     pub workers_from: Vec<(RegionId, f64)>,
+    /// Its centroid (longitude, latitude in degrees), for the map; None when not given.
+    pub location: Option<(f64, f64)>,
 }
 
 /// A risk level that follows the epidemic (`risk_by_incidence`): the level is set each day

@@ -6,6 +6,7 @@ pub mod census;
 pub mod comparison;
 pub mod customer_orders;
 pub mod manifest;
+pub mod regions;
 pub mod replications;
 pub mod schema;
 pub mod summary;
@@ -93,6 +94,9 @@ pub fn write_run(dir: &Path, run: &VariantRun) -> Result<()> {
     let mut all = exporters();
     if customer_orders::CustomerOrdersCsv::applies(run) {
         all.push(Box::new(customer_orders::CustomerOrdersCsv));
+    }
+    if regions::RegionsCsv::applies(run) {
+        all.push(Box::new(regions::RegionsCsv));
     }
     // Each exporter writes its own file, so they can run side by side; the first error in
     // exporter order is the one reported.

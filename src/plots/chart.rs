@@ -1,6 +1,7 @@
 //! A chart as plain data: title, axes, ranges and series. Builders in [`super::charts`] make
 //! these from saved outputs; [`super::render`] draws them. Tests inspect this, not pixels.
 
+use super::map::MapView;
 use chrono::NaiveDate;
 
 /// An sRGB colour.
@@ -325,6 +326,8 @@ pub enum ChartKind {
     Census,
     /// A calibration's fit to observed figures and its forecast (no single product).
     Fit,
+    /// Share of need met by region, on a map.
+    Map,
 }
 
 impl ChartKind {
@@ -340,6 +343,7 @@ impl ChartKind {
             ChartKind::Sweep => "sweep",
             ChartKind::Census => "census",
             ChartKind::Fit => "fit",
+            ChartKind::Map => "map",
         }
     }
 }
@@ -441,6 +445,8 @@ pub struct Chart {
     pub x_label: String,
     /// Panels, top to bottom.
     pub panels: Vec<Panel>,
+    /// A map instead of panels.
+    pub map: Option<MapView>,
 }
 
 impl Chart {

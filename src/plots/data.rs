@@ -206,14 +206,16 @@ impl ScenarioData {
     }
 }
 
-fn corrupt(path: &Path, message: impl Into<String>) -> Error {
+/// The error of an output file that cannot be read as written.
+pub(super) fn corrupt(path: &Path, message: impl Into<String>) -> Error {
     Error::Corrupt {
         path: path.to_path_buf(),
         message: message.into(),
     }
 }
 
-fn read_text(path: &Path) -> Result<String> {
+/// A whole output file as text.
+pub(super) fn read_text(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,

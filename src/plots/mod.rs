@@ -4,7 +4,7 @@
 //! A chart is first data ([`chart::Chart`], built in [`charts`] from what [`data`] reads back),
 //! then drawn by [`render`] as SVG and PNG with the bundled font ([`font`]). [`report`] puts
 //! the headline KPIs, a comparison's paired differences and every chart into one
-//! self-contained `report.html`.
+//! self-contained `report.html`, with the charts' SVG made small by [`compact`].
 //!
 //! Layout: `OUT/<scenario>/<variant>/plots/<product>-<place>-<chart>.{svg,png}`, charts across
 //! variants (and a sweep's `<product>-national-sweep` charts) in `OUT/<scenario>/plots/`, and
@@ -12,9 +12,11 @@
 
 pub mod chart;
 pub mod charts;
+pub mod compact;
 pub mod data;
 pub mod font;
 pub mod format;
+pub mod map;
 pub mod render;
 pub mod report;
 
@@ -148,6 +150,7 @@ pub fn draw(dir: &Path, only: Option<&[String]>, pool: &rayon::ThreadPool) -> Re
     jobs.extend(
         charts::overlay_charts(&scenario)
             .into_iter()
+            .chain(map::map_charts(&scenario)?)
             .chain(charts::sweep_charts(&scenario))
             .map(|c| (c, across.clone(), true)),
     );

@@ -17,7 +17,7 @@ use std::path::Path;
 
 /// Width of every chart, pixels.
 pub const WIDTH: u32 = 1000;
-const MARGIN: i32 = 24;
+pub(super) const MARGIN: i32 = 24;
 const TITLE_SIZE: f64 = 26.0;
 const SUBTITLE_SIZE: f64 = 16.0;
 const LEGEND_SIZE: f64 = 17.0;
@@ -34,17 +34,17 @@ const SWATCH: i32 = 38;
 /// Extra height of the bottom panel for the x-axis title.
 const X_TITLE_SPACE: u32 = 26;
 const GRID: RGBColor = RGBColor(228, 228, 228);
-const INK: RGBColor = RGBColor(40, 40, 40);
-const MUTED: RGBColor = RGBColor(90, 90, 90);
+pub(super) const INK: RGBColor = RGBColor(40, 40, 40);
+pub(super) const MUTED: RGBColor = RGBColor(90, 90, 90);
 /// Opacity of percentile bands.
 const BAND_ALPHA: f64 = 0.17;
 /// Strength of the (opaque) tint of shaded areas such as unmet demand: opaque, so bands
 /// beneath do not muddy its colour and it matches its legend swatch.
 const FILL_TINT: f64 = 0.5;
 
-type DrawResult<T = ()> = std::result::Result<T, Box<dyn StdError>>;
+pub(super) type DrawResult<T = ()> = std::result::Result<T, Box<dyn StdError>>;
 
-fn rgb(c: Rgb) -> RGBColor {
+pub(super) fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
@@ -54,15 +54,15 @@ fn tint(c: Rgb, share: f64) -> RGBColor {
     RGBColor(m(c.0), m(c.1), m(c.2))
 }
 
-fn font(size: f64) -> FontDesc<'static> {
+pub(super) fn font(size: f64) -> FontDesc<'static> {
     FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal)
 }
 
-fn bold(size: f64) -> FontDesc<'static> {
+pub(super) fn bold(size: f64) -> FontDesc<'static> {
     FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Bold)
 }
 
-fn text_width(f: &FontDesc, text: &str) -> i32 {
+pub(super) fn text_width(f: &FontDesc, text: &str) -> i32 {
     f.box_size(text)
         .map_or(text.len() as i32 * 8, |(w, _)| w as i32)
 }
@@ -140,6 +140,9 @@ fn panel_height(panel: &Panel, last: bool) -> i32 {
 
 /// The chart's size in pixels.
 pub fn size(chart: &Chart) -> (u32, u32) {
+    if let Some(map) = &chart.map {
+        return (WIDTH, (header_height(chart) + map.height() + 8) as u32);
+    }
     let n = chart.panels.len();
     let panels: i32 = chart
         .panels
@@ -209,6 +212,9 @@ where
     root.fill(&WHITE)?;
     draw_header(root, chart)?;
     let mut y = header_height(chart);
+    if let Some(map) = &chart.map {
+        return super::map::draw(root, map, y);
+    }
     let n = chart.panels.len();
     for (i, panel) in chart.panels.iter().enumerate() {
         let last = i + 1 == n;
@@ -564,16 +570,23 @@ where
     let label_style = font(LABEL_SIZE)
         .color(&INK)
         .pos(Pos::new(HPos::Center, VPos::Top));
-    for (t, label) in ticks {
+    // Grid lines, then tick marks, then labels (each over the one before, as when drawn tick
+    // by tick), so the report's compact SVG joins each kind into one path.
+    for (t, _) in &ticks {
         ctx.draw_series(std::iter::once(PathElement::new(
-            vec![(t, y0), (t, y1)],
+            vec![(*t, y0), (*t, y1)],
             GRID.stroke_width(1),
         )))?;
-        let (px, py) = ctx.backend_coord(&(t, y0));
+    }
+    for (t, _) in &ticks {
+        let (px, py) = ctx.backend_coord(&(*t, y0));
         root.draw(&PathElement::new(
             vec![(px, py), (px, py + 5)],
             MUTED.stroke_width(1),
         ))?;
+    }
+    for (t, label) in ticks {
+        let (px, py) = ctx.backend_coord(&(t, y0));
         root.draw(&Text::new(label, (px, py + 9), label_style.clone()))?;
     }
 

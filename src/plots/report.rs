@@ -5,6 +5,7 @@
 
 use super::Rendered;
 use super::chart::{ChartKind, YFormat, variant_style};
+use super::compact::Compactor;
 use super::data::{ScenarioData, VariantData};
 use super::format::{
     date_of, escape, kpi_format, kpi_words, long_date, percent, place, plural, product_name, si,
@@ -426,12 +427,18 @@ fn comparison_section(s: &ScenarioData, rows: &[Paired], places: &[String]) -> S
     h
 }
 
-fn figure(r: &Rendered) -> String {
-    // Inline SVG needs no namespace declaration; without it the page names no URL at all.
+/// A chart's SVG as inlined: without its namespace declaration, which inline SVG does not
+/// need (without it the page names no URL at all).
+fn inline_svg(r: &Rendered) -> String {
+    r.svg
+        .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
+}
+
+/// A chart as a figure, its SVG compacted with the page's shared classes and elements.
+fn figure(svg: &mut Compactor, r: &Rendered) -> String {
     format!(
         "<figure>{}<figcaption>{}</figcaption></figure>",
-        r.svg
-            .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1),
+        svg.compact(&inline_svg(r)),
         escape(&format!("File: {} (and .png)", r.file))
     )
 }
@@ -443,6 +450,10 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
     let days = first.days();
     let products: Vec<&ProductInfo> = s.products().iter().collect();
     let places = first.places();
+    let mut svg = Compactor::new();
+    for r in rendered {
+        svg.survey(&inline_svg(r));
+    }
     let mut h = String::new();
     let _ = write!(
         h,
@@ -517,6 +528,13 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
     if !sweep.is_empty() {
         h += "<a href=\"#sweep\">Sweep</a>";
     }
+    let maps: Vec<&Rendered> = rendered
+        .iter()
+        .filter(|r| r.chart.kind == ChartKind::Map)
+        .collect();
+    if !maps.is_empty() {
+        h += "<a href=\"#map\">Where need was met</a>";
+    }
     let census: Vec<&Rendered> = rendered
         .iter()
         .filter(|r| r.chart.kind == ChartKind::Census)
@@ -550,6 +568,18 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
           shortage. Each product's section has the full table.</p>\n";
     h += &glance_table(s, &products, &places);
     h += "</section>\n";
+    if !maps.is_empty() {
+        h += "<section id=\"map\">\n<h2>Where need was met</h2>\n<p class=\"muted\">Each \
+              region with coordinates is a dot at them, coloured by the share of its need \
+              delivered (means across replications), over the horizon and in the week of the \
+              largest national need; with several variants, one row per variant on one colour \
+              scale. The coordinates are in each variant's <code>regions.csv</code>.</p>\n";
+        for r in &maps {
+            let _ = writeln!(h, "<h3>{}</h3>", escape(&product_name(&r.chart.product)));
+            h += &figure(&mut svg, r);
+        }
+        h += "</section>\n";
+    }
     if let Some(rows) = &s.comparison {
         h += &comparison_section(s, rows, &places);
     }
@@ -565,7 +595,7 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
             escape(sw.parameters.first().map_or("", String::as_str))
         );
         for r in sweep {
-            h += &figure(r);
+            h += &figure(&mut svg, r);
         }
         h += "</div>\n</section>\n";
     }
@@ -583,7 +613,7 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
             }
             let _ = write!(h, "<h3>{}</h3>\n<div class=\"row\">", escape(&place(pl)));
             for r in figs {
-                h += &figure(r);
+                h += &figure(&mut svg, r);
             }
             h += "</div>\n";
         }
@@ -623,7 +653,7 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
             };
             for r in mine(ChartKind::VariantOverlay) {
                 h += "<h4>Variants compared</h4>\n";
-                h += &figure(r);
+                h += &figure(&mut svg, r);
             }
             for (kind, heading) in order {
                 let figs: Vec<&Rendered> = mine(kind).collect();
@@ -632,7 +662,7 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
                 }
                 let _ = write!(h, "<h4>{heading}</h4>\n<div class=\"row\">");
                 for r in figs {
-                    h += &figure(r);
+                    h += &figure(&mut svg, r);
                 }
                 h += "</div>\n";
             }
@@ -705,6 +735,9 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
          palette: Okabe–Ito.</p></footer>\n</body>\n</html>\n",
         env!("CARGO_PKG_VERSION")
     );
+    // The charts' classes, known once every chart is on the page, go into the head's style.
+    let head_end = h.find("</style>").expect("the head has a style");
+    h.insert_str(head_end, &svg.css());
     h
 }
 

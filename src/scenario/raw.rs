@@ -293,6 +293,11 @@ pub struct RawRegion {
     /// Shares of the region's plant workforce whose homes are in other regions, by region.
     #[serde(default)]
     pub workers_from: BTreeMap<String, f64>,
+    /// Longitude of the region's centroid, degrees east (-180 to 180); with `lat`, places
+    /// the region on the report's map.
+    pub lon: Option<f64>,
+    /// Latitude of the region's centroid, degrees north (-90 to 90); given with `lon`.
+    pub lat: Option<f64>,
 }
 
 /// `risk_by_incidence = { ... }` of a region: thresholds on new cases per 100,000 people

@@ -5,6 +5,7 @@
 //! table.
 
 use crate::{assert_same_files, files_under, ids, medsupply, minimal, minimal_toml, run_ok};
+use medsupply::plots::map::{SCALE_STEPS, colour_of};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -95,6 +96,8 @@ fn run_draws_every_chart_as_svg_and_png_byte_identically_across_runs() {
                     }
                 }
             }
+            let map = PathBuf::from(format!("plots/{p}-map.svg"));
+            assert!(files.contains_key(&map), "{} missing", map.display());
             let overlay = PathBuf::from(format!("plots/{p}-{place}-variants.svg"));
             assert!(
                 files.contains_key(&overlay),
@@ -112,6 +115,13 @@ fn run_draws_every_chart_as_svg_and_png_byte_identically_across_runs() {
         .filter(|p| p.extension().is_some_and(|e| e == "png"))
         .count();
     assert_eq!(svgs.len(), pngs, "every chart in both formats");
+    // The report inlines every chart, compacted: well under the size of the SVG files.
+    let report = files[Path::new("report.html")].len();
+    let svg_bytes: usize = svgs.iter().map(|p| files[*p].len()).sum();
+    assert!(
+        report * 5 < svg_bytes * 2,
+        "report.html is {report} bytes, its charts' SVG files {svg_bytes}"
+    );
     assert!(svgs.len() >= variants * products.len() * places.len() * 4);
     assert!(
         files.keys().all(|p| !p.to_string_lossy().contains(".tmp")),
@@ -127,8 +137,9 @@ fn run_draws_every_chart_as_svg_and_png_byte_identically_across_runs() {
                 path.display()
             );
             assert!(text.contains("<title>"), "{} has a title", path.display());
+            let map = path.to_string_lossy().ends_with("-map.svg");
             assert!(
-                text.contains("Date (2020)"),
+                map || text.contains("Date (2020)"),
                 "{} has a date axis",
                 path.display()
             );
@@ -360,8 +371,13 @@ fn the_report_renders_in_headless_chromium_with_every_chart_and_table() {
             assert!(dom.contains(&overlay), "the report shows `{overlay}`");
         }
     }
+    for p in &products {
+        let map = format!("{}: share of need met by region", product_name(p));
+        assert!(dom.contains(&map), "the report shows the map `{map}`");
+    }
     for heading in [
         "At a glance",
+        "Where need was met",
         "Fill rate",
         "Shortage",
         "Sufficient from",
@@ -415,6 +431,15 @@ fn the_report_renders_in_headless_chromium_with_every_chart_and_table() {
         colours.len() > 50,
         "only {} colours on the page",
         colours.len()
+    );
+    // The map is on screen: its colour scale's patches show in their exact colours.
+    let shown = (0..SCALE_STEPS)
+        .map(|i| colour_of((i as f64 + 0.5) / SCALE_STEPS as f64))
+        .filter(|c| colours.binary_search(&&[c.0, c.1, c.2][..]).is_ok())
+        .count();
+    assert!(
+        shown * 3 >= SCALE_STEPS * 2,
+        "the map's colour scale shows {shown} of its {SCALE_STEPS} colours in the screenshot"
     );
 }
 

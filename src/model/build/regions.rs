@@ -42,6 +42,7 @@ impl Builder<'_> {
                 epidemic,
                 by_incidence,
                 workers_from: Vec::new(),
+                location: self.location(&at, region),
             });
         }
         // Origins may be regions defined later.
@@ -82,6 +83,35 @@ impl Builder<'_> {
                 )
             })
             .collect()
+    }
+
+    /// A region's centroid: `lon` and `lat` both or neither, each within its range.
+    fn location(&mut self, at: &FieldPath, region: &RawRegion) -> Option<(f64, f64)> {
+        let mut within = |key: &str, value: f64, bound: f64| {
+            let ok = (-bound..=bound).contains(&value);
+            if !ok {
+                self.err(
+                    &at.key(key),
+                    format!("{value} is not a {key} in degrees (-{bound} to {bound})"),
+                );
+            }
+            ok
+        };
+        match (region.lon, region.lat) {
+            (Some(lon), Some(lat)) => {
+                let ok = within("lon", lon, 180.0) & within("lat", lat, 90.0);
+                ok.then_some((lon, lat))
+            }
+            (None, None) => None,
+            (Some(_), None) => {
+                self.err(&at.key("lon"), "give `lat` with `lon`");
+                None
+            }
+            (None, Some(_)) => {
+                self.err(&at.key("lat"), "give `lon` with `lat`");
+                None
+            }
+        }
     }
 
     /// A region's risk level schedule: sorted, first step on day 0.
@@ -338,7 +368,7 @@ impl Builder<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_scenario::{assert_problem, assert_reports, scenario};
+    use super::super::test_scenario::{assert_problem, assert_reports, model, scenario};
 
     #[test]
     fn the_first_risk_step_must_be_on_day_zero() {
@@ -388,6 +418,28 @@ mod tests {
             "region[1].workers_from",
             "shares sum to 1.05, above 1",
         );
+    }
+
+    #[test]
+    fn coordinates_come_in_pairs_within_range() {
+        let with = |extra: &str| {
+            scenario("").replace(
+                "risk = [{ day = 0, level = \"low\" }]",
+                &format!("risk = [{{ day = 0, level = \"low\" }}]\n{extra}"),
+            )
+        };
+        assert_reports(
+            &with("lon = 114.3\nlat = 95.0"),
+            "region[1].lat",
+            "95 is not a lat in degrees (-90 to 90)",
+        );
+        assert_reports(
+            &with("lon = 114.3"),
+            "region[1].lon",
+            "give `lat` with `lon`",
+        );
+        let m = model(&with("lon = 114.3\nlat = 30.6"));
+        assert_eq!(m.regions[1].location, Some((114.3, 30.6)));
     }
 
     #[test]

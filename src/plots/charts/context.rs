@@ -126,5 +126,6 @@ pub(super) fn variant_chart(
         },
         x_label: date_axis_title(v.start_date(), v.days()),
         panels,
+        map: None,
     }
 }

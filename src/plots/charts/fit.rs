@@ -155,6 +155,7 @@ pub fn fit_chart(data: &FitData) -> Chart {
         },
         x_label: date_axis_title(data.start, data.days),
         panels,
+        map: None,
     }
 }
 

@@ -27,6 +27,7 @@ mod sweep;
 pub(crate) mod tests;
 
 pub use census::census_charts;
+pub(crate) use context::replications;
 pub use days_of_supply::DAYS_OF_SUPPLY_CAP;
 pub use fit::{FitData, FitSeries, Observed, fit_chart, fit_stem};
 pub use overlay::overlay_charts;

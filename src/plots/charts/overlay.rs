@@ -143,5 +143,6 @@ fn overlay(scenario: &ScenarioData, product: &ProductInfo, p: &str) -> Option<Ch
         },
         x_label: date_axis_title(first.start_date(), first.days()),
         panels: vec![panel.fit()],
+        map: None,
     })
 }

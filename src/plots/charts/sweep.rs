@@ -104,6 +104,7 @@ pub fn sweep_charts(scenario: &ScenarioData) -> Vec<Chart> {
             x_axis: axis.clone(),
             x_label: x_param.clone(),
             panels: vec![panel.fit()],
+            map: None,
         });
     }
     out

@@ -1,0 +1,572 @@
+//! The map: per product, each located region (`regions.csv`) as a dot at its centroid,
+//! coloured by the share of its need met (delivered ÷ need from `timeseries.csv`) over the
+//! horizon and in the peak week, one pair of maps per variant (small multiples on one colour
+//! scale). A scenario whose regions carry no coordinates has no map.
+
+use super::chart::{Chart, ChartKind, Rgb, XAxis, variant_style};
+use super::charts::replications;
+use super::data::{ScenarioData, VariantData, corrupt, read_text};
+use super::format::{NATIONAL, date_of, file_safe, percent, product_name, tick_label};
+use super::render::{DrawResult, INK, MARGIN, MUTED, WIDTH, bold, font, rgb, text_width};
+use crate::error::Result;
+use crate::output::regions::REGIONS_CSV;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Patches of the colour scale's bar, each of the scale's colour at its middle.
+pub const SCALE_STEPS: usize = 60;
+/// Height of the colour scale's row under the header, pixels.
+const SCALE_ROW: i32 = 58;
+/// Height of a map's label (variant, then what it shows), pixels.
+const LABEL_ROW: i32 = 20;
+/// Space between maps, pixels.
+const GAP: i32 = 16;
+/// Margin around the regions inside a map, as a share of their extent.
+const PAD: f64 = 0.06;
+const FRAME: RGBColor = RGBColor(200, 200, 200);
+const NO_NEED: RGBColor = RGBColor(170, 170, 170);
+
+/// A located region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapRegion {
+    /// Its id.
+    pub id: String,
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// Latitude, degrees north.
+    pub lat: f64,
+}
+
+/// One small map: a label and each region's value (None where it had no need).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapPanel {
+    /// The variant it shows, when the map has several.
+    pub variant: Option<String>,
+    /// What it shows: over the horizon, or the peak week.
+    pub label: String,
+    /// The variant's colour, for the label's swatch.
+    pub colour: Rgb,
+    /// Share of need met per region, in [`MapView::regions`] order.
+    pub values: Vec<Option<f64>>,
+}
+
+/// What a map chart draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapView {
+    /// The located regions.
+    pub regions: Vec<MapRegion>,
+    /// The maps, row by row.
+    pub panels: Vec<MapPanel>,
+    /// Maps per row.
+    pub columns: usize,
+}
+
+/// Anchors of the colour scale, from no need met to all of it (viridis: ordered in
+/// lightness and readable with any colour vision).
+const SCALE: [Rgb; 5] = [
+    Rgb(0x44, 0x01, 0x54),
+    Rgb(0x3B, 0x52, 0x8B),
+    Rgb(0x21, 0x91, 0x8C),
+    Rgb(0x5E, 0xC9, 0x62),
+    Rgb(0xFD, 0xE7, 0x25),
+];
+
+/// The colour of a share met (clamped to 0–1), interpolated between the scale's anchors.
+pub fn colour_of(share: f64) -> Rgb {
+    let t = share.clamp(0.0, 1.0) * (SCALE.len() - 1) as f64;
+    let i = (t.floor() as usize).min(SCALE.len() - 2);
+    let f = t - i as f64;
+    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
+    let (a, b) = (SCALE[i], SCALE[i + 1]);
+    Rgb(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// An equirectangular projection fitted into a pixel box: longitudes shrink by the cosine of
+/// the regions' mean latitude so shapes keep their proportions there; north is up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Projection {
+    /// Cosine of the reference latitude.
+    cos: f64,
+    /// Projected west and north edges.
+    west: f64,
+    north: f64,
+    /// Pixels per projected degree, and the box's top-left corner with the centring offsets.
+    scale: f64,
+    left: f64,
+    top: f64,
+}
+
+/// The cosine of the regions' mean latitude and their projected extent
+/// (west, east, south, north); None without regions.
+fn extent(regions: &[MapRegion]) -> Option<(f64, [f64; 4])> {
+    if regions.is_empty() {
+        return None;
+    }
+    let lat0 = regions.iter().map(|r| r.lat).sum::<f64>() / regions.len() as f64;
+    let cos = lat0.to_radians().cos().max(0.1);
+    let e = regions.iter().fold(
+        [
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ],
+        |[w, e, s, n], r| {
+            let x = r.lon * cos;
+            [w.min(x), e.max(x), s.min(r.lat), n.max(r.lat)]
+        },
+    );
+    Some((cos, e))
+}
+
+impl Projection {
+    /// Fits `regions` (with a margin of `pad` of their extent) into the box at
+    /// (`left`, `top`) of `width` × `height` pixels, centred; None without regions.
+    pub fn fit(
+        regions: &[MapRegion],
+        (left, top): (f64, f64),
+        (width, height): (f64, f64),
+        pad: f64,
+    ) -> Option<Projection> {
+        let (cos, [x0, x1, y0, y1]) = extent(regions)?;
+        // One degree at least, so a single region or a line of them still has an extent.
+        let dx = (x1 - x0).max(1.0) * (1.0 + 2.0 * pad);
+        let dy = (y1 - y0).max(1.0) * (1.0 + 2.0 * pad);
+        let scale = (width / dx).min(height / dy);
+        let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        Some(Projection {
+            cos,
+            west: cx - width / 2.0 / scale,
+            north: cy + height / 2.0 / scale,
+            scale,
+            left,
+            top,
+        })
+    }
+
+    /// The pixel of a longitude and latitude.
+    pub fn pixel(&self, lon: f64, lat: f64) -> (i32, i32) {
+        let x = self.left + (lon * self.cos - self.west) * self.scale;
+        let y = self.top + (self.north - lat) * self.scale;
+        (x.round() as i32, y.round() as i32)
+    }
+
+    /// Height over width of what `regions` span, projected, within bounds that keep a map
+    /// readable, for sizing the maps.
+    pub fn aspect(regions: &[MapRegion]) -> f64 {
+        extent(regions).map_or(1.0, |(_, [x0, x1, y0, y1])| {
+            ((y1 - y0).max(1.0) / (x1 - x0).max(1.0)).clamp(0.35, 1.4)
+        })
+    }
+}
+
+/// The located regions of a variant's `regions.csv`; empty when it has none.
+fn read_regions(dir: &Path) -> Result<Vec<MapRegion>> {
+    let path = dir.join(REGIONS_CSV);
+    if !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let text = read_text(&path)?;
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| corrupt(&path, format!("unreadable row: {e}")))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let num = |i: usize| record.get(i).and_then(|v| v.parse::<f64>().ok());
+        match (record.get(0), num(1), num(2)) {
+            (Some(id), Some(lon), Some(lat)) => out.push(MapRegion {
+                id: id.to_string(),
+                lon,
+                lat,
+            }),
+            _ => {
+                return Err(corrupt(
+                    &path,
+                    format!("line {line}: needs region, lon, lat"),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Need and delivered per day, by product and region, from a variant's `timeseries.csv`.
+type NeedMet = BTreeMap<(String, String), Vec<(f64, f64)>>;
+
+/// Reads need and delivered (means across replications) of every region and the national
+/// total from `timeseries.csv`.
+fn read_need_met(v: &VariantData) -> Result<NeedMet> {
+    let path = v.dir.join("timeseries.csv");
+    let text = read_text(&path)?;
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| corrupt(&path, format!("unreadable header: {e}")))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| corrupt(&path, format!("no column `{name}`")))
+    };
+    let (c_day, c_item, c_region) = (col("day")?, col("item")?, col("region")?);
+    let (c_need, c_delivered) = (col("need_mean")?, col("delivered_mean")?);
+    let days = v.days();
+    let mut out = NeedMet::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| corrupt(&path, format!("unreadable row: {e}")))?;
+        let field = |i: usize| record.get(i).unwrap_or("");
+        if !v.manifest.products.iter().any(|p| p.id == field(c_item)) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let bad = || {
+            corrupt(
+                &path,
+                format!("line {line}: unreadable day, need or delivered"),
+            )
+        };
+        let day: usize = field(c_day).parse().map_err(|_| bad())?;
+        let need: f64 = field(c_need).parse().map_err(|_| bad())?;
+        let delivered: f64 = field(c_delivered).parse().map_err(|_| bad())?;
+        if day >= days {
+            return Err(bad());
+        }
+        out.entry((field(c_item).to_string(), field(c_region).to_string()))
+            .or_insert_with(|| vec![(0.0, 0.0); days])[day] = (need, delivered);
+    }
+    Ok(out)
+}
+
+/// Share of the need met over `days` (None without need).
+fn share_met(series: Option<&Vec<(f64, f64)>>, days: std::ops::Range<usize>) -> Option<f64> {
+    let s = series?;
+    let (need, met) = s[days]
+        .iter()
+        .fold((0.0, 0.0), |(n, m), &(a, b)| (n + a, m + b));
+    (need > 0.0).then(|| (met / need).min(1.0))
+}
+
+/// The week (7 days from day 0 on) with the largest national need.
+fn peak_week(national: Option<&Vec<(f64, f64)>>, days: usize) -> std::ops::Range<usize> {
+    let weeks = days.div_ceil(7).max(1);
+    let need = |w: usize| {
+        national.map_or(0.0, |s| {
+            s[w * 7..((w + 1) * 7).min(days)]
+                .iter()
+                .map(|x| x.0)
+                .sum::<f64>()
+        })
+    };
+    let best = (0..weeks).fold(0, |b, w| if need(w) > need(b) { w } else { b });
+    best * 7..((best + 1) * 7).min(days)
+}
+
+/// The map chart of every product, drawn from the variants' `regions.csv` and
+/// `timeseries.csv`; none when no variant has located regions.
+pub fn map_charts(s: &ScenarioData) -> Result<Vec<Chart>> {
+    let Some(regions) = s
+        .variants
+        .iter()
+        .map(|v| read_regions(&v.dir))
+        .find(|r| !matches!(r, Ok(r) if r.is_empty()))
+        .transpose()?
+    else {
+        return Ok(Vec::new());
+    };
+    let needs: Vec<NeedMet> = s
+        .variants
+        .iter()
+        .map(read_need_met)
+        .collect::<Result<_>>()?;
+    let first = &s.variants[0];
+    let several = s.variants.len() > 1;
+    let mut out = Vec::new();
+    for product in &first.manifest.products {
+        let mut panels = Vec::new();
+        for (i, (v, need)) in s.variants.iter().zip(&needs).enumerate() {
+            let series = |r: &str| need.get(&(product.id.clone(), r.to_string()));
+            let days = v.days();
+            let peak = peak_week(series(NATIONAL), days);
+            let colour = variant_style(i).colour;
+            let start = v.start_date();
+            let week = format!(
+                "peak week {}–{}",
+                tick_label(date_of(start, peak.start), false),
+                tick_label(date_of(start, peak.end - 1), false)
+            );
+            for (label, range) in [("over the horizon".to_string(), 0..days), (week, peak)] {
+                panels.push(MapPanel {
+                    variant: several.then(|| v.name().to_string()),
+                    label,
+                    colour,
+                    values: regions
+                        .iter()
+                        .map(|r| share_met(series(&r.id), range.clone()))
+                        .collect(),
+                });
+            }
+        }
+        out.push(Chart {
+            kind: ChartKind::Map,
+            product: product.id.clone(),
+            place: NATIONAL.to_string(),
+            variant: None,
+            file_stem: format!("{}-map", file_safe(&product.id)),
+            title: format!("{}: share of need met by region", product_name(&product.id)),
+            subtitle: format!(
+                "Scenario {}, {} · dot colour: delivered ÷ need (means), over the horizon and \
+                 in the week of the largest national need{}",
+                s.name,
+                replications(first.manifest.replications),
+                if several {
+                    " · one row per variant"
+                } else {
+                    ""
+                }
+            ),
+            tag: None,
+            x_axis: XAxis::Points {
+                at: Vec::new(),
+                labels: Vec::new(),
+            },
+            x_label: String::new(),
+            panels: Vec::new(),
+            map: Some(MapView {
+                regions: regions.clone(),
+                panels,
+                columns: if several { 4 } else { 2 },
+            }),
+        });
+    }
+    Ok(out)
+}
+
+impl MapView {
+    /// Width of each map, pixels.
+    fn map_width(&self) -> i32 {
+        let cols = self.columns.max(1) as i32;
+        (WIDTH as i32 - 2 * MARGIN - (cols - 1) * GAP) / cols
+    }
+
+    /// Lines of each map's label.
+    fn label_lines(&self) -> i32 {
+        if self.panels.iter().any(|p| p.variant.is_some()) {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// Height of each map with its label, pixels.
+    fn cell_height(&self) -> i32 {
+        let map = (self.map_width() as f64 * Projection::aspect(&self.regions)).round() as i32;
+        self.label_lines() * LABEL_ROW + map
+    }
+
+    /// Height of the scale and the maps, pixels.
+    pub fn height(&self) -> i32 {
+        let rows = self.panels.len().div_ceil(self.columns.max(1)) as i32;
+        SCALE_ROW + rows * (self.cell_height() + GAP)
+    }
+
+    /// Dot radius, pixels: smaller as maps get smaller.
+    fn radius(&self) -> i32 {
+        (self.map_width() / 40).clamp(3, 9)
+    }
+}
+
+/// `text` cut short with `…` to fit `room` pixels in `f`.
+fn fit_text(f: &FontDesc, text: &str, room: i32) -> String {
+    let mut t = text.to_string();
+    if text_width(f, &t) <= room {
+        return t;
+    }
+    while t.chars().count() > 1 && text_width(f, &format!("{t}…")) > room {
+        t.pop();
+    }
+    format!("{t}…")
+}
+
+/// Draws the colour scale and the maps from `top` down.
+pub(super) fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    view: &MapView,
+    top: i32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let left = Pos::new(HPos::Left, VPos::Center);
+    let label_font = font(15.0);
+    let caption = "Share of need met";
+    root.draw(&Text::new(
+        caption,
+        (MARGIN, top + 16),
+        bold(15.0).color(&INK).pos(left),
+    ))?;
+    let bar_left = MARGIN + text_width(&bold(15.0), caption) + 16;
+    let (bar_w, steps) = (360, SCALE_STEPS as i32);
+    for i in 0..steps {
+        let x = bar_left + bar_w * i / steps;
+        let next = bar_left + bar_w * (i + 1) / steps;
+        let c = rgb(colour_of((i as f64 + 0.5) / steps as f64));
+        root.draw(&Rectangle::new(
+            [(x, top + 8), (next, top + 24)],
+            c.filled(),
+        ))?;
+    }
+    for k in 0..=4 {
+        let x = bar_left + bar_w * k / 4;
+        root.draw(&PathElement::new(
+            vec![(x, top + 24), (x, top + 29)],
+            MUTED.stroke_width(1),
+        ))?;
+        root.draw(&Text::new(
+            percent(k as f64 / 4.0),
+            (x, top + 32),
+            label_font
+                .color(&INK)
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+    }
+    let swatch = bar_left + bar_w + 40;
+    let r = view.radius();
+    root.draw(&Circle::new((swatch, top + 16), r, WHITE.filled()))?;
+    root.draw(&Circle::new((swatch, top + 16), r, NO_NEED.stroke_width(1)))?;
+    root.draw(&Text::new(
+        "no need",
+        (swatch + r + 8, top + 16),
+        label_font.color(&INK).pos(left),
+    ))?;
+
+    let (w, cols) = (view.map_width(), view.columns.max(1));
+    let map_top = top + SCALE_ROW;
+    let lines = view.label_lines();
+    for (i, panel) in view.panels.iter().enumerate() {
+        let x = MARGIN + (i % cols) as i32 * (w + GAP);
+        let y = map_top + (i / cols) as i32 * (view.cell_height() + GAP);
+        let mut line_y = y + LABEL_ROW / 2;
+        if let Some(variant) = &panel.variant {
+            root.draw(&Rectangle::new(
+                [(x, line_y - 6), (x + 12, line_y + 6)],
+                rgb(panel.colour).filled(),
+            ))?;
+            let f = bold(14.0);
+            root.draw(&Text::new(
+                fit_text(&f, variant, w - 18),
+                (x + 18, line_y),
+                f.color(&INK).pos(left),
+            ))?;
+            line_y += LABEL_ROW;
+        }
+        let f = font(14.0);
+        root.draw(&Text::new(
+            fit_text(&f, &panel.label, w),
+            (x, line_y),
+            f.color(&MUTED).pos(left),
+        ))?;
+        let box_top = y + lines * LABEL_ROW;
+        let h = view.cell_height() - lines * LABEL_ROW;
+        root.draw(&Rectangle::new(
+            [(x, box_top), (x + w, box_top + h)],
+            FRAME.stroke_width(1),
+        ))?;
+        let Some(p) = Projection::fit(
+            &view.regions,
+            (x as f64, box_top as f64),
+            (w as f64, h as f64),
+            PAD,
+        ) else {
+            continue;
+        };
+        for (region, value) in view.regions.iter().zip(&panel.values) {
+            let at = p.pixel(region.lon, region.lat);
+            match value {
+                Some(v) => {
+                    root.draw(&Circle::new(at, r, rgb(colour_of(*v)).filled()))?;
+                    root.draw(&Circle::new(at, r, INK.mix(0.5).stroke_width(1)))?;
+                }
+                None => {
+                    root.draw(&Circle::new(at, r, WHITE.filled()))?;
+                    root.draw(&Circle::new(at, r, NO_NEED.stroke_width(1)))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(id: &str, lon: f64, lat: f64) -> MapRegion {
+        MapRegion {
+            id: id.to_string(),
+            lon,
+            lat,
+        }
+    }
+
+    #[test]
+    fn the_projection_keeps_north_up_east_right_and_proportions() {
+        let rs = [
+            region("Beijing", 116.4, 39.9),
+            region("Guangdong", 113.3, 23.1),
+            region("Xinjiang", 87.6, 43.8),
+        ];
+        let p = Projection::fit(&rs, (10.0, 20.0), (400.0, 300.0), 0.0).unwrap();
+        let (bx, by) = p.pixel(116.4, 39.9);
+        let (gx, gy) = p.pixel(113.3, 23.1);
+        let (xx, _) = p.pixel(87.6, 43.8);
+        assert!(gy > by, "south lies lower");
+        assert!(bx > xx && gx > xx, "east lies right");
+        // The extent fills the box in one direction and fits in the other.
+        let xs = [bx, gx, xx];
+        let ys = [by, gy, p.pixel(87.6, 43.8).1];
+        let w = xs.iter().max().unwrap() - xs.iter().min().unwrap();
+        let h = ys.iter().max().unwrap() - ys.iter().min().unwrap();
+        assert!(w == 400 || h == 300, "{w} × {h}");
+        assert!(w <= 400 && h <= 300);
+        assert!(xs.iter().all(|&x| (10..=410).contains(&x)));
+        // A degree of latitude is a degree of longitude shrunk by the cosine.
+        let lat0 = (39.9 + 23.1 + 43.8) / 3.0_f64;
+        let one_lat = p.pixel(100.0, 30.0).1 - p.pixel(100.0, 40.0).1;
+        let one_lon = p.pixel(110.0, 30.0).0 - p.pixel(100.0, 30.0).0;
+        let ratio = one_lon as f64 / one_lat as f64;
+        assert!((ratio - lat0.to_radians().cos()).abs() < 0.02, "{ratio}");
+        assert!(Projection::fit(&[], (0.0, 0.0), (1.0, 1.0), 0.0).is_none());
+    }
+
+    #[test]
+    fn the_colour_scale_runs_from_its_first_anchor_to_its_last() {
+        assert_eq!(colour_of(0.0), SCALE[0]);
+        assert_eq!(colour_of(-1.0), SCALE[0]);
+        assert_eq!(colour_of(1.0), SCALE[4]);
+        assert_eq!(colour_of(2.0), SCALE[4]);
+        assert_eq!(colour_of(0.5), SCALE[2]);
+        let light = |c: Rgb| 0.3 * c.0 as f64 + 0.59 * c.1 as f64 + 0.11 * c.2 as f64;
+        let steps: Vec<f64> = (0..=20)
+            .map(|i| light(colour_of(i as f64 / 20.0)))
+            .collect();
+        assert!(
+            steps.windows(2).all(|w| w[1] >= w[0]),
+            "lighter as more is met"
+        );
+    }
+
+    #[test]
+    fn shares_and_the_peak_week_come_from_need_and_delivered() {
+        let mut national = vec![(10.0, 10.0); 21];
+        national[7..14].fill((100.0, 50.0));
+        assert_eq!(peak_week(Some(&national), 21), 7..14);
+        assert_eq!(share_met(Some(&national), 7..14), Some(0.5));
+        assert_eq!(share_met(Some(&vec![(0.0, 0.0); 3]), 0..3), None);
+        assert_eq!(share_met(None, 0..3), None);
+        assert_eq!(peak_week(None, 10), 0..7);
+    }
+}
