@@ -250,6 +250,7 @@ fn charts(opt: &Optimization, scenario: &str, replications: u32) -> Vec<Chart> {
         },
         x_label: "simulations (candidate replications) spent".into(),
         panels: vec![panel.fit()],
+        map: None,
     }];
     if opt.problem.objectives.len() == 2 {
         let o2 = &opt.problem.objectives[1];
@@ -285,6 +286,7 @@ fn charts(opt: &Optimization, scenario: &str, replications: u32) -> Vec<Chart> {
             },
             x_label: o.measure.label.clone(),
             panels: vec![panel.fit()],
+            map: None,
         });
     }
     out
