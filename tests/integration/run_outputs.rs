@@ -124,6 +124,7 @@ fn a_run_writes_exactly_the_tabular_files_per_variant() {
         for f in [
             "census.csv",
             "manifest.json",
+            "regions.csv",
             "replications.csv",
             "summary.json",
             "timeseries.csv",
