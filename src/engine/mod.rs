@@ -40,6 +40,11 @@ use streams::{Purpose, Streams};
 /// A route's expected days and its links.
 pub(in crate::engine) type Route = (f64, Arc<[LinkId]>);
 
+/// Dispatch sources ranked for a hospital as a replication keeps them: nearest first, and the
+/// links of their routes when this is the ranking with every link open (None when ranked
+/// around closed links).
+pub(in crate::engine) type Nearest = (Arc<[NodeId]>, Option<Arc<[LinkId]>>);
+
 /// Index of a shipment in [`Sim::shipments`].
 pub type ShipId = usize;
 
@@ -222,10 +227,13 @@ pub struct Sim<'m> {
     pub(in crate::engine) shipments: Vec<Shipment>,
     pub(in crate::engine) free_ships: Vec<ShipId>,
     pub(in crate::engine) ledger: Vec<Ledger>,
-    pub(in crate::engine) routes: FastMap<(NodeId, NodeId, ItemId), Option<Route>>,
-    /// Dispatch sources that can reach a hospital, nearest first, per (hospital, item); valid
-    /// for the same epoch as `routes`.
-    pub(in crate::engine) nearest_sources: FastMap<(NodeId, ItemId), Arc<[NodeId]>>,
+    /// Routes per (from, to, item), each with whether it is the route with every link open
+    /// (which outlives a change of closures that it does not cross).
+    pub(in crate::engine) routes: FastMap<(NodeId, NodeId, ItemId), (Option<Route>, bool)>,
+    /// Dispatch sources that can reach a hospital, nearest first, per (hospital, item), with
+    /// the links of their routes when that is the ranking with every link open (None when
+    /// ranked around closed links); valid for the same epoch as `routes`.
+    pub(in crate::engine) nearest_sources: FastMap<(NodeId, ItemId), Nearest>,
     /// Days on which a risk level or the green channel changes, so expected times do.
     pub(in crate::engine) route_changes: Vec<u32>,
     /// How many of them had passed when the route cache was filled.

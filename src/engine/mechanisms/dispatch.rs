@@ -265,18 +265,21 @@ impl Sim<'_> {
     /// every link is open).
     fn nearest_sources(&mut self, h: NodeId, item: usize) -> Arc<[NodeId]> {
         self.sync_route_state();
-        if let Some(r) = self.nearest_sources.get(&(h, item)) {
+        if let Some((r, _)) = self.nearest_sources.get(&(h, item)) {
             return r.clone();
         }
         let (ctx, key, class) = (self.ctx, self.route_key, route_class(self.m, item));
         let open = ctx
             .routes
             .sources((key, h, class), || self.rank_sources(h, item));
-        let order = match &self.closed {
-            Some(c) if open.links.iter().any(|&l| c.has(l)) => self.rank_around(c, &open, h, item),
-            _ => open.order,
+        let (order, links) = match &self.closed {
+            Some(c) if open.links.iter().any(|&l| c.has(l)) => {
+                (self.rank_around(c, &open, h, item), None)
+            }
+            _ => (open.order, Some(open.links)),
         };
-        self.nearest_sources.insert((h, item), order.clone());
+        self.nearest_sources
+            .insert((h, item), (order.clone(), links));
         order
     }
 

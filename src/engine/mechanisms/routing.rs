@@ -141,12 +141,49 @@ pub fn shortest_path(m: &Model, trip: &Trip) -> Option<(f64, Vec<LinkId>)> {
     dijkstra(m, trip)
 }
 
+/// A vertex of the network.
+type Vertex = petgraph::graph::NodeIndex;
+
+/// How a vertex is reached: the vertex before, the link, its days.
+type Step = (Vertex, LinkId, f64);
+
+/// What [`dijkstra`] knows of each vertex, kept between the searches a thread makes: arrays
+/// indexed by vertex rather than ordered maps (a search used to spend most of its time
+/// inserting into those). A search resets only the vertices it reached, so one that reaches a
+/// few vertices of a large network stays as cheap.
+#[derive(Default)]
+struct Scratch {
+    /// The best cost of each vertex reached, and its last step (None: not reached).
+    best: Vec<Option<(f64, Option<Step>)>>,
+    /// Whether each vertex has been expanded.
+    done: Vec<bool>,
+    /// The vertices reached, to reset.
+    reached: Vec<usize>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 /// Shortest expected-time path from `from` to `to` as links. At equal cost the destination is
 /// taken first, so a direct link in a large all-to-all group is found without expanding the
 /// group's other nodes. Among parallel links the fastest is taken, ties to the first defined.
 fn dijkstra(m: &Model, trip: &Trip) -> Option<(f64, Vec<LinkId>)> {
+    SCRATCH.with_borrow_mut(|s| {
+        let found = search(m, trip, s);
+        for &v in &s.reached {
+            s.best[v] = None;
+            s.done[v] = false;
+        }
+        s.reached.clear();
+        found
+    })
+}
+
+/// [`dijkstra`] with its per-vertex state in `s` (every vertex unreached on entry).
+fn search(m: &Model, trip: &Trip, s: &mut Scratch) -> Option<(f64, Vec<LinkId>)> {
     use std::cmp::Reverse;
-    use std::collections::{BTreeMap, BinaryHeap};
+    use std::collections::BinaryHeap;
     /// Heap key: cost, then the destination before others, then first pushed first.
     #[derive(PartialEq)]
     struct Key(f64, bool, Reverse<u64>);
@@ -165,26 +202,31 @@ fn dijkstra(m: &Model, trip: &Trip) -> Option<(f64, Vec<LinkId>)> {
         }
     }
     let (start, goal) = (m.nodes[trip.from].vertex, m.nodes[trip.to].vertex);
-    type Vertex = petgraph::graph::NodeIndex;
-    /// How a vertex is reached: the vertex before, the link, its days.
-    type Step = (Vertex, LinkId, f64);
-    // The best cost of each vertex reached, and its last step.
-    let mut best: BTreeMap<Vertex, (f64, Option<Step>)> = BTreeMap::new();
-    let mut done = std::collections::BTreeSet::new();
+    let Scratch {
+        best,
+        done,
+        reached,
+    } = s;
+    // Every vertex is a node's.
+    if best.len() < m.nodes.len() {
+        best.resize(m.nodes.len(), None);
+        done.resize(m.nodes.len(), false);
+    }
     let mut heap = BinaryHeap::new();
     let mut seq = 0u64;
     // The links from the vertex being expanded to the goal.
     let mut to_goal = Vec::new();
-    best.insert(start, (0.0, None));
+    best[start.index()] = Some((0.0, None));
+    reached.push(start.index());
     heap.push((Key(0.0, start == goal, Reverse(seq)), start));
     while let Some((Key(cost, _, _), v)) = heap.pop() {
-        if !done.insert(v) {
+        if std::mem::replace(&mut done[v.index()], true) {
             continue;
         }
         if v == goal {
             let mut path = Vec::new();
             let mut at = v;
-            while let Some(&(_, Some((p, l, _)))) = best.get(&at) {
+            while let Some((_, Some((p, l, _)))) = best[at.index()] {
                 path.push(l);
                 at = p;
             }
@@ -200,11 +242,11 @@ fn dijkstra(m: &Model, trip: &Trip) -> Option<(f64, Vec<LinkId>)> {
         let bound = to_goal
             .iter()
             .map(|&l| cost + expected_days(m, trip, l))
-            .fold(best.get(&goal).map_or(f64::INFINITY, |b| b.0), f64::min);
+            .fold(best[goal.index()].map_or(f64::INFINITY, |b| b.0), f64::min);
         let mut relax = |w: Vertex, l: LinkId| {
             // The lead time is a lower bound of the link's cost (waits are never negative).
             let beyond = |c: f64| w != goal && c >= bound;
-            if beyond(cost + m.links.props(l).lead_time.mean()) || done.contains(&w) {
+            if beyond(cost + m.links.props(l).lead_time.mean()) || done[w.index()] {
                 return;
             }
             let days = expected_days(m, trip, l);
@@ -212,7 +254,7 @@ fn dijkstra(m: &Model, trip: &Trip) -> Option<(f64, Vec<LinkId>)> {
             if beyond(c) {
                 return;
             }
-            match best.get_mut(&w) {
+            match &mut best[w.index()] {
                 Some((old, _)) if c > *old => {}
                 // Another link from `v` at the same cost (as fast, or faster by less than the
                 // sum shows): the path stays, its link is the fastest, ties to the first defined.
@@ -224,8 +266,11 @@ fn dijkstra(m: &Model, trip: &Trip) -> Option<(f64, Vec<LinkId>)> {
                         (*link, *d) = (l, days);
                     }
                 }
-                _ => {
-                    best.insert(w, (c, Some((v, l, days))));
+                entry => {
+                    if entry.is_none() {
+                        reached.push(w.index());
+                    }
+                    *entry = Some((c, Some((v, l, days))));
                     seq += 1;
                     heap.push((Key(c, w == goal, Reverse(seq)), w));
                 }
@@ -245,21 +290,33 @@ fn dijkstra(m: &Model, trip: &Trip) -> Option<(f64, Vec<LinkId>)> {
 }
 
 impl Sim<'_> {
-    /// Empties the caches of routes (and what is derived from them) when a risk level, the
-    /// green channel or the set of closed links has changed since they were filled.
+    /// Empties the caches of routes (and what is derived from them) when a risk level or the
+    /// green channel has changed since they were filled; when only the set of closed links
+    /// has, keeps what is still valid.
     pub(in crate::engine) fn sync_route_state(&mut self) {
         let day = self.day();
         let epoch = self.route_changes.partition_point(|&d| d <= day);
         let closing = self.closures.state_at(self.now);
         if (epoch, closing) != (self.route_epoch, self.closure_state) {
-            self.routes.clear();
-            self.nearest_sources.clear();
             if closing != self.closure_state {
                 self.closed = self.closures.closed_at(self.now);
                 self.closure_state = closing;
             }
-            // Levels and the green channel change only with the epoch, not with closures.
-            if epoch != self.route_epoch {
+            if epoch == self.route_epoch {
+                // Only closures changed: a route or ranking that was the one with every link
+                // open, and crosses no link closed now, is what a search would give again (the
+                // route key is the same); the rest are searched again.
+                let closed = self.closed.as_deref();
+                let still_open =
+                    |links: &[LinkId]| closed.is_none_or(|c| !links.iter().any(|&l| c.has(l)));
+                self.routes
+                    .retain(|_, (r, open)| *open && r.as_ref().is_none_or(|r| still_open(&r.1)));
+                self.nearest_sources
+                    .retain(|_, (_, open)| open.as_ref().is_some_and(|l| still_open(l)));
+            } else {
+                self.routes.clear();
+                self.nearest_sources.clear();
+                // Levels and the green channel change only with the epoch, not with closures.
                 self.route_epoch = epoch;
                 self.route_levels = (0..self.m.regions.len())
                     .map(|r| self.level_on(r, day))
@@ -280,11 +337,11 @@ impl Sim<'_> {
         item: ItemId,
     ) -> Option<crate::engine::Route> {
         self.sync_route_state();
-        if let Some(r) = self.routes.get(&(from, to, item)) {
+        if let Some((r, _)) = self.routes.get(&(from, to, item)) {
             return r.clone();
         }
-        let r = self.shared_route(self.closed.as_ref(), from, to, item);
-        self.routes.insert((from, to, item), r.clone());
+        let (r, open) = self.route_around(self.closed.as_ref(), from, to, item);
+        self.routes.insert((from, to, item), (r.clone(), open));
         r
     }
 
@@ -298,6 +355,18 @@ impl Sim<'_> {
         to: NodeId,
         item: ItemId,
     ) -> Option<crate::engine::Route> {
+        self.route_around(closed, from, to, item).0
+    }
+
+    /// [`Sim::shared_route`], and whether it is the route with every link open (false for one
+    /// searched around a closed link).
+    fn route_around(
+        &self,
+        closed: Option<&Arc<Closed>>,
+        from: NodeId,
+        to: NodeId,
+        item: ItemId,
+    ) -> (Option<crate::engine::Route>, bool) {
         let (m, ctx, key) = (self.m, self.ctx, self.route_key);
         let trip = Trip {
             day: self.day(),
@@ -316,13 +385,14 @@ impl Sim<'_> {
         match closed {
             // Closures only add cost: a route that crosses no closed link stays the fastest,
             // and is shared with every replication; only one that crosses one is searched again.
-            Some(c) if open.as_ref().is_some_and(|r| r.1.iter().any(|&l| c.has(l))) => {
+            Some(c) if open.as_ref().is_some_and(|r| r.1.iter().any(|&l| c.has(l))) => (
                 find(&Trip {
                     closed: Some(c),
                     ..trip
-                })
-            }
-            _ => open,
+                }),
+                false,
+            ),
+            _ => (open, true),
         }
     }
 }
