@@ -7,6 +7,7 @@ pub mod overrides;
 pub mod policy;
 pub mod raw;
 mod shape;
+pub mod tables;
 
 use crate::error::{Diagnostic, Error, Result};
 use location::{FieldPath, Locator};
@@ -26,6 +27,8 @@ pub struct ScenarioFile {
     pub csv: crate::scenario::csv_series::CsvCache,
     /// How it and the files it names are read (limits, outside paths).
     pub options: ReadOptions,
+    /// Where the entries that came from `*_table` CSVs came from.
+    origins: tables::Origins,
 }
 
 impl ScenarioFile {
@@ -44,7 +47,7 @@ impl ScenarioFile {
             source,
         })?;
         let locator = Locator::new(&text);
-        let table = match text.parse::<toml::Table>() {
+        let mut table = match text.parse::<toml::Table>() {
             Ok(t) => t,
             Err(e) => {
                 let position = e.span().map(|s| locator.line_col(s.start));
@@ -56,14 +59,24 @@ impl ScenarioFile {
                 }]));
             }
         };
+        let csv = csv_series::CsvCache::default();
+        let base = path.parent().unwrap_or(Path::new("."));
+        let origins = tables::expand(&mut table, base, options, &csv, path, &locator)
+            .map_err(Error::Invalid)?;
         Ok(ScenarioFile {
             path: path.to_path_buf(),
             text,
             locator,
             table,
-            csv: Default::default(),
+            csv,
             options: options.clone(),
+            origins,
         })
+    }
+
+    /// The bytes of the CSV tables the scenario's entries were read from (part of its hash).
+    pub fn table_files(&self) -> impl Iterator<Item = &[u8]> {
+        self.origins.files()
     }
 
     /// The directory CSV paths are relative to.
@@ -74,13 +87,33 @@ impl ScenarioFile {
             .unwrap_or_else(|| PathBuf::from("."))
     }
 
-    /// A diagnostic about `field`, located in this file.
+    /// A diagnostic about `field`, located in this file, or in the CSV table row it came from
+    /// (the column named), or at the table's `defaults` that gave it.
     pub fn diag(&self, field: &FieldPath, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            file: self.path.clone(),
-            position: self.locator.locate(field),
-            field: field.to_string(),
-            message: message.into(),
+        let message = message.into();
+        match self.origins.place(field) {
+            Some(tables::Place::Csv { file, line, column }) => Diagnostic {
+                file,
+                position: Some((line, column.as_ref().map_or(1, |(c, _)| *c))),
+                field: field.to_string(),
+                message: match column {
+                    Some((_, name)) => format!("column `{name}`: {message}"),
+                    None => message,
+                },
+            },
+            // Every row has the defaults: the problem is reported once, at them.
+            Some(tables::Place::Toml(at)) => Diagnostic {
+                file: self.path.clone(),
+                position: self.locator.locate(&at),
+                field: at.to_string(),
+                message,
+            },
+            None => Diagnostic {
+                file: self.path.clone(),
+                position: self.locator.locate(field),
+                field: field.to_string(),
+                message,
+            },
         }
     }
 
@@ -207,7 +240,9 @@ impl ScenarioFile {
         // A set beside the list, so a file with many problems is not searched once per problem.
         let mut seen: HashSet<Diagnostic> = diags.iter().cloned().collect();
         for (field, msg) in shape::problems(&table) {
-            let d = self.diag_for(variant, &field, msg);
+            let d = self
+                .unknown_column(&field, &msg)
+                .unwrap_or_else(|| self.diag_for(variant, &field, msg));
             if seen.insert(d.clone()) {
                 diags.push(d);
             }
@@ -225,6 +260,29 @@ impl ScenarioFile {
                 }
                 Err(Error::Invalid(diags))
             }
+        }
+    }
+
+    /// An unknown field that is a CSV table's column, reported once at the header rather
+    /// than at every row.
+    fn unknown_column(&self, field: &FieldPath, message: &str) -> Option<Diagnostic> {
+        if message != shape::UNKNOWN {
+            return None;
+        }
+        match self.origins.place(field)? {
+            tables::Place::Csv {
+                file,
+                column: Some((c, name)),
+                ..
+            } => Some(Diagnostic {
+                file,
+                position: Some((1, c)),
+                field: name,
+                message: "unknown column: not a field of this table's entries (check its \
+                          spelling and the format in docs/scenario-format.md)"
+                    .to_string(),
+            }),
+            _ => None,
         }
     }
 

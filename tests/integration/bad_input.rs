@@ -265,6 +265,37 @@ const CASES: &[Case] = &[
             &["no column `severe`"],
         )],
     ),
+    // A row of a CSV table is located in its file, at its line and column.
+    ok(
+        "table_bad_value.toml",
+        1,
+        &[csv(
+            "data/table_nodes_bad_value.csv",
+            4,
+            "node[2].region",
+            &["column `region`", "unknown region `Hubie`"],
+        )],
+    ),
+    ok(
+        "table_unknown_column.toml",
+        1,
+        &[csv(
+            "data/table_nodes_unknown_column.csv",
+            1,
+            "shift",
+            &["unknown column"],
+        )],
+    ),
+    ok(
+        "table_bad_distribution.toml",
+        1,
+        &[csv(
+            "data/table_links_bad_distribution.csv",
+            3,
+            "lead_time_days",
+            &["`tri(0.8,2.0)`", "tri(min,mode,max)"],
+        )],
+    ),
     ok(
         "csv_ragged_row.toml",
         1,

@@ -35,6 +35,7 @@ mod partitions;
 mod report;
 mod run_outputs;
 mod studies;
+mod tables;
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
