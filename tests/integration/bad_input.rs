@@ -939,6 +939,10 @@ fn the_corpus_is_sound() {
             "data/{}",
             e.expect("an entry").file_name().to_string_lossy()
         );
+        // The valid tables the table_* cases share, each breaking one of them.
+        if name.starts_with("data/tables-") {
+            continue;
+        }
         let used = CASES.iter().flat_map(|c| c.expect).any(|x| {
             matches!(x.at, At::Csv(f, _) if f == name)
                 || x.says.iter().any(|s| s.contains(&format!("`{name}`")))
