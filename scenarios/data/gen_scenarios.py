@@ -12,6 +12,8 @@ EXPRESS_TRUCKS, COMMUNITY_BASE, COMMUNITY_RETURN) can be overridden from the env
 sensitivity runs; the committed files use the defaults. The calibration notes at the end of
 each TOML quote measured outputs: re-measure them if figures change.
 """
+import csv
+import io
 import math
 import os
 import re
@@ -491,51 +493,38 @@ class Node:
         bom = BOM_MB if mat == "meltblown" else BOM_NW
         return sum(self.capacity(p, final) * q for p, q in bom.items())
 
-    def emit(self, o):
-        o()
-        for c in self.comment.split("\n"):
-            o(f"# {c}" if c else "#")
-        o("[[node]]")
-        o(f'id = "{self.id}"')
-        o(f'kind = "{self.kind}"')
-        o(f'region = "{self.region}"')
-        if self.size:
-            o(f'size = "{self.size}"')
-        if self.priority:
-            o("priority = true")
-        if self.closed is not None:
-            o(f"closed_at_start = {'true' if self.closed else 'false'}")
-        if self.supplies:
-            o("supplies = [" + ", ".join(f'"{s}"' for s in self.supplies) + "]")
-        if self.lines:
-            o("lines = [")
-            for item, n, rate, bd, note in self.lines:
-                extra = f", {breakdown()}" if bd else ""
-                o(f'  {{ item = "{item}", lines = {n}, rate_per_line = {num(rate)}{extra} }},' + (f"  # {note}" if note else ""))
-            o("]")
-        if self.conv:
-            o("conversion = [")
-            for day, item, n, rate, lead, note in self.conv:
-                o(f'  {{ day = {day}, item = "{item}", lines = {n}, rate_per_line = {num(rate)}, lead_time_days = {lead} }},' + (f"  # {note}" if note else ""))
-            o("]")
-        if self.stock:
-            body = ", ".join(f"{k} = {whole(v)}" for k, v in self.stock.items() if v > 0)
-            o(f"stock = {{ {body} }}" + (f"  # {self.stock_note}" if self.stock_note else ""))
-        if self.census:
-            o(f"census = {self.census}")
-        if self.demand:
-            o("demand = [" + ", ".join(self.demand) + "]")
-        if self.release:
-            o(f"release = {self.release}")
-        if self.replenish:
-            o("replenish = [")
-            for item, src, s, S, review, delay in self.replenish:
-                rv = f", review_days = {review}" if review else ""
-                o(f'  {{ item = "{item}", source = "{src}", reorder_point = {whole(s)}, order_up_to = {whole(S)}{rv}, order_delay_hours = {delay} }},')
-            o("]")
+    def rows(self, t):
+        """Adds this node's rows to the tables `t` (see Tables); its comment goes above them."""
+        note = self.comment.split("\n")
         if self.cash:
-            o(f"working_capital = {whole(self.cash[0])}  # CNY: {WC_DAYS} days of its fabric purchases at full capacity (estimate)")
-            o(f"payment_lag_days = {num(self.cash[1])}")
+            note.append(f"working_capital in CNY: {WC_DAYS} days of its fabric purchases at full capacity (estimate)")
+        t.add("nodes", note, {
+            "id": self.id, "kind": self.kind, "region": self.region, "size": self.size or "",
+            "priority": "true" if self.priority else "",
+            "closed_at_start": "" if self.closed is None else ("true" if self.closed else "false"),
+            "supplies": as_list(self.supplies),
+            "census": self.census or "",
+            "demand": "[" + ", ".join(self.demand) + "]" if self.demand else "",
+            "release": self.release or "",
+            "working_capital": whole(self.cash[0]) if self.cash else "",
+            "payment_lag_days": num(self.cash[1]) if self.cash else "",
+        })
+        for item, n, rate, bd, note in self.lines:
+            row = {"node": self.id, "item": item, "lines": n, "rate_per_line": num(rate)}
+            if bd:
+                row.update(time_to_failure_days=compact(expo(MTTF_LINE, 0.05)), repair_days=compact(uni(0.5, 3)))
+            t.add("lines", [note] if note else [], row)
+        for day, item, n, rate, lead, note in self.conv:
+            t.add("conversions", [note] if note else [], {
+                "node": self.id, "day": day, "item": item, "lines": n, "rate_per_line": num(rate),
+                "lead_time_days": compact(lead)})
+        stock = {k: whole(v) for k, v in self.stock.items() if v > 0}
+        if stock:
+            t.add("stock", [self.stock_note] if self.stock_note else [], dict(node=self.id, **stock))
+        for item, src, s_, S, review, delay in self.replenish:
+            t.add("replenish", [], {
+                "node": self.id, "item": item, "source": src, "reorder_point": whole(s_), "order_up_to": whole(S),
+                "review_days": review or "", "order_delay_hours": compact(delay)})
 
 
 def producers_note(keys):
@@ -593,31 +582,98 @@ class Link:
         self.mode, self.capacity, self.via, self.both, self.closure = mode, capacity, via or [], both, closure
         self.background, self.toll = background, toll
 
-    def emit(self, o):
-        if self.comment:
+    def rows(self, t):
+        """Adds this link's row to the tables `t`; its comment goes above it."""
+        t.add("links", self.comment.split("\n") if self.comment else [], {
+            "id": self.id or "", "from": self.frm, "to": self.to, "mode": self.mode,
+            "lead_time_days": compact(self.lead),
+            "capacity": f"[{{ day = 0, trucks_per_day = {num(self.capacity)} }}]" if self.capacity is not None else "",
+            "via": as_list(self.via),
+            "both_ways": "true" if self.both else "",
+            "closure_rate": num(self.closure[0], 4) if self.closure else "",
+            "closure_days": compact(self.closure[1]) if self.closure else "",
+            "background": ("[" + ", ".join(f"{{ day = {d}, trucks = {num(t_)} }}" for d, t_ in self.background) + "]")
+                          if self.background else "",
+            "toll_per_truck": num(self.toll, 0) if self.toll else "",
+        })
+
+
+# ------------------------------------------------------------------------------------------ tables
+DIST_FORMS = [
+    (r'\{ dist = "triangular", min = ([^,]+), mode = ([^,]+), max = ([^ ]+) \}', "tri({},{},{})"),
+    (r'\{ dist = "uniform", min = ([^,]+), max = ([^ ]+) \}', "uniform({},{})"),
+    (r'\{ dist = "fixed", value = ([^ ]+) \}', "fixed({})"),
+    (r'\{ dist = "exponential", mean = ([^,]+), min = ([^ ]+) \}', "exp({},{})"),
+]
+
+
+def compact(dist):
+    """A distribution written by tri(), uni(), fixed() or expo() in the tables' compact form."""
+    for pattern, form in DIST_FORMS:
+        m = re.fullmatch(pattern, dist)
+        if m:
+            return form.format(*m.groups())
+    raise ValueError(f"no compact form for {dist}")
+
+
+# Each CSV table: file suffix, scenario key, columns (the node-level ones name their node first).
+TABLES = {
+    "nodes": ("node_table", ["id", "kind", "region", "size", "priority", "closed_at_start", "supplies", "census",
+                             "demand", "release", "working_capital", "payment_lag_days"]),
+    "lines": ("lines_table", ["node", "item", "lines", "rate_per_line", "time_to_failure_days", "repair_days"]),
+    "conversions": ("conversion_table", ["node", "day", "item", "lines", "rate_per_line", "lead_time_days"]),
+    "stock": ("stock_table", ["node"]),  # and a column per item, in the order they first appear
+    "replenish": ("replenish_table", ["node", "item", "source", "reorder_point", "order_up_to", "review_days",
+                                      "order_delay_hours"]),
+    "links": ("link_table", ["id", "from", "to", "mode", "lead_time_days", "capacity", "via", "both_ways",
+                             "closure_rate", "closure_days", "background", "toll_per_truck"]),
+}
+
+
+def as_list(items):
+    """A list cell: `a;b`, and `a;` for a list of one."""
+    return ";".join(items) + (";" if len(items) == 1 else "")
+
+
+def plain(cell):
+    """A cell as a spreadsheet writes it: numbers without TOML's `_` separators."""
+    cell = str(cell)
+    return cell.replace("_", "") if re.fullmatch(r"-?[0-9_.]+", cell) else cell
+
+
+class Tables:
+    """The CSV tables of a scenario: rows in the order added, each after its `#` comment lines
+    (the reader skips them), columns no row uses left out."""
+
+    def __init__(self, name):
+        self.name = name
+        self.rows = {k: [] for k in TABLES}
+
+    def add(self, table, comment, row):
+        self.rows[table].append((comment, row))
+
+    def path(self, table):
+        return f"data/{self.name}-{table}.csv"
+
+    def write(self, o):
+        """Writes each table beside the scenario and names it in the scenario (`o`)."""
+        for table, (key, columns) in TABLES.items():
+            rows = self.rows[table]
+            columns = columns + [c for _, r in rows for c in r if c not in columns]
+            columns = list(dict.fromkeys(columns))
+            used = [c for c in columns if any(str(r.get(c, "")) != "" for _, r in rows)]
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\n")
+            w.writerow(used)
+            for comment, row in rows:
+                for c in comment:
+                    buf.write(f"# {c}".rstrip() + "\n")
+                w.writerow([plain(row.get(c, "")) for c in used])
+            with open(os.path.join(OUTDIR, self.path(table)), "w") as fh:
+                fh.write(buf.getvalue())
             o()
-            for c in self.comment.split("\n"):
-                o(f"# {c}")
-        o("[[link]]")
-        if self.id:
-            o(f'id = "{self.id}"')
-        o(f'from = "{self.frm}"')
-        o(f'to = "{self.to}"')
-        o(f'mode = "{self.mode}"')
-        o(f"lead_time_days = {self.lead}")
-        if self.capacity is not None:
-            o(f"capacity = [{{ day = 0, trucks_per_day = {num(self.capacity)} }}]")
-        if self.via:
-            o("via = [" + ", ".join(f'"{v}"' for v in self.via) + "]")
-        if self.both:
-            o("both_ways = true")
-        if self.closure:
-            o(f"closure_rate = {num(self.closure[0], 4)}")
-            o(f"closure_days = {self.closure[1]}")
-        if self.background:
-            o("background = [" + ", ".join(f"{{ day = {d}, trucks = {num(t)} }}" for d, t in self.background) + "]")
-        if self.toll:
-            o(f"toll_per_truck = {num(self.toll, 0)}")
+            o(f"[[{key}]]")
+            o(f'csv = "{self.path(table)}"')
 
 
 # ------------------------------------------------------------------------------------------ shared sections
@@ -1706,11 +1762,10 @@ def build(mode):
         else:
             cols.append((k, k, PK[k][2]))
     write_community_csv(os.path.join(OUTDIR, "data", csv_name), cols)
-    first_prod = prod[0].id
+    tables = Tables(name)
     for n in nodes:
-        if n.id == first_prod:
-            o(producers_note(keys).rstrip())
-        n.emit(o)
+        n.rows(tables)
+    o(producers_note(keys).rstrip())
 
     # links
     o("""
@@ -1783,7 +1838,14 @@ def build(mode):
     links += air_express_links(keys, mode)
     add_tolls(links)
     for l in links:
-        l.emit(o)
+        l.rows(tables)
+    o("""
+# ---------------------------------------------------------------------------------------------
+# The nodes (with their lines, conversions, stock and replenishment rules) and the links are
+# tables: one CSV row per entry, in the order above, its notes and citations in the `#` lines
+# above it. Variants reach their rows by id like inline entries (`node.hubei-key.shifts`).
+# ---------------------------------------------------------------------------------------------""")
+    tables.write(o)
 
     transport_sections(o, "Variants move the start to 1 Feb (the second notice) or switch it off.")
     sources = [n.id for n in prod if n.kind == "factory" and not n.id.endswith("-sme")] + ["national-reserve"]

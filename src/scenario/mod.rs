@@ -9,6 +9,7 @@ pub mod policy;
 pub mod raw;
 pub mod schema;
 mod shape;
+pub mod tables;
 
 use crate::error::{Diagnostic, Error, Result};
 use location::{FieldPath, Locator};
@@ -40,6 +41,8 @@ pub struct ScenarioFile {
     pub csv: crate::scenario::csv_series::CsvCache,
     /// How it and the files it names are read (limits, outside paths).
     pub options: ReadOptions,
+    /// Where the entries that came from `*_table` CSVs came from.
+    origins: tables::Origins,
 }
 
 impl ScenarioFile {
@@ -57,21 +60,35 @@ impl ScenarioFile {
             path: path.to_path_buf(),
             source,
         })?;
+        // A file with CSV tables takes the table path: its rows are spliced into the table.
         let (base, table) = match fast::parse(&text) {
-            fast::Parsed::Clean(raw) => (Some(*raw), OnceLock::new()),
+            fast::Parsed::Clean(raw) if !raw.has_tables() => (Some(*raw), None),
             fast::Parsed::Syntax(message, span) => {
                 return Err(syntax_error(path, &text, &message, span));
             }
-            fast::Parsed::Unsure => (None, OnceLock::from(parse_table(path, &text)?)),
+            _ => (None, Some(parse_table(path, &text)?)),
+        };
+        let csv = csv_series::CsvCache::default();
+        let locator = OnceLock::new();
+        let (table, origins) = match table {
+            Some(mut table) => {
+                let dir = path.parent().unwrap_or(Path::new("."));
+                let at = locator.get_or_init(|| Locator::new(&text));
+                let origins = tables::expand(&mut table, dir, options, &csv, path, at)
+                    .map_err(Error::Invalid)?;
+                (OnceLock::from(table), origins)
+            }
+            None => (OnceLock::new(), tables::Origins::default()),
         };
         Ok(ScenarioFile {
             path: path.to_path_buf(),
             text,
-            locator: OnceLock::new(),
+            locator,
             table,
             base,
-            csv: Default::default(),
+            csv,
             options: options.clone(),
+            origins,
         })
     }
 
@@ -89,6 +106,11 @@ impl ScenarioFile {
         Ok(self.table.get_or_init(|| table))
     }
 
+    /// The bytes of the CSV tables the scenario's entries were read from (part of its hash).
+    pub fn table_files(&self) -> impl Iterator<Item = &[u8]> {
+        self.origins.files()
+    }
+
     /// The directory CSV paths are relative to.
     pub fn base_dir(&self) -> PathBuf {
         self.path
@@ -97,13 +119,33 @@ impl ScenarioFile {
             .unwrap_or_else(|| PathBuf::from("."))
     }
 
-    /// A diagnostic about `field`, located in this file.
+    /// A diagnostic about `field`, located in this file, or in the CSV table row it came from
+    /// (the column named), or at the table's `defaults` that gave it.
     pub fn diag(&self, field: &FieldPath, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            file: self.path.clone(),
-            position: self.locator().locate(field),
-            field: field.to_string(),
-            message: message.into(),
+        let message = message.into();
+        match self.origins.place(field) {
+            Some(tables::Place::Csv { file, line, column }) => Diagnostic {
+                file,
+                position: Some((line, column.as_ref().map_or(1, |(c, _)| *c))),
+                field: field.to_string(),
+                message: match column {
+                    Some((_, name)) => format!("column `{name}`: {message}"),
+                    None => message,
+                },
+            },
+            // Every row has the defaults: the problem is reported once, at them.
+            Some(tables::Place::Toml(at)) => Diagnostic {
+                file: self.path.clone(),
+                position: self.locator().locate(&at),
+                field: at.to_string(),
+                message,
+            },
+            None => Diagnostic {
+                file: self.path.clone(),
+                position: self.locator().locate(field),
+                field: field.to_string(),
+                message,
+            },
         }
     }
 
@@ -247,7 +289,9 @@ impl ScenarioFile {
         // A set beside the list, so a file with many problems is not searched once per problem.
         let mut seen: HashSet<Diagnostic> = diags.iter().cloned().collect();
         for (field, msg) in shape::problems(&table) {
-            let d = self.diag_for(variant, &field, msg);
+            let d = self
+                .unknown_column(&field, &msg)
+                .unwrap_or_else(|| self.diag_for(variant, &field, msg));
             if seen.insert(d.clone()) {
                 diags.push(d);
             }
@@ -265,6 +309,29 @@ impl ScenarioFile {
                 }
                 Err(Error::Invalid(diags))
             }
+        }
+    }
+
+    /// An unknown field that is a CSV table's column, reported once at the header rather
+    /// than at every row.
+    fn unknown_column(&self, field: &FieldPath, message: &str) -> Option<Diagnostic> {
+        if message != shape::UNKNOWN {
+            return None;
+        }
+        match self.origins.place(field)? {
+            tables::Place::Csv {
+                file,
+                column: Some((c, name)),
+                ..
+            } => Some(Diagnostic {
+                file,
+                position: Some((1, c)),
+                field: name,
+                message: "unknown column: not a field of this table's entries (check its \
+                          spelling and the format in docs/scenario-format.md)"
+                    .to_string(),
+            }),
+            _ => None,
         }
     }
 

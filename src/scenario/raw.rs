@@ -98,6 +98,67 @@ pub struct RawScenario {
     /// `[[variant]]`: named policy variants, each a set of overrides.
     #[serde(default)]
     pub variant: Vec<RawVariant>,
+    /// `[[region_table]]`: regions from CSV files. Tables are expanded into their arrays when
+    /// the file is read (`scenario::tables`), so these lists are always empty here; they are
+    /// fields so that the scenario format lists them.
+    #[serde(default)]
+    pub region_table: Vec<RawTable>,
+    /// `[[node_table]]`: nodes from CSV files, one row per `[[node]]`.
+    #[serde(default)]
+    pub node_table: Vec<RawTable>,
+    /// `[[link_table]]`: links from CSV files, one row per `[[link]]`.
+    #[serde(default)]
+    pub link_table: Vec<RawTable>,
+    /// `[[link_group_table]]`: link groups from CSV files, one row per `[[link_group]]`.
+    #[serde(default)]
+    pub link_group_table: Vec<RawTable>,
+    /// `[[lines_table]]`: production lines from CSV files, one row per `[[node.lines]]` of the
+    /// node named in the `node` column.
+    #[serde(default)]
+    pub lines_table: Vec<RawTable>,
+    /// `[[conversion_table]]`: line conversions and expansions from CSV files, one row per
+    /// `[[node.conversion]]` of the node named in the `node` column.
+    #[serde(default)]
+    pub conversion_table: Vec<RawTable>,
+    /// `[[replenish_table]]`: replenishment rules from CSV files, one row per
+    /// `[[node.replenish]]` of the node named in the `node` column.
+    #[serde(default)]
+    pub replenish_table: Vec<RawTable>,
+    /// `[[stock_table]]`: initial stock from CSV files: a `node` column, and a column per item
+    /// giving the node's `stock` of it.
+    #[serde(default)]
+    pub stock_table: Vec<RawTable>,
+}
+
+impl RawScenario {
+    /// Whether the file names any `*_table` (their rows are spliced in from the TOML table).
+    pub fn has_tables(&self) -> bool {
+        [
+            &self.region_table,
+            &self.node_table,
+            &self.link_table,
+            &self.link_group_table,
+            &self.lines_table,
+            &self.conversion_table,
+            &self.replenish_table,
+            &self.stock_table,
+        ]
+        .iter()
+        .any(|t| !t.is_empty())
+    }
+}
+
+/// A `[[x_table]]` entry: a CSV file whose rows are entries of the array `x`, its header
+/// naming their fields (`epidemic.r0` for a nested one).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTable {
+    /// The CSV file, relative to the scenario's folder.
+    pub csv: String,
+    /// Fields every row has unless its cell says otherwise.
+    #[serde(default)]
+    #[schemars(schema_with = "defaults_table")]
+    pub defaults: toml::Table,
 }
 
 /// `[scenario]`: identity, horizon and run defaults.
@@ -1155,6 +1216,11 @@ pub struct RawVariant {
 
 /// The schema of a variant's `set`: any dotted path, each set to a scalar, an array of scalars
 /// or a distribution (whether the path names a field is checked when the variant is built).
+/// A table's `defaults`: any fields of the rows' entries (checked as the rows are).
+fn defaults_table(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "object" })
+}
+
 fn override_table(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
     let scalar = schemars::json_schema!({ "type": ["string", "number", "boolean"] });
     schemars::json_schema!({

@@ -11,6 +11,10 @@ use super::raw::{
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
+/// What an unknown field is told.
+pub(super) const UNKNOWN: &str =
+    "unknown field (check its spelling and the format in docs/scenario-format.md)";
+
 /// Checks one value as a `T`: unknown fields and the first type error inside it.
 fn check<T: DeserializeOwned>(v: &toml::Value, at: &FieldPath, out: &mut Vec<(FieldPath, String)>) {
     let mut unknown: Vec<String> = Vec::new();
@@ -22,11 +26,7 @@ fn check<T: DeserializeOwned>(v: &toml::Value, at: &FieldPath, out: &mut Vec<(Fi
         FieldPath(at.0.iter().cloned().chain(inner.0).collect())
     };
     for u in unknown {
-        out.push((
-            join(&u),
-            "unknown field (check its spelling and the format in docs/scenario-format.md)"
-                .to_string(),
-        ));
+        out.push((join(&u), UNKNOWN.to_string()));
     }
     if let Err(e) = result {
         out.push((
@@ -73,11 +73,7 @@ pub fn problems(table: &toml::Table) -> Vec<(FieldPath, String)> {
             "disruption" => each::<RawDisruption>(v, &at, &mut out),
             "redeployment" => each::<RawRedeployment>(v, &at, &mut out),
             "variant" => each::<RawVariant>(v, &at, &mut out),
-            _ => out.push((
-                at,
-                "unknown field (check its spelling and the format in docs/scenario-format.md)"
-                    .to_string(),
-            )),
+            _ => out.push((at, UNKNOWN.to_string())),
         }
     }
     out

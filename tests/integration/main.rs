@@ -44,6 +44,7 @@ mod report;
 mod run_outputs;
 mod schema;
 mod studies;
+mod tables;
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;

@@ -69,6 +69,9 @@ pub fn build_with(
         reported: BTreeSet::new(),
     };
     builder.hasher.update(file.text.as_bytes());
+    for bytes in file.table_files() {
+        builder.hasher.update(bytes);
+    }
     let model = builder.model(&raw, label);
     if builder.diags.is_empty() {
         Ok(model.expect("a model is returned when no problem was found"))
