@@ -180,8 +180,16 @@ fn eigen(a: &[Vec<f64>]) -> (Vec<Vec<f64>>, Vec<f64>) {
                     row[q] = sin * akp + cos * akq;
                 }
                 let (row_p, row_q) = (a[p].clone(), a[q].clone());
-                a[p] = row_p.iter().zip(&row_q).map(|(x, y)| cos * x - sin * y).collect();
-                a[q] = row_p.iter().zip(&row_q).map(|(x, y)| sin * x + cos * y).collect();
+                a[p] = row_p
+                    .iter()
+                    .zip(&row_q)
+                    .map(|(x, y)| cos * x - sin * y)
+                    .collect();
+                a[q] = row_p
+                    .iter()
+                    .zip(&row_q)
+                    .map(|(x, y)| sin * x + cos * y)
+                    .collect();
                 for row in v.iter_mut() {
                     let (vkp, vkq) = (row[p], row[q]);
                     row[p] = cos * vkp - sin * vkq;

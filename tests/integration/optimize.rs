@@ -1,6 +1,6 @@
 //! `medsupply optimize`: finds a split of a fixed stock whose optimum is known (each hospital
 //! gets exactly its deterministic demand), writes the same files for any thread count, writes
-//! a `best.toml` that `run --variants` accepts once pasted into the scenario, selects among a
+//! a `best.toml` that `run --variant` accepts once pasted into the scenario, selects among a
 //! finite set, and refuses bad objectives, parameters, constraints and costs with exit 2,
 //! naming them, before anything is written.
 
@@ -114,7 +114,7 @@ fn the_split_that_matches_each_hospitals_demand_is_found_on_any_thread_count() {
         "chose {a} + {b}, the demands are {hubei} + {hunan}"
     );
     assert!(a + b <= total, "over the budget: {a} + {b} > {total}");
-    // best.toml pasted into the scenario is a variant `run --variants` accepts.
+    // best.toml pasted into the scenario is a variant `run --variant` accepts.
     let best = std::fs::read_to_string(dir.join("best.toml")).unwrap();
     assert!(
         best.contains("name = \"optimized\"") && best.contains("within δ = 50"),
@@ -128,7 +128,7 @@ fn the_split_that_matches_each_hospitals_demand_is_found_on_any_thread_count() {
         &pasted,
         &out,
         &[
-            "--variants",
+            "--variant",
             "optimized",
             "--replications",
             "1",
