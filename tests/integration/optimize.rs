@@ -173,8 +173,6 @@ fn a_finite_set_is_enumerated_and_each_candidate_listed() {
             &format!("{HUBEI}=0,5000,10000,15000"),
             "--param",
             &format!("{HUNAN}=0,2000,5000"),
-            "--cost",
-            &format!("{HUBEI}+{HUNAN}<=15000"),
             "--delta",
             "10",
             "--replications",
@@ -188,14 +186,7 @@ fn a_finite_set_is_enumerated_and_each_candidate_listed() {
     let csv = std::fs::read_to_string(dir.join("optimization.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().skip(1).collect();
     assert_eq!(rows.len(), 12, "{csv}");
-    assert_eq!(
-        rows.iter()
-            .filter(|r| r.ends_with("over budget,false"))
-            .count(),
-        2,
-        "{csv}"
-    );
-    // Hubei's shortage is least with the most stock the budget leaves it: 15000 and 0.
+    // Hubei's shortage is least with the most stock (ties go to the first candidate).
     let selected = rows.iter().find(|r| r.contains(",selected,")).unwrap();
     assert!(selected.contains(",selection,15000,0,"), "{selected}");
     // Two objectives: the front is drawn and flagged.
