@@ -191,10 +191,7 @@ fn a_finite_set_is_enumerated_and_each_candidate_listed() {
     assert!(selected.contains(",selection,15000,0,"), "{selected}");
     // Two objectives: the front is drawn and flagged.
     assert!(dir.join("pareto.svg").is_file());
-    assert!(
-        rows.iter().filter(|r| r.ends_with(",true")).count() >= 2,
-        "{csv}"
-    );
+    assert!(rows.iter().any(|r| r.ends_with(",true")), "{csv}");
 }
 
 #[test]
