@@ -375,7 +375,7 @@ pub fn solve(problem: Problem, plan: &Plan, evaluator: &mut dyn Evaluate) -> Res
             let mut order: Vec<usize> = (0..candidates.len()).collect();
             order.sort_by(|&a, &b| {
                 ranked(&candidates[a])
-                    .cmp(&ranked(&candidates[b]))
+                    .order(&ranked(&candidates[b]))
                     .then(a.cmp(&b))
             });
             let mut finalists: Vec<Vec<f64>> = Vec::new();

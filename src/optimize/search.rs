@@ -26,12 +26,15 @@ pub struct Fitness {
 
 impl Fitness {
     /// The order of two fitnesses (better first).
-    pub fn cmp(&self, other: &Fitness) -> Ordering {
+    pub fn order(&self, other: &Fitness) -> Ordering {
         self.violation
             .total_cmp(&other.violation)
             .then(self.value.total_cmp(&other.value))
     }
 }
+
+/// Ranks one generation: one fitness per point, in order.
+pub type Rank<'a> = dyn FnMut(&[Vec<f64>]) -> Result<Vec<Fitness>> + 'a;
 
 /// The population size CMA-ES takes in `dims` dimensions (at least 6, as noise needs).
 pub fn population(dims: usize) -> usize {
@@ -47,7 +50,7 @@ pub fn cmaes(
     generations: usize,
     seed: u64,
     allowed: &dyn Fn(&[f64]) -> bool,
-    evaluate: &mut dyn FnMut(&[Vec<f64>]) -> Result<Vec<Fitness>>,
+    evaluate: &mut Rank<'_>,
 ) -> Result<()> {
     let n = dims as f64;
     let mu = lambda / 2;
@@ -95,7 +98,7 @@ pub fn cmaes(
         }
         let fit = evaluate(&points)?;
         let mut order: Vec<usize> = (0..lambda).collect();
-        order.sort_by(|&a, &b| fit[a].cmp(&fit[b]).then(a.cmp(&b)));
+        order.sort_by(|&a, &b| fit[a].order(&fit[b]).then(a.cmp(&b)));
         let old = m.clone();
         let ys: Vec<Vec<f64>> = order[..mu]
             .iter()
@@ -168,23 +171,29 @@ fn eigen(a: &[Vec<f64>]) -> (Vec<Vec<f64>>, Vec<f64>) {
                     continue;
                 }
                 let theta = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
+                // signum(0) is 1: a zero angle still rotates by 45°, as Jacobi needs.
                 let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
-                let t = if theta == 0.0 { 1.0 } else { t };
                 let (cos, sin) = (1.0 / (t * t + 1.0).sqrt(), t / (t * t + 1.0).sqrt());
-                for k in 0..n {
-                    let (akp, akq) = (a[k][p], a[k][q]);
-                    a[k][p] = cos * akp - sin * akq;
-                    a[k][q] = sin * akp + cos * akq;
+                for row in a.iter_mut() {
+                    let (akp, akq) = (row[p], row[q]);
+                    row[p] = cos * akp - sin * akq;
+                    row[q] = sin * akp + cos * akq;
                 }
-                for k in 0..n {
-                    let (apk, aqk) = (a[p][k], a[q][k]);
-                    a[p][k] = cos * apk - sin * aqk;
-                    a[q][k] = sin * apk + cos * aqk;
-                }
-                for k in 0..n {
-                    let (vkp, vkq) = (v[k][p], v[k][q]);
-                    v[k][p] = cos * vkp - sin * vkq;
-                    v[k][q] = sin * vkp + cos * vkq;
+                let (row_p, row_q) = (a[p].clone(), a[q].clone());
+                a[p] = row_p
+                    .iter()
+                    .zip(&row_q)
+                    .map(|(x, y)| cos * x - sin * y)
+                    .collect();
+                a[q] = row_p
+                    .iter()
+                    .zip(&row_q)
+                    .map(|(x, y)| sin * x + cos * y)
+                    .collect();
+                for row in v.iter_mut() {
+                    let (vkp, vkq) = (row[p], row[q]);
+                    row[p] = cos * vkp - sin * vkq;
+                    row[q] = sin * vkp + cos * vkq;
                 }
             }
         }

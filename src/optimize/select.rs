@@ -53,6 +53,9 @@ impl KnOptions {
     }
 }
 
+/// Returns the observations of some replications of some systems: `[system][replication]`.
+pub type Sample<'a> = dyn FnMut(&[usize], &[u32]) -> Result<Vec<Vec<f64>>> + 'a;
+
 /// What KN decided.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KnOutcome {
@@ -77,7 +80,7 @@ pub struct KnOutcome {
 pub fn kn(
     k: usize,
     options: &KnOptions,
-    sample: &mut dyn FnMut(&[usize], &[u32]) -> Result<Vec<Vec<f64>>>,
+    sample: &mut Sample<'_>,
     screen: &mut dyn FnMut(&[usize]) -> Vec<usize>,
 ) -> Result<KnOutcome> {
     options.check()?;
