@@ -16,12 +16,12 @@ use crate::plots::chart::{Chart, YFormat};
 use crate::plots::charts::{FitData, FitSeries, Observed, fit_chart};
 use crate::plots::data::Stat;
 use crate::plots::format::{date_of, plural};
-use crate::plots::{prune, render};
+use crate::plots::write_charts;
 use crate::scenario::ScenarioFile;
 use crate::util::atomic::atomic_write;
 use crate::util::hash::{HashingWriter, sha256};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -91,18 +91,10 @@ pub fn write(
     } else {
         Vec::new()
     };
-    let mut keep = BTreeSet::new();
-    for chart in &charts {
-        let svg = render::svg(chart)?;
-        let png = render::png_bytes(chart)?;
-        for (ext, bytes) in [("svg", svg.as_bytes()), ("png", &png[..])] {
-            let name = format!("{}.{ext}", chart.file_stem);
-            put(&name, &|w| w.write_all(bytes))?;
-            keep.insert(dir.join(name));
-        }
-    }
     // Charts of measures no longer observed, or all of them under --no-plots, go.
-    prune(dir, &keep)?;
+    write_charts(dir, &charts, &mut |name, bytes| {
+        put(name, &|w| w.write_all(bytes))
+    })?;
     let cx = Context {
         options,
         start: prior.start_date,

@@ -11,11 +11,10 @@ use crate::output::num;
 use crate::plots::chart::{
     Chart, ChartKind, Dash, LineStyle, Marker, Panel, Series, XAxis, YFormat, okabe_ito,
 };
-use crate::plots::{prune, render};
+use crate::plots::write_charts;
 use crate::scenario::ScenarioFile;
 use crate::stats::t_half_width;
 use crate::util::atomic::atomic_write;
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
@@ -66,19 +65,11 @@ pub fn write(
     } else {
         Vec::new()
     };
-    let mut keep = BTreeSet::new();
-    for chart in &charts {
-        let svg = render::svg(chart)?;
-        let png = render::png_bytes(chart)?;
-        for (ext, bytes) in [("svg", svg.as_bytes()), ("png", &png[..])] {
-            let path = dir.join(format!("{}.{ext}", chart.file_stem));
-            atomic_write(&path, |w| w.write_all(bytes))?;
-            keep.insert(path);
-        }
-    }
     // A Pareto chart of an earlier run with two objectives, or every chart under --no-plots,
     // goes.
-    prune(dir, &keep)?;
+    write_charts(dir, &charts, &mut |name, bytes| {
+        atomic_write(&dir.join(name), |w| w.write_all(bytes))
+    })?;
     let html = report_html(opt, &base.name, options, &charts);
     atomic_write(&dir.join("report.html"), |w| w.write_all(html.as_bytes()))
 }

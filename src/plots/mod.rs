@@ -211,6 +211,27 @@ fn render_one(dir: &Path, chart: Chart, out: &Path, write: bool) -> Result<Rende
     })
 }
 
+/// Renders each chart as SVG and PNG and hands every file to `put` by name (`<stem>.svg`,
+/// `<stem>.png`), then removes the chart files in `dir` it did not write: a study's own charts
+/// (calibration fits, optimisation progress) are the files `put` writes into `dir`.
+pub fn write_charts(
+    dir: &Path,
+    charts: &[Chart],
+    put: &mut dyn FnMut(&str, &[u8]) -> Result<()>,
+) -> Result<()> {
+    let mut keep = BTreeSet::new();
+    for chart in charts {
+        let svg = render::svg(chart)?;
+        let png = render::png_bytes(chart)?;
+        for (ext, bytes) in [("svg", svg.as_bytes()), ("png", &png[..])] {
+            let name = format!("{}.{ext}", chart.file_stem);
+            put(&name, bytes)?;
+            keep.insert(dir.join(name));
+        }
+    }
+    prune(dir, &keep)
+}
+
 /// Removes chart files (SVG and PNG) in `plots` that are not in `keep` (and the directory, if
 /// that leaves it empty).
 pub fn prune(plots: &Path, keep: &BTreeSet<PathBuf>) -> Result<()> {
