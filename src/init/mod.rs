@@ -53,7 +53,13 @@ impl Template {
                 "data/capital-census.csv"
             ),
             Template::National => {
-                template_files!("national", "scenario.toml", "data/community-masks.csv")
+                template_files!(
+                    "national",
+                    "scenario.toml",
+                    "data/provinces.csv",
+                    "data/nodes.csv",
+                    "data/community-masks.csv"
+                )
             }
         }
     }
