@@ -248,8 +248,10 @@ mod tests {
     #[test]
     fn a_header_inside_a_string_reads_the_file_whole() {
         let base = prelude(30);
+        // Comment lines make the entry a piece long, so the split falls inside the string.
+        let padding = "# padding\n".repeat(PIECE / 10 + 1);
         let text = format!(
-            "{base}\n[[node]]\nid = \"a\"\nkind = \"hospital\"\nregion = \"\"\"\n[[node]]\n\"\"\"\n"
+            "{base}\n[[node]]\nid = \"a\"\nkind = \"hospital\"\n{padding}region = \"\"\"\n[[node]]\n\"\"\"\n"
         );
         let (_, pieces) = split(&text);
         assert_eq!(pieces.len(), 2);
