@@ -6,8 +6,10 @@
 //! it draws: styles become classes shared by every chart of the page (one CSS rule each), lines
 //! become `<path>` data in relative integer steps with straight runs of points merged, and
 //! consecutive opaque lines of one style become one path. An element drawn the same in several
-//! charts (grid lines, date labels, axes) is written once with an id, and elsewhere as a
-//! `<use>` of it. Anything it does not recognise is copied as it is.
+//! charts (grid lines, date labels, axes) is defined once with an id, in the page's shared
+//! definitions ([`Compactor::defs`]), and in the charts as a `<use>` of it, so that each chart
+//! draws whole whenever the definitions are on the page, whatever the order the charts arrive
+//! in. Anything it does not recognise is copied as it is.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -32,7 +34,7 @@ const MIN_SHARED: usize = 40;
 /// Rewrites SVG documents with the classes shared among them; [`Compactor::css`] gives the
 /// rules of the classes handed out so far. Documents first surveyed
 /// ([`Compactor::survey`]) share their repeated elements when written
-/// ([`Compactor::compact`]), all in one page.
+/// ([`Compactor::compact`]), all in one page with [`Compactor::defs`].
 #[derive(Debug, Default)]
 pub struct Compactor {
     /// Each class's declarations, by class number.
@@ -40,8 +42,10 @@ pub struct Compactor {
     index: HashMap<String, usize>,
     /// How often each element occurs in the surveyed documents.
     seen: HashMap<String, u32>,
-    /// The id of each shared element already written.
+    /// The id of each shared element already defined: its index in `defs`.
     written: HashMap<String, usize>,
+    /// The shared elements, each with its id, in the order first met.
+    defs: Vec<String>,
 }
 
 /// The pieces of compacted SVG: each leaf element whole (`<path …/>`, `<rect …/>`,
@@ -243,29 +247,47 @@ impl Compactor {
     }
 
     /// The SVG document `svg`, drawn the same with this compactor's classes: an element
-    /// surveyed more than once is written with an id where first met, and as a `<use>` of it
-    /// after that.
+    /// surveyed more than once is a `<use>` of its definition in [`Compactor::defs`].
     pub fn compact(&mut self, svg: &str) -> String {
         let compact = self.rewrite(svg);
         let mut out = String::with_capacity(compact.len());
         for (piece, leaf) in pieces(&compact) {
             if !leaf || self.seen.get(piece).is_none_or(|&n| n < 2) {
                 out.push_str(piece);
-            } else if let Some(id) = self.written.get(piece) {
-                let _ = write!(out, "<use href=\"#u{id}\"/>");
-            } else {
-                let id = self.written.len();
-                self.written.insert(piece.to_string(), id);
-                // After the element's name: `<path` + ` id="u…"` + the rest.
-                let name_end = piece.find(' ').unwrap_or(piece.len());
-                let _ = write!(
-                    out,
-                    "{} id=\"u{id}\"{}",
-                    &piece[..name_end],
-                    &piece[name_end..]
-                );
+                continue;
             }
+            let id = match self.written.get(piece) {
+                Some(&id) => id,
+                None => {
+                    let id = self.defs.len();
+                    self.written.insert(piece.to_string(), id);
+                    // After the element's name: `<path` + ` id="u…"` + the rest.
+                    let name_end = piece.find(' ').unwrap_or(piece.len());
+                    self.defs.push(format!(
+                        "{} id=\"u{id}\"{}",
+                        &piece[..name_end],
+                        &piece[name_end..]
+                    ));
+                    id
+                }
+            };
+            let _ = write!(out, "<use href=\"#u{id}\"/>");
         }
+        out
+    }
+
+    /// The shared elements of the documents compacted so far, as one SVG document of
+    /// definitions that draws nothing itself (class `defs`, which the page sizes to nothing):
+    /// it must be on the page for the `<use>`s to draw. Empty when nothing is shared.
+    pub fn defs(&self) -> String {
+        if self.defs.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("<svg class=\"defs\" aria-hidden=\"true\"><defs>");
+        for d in &self.defs {
+            out.push_str(d);
+        }
+        out.push_str("</defs></svg>");
         out
     }
 
@@ -465,14 +487,23 @@ mod tests {
         let label = "<text x=\"116\" y=\"490\" dy=\"0.76em\" class=\"s0\">24 Jan</text>";
         assert_eq!(
             c.compact(a),
-            format!(
-                "<svg>{}<rect x=\"1\" y=\"2\" width=\"3\" height=\"4\" class=\"s1\"/></svg>",
-                label.replacen("<text", "<text id=\"u0\"", 1)
-            )
+            "<svg><use href=\"#u0\"/><rect x=\"1\" y=\"2\" width=\"3\" height=\"4\" class=\"s1\"/></svg>"
         );
         assert_eq!(
             c.compact(b),
             "<svg><use href=\"#u0\"/><rect x=\"1\" y=\"2\" width=\"3\" height=\"5\" class=\"s1\"/></svg>"
+        );
+        assert_eq!(
+            c.defs(),
+            format!(
+                "<svg class=\"defs\" aria-hidden=\"true\"><defs>{}</defs></svg>",
+                label.replacen("<text", "<text id=\"u0\"", 1)
+            )
+        );
+        assert_eq!(
+            Compactor::new().defs(),
+            "",
+            "nothing shared, no definitions"
         );
     }
 

@@ -4,7 +4,8 @@
 //! A chart is first data ([`chart::Chart`], built in [`charts`] from what [`data`] reads back),
 //! then drawn by [`render`] as SVG and PNG with the bundled font ([`font`]). [`report`] puts
 //! the headline KPIs, a comparison's paired differences and every chart into one
-//! self-contained `report.html`, with the charts' SVG made small by [`compact`].
+//! self-contained `report.html`, with the charts' SVG made small by [`compact`] and the page's
+//! bulk (charts, long tables) compressed by [`pack`].
 //!
 //! Layout: `OUT/<scenario>/<variant>/plots/<product>-<place>-<chart>.{svg,png}`, charts across
 //! variants (and a sweep's `<product>-national-sweep` charts) in `OUT/<scenario>/plots/`, and
@@ -17,6 +18,7 @@ pub mod data;
 pub mod font;
 pub mod format;
 pub mod map;
+pub mod pack;
 pub mod render;
 pub mod report;
 

@@ -1,7 +1,8 @@
-//! `report.html`: one self-contained page per scenario run (inline SVG and CSS; no scripts, no
-//! fonts or anything else fetched) with the headline KPIs and their confidence intervals, a
+//! `report.html`: one self-contained page per scenario run (inline SVG, CSS and one script;
+//! no fonts or anything else fetched) with the headline KPIs and their confidence intervals, a
 //! comparison's paired differences in words, a sweep's charts, the charts with the variants
-//! side by side, and the provenance of every variant.
+//! side by side, and the provenance of every variant. The charts and the tables of every other
+//! region are packed ([`super::pack`]) and unpacked by the page's script.
 
 use super::Rendered;
 use super::chart::{ChartKind, YFormat, variant_style};
@@ -10,6 +11,7 @@ use super::data::{ScenarioData, VariantData};
 use super::format::{
     date_of, escape, kpi_format, kpi_words, long_date, percent, place, plural, product_name, si,
 };
+use super::pack;
 use crate::output::schema::{KpiSummary, ProductInfo};
 use crate::stats::compare::{Paired, Verdict};
 use std::fmt::Write;
@@ -49,7 +51,9 @@ td.variant{white-space:nowrap}
 .sw{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-1px;border:1px solid #0003}
 .row{display:grid;grid-template-columns:repeat(auto-fit,minmax(540px,1fr));gap:18px;align-items:start}
 figure{margin:0 0 14px;max-width:1100px}
-figure svg{display:block;width:100%;height:auto;border:1px solid var(--rule)}
+figure svg,figure .ph{display:block;width:100%;height:auto;border:1px solid var(--rule)}
+.ph{background:var(--shade)}
+.defs{position:absolute;width:0;height:0;overflow:hidden}
 figcaption{font-size:13px;margin-top:3px}
 details{margin:10px 0}
 summary{cursor:pointer;font-weight:bold}
@@ -434,13 +438,24 @@ fn inline_svg(r: &Rendered) -> String {
         .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
 }
 
-/// A chart as a figure, its SVG compacted with the page's shared classes and elements.
-fn figure(svg: &mut Compactor, r: &Rendered) -> String {
-    format!(
-        "<figure>{}<figcaption>{}</figcaption></figure>",
-        svg.compact(&inline_svg(r)),
-        escape(&format!("File: {} (and .png)", r.file))
-    )
+/// Charts as figures in one packed block (`<div class="row">` side by side, or a plain
+/// `<div>`): their SVG, compacted with the page's shared classes and elements, is packed
+/// together, and each figure holds a placeholder of the chart's size and its caption.
+fn figures(svg: &mut Compactor, class: Option<&str>, rs: &[&Rendered]) -> String {
+    let mut charts = String::new();
+    let mut figs = String::new();
+    for r in rs {
+        let inline = inline_svg(r);
+        charts += &svg.compact(&inline);
+        let _ = write!(
+            figs,
+            "<figure>{}<figcaption>{}</figcaption></figure>",
+            pack::chart_placeholder(&inline),
+            escape(&format!("File: {} (and .png)", r.file))
+        );
+    }
+    let class = class.map_or(String::new(), |c| format!(" class=\"{c}\""));
+    format!("<div{class}{}>{figs}</div>", pack::attribute(&charts))
 }
 
 /// The report page.
@@ -459,8 +474,11 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{} — medsupply report</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        escape(&s.name)
+         <title>{} — medsupply report</title>\n<style>{CSS}</style>\n</head>\n<body>\n\
+         <noscript><p class=\"warn\">{cannot}</p></noscript>\n\
+         <p class=\"warn\" id=\"unpack\" hidden>{cannot}</p>\n",
+        escape(&s.name),
+        cannot = pack::CANNOT_UNPACK
     );
     let _ = write!(
         h,
@@ -576,7 +594,7 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
               scale. The coordinates are in each variant's <code>regions.csv</code>.</p>\n";
         for r in &maps {
             let _ = writeln!(h, "<h3>{}</h3>", escape(&product_name(&r.chart.product)));
-            h += &figure(&mut svg, r);
+            h += &figures(&mut svg, None, &[r]);
         }
         h += "</section>\n";
     }
@@ -589,15 +607,12 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
             "<section id=\"sweep\">\n<h2>Sweep</h2>\n<p class=\"muted\">Each chart shows the \
              {} in the national total at each value of <code>{}</code>: dots are means across \
              replications, bars their 95 % confidence intervals; one line per combination of \
-             the other swept parameters. The numbers are in <code>sweep.csv</code>.</p>\n\
-             <div class=\"row\">",
+             the other swept parameters. The numbers are in <code>sweep.csv</code>.</p>\n",
             escape(&kpi_words(&sw.kpi)),
             escape(sw.parameters.first().map_or("", String::as_str))
         );
-        for r in sweep {
-            h += &figure(&mut svg, r);
-        }
-        h += "</div>\n</section>\n";
+        h += &figures(&mut svg, Some("row"), &sweep);
+        h += "\n</section>\n";
     }
 
     if !census.is_empty() {
@@ -607,15 +622,17 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
               5th–95th percentile, which carries the epidemic's uncertainty where the scenario \
               draws its parameters. The numbers are in <code>census.csv</code>.</p>\n";
         for pl in &places {
-            let figs: Vec<&&Rendered> = census.iter().filter(|r| &r.chart.place == pl).collect();
+            let figs: Vec<&Rendered> = census
+                .iter()
+                .filter(|r| &r.chart.place == pl)
+                .copied()
+                .collect();
             if figs.is_empty() {
                 continue;
             }
-            let _ = write!(h, "<h3>{}</h3>\n<div class=\"row\">", escape(&place(pl)));
-            for r in figs {
-                h += &figure(&mut svg, r);
-            }
-            h += "</div>\n";
+            let _ = writeln!(h, "<h3>{}</h3>", escape(&place(pl)));
+            h += &figures(&mut svg, Some("row"), &figs);
+            h += "\n";
         }
         h += "</section>\n";
     }
@@ -653,18 +670,16 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
             };
             for r in mine(ChartKind::VariantOverlay) {
                 h += "<h4>Variants compared</h4>\n";
-                h += &figure(&mut svg, r);
+                h += &figures(&mut svg, None, &[r]);
             }
             for (kind, heading) in order {
                 let figs: Vec<&Rendered> = mine(kind).collect();
                 if figs.is_empty() {
                     continue;
                 }
-                let _ = write!(h, "<h4>{heading}</h4>\n<div class=\"row\">");
-                for r in figs {
-                    h += &figure(&mut svg, r);
-                }
-                h += "</div>\n";
+                let _ = writeln!(h, "<h4>{heading}</h4>");
+                h += &figures(&mut svg, Some("row"), &figs);
+                h += "\n";
             }
         }
         let others: Vec<String> = first
@@ -673,12 +688,14 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
             .filter(|x| !places.contains(x))
             .collect();
         if !others.is_empty() {
+            // Packed: a row per region and variant, the bulk of the page's text.
             let _ = write!(
                 h,
-                "<details><summary>{} in every other region ({})</summary>\n{}</details>\n",
+                "<details{}><summary>{} in every other region ({})</summary>\n\
+                 <p class=\"ph muted\">The table is unpacked when opened.</p></details>\n",
+                pack::attribute(&kpi_table(s, p, &others)),
                 escape(&product_name(&p.id)),
-                others.len(),
-                kpi_table(s, p, &others)
+                others.len()
             );
         }
         h += "</section>\n";
@@ -732,12 +749,25 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
     let _ = write!(
         h,
         "<footer class=\"muted\"><p>medsupply {} · charts set in DejaVu Sans (bundled) · \
-         palette: Okabe–Ito.</p></footer>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION")
+         palette: Okabe–Ito.</p></footer>\n<script>\n{}</script>\n</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION"),
+        pack::SCRIPT
     );
     // The charts' classes, known once every chart is on the page, go into the head's style.
     let head_end = h.find("</style>").expect("the head has a style");
     h.insert_str(head_end, &svg.css());
+    // So do the elements they share, which every chart needs: first in the body.
+    let defs = svg.defs();
+    if !defs.is_empty() {
+        let body = h.find("<body>\n").expect("the page has a body") + "<body>\n".len();
+        h.insert_str(
+            body,
+            &format!(
+                "<div class=\"defs\"{}><i class=\"ph\"></i></div>\n",
+                pack::attribute(&defs)
+            ),
+        );
+    }
     h
 }
 
@@ -767,14 +797,21 @@ mod tests {
         let s = scenario(&["base", "slow"]);
         let r = rendered(&s);
         let page = html(&s, &r);
-        assert_eq!(page.matches("<svg").count(), r.len());
+        assert_eq!(page.matches("<svg").count(), 0, "every chart packed");
+        assert_eq!(page.matches("<figure>").count(), r.len());
+        let unpacked = pack::unpack_all(&page).concat();
+        assert_eq!(unpacked.matches("<svg").count(), r.len());
+        for c in &r {
+            let title = format!("<title>{}</title>", escape(&c.chart.title));
+            assert!(unpacked.contains(&title), "{title} is packed");
+        }
         assert!(page.contains("<h2>At a glance</h2>"));
         assert!(page.contains("<h2>Surgical mask</h2>") && page.contains("<h2>Ventilator</h2>"));
         assert!(page.contains("<h3>Surgical mask, Hubei</h3>"));
         assert!(page.contains("<h4>Variants compared</h4>"));
         // Per product and place one row per chart kind, plus one census row per place.
         assert_eq!(
-            page.matches("<div class=\"row\">").count(),
+            page.matches("<div class=\"row\" data-z=\"").count(),
             2 * 2 * 4 + 2 + 2
         );
         assert!(page.contains("<h2>Patients in care</h2>"));
@@ -791,9 +828,20 @@ mod tests {
             "one per product"
         );
         assert!(page.contains("40k short"));
-        assert!(!page.contains("<script") && !page.contains("src=") && !page.contains("url("));
+        assert_eq!(page.matches("<script>").count(), 1, "one inline script");
+        assert!(page.contains(&format!("<script>\n{}</script>", pack::SCRIPT)));
+        assert!(!page.contains("src=") && !page.contains("url("));
+        assert_eq!(
+            page.matches(pack::CANNOT_UNPACK).count(),
+            2,
+            "said without scripts and without DecompressionStream"
+        );
         assert!(!page.contains("http"), "no external references");
-        assert!(!page.contains("warn\""));
+        assert_eq!(
+            page.matches("warn\"").count(),
+            2,
+            "no warning but the hidden one about unpacking"
+        );
     }
 
     fn paired(variant: &str, kpi: &str, diff: f64, low: f64, high: f64) -> Paired {
@@ -892,6 +940,26 @@ mod tests {
             "one variant: no adjusted column"
         );
         assert!(!page.contains("id=\"sweep\""));
+    }
+
+    #[test]
+    fn the_tables_of_every_other_region_are_packed_in_their_details() {
+        let mut s = scenario(&["base", "slow"]);
+        for v in &mut s.variants {
+            let mut k = v.summary.kpis[0].clone();
+            k.region = "Guangdong".into();
+            v.summary.kpis.push(k);
+        }
+        let page = html(&s, &rendered(&s));
+        let details = &page[page.find("<details").expect("a details")..];
+        let details = &details[..details.find("</details>").expect("closed")];
+        assert!(details.contains("every other region (1)</summary>"));
+        assert!(!details.contains("<table"), "the table is packed");
+        let tables: Vec<String> = pack::unpack_all(details);
+        assert_eq!(tables.len(), 1);
+        assert!(tables[0].starts_with("<table class=\"kpi\">"));
+        assert!(tables[0].contains("<th rowspan=\"2\">Guangdong</th>"));
+        assert!(tables[0].contains("<span class=\"ci\">39k–41k</span>"));
     }
 
     #[test]
