@@ -269,6 +269,11 @@ pub struct Sim<'m> {
     pub(in crate::engine) checkpoint_queues: Vec<Vec<mechanisms::checkpoints::QueueDay>>,
 }
 
+thread_local! {
+    /// The event queue of this thread's last replication, emptied, for its next one.
+    static SPARE_QUEUE: std::cell::Cell<Option<EventQueue<Ev>>> = const { std::cell::Cell::new(None) };
+}
+
 /// [`Sim::cur`] while the start is scheduled: each event counts as scheduled by its own entity.
 pub(in crate::engine) const SETUP: u32 = u32::MAX;
 
@@ -337,7 +342,7 @@ impl<'m> Sim<'m> {
             m,
             ctx,
             now: 0,
-            q: EventQueue::default(),
+            q: SPARE_QUEUE.take().unwrap_or_default(),
             streams,
             nodes,
             stock: Stock::new(m, owns),
@@ -598,7 +603,10 @@ impl<'m> Sim<'m> {
         check_ledger(std::slice::from_ref(&self))?;
         self.out.events = self.events;
         self.out.finish();
-        Ok(self.out)
+        let Sim { mut q, out, .. } = self;
+        q.clear();
+        SPARE_QUEUE.set(Some(q));
+        Ok(out)
     }
 
     fn handle(&mut self, ev: Ev) {

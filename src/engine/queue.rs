@@ -59,6 +59,8 @@ const NEAR_SCAN: usize = 8;
 /// bucket outgrowing this size takes over, so memory follows the events pending (not the
 /// largest burst each bucket ever saw) and large buckets are not regrown from scratch.
 const RETAIN: usize = 64;
+/// Most events' room [`EventQueue::clear`] keeps in the buckets (a few MB).
+const KEEP: usize = 1 << 16;
 /// Most spare allocations kept.
 const SPARES: usize = 4;
 
@@ -247,6 +249,26 @@ impl<E> EventQueue<E> {
         };
         self.len -= 1;
         Some((slot.key(), slot.event))
+    }
+
+    /// Removes every event and starts again from time zero, keeping the buckets' allocations:
+    /// the next replication's queue fills the same buckets, and reusing them saves regrowing
+    /// each from nothing. Past [`KEEP`] events' room in all, they shrink as after a refill
+    /// (to [`RETAIN`] each, and the spares).
+    pub fn clear(&mut self) {
+        let room: usize = self.buckets.iter().flatten().map(Vec::capacity).sum();
+        for bucket in self.buckets.iter_mut().flatten() {
+            bucket.clear();
+            if room > KEEP {
+                let emptied = std::mem::take(bucket);
+                *bucket = recycle(emptied, &mut self.spares);
+            }
+        }
+        self.near.clear();
+        self.sorted.clear();
+        self.heap.clear();
+        self.masks = [[0; DIGITS / 64]; LEVELS];
+        (self.base, self.hi, self.occupied, self.len, self.seq) = (0, 0, 0, 0, 0);
     }
 
     /// Number of pending events.
@@ -533,6 +555,29 @@ mod tests {
         ]
     }
 
+    /// Applies `ops` (times relative to the last event popped) and then pops every event
+    /// left: what each pop gave.
+    fn apply(q: &mut EventQueue<u64>, ops: &[Op]) -> Vec<Option<(Key, u64)>> {
+        let (mut now, mut seq, mut popped) = (0i64, 0u64, Vec::new());
+        for op in ops {
+            match *op {
+                Op::Push(dt, class, entity) => {
+                    seq += 1;
+                    q.push(now + dt, class, entity, seq);
+                }
+                Op::Pop => {
+                    let got = q.pop();
+                    if let Some((k, _)) = got {
+                        now = k.time;
+                    }
+                    popped.push(got);
+                }
+            }
+        }
+        popped.extend(std::iter::from_fn(|| q.pop().map(Some)));
+        popped
+    }
+
     proptest! {
         #[test]
         fn pops_in_nondecreasing_key_order(evs in proptest::collection::vec((0i64..50, 0u8..4, 0u32..5), 0..200)) {
@@ -546,6 +591,23 @@ mod tests {
         }
 
         /// Interleaved pushes and pops give exactly what a sorted reference gives.
+        #[test]
+        fn a_cleared_queue_is_a_new_one(
+            before in proptest::collection::vec(op(), 0..400),
+            after in proptest::collection::vec(op(), 0..400),
+        ) {
+            // Events left pending in buckets of every level, then cleared.
+            let mut used = EventQueue::default();
+            apply(&mut used, &before);
+            before.iter().for_each(|o| if let Op::Push(dt, class, entity) = *o {
+                used.push(dt.abs(), class, entity, 0);
+            });
+            prop_assert!(!used.is_empty() || before.iter().all(|o| matches!(o, Op::Pop)));
+            used.clear();
+            prop_assert!(used.is_empty());
+            prop_assert_eq!(apply(&mut used, &after), apply(&mut EventQueue::default(), &after));
+        }
+
         #[test]
         fn matches_a_reference_queue(ops in proptest::collection::vec(op(), 0..600)) {
             let mut q = EventQueue::default();

@@ -157,13 +157,14 @@ fn dispatch_item(sims: &mut [Sim], item: usize) {
     );
     // Each region's hospitals in node order, regions in index order.
     hospitals.sort_by_key(|&(n, _)| m.nodes[n].region);
+    let mut nearest = Vec::new();
     for members in hospitals.chunk_by(|a, b| m.nodes[a.0].region == m.nodes[b.0].region) {
         let amount = by_region[m.nodes[members[0].0].region];
         if amount == 0 {
             continue;
         }
         for (&(h, _), give) in members.iter().zip(split_in_region(d, amount, members)) {
-            send_allocation(sims, &sources, h, item, give);
+            send_allocation(sims, &sources, h, item, give, &mut nearest);
         }
     }
 }
@@ -208,13 +209,21 @@ pub(in crate::engine) fn in_transit(sims: &[Sim], item: usize) -> Vec<u64> {
 }
 
 /// Ships `qty` of `item` to hospital `h` from the nearest sources that have it: one
-/// consignment, however many sources fill it.
-fn send_allocation(sims: &mut [Sim], sources: &[NodeId], h: NodeId, item: usize, mut qty: u64) {
+/// consignment, however many sources fill it. `nearest` is a buffer for the sources' ranking.
+fn send_allocation(
+    sims: &mut [Sim],
+    sources: &[NodeId],
+    h: NodeId,
+    item: usize,
+    mut qty: u64,
+    nearest: &mut Vec<NodeId>,
+) {
     let d = sims[0].m.dispatch.as_ref().expect("dispatch configured");
     let delay = d.decision_delay_ticks;
     // What each source gives, taken first so that the consignment knows its units.
     let mut parts: Vec<(NodeId, u64)> = Vec::new();
-    for &s in sims[0].nearest_sources(h, item).iter() {
+    sims[0].nearest_sources(h, item, nearest);
+    for &s in nearest.iter() {
         if qty == 0 {
             break;
         }
@@ -262,11 +271,16 @@ pub(in crate::engine) fn consign(
 
 impl Sim<'_> {
     /// Dispatch sources that can reach `h`, nearest first (shared by every replication while
-    /// every link is open).
-    fn nearest_sources(&mut self, h: NodeId, item: usize) -> Arc<[NodeId]> {
+    /// every link is open), into `out`. Copied rather than handed out as a clone of the shared
+    /// ranking: a clone's count is written by every thread that ranks for `h`, once per
+    /// allocation, and the copy of a few ids is cheaper than that cache line moving between
+    /// cores.
+    fn nearest_sources(&mut self, h: NodeId, item: usize, out: &mut Vec<NodeId>) {
+        out.clear();
         self.sync_route_state();
         if let Some((r, _)) = self.nearest_sources.get(&(h, item)) {
-            return r.clone();
+            out.extend_from_slice(r);
+            return;
         }
         let (ctx, key, class) = (self.ctx, self.route_key, route_class(self.m, item));
         let open = ctx
@@ -278,9 +292,8 @@ impl Sim<'_> {
             }
             _ => (open.order, Some(open.links)),
         };
-        self.nearest_sources
-            .insert((h, item), (order.clone(), links));
-        order
+        out.extend_from_slice(&order);
+        self.nearest_sources.insert((h, item), (order, links));
     }
 
     /// Ranks the dispatch sources by their route to `h` with every link open.
