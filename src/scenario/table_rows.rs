@@ -286,6 +286,8 @@ fn tree(info: &TableInfo, spec: &RawTable) -> Option<Vec<(String, Field)>> {
                 return None;
             }
             let at = match level.iter().position(|(k, _)| k == key) {
+                // Columns `a` and `a.b`: the slow path replaces one with the other.
+                Some(_) if last => return None,
                 Some(at) => at,
                 None => {
                     let field = if last {
@@ -539,10 +541,11 @@ impl<'de> Deserializer<'de> for CellDe<'_> {
     }
 }
 
-/// A compact distribution cell (`tri(1,2,4)`): its `dist` tag, parameter names and arguments;
-/// `None` when the cell is not `name(...)` with a known name.
+/// A compact distribution's `dist` tag, parameter names and arguments.
 type Compact<'a> = (&'static str, &'static [&'static str], Vec<&'a str>);
 
+/// A compact distribution cell (`tri(1,2,4)`) taken apart; `None` when the cell is not
+/// `name(...)` with a known name.
 fn distribution(cell: &str) -> Option<Result<Compact<'_>, Error>> {
     let (name, args) = cell.strip_suffix(')')?.split_once('(')?;
     let &(_, tag, params, required) = tables::DISTRIBUTIONS.iter().find(|d| d.0 == name.trim())?;
@@ -652,6 +655,10 @@ csv = "stock.csv"
             ("nodes.csv", "id,region,kind\ng,R\n"),
             ("nodes.csv", "id,region,kind,shifts\ng,R,,1e16\n"),
             ("nodes.csv", "id,region,kind,shifts\ng,R,,many\n"),
+            (
+                "nodes.csv",
+                "id,region,census.share_of_region,census\ng,R,1,\n",
+            ),
             ("stock.csv", "node,mask\nf,1\n"),
             ("stock.csv", "node,mask\nnowhere,1\n"),
             ("links.csv", "from,to,lead_time_days\nf,w,\"tri(1,2)\"\n"),
