@@ -1,14 +1,15 @@
 //! Benchmarks of loading a generated national network: the text parsed and read into the raw
 //! scenario (`load/read`), the validated model built from it (`load/build`), and both with
 //! every variant, as `medsupply validate` does (`load/validate`), with throughput in bytes of
-//! scenario text.
+//! scenario text; and the same network generated as CSV tables (`generate --tables`), read
+//! and validated (`load/read-tables`, `load/validate-tables`).
 //!
 //! Run with `cargo bench --locked --bench load` (add `-- --quick` for a short run). The network
 //! has 20,000 nodes under `cargo bench`; under `cargo test --benches`, which runs each benchmark
 //! once, it has 2,000, to keep the check quick.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use medsupply::generate::{NationalSpec, national};
+use medsupply::generate::{NationalSpec, national, national_tables};
 use medsupply::model::build::build;
 use medsupply::model::validate::build_all;
 use medsupply::scenario::ScenarioFile;
@@ -20,17 +21,23 @@ fn benches(c: &mut Criterion) {
     } else {
         2_000
     };
-    let text = national(&NationalSpec {
+    let spec = NationalSpec {
         nodes,
         regions: 31,
         days: 365,
         seed: 7,
         min_cross_region_days: 0.5,
-    })
-    .expect("generated network");
+    };
+    let text = national(&spec).expect("generated network");
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join(format!("national-{nodes}.toml"));
     std::fs::write(&path, &text).expect("scenario written");
+    let (tables_text, tables) = national_tables(&spec, "t").expect("generated network");
+    let tables_path = dir.path().join("t.toml");
+    std::fs::write(&tables_path, &tables_text).expect("scenario written");
+    for (name, csv) in &tables {
+        std::fs::write(dir.path().join(name), csv).expect("table written");
+    }
 
     let mut group = c.benchmark_group("load");
     group.sample_size(10);
@@ -45,6 +52,15 @@ fn benches(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("validate", nodes), |b| {
         b.iter(|| {
             let file = ScenarioFile::read(black_box(&path)).expect("scenario read");
+            build_all(&file).expect("models built")
+        })
+    });
+    group.bench_function(BenchmarkId::new("read-tables", nodes), |b| {
+        b.iter(|| ScenarioFile::read(black_box(&tables_path)).expect("scenario read"))
+    });
+    group.bench_function(BenchmarkId::new("validate-tables", nodes), |b| {
+        b.iter(|| {
+            let file = ScenarioFile::read(black_box(&tables_path)).expect("scenario read");
             build_all(&file).expect("models built")
         })
     });

@@ -33,8 +33,45 @@ pub fn proportions(nodes: usize, regions: usize) -> (usize, usize, usize, usize)
     (suppliers, factories, warehouses, hospitals)
 }
 
-/// The scenario text of a national network.
+/// The scenario text of a national network, every node and link written in it.
 pub fn national(spec: &NationalSpec) -> Result<String, String> {
+    let (mut t, network) = national_network(spec)?;
+    network.write_toml(&mut t);
+    national_tail(spec, &mut t);
+    Ok(t)
+}
+
+/// The CSV tables of a national network written as tables: file name and text.
+pub type Tables = Vec<(String, String)>;
+
+/// A national network as a scenario whose nodes, links, production lines and replenishment
+/// rules are CSV tables (`[[node_table]]` and the others), named `<stem>-nodes.csv` and so on
+/// beside it: the scenario text and the tables. The network is the one [`national`] writes.
+pub fn national_tables(spec: &NationalSpec, stem: &str) -> Result<(String, Tables), String> {
+    let (mut t, network) = national_network(spec)?;
+    let tables = network.write_tables(&mut t, stem);
+    national_tail(spec, &mut t);
+    Ok((t, tables))
+}
+
+/// The sections after the network, in both forms.
+fn national_tail(spec: &NationalSpec, t: &mut String) {
+    t.push_str(
+        "[green_channel]\nenabled = true\nstart_day = 0\nproducts = [\"mask\", \"ventilator\"]\n",
+    );
+    if spec.days >= 8 {
+        // Few trucks run early in the surge (10-20 % in mid-February 2020), most by the end.
+        let _ = write!(
+            t,
+            "\n[transport]\ntruck_availability = [{{ day = 0, share = 0.2 }}, {{ day = {}, share = 0.6 }}, {{ day = {}, share = 1.0 }}]\n",
+            spec.days / 4,
+            spec.days / 2
+        );
+    }
+}
+
+/// The scenario text of a national network up to its nodes, and the network.
+fn national_network(spec: &NationalSpec) -> Result<(String, Network), String> {
     let r = spec.regions;
     if r == 0 || spec.nodes < 5 * r {
         return Err(format!(
@@ -110,36 +147,77 @@ pub fn national(spec: &NationalSpec) -> Result<String, String> {
         "[[material]]\nid = \"meltblown\"\nunit = \"g\"\nunits_per_truck = 5000000\n\n[[product]]\nid = \"mask\"\nkind = \"consumable\"\nunits_per_truck = 500000\nbom = {{ meltblown = 1 }}\nrelease_delay_days = {{ dist = \"uniform\", min = 1, max = 3 }}\n\n[[product]]\nid = \"ventilator\"\nkind = \"durable\"\nunits_per_truck = 40\n\n[staffing]\nmoderate = 1.4\nsevere = 2.3\ncritical = 4.1\n\n[burn.mask]\nper_patient_day = {{ mild = 1, moderate = 1, severe = 2, critical = 2 }}\nper_staff_shift = 4\n\n[burn.ventilator]\nper_patient_day = {{ critical = 0.67 }}\n\n[[conservation]]\nname = \"contingency\"\nburn_factor = 0.7\ndays_of_supply_below = 2\n"
     );
     let region_of = |k: usize, n: usize| k * r / n;
-    let mut links = String::new();
+    let region = |i: usize| format!("R{i:03}");
+    let mut nodes = Vec::with_capacity(spec.nodes);
+    let mut links = Vec::new();
     // Suppliers of melt-blown.
     for k in 0..ns {
-        let _ = writeln!(
-            w,
-            "[[node]]\nid = \"S{k}\"\nkind = \"supplier\"\nregion = \"R{:03}\"\nclosed_at_start = true\nsize = \"sme\"\nlines = [{{ item = \"meltblown\", lines = 2, rate_per_line = 400000 }}]\n",
-            region_of(k, ns)
-        );
+        nodes.push(Node {
+            id: format!("S{k}"),
+            kind: "supplier",
+            region: region(region_of(k, ns)),
+            closed_at_start: true,
+            priority: None,
+            size: Some("sme"),
+            stock: vec![],
+            census: None,
+            lines: vec![Lines {
+                item: "meltblown",
+                lines: 2,
+                rate: 400000,
+                failures: None,
+            }],
+            replenish: vec![],
+        });
     }
     // Factories: masks everywhere, ventilators at every fourth; each orders melt-blown from one supplier.
     for k in 0..nf {
         let s = rng.random_range(0..ns);
         let delay = order_delay(spec, region_of(s, ns) != region_of(k, nf), 2.0, 8.0);
-        let vent = if k % 4 == 0 {
-            ", { item = \"ventilator\", lines = 1, rate_per_line = 20 }"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            w,
-            "[[node]]\nid = \"F{k}\"\nkind = \"factory\"\nregion = \"R{:03}\"\nclosed_at_start = true\npriority = {}\nstock = {{ meltblown = 500000 }}\nlines = [{{ item = \"mask\", lines = {}, rate_per_line = 60000, time_to_failure_days = {{ dist = \"exponential\", mean = 40, min = 1 }}, repair_days = {{ dist = \"uniform\", min = 1, max = 3 }} }}{vent}]\nreplenish = [{{ item = \"meltblown\", source = \"S{s}\", reorder_point = 300000, order_up_to = 1500000, order_delay_hours = {delay} }}]\n",
-            region_of(k, nf),
-            k % 3 == 0,
-            rng.random_range(1..4)
-        );
-        let _ = writeln!(
-            links,
-            "[[link]]\nfrom = \"S{s}\"\nto = \"F{k}\"\nlead_time_days = {}\n",
-            lead(&mut rng, spec, region_of(s, ns) != region_of(k, nf))
-        );
+        let mut lines = vec![Lines {
+            item: "mask",
+            lines: rng.random_range(1..4),
+            rate: 60000,
+            failures: Some((
+                Dist::new("exponential", &[("mean", "40"), ("min", "1")]),
+                Dist::new("uniform", &[("min", "1"), ("max", "3")]),
+            )),
+        }];
+        if k % 4 == 0 {
+            lines.push(Lines {
+                item: "ventilator",
+                lines: 1,
+                rate: 20,
+                failures: None,
+            });
+        }
+        nodes.push(Node {
+            id: format!("F{k}"),
+            kind: "factory",
+            region: region(region_of(k, nf)),
+            closed_at_start: true,
+            priority: Some(k % 3 == 0),
+            size: None,
+            stock: vec![("meltblown", 500000)],
+            census: None,
+            lines,
+            replenish: vec![Replenish {
+                item: "meltblown",
+                source: format!("S{s}"),
+                reorder_point: 300000,
+                order_up_to: 1500000,
+                review_days: None,
+                delay,
+            }],
+        });
+        let cross = region_of(s, ns) != region_of(k, nf);
+        links.push(Link {
+            from: format!("S{s}"),
+            to: format!("F{k}"),
+            both_ways: false,
+            lead: lead(&mut rng, spec, cross),
+            capacity: None,
+        });
     }
     // Warehouses: at least one per region; each orders from a factory.
     for k in 0..nw {
@@ -147,34 +225,63 @@ pub fn national(spec: &NationalSpec) -> Result<String, String> {
         let vf = (f / 4) * 4;
         let mask_delay = order_delay(spec, region_of(f, nf) != k % r, 2.0, 12.0);
         let vent_delay = order_delay(spec, region_of(vf, nf) != k % r, 24.0, 24.0);
-        let _ = writeln!(
-            w,
-            "[[node]]\nid = \"W{k}\"\nkind = \"warehouse\"\nregion = \"R{:03}\"\nstock = {{ mask = 200000, ventilator = 20 }}\nreplenish = [{{ item = \"mask\", source = \"F{f}\", reorder_point = 150000, order_up_to = 600000, order_delay_hours = {mask_delay} }}, {{ item = \"ventilator\", source = \"F{vf}\", reorder_point = 10, order_up_to = 40, review_days = 7, order_delay_hours = {vent_delay} }}]\n",
-            k % r
-        );
+        nodes.push(Node {
+            id: format!("W{k}"),
+            kind: "warehouse",
+            region: region(k % r),
+            closed_at_start: false,
+            priority: None,
+            size: None,
+            stock: vec![("mask", 200000), ("ventilator", 20)],
+            census: None,
+            lines: vec![],
+            replenish: vec![
+                Replenish {
+                    item: "mask",
+                    source: format!("F{f}"),
+                    reorder_point: 150000,
+                    order_up_to: 600000,
+                    review_days: None,
+                    delay: mask_delay,
+                },
+                Replenish {
+                    item: "ventilator",
+                    source: format!("F{vf}"),
+                    reorder_point: 10,
+                    order_up_to: 40,
+                    review_days: Some(7),
+                    delay: vent_delay,
+                },
+            ],
+        });
         let cross = region_of(f, nf) != k % r;
-        let _ = writeln!(
-            links,
-            "[[link]]\nfrom = \"F{f}\"\nto = \"W{k}\"\nlead_time_days = {}\ncapacity = [{{ day = 0, trucks_per_day = 4 }}]\n",
-            lead(&mut rng, spec, cross)
-        );
+        links.push(Link {
+            from: format!("F{f}"),
+            to: format!("W{k}"),
+            both_ways: false,
+            lead: lead(&mut rng, spec, cross),
+            capacity: Some(4),
+        });
         if vf != f {
             let cross = region_of(vf, nf) != k % r;
-            let _ = writeln!(
-                links,
-                "[[link]]\nfrom = \"F{vf}\"\nto = \"W{k}\"\nlead_time_days = {}\n",
-                lead(&mut rng, spec, cross)
-            );
+            links.push(Link {
+                from: format!("F{vf}"),
+                to: format!("W{k}"),
+                both_ways: false,
+                lead: lead(&mut rng, spec, cross),
+                capacity: None,
+            });
         }
     }
     // Trunk roads between neighbouring regions' first warehouses, both ways.
     for i in 0..r.saturating_sub(1) {
-        let _ = writeln!(
-            links,
-            "[[link]]\nfrom = \"W{i}\"\nto = \"W{}\"\nboth_ways = true\nlead_time_days = {}\n",
-            i + 1,
-            lead(&mut rng, spec, true)
-        );
+        links.push(Link {
+            from: format!("W{i}"),
+            to: format!("W{}", i + 1),
+            both_ways: true,
+            lead: lead(&mut rng, spec, true),
+            capacity: None,
+        });
     }
     // Hospitals: each region's patients shared among its hospitals; supplied by a warehouse of the region.
     let mut per_region = vec![0usize; r];
@@ -182,34 +289,47 @@ pub fn national(spec: &NationalSpec) -> Result<String, String> {
         per_region[k % r] += 1;
     }
     for k in 0..nh {
-        let region = k % r;
-        let wh: Vec<usize> = (0..nw).filter(|x| x % r == region).collect();
+        let home = k % r;
+        let wh: Vec<usize> = (0..nw).filter(|x| x % r == home).collect();
         let src = wh[rng.random_range(0..wh.len())];
-        let _ = writeln!(
-            w,
-            "[[node]]\nid = \"H{k}\"\nkind = \"hospital\"\nregion = \"R{region:03}\"\nstock = {{ mask = 20000, ventilator = 10 }}\ncensus = {{ share_of_region = {} }}\nreplenish = [{{ item = \"mask\", source = \"W{src}\", reorder_point = 15000, order_up_to = 60000, order_delay_hours = {{ dist = \"uniform\", min = 1, max = 6 }} }}, {{ item = \"ventilator\", source = \"W{src}\", reorder_point = 5, order_up_to = 15, review_days = 7, order_delay_hours = {{ dist = \"fixed\", value = 12 }} }}]\n",
-            1.0 / per_region[region] as f64
-        );
-        let _ = writeln!(
-            links,
-            "[[link]]\nfrom = \"W{src}\"\nto = \"H{k}\"\nlead_time_days = {}\n",
-            lead(&mut rng, spec, false)
-        );
+        nodes.push(Node {
+            id: format!("H{k}"),
+            kind: "hospital",
+            region: region(home),
+            closed_at_start: false,
+            priority: None,
+            size: None,
+            stock: vec![("mask", 20000), ("ventilator", 10)],
+            census: Some(1.0 / per_region[home] as f64),
+            lines: vec![],
+            replenish: vec![
+                Replenish {
+                    item: "mask",
+                    source: format!("W{src}"),
+                    reorder_point: 15000,
+                    order_up_to: 60000,
+                    review_days: None,
+                    delay: Dist::new("uniform", &[("min", "1"), ("max", "6")]),
+                },
+                Replenish {
+                    item: "ventilator",
+                    source: format!("W{src}"),
+                    reorder_point: 5,
+                    order_up_to: 15,
+                    review_days: Some(7),
+                    delay: Dist::new("fixed", &[("value", "12")]),
+                },
+            ],
+        });
+        links.push(Link {
+            from: format!("W{src}"),
+            to: format!("H{k}"),
+            both_ways: false,
+            lead: lead(&mut rng, spec, false),
+            capacity: None,
+        });
     }
-    t.push_str(&links);
-    t.push_str(
-        "[green_channel]\nenabled = true\nstart_day = 0\nproducts = [\"mask\", \"ventilator\"]\n",
-    );
-    if spec.days >= 8 {
-        // Few trucks run early in the surge (10-20 % in mid-February 2020), most by the end.
-        let _ = write!(
-            t,
-            "\n[transport]\ntruck_availability = [{{ day = 0, share = 0.2 }}, {{ day = {}, share = 0.6 }}, {{ day = {}, share = 1.0 }}]\n",
-            spec.days / 4,
-            spec.days / 2
-        );
-    }
-    Ok(t)
+    Ok((t, Network { nodes, links }))
 }
 
 /// Nodes per echelon of SupplyNetPy's layered network of `n` nodes: suppliers, manufacturers,
@@ -291,31 +411,316 @@ pub fn layered(nodes: usize, days: u32, seed: u64) -> Result<String, String> {
     Ok(t)
 }
 
-/// A lead-time distribution: within a region hours, across regions at least the lookahead.
 /// An order processing delay of `lo`..`hi` hours; an order to another region takes at least
 /// `--min-cross-region-days`, like the goods, so that sets the lookahead of a partitioned run.
-fn order_delay(spec: &NationalSpec, cross: bool, lo: f64, hi: f64) -> String {
+fn order_delay(spec: &NationalSpec, cross: bool, lo: f64, hi: f64) -> Dist {
     let lo2 = if cross {
         lo.max(24.0 * spec.min_cross_region_days)
     } else {
         lo
     };
-    format!(
-        "{{ dist = \"uniform\", min = {lo2}, max = {} }}",
-        lo2 + (hi - lo)
+    let max = lo2 + (hi - lo);
+    Dist::new(
+        "uniform",
+        &[("min", &lo2.to_string()), ("max", &max.to_string())],
     )
 }
 
-fn lead(rng: &mut ChaCha8Rng, spec: &NationalSpec, cross: bool) -> String {
+/// A lead-time distribution: within a region hours, across regions at least the lookahead.
+fn lead(rng: &mut ChaCha8Rng, spec: &NationalSpec, cross: bool) -> Dist {
     let (min, span) = if cross {
         (spec.min_cross_region_days, rng.random_range(0.5..2.5f64))
     } else {
         (0.05, rng.random_range(0.1..0.5f64))
     };
-    format!(
-        "{{ dist = \"uniform\", min = {min}, max = {:.3} }}",
-        min + span
+    Dist::new(
+        "uniform",
+        &[
+            ("min", &min.to_string()),
+            ("max", &format!("{:.3}", min + span)),
+        ],
     )
+}
+
+/// A distribution as generated: its `dist` tag and parameters, each number as written.
+struct Dist {
+    tag: &'static str,
+    params: Vec<(&'static str, String)>,
+}
+
+impl Dist {
+    fn new(tag: &'static str, params: &[(&'static str, &str)]) -> Dist {
+        let params = params.iter().map(|&(k, v)| (k, v.to_string())).collect();
+        Dist { tag, params }
+    }
+
+    /// `{ dist = "uniform", min = 1, max = 2 }`.
+    fn toml(&self) -> String {
+        let mut t = format!("{{ dist = \"{}\"", self.tag);
+        for (k, v) in &self.params {
+            let _ = write!(t, ", {k} = {v}");
+        }
+        t + " }"
+    }
+
+    /// The compact form of a table cell: `uniform(1,2)`, `exp(40,1)`.
+    fn cell(&self) -> String {
+        let name = match self.tag {
+            "exponential" => "exp",
+            "triangular" => "tri",
+            tag => tag,
+        };
+        let args: Vec<&str> = self.params.iter().map(|(_, v)| v.as_str()).collect();
+        format!("{name}({})", args.join(","))
+    }
+}
+
+/// A generated node (fields absent are not written).
+struct Node {
+    id: String,
+    kind: &'static str,
+    region: String,
+    closed_at_start: bool,
+    priority: Option<bool>,
+    size: Option<&'static str>,
+    stock: Vec<(&'static str, u32)>,
+    census: Option<f64>,
+    lines: Vec<Lines>,
+    replenish: Vec<Replenish>,
+}
+
+/// Production lines of a node; `failures` are the time to failure and the repair time.
+struct Lines {
+    item: &'static str,
+    lines: u32,
+    rate: u32,
+    failures: Option<(Dist, Dist)>,
+}
+
+/// A replenishment rule of a node.
+struct Replenish {
+    item: &'static str,
+    source: String,
+    reorder_point: u32,
+    order_up_to: u32,
+    review_days: Option<u32>,
+    delay: Dist,
+}
+
+/// A generated link; `capacity` is trucks per day from day 0.
+struct Link {
+    from: String,
+    to: String,
+    both_ways: bool,
+    lead: Dist,
+    capacity: Option<u32>,
+}
+
+/// The nodes and links of a generated national network, in file order.
+struct Network {
+    nodes: Vec<Node>,
+    links: Vec<Link>,
+}
+
+/// The items a generated node may stock, the columns of its table.
+const STOCKED: [&str; 3] = ["meltblown", "mask", "ventilator"];
+
+impl Network {
+    /// Appends every node and then every link as `[[node]]` and `[[link]]` entries.
+    fn write_toml(&self, t: &mut String) {
+        for n in &self.nodes {
+            let _ = write!(
+                t,
+                "[[node]]\nid = \"{}\"\nkind = \"{}\"\nregion = \"{}\"\n",
+                n.id, n.kind, n.region
+            );
+            if n.closed_at_start {
+                t.push_str("closed_at_start = true\n");
+            }
+            if let Some(p) = n.priority {
+                let _ = writeln!(t, "priority = {p}");
+            }
+            if let Some(size) = n.size {
+                let _ = writeln!(t, "size = \"{size}\"");
+            }
+            if !n.stock.is_empty() {
+                let stock: Vec<String> =
+                    n.stock.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                let _ = writeln!(t, "stock = {{ {} }}", stock.join(", "));
+            }
+            if let Some(share) = n.census {
+                let _ = writeln!(t, "census = {{ share_of_region = {share} }}");
+            }
+            if !n.lines.is_empty() {
+                let lines: Vec<String> = n
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        let failures = l.failures.as_ref().map_or(String::new(), |(f, r)| {
+                            format!(
+                                ", time_to_failure_days = {}, repair_days = {}",
+                                f.toml(),
+                                r.toml()
+                            )
+                        });
+                        format!(
+                            "{{ item = \"{}\", lines = {}, rate_per_line = {}{failures} }}",
+                            l.item, l.lines, l.rate
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(t, "lines = [{}]", lines.join(", "));
+            }
+            if !n.replenish.is_empty() {
+                let rules: Vec<String> = n
+                    .replenish
+                    .iter()
+                    .map(|r| {
+                        let review = r
+                            .review_days
+                            .map_or(String::new(), |d| format!("review_days = {d}, "));
+                        format!(
+                            "{{ item = \"{}\", source = \"{}\", reorder_point = {}, order_up_to = {}, {review}order_delay_hours = {} }}",
+                            r.item,
+                            r.source,
+                            r.reorder_point,
+                            r.order_up_to,
+                            r.delay.toml()
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(t, "replenish = [{}]", rules.join(", "));
+            }
+            t.push('\n');
+        }
+        for l in &self.links {
+            let _ = write!(t, "[[link]]\nfrom = \"{}\"\nto = \"{}\"\n", l.from, l.to);
+            if l.both_ways {
+                t.push_str("both_ways = true\n");
+            }
+            let _ = writeln!(t, "lead_time_days = {}", l.lead.toml());
+            if let Some(c) = l.capacity {
+                let _ = writeln!(t, "capacity = [{{ day = 0, trucks_per_day = {c} }}]");
+            }
+            t.push('\n');
+        }
+    }
+
+    /// Appends the `[[node_table]]` and other entries naming the tables, and the tables.
+    fn write_tables(&self, t: &mut String, stem: &str) -> Tables {
+        let mut nodes = table(&[
+            "id",
+            "kind",
+            "region",
+            "closed_at_start",
+            "priority",
+            "size",
+            "stock.meltblown",
+            "stock.mask",
+            "stock.ventilator",
+            "census.share_of_region",
+        ]);
+        let mut lines = table(&[
+            "node",
+            "item",
+            "lines",
+            "rate_per_line",
+            "time_to_failure_days",
+            "repair_days",
+        ]);
+        let mut replenish = table(&[
+            "node",
+            "item",
+            "source",
+            "reorder_point",
+            "order_up_to",
+            "review_days",
+            "order_delay_hours",
+        ]);
+        let mut links = table(&["from", "to", "both_ways", "lead_time_days", "capacity"]);
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        for n in &self.nodes {
+            let mut row = vec![
+                n.id.clone(),
+                n.kind.to_string(),
+                n.region.clone(),
+                if n.closed_at_start {
+                    "true".into()
+                } else {
+                    String::new()
+                },
+                opt(n.priority.map(|p| p.to_string())),
+                opt(n.size.map(str::to_string)),
+            ];
+            row.extend(STOCKED.iter().map(|item| {
+                opt(n
+                    .stock
+                    .iter()
+                    .find(|(k, _)| k == item)
+                    .map(|(_, v)| v.to_string()))
+            }));
+            row.push(opt(n.census.map(|s| s.to_string())));
+            let _ = nodes.write_record(&row);
+            for l in &n.lines {
+                let (f, r) = l
+                    .failures
+                    .as_ref()
+                    .map_or((String::new(), String::new()), |(f, r)| {
+                        (f.cell(), r.cell())
+                    });
+                let _ = lines.write_record([
+                    n.id.as_str(),
+                    l.item,
+                    &l.lines.to_string(),
+                    &l.rate.to_string(),
+                    &f,
+                    &r,
+                ]);
+            }
+            for r in &n.replenish {
+                let _ = replenish.write_record([
+                    n.id.as_str(),
+                    r.item,
+                    &r.source,
+                    &r.reorder_point.to_string(),
+                    &r.order_up_to.to_string(),
+                    &opt(r.review_days.map(|d| d.to_string())),
+                    &r.delay.cell(),
+                ]);
+            }
+        }
+        for l in &self.links {
+            let _ = links.write_record([
+                l.from.as_str(),
+                &l.to,
+                if l.both_ways { "true" } else { "" },
+                &l.lead.cell(),
+                &opt(l
+                    .capacity
+                    .map(|c| format!("[{{ day = 0, trucks_per_day = {c} }}]"))),
+            ]);
+        }
+        let mut tables = Vec::new();
+        for (kind, name, csv) in [
+            ("node_table", "nodes", nodes),
+            ("link_table", "links", links),
+            ("lines_table", "lines", lines),
+            ("replenish_table", "replenish", replenish),
+        ] {
+            let file = format!("{stem}-{name}.csv");
+            let _ = writeln!(t, "[[{kind}]]\ncsv = \"{file}\"\n");
+            let bytes = csv.into_inner().unwrap_or_default();
+            tables.push((file, String::from_utf8(bytes).unwrap_or_default()));
+        }
+        tables
+    }
+}
+
+/// A CSV table being written in memory, its header written.
+fn table(header: &[&str]) -> csv::Writer<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(header);
+    w
 }
 
 #[cfg(test)]

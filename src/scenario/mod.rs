@@ -9,6 +9,7 @@ pub mod policy;
 pub mod raw;
 pub mod schema;
 mod shape;
+mod table_rows;
 pub mod tables;
 
 use crate::error::{Diagnostic, Error, Result};
@@ -43,6 +44,8 @@ pub struct ScenarioFile {
     pub options: ReadOptions,
     /// Where the entries that came from `*_table` CSVs came from.
     origins: tables::Origins,
+    /// Whether it names `*_table` CSVs (a table parsed later has their rows spliced in).
+    has_tables: bool,
 }
 
 impl ScenarioFile {
@@ -60,25 +63,32 @@ impl ScenarioFile {
             path: path.to_path_buf(),
             source,
         })?;
-        // A file with CSV tables takes the table path: its rows are spliced into the table.
-        let (base, table) = match fast::parse(&text) {
-            fast::Parsed::Clean(raw) if !raw.has_tables() => (Some(*raw), None),
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let csv = csv_series::CsvCache::default();
+        // A file with CSV tables reads their rows straight into its raw scenario too, and takes
+        // the table path (rows spliced into the TOML table) only when one needs a closer look.
+        let (start, has_tables) = match fast::parse(&text) {
+            fast::Parsed::Clean(raw) if !raw.has_tables() => {
+                (Ok((*raw, tables::Origins::default())), false)
+            }
+            fast::Parsed::Clean(mut raw) => match table_rows::read(&mut raw, dir, options, &csv) {
+                Some(origins) => (Ok((*raw, origins)), true),
+                None => (Err(parse_table(path, &text)?), true),
+            },
             fast::Parsed::Syntax(message, span) => {
                 return Err(syntax_error(path, &text, &message, span));
             }
-            _ => (None, Some(parse_table(path, &text)?)),
+            fast::Parsed::Unsure => (Err(parse_table(path, &text)?), false),
         };
-        let csv = csv_series::CsvCache::default();
         let locator = OnceLock::new();
-        let (table, origins) = match table {
-            Some(mut table) => {
-                let dir = path.parent().unwrap_or(Path::new("."));
+        let (base, table, origins) = match start {
+            Ok((raw, origins)) => (Some(raw), OnceLock::new(), origins),
+            Err(mut table) => {
                 let at = locator.get_or_init(|| Locator::new(&text));
                 let origins = tables::expand(&mut table, dir, options, &csv, path, at)
                     .map_err(Error::Invalid)?;
-                (OnceLock::from(table), origins)
+                (None, OnceLock::from(table), origins)
             }
-            None => (OnceLock::new(), tables::Origins::default()),
         };
         Ok(ScenarioFile {
             path: path.to_path_buf(),
@@ -89,6 +99,7 @@ impl ScenarioFile {
             csv,
             options: options.clone(),
             origins,
+            has_tables,
         })
     }
 
@@ -102,7 +113,19 @@ impl ScenarioFile {
         if let Some(table) = self.table.get() {
             return Ok(table);
         }
-        let table = parse_table(&self.path, &self.text)?;
+        let mut table = parse_table(&self.path, &self.text)?;
+        if self.has_tables {
+            // The rows were read into `base` the fast way, with the same origins as these.
+            tables::expand(
+                &mut table,
+                &self.base_dir(),
+                &self.options,
+                &self.csv,
+                &self.path,
+                self.locator(),
+            )
+            .map_err(Error::Invalid)?;
+        }
         Ok(self.table.get_or_init(|| table))
     }
 

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 /// Where the rows of a `*_table` array go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
+pub(super) enum Target {
     /// Entries of a top-level array (`node`, `link`, …).
     Top(&'static str),
     /// Entries of an array of the node named in the row's `node` column (`lines`, `replenish`).
@@ -34,7 +34,7 @@ enum Target {
 }
 
 /// Every kind of table, in the order they are expanded (nodes before what goes into them).
-const KINDS: &[(&str, Target)] = &[
+pub(super) const KINDS: &[(&str, Target)] = &[
     ("region_table", Target::Top("region")),
     ("node_table", Target::Top("node")),
     ("link_table", Target::Top("link")),
@@ -46,46 +46,48 @@ const KINDS: &[(&str, Target)] = &[
 ];
 
 /// The column of a node-level table that names the node a row belongs to.
-const NODE_COLUMN: &str = "node";
+pub(super) const NODE_COLUMN: &str = "node";
 
 /// One `[[x_table]]` entry as read: its CSV and where it is in the scenario.
 #[derive(Debug)]
-struct TableInfo {
+pub(super) struct TableInfo {
     /// The CSV file (the scenario's folder joined with `csv`).
     file: PathBuf,
     /// `node_table[0]`.
     at: FieldPath,
     /// Each column's header as a path inside a row (`epidemic.r0`); for node-level tables the
     /// `node` column is an empty path.
-    columns: Vec<FieldPath>,
+    pub(super) columns: Vec<FieldPath>,
     /// The header names, as written.
-    names: Vec<String>,
+    pub(super) names: Vec<String>,
+    /// The column naming the node a row of a node-level table belongs to.
+    pub(super) node_column: Option<usize>,
     /// The keys its `defaults` give every row.
     defaults: Vec<String>,
     /// The file's bytes (part of the scenario's hash).
-    bytes: Arc<[u8]>,
+    pub(super) bytes: Arc<[u8]>,
 }
 
 /// Rows of one table appended to a top-level array: entries `first..first + lines.len()`.
 #[derive(Debug)]
-struct Block {
-    array: &'static str,
-    first: usize,
-    table: usize,
-    lines: Vec<usize>,
+pub(super) struct Block {
+    pub(super) array: &'static str,
+    pub(super) first: usize,
+    pub(super) table: usize,
+    pub(super) lines: Vec<usize>,
 }
 
 /// A row of a node-level table.
 #[derive(Debug)]
-struct NodeRow {
-    table: usize,
-    line: usize,
+pub(super) struct NodeRow {
+    pub(super) table: usize,
+    pub(super) line: usize,
     /// The index in the node's array (`lines`, `replenish`), or the keys set (`stock`).
-    place: RowPlace,
+    pub(super) place: RowPlace,
 }
 
 #[derive(Debug)]
-enum RowPlace {
+pub(super) enum RowPlace {
     Index(usize),
     Keys(Vec<String>),
 }
@@ -93,10 +95,10 @@ enum RowPlace {
 /// Where the entries that came from tables came from.
 #[derive(Debug, Default)]
 pub struct Origins {
-    tables: Vec<TableInfo>,
-    blocks: Vec<Block>,
+    pub(super) tables: Vec<TableInfo>,
+    pub(super) blocks: Vec<Block>,
     /// Node index and field (`lines`, `replenish`, `stock`) → the rows that went there.
-    node_rows: HashMap<(usize, &'static str), Vec<NodeRow>>,
+    pub(super) node_rows: HashMap<(usize, &'static str), Vec<NodeRow>>,
 }
 
 /// Where a field of an expanded row was written.
@@ -177,7 +179,7 @@ impl Origins {
 }
 
 /// A diagnostic located in the scenario file.
-type TomlDiag<'a> = dyn Fn(&FieldPath, String) -> Diagnostic + 'a;
+pub(super) type TomlDiag<'a> = dyn Fn(&FieldPath, String) -> Diagnostic + 'a;
 
 /// Expands every `*_table` of `table` in place (see the module documentation). Every problem
 /// found is returned: a table entry that is malformed, a file that cannot be read, a header or
@@ -248,8 +250,8 @@ struct Row {
     fields: toml::Table,
 }
 
-/// Reads the CSV of one table entry into rows, `defaults` applied.
-fn read_table(
+/// Opens the CSV of one table entry: its bytes read and its header checked.
+pub(super) fn open(
     spec: &super::raw::RawTable,
     at: &FieldPath,
     into: Target,
@@ -257,7 +259,7 @@ fn read_table(
     options: &ReadOptions,
     cache: &CsvCache,
     toml_diag: &TomlDiag<'_>,
-) -> Result<(TableInfo, Vec<Row>), Vec<Diagnostic>> {
+) -> Result<TableInfo, Vec<Diagnostic>> {
     let file = options
         .data_path(base, &spec.csv)
         .map_err(|m| vec![toml_diag(&at.key("csv"), m)])?;
@@ -274,13 +276,8 @@ fn read_table(
         message,
     };
     let nested = !matches!(into, Target::Top(_));
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        // Comment lines have their own number of fields; rows are checked against the header.
-        .flexible(true)
-        .from_reader(&*bytes);
     let mut problems = Vec::new();
-    let header = rdr
+    let header = reader(&bytes)
         .byte_headers()
         .map_err(|e| vec![csv_diag(1, 1, "", format!("cannot read the header: {e}"))])?
         .clone();
@@ -302,7 +299,10 @@ fn read_table(
         names.push(name);
         columns.push(path);
     }
-    let node_column = names.iter().position(|n| n == NODE_COLUMN);
+    let node_column = names
+        .iter()
+        .position(|n| n == NODE_COLUMN)
+        .filter(|_| nested);
     if nested && node_column.is_none() {
         problems.push(csv_diag(
             1,
@@ -314,6 +314,46 @@ fn read_table(
     if !problems.is_empty() {
         return Err(problems);
     }
+    Ok(TableInfo {
+        file,
+        at: at.clone(),
+        columns,
+        names,
+        node_column,
+        defaults: spec.defaults.keys().cloned().collect(),
+        bytes,
+    })
+}
+
+/// A reader of a table's CSV: cells trimmed, rows of any length (comment lines have their own
+/// number of fields; rows are checked against the header).
+pub(super) fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(bytes)
+}
+
+/// Reads the CSV of one table entry into rows, `defaults` applied.
+fn read_table(
+    spec: &super::raw::RawTable,
+    at: &FieldPath,
+    into: Target,
+    base: &Path,
+    options: &ReadOptions,
+    cache: &CsvCache,
+    toml_diag: &TomlDiag<'_>,
+) -> Result<(TableInfo, Vec<Row>), Vec<Diagnostic>> {
+    let info = open(spec, at, into, base, options, cache, toml_diag)?;
+    let csv_diag = |line: usize, column: usize, field: &str, message: String| Diagnostic {
+        file: info.file.clone(),
+        position: Some((line, column)),
+        field: field.to_string(),
+        message,
+    };
+    let (names, columns, node_column) = (&info.names, &info.columns, info.node_column);
+    let mut rdr = reader(&info.bytes);
+    let mut problems = Vec::new();
     let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
@@ -356,7 +396,7 @@ fn read_table(
             if cell.is_empty() {
                 continue;
             }
-            if Some(c) == node_column && nested {
+            if Some(c) == node_column {
                 row.node = Some(cell.to_string());
                 continue;
             }
@@ -371,8 +411,9 @@ fn read_table(
                 problems.push(csv_diag(line, c + 1, &names[c], m));
             }
         }
-        if nested && row.node.is_none() {
-            let c = node_column.unwrap_or(0);
+        if let Some(c) = node_column
+            && row.node.is_none()
+        {
             problems.push(csv_diag(line, c + 1, NODE_COLUMN, "names no node".into()));
         }
         rows.push(row);
@@ -380,14 +421,6 @@ fn read_table(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let info = TableInfo {
-        file,
-        at: at.clone(),
-        columns,
-        names,
-        defaults: spec.defaults.keys().cloned().collect(),
-        bytes,
-    };
     Ok((info, rows))
 }
 
@@ -580,7 +613,7 @@ fn parse_cell(cell: &str) -> Result<toml::Value, String> {
 }
 
 /// A number or a boolean, when the cell is one.
-fn scalar(cell: &str) -> Option<toml::Value> {
+pub(super) fn scalar(cell: &str) -> Option<toml::Value> {
     match cell {
         "true" => return Some(toml::Value::Boolean(true)),
         "false" => return Some(toml::Value::Boolean(false)),
@@ -601,7 +634,7 @@ fn scalar(cell: &str) -> Option<toml::Value> {
 }
 
 /// A cell written as a TOML value (`"a string"`, `[1, 2]`, `{ dist = "fixed", value = 2 }`).
-fn toml_literal(cell: &str) -> Result<toml::Value, String> {
+pub(super) fn toml_literal(cell: &str) -> Result<toml::Value, String> {
     format!("v = {cell}")
         .parse::<toml::Table>()
         .map_err(|e| format!("`{cell}` is not a TOML value: {}", e.message().trim()))
@@ -610,7 +643,7 @@ fn toml_literal(cell: &str) -> Result<toml::Value, String> {
 
 /// The distributions a cell may write as `name(numbers)`: name, `dist` tag, parameters (the
 /// optional ones last).
-const DISTRIBUTIONS: &[(&str, &str, &[&str], usize)] = &[
+pub(super) const DISTRIBUTIONS: &[(&str, &str, &[&str], usize)] = &[
     ("fixed", "fixed", &["value"], 1),
     ("uniform", "uniform", &["min", "max"], 2),
     ("tri", "triangular", &["min", "mode", "max"], 3),
