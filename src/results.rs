@@ -148,6 +148,12 @@ pub struct Replication {
     /// indexed by [`Replication::census_idx`].
     #[serde(default)]
     pub census: Vec<f64>,
+    /// Units shipped per origin region × destination region × item, counted when a shipment
+    /// is dispatched (its stock has left the origin node for the destination node, whatever
+    /// the hops between and whether or not it arrives within the horizon); indexed by
+    /// [`Replication::flow_idx`]. Origin and destination may be the same region.
+    #[serde(default)]
+    pub flows: Vec<u64>,
     /// Events handled.
     pub events: u64,
 }
@@ -165,8 +171,26 @@ impl Replication {
             transport: vec![Transport::default(); items * slots],
             customer_orders: vec![[0; 2]; items * slots],
             census: vec![0.0; days * slots * SEVERITY_CLASSES],
+            flows: vec![0; regions * regions * items],
             events: 0,
         }
+    }
+
+    /// Regions (the slots without the national one).
+    pub fn regions(&self) -> usize {
+        self.slots - 1
+    }
+
+    /// Index of the units of `item` shipped from region `from` to region `to` in
+    /// [`Replication::flows`].
+    pub fn flow_idx(&self, from: usize, to: usize, item: usize) -> usize {
+        (from * self.regions() + to) * self.items + item
+    }
+
+    /// Adds `qty` units of `item` dispatched from region `from` to region `to`.
+    pub fn add_flow(&mut self, from: usize, to: usize, item: usize, qty: u64) {
+        let i = self.flow_idx(from, to, item);
+        self.flows[i] += qty;
     }
 
     /// Index of a day's census of class `k` in `slot` in [`Replication::census`].
@@ -231,6 +255,10 @@ impl Replication {
             *a = [a[0] + b[0], a[1] + b[1]];
         }
         for (a, b) in self.census.iter_mut().zip(&other.census) {
+            *a += b;
+        }
+        // Integer counts: the sum does not depend on the partitions' order.
+        for (a, b) in self.flows.iter_mut().zip(&other.flows) {
             *a += b;
         }
         self.events += other.events;

@@ -392,6 +392,24 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
 
+    /// Every unit dispatched towards a region (`flows`, from any region) has arrived there
+    /// (`transport.units`) or is still on its way at the end (the last day's `in_transit`).
+    #[test]
+    fn units_shipped_between_regions_arrive_or_are_in_transit(n in net(), rep in 0u32..1000) {
+        let m = model_of(&n);
+        let r = run(&m, rep);
+        prop_assert_eq!(r.flows.len(), m.regions.len() * m.regions.len() * m.items.len());
+        let last = r.days - 1;
+        for item in 0..m.items.len() {
+            for to in 0..m.regions.len() {
+                let shipped: u64 = (0..m.regions.len()).map(|from| r.flows[r.flow_idx(from, to, item)]).sum();
+                let arrived = r.transport[item * r.slots + to].units;
+                let on_the_way = r.get(last, item, to, Measure::InTransit);
+                prop_assert_eq!(shipped as f64, arrived as f64 + on_the_way, "item {} into region {}", item, to);
+            }
+        }
+    }
+
     /// A replication split into partitions is the sequential replication, to the bit: every
     /// daily cell, lead time, order count and the event count.
     #[test]

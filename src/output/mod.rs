@@ -5,6 +5,7 @@
 pub mod census;
 pub mod comparison;
 pub mod customer_orders;
+pub mod flows;
 pub mod manifest;
 pub mod regions;
 pub mod replications;
@@ -71,6 +72,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(weekly::WeeklyCsv),
         Box::new(summary::SummaryJson),
         Box::new(census::CensusCsv),
+        Box::new(flows::FlowsCsv),
     ]
 }
 

@@ -23,8 +23,9 @@ use std::collections::BTreeMap;
 
 /// Version of the output schema (2: the manifest names the regions of interest and products;
 /// 3: need and received measures and KPIs, `census.csv`, and confidence intervals `null` where
-/// undefined, with fewer than 2 replications; 4: the `transport_cost` and `tolls_waived` KPIs).
-pub const SCHEMA_VERSION: u32 = 4;
+/// undefined, with fewer than 2 replications; 4: the `transport_cost` and `tolls_waived` KPIs;
+/// 5: `flows.csv`).
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The columns of `census.csv`: one row per day, region (or `national`) and severity class
 /// (`mild`, `moderate`, `severe`, `critical`), patients in care as mean, P5 and P95 across

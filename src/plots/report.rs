@@ -590,8 +590,10 @@ pub fn html(s: &ScenarioData, rendered: &[Rendered]) -> String {
         h += "<section id=\"map\">\n<h2>Where need was met</h2>\n<p class=\"muted\">Each \
               region with coordinates is a dot at them, coloured by the share of its need \
               delivered (means across replications), over the horizon and in the week of the \
-              largest national need; with several variants, one row per variant on one colour \
-              scale. The coordinates are in each variant's <code>regions.csv</code>.</p>\n";
+              largest national need; with several variants, two maps per variant on one colour \
+              scale. Arrows on the maps over the horizon are the largest flows between regions, \
+              their width proportional to the units shipped. The coordinates are in each \
+              variant's <code>regions.csv</code>, the flows in its <code>flows.csv</code>.</p>\n";
         for r in &maps {
             let _ = writeln!(h, "<h3>{}</h3>", escape(&product_name(&r.chart.product)));
             h += &figures(&mut svg, None, &[r]);

@@ -10,6 +10,7 @@
 //! per product and slot (which `replications.csv`, `summary.json`, comparisons, sweeps and
 //! sequential stopping need exactly) and, for scenarios with customer orders, their counts.
 
+use super::flows::Flows;
 use super::kpi::{KPI_NAMES, kpis};
 use super::sketch::QuantileSketch;
 use super::{SUM_START, StreamSummary};
@@ -167,6 +168,8 @@ pub struct Aggregate {
     first_stockouts: Vec<Vec<u32>>,
     /// Per product × slot × week.
     weeks: Vec<WeekCell>,
+    /// Units shipped between regions.
+    flows: Flows,
     /// One row per replication, in order.
     reps: Vec<RepRow>,
     /// Daily series of the last replications folded, not yet in `daily` (fewer than
@@ -203,6 +206,7 @@ impl Aggregate {
             first_stockouts: vec![vec![0; days]; items * slots],
             weeks: vec![week_cell; products.len() * slots * days.div_ceil(WEEK)],
             products,
+            flows: Flows::new(model.regions.len(), items),
             reps: Vec::new(),
             pending: Vec::new(),
         }
@@ -271,6 +275,7 @@ impl Aggregate {
             cell.sum += v;
             cell.sketch.insert(v);
         }
+        self.flows.fold(&rep.flows);
         self.reps.push(RepRow {
             index: rep.index,
             kpis: kpi_row,
@@ -376,6 +381,11 @@ impl Aggregate {
     /// Week `week` of the `product`-th product (in [`Aggregate::products`] order) in `slot`.
     pub fn week(&self, product: usize, slot: usize, week: usize) -> &WeekCell {
         &self.weeks[(product * self.slots + slot) * self.days.div_ceil(WEEK) + week]
+    }
+
+    /// Units shipped between regions across replications.
+    pub fn flows(&self) -> &Flows {
+        &self.flows
     }
 
     /// The rows kept per replication, in order.

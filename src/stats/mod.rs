@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod compare;
+pub mod flows;
 pub mod kpi;
 pub mod sketch;
 

@@ -23,8 +23,9 @@ use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Version of the part format (2: replications appended one at a time, length-prefixed; 3:
-/// `part.json` records each `.bin` file's SHA-256; 4: replications carry their census).
-pub const PART_FORMAT: u32 = 4;
+/// `part.json` records each `.bin` file's SHA-256; 4: replications carry their census; 5: and
+/// the units shipped between regions).
+pub const PART_FORMAT: u32 = 5;
 
 /// `part.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

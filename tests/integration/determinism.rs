@@ -4,9 +4,10 @@ use crate::{assert_same_files, files_under, ids, minimal, minimal_toml, run_ok};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-const OUTPUTS: [&str; 7] = [
+const OUTPUTS: [&str; 8] = [
     "timeseries.csv",
     "census.csv",
+    "flows.csv",
     "regions.csv",
     "replications.csv",
     "weekly.csv",

@@ -123,6 +123,7 @@ fn a_run_writes_exactly_the_tabular_files_per_variant() {
     for v in ["base", "no-conversion", "no-green-channel"] {
         for f in [
             "census.csv",
+            "flows.csv",
             "manifest.json",
             "regions.csv",
             "replications.csv",
@@ -357,4 +358,58 @@ fn variants_move_their_kpis_the_right_way() {
         no_conversion < base,
         "without line conversion national capacity should be lower: {no_conversion} vs {base}"
     );
+}
+
+#[test]
+fn flows_are_the_units_shipped_between_regions_with_their_interval() {
+    let run = Run::new();
+    let e = expect();
+    let regions = &e.slots[..e.slots.len() - 1];
+    let items: Vec<&String> = e.items.iter().map(|(i, _)| i).collect();
+    let (header, rows) = run.csv("base", "flows.csv");
+    assert_eq!(
+        header,
+        [
+            "from_region",
+            "to_region",
+            "item",
+            "shipped_mean",
+            "shipped_ci_low",
+            "shipped_ci_high"
+        ]
+    );
+    assert!(
+        rows.iter().any(|r| r[0] != r[1]),
+        "minimal.toml ships between regions"
+    );
+    let mut into = std::collections::BTreeMap::<(String, String), f64>::new();
+    for r in &rows {
+        assert!(regions.contains(&r[0]) && regions.contains(&r[1]), "{r:?}");
+        assert!(items.contains(&&r[2]), "{r:?}");
+        let (mean, low, high) = (
+            num(&r[3], "shipped_mean"),
+            num(&r[4], "shipped_ci_low"),
+            num(&r[5], "shipped_ci_high"),
+        );
+        assert!(mean > 0.0 && le(low, mean) && le(mean, high), "{r:?}");
+        *into.entry((r[1].clone(), r[2].clone())).or_default() += mean;
+    }
+    // What the hospitals of a region received came in shipments dispatched to it.
+    let (th, ts) = run.csv("base", "timeseries.csv");
+    let col = |n: &str| th.iter().position(|h| h == n).unwrap();
+    let (c_item, c_region, c_received) = (col("item"), col("region"), col("received_mean"));
+    let mut received = std::collections::BTreeMap::<(String, String), f64>::new();
+    for r in ts.iter().filter(|r| r[c_region] != "national") {
+        *received
+            .entry((r[c_region].clone(), r[c_item].clone()))
+            .or_default() += num(&r[c_received], "received_mean");
+    }
+    assert!(received.values().any(|&v| v > 0.0));
+    for (key, got) in &received {
+        let shipped = into.get(key).copied().unwrap_or(0.0);
+        assert!(
+            le(*got, shipped + 1e-3 * e.days as f64),
+            "{key:?}: {got} > {shipped}"
+        );
+    }
 }

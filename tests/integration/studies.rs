@@ -38,6 +38,13 @@ fn sharded_equals_whole(cmd: &[&str], n: u32) {
     medsupply(&m).assert_code(0);
     let (a, b) = (files_under(&whole), files_under(&merged));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    // The units shipped between regions travel in the parts too.
+    assert!(
+        a.iter()
+            .any(|(k, v)| k.ends_with("flows.csv") && v.split(|&c| c == b'\n').count() > 2),
+        "flows.csv with rows: {:?}",
+        a.keys()
+    );
     for (k, v) in &a {
         assert!(
             v == &b[k],

@@ -78,11 +78,13 @@ impl Sim<'_> {
         let Some((_, path)) = self.route(from, to, item) else {
             return false;
         };
+        let (origin, dest) = (self.m.nodes[from].region, self.m.nodes[to].region);
+        self.out.add_flow(origin, dest, item, qty);
         let sh = Shipment {
             item,
             qty,
             dest: to,
-            origin_region: self.m.nodes[from].region,
+            origin_region: origin,
             path,
             hop: 0,
             created: self.now,
