@@ -16,6 +16,7 @@ use crate::error::{Diagnostic, Error, Result};
 use location::{FieldPath, Locator};
 use policy::ReadOptions;
 use raw::RawScenario;
+use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -287,6 +288,86 @@ impl ScenarioFile {
         if let (Some(base), None, []) = (&self.base, variant, settings) {
             return Ok((Cow::Borrowed(base), Vec::new()));
         }
+        if let Some(raw) = self.patched(variant, settings)? {
+            return Ok((Cow::Owned(raw), Vec::new()));
+        }
+        self.raw_read(variant, settings)
+    }
+
+    /// The base with only the sections `variant` and `settings` override read again from the
+    /// table and swapped in: a study or a search builds many variants of one scenario, and
+    /// reading the whole table for each would repeat the load they share. None when there is
+    /// no clean base or anything is doubtful (an override that fails, an unknown field, a
+    /// number out of range): [`Self::raw_read`] then reads everything and reports.
+    fn patched(
+        &self,
+        variant: Option<&str>,
+        settings: &[(String, toml::Value)],
+    ) -> Result<Option<RawScenario>> {
+        let Some(base) = &self.base else {
+            return Ok(None);
+        };
+        let set = match variant {
+            Some(name) => match self.variant_set(name) {
+                Some(set) => set,
+                // An unknown variant is reported by the full read.
+                None => return Ok(None),
+            },
+            None => toml::Table::new(),
+        };
+        let overrides = set
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .chain(settings.iter().map(|(path, value)| (path.as_str(), value)))
+            .collect::<Vec<_>>();
+        // The sections overridden, and the two every scenario must have.
+        let mut keys: Vec<&str> = vec!["scenario", "risk_levels"];
+        for (path, _) in &overrides {
+            let key = path.split('.').next().unwrap_or(path);
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let table = self.table()?;
+        let mut part = toml::Table::new();
+        for key in &keys {
+            if let Some(v) = table.get(*key) {
+                part.insert(key.to_string(), v.clone());
+            }
+        }
+        for (path, value) in &overrides {
+            if overrides::apply(&mut part, path, (*value).clone()).is_err() {
+                return Ok(None);
+            }
+        }
+        let mut clean = true;
+        for (key, v) in &part {
+            bad_numbers(v, Walk::Key(&Walk::Root, key), &mut |_, _| clean = false);
+        }
+        let mut unknown = false;
+        let read = raw::RawScenario::deserialize(serde_ignored::Deserializer::new(
+            toml::Value::Table(part),
+            &mut |_| unknown = true,
+        ));
+        let (Ok(mut read), true, false) = (read, clean, unknown) else {
+            return Ok(None);
+        };
+        let mut raw = base.clone();
+        for key in &keys {
+            if !raw.swap_field(&mut read, key) {
+                return Ok(None);
+            }
+        }
+        Ok(Some(raw))
+    }
+
+    /// [`Self::raw_with`] by reading the whole table as `variant` and `settings` change it,
+    /// reporting every problem found.
+    fn raw_read(
+        &self,
+        variant: Option<&str>,
+        settings: &[(String, toml::Value)],
+    ) -> Result<(Cow<'_, RawScenario>, Vec<Diagnostic>)> {
         let mut diags = Vec::new();
         for (key, v) in self.table()? {
             bad_numbers(v, Walk::Key(&Walk::Root, key), &mut |p, msg| {
@@ -472,5 +553,64 @@ fn bad_numbers(v: &toml::Value, at: Walk<'_>, found: &mut dyn FnMut(&FieldPath, 
             .enumerate()
             .for_each(|(i, v)| bad_numbers(v, Walk::Index(&at, i), found)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant of every shipped scenario, and a sweep's settings on top, read by
+    /// patching the base the same as by reading the whole table.
+    #[test]
+    fn a_patched_variant_is_the_variant_read_in_full() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let file = ScenarioFile::read(&path).unwrap();
+            let sweep = [(
+                "policy.productivity_under_controls".to_string(),
+                toml::Value::Float(0.8),
+            )];
+            let names = file.variant_names();
+            let variants = std::iter::once(None).chain(names.iter().map(|n| Some(n.as_str())));
+            for (variant, settings) in variants.flat_map(|v| [(v, &sweep[..]), (v, &[][..])]) {
+                let Some(patched) = file.patched(variant, settings).unwrap() else {
+                    continue;
+                };
+                let (full, _) = file.raw_read(variant, settings).unwrap();
+                assert_eq!(
+                    format!("{patched:?}"),
+                    format!("{full:?}"),
+                    "{} {variant:?}",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 40, "only {checked} variants were patched");
+    }
+
+    /// An override the patch cannot vouch for is left to the full read, which reports it.
+    #[test]
+    fn a_doubtful_override_is_read_in_full() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/china-2020.toml");
+        let file = ScenarioFile::read(&path).unwrap();
+        for (key, value) in [
+            ("policy.no_such_field", toml::Value::Integer(1)),
+            ("no_such_section.x", toml::Value::Integer(1)),
+            (
+                "policy.productivity_under_controls",
+                toml::Value::Float(f64::NAN),
+            ),
+            ("node.no-such-node.shifts", toml::Value::Integer(1)),
+        ] {
+            let settings = [(key.to_string(), value)];
+            assert!(file.patched(None, &settings).unwrap().is_none(), "{key}");
+        }
     }
 }

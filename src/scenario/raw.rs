@@ -146,6 +146,51 @@ impl RawScenario {
         .iter()
         .any(|t| !t.is_empty())
     }
+
+    /// Swaps the top-level field the file calls `key` with `other`'s; false when no field has
+    /// that name. A variant that overrides a few sections is built by reading only those and
+    /// swapping them into a copy of the base.
+    pub(crate) fn swap_field(&mut self, other: &mut RawScenario, key: &str) -> bool {
+        macro_rules! swap {
+            ($($field:ident),* $(,)?) => {
+                match key {
+                    $(stringify!($field) => std::mem::swap(&mut self.$field, &mut other.$field),)*
+                    _ => return false,
+                }
+            };
+        }
+        swap!(
+            scenario,
+            policy,
+            risk_levels,
+            workers,
+            region,
+            material,
+            product,
+            staffing,
+            burn,
+            conservation,
+            node,
+            link,
+            link_group,
+            route,
+            green_channel,
+            transport,
+            dispatch,
+            disruption,
+            redeployment,
+            variant,
+            region_table,
+            node_table,
+            link_table,
+            link_group_table,
+            lines_table,
+            conversion_table,
+            replenish_table,
+            stock_table,
+        );
+        true
+    }
 }
 
 /// A `[[x_table]]` entry: a CSV file whose rows are entries of the array `x`, its header
