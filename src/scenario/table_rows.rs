@@ -13,7 +13,7 @@ use super::csv_series::CsvCache;
 use super::location::{FieldPath, Seg};
 use super::policy::ReadOptions;
 use super::raw::{RawScenario, RawTable};
-use super::tables::{self, Block, NodeRow, Origins, RowPlace, TableInfo, Target};
+use super::tables::{self, Block, Origins, RowPlace, TableInfo, Target, note_node_row};
 use crate::error::Diagnostic;
 use serde::de::value::{Error, MapDeserializer, SeqDeserializer, StrDeserializer};
 use serde::de::{
@@ -82,15 +82,13 @@ pub(super) fn read(
                         _ => return None,
                     };
                     for (n, line, index) in places {
-                        origins
-                            .node_rows
-                            .entry((n, field))
-                            .or_default()
-                            .push(NodeRow {
-                                table,
-                                line,
-                                place: RowPlace::Index(index),
-                            });
+                        note_node_row(
+                            &mut origins.node_rows,
+                            (n, field),
+                            table,
+                            line,
+                            RowPlace::Index(index),
+                        );
                     }
                 }
                 Target::NodeMap(field) => {
@@ -99,15 +97,13 @@ pub(super) fn read(
                     }
                     let by_id = by_id.get_or_insert_with(|| ids(raw));
                     for (n, line, keys) in stock(raw, by_id, &info)? {
-                        origins
-                            .node_rows
-                            .entry((n, field))
-                            .or_default()
-                            .push(NodeRow {
-                                table,
-                                line,
-                                place: RowPlace::Keys(keys),
-                            });
+                        note_node_row(
+                            &mut origins.node_rows,
+                            (n, field),
+                            table,
+                            line,
+                            RowPlace::Keys(keys),
+                        );
                     }
                 }
             }

@@ -114,6 +114,21 @@ pub enum Place {
     Toml(FieldPath),
 }
 
+/// Notes that a row of table `table`, at `line` of its CSV, went into `field` of node `node`,
+/// at `place` (in [`Origins::node_rows`], borrowed alone so the table infos stay readable).
+pub(super) fn note_node_row(
+    node_rows: &mut HashMap<(usize, &'static str), Vec<NodeRow>>,
+    (node, field): (usize, &'static str),
+    table: usize,
+    line: usize,
+    place: RowPlace,
+) {
+    node_rows
+        .entry((node, field))
+        .or_default()
+        .push(NodeRow { table, line, place });
+}
+
 impl Origins {
     /// The bytes of every table file read, in the order read.
     pub fn files(&self) -> impl Iterator<Item = &[u8]> {
@@ -551,15 +566,7 @@ fn place_rows(
                         RowPlace::Keys(keys)
                     }
                 };
-                origins
-                    .node_rows
-                    .entry((n, field))
-                    .or_default()
-                    .push(NodeRow {
-                        table: index,
-                        line: row.line,
-                        place,
-                    });
+                note_node_row(&mut origins.node_rows, (n, field), index, row.line, place);
             }
         }
     }
