@@ -9,8 +9,8 @@
 //! For every `--nodes` and `--cross-days` (the minimum lead time of links and orders between
 //! regions, which is the lookahead), it generates the network (`medsupply generate`), then runs
 //! replication 0 sequentially and in partitions, alternating, `--runs` times each, and prints
-//! one JSON line: the medians, the speed-up, windows, events per window, messages and the time
-//! spent at barriers. Both runs must give the same replication (checked every time).
+//! one JSON line: the medians, the speed-up, windows, events per window, messages, the time
+//! spent at barriers, each partition's events and the speed-up their balance allows. Both runs must give the same replication (checked every time).
 //! Without `--bench` (as under `cargo test --benches`) it is a smoke test on a small network.
 
 use medsupply::engine::partitions::{Partitions, WindowStats};
