@@ -9,8 +9,8 @@
 //! For every `--nodes` and `--cross-days` (the minimum lead time of links and orders between
 //! regions, which is the lookahead), it generates the network (`medsupply generate`), then runs
 //! replication 0 sequentially and in partitions, alternating, `--runs` times each, and prints
-//! one JSON line: the medians, the speed-up, windows, events per window, messages and the time
-//! spent at barriers. Both runs must give the same replication (checked every time).
+//! one JSON line: the medians, the speed-up, windows, events per window, messages, the time
+//! spent at barriers, each partition's events and the speed-up their balance allows. Both runs must give the same replication (checked every time).
 //! Without `--bench` (as under `cargo test --benches`) it is a smoke test on a small network.
 
 use medsupply::engine::partitions::{Partitions, WindowStats};
@@ -120,7 +120,7 @@ fn compare(m: &Model, p: &Params, nodes: usize, cross: f64) -> Result<String, St
     }
     let (seq, par) = (median(seq_s), median(par_s));
     Ok(format!(
-        "{{\"nodes\": {nodes}, \"cross_region_days\": {cross}, \"lookahead_hours\": {:.2}, \"partitions\": {}, \"threads\": {}, \"events\": {events}, \"sequential_s\": {seq:.3}, \"partitioned_s\": {par:.3}, \"speedup\": {:.2}, \"windows\": {}, \"events_per_window\": {:.0}, \"messages\": {}, \"barrier_s\": {:.3}}}",
+        "{{\"nodes\": {nodes}, \"cross_region_days\": {cross}, \"lookahead_hours\": {:.2}, \"partitions\": {}, \"threads\": {}, \"events\": {events}, \"sequential_s\": {seq:.3}, \"partitioned_s\": {par:.3}, \"speedup\": {:.2}, \"windows\": {}, \"events_per_window\": {:.0}, \"messages\": {}, \"barrier_s\": {:.3}, \"partition_events\": {:?}, \"balance_bound\": {:.2}}}",
         plan.lookahead as f64 / 60.0,
         plan.parts,
         p.threads,
@@ -128,7 +128,9 @@ fn compare(m: &Model, p: &Params, nodes: usize, cross: f64) -> Result<String, St
         stats.windows,
         events as f64 / stats.windows.max(1) as f64,
         stats.messages,
-        stats.barrier.as_secs_f64()
+        stats.barrier.as_secs_f64(),
+        stats.part_events,
+        events as f64 / stats.critical_events.max(1) as f64
     ))
 }
 

@@ -148,7 +148,7 @@ pub struct Partitioning {
 }
 
 /// Counters of a partitioned run, for benchmarks and the log.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WindowStats {
     /// Time windows advanced.
     pub windows: u64,
@@ -159,6 +159,13 @@ pub struct WindowStats {
     /// Wall time outside the parallel windows: delivering messages, finding the next window,
     /// central steps.
     pub barrier: std::time::Duration,
+    /// Events handled in the windows, summed over every window of the larger of its busiest
+    /// partition's events and an equal share per thread: the window's events on the thread
+    /// that finishes last if partitions were shared out perfectly. The events divided by this
+    /// bounds the speed-up the partitions allow on this many threads.
+    pub critical_events: u64,
+    /// Events handled by each partition, in partition order.
+    pub part_events: Vec<u64>,
 }
 
 impl Partitioning {
@@ -235,7 +242,9 @@ impl Partitioning {
     /// on the current rayon pool. Gives the same replication, to the bit, as [`Sim::run`].
     pub fn run(&self, ctx: &RunContext, seed: u64, rep: u32) -> Result<(Replication, WindowStats)> {
         let m = ctx.model;
+        // Each partition sets up its own state for every entity: side by side.
         let mut sims: Vec<Sim> = (0..self.parts)
+            .into_par_iter()
             .map(|p| {
                 let part = Part {
                     id: p as u16,
@@ -251,6 +260,9 @@ impl Partitioning {
         let centre = sims[0].centre_entity();
         let mut central = has_central_step(m).then_some(0 as Tick);
         let mut stats = WindowStats::default();
+        // Each partition's events at the end of the last window.
+        let mut seen = vec![0; self.parts];
+        let threads = rayon::current_num_threads() as u64;
         let mut serial = std::time::Instant::now();
         loop {
             stats.messages += deliver(&mut sims);
@@ -271,6 +283,14 @@ impl Partitioning {
             sims.par_iter_mut().for_each(|s| s.run_before(limit));
             serial = std::time::Instant::now();
             stats.windows += 1;
+            let (mut busiest, mut all) = (0, 0);
+            for (s, seen) in sims.iter().zip(&mut seen) {
+                let handled = s.events - *seen;
+                *seen = s.events;
+                busiest = busiest.max(handled);
+                all += handled;
+            }
+            stats.critical_events += busiest.max(all.div_ceil(threads));
             if let Some(c) = barrier {
                 for s in &mut sims {
                     s.now = c;
@@ -289,11 +309,17 @@ impl Partitioning {
             s.count_lost_orders_to_end();
         }
         super::check_ledger(&sims)?;
-        let mut parts = sims.into_iter().map(|s| {
-            let mut out = s.out;
-            out.events = s.events;
-            out
-        });
+        stats.part_events = sims.iter().map(|s| s.events).collect();
+        // The partitions' states are freed side by side; their results are merged in order.
+        let mut parts = sims
+            .into_par_iter()
+            .map(|s| {
+                let mut out = s.out;
+                out.events = s.events;
+                out
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
         let mut out = parts.next().expect("at least one partition");
         for p in parts {
             out.absorb(&p);
@@ -412,6 +438,20 @@ mod tests {
                 "{k} partitions differ from the sequential run"
             );
             assert!(stats.messages > 100, "partitions talk: {stats:?}");
+            assert_eq!(stats.part_events.len(), k);
+            assert_eq!(stats.part_events.iter().sum::<u64>(), r.events);
+            let threads = rayon::current_num_threads() as u64;
+            // Central steps are counted in the window after them, if any.
+            let (busiest, steps) = (
+                *stats.part_events.iter().max().unwrap(),
+                stats.central_steps,
+            );
+            assert!(
+                stats.critical_events <= r.events
+                    && stats.critical_events + steps >= busiest
+                    && (stats.critical_events + steps) * threads >= r.events,
+                "the critical path lies between all events and the busiest partition's or an even share: {stats:?}"
+            );
             assert!(
                 stats.windows > 60,
                 "windows of at most half a day: {stats:?}"

@@ -53,6 +53,7 @@ pub fn run_study(
     options: &StudyOptions,
     observer: &dyn Observer,
 ) -> Result<()> {
+    let started = Instant::now();
     let file = ScenarioFile::read_with(scenario, &options.input)?;
     let all = build_all(&file)?;
     let (kind, arms) = design.arms(&all, scenario)?;
@@ -77,6 +78,12 @@ pub fn run_study(
         plots: options.plots,
     };
     let models = spec.models_from(file, all)?;
+    observer.note(Note::Loaded {
+        scenario: models[0].name.clone(),
+        arms: models.len(),
+        nodes: models[0].nodes.len(),
+        seconds: started.elapsed().as_secs_f64(),
+    });
     execute(spec, &models, options, design.stopping(), observer)
 }
 

@@ -8,6 +8,17 @@ use std::path::PathBuf;
 /// Something a study did, for the caller to show (or not).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Note {
+    /// The scenario was read and every arm's model built and checked.
+    Loaded {
+        /// The scenario's name.
+        scenario: String,
+        /// Arms.
+        arms: usize,
+        /// Nodes in the base model.
+        nodes: usize,
+        /// Wall-clock seconds.
+        seconds: f64,
+    },
     /// Each replication runs in this many region partitions, in windows of at most `hours`.
     Partitioned {
         /// Partitions per replication.
@@ -94,6 +105,15 @@ impl fmt::Display for Note {
     /// The note as one line (or, for the comparison table, several) for a person to read.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Note::Loaded {
+                scenario,
+                arms,
+                nodes,
+                seconds,
+            } => write!(
+                f,
+                "{scenario}: {arms} arm(s) of {nodes} nodes read and built in {seconds:.2} s"
+            ),
             Note::Partitioned { parts, hours } => write!(
                 f,
                 "each replication runs in {parts} region partitions, windows of at most {hours:.2} h"
