@@ -11,18 +11,66 @@ use crate::engine::{Held, Sim};
 use crate::model::{Dispatch, ItemKind, LinkId, NodeId, RegionId, Rule};
 use std::sync::Arc;
 
+/// Buffers of a dispatch day, kept by each thread from one day and replication to the next:
+/// a day splits every region's allocation among its hospitals, and allocating these vectors
+/// anew for each split was most of the allocations a replication made.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// Units of the item on their way to each node.
+    in_transit: Vec<u64>,
+    /// Hospitals with a need: (node, need).
+    hospitals: Vec<(NodeId, u64)>,
+    /// Need per region.
+    region_need: Vec<u64>,
+    /// Allocation per region.
+    by_region: Vec<u64>,
+    /// Allocation per hospital of one region.
+    shares: Vec<u64>,
+    /// Sources ranked for one hospital.
+    nearest: Vec<NodeId>,
+    /// What each source gives one hospital: (node, units).
+    parts: Vec<(NodeId, u64)>,
+    split: SplitBuffers,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::default();
+}
+
+/// The buffers a split works in, reused from one split to the next.
+#[derive(Debug, Default)]
+pub struct SplitBuffers {
+    weights: Vec<f64>,
+    caps: Vec<u64>,
+    part: Vec<u64>,
+    fractions: Vec<(f64, usize)>,
+}
+
 /// Splits `amount` whole units in proportion to `weights`, never giving anyone more than its
 /// cap, redistributing what a capped share cannot take; remainders go by largest fraction,
 /// ties to the lower index. Gives out min(amount, sum of caps).
 pub fn proportional_split(amount: u64, weights: &[f64], caps: &[u64]) -> Vec<u64> {
-    let mut out = vec![0u64; weights.len()];
+    let mut out = Vec::new();
+    split_into(amount, weights, caps, &mut out, &mut Vec::new());
+    out
+}
+
+/// [`proportional_split`] into `out`, with `fractions` as its buffer.
+fn split_into(
+    amount: u64,
+    weights: &[f64],
+    caps: &[u64],
+    out: &mut Vec<u64>,
+    fractions: &mut Vec<(f64, usize)>,
+) {
+    out.clear();
+    out.resize(weights.len(), 0);
     let mut left = amount.min(caps.iter().sum());
-    let mut fractions = Vec::new();
     while left > 0 {
         // Whether share i can take more; within one pass only i's own turn changes out[i].
         let open = |out: &[u64], i: usize| out[i] < caps[i] && weights[i] > 0.0;
         let total: f64 = (0..weights.len())
-            .filter(|&i| open(&out, i))
+            .filter(|&i| open(&out[..], i))
             .map(|i| weights[i])
             .sum();
         if total <= 0.0 {
@@ -32,7 +80,7 @@ pub fn proportional_split(amount: u64, weights: &[f64], caps: &[u64]) -> Vec<u64
         let mut given = 0;
         fractions.clear();
         for i in 0..weights.len() {
-            if !open(&out, i) {
+            if !open(&out[..], i) {
                 continue;
             }
             let exact = left as f64 * weights[i] / total;
@@ -57,7 +105,31 @@ pub fn proportional_split(amount: u64, weights: &[f64], caps: &[u64]) -> Vec<u64
             break;
         }
     }
-    out
+}
+
+/// Adds to `out` the split of `left` units in proportion to weight × room, each share's room
+/// being `need(k) - out[k]` (the units `out` does not give it yet).
+fn split_rest(
+    left: u64,
+    out: &mut [u64],
+    need: impl Fn(usize) -> u64,
+    weight: impl Fn(usize) -> f64,
+    b: &mut SplitBuffers,
+) {
+    b.caps.clear();
+    b.caps
+        .extend(out.iter().enumerate().map(|(k, o)| need(k) - o));
+    b.weights.clear();
+    b.weights.extend(
+        b.caps
+            .iter()
+            .enumerate()
+            .map(|(k, &c)| c as f64 * weight(k)),
+    );
+    split_into(left, &b.weights, &b.caps, &mut b.part, &mut b.fractions);
+    for (o, x) in out.iter_mut().zip(&b.part) {
+        *o += x;
+    }
 }
 
 /// Allocates `amount` units across regions with needs `need` by `rule`.
@@ -68,34 +140,51 @@ pub fn allocate(
     priority: &[RegionId],
     weights: &[f64],
 ) -> Vec<u64> {
+    let mut out = Vec::new();
+    allocate_into(
+        rule,
+        amount,
+        need,
+        priority,
+        weights,
+        &mut out,
+        &mut SplitBuffers::default(),
+    );
+    out
+}
+
+/// [`allocate`] into `out`, working in `b`.
+pub fn allocate_into(
+    rule: Rule,
+    amount: u64,
+    need: &[u64],
+    priority: &[RegionId],
+    weights: &[f64],
+    out: &mut Vec<u64>,
+    b: &mut SplitBuffers,
+) {
     match rule {
-        Rule::Proportional => proportional_split(
-            amount,
-            &need.iter().map(|&n| n as f64).collect::<Vec<_>>(),
-            need,
-        ),
+        Rule::Proportional => {
+            b.weights.clear();
+            b.weights.extend(need.iter().map(|&n| n as f64));
+            split_into(amount, &b.weights, need, out, &mut b.fractions);
+        }
         Rule::Weighted => {
-            let w: Vec<f64> = need
-                .iter()
-                .zip(weights)
-                .map(|(&n, &w)| n as f64 * w)
-                .collect();
-            proportional_split(amount, &w, need)
+            b.weights.clear();
+            b.weights
+                .extend(need.iter().zip(weights).map(|(&n, &w)| n as f64 * w));
+            split_into(amount, &b.weights, need, out, &mut b.fractions);
         }
         Rule::Priority => {
-            let mut out = vec![0u64; need.len()];
+            out.clear();
+            out.resize(need.len(), 0);
             let mut left = amount;
             for &r in priority {
                 let give = left.min(need[r] - out[r]);
                 out[r] += give;
                 left -= give;
             }
-            let rest: Vec<u64> = need.iter().zip(&out).map(|(n, o)| n - o).collect();
-            let w: Vec<f64> = rest.iter().map(|&n| n as f64).collect();
-            for (o, x) in out.iter_mut().zip(proportional_split(left, &w, &rest)) {
-                *o += x;
-            }
-            out
+            split_rest(left, out, |r| need[r], |_| 1.0, b);
         }
     }
 }
@@ -104,32 +193,30 @@ pub fn allocate(
 /// partitions).
 pub(in crate::engine) fn dispatch_day(sims: &mut [Sim]) {
     if let Some(d) = &sims[0].m.dispatch {
+        let mut scratch = SCRATCH.take();
         for &item in &d.items {
-            dispatch_item(sims, item);
+            dispatch_item(sims, item, &mut scratch);
         }
+        SCRATCH.set(scratch);
     }
 }
 
-fn dispatch_item(sims: &mut [Sim], item: usize) {
+fn dispatch_item(sims: &mut [Sim], item: usize, s: &mut Scratch) {
     let m = sims[0].m;
     let d = m.dispatch.as_ref().expect("dispatch configured");
     let node = |sims: &[Sim], n: NodeId| owner_index(sims, n);
-    let sources: Vec<NodeId> = d
+    let supply: u64 = d
         .sources
         .iter()
-        .copied()
-        .filter(|&s| sims[node(sims, s)].is_released(s, item))
-        .collect();
-    let supply: u64 = sources
-        .iter()
+        .filter(|&&s| sims[node(sims, s)].is_released(s, item))
         .map(|&s| sims[node(sims, s)].stock.on_hand(s, item))
         .sum();
     if supply == 0 {
         return;
     }
-    let in_transit = in_transit(sims, item);
-    let mut hospitals: Vec<(NodeId, u64)> = Vec::new();
-    for (n, &transit) in in_transit.iter().enumerate() {
+    in_transit_into(sims, item, &mut s.in_transit);
+    s.hospitals.clear();
+    for (n, &transit) in s.in_transit.iter().enumerate() {
         let sim = &sims[node(sims, n)];
         let Some(daily) = sim.demand_today(n, item) else {
             continue;
@@ -141,30 +228,38 @@ fn dispatch_item(sims: &mut [Sim], item: usize) {
         let have = (sim.stock.on_hand(n, item) + transit) as f64;
         let need = (target - have).ceil().max(0.0) as u64;
         if need > 0 {
-            hospitals.push((n, need));
+            s.hospitals.push((n, need));
         }
     }
-    let mut region_need = vec![0u64; m.regions.len()];
-    for &(n, need) in &hospitals {
-        region_need[m.nodes[n].region] += need;
+    s.region_need.clear();
+    s.region_need.resize(m.regions.len(), 0);
+    for &(n, need) in &s.hospitals {
+        s.region_need[m.nodes[n].region] += need;
     }
-    let by_region = allocate(
+    allocate_into(
         d.rule,
         supply,
-        &region_need,
+        &s.region_need,
         &d.priority_regions,
         &d.weights,
+        &mut s.by_region,
+        &mut s.split,
     );
-    // Each region's hospitals in node order, regions in index order.
-    hospitals.sort_by_key(|&(n, _)| m.nodes[n].region);
-    let mut nearest = Vec::new();
-    for members in hospitals.chunk_by(|a, b| m.nodes[a.0].region == m.nodes[b.0].region) {
-        let amount = by_region[m.nodes[members[0].0].region];
+    // Each region's hospitals in node order, regions in index order (nodes are distinct, so
+    // the unstable sort gives that order; it needs no buffer).
+    s.hospitals
+        .sort_unstable_by_key(|&(n, _)| (m.nodes[n].region, n));
+    for members in s
+        .hospitals
+        .chunk_by(|a, b| m.nodes[a.0].region == m.nodes[b.0].region)
+    {
+        let amount = s.by_region[m.nodes[members[0].0].region];
         if amount == 0 {
             continue;
         }
-        for (&(h, _), give) in members.iter().zip(split_in_region(d, amount, members)) {
-            send_allocation(sims, &sources, h, item, give, &mut nearest);
+        split_in_region_into(d, amount, members, &mut s.shares, &mut s.split);
+        for (&(h, _), &give) in members.iter().zip(&s.shares) {
+            send_allocation(sims, h, item, give, &mut s.nearest, &mut s.parts);
         }
     }
 }
@@ -173,7 +268,21 @@ fn dispatch_item(sims: &mut [Sim], item: usize) {
 /// priority hospitals first, in their order, up to their need; what is left in proportion to
 /// weight × remaining need (with no priority hospitals and weights 1, in proportion to need).
 pub fn split_in_region(d: &Dispatch, amount: u64, members: &[(NodeId, u64)]) -> Vec<u64> {
-    let mut out = vec![0u64; members.len()];
+    let mut out = Vec::new();
+    split_in_region_into(d, amount, members, &mut out, &mut SplitBuffers::default());
+    out
+}
+
+/// [`split_in_region`] into `out`, working in `b`.
+pub fn split_in_region_into(
+    d: &Dispatch,
+    amount: u64,
+    members: &[(NodeId, u64)],
+    out: &mut Vec<u64>,
+    b: &mut SplitBuffers,
+) {
+    out.clear();
+    out.resize(members.len(), 0);
     let mut left = amount;
     for &p in &d.priority_hospitals {
         if let Some(k) = members.iter().position(|x| x.0 == p) {
@@ -182,61 +291,68 @@ pub fn split_in_region(d: &Dispatch, amount: u64, members: &[(NodeId, u64)]) -> 
             left -= give;
         }
     }
-    let caps: Vec<u64> = members.iter().zip(&out).map(|(x, o)| x.1 - o).collect();
-    let w: Vec<f64> = members
-        .iter()
-        .zip(&caps)
-        .map(|(x, &c)| c as f64 * d.hospital_weights[x.0])
-        .collect();
-    for (o, x) in out.iter_mut().zip(proportional_split(left, &w, &caps)) {
-        *o += x;
-    }
-    out
+    split_rest(
+        left,
+        out,
+        |k| members[k].1,
+        |k| d.hospital_weights[members[k].0],
+        b,
+    );
 }
 
 /// Units of `item` on their way to each node, over all partitions, wherever the shipment is
 /// held now.
 pub(in crate::engine) fn in_transit(sims: &[Sim], item: usize) -> Vec<u64> {
-    let mut in_transit = vec![0u64; sims[0].m.nodes.len()];
+    let mut out = Vec::new();
+    in_transit_into(sims, item, &mut out);
+    out
+}
+
+/// [`in_transit`] into `out`.
+fn in_transit_into(sims: &[Sim], item: usize, out: &mut Vec<u64>) {
+    out.clear();
+    out.resize(sims[0].m.nodes.len(), 0);
     for sim in sims {
         for sh in &sim.shipments {
             if sh.item == item && sh.held_at(sim.now) {
-                in_transit[sh.dest] += sh.qty;
+                out[sh.dest] += sh.qty;
             }
         }
     }
-    in_transit
 }
 
-/// Ships `qty` of `item` to hospital `h` from the nearest sources that have it: one
-/// consignment, however many sources fill it. `nearest` is a buffer for the sources' ranking.
+/// Ships `qty` of `item` to hospital `h` from the nearest released dispatch sources that have
+/// it: one consignment, however many sources fill it. `nearest` and `parts` are buffers for
+/// the sources' ranking and what each gives.
 fn send_allocation(
     sims: &mut [Sim],
-    sources: &[NodeId],
     h: NodeId,
     item: usize,
     mut qty: u64,
     nearest: &mut Vec<NodeId>,
+    parts: &mut Vec<(NodeId, u64)>,
 ) {
     let d = sims[0].m.dispatch.as_ref().expect("dispatch configured");
     let delay = d.decision_delay_ticks;
     // What each source gives, taken first so that the consignment knows its units.
-    let mut parts: Vec<(NodeId, u64)> = Vec::new();
+    parts.clear();
     sims[0].nearest_sources(h, item, nearest);
     for &s in nearest.iter() {
         if qty == 0 {
             break;
         }
-        if !sources.contains(&s) {
+        // The ranking holds dispatch sources only; those released today give.
+        let o = owner_index(sims, s);
+        if !sims[o].is_released(s, item) {
             continue;
         }
-        let q = sims[owner_index(sims, s)].stock.take_at_most(s, item, qty);
+        let q = sims[o].stock.take_at_most(s, item, qty);
         if q > 0 {
             parts.push((s, q));
             qty -= q;
         }
     }
-    consign(sims, &parts, h, item, delay);
+    consign(sims, parts, h, item, delay);
 }
 
 /// Sends `parts` (node, units already taken from its stock) of `item` to `h` as one
