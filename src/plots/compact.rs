@@ -324,6 +324,29 @@ impl Compactor {
         out
     }
 
+    /// `svg` compacted on its own, as a file: its classes in a `<style>` and its shared
+    /// elements in `<defs>` at the top (the map's outlines, repeated on each small multiple,
+    /// are then each defined once in its file too).
+    pub fn standalone(svg: &str) -> String {
+        let mut c = Compactor::new();
+        c.survey(svg);
+        let body = c.compact(svg);
+        let Some(end) = body.find('>') else {
+            return body;
+        };
+        let mut out = String::with_capacity(body.len() + 4096);
+        out.push_str(&body[..=end]);
+        let _ = write!(out, "<style>{}</style>", c.css().replace('\n', ""));
+        if !c.defs.is_empty() {
+            out.push_str("<defs>");
+            c.defs.iter().for_each(|d| out.push_str(d));
+            out.push_str("</defs>");
+        }
+        out.push_str(&body[end + 1..]);
+        out.push('\n');
+        out
+    }
+
     /// The shared elements of the documents compacted so far, as one SVG document of
     /// definitions that draws nothing itself (class `defs`, which the page sizes to nothing):
     /// it must be on the page for the `<use>`s to draw. Empty when nothing is shared.
@@ -598,6 +621,18 @@ mod tests {
         assert!(
             c.compact(&one)
                 .starts_with("<svg><path class=\"s0\" d=\"M10 20h5")
+        );
+    }
+
+    #[test]
+    fn a_standalone_file_carries_its_classes_and_definitions() {
+        let text = "<text x=\"116\" y=\"490\" dy=\"0.76em\" fill=\"#282828\">24 January</text>";
+        let svg = format!("<svg xmlns=\"http://www.w3.org/2000/svg\">{text}{text}</svg>");
+        assert_eq!(
+            Compactor::standalone(&svg),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><style>.s0{fill:#282828}</style><defs>\
+             <text id=\"u0\" x=\"116\" y=\"490\" dy=\"0.76em\" class=\"s0\">24 January</text>\
+             </defs><use href=\"#u0\"/><use href=\"#u0\"/></svg>\n"
         );
     }
 
