@@ -14,6 +14,7 @@ each TOML quote measured outputs: re-measure them if figures change.
 """
 import csv
 import io
+import json
 import math
 import os
 import re
@@ -118,8 +119,16 @@ PROV = [
     ("xinjiang", "Xinjiang", 25.2, 43.83, 87.62, 76, "low", None),
 ]
 PK = {p[0]: p for p in PROV}
-# Regions placed on the report's map, at their capital (public coordinates, rounded to 0.01°).
-# RestOfChina, 17 provinces as one region, has no single place and is left off the map.
+# Regions drawn on the report's map, filled within their outline from china-provinces.geojson
+# (Natural Earth admin-1, public domain; see data/README-map.md), matched by region id unless
+# named here; their lon/lat, where arrows start and names go, are the file's label points
+# (the capitals above stay for road distances). RestOfChina, 17 provinces as one region, has
+# no single outline and is left off the map.
+MAP_FILE = "data/china-provinces.geojson"
+OUTLINE = {"innermongolia": "Inner Mongol", "tibet": "Xizang"}
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "china-provinces.geojson")) as _fh:
+    MAP_POINT = {f["properties"]["name"]: (f["properties"]["lon"], f["properties"]["lat"])
+                 for f in json.load(_fh)["features"]}
 MAP_KEYS = {p[0] for p in PROV}
 
 # Land borders between provinces (Hainan: the Qiongzhou strait ferry to Guangdong).
@@ -1682,6 +1691,17 @@ def build(mode):
         common_head(o, name, "Hubei and the provinces that supplied it: protective supplies in the 2020 surge", 50,
                     ["Hubei", "Guangdong", "RestOfChina"])
     risk_sections(o)
+    o(f"""
+# ---------------------------------------------------------------------------------------------
+# The report's map fills each province within its outline from this file: Natural Earth admin-1
+# boundaries (public domain), simplified; where it comes from and how it was made:
+# data/README-map.md. A region takes the feature named like its id, or the one its `outline`
+# names.
+# ---------------------------------------------------------------------------------------------
+[map]
+geojson = "{MAP_FILE}"
+name_property = "name"
+""".rstrip())
 
     # regions
     if mode == "china":
@@ -1714,9 +1734,12 @@ def build(mode):
         o("[[region]]")
         o(f'id = "{region}"')
         if key in MAP_KEYS:
-            # The map's dot: the provincial capital (PROV's coordinates, also used for distances).
-            o(f"lon = {PK[key][4]:.2f}")
-            o(f"lat = {PK[key][3]:.2f}")
+            feature = OUTLINE.get(key, region)
+            lon, lat = MAP_POINT[feature]
+            o(f"lon = {lon:.2f}")
+            o(f"lat = {lat:.2f}")
+            if feature != region:
+                o(f'outline = "{feature}"')
         o(f"risk = {risk_str(risk_schedule(key))}")
         o(f"epidemic = {epidemic_str(ep)}")
         resume_region_extra(o, key, demand_keys)

@@ -185,8 +185,11 @@ pub struct Region {
     /// Shares of its plants' workforce whose homes are in other regions (`workers_from`); the
     /// rest are local.
     pub workers_from: Vec<(RegionId, f64)>,
-    /// Its centroid (longitude, latitude in degrees), for the map; None when not given.
+    /// Its centroid (longitude, latitude in degrees), for the map; None when not given and
+    /// it has no outline (then the centroid of its outline's largest polygon).
     pub location: Option<(f64, f64)>,
+    /// Its outline from the `[map]` file, for the map; None without one.
+    pub outline: Option<crate::util::geo::Outline>,
 }
 
 /// A risk level that follows the epidemic (`risk_by_incidence`): the level is set each day

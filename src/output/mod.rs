@@ -7,6 +7,7 @@ pub mod comparison;
 pub mod customer_orders;
 pub mod flows;
 pub mod manifest;
+pub mod outlines;
 pub mod regions;
 pub mod replications;
 pub mod schema;
@@ -99,6 +100,9 @@ pub fn write_run(dir: &Path, run: &VariantRun) -> Result<()> {
     }
     if regions::RegionsCsv::applies(run) {
         all.push(Box::new(regions::RegionsCsv));
+    }
+    if outlines::OutlinesGeojson::applies(run) {
+        all.push(Box::new(outlines::OutlinesGeojson));
     }
     // Each exporter writes its own file, so they can run side by side; the first error in
     // exporter order is the one reported.

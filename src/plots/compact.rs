@@ -9,7 +9,9 @@
 //! charts (grid lines, date labels, axes) is defined once with an id, in the page's shared
 //! definitions ([`Compactor::defs`]), and in the charts as a `<use>` of it, so that each chart
 //! draws whole whenever the definitions are on the page, whatever the order the charts arrive
-//! in. Anything it does not recognise is copied as it is.
+//! in. A path drawn with the same shape in several places (a region's outline on each of a
+//! map's small multiples) is defined once at the origin and used at each place, with its own
+//! class. Anything it does not recognise is copied as it is.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -31,6 +33,10 @@ const STYLE: [&str; 9] = [
 /// too little.
 const MIN_SHARED: usize = 40;
 
+/// Path data after the first point shorter than this is written out again rather than
+/// shared as a shape: a `<use>` with a place and a class saves too little.
+const MIN_SHAPE: usize = 60;
+
 /// Rewrites SVG documents with the classes shared among them; [`Compactor::css`] gives the
 /// rules of the classes handed out so far. Documents first surveyed
 /// ([`Compactor::survey`]) share their repeated elements when written
@@ -46,6 +52,27 @@ pub struct Compactor {
     written: HashMap<String, usize>,
     /// The shared elements, each with its id, in the order first met.
     defs: Vec<String>,
+    /// How often each shape (path data after its first point) occurs in the surveyed
+    /// documents, in paths not shared whole.
+    shapes: HashMap<String, u32>,
+    /// The id of each shape already defined: its index in `defs`.
+    written_shapes: HashMap<String, usize>,
+}
+
+/// A path element as [`Compactor`] writes it, `<path class="…" d="M{x} {y}{steps}"/>` with
+/// one subpath, split into its class, first point and the steps after it (which start
+/// with a command letter).
+fn shape(piece: &str) -> Option<(&str, i64, i64, &str)> {
+    let rest = piece.strip_prefix("<path class=\"")?;
+    let (class, rest) = rest.split_once("\" d=\"M")?;
+    let d = rest.strip_suffix("\"/>")?;
+    let end_x = d.find([' ', '-'])?;
+    let x = d[..end_x].parse().ok()?;
+    let d = d[end_x..].strip_prefix(' ').unwrap_or(&d[end_x..]);
+    let end_y = d.find(|c: char| c.is_ascii_alphabetic())?;
+    let y = d[..end_y].parse().ok()?;
+    let steps = &d[end_y..];
+    (!steps.contains(['M', 'm'])).then_some((class, x, y, steps))
 }
 
 /// The pieces of compacted SVG: each leaf element whole (`<path …/>`, `<rect …/>`,
@@ -243,6 +270,9 @@ impl Compactor {
             if leaf && piece.len() >= MIN_SHARED {
                 *self.seen.entry(piece.to_string()).or_insert(0) += 1;
             }
+            if let Some((_, _, _, steps)) = shape(piece).filter(|s| s.3.len() >= MIN_SHAPE) {
+                *self.shapes.entry(steps.to_string()).or_insert(0) += 1;
+            }
         }
     }
 
@@ -253,7 +283,25 @@ impl Compactor {
         let mut out = String::with_capacity(compact.len());
         for (piece, leaf) in pieces(&compact) {
             if !leaf || self.seen.get(piece).is_none_or(|&n| n < 2) {
-                out.push_str(piece);
+                match shape(piece).filter(|s| self.shapes.get(s.3).is_some_and(|&n| n >= 2)) {
+                    Some((class, x, y, steps)) => {
+                        let id = match self.written_shapes.get(steps) {
+                            Some(&id) => id,
+                            None => {
+                                let id = self.defs.len();
+                                self.written_shapes.insert(steps.to_string(), id);
+                                self.defs
+                                    .push(format!("<path id=\"u{id}\" d=\"M0 0{steps}\"/>"));
+                                id
+                            }
+                        };
+                        let _ = write!(
+                            out,
+                            "<use href=\"#u{id}\" x=\"{x}\" y=\"{y}\" class=\"{class}\"/>"
+                        );
+                    }
+                    None => out.push_str(piece),
+                }
                 continue;
             }
             let id = match self.written.get(piece) {
@@ -273,6 +321,29 @@ impl Compactor {
             };
             let _ = write!(out, "<use href=\"#u{id}\"/>");
         }
+        out
+    }
+
+    /// `svg` compacted on its own, as a file: its classes in a `<style>` and its shared
+    /// elements in `<defs>` at the top (the map's outlines, repeated on each small multiple,
+    /// are then each defined once in its file too).
+    pub fn standalone(svg: &str) -> String {
+        let mut c = Compactor::new();
+        c.survey(svg);
+        let body = c.compact(svg);
+        let Some(end) = body.find('>') else {
+            return body;
+        };
+        let mut out = String::with_capacity(body.len() + 4096);
+        out.push_str(&body[..=end]);
+        let _ = write!(out, "<style>{}</style>", c.css().replace('\n', ""));
+        if !c.defs.is_empty() {
+            out.push_str("<defs>");
+            c.defs.iter().for_each(|d| out.push_str(d));
+            out.push_str("</defs>");
+        }
+        out.push_str(&body[end + 1..]);
+        out.push('\n');
         out
     }
 
@@ -504,6 +575,64 @@ mod tests {
             Compactor::new().defs(),
             "",
             "nothing shared, no definitions"
+        );
+    }
+
+    #[test]
+    fn shapes_repeated_in_other_places_are_defined_once_and_used_in_each() {
+        let polygon = |x: i64, y: i64, fill: &str| {
+            let mut points = format!("{x},{y}");
+            let (mut px, mut py) = (x, y);
+            for (dx, dy) in [(5, 0), (5, 5), (0, 5), (-5, 0)].repeat(8) {
+                (px, py) = (px + dx, py + dy);
+                points += &format!(" {px},{py}");
+            }
+            format!("<polygon opacity=\"1\" fill=\"{fill}\" points=\"{points}\"/>")
+        };
+        let a = format!(
+            "<svg>{}{}</svg>",
+            polygon(10, 20, "#FF0000"),
+            polygon(3, -4, "#00FF00")
+        );
+        let mut c = Compactor::new();
+        c.survey(&a);
+        let out = c.compact(&a);
+        assert_eq!(
+            out,
+            "<svg><use href=\"#u0\" x=\"10\" y=\"20\" class=\"s0\"/>\
+             <use href=\"#u0\" x=\"3\" y=\"-4\" class=\"s1\"/></svg>"
+        );
+        assert!(
+            c.defs().starts_with(
+                "<svg class=\"defs\" aria-hidden=\"true\"><defs><path id=\"u0\" d=\"M0 0h5l5 5v5h-5"
+            ),
+            "{}",
+            c.defs()
+        );
+        assert_eq!(
+            shape("<path class=\"s3\" d=\"M7-2h4v4z\"/>"),
+            Some(("s3", 7, -2, "h4v4z"))
+        );
+        assert_eq!(shape("<path class=\"s3\" d=\"M7 2h4M1 1v4\"/>"), None);
+        // A shape met once is written out.
+        let mut c = Compactor::new();
+        let one = format!("<svg>{}</svg>", polygon(10, 20, "#FF0000"));
+        c.survey(&one);
+        assert!(
+            c.compact(&one)
+                .starts_with("<svg><path class=\"s0\" d=\"M10 20h5")
+        );
+    }
+
+    #[test]
+    fn a_standalone_file_carries_its_classes_and_definitions() {
+        let text = "<text x=\"116\" y=\"490\" dy=\"0.76em\" fill=\"#282828\">24 January</text>";
+        let svg = format!("<svg xmlns=\"http://www.w3.org/2000/svg\">{text}{text}</svg>");
+        assert_eq!(
+            Compactor::standalone(&svg),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><style>.s0{fill:#282828}</style><defs>\
+             <text id=\"u0\" x=\"116\" y=\"490\" dy=\"0.76em\" class=\"s0\">24 January</text>\
+             </defs><use href=\"#u0\"/><use href=\"#u0\"/></svg>\n"
         );
     }
 

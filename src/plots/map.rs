@@ -1,4 +1,5 @@
-//! The map: per product, each located region (`regions.csv`) as a dot at its centroid,
+//! The map: per product, each located region (`regions.csv`) filled within its outline
+//! (`outlines.geojson`, from the scenario's `[map]`) or, without one, as a dot at its centroid,
 //! coloured by the share of its need met (delivered ÷ need from `timeseries.csv`) over the
 //! horizon and in the peak week, one pair of maps per variant (small multiples on one colour
 //! scale). The maps over the horizon carry the largest flows between regions (`flows.csv`) as
@@ -12,7 +13,9 @@ use super::format::{NATIONAL, date_of, file_safe, human, percent, product_name, 
 use super::render::{DrawResult, INK, MARGIN, MUTED, WIDTH, bold, font, rgb, text_width};
 use crate::error::Result;
 use crate::output::flows::FLOWS_CSV;
+use crate::output::outlines::{OUTLINES_GEOJSON, REGION_PROPERTY};
 use crate::output::regions::REGIONS_CSV;
+use crate::util::geo::Outline;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -31,6 +34,10 @@ const GAP: i32 = 16;
 const PAD: f64 = 0.06;
 const FRAME: RGBColor = RGBColor(200, 200, 200);
 const NO_NEED: RGBColor = RGBColor(170, 170, 170);
+/// Fill of an outlined region without need.
+const NO_NEED_FILL: RGBColor = RGBColor(225, 225, 225);
+/// Border of an outlined region.
+const BORDER: RGBColor = RGBColor(150, 150, 150);
 /// Share of the units shipped between a map's located regions that its arrows carry at least.
 pub const ARROW_SHARE: f64 = 0.9;
 /// Arrows per map at most, however many it takes to reach [`ARROW_SHARE`].
@@ -53,6 +60,8 @@ pub struct MapRegion {
     pub lon: f64,
     /// Latitude, degrees north.
     pub lat: f64,
+    /// Its outline, filled instead of a dot; None without one.
+    pub outline: Option<Outline>,
 }
 
 /// A flow between two located regions, drawn as an arrow.
@@ -142,16 +151,19 @@ fn extent(regions: &[MapRegion]) -> Option<(f64, [f64; 4])> {
     }
     let lat0 = regions.iter().map(|r| r.lat).sum::<f64>() / regions.len() as f64;
     let cos = lat0.to_radians().cos().max(0.1);
-    let e = regions.iter().fold(
+    let points = regions.iter().flat_map(|r| {
+        std::iter::once((r.lon, r.lat)).chain(r.outline.iter().flat_map(Outline::points))
+    });
+    let e = points.fold(
         [
             f64::INFINITY,
             f64::NEG_INFINITY,
             f64::INFINITY,
             f64::NEG_INFINITY,
         ],
-        |[w, e, s, n], r| {
-            let x = r.lon * cos;
-            [w.min(x), e.max(x), s.min(r.lat), n.max(r.lat)]
+        |[w, e, s, n], (lon, lat)| {
+            let x = lon * cos;
+            [w.min(x), e.max(x), s.min(lat), n.max(lat)]
         },
     );
     Some((cos, e))
@@ -198,7 +210,8 @@ impl Projection {
     }
 }
 
-/// The located regions of a variant's `regions.csv`; empty when it has none.
+/// The located regions of a variant's `regions.csv`, with their outlines from its
+/// `outlines.geojson` when it has one; empty when it has none.
 fn read_regions(dir: &Path) -> Result<Vec<MapRegion>> {
     let path = dir.join(REGIONS_CSV);
     if !path.is_file() {
@@ -216,6 +229,7 @@ fn read_regions(dir: &Path) -> Result<Vec<MapRegion>> {
                 id: id.to_string(),
                 lon,
                 lat,
+                outline: None,
             }),
             _ => {
                 return Err(corrupt(
@@ -225,7 +239,49 @@ fn read_regions(dir: &Path) -> Result<Vec<MapRegion>> {
             }
         }
     }
+    let path = dir.join(OUTLINES_GEOJSON);
+    if path.is_file() {
+        let outlines = crate::util::geo::read_features(&read_text(&path)?, REGION_PROPERTY)
+            .map_err(|e| corrupt(&path, e))?;
+        for region in &mut out {
+            match outlines.get(&region.id) {
+                Some(Ok(outline)) => region.outline = Some(outline.clone()),
+                Some(Err(e)) => return Err(corrupt(&path, format!("{}: {e}", region.id))),
+                None => {}
+            }
+        }
+    }
     Ok(out)
+}
+
+/// The outer rings to fill, as (region, ring), largest first, so that an enclave filled
+/// after the region around it shows.
+fn fill_order(regions: &[MapRegion]) -> Vec<(usize, &[(f64, f64)])> {
+    let mut rings: Vec<(usize, &[(f64, f64)])> = regions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((i, r.outline.as_ref()?)))
+        .flat_map(|(i, o)| {
+            o.outer_rings()
+                .into_iter()
+                .map(move |ring| (i, ring.as_slice()))
+        })
+        .collect();
+    let area = |ring: &[(f64, f64)]| crate::util::geo::ring_area(ring).abs();
+    rings.sort_by(|a, b| area(b.1).total_cmp(&area(a.1)).then(a.0.cmp(&b.0)));
+    rings
+}
+
+/// A ring's pixels under `p`, without repeated points.
+fn ring_pixels(p: &Projection, ring: &[(f64, f64)]) -> Vec<(i32, i32)> {
+    let mut out: Vec<(i32, i32)> = Vec::with_capacity(ring.len());
+    for &(lon, lat) in ring {
+        let px = p.pixel(lon, lat);
+        if out.last() != Some(&px) {
+            out.push(px);
+        }
+    }
+    out
 }
 
 /// Mean units shipped by item, origin and destination region, from a variant's `flows.csv`
@@ -585,8 +641,13 @@ pub fn map_charts(s: &ScenarioData) -> Result<Vec<Chart>> {
                 panels,
                 columns,
                 notes: format!(
-                    "Dot colour: delivered ÷ need (means across replications), over the horizon \
-                     and in the week of the largest national need.{arrows}"
+                    "{} colour: delivered ÷ need (means across replications), over the horizon \
+                     and in the week of the largest national need.{arrows}",
+                    if regions.iter().any(|r| r.outline.is_some()) {
+                        "Region (within its outline, or its dot)"
+                    } else {
+                        "Dot"
+                    }
                 ),
                 name_order,
             }),
@@ -704,8 +765,14 @@ where
     }
     let swatch = bar_left + bar_w + 40;
     let r = view.radius();
-    root.draw(&Circle::new((swatch, top + 16), r, WHITE.filled()))?;
-    root.draw(&Circle::new((swatch, top + 16), r, NO_NEED.stroke_width(1)))?;
+    if view.regions.iter().any(|g| g.outline.is_some()) {
+        let corners = [(swatch - r, top + 16 - r), (swatch + r, top + 16 + r)];
+        root.draw(&Rectangle::new(corners, NO_NEED_FILL.filled()))?;
+        root.draw(&Rectangle::new(corners, BORDER.stroke_width(1)))?;
+    } else {
+        root.draw(&Circle::new((swatch, top + 16), r, WHITE.filled()))?;
+        root.draw(&Circle::new((swatch, top + 16), r, NO_NEED.stroke_width(1)))?;
+    }
     root.draw(&Text::new(
         "no need",
         (swatch + r + 8, top + 16),
@@ -735,6 +802,7 @@ where
 
     let (w, cols) = (view.map_width(), view.columns.max(1));
     let map_top = top + view.maps_top();
+    let fills = fill_order(&view.regions);
     let lines = view.label_lines();
     for (i, panel) in view.panels.iter().enumerate() {
         let x = MARGIN + (i % cols) as i32 * (w + GAP);
@@ -774,6 +842,14 @@ where
             continue;
         };
         let at = |i: usize| p.pixel(view.regions[i].lon, view.regions[i].lat);
+        // Each ring filled, then its border, so that each is one element that repeats from
+        // map to map (the report shares it).
+        for &(i, ring) in &fills {
+            let pixels = ring_pixels(&p, ring);
+            let fill = panel.values[i].map_or(NO_NEED_FILL, |v| rgb(colour_of(v)));
+            root.draw(&Polygon::new(pixels.clone(), fill.filled()))?;
+            root.draw(&PathElement::new(pixels, BORDER.stroke_width(1)))?;
+        }
         // Smallest first, so the largest flows lie on top.
         for arrow in panel.arrows.iter().rev() {
             let width = arrow_width(arrow.units, largest);
@@ -782,6 +858,9 @@ where
             }
         }
         for (i, value) in panel.values.iter().enumerate() {
+            if view.regions[i].outline.is_some() {
+                continue;
+            }
             let at = at(i);
             match value {
                 Some(v) => {
@@ -837,6 +916,7 @@ mod tests {
             id: id.to_string(),
             lon,
             lat,
+            outline: None,
         }
     }
 

@@ -195,7 +195,12 @@ fn render_one(dir: &Path, chart: Chart, out: &Path, write: bool) -> Result<Rende
     let svg = render::svg(&chart)?;
     let path = out.join(format!("{}.svg", chart.file_stem));
     if write {
-        atomic_write(&path, |w| w.write_all(svg.as_bytes()))?;
+        // A map repeats its outlines on every small multiple: its file defines each once.
+        let file = match chart.map {
+            Some(_) => std::borrow::Cow::Owned(compact::Compactor::standalone(&svg)),
+            None => std::borrow::Cow::Borrowed(&svg),
+        };
+        atomic_write(&path, |w| w.write_all(file.as_bytes()))?;
         render::png(&chart, &path.with_extension("png"))?;
     }
     let file = path

@@ -98,6 +98,9 @@ pub struct RawScenario {
     /// `[[variant]]`: named policy variants, each a set of overrides.
     #[serde(default)]
     pub variant: Vec<RawVariant>,
+    /// `[map]`: a GeoJSON file of region outlines for the report's map.
+    #[serde(default)]
+    pub map: Option<RawMap>,
     /// `[[region_table]]`: regions from CSV files. Tables are expanded into their arrays when
     /// the file is read (`scenario::tables`), so these lists are always empty here; they are
     /// fields so that the scenario format lists them.
@@ -180,6 +183,7 @@ impl RawScenario {
             disruption,
             redeployment,
             variant,
+            map,
             region_table,
             node_table,
             link_table,
@@ -404,6 +408,25 @@ pub struct RawRegion {
     pub lon: Option<f64>,
     /// Latitude of the region's centroid, degrees north (-90 to 90); given with `lon`.
     pub lat: Option<f64>,
+    /// The feature of the `[map]` file that outlines the region, by the value of its
+    /// `name_property`; without it, the feature named like the region's `id`, if any.
+    pub outline: Option<String>,
+}
+
+/// `[map]`: where the report's map finds the regions' outlines.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMap {
+    /// A GeoJSON FeatureCollection of Polygon or MultiPolygon features, longitude and
+    /// latitude in degrees; relative to the scenario's folder, and inside it.
+    pub geojson: String,
+    /// The feature property holding a feature's name, which regions match (`outline`, or
+    /// their `id`).
+    #[serde(default = "default_name_property")]
+    pub name_property: String,
+}
+fn default_name_property() -> String {
+    "name".into()
 }
 
 /// `risk_by_incidence = { ... }` of a region: thresholds on new cases per 100,000 people

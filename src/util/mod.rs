@@ -1,6 +1,7 @@
 //! Small helpers shared by every layer, depending on nothing above [`crate::error`].
 
 pub mod atomic;
+pub mod geo;
 pub mod hash;
 pub mod lock;
 

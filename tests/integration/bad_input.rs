@@ -640,6 +640,34 @@ const CASES: &[Case] = &[
         )],
     ),
     ok(
+        "map_bad_outline.toml",
+        2,
+        &[
+            toml(
+                "region[0].outline",
+                "outline",
+                &["`data/map-outlines.geojson` has no feature whose `name` is `Hubei province`"],
+            ),
+            toml(
+                "region[1].id",
+                "id",
+                &[
+                    "feature `Jiangsu` of `data/map-outlines.geojson`",
+                    "Point, not a Polygon or MultiPolygon",
+                ],
+            ),
+        ],
+    ),
+    ok(
+        "map_not_geojson.toml",
+        1,
+        &[toml(
+            "map.geojson",
+            "geojson",
+            &["`data/census_gap.csv`: not a GeoJSON feature collection"],
+        )],
+    ),
+    ok(
         "csv_outside_folder.toml",
         1,
         &[toml(

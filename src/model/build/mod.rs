@@ -16,6 +16,7 @@
 //! - `links`: `[[link]]` and `[[link_group]]`;
 //! - `transport`: `[[route]]`, `[green_channel]`, `[transport]` and `[[disruption]]`;
 //! - `dispatch`: `[dispatch]`;
+//! - `outlines`: `[map]` and each region's outline;
 //! - `reachability`: that every order and every hospital has a route over the links.
 
 mod bounds;
@@ -27,6 +28,7 @@ mod items;
 mod links;
 mod nodes;
 mod orders;
+mod outlines;
 mod reachability;
 mod redeployment;
 mod regions;
@@ -186,7 +188,8 @@ impl Builder<'_> {
         let horizon = meta.days.clamp(1, self.file.options.limits.days);
         let settings = self.settings(raw);
         let mut names = Names::default();
-        let regions = self.regions(raw, &mut names, horizon);
+        let mut regions = self.regions(raw, &mut names, horizon);
+        self.outlines(raw, &mut regions);
         let regions_of_interest = self.regions_of_interest(meta, &names);
         let items = self.items(raw, &mut names);
         let staffing = self.severity(&path("staffing"), &raw.staffing);

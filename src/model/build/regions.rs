@@ -43,6 +43,7 @@ impl Builder<'_> {
                 by_incidence,
                 workers_from: Vec::new(),
                 location: self.location(&at, region),
+                outline: None,
             });
         }
         // Origins may be regions defined later.
