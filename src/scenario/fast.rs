@@ -12,7 +12,6 @@
 
 use super::MAX_MAGNITUDE;
 use super::raw::{RawLink, RawNode, RawScenario};
-use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue};
@@ -102,15 +101,10 @@ fn read_in_pieces(rest: &str, pieces: &[&str], counts: [usize; 2]) -> Option<Raw
     // twice its size.
     raw.node.reserve_exact(counts[0]);
     raw.link.reserve_exact(counts[1]);
-    // The pieces are parsed in parallel (each is a document of its own) and joined in order.
-    let parsed: Option<Vec<Entries>> = pieces
-        .par_iter()
-        .map(|piece| match read::<Entries>(piece) {
-            Read::Clean(entries) => Some(entries),
-            _ => None,
-        })
-        .collect();
-    for entries in parsed? {
+    for piece in pieces {
+        let Read::Clean(entries) = read::<Entries>(piece) else {
+            return None;
+        };
         raw.node.extend(entries.node);
         raw.link.extend(entries.link);
     }
