@@ -428,6 +428,21 @@ lead_time_days = { dist = "fixed", value = 1 }
 #[cfg(test)]
 mod tests {
     use super::test_scenario::{assert_problem, problems, scenario};
+    use super::{KNOWN_LISTED, NameMap};
+
+    #[test]
+    fn an_unknown_name_lists_the_first_known_ones_in_order() {
+        let mut names = NameMap::default();
+        for (i, k) in (0..30).rev().enumerate() {
+            names.insert(format!("n{k:02}"), i);
+        }
+        let first: Vec<String> = (0..KNOWN_LISTED).map(|k| format!("n{k:02}")).collect();
+        assert_eq!(names.first_names(), first);
+        // A name added later is listed too when it comes first.
+        names.insert("a".to_string(), 30);
+        assert_eq!(names.first_names()[..2], ["a", "n00"]);
+        assert_eq!(names.first_names().len(), KNOWN_LISTED);
+    }
 
     #[test]
     fn the_test_scenario_is_valid() {
