@@ -15,6 +15,10 @@ use medsupply::model::validate::build_all;
 use medsupply::scenario::ScenarioFile;
 use std::hint::black_box;
 
+/// The allocator of the `medsupply` command, so that the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn benches(c: &mut Criterion) {
     let nodes = if std::env::args().any(|a| a == "--bench") {
         20_000

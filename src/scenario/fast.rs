@@ -44,9 +44,9 @@ pub(super) enum Parsed {
 /// Parses `text` once and, when nothing in it needs a closer look, deserializes the raw
 /// scenario from the parsed document.
 pub(super) fn parse(text: &str) -> Parsed {
-    let (rest, pieces) = split(text);
+    let (rest, pieces, counts) = split(text);
     if !pieces.is_empty()
-        && let Some(raw) = read_in_pieces(&rest, &pieces)
+        && let Some(raw) = read_in_pieces(&rest, &pieces, counts)
     {
         return Parsed::Clean(Box::new(raw));
     }
@@ -85,9 +85,10 @@ fn read<T: DeserializeOwned>(text: &str) -> Read<T> {
     }
 }
 
-/// The raw scenario from the rest of the file and its pieces of entries, or `None` when any
-/// of them needs a closer look (the whole file is then read as one document).
-fn read_in_pieces(rest: &str, pieces: &[&str]) -> Option<RawScenario> {
+/// The raw scenario from the rest of the file and its pieces of entries (about `counts` of each
+/// array in [`BULK`]), or `None` when any of them needs a closer look (the whole file is then
+/// read as one document).
+fn read_in_pieces(rest: &str, pieces: &[&str], counts: [usize; 2]) -> Option<RawScenario> {
     let Read::Clean(mut raw) = read::<RawScenario>(rest) else {
         return None;
     };
@@ -96,6 +97,10 @@ fn read_in_pieces(rest: &str, pieces: &[&str]) -> Option<RawScenario> {
     if !raw.node.is_empty() || !raw.link.is_empty() {
         return None;
     }
+    // Sized once: growing a list of 10⁵ entries by doubling would copy it and leave it up to
+    // twice its size.
+    raw.node.reserve_exact(counts[0]);
+    raw.link.reserve_exact(counts[1]);
     for piece in pieces {
         let Read::Clean(entries) = read::<Entries>(piece) else {
             return None;
@@ -107,12 +112,13 @@ fn read_in_pieces(rest: &str, pieces: &[&str]) -> Option<RawScenario> {
 }
 
 /// Splits `text` into the rest of the file and pieces of whole `[[node]]` and `[[link]]`
-/// entries (each with the sub-tables that follow its header, `[node.stock]` say). A line is
-/// taken as a header when, trimmed, it starts with `[`; the pieces are empty when there are no
-/// entries to split off.
-fn split(text: &str) -> (String, Vec<&str>) {
+/// entries (each with the sub-tables that follow its header, `[node.stock]` say), and how many
+/// entries of each array in [`BULK`] they hold. A line is taken as a header when, trimmed, it
+/// starts with `[`; the pieces are empty when there are no entries to split off.
+fn split(text: &str) -> (String, Vec<&str>, [usize; 2]) {
     let mut rest = String::new();
     let mut pieces = Vec::new();
+    let mut counts = [0; 2];
     // The run of entries being read: its array's name and where its current piece starts.
     let mut run: Option<(&str, usize)> = None;
     let mut rest_from = Some(0);
@@ -120,9 +126,13 @@ fn split(text: &str) -> (String, Vec<&str>) {
     for line in text.split_inclusive('\n') {
         let header = line.trim();
         if header.starts_with('[') {
-            let entry = BULK.into_iter().find(|&name| {
+            let entry = BULK.into_iter().position(|name| {
                 header.strip_prefix("[[").and_then(|h| h.strip_suffix("]]")) == Some(name)
             });
+            if let Some(k) = entry {
+                counts[k] += 1;
+            }
+            let entry = entry.map(|k| BULK[k]);
             let inside = run.is_some_and(|(name, _)| {
                 let sub = |open: &str| {
                     header
@@ -160,7 +170,7 @@ fn split(text: &str) -> (String, Vec<&str>) {
     if let Some(from) = rest_from {
         rest.push_str(&text[from..]);
     }
-    (rest, pieces)
+    (rest, pieces, counts)
 }
 
 /// Ends the run being read at `offset`, its last piece with it.
@@ -211,7 +221,8 @@ mod tests {
     #[test]
     fn entries_are_split_off_with_their_sub_tables() {
         let text = "[scenario]\nname = \"a\"\n[[node]]\nid = \"x\"\n[node.stock]\nmask = 1\n[[node.lines]]\nitem = \"mask\"\n[[node]]\nid = \"y\"\n[policy]\nconversion = true\n[[link]]\nfrom = \"x\"\n";
-        let (rest, pieces) = split(text);
+        let (rest, pieces, counts) = split(text);
+        assert_eq!(counts, [2, 1]);
         assert_eq!(
             rest,
             "[scenario]\nname = \"a\"\n[policy]\nconversion = true\n"
@@ -235,13 +246,14 @@ mod tests {
             min_cross_region_days: 0.5,
         })
         .unwrap();
-        let (rest, pieces) = split(&text);
+        let (rest, pieces, counts) = split(&text);
         assert!(pieces.len() > 1, "{} pieces", pieces.len());
         let whole = match read::<RawScenario>(&text) {
             Read::Clean(raw) => raw,
             _ => panic!("the generated file reads"),
         };
-        let split = read_in_pieces(&rest, &pieces).expect("read in pieces");
+        assert_eq!(counts, [whole.node.len(), whole.link.len()]);
+        let split = read_in_pieces(&rest, &pieces, counts).expect("read in pieces");
         assert_eq!(format!("{whole:?}"), format!("{split:?}"));
     }
 
@@ -253,7 +265,7 @@ mod tests {
         let text = format!(
             "{base}\n[[node]]\nid = \"a\"\nkind = \"hospital\"\n{padding}region = \"\"\"\n[[node]]\n\"\"\"\n"
         );
-        let (_, pieces) = split(&text);
+        let (_, pieces, _) = split(&text);
         assert_eq!(pieces.len(), 2);
         match parse(&text) {
             Parsed::Clean(raw) => assert_eq!(raw.node.len(), 1),

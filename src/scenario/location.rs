@@ -1,12 +1,17 @@
 //! Field paths (`node[3].lines[0].item`) and their line/column in the scenario text.
 
+use std::borrow::Cow;
 use std::fmt;
+
+/// A table key of a field path: most are field names written in the program, borrowed rather
+/// than copied, as building a large network makes paths for millions of fields.
+pub type Key = Cow<'static, str>;
 
 /// One step of a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seg {
     /// A table key.
-    Key(String),
+    Key(Key),
     /// An array index.
     Index(usize),
 }
@@ -26,7 +31,7 @@ impl FieldPath {
             if !key.is_empty() && key != "?" {
                 match key.parse::<usize>() {
                     Ok(i) => segs.push(Seg::Index(i)),
-                    Err(_) => segs.push(Seg::Key(key.to_string())),
+                    Err(_) => segs.push(Seg::Key(key.to_string().into())),
                 }
             }
             rest = &rest[key_end..];
@@ -42,16 +47,20 @@ impl FieldPath {
     }
 
     /// The path extended by a key.
-    pub fn key(&self, k: &str) -> FieldPath {
-        let mut v = self.0.clone();
-        v.push(Seg::Key(k.to_string()));
-        FieldPath(v)
+    pub fn key(&self, k: impl Into<Key>) -> FieldPath {
+        self.then(Seg::Key(k.into()))
     }
 
     /// The path extended by an index.
     pub fn index(&self, i: usize) -> FieldPath {
-        let mut v = self.0.clone();
-        v.push(Seg::Index(i));
+        self.then(Seg::Index(i))
+    }
+
+    /// The path extended by `seg`, in one allocation.
+    fn then(&self, seg: Seg) -> FieldPath {
+        let mut v = Vec::with_capacity(self.0.len() + 1);
+        v.extend_from_slice(&self.0);
+        v.push(seg);
         FieldPath(v)
     }
 }

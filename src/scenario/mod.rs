@@ -262,7 +262,7 @@ impl ScenarioFile {
                             .cloned()
                     });
                 let locator = self.locator();
-                let exact = key.and_then(|k| locator.locate(&at.key("set").key(&k)));
+                let exact = key.and_then(|k| locator.locate(&at.key("set").key(k)));
                 Diagnostic {
                     file: self.path.clone(),
                     position: exact
@@ -464,7 +464,7 @@ impl ScenarioFile {
                     .key("variant")
                     .index(index)
                     .key("set")
-                    .key(key);
+                    .key(key.clone());
                 diags.push(self.diag(&field, format!("variant `{name}`: {msg}")));
             }
         }
@@ -515,7 +515,7 @@ impl Walk<'_> {
             match *at {
                 Walk::Root => break,
                 Walk::Key(up, k) => {
-                    steps.push(location::Seg::Key(k.to_string()));
+                    steps.push(location::Seg::Key(k.to_string().into()));
                     at = up;
                 }
                 Walk::Index(up, i) => {

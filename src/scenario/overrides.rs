@@ -74,11 +74,11 @@ pub fn resolve(table: &toml::Table, path: &str) -> super::location::FieldPath {
                 None => break,
             },
             Some(toml::Value::Table(t)) => {
-                segs.push(Seg::Key(parts[k].to_string()));
+                segs.push(Seg::Key(parts[k].to_string().into()));
                 cur = t.get(parts[k]).cloned();
             }
             _ => {
-                segs.extend(parts[k..].iter().map(|p| Seg::Key(p.to_string())));
+                segs.extend(parts[k..].iter().map(|p| Seg::Key(p.to_string().into())));
                 break;
             }
         }

@@ -51,7 +51,7 @@ fn each<T: DeserializeOwned>(v: &toml::Value, at: &FieldPath, out: &mut Vec<(Fie
 pub fn problems(table: &toml::Table) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
     for (key, v) in table {
-        let at = FieldPath::default().key(key);
+        let at = FieldPath::default().key(key.to_string());
         match key.as_str() {
             "scenario" => check::<RawMeta>(v, &at, &mut out),
             "policy" => check::<RawPolicy>(v, &at, &mut out),

@@ -20,6 +20,9 @@ use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor,
 };
 use std::collections::HashMap;
+
+/// Node id → index, hashed fast: a large network's tables look up every row's node.
+type Ids = HashMap<String, usize, foldhash::fast::FixedState>;
 use std::path::Path;
 
 /// Reads every `*_table` of `raw` into its entries (clearing the `*_table` lists, as the slow
@@ -33,7 +36,7 @@ pub(super) fn read(
 ) -> Option<Origins> {
     let mut origins = Origins::default();
     // Node ids → index, made once the node tables are read (they come first in `KINDS`).
-    let mut by_id: Option<HashMap<String, usize>> = None;
+    let mut by_id: Option<Ids> = None;
     for &(key, into) in tables::KINDS {
         let specs = std::mem::take(match key {
             "region_table" => &mut raw.region_table,
@@ -114,7 +117,7 @@ pub(super) fn read(
 }
 
 /// Node id → index; a repeated id names its last node, as in the slow path.
-fn ids(raw: &RawScenario) -> HashMap<String, usize> {
+fn ids(raw: &RawScenario) -> Ids {
     raw.node
         .iter()
         .enumerate()
@@ -129,7 +132,11 @@ fn append<T: DeserializeOwned>(
     spec: &RawTable,
 ) -> Option<(usize, Vec<usize>)> {
     let first = entries.len();
-    let mut lines = Vec::new();
+    // Sized once by the table's lines (a row per line, bar the header and comments): growing
+    // a list of 10⁵ entries by doubling would copy it and leave it up to twice its size.
+    let rows_at_most = info.bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+    entries.reserve(rows_at_most);
+    let mut lines = Vec::with_capacity(rows_at_most);
     rows(info, spec, |line, _, entry| {
         entries.push(entry);
         lines.push(line);
@@ -142,7 +149,7 @@ fn append<T: DeserializeOwned>(
 /// node, line and index in the list of each row.
 fn into_nodes<T: DeserializeOwned>(
     raw: &mut RawScenario,
-    by_id: &HashMap<String, usize>,
+    by_id: &Ids,
     info: &TableInfo,
     spec: &RawTable,
     list: impl Fn(&mut super::raw::RawNode) -> &mut Vec<T>,
@@ -151,6 +158,10 @@ fn into_nodes<T: DeserializeOwned>(
     rows(info, spec, |line, node, entry| {
         let n = *by_id.get(node?)?;
         let list = list(&mut raw.node[n]);
+        // Most nodes have one row or two: a first push would make room for four.
+        if list.is_empty() {
+            list.reserve_exact(1);
+        }
         list.push(entry);
         places.push((n, line, list.len() - 1));
         Some(())
@@ -162,7 +173,7 @@ fn into_nodes<T: DeserializeOwned>(
 /// items set of each row. Every cell is a number of units and no item is given twice.
 fn stock(
     raw: &mut RawScenario,
-    by_id: &HashMap<String, usize>,
+    by_id: &Ids,
     info: &TableInfo,
 ) -> Option<Vec<(usize, usize, Vec<String>)>> {
     let items: Vec<Option<&str>> = info
@@ -170,7 +181,7 @@ fn stock(
         .iter()
         .enumerate()
         .map(|(c, column)| match column.0.as_slice() {
-            [Seg::Key(item)] if Some(c) != info.node_column => Some(item.as_str()),
+            [Seg::Key(item)] if Some(c) != info.node_column => Some(item.as_ref()),
             _ => None,
         })
         .collect();
@@ -270,7 +281,7 @@ fn tree(info: &TableInfo, spec: &RawTable) -> Option<Vec<(String, Field)>> {
             continue;
         }
         let mut keys = column.0.iter().map(|seg| match seg {
-            Seg::Key(k) => Some(k.as_str()),
+            Seg::Key(k) => Some(k.as_ref()),
             Seg::Index(_) => None,
         });
         let mut level = &mut fields;

@@ -92,13 +92,17 @@ pub(super) enum RowPlace {
     Keys(Vec<String>),
 }
 
+/// The rows each node's list or map came from, by node and field; hashed fast, as a large
+/// network notes a row for every node.
+pub(super) type NodeRows = HashMap<(usize, &'static str), Vec<NodeRow>, foldhash::fast::FixedState>;
+
 /// Where the entries that came from tables came from.
 #[derive(Debug, Default)]
 pub struct Origins {
     pub(super) tables: Vec<TableInfo>,
     pub(super) blocks: Vec<Block>,
     /// Node index and field (`lines`, `replenish`, `stock`) → the rows that went there.
-    pub(super) node_rows: HashMap<(usize, &'static str), Vec<NodeRow>>,
+    pub(super) node_rows: NodeRows,
 }
 
 /// Where a field of an expanded row was written.
@@ -117,7 +121,7 @@ pub enum Place {
 /// Notes that a row of table `table`, at `line` of its CSV, went into `field` of node `node`,
 /// at `place` (in [`Origins::node_rows`], borrowed alone so the table infos stay readable).
 pub(super) fn note_node_row(
-    node_rows: &mut HashMap<(usize, &'static str), Vec<NodeRow>>,
+    node_rows: &mut NodeRows,
     (node, field): (usize, &'static str),
     table: usize,
     line: usize,
@@ -138,17 +142,17 @@ impl Origins {
     /// Where `field` was written, when it lies in a row that came from a table.
     pub fn place(&self, field: &FieldPath) -> Option<Place> {
         let (array, index) = match field.0.as_slice() {
-            [Seg::Key(a), Seg::Index(i), ..] => (a.as_str(), *i),
+            [Seg::Key(a), Seg::Index(i), ..] => (a.as_ref(), *i),
             _ => return None,
         };
         let rest = &field.0[2..];
         if array == "node"
             && let Some(Seg::Key(f)) = rest.first()
-            && let Some(rows) = self.node_rows.get(&(index, f.as_str()))
+            && let Some(rows) = self.node_rows.get(&(index, f.as_ref()))
         {
             let row = rows.iter().find(|r| match (&r.place, rest.get(1)) {
                 (RowPlace::Index(j), Some(Seg::Index(k))) => j == k,
-                (RowPlace::Keys(keys), Some(Seg::Key(k))) => keys.contains(k),
+                (RowPlace::Keys(keys), Some(Seg::Key(k))) => keys.iter().any(|x| x == k),
                 _ => false,
             });
             if let Some(row) = row {
@@ -181,9 +185,9 @@ impl Origins {
             };
         }
         if let Some(Seg::Key(k)) = inner.first()
-            && t.defaults.contains(k)
+            && t.defaults.iter().any(|x| x == k)
         {
-            return Place::Toml(t.at.key("defaults").key(k));
+            return Place::Toml(t.at.key("defaults").key(k.clone()));
         }
         Place::Csv {
             file: t.file.clone(),
@@ -306,7 +310,11 @@ pub(super) fn open(
             problems.push(csv_diag(1, c + 1, &name, "is not a field name".into()));
             FieldPath::default()
         } else {
-            FieldPath(name.split('.').map(|k| Seg::Key(k.to_string())).collect())
+            FieldPath(
+                name.split('.')
+                    .map(|k| Seg::Key(k.to_string().into()))
+                    .collect(),
+            )
         };
         if names.contains(&name) {
             problems.push(csv_diag(1, c + 1, &name, "is a column twice".into()));
@@ -459,7 +467,7 @@ fn insert(fields: &mut toml::Table, path: &[Seg], value: toml::Value) -> Result<
             _ => return Err(format!("`{k}` is not a table, so it has no fields")),
         };
     }
-    at.insert(last.clone(), value);
+    at.insert(last.to_string(), value);
     Ok(())
 }
 

@@ -33,7 +33,7 @@ impl Builder<'_> {
         for (n, node) in nodes.iter().enumerate() {
             let at = path("node").index(self.node_entry[n]);
             for &(item, quantity) in &node.stock {
-                add(at.key("stock").key(&items[item].id), quantity as f64);
+                add(at.key("stock").key(items[item].id.clone()), quantity as f64);
             }
             let per_day = |lines: &crate::model::Lines| {
                 f64::from(lines.lines) * lines.rate_per_line.max(0.0) * node.shifts.max(1.0)

@@ -146,7 +146,7 @@ impl Builder<'_> {
     pub(super) fn severity(&mut self, at: &FieldPath, values: &RawSeverity) -> Severity {
         let severity = [values.mild, values.moderate, values.severe, values.critical];
         for (class, value) in SEVERITY_CLASSES.iter().zip(severity) {
-            self.non_negative(&at.key(class), value);
+            self.non_negative(&at.key(class.to_string()), value);
         }
         severity
     }

@@ -38,7 +38,7 @@ impl Builder<'_> {
         }
         let mut weights = vec![1.0; regions.len()];
         for (region, weight) in &dispatch.weights {
-            let weight_at = at.key("weights").key(region);
+            let weight_at = at.key("weights").key(region.to_string());
             if let Some(index) = self.lookup(&weight_at, &names.regions, "region", region) {
                 weights[index] = self.non_negative(&weight_at, *weight);
             }
@@ -93,7 +93,7 @@ impl Builder<'_> {
         }
         let mut weights = vec![1.0; nodes.len()];
         for (node, weight) in &dispatch.hospital_weights {
-            let weight_at = at.key("hospital_weights").key(node);
+            let weight_at = at.key("hospital_weights").key(node.to_string());
             if let Some(n) = self.lookup(&weight_at, &names.nodes, "node", node) {
                 if nodes[n].kind != NodeKind::Hospital {
                     self.err(&weight_at, format!("`{node}` is not a hospital"));

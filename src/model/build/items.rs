@@ -67,18 +67,19 @@ impl Builder<'_> {
             let at = path("product").index(i).key("bom");
             let product_id = raw.material.len() + i;
             for (material, quantity) in &product.bom {
+                let material_at = at.key(material.clone());
                 let Some(material_id) =
-                    self.lookup(&at.key(material), &names.items, "material", material)
+                    self.lookup(&material_at, &names.items, "material", material)
                 else {
                     continue;
                 };
                 if items[material_id].kind != ItemKind::Material {
                     self.err(
-                        &at.key(material),
+                        &material_at,
                         format!("`{material}` is a product; a bill of materials lists materials"),
                     );
                 }
-                self.positive(&at.key(material), *quantity);
+                self.positive(&material_at, *quantity);
                 items[product_id].bom.push((material_id, *quantity));
             }
         }
@@ -87,7 +88,7 @@ impl Builder<'_> {
     /// `[burn.<product>]`: for products only, and per staff shift for consumables only.
     fn burn_rates(&mut self, raw: &RawScenario, names: &Names, items: &mut [Item]) {
         for (name, burn) in &raw.burn {
-            let at = path("burn").key(name);
+            let at = path("burn").key(name.to_string());
             let Some(id) = self.lookup(&at, &names.items, "product", name) else {
                 continue;
             };

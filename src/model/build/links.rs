@@ -1,7 +1,7 @@
 //! Builds `[[link]]` (with `both_ways` reverses) and `[[link_group]]` (every node of one set to
 //! every node of another, kept as that rule).
 
-use super::{Builder, Names};
+use super::{Builder, NameMap, Names};
 use crate::model::links::End;
 use crate::model::{Dist, LinkProps, LinkSpec, Links, Network, Node, NodeId, RegionId};
 use crate::scenario::location::{FieldPath, path};
@@ -213,7 +213,7 @@ impl Builder<'_> {
         &mut self,
         at: &FieldPath,
         list: &[String],
-        names: &BTreeMap<String, usize>,
+        names: &NameMap,
         nodes: &[Node],
     ) -> Vec<NodeId> {
         if list.is_empty() {

@@ -37,15 +37,17 @@ mod settings;
 mod sources;
 mod transport;
 
-use super::{LinkId, Model, Network, NodeId, RegionId};
+use super::{Model, Network};
 use crate::error::{Diagnostic, Error, Result};
 use crate::scenario::ScenarioFile;
 use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::RawScenario;
+use crate::util::FastMap;
 use crate::util::hash::hex;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::cell::OnceCell;
+use std::collections::{BTreeSet, HashSet};
 
 /// Builds the model of the base scenario (`variant = None`) or of a named variant.
 pub fn build(file: &ScenarioFile, variant: Option<&str>) -> Result<Model> {
@@ -101,11 +103,55 @@ struct Builder<'a> {
 /// Names resolved so far.
 #[derive(Default)]
 struct Names {
-    regions: BTreeMap<String, RegionId>,
-    items: BTreeMap<String, usize>,
-    nodes: BTreeMap<String, NodeId>,
-    links: BTreeMap<String, LinkId>,
+    regions: NameMap,
+    items: NameMap,
+    nodes: NameMap,
+    links: NameMap,
 }
+
+/// Names and their indices, hashed: a network of 10⁵ nodes looks names up millions of times.
+#[derive(Default)]
+struct NameMap {
+    map: FastMap<String, usize>,
+    /// The first names in sorted order, listed when an unknown name is reported; found once,
+    /// when first needed, and forgotten when a name is added.
+    first: OnceCell<Vec<String>>,
+}
+
+impl NameMap {
+    /// How many names there are.
+    fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// The index of `name`.
+    fn get(&self, name: &str) -> Option<&usize> {
+        self.map.get(name)
+    }
+
+    /// Adds `name` (which must not be there yet) as `index`.
+    fn insert(&mut self, name: String, index: usize) {
+        self.map.insert(name, index);
+        self.first.take();
+    }
+
+    /// The first `KNOWN_LISTED` names in sorted order.
+    fn first_names(&self) -> &[String] {
+        self.first.get_or_init(|| {
+            let mut all: Vec<&String> = self.map.keys().collect();
+            let n = KNOWN_LISTED.min(all.len());
+            if n < all.len() {
+                all.select_nth_unstable(n);
+                all.truncate(n);
+            }
+            all.sort_unstable();
+            all.into_iter().cloned().collect()
+        })
+    }
+}
+
+/// How many known names a problem with an unknown name lists.
+const KNOWN_LISTED: usize = 12;
 
 impl Builder<'_> {
     /// Reports a problem with `at` (once: the same problem twice is one).
@@ -125,16 +171,10 @@ impl Builder<'_> {
     }
 
     /// The index of `name` among `names`, or a problem listing some of the known names.
-    fn lookup(
-        &mut self,
-        at: &FieldPath,
-        names: &BTreeMap<String, usize>,
-        what: &str,
-        name: &str,
-    ) -> Option<usize> {
+    fn lookup(&mut self, at: &FieldPath, names: &NameMap, what: &str, name: &str) -> Option<usize> {
         let found = names.get(name).copied();
         if found.is_none() {
-            let known: Vec<&str> = names.keys().map(String::as_str).take(12).collect();
+            let known: Vec<&str> = names.first_names().iter().map(String::as_str).collect();
             self.err(
                 at,
                 format!("unknown {what} `{name}` (known: {})", known.join(", ")),
@@ -144,16 +184,10 @@ impl Builder<'_> {
     }
 
     /// Records `name` as index `index`, unless it is empty or already taken.
-    fn unique(
-        &mut self,
-        at: &FieldPath,
-        names: &mut BTreeMap<String, usize>,
-        name: &str,
-        index: usize,
-    ) {
+    fn unique(&mut self, at: &FieldPath, names: &mut NameMap, name: &str, index: usize) {
         if name.is_empty() {
             self.err(at, "must not be empty");
-        } else if names.contains_key(name) {
+        } else if names.get(name).is_some() {
             self.err(at, format!("`{name}` is defined twice"));
         } else {
             names.insert(name.to_string(), index);
@@ -165,7 +199,7 @@ impl Builder<'_> {
         &mut self,
         at: &FieldPath,
         list: &[String],
-        names: &BTreeMap<String, usize>,
+        names: &NameMap,
         what: &str,
     ) -> Option<Vec<usize>> {
         if list.is_empty() {
@@ -397,6 +431,21 @@ lead_time_days = { dist = "fixed", value = 1 }
 #[cfg(test)]
 mod tests {
     use super::test_scenario::{assert_problem, problems, scenario};
+    use super::{KNOWN_LISTED, NameMap};
+
+    #[test]
+    fn an_unknown_name_lists_the_first_known_ones_in_order() {
+        let mut names = NameMap::default();
+        for (i, k) in (0..30).rev().enumerate() {
+            names.insert(format!("n{k:02}"), i);
+        }
+        let first: Vec<String> = (0..KNOWN_LISTED).map(|k| format!("n{k:02}")).collect();
+        assert_eq!(names.first_names(), first);
+        // A name added later is listed too when it comes first.
+        names.insert("a".to_string(), 30);
+        assert_eq!(names.first_names()[..2], ["a", "n00"]);
+        assert_eq!(names.first_names().len(), KNOWN_LISTED);
+    }
 
     #[test]
     fn the_test_scenario_is_valid() {

@@ -70,14 +70,24 @@ impl Builder<'_> {
             base: &base,
             horizon,
         };
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(ids.iter().map(Vec::len).sum());
         for (i, entry) in raw.node.iter().enumerate() {
             let node = self.node(&path("node").index(i), entry, &context);
-            for id in std::mem::take(&mut ids[i]) {
+            let mut copies = std::mem::take(&mut ids[i]);
+            // The last copy takes the node itself: an entry without `count` is not cloned.
+            let last = copies.pop();
+            for id in copies {
                 out.push(Node {
                     id,
                     vertex: graph.add_node(out.len()),
                     ..node.clone()
+                });
+            }
+            if let Some(id) = last {
+                out.push(Node {
+                    id,
+                    vertex: graph.add_node(out.len()),
+                    ..node
                 });
             }
         }
@@ -141,14 +151,17 @@ impl Builder<'_> {
             .as_ref()
             .map(|list| self.product_order(&at.key("material_priority"), list, context.names));
         let stock = self.stock(at, entry, kind, context.names);
-        let replenish = entry
-            .replenish
-            .iter()
-            .enumerate()
-            .filter_map(|(j, policy)| {
-                self.replenish(&at.key("replenish").index(j), policy, context)
-            })
-            .collect();
+        // Sized as written: collecting would make room for four.
+        let mut replenish = Vec::with_capacity(entry.replenish.len());
+        replenish.extend(
+            entry
+                .replenish
+                .iter()
+                .enumerate()
+                .filter_map(|(j, policy)| {
+                    self.replenish(&at.key("replenish").index(j), policy, context)
+                }),
+        );
         let (census, direct_demand) = self.demand(at, entry, kind, known_region, context);
         let release = self.release(at, entry, kind, context.horizon);
         let supplies = self.supplies(at, entry, kind, context.names);
@@ -402,7 +415,7 @@ impl Builder<'_> {
     ) -> Vec<(ItemId, u64)> {
         let mut stock = Vec::new();
         for (name, quantity) in &entry.stock {
-            let stock_at = at.key("stock").key(name);
+            let stock_at = at.key("stock").key(name.to_string());
             let Some(id) = self.lookup(&stock_at, &names.items, "item", name) else {
                 continue;
             };

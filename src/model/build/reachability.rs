@@ -4,7 +4,7 @@
 
 use super::Builder;
 use crate::model::{Dispatch, Links, Node, NodeId, NodeKind};
-use crate::scenario::location::{FieldPath, path};
+use crate::scenario::location::path;
 use petgraph::graph::NodeIndex;
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
@@ -61,67 +61,78 @@ impl Builder<'_> {
             links,
             searches: BTreeMap::new(),
         };
+        // A field's path is made only for a problem: most of a large network has none.
+        let at = |entry: usize| path("node").index(entry);
         for (i, node) in nodes.iter().enumerate() {
-            let at = path("node").index(self.node_entry[i]);
             for (j, policy) in node.replenish.iter().enumerate() {
-                let field = at.key("replenish").index(j).key("source");
-                self.source_reaches(&mut reach, &field, policy.source, i);
+                if let Some(problem) = reach.source_problem(policy.source, i) {
+                    let field = at(self.node_entry[i])
+                        .key("replenish")
+                        .index(j)
+                        .key("source");
+                    self.err_once(&field, problem);
+                }
             }
-            if let Some(make_to_order) = &node.make_to_order {
-                let field = at.key("make_to_order").key("materials_source");
-                self.source_reaches(&mut reach, &field, make_to_order.materials_source, i);
+            if let Some(make_to_order) = &node.make_to_order
+                && let Some(problem) = reach.source_problem(make_to_order.materials_source, i)
+            {
+                let field = at(self.node_entry[i])
+                    .key("make_to_order")
+                    .key("materials_source");
+                self.err_once(&field, problem);
             }
-            self.hospital_reachable(&mut reach, &at, i, dispatch);
+            if let Some(problem) = reach.hospital_problem(i, dispatch) {
+                self.err_once(&at(self.node_entry[i]), problem);
+            }
         }
     }
+}
 
-    /// Node `to` orders from `source`: another node, with a route to it.
-    fn source_reaches(
-        &mut self,
-        reach: &mut Reach<'_>,
-        field: &FieldPath,
-        source: NodeId,
-        to: NodeId,
-    ) {
+impl Reach<'_> {
+    /// What is wrong when node `to` orders from `source`: it must be another node, with a
+    /// route to it.
+    fn source_problem(&mut self, source: NodeId, to: NodeId) -> Option<String> {
         if source == to {
-            self.err_once(field, "a node cannot order from itself");
-        } else if !reach.connects(source, to) {
-            let nodes = reach.nodes;
-            self.err_once(
-                field,
-                format!(
-                    "no route from `{}` to `{}` over the links",
-                    nodes[source].id, nodes[to].id
-                ),
-            );
+            Some("a node cannot order from itself".to_string())
+        } else if !self.connects(source, to) {
+            let nodes = self.nodes;
+            Some(format!(
+                "no route from `{}` to `{}` over the links",
+                nodes[source].id, nodes[to].id
+            ))
+        } else {
+            None
         }
     }
 
-    /// A hospital with demand must be reachable from one of its sources or dispatch's.
-    fn hospital_reachable(
+    /// What is wrong when a hospital with demand is not reachable from one of its sources or
+    /// dispatch's.
+    fn hospital_problem(
         &mut self,
-        reach: &mut Reach<'_>,
-        at: &FieldPath,
         hospital: NodeId,
         dispatch: &Option<Dispatch>,
-    ) {
-        let node = &reach.nodes[hospital];
+    ) -> Option<String> {
+        let node = &self.nodes[hospital];
         if node.kind != NodeKind::Hospital
             || (node.census.is_none()
                 && node.direct_demand.is_empty()
                 && node.customer_orders.is_empty())
         {
-            return;
+            return None;
         }
-        let mut sources: Vec<NodeId> = node.replenish.iter().map(|policy| policy.source).collect();
-        if let Some(dispatch) = dispatch {
-            sources.extend(&dispatch.sources);
-        }
-        if !sources
+        let dispatch_sources = dispatch.iter().flat_map(|d| &d.sources).copied();
+        let mut sources = node
+            .replenish
             .iter()
-            .any(|&source| source != hospital && reach.connects(source, hospital))
-        {
-            self.err_once(at, format!("hospital `{}` is unreachable: no replenishment source or dispatch source has a route to it", node.id));
+            .map(|policy| policy.source)
+            .chain(dispatch_sources);
+        if sources.any(|source| source != hospital && self.connects(source, hospital)) {
+            None
+        } else {
+            Some(format!(
+                "hospital `{}` is unreachable: no replenishment source or dispatch source has a route to it",
+                node.id
+            ))
         }
     }
 }

@@ -51,16 +51,17 @@ impl Builder<'_> {
             let at = path("region").index(i).key("workers_from");
             let mut total = 0.0;
             for (origin, &share) in &region.workers_from {
-                let Some(o) = self.lookup(&at.key(origin), &names.regions, "region", origin) else {
+                let origin_at = at.key(origin.clone());
+                let Some(o) = self.lookup(&origin_at, &names.regions, "region", origin) else {
                     continue;
                 };
                 if o == i {
                     self.err(
-                        &at.key(origin),
+                        &origin_at,
                         "a region's own workers are the rest; name other regions",
                     );
                 }
-                total += self.share(&at.key(origin), share);
+                total += self.share(&origin_at, share);
                 out[i].workers_from.push((o, share));
             }
             if total > 1.0 + 1e-9 {
@@ -92,7 +93,7 @@ impl Builder<'_> {
             let ok = (-bound..=bound).contains(&value);
             if !ok {
                 self.err(
-                    &at.key(key),
+                    &at.key(key.to_string()),
                     format!("{value} is not a {key} in degrees (-{bound} to {bound})"),
                 );
             }
@@ -312,7 +313,7 @@ impl Builder<'_> {
             let (stay_min, _) = range_of(stays[k]);
             if share_max > 0.0 && stay_min < 1.0 {
                 self.err(
-                    &at.key("stay_days").key(class),
+                    &at.key("stay_days").key(class.to_string()),
                     format!("must be at least 1 day for a class with cases, got {stay_min}"),
                 );
             }
@@ -361,7 +362,13 @@ impl Builder<'_> {
         let raws = [&raw.mild, &raw.moderate, &raw.severe, &raw.critical];
         let mut out = [0.0; 4];
         for (k, class) in SEVERITY_CLASSES.iter().enumerate() {
-            out[k] = self.epi_param(&at.key(class), raws[k], range, which(k), uncertain);
+            out[k] = self.epi_param(
+                &at.key(class.to_string()),
+                raws[k],
+                range,
+                which(k),
+                uncertain,
+            );
         }
         out
     }

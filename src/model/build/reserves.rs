@@ -38,7 +38,7 @@ impl Builder<'_> {
                 );
             }
             let threshold = |b: &mut Self, key: &str, days: Option<f64>| {
-                days.map(|d| b.non_negative(&release_at.key(key), d))
+                days.map(|d| b.non_negative(&release_at.key(key.to_string()), d))
             };
             Release {
                 day: rule

@@ -190,7 +190,7 @@ impl<'b> Builder<'b> {
                 let step_at = at.index(i);
                 (
                     self.day(&step_at.key("day"), day, horizon),
-                    check(self, &step_at.key(key), v),
+                    check(self, &step_at.key(key.to_string()), v),
                 )
             })
             .collect::<Vec<_>>();
@@ -204,7 +204,7 @@ impl<'b> Builder<'b> {
         let at = path("transport");
         let mut region_scale = vec![1.0; names.regions.len()];
         for (region, &scale) in &t.background_scale {
-            let key = at.key("background_scale").key(region);
+            let key = at.key("background_scale").key(region.to_string());
             if let Some(r) = self.lookup(&key, &names.regions, "region", region) {
                 region_scale[r] = self.non_negative(&key, scale);
             }
@@ -214,7 +214,7 @@ impl<'b> Builder<'b> {
             let Some(raw) = raw else {
                 return Mode::default();
             };
-            let mode_at = at.key("modes").key(name);
+            let mode_at = at.key("modes").key(name.to_string());
             Mode {
                 availability: self.shares(&mode_at.key("availability"), &raw.availability, horizon),
                 truckloads_per_vehicle: self.positive(
