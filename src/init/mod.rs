@@ -32,10 +32,11 @@ pub const SCHEMA_FILE: &str = "medsupply.schema.json";
 /// A template's files: path relative to the folder, and contents.
 type Files = &'static [(&'static str, &'static str)];
 
-/// `template_files!("name", "path", ...)`: each path's text from `templates/<name>/`.
+/// `template_files!("name", "path", ...)`: each path's text from `templates/<name>/`; after a
+/// `;`, `"path" => text` pairs for files shared with the shipped scenarios.
 macro_rules! template_files {
-    ($name:literal, $($path:literal),*) => {
-        &[$(($path, include_str!(concat!("templates/", $name, "/", $path)))),*]
+    ($name:literal, $($path:literal),* $(; $($shared:literal => $text:expr),*)?) => {
+        &[$(($path, include_str!(concat!("templates/", $name, "/", $path)))),* $($(, ($shared, $text))*)?]
     };
 }
 
@@ -58,7 +59,10 @@ impl Template {
                     "scenario.toml",
                     "data/provinces.csv",
                     "data/nodes.csv",
-                    "data/community-masks.csv"
+                    "data/community-masks.csv";
+                    // The 2020 scenarios' outlines, so the national map has its provinces.
+                    "data/china-provinces.geojson" =>
+                        include_str!("../../scenarios/data/china-provinces.geojson")
                 )
             }
         }

@@ -1,5 +1,6 @@
 //! `medsupply init`: for each template, `init` then `validate` then `run` succeed as a planner
-//! would type them; the scenario validates against the schema copy written beside it; a folder
+//! would type them; the scenario validates against the schema copy written beside it; the
+//! national template's provinces all have outlines on the map; a folder
 //! that is not empty is refused with exit code 2 and left as it was.
 
 use crate::{files_under, medsupply};
@@ -48,6 +49,16 @@ fn each_template_inits_validates_and_runs() {
                 .any(|p| p.ends_with("base/summary.json")),
             "{template}: no summary written"
         );
+        if template == "national" {
+            // Every province found its outline in the GeoJSON `init` wrote beside it.
+            let (_, text) = files_under(&out)
+                .into_iter()
+                .find(|(p, _)| p.ends_with("base/outlines.geojson"))
+                .expect("national: outlines.geojson written");
+            let outlines: serde_json::Value =
+                serde_json::from_slice(&text).expect("outlines.geojson is JSON");
+            assert_eq!(outlines["features"].as_array().map(Vec::len), Some(31));
+        }
     }
 }
 
