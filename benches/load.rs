@@ -2,7 +2,9 @@
 //! scenario (`load/read`), the validated model built from it (`load/build`), and both with
 //! every variant, as `medsupply validate` does (`load/validate`), with throughput in bytes of
 //! scenario text; and the same network generated as CSV tables (`generate --tables`), read
-//! and validated (`load/read-tables`, `load/validate-tables`).
+//! and validated (`load/read-tables`, `load/validate-tables`); and a calibration's candidate
+//! that sets a parameter, made from the built base (`load/candidate`) or built in full
+//! (`load/candidate-full`).
 //!
 //! Run with `cargo bench --locked --bench load` (add `-- --quick` for a short run). The network
 //! has 20,000 nodes under `cargo bench`; under `cargo test --benches`, which runs each benchmark
@@ -10,7 +12,7 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use medsupply::generate::{NationalSpec, national, national_tables};
-use medsupply::model::build::build;
+use medsupply::model::build::{build, build_candidate, build_with};
 use medsupply::model::validate::build_all;
 use medsupply::scenario::ScenarioFile;
 use std::hint::black_box;
@@ -67,6 +69,20 @@ fn benches(c: &mut Criterion) {
             let file = ScenarioFile::read(black_box(&tables_path)).expect("scenario read");
             build_all(&file).expect("models built")
         })
+    });
+    // A calibration's or optimisation's candidate: a parameter set on the built base, against
+    // the same candidate built in full.
+    let settings = [(
+        "policy.productivity_under_controls".to_string(),
+        toml::Value::Float(0.8),
+    )];
+    let base = build(&file, None).expect("model built");
+    build_candidate(&file, None, &base, &settings, "c").expect("model made");
+    group.bench_function(BenchmarkId::new("candidate", nodes), |b| {
+        b.iter(|| build_candidate(&file, None, &base, black_box(&settings), "c").expect("made"))
+    });
+    group.bench_function(BenchmarkId::new("candidate-full", nodes), |b| {
+        b.iter(|| build_with(&file, None, black_box(&settings), "c").expect("model built"))
     });
     group.finish();
 }

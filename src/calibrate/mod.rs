@@ -15,7 +15,7 @@ pub mod search;
 use crate::engine::partitions::Partitions;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::model::build::{build, build_with};
+use crate::model::build::{build, build_candidate};
 use crate::model::validate::build_all;
 use crate::scenario::ScenarioFile;
 use crate::study::{Flow, Note, Observer, StudyOptions, pool, run_arms};
@@ -185,7 +185,7 @@ pub fn calibrate(
     // now, not halfway through.
     for u in [0.0, 1.0] {
         let settings = settings(&params, &vec![u; params.len()]);
-        build_with(&file, variant, &settings, "calibration")?;
+        build_candidate(&file, variant, &prior, &settings, "calibration")?;
     }
     let rows = observed::read(&options.observed, &prior)?;
     let most = study.input.limits.replications;
@@ -216,6 +216,7 @@ pub fn calibrate(
     let mut ev = Evaluator {
         file: &file,
         variant,
+        base: &prior,
         params: &params,
         rows: &rows,
         row_series: rows
@@ -301,6 +302,8 @@ fn settings(params: &[Param], u: &[f64]) -> Vec<(String, toml::Value)> {
 struct Evaluator<'a> {
     file: &'a ScenarioFile,
     variant: Option<&'a str>,
+    /// The variant's model, which a candidate that sets only parameters is made from.
+    base: &'a Model,
     params: &'a [Param],
     rows: &'a [Observation],
     /// The series of each row.
@@ -372,9 +375,10 @@ impl Evaluator<'_> {
             units
                 .par_iter()
                 .map(|u| {
-                    build_with(
+                    build_candidate(
                         self.file,
                         self.variant,
+                        self.base,
                         &settings(self.params, u),
                         "calibration",
                     )

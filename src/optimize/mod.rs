@@ -14,7 +14,7 @@ pub mod select;
 use crate::engine::partitions::Partitions;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::model::build::{build, build_with};
+use crate::model::build::{build, build_candidate};
 use crate::model::validate::build_all;
 use crate::scenario::ScenarioFile;
 use crate::stats::kpi::kpis;
@@ -556,6 +556,7 @@ pub fn optimize(
     let mut sim = Simulator {
         file: &file,
         variant,
+        base: &base,
         problem: &problem,
         seed,
         pool: pool(study.threads)?,
@@ -663,6 +664,8 @@ fn resolve(options: &OptimizeOptions, file: &ScenarioFile, model: &Model) -> Res
 struct Simulator<'a> {
     file: &'a ScenarioFile,
     variant: Option<&'a str>,
+    /// The variant's model, which a candidate that sets only parameters is made from.
+    base: &'a Model,
     problem: &'a Problem,
     seed: u64,
     pool: rayon::ThreadPool,
@@ -692,7 +695,13 @@ impl Simulator<'_> {
                 .par_iter()
                 .map(|x| match cache.iter().find(|(p, _)| p == x) {
                     Some((_, m)) => Ok(m.clone()),
-                    None => build_with(self.file, self.variant, &self.settings(x), "optimized"),
+                    None => build_candidate(
+                        self.file,
+                        self.variant,
+                        self.base,
+                        &self.settings(x),
+                        "optimized",
+                    ),
                 })
                 .collect::<Result<Vec<_>>>()
         })?;

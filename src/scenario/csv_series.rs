@@ -39,6 +39,14 @@ impl CsvCache {
         Ok(b)
     }
 
+    /// Forgets the bytes of the file at `path` (read again if asked for).
+    pub fn forget(&self, path: &Path) {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(path);
+    }
+
     /// [`read_column`] of the file at `path` (whose bytes are `bytes`), parsed on first use.
     pub fn column(
         &self,

@@ -17,6 +17,7 @@ use location::{FieldPath, Locator};
 use policy::ReadOptions;
 use raw::RawScenario;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -25,15 +26,22 @@ use std::sync::OnceLock;
 /// A scenario file read from disk: its text, its raw scenario or TOML table, and a locator for
 /// diagnostics.
 ///
-/// A well-formed file is parsed once, straight into its raw scenario (`base`); the TOML table
-/// is parsed from the text only when a variant or a sweep needs it, and the locator (a copy of
-/// the text and its spans) only when a diagnostic does. A file with anything to report keeps
-/// its table from the start, and every problem is reported from it.
+/// A well-formed file is parsed once, straight into its raw scenario (`base`), and its text is
+/// hashed (on another thread, while it is parsed) and then dropped: a large network's text
+/// would otherwise stay alive beside its raw scenario and its model. The text is read again
+/// (and checked against its hash) only when a variant or a sweep needs the TOML table, or a
+/// diagnostic its locator (a copy of the text and its spans). A file with anything to report
+/// keeps its text and table from the start, and every problem is reported from it.
 pub struct ScenarioFile {
     /// Where it was read from.
     pub path: PathBuf,
-    /// The text, for hashing.
-    pub text: String,
+    /// The text, while it is needed (see [`Self::text`]).
+    text: OnceLock<String>,
+    /// The SHA-256 of the text alone, to check a text read again is the one first read.
+    text_digest: Vec<u8>,
+    /// The SHA-256 so far of the text and every CSV table read (a model goes on with the data
+    /// files it reads).
+    hashed: Sha256,
     locator: OnceLock<Locator>,
     /// Always set when `base` is `None`.
     table: OnceLock<toml::Table>,
@@ -66,9 +74,19 @@ impl ScenarioFile {
         })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let csv = csv_series::CsvCache::default();
+        // The hash of a large text takes about a tenth of its parse: taken beside it.
+        let (parsed, mut hashed) = std::thread::scope(|s| {
+            let hashing = s.spawn(|| Sha256::new_with_prefix(text.as_bytes()));
+            let parsed = fast::parse(&text);
+            let hashed = hashing
+                .join()
+                .unwrap_or_else(|_| Sha256::new_with_prefix(text.as_bytes()));
+            (parsed, hashed)
+        });
+        let text_digest = hashed.clone().finalize().to_vec();
         // A file with CSV tables reads their rows straight into its raw scenario too, and takes
         // the table path (rows spliced into the TOML table) only when one needs a closer look.
-        let (start, has_tables) = match fast::parse(&text) {
+        let (start, has_tables) = match parsed {
             fast::Parsed::Clean(raw) if !raw.has_tables() => {
                 (Ok((*raw, tables::Origins::default())), false)
             }
@@ -82,7 +100,7 @@ impl ScenarioFile {
             fast::Parsed::Unsure => (Err(parse_table(path, &text)?), false),
         };
         let locator = OnceLock::new();
-        let (base, table, origins) = match start {
+        let (base, table, mut origins) = match start {
             Ok((raw, origins)) => (Some(raw), OnceLock::new(), origins),
             Err(mut table) => {
                 let at = locator.get_or_init(|| Locator::new(&text));
@@ -91,9 +109,23 @@ impl ScenarioFile {
                 (None, OnceLock::from(table), origins)
             }
         };
+        // The tables' rows are read: their bytes are hashed and dropped (a variant's table
+        // reads them again).
+        for (file, bytes) in origins.take_files() {
+            hashed.update(&bytes);
+            csv.forget(file);
+        }
+        // A clean base no longer needs the text (see `text`).
+        let text = if base.is_some() {
+            OnceLock::new()
+        } else {
+            OnceLock::from(text)
+        };
         Ok(ScenarioFile {
             path: path.to_path_buf(),
             text,
+            text_digest,
+            hashed,
             locator,
             table,
             base,
@@ -104,9 +136,36 @@ impl ScenarioFile {
         })
     }
 
-    /// The locator of fields in the text, made when a diagnostic first needs it.
+    /// The text, read again from the file when it was dropped after a clean read; an error
+    /// when the file can no longer be read or has changed since.
+    fn text(&self) -> Result<&str> {
+        if let Some(text) = self.text.get() {
+            return Ok(text);
+        }
+        let read_error = |source| Error::Read {
+            path: self.path.clone(),
+            source,
+        };
+        let text = std::fs::read_to_string(&self.path).map_err(read_error)?;
+        if Sha256::digest(text.as_bytes())[..] != self.text_digest[..] {
+            return Err(read_error(std::io::Error::other(
+                "the file has changed since it was first read",
+            )));
+        }
+        Ok(self.text.get_or_init(|| text))
+    }
+
+    /// The SHA-256 so far of the text and every CSV table it names, in that order: a model's
+    /// input hash goes on from it with the data files the model reads.
+    pub fn hashed(&self) -> Sha256 {
+        self.hashed.clone()
+    }
+
+    /// The locator of fields in the text, made when a diagnostic first needs it (with no
+    /// positions when the text can no longer be read).
     fn locator(&self) -> &Locator {
-        self.locator.get_or_init(|| Locator::new(&self.text))
+        self.locator
+            .get_or_init(|| Locator::new(self.text().unwrap_or_default()))
     }
 
     /// The scenario's TOML table, parsed from the text when first needed.
@@ -114,7 +173,7 @@ impl ScenarioFile {
         if let Some(table) = self.table.get() {
             return Ok(table);
         }
-        let mut table = parse_table(&self.path, &self.text)?;
+        let mut table = parse_table(&self.path, self.text()?)?;
         if self.has_tables {
             // The rows were read into `base` the fast way, with the same origins as these.
             tables::expand(
@@ -128,11 +187,6 @@ impl ScenarioFile {
             .map_err(Error::Invalid)?;
         }
         Ok(self.table.get_or_init(|| table))
-    }
-
-    /// The bytes of the CSV tables the scenario's entries were read from (part of its hash).
-    pub fn table_files(&self) -> impl Iterator<Item = &[u8]> {
-        self.origins.files()
     }
 
     /// The directory CSV paths are relative to.
@@ -276,6 +330,14 @@ impl ScenarioFile {
         }
     }
 
+    /// Takes the base's raw scenario out of a well-formed file, to build it without a copy
+    /// when nothing else will be built from the file. The variants are read from the base:
+    /// build them first (afterwards the file reads them from its TOML table, which it parses
+    /// again, and knows its variants' names only from that table).
+    pub fn take_base(&mut self) -> Option<RawScenario> {
+        self.base.take()
+    }
+
     /// The raw scenario of the base (`None`) or a named variant, with `settings` (dotted path,
     /// value) applied on top as a parameter sweep does, and every shape problem found: those
     /// that still let it be read come back beside it, so the model checks can run too. The
@@ -307,6 +369,31 @@ impl ScenarioFile {
         let Some(base) = &self.base else {
             return Ok(None);
         };
+        let Some((mut read, keys)) = self.sections_with(variant, settings, &[])? else {
+            return Ok(None);
+        };
+        let mut raw = base.clone();
+        for key in &keys {
+            if !raw.swap_field(&mut read, key) {
+                return Ok(None);
+            }
+        }
+        Ok(Some(raw))
+    }
+
+    /// The sections `variant` and `settings` override, the sections `also` names and the two
+    /// every scenario must have (`scenario`, `risk_levels`), read from the table with the
+    /// overrides applied into a raw scenario that has nothing else, with their keys. None when
+    /// there is no clean base or anything is doubtful, as for [`Self::patched`].
+    pub fn sections_with(
+        &self,
+        variant: Option<&str>,
+        settings: &[(String, toml::Value)],
+        also: &[&str],
+    ) -> Result<Option<(RawScenario, Vec<String>)>> {
+        if self.base.is_none() {
+            return Ok(None);
+        }
         let set = match variant {
             Some(name) => match self.variant_set(name) {
                 Some(set) => set,
@@ -320,19 +407,20 @@ impl ScenarioFile {
             .map(|(k, v)| (k.as_str(), v))
             .chain(settings.iter().map(|(path, value)| (path.as_str(), value)))
             .collect::<Vec<_>>();
-        // The sections overridden, and the two every scenario must have.
-        let mut keys: Vec<&str> = vec!["scenario", "risk_levels"];
-        for (path, _) in &overrides {
-            let key = path.split('.').next().unwrap_or(path);
-            if !keys.contains(&key) {
-                keys.push(key);
+        let mut keys: Vec<String> = vec!["scenario".into(), "risk_levels".into()];
+        let overridden = overrides
+            .iter()
+            .map(|(path, _)| path.split('.').next().unwrap_or(path));
+        for key in overridden.chain(also.iter().copied()) {
+            if !keys.iter().any(|k| k == key) {
+                keys.push(key.to_string());
             }
         }
         let table = self.table()?;
         let mut part = toml::Table::new();
         for key in &keys {
-            if let Some(v) = table.get(*key) {
-                part.insert(key.to_string(), v.clone());
+            if let Some(v) = table.get(key) {
+                part.insert(key.clone(), v.clone());
             }
         }
         for (path, value) in &overrides {
@@ -349,16 +437,10 @@ impl ScenarioFile {
             toml::Value::Table(part),
             &mut |_| unknown = true,
         ));
-        let (Ok(mut read), true, false) = (read, clean, unknown) else {
-            return Ok(None);
-        };
-        let mut raw = base.clone();
-        for key in &keys {
-            if !raw.swap_field(&mut read, key) {
-                return Ok(None);
-            }
+        match (read, clean, unknown) {
+            (Ok(read), true, false) => Ok(Some((read, keys))),
+            _ => Ok(None),
         }
-        Ok(Some(raw))
     }
 
     /// [`Self::raw_with`] by reading the whole table as `variant` and `settings` change it,

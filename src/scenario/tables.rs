@@ -64,7 +64,7 @@ pub(super) struct TableInfo {
     pub(super) node_column: Option<usize>,
     /// The keys its `defaults` give every row.
     defaults: Vec<String>,
-    /// The file's bytes (part of the scenario's hash).
+    /// The file's bytes, while its rows are read (see [`Origins::take_files`]).
     pub(super) bytes: Arc<[u8]>,
 }
 
@@ -134,9 +134,13 @@ pub(super) fn note_node_row(
 }
 
 impl Origins {
-    /// The bytes of every table file read, in the order read.
-    pub fn files(&self) -> impl Iterator<Item = &[u8]> {
-        self.tables.iter().map(|t| &*t.bytes)
+    /// Every table file read, in the order read, with its bytes taken out: once its rows are
+    /// read they are needed only for the scenario's hash, and a large network's tables would
+    /// otherwise stay alive beside its model.
+    pub fn take_files(&mut self) -> impl Iterator<Item = (&Path, Arc<[u8]>)> {
+        self.tables
+            .iter_mut()
+            .map(|t| (t.file.as_path(), std::mem::take(&mut t.bytes)))
     }
 
     /// Where `field` was written, when it lies in a row that came from a table.
@@ -807,7 +811,7 @@ csv = "data/nodes.csv"
 defaults = { kind = "hospital", census = { share_of_region = 1.0 } }
 "#;
         let csv = "id,region,shifts,census.share_of_region,kind\nb,R,2,,\nc,S,,0.5,warehouse\n";
-        let (table, origins) = expanded(scenario, &[("data/nodes.csv", csv)]).unwrap();
+        let (table, mut origins) = expanded(scenario, &[("data/nodes.csv", csv)]).unwrap();
         let want: toml::Table = r#"
 [[node]]
 id = "a"
@@ -831,7 +835,7 @@ census = { share_of_region = 0.5 }
         .unwrap();
         assert_eq!(table, want);
         assert!(!table.contains_key("node_table"));
-        assert_eq!(origins.files().count(), 1);
+        assert_eq!(origins.take_files().count(), 1);
     }
 
     #[test]

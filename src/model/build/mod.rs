@@ -3,6 +3,8 @@
 //! One file per section of the scenario; this one holds the entry points, the [`Builder`] that
 //! carries the diagnostics and the names resolved so far, and the assembly of the [`Model`]:
 //!
+//! - `candidate`: a calibration's or an optimisation's candidate made from its variant's built
+//!   model when its overrides name only parameters;
 //! - `checks`: value checks shared by every section (shares, days, distributions, …);
 //! - `settings`: `[scenario]`, `[policy]`, `[risk_levels]` and `[workers]`;
 //! - `regions`: `[[region]]` and their epidemics;
@@ -20,6 +22,7 @@
 //! - `reachability`: that every order and every hospital has a route over the links.
 
 mod bounds;
+mod candidate;
 mod chains;
 mod checks;
 mod demand;
@@ -37,15 +40,18 @@ mod settings;
 mod sources;
 mod transport;
 
+pub use candidate::build_candidate;
+
 use super::{Model, Network};
 use crate::error::{Diagnostic, Error, Result};
 use crate::scenario::ScenarioFile;
 use crate::scenario::location::{FieldPath, path};
-use crate::scenario::raw::RawScenario;
+use crate::scenario::raw::{RawPolicy, RawScenario};
 use crate::util::FastMap;
 use crate::util::hash::hex;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashSet};
 
@@ -62,21 +68,31 @@ pub fn build_with(
     label: &str,
 ) -> Result<Model> {
     let (raw, shape) = file.raw_with(variant, settings)?;
-    let mut builder = Builder {
-        file,
-        variant,
-        diags: shape,
-        hasher: Sha256::new(),
-        start: None,
-        node_entry: Vec::new(),
-        seen: HashSet::new(),
-        reported: BTreeSet::new(),
-    };
-    builder.hasher.update(file.text.as_bytes());
-    for bytes in file.table_files() {
-        builder.hasher.update(bytes);
+    build_from(file, variant, raw, shape, label)
+}
+
+/// Builds the base scenario of a file that is not used afterwards (`medsupply validate`), its
+/// raw scenario taken out of it and its node and link entries dropped as soon as they are built,
+/// so that a large network's raw entries and its model are not all alive at once. The variants
+/// share the base's raw scenario: build them first.
+pub fn build_base_taking(file: &mut ScenarioFile) -> Result<Model> {
+    match file.take_base() {
+        Some(raw) => build_from(file, None, Cow::Owned(raw), Vec::new(), "base"),
+        None => build(file, None),
     }
-    let model = builder.model(&raw, label);
+}
+
+/// Builds the model of `raw` (the scenario as `variant` changes it, with the problems `shape`
+/// found reading it), named `label`.
+fn build_from(
+    file: &ScenarioFile,
+    variant: Option<&str>,
+    mut raw: Cow<'_, RawScenario>,
+    shape: Vec<Diagnostic>,
+    label: &str,
+) -> Result<Model> {
+    let mut builder = Builder::new(file, variant, shape);
+    let model = builder.model(&mut raw, label);
     if builder.diags.is_empty() {
         Ok(model.expect("a model is returned when no problem was found"))
     } else {
@@ -98,6 +114,35 @@ struct Builder<'a> {
     seen: HashSet<Diagnostic>,
     /// Fields [`Builder::err_once`] has reported.
     reported: BTreeSet<String>,
+}
+
+/// The model's factors of `[policy]`.
+struct PolicyFactors {
+    priority_restart_factor: f64,
+    /// 1 when SME financing is off.
+    sme_restart_factor: f64,
+    /// 0 when SME financing is off.
+    sme_financing_credit_factor: f64,
+    sme_early_payment_days: Option<f64>,
+}
+
+impl PolicyFactors {
+    fn of(policy: &RawPolicy) -> Self {
+        PolicyFactors {
+            priority_restart_factor: policy.priority_restart_factor,
+            sme_restart_factor: if policy.sme_financing {
+                policy.sme_financing_restart_factor
+            } else {
+                1.0
+            },
+            sme_financing_credit_factor: if policy.sme_financing {
+                policy.sme_financing_credit_factor
+            } else {
+                0.0
+            },
+            sme_early_payment_days: policy.sme_early_payment_days,
+        }
+    }
 }
 
 /// Names resolved so far.
@@ -153,7 +198,21 @@ impl NameMap {
 /// How many known names a problem with an unknown name lists.
 const KNOWN_LISTED: usize = 12;
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    /// A builder of `file` as `variant` changes it, with the problems `shape` found reading it.
+    fn new(file: &'a ScenarioFile, variant: Option<&'a str>, shape: Vec<Diagnostic>) -> Self {
+        Builder {
+            file,
+            variant,
+            diags: shape,
+            hasher: file.hashed(),
+            start: None,
+            node_entry: Vec::new(),
+            seen: HashSet::new(),
+            reported: BTreeSet::new(),
+        }
+    }
+
     /// Reports a problem with `at` (once: the same problem twice is one).
     fn err(&mut self, at: &FieldPath, msg: impl Into<String>) {
         let diag = self.file.diag_for(self.variant, at, msg);
@@ -213,18 +272,18 @@ impl Builder<'_> {
         )
     }
 
-    /// The model, section by section; `None` only when a problem has been reported.
-    fn model(&mut self, raw: &RawScenario, variant: &str) -> Option<Model> {
-        let meta = &raw.scenario;
-        let start_date = self.meta(meta);
+    /// The model, section by section; `None` only when a problem has been reported. An owned
+    /// `raw` loses its node and link entries as they are built (see [`build_base_taking`]).
+    fn model(&mut self, raw: &mut Cow<'_, RawScenario>, variant: &str) -> Option<Model> {
+        let start_date = self.meta(&raw.scenario);
         self.variant_names(raw);
         // Kept in range even when reported out of it, so nothing is sized by a wild value.
-        let horizon = meta.days.clamp(1, self.file.options.limits.days);
+        let horizon = raw.scenario.days.clamp(1, self.file.options.limits.days);
         let settings = self.settings(raw);
         let mut names = Names::default();
         let mut regions = self.regions(raw, &mut names, horizon);
         self.outlines(raw, &mut regions);
-        let regions_of_interest = self.regions_of_interest(meta, &names);
+        let regions_of_interest = self.regions_of_interest(&raw.scenario, &names);
         let items = self.items(raw, &mut names);
         let staffing = self.severity(&path("staffing"), &raw.staffing);
         let conservation = self.conservation(raw, &names, &items, horizon);
@@ -237,7 +296,13 @@ impl Builder<'_> {
         let mut nodes = self.nodes(raw, &mut names, (&regions, &items), &mut graph, horizon);
         let restart_clusters = self.restart_chains(raw, &names, &mut nodes);
         self.demand_sources(raw, &names, &items, &staffing);
+        if let Cow::Owned(owned) = &mut *raw {
+            owned.node = Vec::new();
+        }
         let links = self.links(raw, &mut names, &nodes, graph, horizon);
+        if let Cow::Owned(owned) = &mut *raw {
+            owned.link = Vec::new();
+        }
         let pinned_routes = self.routes(raw, &names, &nodes, &links);
         let green = self.green(raw, &names, horizon, (&links, &nodes));
         let truck_availability = self.truck_availability(raw, horizon);
@@ -249,7 +314,8 @@ impl Builder<'_> {
         self.reachability(&nodes, &links, &dispatch);
         self.unit_bound(&nodes, &items, horizon);
         let input_hash = self.input_hash();
-        let policy = &raw.policy;
+        let meta = &raw.scenario;
+        let factors = PolicyFactors::of(&raw.policy);
         Some(Model {
             name: meta.name.clone(),
             variant: variant.to_string(),
@@ -259,19 +325,11 @@ impl Builder<'_> {
             replications: meta.replications.clamp(1, i64::from(u32::MAX)) as u32,
             input_hash,
             regions_of_interest,
-            priority_restart_factor: policy.priority_restart_factor,
-            sme_restart_factor: if policy.sme_financing {
-                policy.sme_financing_restart_factor
-            } else {
-                1.0
-            },
-            sme_financing_credit_factor: if policy.sme_financing {
-                policy.sme_financing_credit_factor
-            } else {
-                0.0
-            },
-            sme_early_payment_days: policy.sme_early_payment_days,
-            conversion_enabled: policy.conversion,
+            priority_restart_factor: factors.priority_restart_factor,
+            sme_restart_factor: factors.sme_restart_factor,
+            sme_financing_credit_factor: factors.sme_financing_credit_factor,
+            sme_early_payment_days: factors.sme_early_payment_days,
+            conversion_enabled: raw.policy.conversion,
             material_priority,
             risk: settings.risk,
             workers_initial: settings.workers_initial,

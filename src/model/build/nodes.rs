@@ -10,6 +10,7 @@ use crate::model::{
 use crate::scenario::location::{FieldPath, path};
 use crate::scenario::raw::{RawConversion, RawLines, RawNode, RawNodeKind, RawScenario, RawSize};
 use petgraph::graph::NodeIndex;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -31,6 +32,19 @@ pub(super) struct NodeContext<'a> {
     pub horizon: i64,
 }
 
+/// Drops what of a raw node entry only its own node is built from: the later checks (demand
+/// sources, restart chains) read its kind, region, census, demand, customer orders, `requires`
+/// and `cluster`.
+fn shed(entry: &mut RawNode) {
+    entry.lines = Vec::new();
+    entry.conversion = Vec::new();
+    entry.material_priority = None;
+    entry.stock = BTreeMap::new();
+    entry.replenish = Vec::new();
+    entry.supplies = Vec::new();
+    entry.make_to_order = None;
+}
+
 /// The model's kind of node for a kind as written.
 fn node_kind(kind: RawNodeKind) -> NodeKind {
     match kind {
@@ -45,10 +59,11 @@ fn node_kind(kind: RawNodeKind) -> NodeKind {
 
 impl Builder<'_> {
     /// Every node, in file order (an entry with `count` makes several alike), named in `names`
-    /// and added to `graph` as its vertices.
+    /// and added to `graph` as its vertices. An owned `raw` entry loses what only its node needs
+    /// (lines, stock, orders, …) once the node is built.
     pub(super) fn nodes(
         &mut self,
-        raw: &RawScenario,
+        raw: &mut Cow<'_, RawScenario>,
         names: &mut Names,
         (regions, items): (&[Region], &[Item]),
         graph: &mut Network,
@@ -71,9 +86,13 @@ impl Builder<'_> {
             horizon,
         };
         let mut out = Vec::with_capacity(ids.iter().map(Vec::len).sum());
-        for (i, entry) in raw.node.iter().enumerate() {
-            let node = self.node(&path("node").index(i), entry, &context);
-            let mut copies = std::mem::take(&mut ids[i]);
+        // One list of ids per entry.
+        for (i, ids) in ids.iter_mut().enumerate() {
+            let node = self.node(&path("node").index(i), &raw.node[i], &context);
+            if let Cow::Owned(owned) = &mut *raw {
+                shed(&mut owned.node[i]);
+            }
+            let mut copies = std::mem::take(ids);
             // The last copy takes the node itself: an entry without `count` is not cloned.
             let last = copies.pop();
             for id in copies {
