@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::model::build::build_with;
+use crate::model::build::{build_candidate, build_with};
 use crate::scenario::ScenarioFile;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -38,6 +38,18 @@ pub struct Arm {
     pub variant: Option<String>,
     /// Settings applied on top, as (dotted path, TOML value text).
     pub set: Vec<(String, String)>,
+}
+
+impl Arm {
+    /// The name of the model it starts from: its variant's, or `base`.
+    fn start_label(&self) -> &str {
+        self.variant.as_deref().unwrap_or("base")
+    }
+
+    /// Whether it is a variant (or the base) as the file gives it, under its own name.
+    fn is_plain(&self) -> bool {
+        self.set.is_empty() && self.label == self.start_label()
+    }
 }
 
 /// A study.
@@ -83,24 +95,44 @@ impl StudySpec {
 
     /// See [`StudySpec::models_from`].
     fn build_arms(&self, file: &ScenarioFile, built: Vec<Model>) -> Result<Vec<Model>> {
-        let mut built: Vec<Option<Model>> = built.into_iter().map(Some).collect();
-        self.arms
+        // Sweep points first, while every variant's model is still there to start from: one
+        // whose settings are only parameters is that model with them swapped in, not a rebuild.
+        let swept = self
+            .arms
             .iter()
             .map(|a| {
-                let plain = a.set.is_empty() && a.label == a.variant.as_deref().unwrap_or("base");
-                let reuse = built
-                    .iter_mut()
-                    .find(|m| plain && m.as_ref().is_some_and(|m| m.variant == a.label))
-                    .and_then(Option::take);
-                if let Some(m) = reuse {
-                    return Ok(m);
+                if a.is_plain() {
+                    return Ok(None);
                 }
                 let settings: Vec<(String, toml::Value)> = a
                     .set
                     .iter()
                     .map(|(p, v)| (p.clone(), parse_value(v)))
                     .collect();
-                build_with(file, a.variant.as_deref(), &settings, &a.label)
+                let variant = a.variant.as_deref();
+                let model = match built.iter().find(|m| m.variant == a.start_label()) {
+                    Some(base) => build_candidate(file, variant, base, &settings, &a.label),
+                    None => build_with(file, variant, &settings, &a.label),
+                };
+                model.map(Some)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut built: Vec<Option<Model>> = built.into_iter().map(Some).collect();
+        self.arms
+            .iter()
+            .zip(swept)
+            .map(|(a, swept)| {
+                if let Some(m) = swept {
+                    return Ok(m);
+                }
+                let reuse = built
+                    .iter_mut()
+                    .find(|m| m.as_ref().is_some_and(|m| m.variant == a.label))
+                    .and_then(Option::take);
+                match reuse {
+                    Some(m) => Ok(m),
+                    None => build_with(file, a.variant.as_deref(), &[], &a.label),
+                }
             })
             .collect()
     }
@@ -134,5 +166,41 @@ mod tests {
             toml::Value::String("proportional".into())
         );
         assert_eq!(parse_value("\"a b\""), toml::Value::String("a b".into()));
+    }
+
+    #[test]
+    fn arms_from_the_built_models_are_the_arms_built_in_full() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/minimal.toml");
+        let file = ScenarioFile::read(&path).unwrap();
+        let arm = |label: &str, variant: Option<&str>, set: &[(&str, &str)]| Arm {
+            label: label.into(),
+            variant: variant.map(String::from),
+            set: set
+                .iter()
+                .map(|(p, v)| (p.to_string(), v.to_string()))
+                .collect(),
+        };
+        let variant = file.variant_names().into_iter().next();
+        let spec = StudySpec {
+            kind: Kind::Run,
+            scenario_file: path.clone(),
+            arms: vec![
+                // A parameter (swapped into the built model), a setting that is not (built in
+                // full), the base and a variant as they are (moved out of the built models).
+                arm("p", None, &[("policy.productivity_under_controls", "0.6")]),
+                arm("g", None, &[("green_channel.start_day", "20")]),
+                arm("base", None, &[]),
+                arm("v", variant.as_deref(), &[("workers.initial_share", "0.4")]),
+            ],
+            seed: 1,
+            replications: 1,
+            plots: false,
+        };
+        let built = crate::model::validate::build_all(&file).unwrap();
+        let shown = |models: Vec<Model>| format!("{models:?}");
+        assert_eq!(
+            shown(spec.models(&file).unwrap()),
+            shown(spec.models_from(file, built).unwrap())
+        );
     }
 }
