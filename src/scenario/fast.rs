@@ -10,6 +10,8 @@
 //! the file on its own. Splitting is only a way to read: when a piece or the rest does not
 //! parse on its own (a header line inside a multi-line string, say), the file is read whole.
 
+mod events;
+
 use super::MAX_MAGNITUDE;
 use super::raw::{RawLink, RawNode, RawScenario};
 use serde::Deserialize;
@@ -101,14 +103,22 @@ fn read_in_pieces(rest: &str, pieces: &[&str], counts: [usize; 2]) -> Option<Raw
     // twice its size.
     raw.node.reserve_exact(counts[0]);
     raw.link.reserve_exact(counts[1]);
+    let mut scratch = events::Scratch::default();
     for piece in pieces {
-        let Read::Clean(entries) = read::<Entries>(piece) else {
-            return None;
-        };
+        let entries = read_piece(piece, &mut scratch)?;
         raw.node.extend(entries.node);
         raw.link.extend(entries.link);
     }
     Some(raw)
+}
+
+/// One piece's entries: from the parser's events, or, for what that reader leaves, through the
+/// TOML table.
+fn read_piece(piece: &str, scratch: &mut events::Scratch) -> Option<Entries> {
+    events::read_piece(piece, scratch).or_else(|| match read::<Entries>(piece) {
+        Read::Clean(entries) => Some(entries),
+        _ => None,
+    })
 }
 
 /// Splits `text` into the rest of the file and pieces of whole `[[node]]` and `[[link]]`
@@ -253,6 +263,30 @@ mod tests {
             _ => panic!("the generated file reads"),
         };
         assert_eq!(counts, [whole.node.len(), whole.link.len()]);
+        let split = read_in_pieces(&rest, &pieces, counts).expect("read in pieces");
+        assert_eq!(format!("{whole:?}"), format!("{split:?}"));
+    }
+
+    #[test]
+    fn a_piece_with_a_sub_table_reads_through_the_toml_table() {
+        let mut text = crate::generate::national(&crate::generate::NationalSpec {
+            nodes: 100,
+            regions: 2,
+            days: 30,
+            seed: 3,
+            min_cross_region_days: 0.5,
+        })
+        .unwrap();
+        // After the links: a run, and a piece, of its own.
+        text.push_str("[[node]]\nid = \"extra\"\nkind = \"warehouse\"\nregion = \"R000\"\n");
+        text.push_str("[node.stock]\nmask = 5\n");
+        let (rest, pieces, counts) = split(&text);
+        let mut scratch = events::Scratch::default();
+        assert!(events::read_piece(pieces[0], &mut scratch).is_some());
+        assert!(events::read_piece(pieces.last().unwrap(), &mut scratch).is_none());
+        let Read::Clean(whole) = read::<RawScenario>(&text) else {
+            panic!("the file reads");
+        };
         let split = read_in_pieces(&rest, &pieces, counts).expect("read in pieces");
         assert_eq!(format!("{whole:?}"), format!("{split:?}"));
     }
