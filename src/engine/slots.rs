@@ -117,3 +117,30 @@ impl IndexMut<NodeId> for NodeStates {
         &mut self.states[self.slots.get(n)]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partition_packs_its_nodes_in_order_and_others_share_the_spare() {
+        let slots = NodeSlots::new(6, Some(|n: NodeId| n % 3 == 1));
+        let of: Vec<usize> = (0..6).map(|n| slots.get(n)).collect();
+        assert_eq!(of, [2, 0, 2, 2, 1, 2]);
+        assert_eq!((slots.len(), slots.nodes()), (3, vec![1, 4]));
+        let states = NodeStates::new(slots, |n| NodeState {
+            planned: n as u64 + 10,
+            ..NodeState::default()
+        });
+        assert_eq!((states[1].planned, states[4].planned), (11, 14));
+        assert_eq!(states[0].planned, 0, "another partition's node: the spare");
+        assert_eq!(states.owned(), [1, 4]);
+
+        let all = NodeSlots::new(4, None::<fn(NodeId) -> bool>);
+        let of: Vec<usize> = (0..4).map(|n| all.get(n)).collect();
+        assert_eq!(
+            (of, all.len(), all.nodes()),
+            (vec![0, 1, 2, 3], 4, vec![0, 1, 2, 3])
+        );
+    }
+}
