@@ -15,6 +15,7 @@ mod lazy_table;
 pub mod mechanisms;
 pub mod partitions;
 pub mod queue;
+mod slots;
 mod stock;
 pub mod streams;
 #[cfg(test)]
@@ -212,7 +213,8 @@ pub struct Sim<'m> {
     pub(in crate::engine) now: Tick,
     pub(in crate::engine) q: EventQueue<Ev>,
     pub(in crate::engine) streams: Streams,
-    pub(in crate::engine) nodes: Vec<NodeState>,
+    /// Node states, of this simulation's nodes (`slots`).
+    pub(in crate::engine) nodes: slots::NodeStates,
     /// Stock on hand and sterilising, per node and item.
     pub(in crate::engine) stock: Stock,
     /// Link states, made when a link is first used (most links of a big group never are).
@@ -295,45 +297,40 @@ impl<'m> Sim<'m> {
         let items = m.items.len();
         let entities = entity_count(m);
         let owns = |e: usize| part.as_ref().is_none_or(|p| p.owns(e));
-        let nodes = m
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(k, n)| {
-                if !owns(k) {
-                    return NodeState::default();
-                }
-                NodeState {
-                    inbound: vec![0; items],
-                    open: !(n.kind.produces() && n.closed_at_start),
-                    closed_until: 0,
-                    workers: m.workers_initial,
-                    lines: n
-                        .lines
-                        .iter()
-                        .map(|l| LineState {
-                            item: l.item,
-                            lines: l.lines,
-                            down: 0,
-                            rate: l.rate_per_line,
-                            carry: 0.0,
-                            conversion: None,
-                        })
-                        .collect(),
-                    backlog: VecDeque::new(),
-                    released: n.release.is_none(),
-                    released_items: Vec::new(),
-                    demand_carry: vec![0.0; items],
-                    need_carry: vec![0.0; items],
-                    conservation_on: vec![false; m.conservation.len() * items],
-                    owed: vec![0; items],
-                    planned: 0,
-                    in_production: 0,
-                    next_order: None,
-                    cash: mechanisms::replenishment::Cash::opening(m, n),
-                }
-            })
-            .collect::<Vec<_>>();
+        // A partition keeps only its own nodes' states and stock, packed in node order.
+        let slots = slots::NodeSlots::new(m.nodes.len(), part.as_ref().map(|_| owns));
+        let nodes = slots::NodeStates::new(slots.clone(), |k| {
+            let n = &m.nodes[k];
+            NodeState {
+                inbound: vec![0; items],
+                open: !(n.kind.produces() && n.closed_at_start),
+                closed_until: 0,
+                workers: m.workers_initial,
+                lines: n
+                    .lines
+                    .iter()
+                    .map(|l| LineState {
+                        item: l.item,
+                        lines: l.lines,
+                        down: 0,
+                        rate: l.rate_per_line,
+                        carry: 0.0,
+                        conversion: None,
+                    })
+                    .collect(),
+                backlog: VecDeque::new(),
+                released: n.release.is_none(),
+                released_items: Vec::new(),
+                demand_carry: vec![0.0; items],
+                need_carry: vec![0.0; items],
+                conservation_on: vec![false; m.conservation.len() * items],
+                owed: vec![0; items],
+                planned: 0,
+                in_production: 0,
+                next_order: None,
+                cash: mechanisms::replenishment::Cash::opening(m, n),
+            }
+        });
         let ledger = vec![Ledger::default(); items];
         let mut streams = Streams::lazy(seed, rep, entities);
         let epidemics = mechanisms::census::replication_epidemics(ctx, &mut streams, owns);
@@ -345,7 +342,7 @@ impl<'m> Sim<'m> {
             q: SPARE_QUEUE.take().unwrap_or_default(),
             streams,
             nodes,
-            stock: Stock::new(m, owns),
+            stock: Stock::new(m, slots, owns),
             links: LazyTable::new(m.links.len()),
             region_workers: vec![m.workers_initial; m.regions.len()],
             origin_workers: m

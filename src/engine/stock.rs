@@ -6,6 +6,7 @@
 //! every day. The sums are of whole units, so adding them at once gives the same bits as adding
 //! the nodes one by one.
 
+use super::slots::NodeSlots;
 use crate::model::{Echelon, ItemId, Model, NodeId};
 use crate::results::{Measure, Replication};
 
@@ -22,10 +23,12 @@ pub(in crate::engine) enum Held {
 #[derive(Debug, Clone)]
 pub(in crate::engine) struct Stock {
     items: usize,
-    /// Per node × item: on hand, sterilising.
+    /// Where each node's stock is in `units` and `row_of`.
+    slots: NodeSlots,
+    /// Per node slot × item: on hand, sterilising.
     units: Vec<[u64; 2]>,
-    /// The row of `sums` a node adds to; `u32::MAX` when it is not recorded here (a source, or
-    /// a node another partition owns).
+    /// Per node slot, the row of `sums` it adds to; `u32::MAX` when it is not recorded here (a
+    /// source, or a node another partition owns).
     row_of: Vec<u32>,
     /// Per row: the measure its on-hand stock is recorded as, and its region slot.
     rows: Vec<(Measure, usize)>,
@@ -37,27 +40,29 @@ const NOT_RECORDED: u32 = u32::MAX;
 
 impl Stock {
     /// The starting stock of `m`'s nodes, of those `owns` says are this simulation's (the
-    /// others stay empty and are never recorded).
-    pub(in crate::engine) fn new(m: &Model, owns: impl Fn(NodeId) -> bool) -> Stock {
+    /// others stay empty and are never recorded), kept in `slots`.
+    pub(in crate::engine) fn new(
+        m: &Model,
+        slots: NodeSlots,
+        owns: impl Fn(NodeId) -> bool,
+    ) -> Stock {
         let items = m.items.len();
-        let slots = m.regions.len();
+        let (nodes, slots) = (slots, m.regions.len());
         let echelons = [Echelon::Factory, Echelon::Warehouse, Echelon::Hospital];
         let rows = echelons
             .iter()
             .flat_map(|&e| (0..slots).map(move |r| (measure(e), r)))
             .collect::<Vec<_>>();
-        let row_of = m
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(n, node)| match node.kind.echelon() {
-                Some(e) if owns(n) => (e as usize * slots + node.region) as u32,
-                _ => NOT_RECORDED,
-            })
-            .collect();
+        let mut row_of = vec![NOT_RECORDED; nodes.len()];
+        for (n, node) in m.nodes.iter().enumerate() {
+            if let Some(e) = node.kind.echelon().filter(|_| owns(n)) {
+                row_of[nodes.get(n)] = (e as usize * slots + node.region) as u32;
+            }
+        }
         let mut stock = Stock {
             items,
-            units: vec![[0; 2]; m.nodes.len() * items],
+            units: vec![[0; 2]; nodes.len() * items],
+            slots: nodes,
             row_of,
             sums: vec![[0; 2]; rows.len() * items],
             rows,
@@ -73,19 +78,20 @@ impl Stock {
     /// Units of `item` on hand at `n`.
     #[inline]
     pub(in crate::engine) fn on_hand(&self, n: NodeId, item: ItemId) -> u64 {
-        self.units[n * self.items + item][Held::OnHand as usize]
+        self.units[self.slots.get(n) * self.items + item][Held::OnHand as usize]
     }
 
     /// Units of `item` sterilising at `n`.
     pub(in crate::engine) fn sterilising(&self, n: NodeId, item: ItemId) -> u64 {
-        self.units[n * self.items + item][Held::Sterilising as usize]
+        self.units[self.slots.get(n) * self.items + item][Held::Sterilising as usize]
     }
 
     /// Adds `q` units of `item` to `n`'s stock.
     #[inline]
     pub(in crate::engine) fn add(&mut self, n: NodeId, item: ItemId, held: Held, q: u64) {
-        self.units[n * self.items + item][held as usize] += q;
-        if let Some(s) = self.sum(n, item) {
+        let slot = self.slots.get(n);
+        self.units[slot * self.items + item][held as usize] += q;
+        if let Some(s) = self.sum(slot, item) {
             s[held as usize] += q;
         }
     }
@@ -93,8 +99,9 @@ impl Stock {
     /// Takes `q` units of `item` from `n`'s stock (never more than there are).
     #[inline]
     pub(in crate::engine) fn take(&mut self, n: NodeId, item: ItemId, held: Held, q: u64) {
-        self.units[n * self.items + item][held as usize] -= q;
-        if let Some(s) = self.sum(n, item) {
+        let slot = self.slots.get(n);
+        self.units[slot * self.items + item][held as usize] -= q;
+        if let Some(s) = self.sum(slot, item) {
             s[held as usize] -= q;
         }
     }
@@ -106,9 +113,10 @@ impl Stock {
         taken
     }
 
+    /// The sums the node in `slot` adds to, for `item` (None if it is not recorded).
     #[inline]
-    fn sum(&mut self, n: NodeId, item: ItemId) -> Option<&mut [u64; 2]> {
-        let row = self.row_of[n];
+    fn sum(&mut self, slot: usize, item: ItemId) -> Option<&mut [u64; 2]> {
+        let row = self.row_of[slot];
         (row != NOT_RECORDED).then(|| &mut self.sums[row as usize * self.items + item])
     }
 
@@ -149,7 +157,8 @@ mod tests {
         let node = |id: &str| m.nodes.iter().position(|x| x.id == id).unwrap();
         let (factory, hospital) = (node("factory"), node("hospital"));
         // The hospital is another partition's: it starts empty here and is not recorded.
-        let mut stock = Stock::new(&m, |n| n != hospital);
+        let owns = |n| n != hospital;
+        let mut stock = Stock::new(&m, NodeSlots::new(m.nodes.len(), Some(owns)), owns);
         assert_eq!(stock.on_hand(factory, meltblown), 100);
         assert_eq!(stock.on_hand(hospital, mask), 0);
         stock.take(factory, meltblown, Held::OnHand, 30);

@@ -102,7 +102,7 @@ impl Sim<'_> {
     /// The end of the run: the orders lost since the last delivery are counted.
     pub(in crate::engine) fn count_lost_orders_to_end(&mut self) {
         let end = (self.end(), 0, 0);
-        for n in 0..self.nodes.len() {
+        for n in self.nodes.owned() {
             if let Some(next) = self.nodes[n].next_order.take() {
                 self.count_lost_orders(n, next, end);
             }
