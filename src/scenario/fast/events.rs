@@ -34,10 +34,18 @@ pub(super) struct Scratch {
 
 /// The entries of `piece` in file order, or `None` when the piece is not one this reader can
 /// vouch for.
+#[cfg(test)]
 pub(super) fn read_piece(piece: &str, scratch: &mut Scratch) -> Option<Entries> {
-    if !parse(piece, scratch) {
-        return None;
+    if parse(piece, scratch) {
+        read(piece, scratch)
+    } else {
+        None
     }
+}
+
+/// The entries of `piece` in file order from the events [`parse`] left in `scratch`, or `None`
+/// when the piece is not one this reader can vouch for.
+pub(super) fn read(piece: &str, scratch: &Scratch) -> Option<Entries> {
     let mut reader = Reader {
         source: Source::new(piece),
         events: &scratch.events,
@@ -54,7 +62,7 @@ pub(super) fn read_piece(piece: &str, scratch: &mut Scratch) -> Option<Entries> 
 
 /// Lexes and parses `piece` into `scratch.events`, without the whitespace, comments and newlines
 /// (checked as the `toml` crate checks them); false on any syntax error.
-fn parse(piece: &str, scratch: &mut Scratch) -> bool {
+pub(super) fn parse(piece: &str, scratch: &mut Scratch) -> bool {
     let source = Source::new(piece);
     scratch.tokens.clear();
     scratch.tokens.extend(source.lex());
