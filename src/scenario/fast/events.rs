@@ -157,9 +157,19 @@ impl<'de> Reader<'_, 'de> {
 
     /// A key as written, unless it has escapes to decode.
     fn key(&self, event: Event) -> Result<&'de str, Bail> {
+        let raw = self.raw(event)?;
+        // A bare key (the usual one) is its own text: nothing to decode or check.
+        let text = raw.as_str();
+        if !text.is_empty()
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Ok(text);
+        }
         let mut key = Cow::Borrowed("");
         let mut error: Option<ParseError> = None;
-        self.raw(event)?.decode_key(&mut key, &mut error);
+        raw.decode_key(&mut key, &mut error);
         match key {
             Cow::Borrowed(key) if error.is_none() => Ok(key),
             _ => Err(Bail),
