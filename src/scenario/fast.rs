@@ -7,10 +7,14 @@
 //! The TOML parser holds every token and parse event of a document at once, tens of times
 //! the text's size, so the long runs of `[[node]]` and `[[link]]` entries of a large network
 //! are read in pieces of about [`PIECE`] bytes of whole entries, one at a time, and the rest of
-//! the file on its own. Splitting is only a way to read: when a piece or the rest does not
-//! parse on its own (a header line inside a multi-line string, say), the file is read whole.
+//! the file on its own. The next piece is lexed and parsed on a second thread while the events
+//! of the last are read ([`pipeline`]): the two take about as long as each other.
+//!
+//! Splitting is only a way to read: when a piece or the rest does not parse on its own (a
+//! header line inside a multi-line string, say), the file is read whole.
 
 mod events;
+mod pipeline;
 
 use super::MAX_MAGNITUDE;
 use super::raw::{RawLink, RawNode, RawScenario};
@@ -103,22 +107,32 @@ fn read_in_pieces(rest: &str, pieces: &[&str], counts: [usize; 2]) -> Option<Raw
     // twice its size.
     raw.node.reserve_exact(counts[0]);
     raw.link.reserve_exact(counts[1]);
-    let mut scratch = events::Scratch::default();
-    for piece in pieces {
-        let entries = read_piece(piece, &mut scratch)?;
-        raw.node.extend(entries.node);
-        raw.link.extend(entries.link);
-    }
-    Some(raw)
+    // The next piece is lexed and parsed on another thread while this one's events are read.
+    let every_piece = pipeline::two_stages(
+        pieces,
+        |piece, scratch| events::parse(piece, scratch),
+        |piece, parsed, scratch| match read_piece(piece, parsed, scratch) {
+            Some(entries) => {
+                raw.node.extend(entries.node);
+                raw.link.extend(entries.link);
+                true
+            }
+            None => false,
+        },
+    );
+    every_piece.then_some(raw)
 }
 
-/// One piece's entries: from the parser's events, or, for what that reader leaves, through the
-/// TOML table.
-fn read_piece(piece: &str, scratch: &mut events::Scratch) -> Option<Entries> {
-    events::read_piece(piece, scratch).or_else(|| match read::<Entries>(piece) {
-        Read::Clean(entries) => Some(entries),
-        _ => None,
-    })
+/// One piece's entries: from the parser's events when it `parsed` (into `scratch`), or, for what
+/// that reader leaves, through the TOML table.
+fn read_piece(piece: &str, parsed: bool, scratch: &events::Scratch) -> Option<Entries> {
+    parsed
+        .then(|| events::read(piece, scratch))
+        .flatten()
+        .or_else(|| match read::<Entries>(piece) {
+            Read::Clean(entries) => Some(entries),
+            _ => None,
+        })
 }
 
 /// Splits `text` into the rest of the file and pieces of whole `[[node]]` and `[[link]]`

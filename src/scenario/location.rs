@@ -23,15 +23,20 @@ pub struct FieldPath(pub Vec<Seg>);
 impl FieldPath {
     /// Parses `a.b[2].c`, `a.b.2.c` (serde_ignored's form) or `a.?.b`; `?` steps are dropped.
     pub fn parse(s: &str) -> FieldPath {
+        FieldPath::parse_keys(s, |key| Key::Owned(key.to_string()))
+    }
+
+    /// [`FieldPath::parse`], each key made by `key` from its text.
+    fn parse_keys<'s>(s: &'s str, key: impl Fn(&'s str) -> Key) -> FieldPath {
         let mut segs = Vec::new();
         for part in s.split('.') {
             let mut rest = part;
             let key_end = rest.find('[').unwrap_or(rest.len());
-            let key = &rest[..key_end];
-            if !key.is_empty() && key != "?" {
-                match key.parse::<usize>() {
+            let name = &rest[..key_end];
+            if !name.is_empty() && name != "?" {
+                match name.parse::<usize>() {
                     Ok(i) => segs.push(Seg::Index(i)),
-                    Err(_) => segs.push(Seg::Key(key.to_string().into())),
+                    Err(_) => segs.push(Seg::Key(key(name))),
                 }
             }
             rest = &rest[key_end..];
@@ -78,9 +83,14 @@ impl fmt::Display for FieldPath {
     }
 }
 
-/// Builds a path from a literal like `"node[3].region"`.
-pub fn path(s: &str) -> FieldPath {
-    FieldPath::parse(s)
+/// Builds a path from a literal like `"node[3].region"`, its keys borrowed from it: the paths
+/// extended from it for every field of a large network then copy no key text.
+pub fn path(s: &'static str) -> FieldPath {
+    // Most are one plain key (`node`, `link`): no steps to look for.
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+        return FieldPath(vec![Seg::Key(Key::Borrowed(s))]);
+    }
+    FieldPath::parse_keys(s, Key::Borrowed)
 }
 
 /// Finds where fields are in a TOML text, using toml_edit's spans.
@@ -187,6 +197,16 @@ mod tests {
     #[test]
     fn parses_both_path_forms() {
         assert_eq!(path("node[3].lines[0].item"), path("node.3.lines.0.item"));
+        // A literal's path borrows its keys, and is the same path as one parsed from text.
+        for literal in [
+            "node[3].lines[0].item",
+            "node",
+            "link_group",
+            "burn.mask",
+            "a.?.b",
+        ] {
+            assert_eq!(path(literal), FieldPath::parse(&String::from(literal)));
+        }
         assert_eq!(path("a.?.b").to_string(), "a.b");
         assert_eq!(
             path("node[3].lines[0].item").to_string(),

@@ -103,8 +103,8 @@ impl Builder<'_> {
         out: &mut Links,
         horizon: i64,
     ) {
-        let from = self.lookup(&at.key("from"), &names.nodes, "node", &link.from);
-        let to = self.lookup(&at.key("to"), &names.nodes, "node", &link.to);
+        let from = self.lookup_at(|| at.key("from"), &names.nodes, "node", &link.from);
+        let to = self.lookup_at(|| at.key("to"), &names.nodes, "node", &link.to);
         let (props, via) = self.link_props(at, names, &LinkFields::of_link(link), horizon);
         let (Some(from), Some(to)) = (from, to) else {
             return;

@@ -231,11 +231,23 @@ impl<'a> Builder<'a> {
 
     /// The index of `name` among `names`, or a problem listing some of the known names.
     fn lookup(&mut self, at: &FieldPath, names: &NameMap, what: &str, name: &str) -> Option<usize> {
+        self.lookup_at(|| at.clone(), names, what, name)
+    }
+
+    /// [`Builder::lookup`] with the field's path made only when there is a problem to report:
+    /// the lookups of every entry of a large network find their names.
+    fn lookup_at(
+        &mut self,
+        at: impl FnOnce() -> FieldPath,
+        names: &NameMap,
+        what: &str,
+        name: &str,
+    ) -> Option<usize> {
         let found = names.get(name).copied();
         if found.is_none() {
             let known: Vec<&str> = names.first_names().iter().map(String::as_str).collect();
             self.err(
-                at,
+                &at(),
                 format!("unknown {what} `{name}` (known: {})", known.join(", ")),
             );
         }

@@ -153,8 +153,8 @@ impl Builder<'_> {
     /// The node a `[[node]]` entry describes (its id and vertex are set per copy).
     fn node(&mut self, at: &FieldPath, entry: &RawNode, context: &NodeContext<'_>) -> Node {
         let kind = node_kind(entry.kind);
-        let known_region = self.lookup(
-            &at.key("region"),
+        let known_region = self.lookup_at(
+            || at.key("region"),
             &context.names.regions,
             "region",
             &entry.region,
@@ -434,13 +434,13 @@ impl Builder<'_> {
     ) -> Vec<(ItemId, u64)> {
         let mut stock = Vec::new();
         for (name, quantity) in &entry.stock {
-            let stock_at = at.key("stock").key(name.to_string());
-            let Some(id) = self.lookup(&stock_at, &names.items, "item", name) else {
+            let stock_at = || at.key("stock").key(name.to_string());
+            let Some(id) = self.lookup_at(stock_at, &names.items, "item", name) else {
                 continue;
             };
             if *quantity < 0.0 || quantity.fract() != 0.0 {
                 self.err(
-                    &stock_at,
+                    &stock_at(),
                     format!("must be a whole non-negative number of units, got {quantity}"),
                 );
                 continue;

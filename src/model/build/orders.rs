@@ -19,8 +19,8 @@ impl Builder<'_> {
         context: &NodeContext<'_>,
     ) -> Option<Replenish> {
         let names = context.names;
-        let item = self.lookup(&at.key("item"), &names.items, "item", &policy.item);
-        let source = self.lookup(&at.key("source"), &names.nodes, "node", &policy.source);
+        let item = self.lookup_at(|| at.key("item"), &names.items, "item", &policy.item);
+        let source = self.lookup_at(|| at.key("source"), &names.nodes, "node", &policy.source);
         self.order_levels(at, policy.reorder_point, policy.order_up_to);
         let review_days = policy.review_days.map(|days| {
             if days < 1 || days > context.horizon {

@@ -34,10 +34,18 @@ pub(super) struct Scratch {
 
 /// The entries of `piece` in file order, or `None` when the piece is not one this reader can
 /// vouch for.
+#[cfg(test)]
 pub(super) fn read_piece(piece: &str, scratch: &mut Scratch) -> Option<Entries> {
-    if !parse(piece, scratch) {
-        return None;
+    if parse(piece, scratch) {
+        read(piece, scratch)
+    } else {
+        None
     }
+}
+
+/// The entries of `piece` in file order from the events [`parse`] left in `scratch`, or `None`
+/// when the piece is not one this reader can vouch for.
+pub(super) fn read(piece: &str, scratch: &Scratch) -> Option<Entries> {
     let mut reader = Reader {
         source: Source::new(piece),
         events: &scratch.events,
@@ -54,7 +62,7 @@ pub(super) fn read_piece(piece: &str, scratch: &mut Scratch) -> Option<Entries> 
 
 /// Lexes and parses `piece` into `scratch.events`, without the whitespace, comments and newlines
 /// (checked as the `toml` crate checks them); false on any syntax error.
-fn parse(piece: &str, scratch: &mut Scratch) -> bool {
+pub(super) fn parse(piece: &str, scratch: &mut Scratch) -> bool {
     let source = Source::new(piece);
     scratch.tokens.clear();
     scratch.tokens.extend(source.lex());
@@ -149,9 +157,19 @@ impl<'de> Reader<'_, 'de> {
 
     /// A key as written, unless it has escapes to decode.
     fn key(&self, event: Event) -> Result<&'de str, Bail> {
+        let raw = self.raw(event)?;
+        // A bare key (the usual one) is its own text: nothing to decode or check.
+        let text = raw.as_str();
+        if !text.is_empty()
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Ok(text);
+        }
         let mut key = Cow::Borrowed("");
         let mut error: Option<ParseError> = None;
-        self.raw(event)?.decode_key(&mut key, &mut error);
+        raw.decode_key(&mut key, &mut error);
         match key {
             Cow::Borrowed(key) if error.is_none() => Ok(key),
             _ => Err(Bail),
