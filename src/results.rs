@@ -268,33 +268,19 @@ impl Replication {
     /// region order) and turns the capacity-weighted worker sums into shares.
     pub fn finish(&mut self) {
         let national = self.slots - 1;
-        for day in 0..self.days {
-            for item in 0..self.items {
-                for m in 0..MEASURE_COUNT {
-                    let total: f64 = (0..national)
-                        .map(|s| {
-                            self.daily
-                                [((day * self.items + item) * self.slots + s) * MEASURE_COUNT + m]
-                        })
-                        .sum();
-                    let i = ((day * self.items + item) * self.slots + national) * MEASURE_COUNT + m;
-                    self.daily[i] = total;
-                }
-                for s in 0..self.slots {
-                    let cap = self.get(day, item, s, Measure::Capacity);
-                    let w = self.idx(day, item, s, Measure::WorkersPresent);
-                    self.daily[w] = if cap > 0.0 { self.daily[w] / cap } else { 0.0 };
-                }
+        // Row by row ((day, item) for the measures, day for the census), the regions' cells
+        // added column-wise in region order: the same sums as one column at a time, but read
+        // in memory order.
+        for row in self.daily.chunks_exact_mut(self.slots * MEASURE_COUNT) {
+            sum_regions_into_national::<MEASURE_COUNT>(row);
+            for cells in row.chunks_exact_mut(MEASURE_COUNT) {
+                let cap = cells[Measure::Capacity as usize];
+                let w = &mut cells[Measure::WorkersPresent as usize];
+                *w = if cap > 0.0 { *w / cap } else { 0.0 };
             }
         }
-        for day in 0..self.days {
-            for k in 0..SEVERITY_CLASSES {
-                let total: f64 = (0..national)
-                    .map(|s| self.census[self.census_idx(day, s, k)])
-                    .sum();
-                let i = self.census_idx(day, national, k);
-                self.census[i] = total;
-            }
+        for row in self.census.chunks_exact_mut(self.slots * SEVERITY_CLASSES) {
+            sum_regions_into_national::<SEVERITY_CLASSES>(row);
         }
         for item in 0..self.items {
             let mut orders = [0; 2];
@@ -313,6 +299,85 @@ impl Replication {
                 all.tolls_waived += t.tolls_waived;
             }
             self.transport[item * self.slots + national] = all;
+        }
+    }
+}
+
+/// Sets the last `N` cells of `row` (the national slot) to the sums of the `N`-cell slots
+/// before it, each column added in slot order from `-0.0` exactly as `Iterator::sum` does.
+fn sum_regions_into_national<const N: usize>(row: &mut [f64]) {
+    let (regions, national) = row.split_at_mut(row.len() - N);
+    let mut total = [-0.0; N];
+    for cells in regions.chunks_exact(N) {
+        for (t, c) in total.iter_mut().zip(cells) {
+            *t += c;
+        }
+    }
+    national.copy_from_slice(&total);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `finish` as it was written first, one column at a time: the reference for the sums.
+    fn finish_by_columns(r: &mut Replication) {
+        let national = r.slots - 1;
+        for day in 0..r.days {
+            for item in 0..r.items {
+                for m in 0..MEASURE_COUNT {
+                    let total: f64 = (0..national)
+                        .map(|s| {
+                            r.daily[((day * r.items + item) * r.slots + s) * MEASURE_COUNT + m]
+                        })
+                        .sum();
+                    let i = ((day * r.items + item) * r.slots + national) * MEASURE_COUNT + m;
+                    r.daily[i] = total;
+                }
+                for s in 0..r.slots {
+                    let cap = r.get(day, item, s, Measure::Capacity);
+                    let w = r.idx(day, item, s, Measure::WorkersPresent);
+                    r.daily[w] = if cap > 0.0 { r.daily[w] / cap } else { 0.0 };
+                }
+            }
+            for k in 0..SEVERITY_CLASSES {
+                let total: f64 = (0..national)
+                    .map(|s| r.census[r.census_idx(day, s, k)])
+                    .sum();
+                let i = r.census_idx(day, national, k);
+                r.census[i] = total;
+            }
+        }
+    }
+
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![Just(0.0), Just(-0.0), -1e6..1e6f64, 0.0..3.0f64]
+    }
+
+    proptest! {
+        /// The national slot holds bit for bit the sums the column-wise loop gave (signed
+        /// zeros included), whatever the shape.
+        #[test]
+        fn finish_sums_rows_as_columns_did(
+            days in 1usize..4,
+            items in 1usize..3,
+            regions in 0usize..5,
+            values in proptest::collection::vec(value(), 1..64),
+        ) {
+            let mut r = Replication::new(0, days, items, regions);
+            for (i, cell) in r.daily.iter_mut().enumerate() {
+                *cell = values[i % values.len()];
+            }
+            for (i, cell) in r.census.iter_mut().enumerate() {
+                *cell = values[(i * 7) % values.len()];
+            }
+            let mut expected = r.clone();
+            finish_by_columns(&mut expected);
+            r.finish();
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            prop_assert_eq!(bits(&r.daily), bits(&expected.daily));
+            prop_assert_eq!(bits(&r.census), bits(&expected.census));
         }
     }
 }
