@@ -324,34 +324,43 @@ impl Aggregate {
         }
         let k = self.pending.len();
         let folded = self.folded;
-        // A block of cells at a time: first gather the block's values and read the bucket list
-        // of each cell with a value that is not zero, then insert. The reads of a block overlap;
+        // A block of cells at a time: first find the cells with a value that is not zero and
+        // read their bucket lists, then gather each such cell's values and insert them. The reads of a block overlap;
         // an insert's binary search alone waits for one cache miss after another, which was
         // most of the fold's time (the cells' lists are far larger than the caches).
-        let mut values = [[0.0; MAX_BATCH]; FINISH_BLOCK];
+        let mut row = [0.0; MAX_BATCH];
         for (b, cells) in self.daily.chunks_mut(FINISH_BLOCK).enumerate() {
             let at = b * FINISH_BLOCK;
-            let mut warm = 0u32;
-            for (j, (cell, row)) in cells.iter().zip(values.iter_mut()).enumerate() {
-                let row = &mut row[..k];
-                for (v, series) in row.iter_mut().zip(&self.pending) {
-                    *v = series[at + j];
+            // The bits of each cell's values OR'ed over the batch, zero when every value is
+            // +0.0: one sequential pass per series, rather than a gather per cell, since most
+            // cells are zero throughout.
+            let mut bits = [0u64; FINISH_BLOCK];
+            let bits = &mut bits[..cells.len()];
+            for series in &self.pending {
+                for (o, v) in bits.iter_mut().zip(&series[at..at + cells.len()]) {
+                    *o |= v.to_bits();
                 }
-                if row.iter().any(|v| v.to_bits() != 0) {
+            }
+            let mut warm = 0u32;
+            for (cell, &o) in cells.iter().zip(&*bits) {
+                if o != 0 {
                     warm = warm.wrapping_add(cell.sketch.touch());
                 }
             }
             std::hint::black_box(warm);
-            for (cell, row) in cells.iter_mut().zip(&values) {
-                let row = &row[..k];
-                if row.iter().all(|v| v.to_bits() == 0) {
+            for (j, (cell, &o)) in cells.iter_mut().zip(&*bits).enumerate() {
+                if o == 0 {
                     continue;
                 }
-                cell.catch_up(folded);
-                for &v in row {
-                    cell.sum += v;
-                    cell.sketch.insert(v);
+                let row = &mut row[..k];
+                for (v, series) in row.iter_mut().zip(&self.pending) {
+                    *v = series[at + j];
                 }
+                cell.catch_up(folded);
+                for &v in &*row {
+                    cell.sum += v;
+                }
+                cell.sketch.insert_all(row);
             }
         }
         self.folded += k as u64;

@@ -37,6 +37,16 @@ const OFFSET: i32 = 1 << 20;
 /// Most buckets the dense run spans: 1 KB of counts, a factor of 5.9 between its ends.
 const DENSE_MAX: usize = 256;
 
+/// Fewest buckets the dense run widens by past a new value (and its width either side of
+/// its first value).
+const SLACK_MIN: usize = 4;
+
+/// Buckets the dense run widens by past a new value, for a run of `span` buckets once widened
+/// to it: in proportion, so that a run widens a few times over its life.
+fn slack(span: usize) -> usize {
+    (span / 4).max(SLACK_MIN)
+}
+
 /// Bits of the significand of an `f64`.
 const SIGNIFICAND_BITS: u32 = 52;
 
@@ -169,46 +179,72 @@ impl QuantileSketch {
 
     /// Counts a value (finite; NaN is not a value).
     pub fn insert(&mut self, x: f64) {
-        debug_assert!(!x.is_nan(), "a quantile sketch takes numbers");
-        let b = bucket(x);
-        if b > 0 {
-            // Below `lo` the difference is negative and, as usize, far out of range.
-            match self.dense.get_mut((b - self.lo) as usize) {
-                Some(c) => *c += 1,
-                None => self.widen(b),
+        self.insert_all(std::slice::from_ref(&x));
+    }
+
+    /// Counts `values` (finite), as inserting each in turn would: one cell's values of a batch
+    /// of replications, with the count, extremes and wholeness updated once for the batch
+    /// rather than written back per value.
+    pub fn insert_all(&mut self, values: &[f64]) {
+        debug_assert!(
+            values.iter().all(|x| !x.is_nan()),
+            "a quantile sketch takes numbers"
+        );
+        for &x in values {
+            let b = bucket(x);
+            if b > 0 {
+                // Below `lo` the difference is negative and, as usize, far out of range.
+                match self.dense.get_mut((b - self.lo) as usize) {
+                    Some(c) => *c += 1,
+                    None => self.widen(b),
+                }
+            } else if b == 0 {
+                self.zeros += 1;
+            } else {
+                add_sparse(&mut self.sparse, b);
             }
-        } else if b == 0 {
-            self.zeros += 1;
-        } else {
-            add_sparse(&mut self.sparse, b);
         }
-        self.count += 1;
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
-        self.whole &= is_whole(x);
+        self.count += values.len() as u64;
+        // In arrival order: the sign of a zero extreme follows it.
+        let (mut min, mut max) = (self.min, self.max);
+        for &x in values {
+            min = min.min(x);
+            max = max.max(x);
+        }
+        (self.min, self.max) = (min, max);
+        self.whole = self.whole && values.iter().all(|&x| is_whole(x));
     }
 
     /// Counts positive bucket `b`, outside the dense run: in the run widened to take it if it
-    /// stays within [`DENSE_MAX`], else in the sparse list.
+    /// stays within [`DENSE_MAX`], else in the sparse list. The run widens past `b` by
+    /// [`slack`] buckets (as far as [`DENSE_MAX`] allows), so that the next values a little
+    /// further out count in it without widening it again: widening one bucket at a time was a
+    /// tenth of the inserts and a copy of the run each.
     #[cold]
     #[inline(never)]
     fn widen(&mut self, b: i32) {
         if self.dense.is_empty() {
-            self.lo = b;
-            self.dense.push(1);
+            self.lo = b - SLACK_MIN as i32;
+            self.dense = vec![0; 2 * SLACK_MIN + 1];
+            self.dense[SLACK_MIN] = 1;
             return;
         }
         let end = self.lo + self.dense.len() as i32;
-        if (end.max(b + 1) - self.lo.min(b)) as usize > DENSE_MAX {
+        let span = (end.max(b + 1) - self.lo.min(b)) as usize;
+        if span > DENSE_MAX {
             add_sparse(&mut self.sparse, b);
             return;
         }
+        let by = (span - self.dense.len() + slack(span)).min(DENSE_MAX - self.dense.len());
         if b < self.lo {
-            let by = (self.lo - b) as usize;
-            self.dense.splice(0..0, std::iter::repeat_n(0, by));
-            self.lo = b;
+            let mut grown = Vec::with_capacity(self.dense.len() + by);
+            grown.resize(by, 0);
+            grown.extend_from_slice(&self.dense);
+            self.dense = grown;
+            self.lo -= by as i32;
         } else {
-            self.dense.resize((b - self.lo) as usize + 1, 0);
+            self.dense.reserve_exact(by);
+            self.dense.resize(self.dense.len() + by, 0);
         }
         self.dense[(b - self.lo) as usize] += 1;
     }
@@ -398,8 +434,14 @@ mod tests {
         // 10 starts the run; 1.5 and 1e6 are too far from it, 5 and 20 widen it.
         let v = [10.0, 1.5, 1e6, 5.0, 20.0, 1.5, 12.0, 0.0, -3.0, 25.0];
         let s = sketch(&v);
-        assert_eq!(s.sparse.len(), 3, "1.5, 1e6 and -3 in the list");
+        let listed = |x: f64| s.sparse.iter().any(|&(b, _)| b == bucket(x));
+        assert!(listed(1.5) && listed(1e6) && listed(-3.0), "{:?}", s.sparse);
         assert!(s.dense.len() <= DENSE_MAX);
+        let run = s.lo..s.lo + s.dense.len() as i32;
+        assert!(
+            s.sparse.iter().all(|(b, _)| !run.contains(b)),
+            "no bucket in both"
+        );
         let buckets: Vec<i32> = s.counts().map(|(b, _)| b).collect();
         assert!(buckets.windows(2).all(|w| w[0] < w[1]), "{buckets:?}");
         assert_eq!(
@@ -446,6 +488,22 @@ mod tests {
             prop_assert!((q - exact).abs() <= bound * (1.0 + 1e-9) + 1e-12, "{q} vs {exact}");
             values.reverse();
             prop_assert_eq!(sketch(&values), s);
+        }
+
+        #[test]
+        fn values_at_once_are_values_one_by_one(
+            values in prop::collection::vec(
+                prop_oneof![1.0..1e3f64, 1e3..1e6f64, -1e3..0.0f64, Just(0.0), Just(-0.0),
+                    (0..300).prop_map(f64::from)], 0..200),
+            chunk in 1usize..20,
+        ) {
+            let one = sketch(&values);
+            let mut all = QuantileSketch::new();
+            values.chunks(chunk).for_each(|c| all.insert_all(c));
+            prop_assert_eq!(&all, &one);
+            prop_assert_eq!((all.min.to_bits(), all.max.to_bits()), (one.min.to_bits(), one.max.to_bits()));
+            prop_assert!(all.dense.len() <= DENSE_MAX);
+            prop_assert_eq!(all.counts().map(|(_, c)| u64::from(c)).sum::<u64>(), all.count());
         }
 
         #[test]
