@@ -15,8 +15,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// Key of a cached route: (route key, from, to, route class of the item, see [`route_class`]).
 /// The route key ([`Sim::route_key`]) stands for every region's risk level and whether the
 /// green channel is open: a level schedule may differ by replication when it follows a drawn
-/// epidemic, so it is a hash of the levels, not a count of changes.
-type RouteKey = (usize, NodeId, NodeId, ItemId);
+/// epidemic, so it is a hash of the levels, not a count of changes. It is None for a trip
+/// whose cost the levels cannot change (see [`TripCosts::ignores_levels`]).
+type RouteKey = (Option<usize>, NodeId, NodeId, ItemId);
 
 /// Key of a cached ranking of dispatch sources: (route key, hospital, route class of the item).
 type SourcesKey = (usize, NodeId, ItemId);
@@ -142,6 +143,15 @@ impl<'a> TripCosts<'a> {
             trip: *trip,
             bypass,
         }
+    }
+
+    /// Whether no risk level counts in the trip's costs: the green channel takes the checkpoint
+    /// waits off every link (it lists none), and the levels count only through those waits.
+    /// Such a trip's route is the same under every route key, so it is shared across all of
+    /// them: with the channel open for most products, most routes are then searched once per
+    /// run rather than once per change of any region's level in each replication.
+    fn ignores_levels(&self) -> bool {
+        self.bypass && self.m.green.links.is_none()
     }
 
     /// The expected days of `link`, whose spec is `l`.
@@ -435,6 +445,7 @@ impl Sim<'_> {
         };
         let find = |trip: &Trip| shortest_path(m, trip).map(|(c, p)| (c, p.into()));
         let class = route_class(m, item);
+        let key = (!TripCosts::new(m, &trip).ignores_levels()).then_some(key);
         let open = ctx
             .routes
             .routes
@@ -688,6 +699,28 @@ lead_time_days = {{ dist = "fixed", value = 0.5 }}
         assert_eq!(count(&l, 1.25), 10, "{l:?}");
         assert_eq!(count(&l, 1.5), l.len() - 10, "{l:?}");
         assert!((l[0] - 1.25).abs() < 1e-9 && (l[l.len() - 1] - 1.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_trip_the_channel_lets_through_every_checkpoint_ignores_the_levels() {
+        let green = "\n[green_channel]\nenabled = true\nstart_day = 0\n";
+        let mut m = via_region_c(r#"[{ day = 0, level = "low" }]"#, green);
+        let mask = item(&m, "mask");
+        let low = day0(&m);
+        let high = vec![RiskLevel::High; low.len()];
+        let ignores =
+            |m: &Model, levels| TripCosts::new(m, &trip(levels, 0, mask, 0, 1)).ignores_levels();
+        assert!(ignores(&m, &low));
+        // Its route and cost are what a search under other levels gives (which sharing it
+        // across route keys relies on).
+        let route = |m: &Model, levels| shortest_path(m, &trip(levels, 0, mask, 0, 1));
+        assert_eq!(route(&m, &low), route(&m, &high));
+        // Once the channel lists its links, the others' checkpoints count again.
+        m.green.links = Some(vec![0]);
+        assert!(!ignores(&m, &low));
+        m.green.links = None;
+        m.green.routing = false;
+        assert!(!ignores(&m, &low));
     }
 
     #[test]
