@@ -285,7 +285,18 @@ impl Links {
         }
     }
 
+    /// Where link `l`'s spec is kept. Inline for a `[[link]]` (its edge's weight, a lookup asked
+    /// millions of times a run by routing and transport), out of line for a group's.
+    #[inline]
     fn spec_index(&self, l: LinkId) -> usize {
+        match self.graph.raw_edges().get(l) {
+            Some(e) => e.weight as usize,
+            None => self.group_spec_index(l),
+        }
+    }
+
+    #[inline(never)]
+    fn group_spec_index(&self, l: LinkId) -> usize {
         match self.place(l) {
             Place::Edge(e) => e.weight as usize,
             Place::Group(g, row, col) => g.spec(row, col) as usize,
@@ -293,11 +304,13 @@ impl Links {
     }
 
     /// What link `l` shares with others.
+    #[inline]
     pub fn spec(&self, l: LinkId) -> &LinkSpec {
         &self.specs[self.spec_index(l)]
     }
 
     /// Mode, lead time, capacity and closures of link `l`.
+    #[inline]
     pub fn props(&self, l: LinkId) -> &LinkProps {
         &self.spec(l).props
     }
@@ -308,6 +321,7 @@ impl Links {
     }
 
     /// The regions whose checkpoints a shipment on link `l` passes.
+    #[inline]
     pub fn checkpoints(&self, l: LinkId) -> &[RegionId] {
         &self.spec(l).checkpoints
     }

@@ -18,14 +18,27 @@ impl GreenChannel {
         dest: RegionId,
         link: LinkId,
     ) -> bool {
-        let allows =
-            |list: &Option<Vec<usize>>, x: usize| list.as_ref().is_none_or(|l| l.contains(&x));
+        self.eligible_trip(day, item, origin, dest) && self.covers_link(link)
+    }
+
+    /// [`GreenChannel::eligible`] but for the link: what is the same for every link of a trip,
+    /// worked out once per route search rather than once per link it looks at.
+    pub fn eligible_trip(&self, day: u32, item: ItemId, origin: RegionId, dest: RegionId) -> bool {
         self.active(day)
             && allows(&self.items, item)
             && allows(&self.origins, origin)
             && allows(&self.destinations, dest)
-            && allows(&self.links, link)
     }
+
+    /// Whether the channel's list of links covers `link` (every link when it has none).
+    pub fn covers_link(&self, link: LinkId) -> bool {
+        allows(&self.links, link)
+    }
+}
+
+/// Whether an optional list (None: everything) has `x`.
+fn allows(list: &Option<Vec<usize>>, x: usize) -> bool {
+    list.as_ref().is_none_or(|l| l.contains(&x))
 }
 
 #[cfg(test)]

@@ -5,16 +5,19 @@
 
 use crate::engine::mechanisms::closures::Closed;
 use crate::engine::{Route, Sim};
-use crate::model::{ItemId, LinkId, Model, NodeId, RiskLevel};
+use crate::model::{ItemId, LinkId, LinkSpec, Model, NodeId, RiskLevel};
 use crate::util::FastMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Key of a cached route: (route key, from, to, route class of the item, see [`route_class`]).
 /// The route key ([`Sim::route_key`]) stands for every region's risk level and whether the
 /// green channel is open: a level schedule may differ by replication when it follows a drawn
-/// epidemic, so it is a hash of the levels, not a count of changes.
-type RouteKey = (usize, NodeId, NodeId, ItemId);
+/// epidemic, so it is a hash of the levels, not a count of changes. It is None for a trip
+/// whose cost the levels cannot change (see [`TripCosts::ignores_levels`]).
+type RouteKey = (Option<usize>, NodeId, NodeId, ItemId);
 
 /// Key of a cached ranking of dispatch sources: (route key, hospital, route class of the item).
 type SourcesKey = (usize, NodeId, ItemId);
@@ -115,27 +118,64 @@ pub(in crate::engine) fn route_class(m: &Model, item: ItemId) -> ItemId {
 /// (none for a shipment the green channel lets through, when the channel counts for routing)
 /// and, for a closed link, the days until it reopens.
 pub fn expected_days(m: &Model, trip: &Trip, link: LinkId) -> f64 {
-    let l = m.links.spec(link);
-    let (o, d) = (m.nodes[trip.from].region, m.nodes[trip.to].region);
-    let g = &m.green;
-    let bypass = g.bypass_checkpoints && g.routing && g.eligible(trip.day, trip.item, o, d, link);
-    let waits: f64 = if bypass {
-        0.0
-    } else {
-        l.checkpoints
-            .iter()
-            .map(|&r| m.risk[trip.levels[r] as usize].checkpoint_hours.mean() / 24.0)
-            .sum()
-    };
-    let closed = trip.closed.map_or(0.0, |c| c.wait_days(link));
-    l.props.lead_time.mean() + waits + closed
+    TripCosts::new(m, trip).days(link, m.links.spec(link))
+}
+
+/// [`expected_days`] for the links of one trip, with what is the same for all of them worked
+/// out once: a search looks at a hundred links or more per trip.
+struct TripCosts<'a> {
+    m: &'a Model,
+    trip: Trip<'a>,
+    /// Whether the green channel takes the checkpoint waits off the trip's links it covers
+    /// (the channel counts for routing, is open and lets the product, origin and destination
+    /// through).
+    bypass: bool,
+}
+
+impl<'a> TripCosts<'a> {
+    fn new(m: &'a Model, trip: &Trip<'a>) -> TripCosts<'a> {
+        let (o, d) = (m.nodes[trip.from].region, m.nodes[trip.to].region);
+        let g = &m.green;
+        let bypass =
+            g.bypass_checkpoints && g.routing && g.eligible_trip(trip.day, trip.item, o, d);
+        TripCosts {
+            m,
+            trip: *trip,
+            bypass,
+        }
+    }
+
+    /// Whether no risk level counts in the trip's costs: the green channel takes the checkpoint
+    /// waits off every link (it lists none), and the levels count only through those waits.
+    /// Such a trip's route is the same under every route key, so it is shared across all of
+    /// them: with the channel open for most products, most routes are then searched once per
+    /// run rather than once per change of any region's level in each replication.
+    fn ignores_levels(&self) -> bool {
+        self.bypass && self.m.green.links.is_none()
+    }
+
+    /// The expected days of `link`, whose spec is `l`.
+    fn days(&self, link: LinkId, l: &LinkSpec) -> f64 {
+        let (m, trip) = (self.m, &self.trip);
+        let waits: f64 = if self.bypass && m.green.covers_link(link) {
+            0.0
+        } else {
+            l.checkpoints
+                .iter()
+                .map(|&r| m.risk[trip.levels[r] as usize].checkpoint_hours.mean() / 24.0)
+                .sum()
+        };
+        let closed = trip.closed.map_or(0.0, |c| c.wait_days(link));
+        l.props.lead_time.mean() + waits + closed
+    }
 }
 
 /// The fastest path for `trip`, as links; None if unreachable. A pinned route is taken as it
 /// is, closed or not (its cost counts the wait).
 pub fn shortest_path(m: &Model, trip: &Trip) -> Option<(f64, Vec<LinkId>)> {
     if let Some(p) = m.pinned_routes.get(&(trip.from, trip.to)) {
-        let cost = p.iter().map(|&l| expected_days(m, trip, l)).sum();
+        let costs = TripCosts::new(m, trip);
+        let cost = p.iter().map(|&l| costs.days(l, m.links.spec(l))).sum();
         return Some((cost, p.clone()));
     }
     dijkstra(m, trip)
@@ -146,6 +186,42 @@ type Vertex = petgraph::graph::NodeIndex;
 
 /// How a vertex is reached: the vertex before, the link, its days.
 type Step = (Vertex, LinkId, f64);
+
+/// The order in which [`search`] expands what it has reached: cost, then the destination
+/// before others, then first pushed first, packed in one integer so that a step of the heap
+/// compares one number rather than three fields. Smaller comes first (the heap holds it in
+/// [`Reverse`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct HeapKey(u128);
+
+impl HeapKey {
+    /// The sign bit of an `f64`.
+    const SIGN: u64 = 1 << 63;
+
+    /// The key of a vertex reached at `cost` (the goal or not), pushed `seq`th (below 2^63).
+    fn new(cost: f64, goal: bool, seq: u64) -> HeapKey {
+        debug_assert!(seq < Self::SIGN);
+        // `f64::total_cmp`'s order as an unsigned one: a negative value's bits flipped, the
+        // sign bit set on the others.
+        let bits = cost.to_bits();
+        let ordered = if bits & Self::SIGN != 0 {
+            !bits
+        } else {
+            bits | Self::SIGN
+        };
+        HeapKey((u128::from(ordered) << 64) | (u128::from(!goal) << 63) | u128::from(seq))
+    }
+
+    /// The cost it was made with.
+    fn cost(self) -> f64 {
+        let ordered = (self.0 >> 64) as u64;
+        f64::from_bits(if ordered & Self::SIGN != 0 {
+            ordered & !Self::SIGN
+        } else {
+            !ordered
+        })
+    }
+}
 
 /// What [`dijkstra`] knows of each vertex, kept between the searches a thread makes: arrays
 /// indexed by vertex rather than ordered maps (a search used to spend most of its time
@@ -159,6 +235,10 @@ struct Scratch {
     done: Vec<bool>,
     /// The vertices reached, to reset.
     reached: Vec<usize>,
+    /// The vertices to expand (left as a search ends; emptied for the next).
+    heap: BinaryHeap<(Reverse<HeapKey>, Vertex)>,
+    /// The links from the vertex being expanded to the goal.
+    to_goal: Vec<LinkId>,
 }
 
 thread_local! {
@@ -176,50 +256,33 @@ fn dijkstra(m: &Model, trip: &Trip) -> Option<(f64, Vec<LinkId>)> {
             s.done[v] = false;
         }
         s.reached.clear();
+        s.heap.clear();
         found
     })
 }
 
 /// [`dijkstra`] with its per-vertex state in `s` (every vertex unreached on entry).
 fn search(m: &Model, trip: &Trip, s: &mut Scratch) -> Option<(f64, Vec<LinkId>)> {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    /// Heap key: cost, then the destination before others, then first pushed first.
-    #[derive(PartialEq)]
-    struct Key(f64, bool, Reverse<u64>);
-    impl Eq for Key {}
-    impl PartialOrd for Key {
-        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-            Some(self.cmp(o))
-        }
-    }
-    impl Ord for Key {
-        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-            // Max-heap: smaller cost is greater.
-            o.0.total_cmp(&self.0)
-                .then(self.1.cmp(&o.1))
-                .then(self.2.cmp(&o.2))
-        }
-    }
     let (start, goal) = (m.nodes[trip.from].vertex, m.nodes[trip.to].vertex);
+    let costs = TripCosts::new(m, trip);
     let Scratch {
         best,
         done,
         reached,
+        heap,
+        to_goal,
     } = s;
     // Every vertex is a node's.
     if best.len() < m.nodes.len() {
         best.resize(m.nodes.len(), None);
         done.resize(m.nodes.len(), false);
     }
-    let mut heap = BinaryHeap::new();
     let mut seq = 0u64;
-    // The links from the vertex being expanded to the goal.
-    let mut to_goal = Vec::new();
     best[start.index()] = Some((0.0, None));
     reached.push(start.index());
-    heap.push((Key(0.0, start == goal, Reverse(seq)), start));
-    while let Some((Key(cost, _, _), v)) = heap.pop() {
+    heap.push((Reverse(HeapKey::new(0.0, start == goal, seq)), start));
+    while let Some((Reverse(key), v)) = heap.pop() {
+        let cost = key.cost();
         if std::mem::replace(&mut done[v.index()], true) {
             continue;
         }
@@ -241,15 +304,19 @@ fn search(m: &Model, trip: &Trip, s: &mut Scratch) -> Option<(f64, Vec<LinkId>)>
         to_goal.extend(m.links.between(v, goal));
         let bound = to_goal
             .iter()
-            .map(|&l| cost + expected_days(m, trip, l))
+            .map(|&l| cost + costs.days(l, m.links.spec(l)))
             .fold(best[goal.index()].map_or(f64::INFINITY, |b| b.0), f64::min);
         let mut relax = |w: Vertex, l: LinkId| {
             // The lead time is a lower bound of the link's cost (waits are never negative).
             let beyond = |c: f64| w != goal && c >= bound;
-            if beyond(cost + m.links.props(l).lead_time.mean()) || done[w.index()] {
+            if done[w.index()] {
                 return;
             }
-            let days = expected_days(m, trip, l);
+            let spec = m.links.spec(l);
+            if beyond(cost + spec.props.lead_time.mean()) {
+                return;
+            }
+            let days = costs.days(l, spec);
             let c = cost + days;
             if beyond(c) {
                 return;
@@ -272,7 +339,7 @@ fn search(m: &Model, trip: &Trip, s: &mut Scratch) -> Option<(f64, Vec<LinkId>)>
                     }
                     *entry = Some((c, Some((v, l, days))));
                     seq += 1;
-                    heap.push((Key(c, w == goal, Reverse(seq)), w));
+                    heap.push((Reverse(HeapKey::new(c, w == goal, seq)), w));
                 }
             }
         };
@@ -378,6 +445,7 @@ impl Sim<'_> {
         };
         let find = |trip: &Trip| shortest_path(m, trip).map(|(c, p)| (c, p.into()));
         let class = route_class(m, item);
+        let key = (!TripCosts::new(m, &trip).ignores_levels()).then_some(key);
         let open = ctx
             .routes
             .routes
@@ -402,6 +470,34 @@ mod tests {
     use super::*;
     use crate::model::{Dist, RiskLevel};
     use crate::testutil::*;
+    use proptest::prelude::*;
+
+    /// A cost: any float but NaN, often a small number of whole or half days, so that ties
+    /// and signed zeros come up.
+    fn cost() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            (-4i32..8).prop_map(|h| f64::from(h) / 2.0),
+            Just(-0.0),
+            Just(f64::INFINITY),
+            Just(f64::NEG_INFINITY),
+            any::<f64>().prop_filter("not NaN", |c| !c.is_nan()),
+        ]
+    }
+
+    proptest! {
+        /// A key orders as cost (`total_cmp`), then the goal first, then the order pushed;
+        /// and gives its cost back bit for bit.
+        #[test]
+        fn a_heap_key_orders_as_cost_then_goal_then_push(
+            a in (cost(), any::<bool>(), 0u64..1 << 63),
+            b in (cost(), any::<bool>(), 0u64..1 << 63),
+        ) {
+            let key = |(c, g, s): (f64, bool, u64)| HeapKey::new(c, g, s);
+            let expected = a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2));
+            prop_assert_eq!(key(a).cmp(&key(b)), expected);
+            prop_assert_eq!(key(a).cost().to_bits(), a.0.to_bits());
+        }
+    }
 
     /// The chain plus a detour through a warehouse in region A: factory → depot → hospital,
     /// with a link to the depot per lead time in `to_depot` (links 1, 2, …) and then one on.
@@ -603,6 +699,28 @@ lead_time_days = {{ dist = "fixed", value = 0.5 }}
         assert_eq!(count(&l, 1.25), 10, "{l:?}");
         assert_eq!(count(&l, 1.5), l.len() - 10, "{l:?}");
         assert!((l[0] - 1.25).abs() < 1e-9 && (l[l.len() - 1] - 1.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_trip_the_channel_lets_through_every_checkpoint_ignores_the_levels() {
+        let green = "\n[green_channel]\nenabled = true\nstart_day = 0\n";
+        let mut m = via_region_c(r#"[{ day = 0, level = "low" }]"#, green);
+        let mask = item(&m, "mask");
+        let low = day0(&m);
+        let high = vec![RiskLevel::High; low.len()];
+        let ignores =
+            |m: &Model, levels| TripCosts::new(m, &trip(levels, 0, mask, 0, 1)).ignores_levels();
+        assert!(ignores(&m, &low));
+        // Its route and cost are what a search under other levels gives (which sharing it
+        // across route keys relies on).
+        let route = |m: &Model, levels| shortest_path(m, &trip(levels, 0, mask, 0, 1));
+        assert_eq!(route(&m, &low), route(&m, &high));
+        // Once the channel lists its links, the others' checkpoints count again.
+        m.green.links = Some(vec![0]);
+        assert!(!ignores(&m, &low));
+        m.green.links = None;
+        m.green.routing = false;
+        assert!(!ignores(&m, &low));
     }
 
     #[test]
