@@ -325,9 +325,10 @@ impl Aggregate {
         let k = self.pending.len();
         let folded = self.folded;
         // A block of cells at a time: first find the cells with a value that is not zero and
-        // read their bucket lists, then gather each such cell's values and insert them. The reads of a block overlap;
-        // an insert's binary search alone waits for one cache miss after another, which was
-        // most of the fold's time (the cells' lists are far larger than the caches).
+        // read their bucket lists, then gather each such cell's values and insert them. The
+        // reads of a block overlap; an insert's binary search alone waits for one cache miss
+        // after another, which was most of the fold's time (the cells' lists are far larger
+        // than the caches).
         let mut row = [0.0; MAX_BATCH];
         for (b, cells) in self.daily.chunks_mut(FINISH_BLOCK).enumerate() {
             let at = b * FINISH_BLOCK;

@@ -114,14 +114,7 @@ pub(in crate::engine) fn route_class(m: &Model, item: ItemId) -> ItemId {
     }
 }
 
-/// Expected days to traverse `link` on `trip`: its mean lead time, the mean checkpoint waits
-/// (none for a shipment the green channel lets through, when the channel counts for routing)
-/// and, for a closed link, the days until it reopens.
-pub fn expected_days(m: &Model, trip: &Trip, link: LinkId) -> f64 {
-    TripCosts::new(m, trip).days(link, m.links.spec(link))
-}
-
-/// [`expected_days`] for the links of one trip, with what is the same for all of them worked
+/// The expected days of the links of one trip, with what is the same for all of them worked
 /// out once: a search looks at a hundred links or more per trip.
 struct TripCosts<'a> {
     m: &'a Model,
@@ -154,7 +147,9 @@ impl<'a> TripCosts<'a> {
         self.bypass && self.m.green.links.is_none()
     }
 
-    /// The expected days of `link`, whose spec is `l`.
+    /// Expected days to traverse `link`, whose spec is `l`: its mean lead time, the mean
+    /// checkpoint waits (none for a shipment the green channel lets through, when the channel
+    /// counts for routing) and, for a closed link, the days until it reopens.
     fn days(&self, link: LinkId, l: &LinkSpec) -> f64 {
         let (m, trip) = (self.m, &self.trip);
         let waits: f64 = if self.bypass && m.green.covers_link(link) {
