@@ -158,6 +158,8 @@ pub(in crate::engine) struct LinkState {
     pub background: f64,
     pub closed_until: Tick,
     pub in_transit: Vec<ShipId>,
+    /// The latest day whose [`Ev::LinkDay`] is scheduled (0: none yet; day 0 never needs one).
+    pub day_event: u32,
 }
 
 /// A consignment moving through the network hop by hop.
@@ -559,11 +561,12 @@ impl<'m> Sim<'m> {
         let daily = |p: &crate::model::LinkProps| !p.capacity.is_empty();
         // Looked up per spec first: most networks, and every large link group so far, have no
         // link with a daily step, and a group can have hundreds of thousands of links.
+        // A link's day is an event only while shipments wait on it (`link_day`); every day of
+        // every such link is counted as handled all the same, so the count does not depend on it.
         if m.links.any_props(daily) {
             for l in 0..m.links.len() {
-                let e = self.link_entity(l);
-                if self.owns(e) && daily(m.links.props(l)) {
-                    self.on_day(0, class::LINK_DAY, e, Ev::LinkDay(l));
+                if self.owns(self.link_entity(l)) && daily(m.links.props(l)) {
+                    self.events += u64::from(m.days);
                 }
             }
         }
