@@ -246,6 +246,8 @@ pub struct Sim<'m> {
     pub(in crate::engine) closures: mechanisms::closures::Closures,
     /// How many closure changes had passed when the route cache was filled.
     pub(in crate::engine) closure_state: usize,
+    /// The times between which `route_epoch` and `closure_state` stay what they are.
+    pub(in crate::engine) route_span: (Tick, Tick),
     /// The links closed then (None: all open).
     pub(in crate::engine) closed: Option<Arc<mechanisms::closures::Closed>>,
     /// Every region's level while the route cache holds.
@@ -365,6 +367,7 @@ impl<'m> Sim<'m> {
             route_key: 0,
             closures,
             closure_state: 0,
+            route_span: (0, 0),
             closed: None,
             out: Replication::new(rep, m.days as usize, items, m.regions.len()),
             cur: SETUP,
