@@ -158,6 +158,8 @@ pub(in crate::engine) struct LinkState {
     pub background: f64,
     pub closed_until: Tick,
     pub in_transit: Vec<ShipId>,
+    /// The latest day whose [`Ev::LinkDay`] is scheduled (0: none yet; day 0 never needs one).
+    pub day_event: u32,
 }
 
 /// A consignment moving through the network hop by hop.
@@ -244,6 +246,8 @@ pub struct Sim<'m> {
     pub(in crate::engine) closures: mechanisms::closures::Closures,
     /// How many closure changes had passed when the route cache was filled.
     pub(in crate::engine) closure_state: usize,
+    /// The times between which `route_epoch` and `closure_state` stay what they are.
+    pub(in crate::engine) route_span: (Tick, Tick),
     /// The links closed then (None: all open).
     pub(in crate::engine) closed: Option<Arc<mechanisms::closures::Closed>>,
     /// Every region's level while the route cache holds.
@@ -363,6 +367,7 @@ impl<'m> Sim<'m> {
             route_key: 0,
             closures,
             closure_state: 0,
+            route_span: (0, 0),
             closed: None,
             out: Replication::new(rep, m.days as usize, items, m.regions.len()),
             cur: SETUP,
@@ -559,11 +564,12 @@ impl<'m> Sim<'m> {
         let daily = |p: &crate::model::LinkProps| !p.capacity.is_empty();
         // Looked up per spec first: most networks, and every large link group so far, have no
         // link with a daily step, and a group can have hundreds of thousands of links.
+        // A link's day is an event only while shipments wait on it (`link_day`); every day of
+        // every such link is counted as handled all the same, so the count does not depend on it.
         if m.links.any_props(daily) {
             for l in 0..m.links.len() {
-                let e = self.link_entity(l);
-                if self.owns(e) && daily(m.links.props(l)) {
-                    self.on_day(0, class::LINK_DAY, e, Ev::LinkDay(l));
+                if self.owns(self.link_entity(l)) && daily(m.links.props(l)) {
+                    self.events += u64::from(m.days);
                 }
             }
         }

@@ -127,6 +127,13 @@ impl Closures {
         self.changes.partition_point(|&t| t <= now)
     }
 
+    /// The times over which the count of changes is `state` ([`Closures::state_at`]): from
+    /// its change (the start of time for 0) until the next (the end of time after the last).
+    pub(in crate::engine) fn state_span(&self, state: usize) -> (Tick, Tick) {
+        let from = state.checked_sub(1).map_or(Tick::MIN, |k| self.changes[k]);
+        (from, self.changes.get(state).copied().unwrap_or(Tick::MAX))
+    }
+
     /// The links closed at `now`; None when every link is open.
     pub(in crate::engine) fn closed_at(&self, now: Tick) -> Option<Arc<Closed>> {
         let since = *self.changes[..self.state_at(now)].last()?;
@@ -187,6 +194,12 @@ mod tests {
         assert_eq!(closed.wait_days(0), 3.0);
         assert_eq!(closed.wait_days(1), 0.0);
         assert!(c.closed_at(day(8)).is_none(), "open again");
+        for t in [0, day(5) - 1, day(5), day(8) - 1, day(8), day(40)] {
+            let (from, until) = c.state_span(c.state_at(t));
+            assert!(from <= t && t < until, "{t} in {from}..{until}");
+        }
+        assert_eq!(c.state_span(1), (day(5), day(8)));
+        assert_eq!(c.state_span(2), (day(8), Tick::MAX));
         // Random closures are drawn up front, the same for every draw of the replication.
         m.links.props_mut(0).closure_rate = 0.2;
         m.links.props_mut(0).closure_days = Dist::fixed(2.0);

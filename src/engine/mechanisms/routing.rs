@@ -4,8 +4,9 @@
 //! green channel changes, or a link closes or reopens.
 
 use crate::engine::mechanisms::closures::Closed;
+use crate::engine::queue::Tick;
 use crate::engine::{Route, Sim};
-use crate::model::{ItemId, LinkId, LinkSpec, Model, NodeId, RiskLevel};
+use crate::model::{ItemId, LinkId, LinkSpec, Model, NodeId, RiskLevel, TICKS_PER_DAY};
 use crate::util::FastMap;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -356,6 +357,11 @@ impl Sim<'_> {
     /// green channel has changed since they were filled; when only the set of closed links
     /// has, keeps what is still valid.
     pub(in crate::engine) fn sync_route_state(&mut self) {
+        // Called for every shipment and ranking: two searches of the change times each time
+        // cost more than the rest of a cached route's lookup.
+        if self.route_span.0 <= self.now && self.now < self.route_span.1 {
+            return;
+        }
         let day = self.day();
         let epoch = self.route_changes.partition_point(|&d| d <= day);
         let closing = self.closures.state_at(self.now);
@@ -388,6 +394,16 @@ impl Sim<'_> {
                 self.route_key = h.finish() as usize;
             }
         }
+        let (from, until) = self.closures.state_span(closing);
+        let day_start = |d: u32| Tick::from(d) * TICKS_PER_DAY;
+        let epoch_from = epoch
+            .checked_sub(1)
+            .map_or(Tick::MIN, |k| day_start(self.route_changes[k]));
+        let epoch_until = self
+            .route_changes
+            .get(epoch)
+            .map_or(Tick::MAX, |&d| day_start(d));
+        self.route_span = (from.max(epoch_from), until.min(epoch_until));
     }
 
     /// The route for a shipment and its expected days, from the cache when the world has not
@@ -590,7 +606,7 @@ mod tests {
     fn leads(m: &Model) -> Vec<f64> {
         let r = run(m, 0);
         let t = &r.transport[item(m, "mask") * r.slots + region(m, "B")];
-        let tick = 1.0 / crate::model::TICKS_PER_DAY as f64;
+        let tick = 1.0 / TICKS_PER_DAY as f64;
         t.lead_times.iter().map(|l| l - tick).collect()
     }
 

@@ -129,11 +129,29 @@ impl Sim<'_> {
         self.serve_link(l);
     }
 
-    /// Start of a link's day: renew its truck budget, serve its queue.
+    /// Start of a link's day: renew its truck budget, serve its queue. Only a link with a daily
+    /// capacity on whose queue shipments waited the day before has one: on any other the
+    /// event would find nothing to serve, or only shipments that entered today and were
+    /// served then, within a budget that has only shrunk since.
     pub(in crate::engine) fn link_day(&mut self, l: LinkId) {
+        // Counted with the idle days of the link when the run was scheduled.
+        self.events -= 1;
         self.serve_link(l);
+    }
+
+    /// Schedules tomorrow's [`Sim::link_day`] of link `l` (at `at` in the link table), whose
+    /// queue is not empty, unless it is scheduled already or the link has no daily capacity.
+    fn wait_for_next_day(&mut self, l: LinkId, at: usize) {
+        let next = self.day() + 1;
+        let st = self.links.at(at);
+        if st.day_event >= next || self.m.links.props(l).capacity.is_empty() {
+            return;
+        }
+        st.day_event = next;
         let e = self.link_entity(l);
-        self.on_day(self.day() as i64 + 1, class::LINK_DAY, e, Ev::LinkDay(l));
+        if self.owns(e) {
+            self.on_day(i64::from(next), class::LINK_DAY, e, Ev::LinkDay(l));
+        }
     }
 
     /// Lets queued shipments depart within today's capacity. Ordinary freight claims its
@@ -146,7 +164,11 @@ impl Sim<'_> {
         let at = self.links.position(l, LinkState::default);
         let (m, today) = (self.m, self.day());
         let st = self.links.at(at);
-        if self.now < st.closed_until || st.queue.is_empty() {
+        if st.queue.is_empty() {
+            return;
+        }
+        if self.now < st.closed_until {
+            self.wait_for_next_day(l, at);
             return;
         }
         let mut queue = std::mem::take(&mut st.queue);
@@ -229,7 +251,12 @@ impl Sim<'_> {
             }
         }
         // The emptied queue keeps its allocation for the next shipments when none waits.
-        self.links.at(at).queue = if waiting.is_empty() { queue } else { waiting };
+        if waiting.is_empty() {
+            self.links.at(at).queue = queue;
+        } else {
+            self.links.at(at).queue = waiting;
+            self.wait_for_next_day(l, at);
+        }
     }
 
     fn depart(&mut self, s: ShipId, l: LinkId) {
