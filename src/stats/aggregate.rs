@@ -354,8 +354,10 @@ impl Aggregate {
                     continue;
                 }
                 let row = &mut row[..k];
-                for (v, series) in row.iter_mut().zip(&self.pending) {
-                    *v = series[at + j];
+                // Taken, leaving +0.0: the series go back for reuse all zeros without a
+                // 3 MB clear each (see `recycle_series`).
+                for (v, series) in row.iter_mut().zip(&mut self.pending) {
+                    *v = std::mem::take(&mut series[at + j]);
                 }
                 cell.catch_up(folded);
                 for &v in &*row {

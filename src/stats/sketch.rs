@@ -84,11 +84,11 @@ impl PartialEq for QuantileSketch {
     }
 }
 
-/// Counts bucket `b` in a sorted list of (bucket, count).
-fn add_sparse(list: &mut Vec<(i32, u32)>, b: i32) {
+/// Counts `n` values of bucket `b` in a sorted list of (bucket, count).
+fn add_sparse(list: &mut Vec<(i32, u32)>, b: i32, n: u32) {
     match list.binary_search_by_key(&b, |&(k, _)| k) {
-        Ok(i) => list[i].1 += 1,
-        Err(i) => list.insert(i, (b, 1)),
+        Ok(i) => list[i].1 += n,
+        Err(i) => list.insert(i, (b, n)),
     }
 }
 
@@ -184,55 +184,62 @@ impl QuantileSketch {
 
     /// Counts `values` (finite), as inserting each in turn would: one cell's values of a batch
     /// of replications, with the count, extremes and wholeness updated once for the batch
-    /// rather than written back per value.
+    /// rather than written back per value. A run of equal values (a cell that is the same in
+    /// several replications) is counted at once, its bucket computed once.
     pub fn insert_all(&mut self, values: &[f64]) {
         debug_assert!(
             values.iter().all(|x| !x.is_nan()),
             "a quantile sketch takes numbers"
         );
-        for &x in values {
+        let (mut min, mut max, mut whole) = (self.min, self.max, self.whole);
+        let mut rest = values;
+        while let [x, ..] = *rest {
+            let run = rest
+                .iter()
+                .position(|v| v.to_bits() != x.to_bits())
+                .unwrap_or(rest.len());
+            rest = &rest[run..];
+            let n = run as u32;
             let b = bucket(x);
             if b > 0 {
                 // Below `lo` the difference is negative and, as usize, far out of range.
                 match self.dense.get_mut((b - self.lo) as usize) {
-                    Some(c) => *c += 1,
-                    None => self.widen(b),
+                    Some(c) => *c += n,
+                    None => self.widen(b, n),
                 }
             } else if b == 0 {
-                self.zeros += 1;
+                self.zeros += n;
             } else {
-                add_sparse(&mut self.sparse, b);
+                add_sparse(&mut self.sparse, b, n);
             }
-        }
-        self.count += values.len() as u64;
-        // In arrival order: the sign of a zero extreme follows it.
-        let (mut min, mut max) = (self.min, self.max);
-        for &x in values {
+            // In arrival order: the sign of a zero extreme follows it (and taking the same
+            // value again changes neither extreme).
             min = min.min(x);
             max = max.max(x);
+            whole = whole && is_whole(x);
         }
-        (self.min, self.max) = (min, max);
-        self.whole = self.whole && values.iter().all(|&x| is_whole(x));
+        self.count += values.len() as u64;
+        (self.min, self.max, self.whole) = (min, max, whole);
     }
 
-    /// Counts positive bucket `b`, outside the dense run: in the run widened to take it if it
+    /// Counts `n` values of positive bucket `b`, outside the dense run: in the run widened to take it if it
     /// stays within [`DENSE_MAX`], else in the sparse list. The run widens past `b` by
     /// [`slack`] buckets (as far as [`DENSE_MAX`] allows), so that the next values a little
     /// further out count in it without widening it again: widening one bucket at a time was a
     /// tenth of the inserts and a copy of the run each.
     #[cold]
     #[inline(never)]
-    fn widen(&mut self, b: i32) {
+    fn widen(&mut self, b: i32, n: u32) {
         if self.dense.is_empty() {
             self.lo = b - SLACK_MIN as i32;
             self.dense = vec![0; 2 * SLACK_MIN + 1];
-            self.dense[SLACK_MIN] = 1;
+            self.dense[SLACK_MIN] = n;
             return;
         }
         let end = self.lo + self.dense.len() as i32;
         let span = (end.max(b + 1) - self.lo.min(b)) as usize;
         if span > DENSE_MAX {
-            add_sparse(&mut self.sparse, b);
+            add_sparse(&mut self.sparse, b, n);
             return;
         }
         let by = (span - self.dense.len() + slack(span)).min(DENSE_MAX - self.dense.len());
@@ -246,7 +253,7 @@ impl QuantileSketch {
             self.dense.reserve_exact(by);
             self.dense.resize(self.dense.len() + by, 0);
         }
-        self.dense[(b - self.lo) as usize] += 1;
+        self.dense[(b - self.lo) as usize] += n;
     }
 
     /// Reads one count from each cache line of the sketch's counts and returns their sum, to
@@ -345,6 +352,13 @@ impl QuantileSketch {
         }
         if hf >= self.count as i64 || tau == 1.0 {
             return self.max;
+        }
+        // Every value is the same number (two cells in three of a study are zero throughout):
+        // each order statistic is it, clamped between the extremes, and so is the quantile,
+        // without walking the buckets twice. Not for -0.0 extremes, whose bucket's
+        // representative is +0.0.
+        if self.min.to_bits() == self.max.to_bits() && self.min.to_bits() != (-0.0f64).to_bits() {
+            return self.min;
         }
         let a = self.order_statistic(hf as u64 - 1);
         let b = self.order_statistic(hf as u64);
