@@ -309,31 +309,44 @@ impl QuantileSketch {
             .chain(positive)
     }
 
-    /// The `i`-th smallest value (0-based, `i < count`): exact for the smallest and largest, and
-    /// when every value is a whole number and its bucket holds a single one; otherwise its
-    /// bucket's representative, kept within the smallest and largest.
-    fn order_statistic(&self, i: u64) -> f64 {
-        if i == 0 {
-            return self.min;
-        }
-        if i + 1 == self.count {
-            return self.max;
-        }
+    /// The value a bucket stands for: exact when every value is a whole number and the bucket
+    /// holds a single one, else its representative, kept within the smallest and largest.
+    fn bucket_value(&self, b: i32) -> f64 {
+        let whole = if self.whole {
+            only_whole_number(b)
+        } else {
+            None
+        };
+        whole
+            .unwrap_or_else(|| representative(b))
+            .clamp(self.min, self.max)
+    }
+
+    /// The `i`-th and `i + 1`-th smallest values (0-based, `i + 1 < count`), from one walk of
+    /// the buckets: exact for the smallest and largest, otherwise their buckets' values (see
+    /// [`QuantileSketch::bucket_value`]).
+    fn adjacent_order_statistics(&self, i: u64) -> (f64, f64) {
+        debug_assert!(i + 1 < self.count);
+        let (mut first, mut second) = (None, None);
         let mut seen = 0u64;
         for (b, c) in self.counts() {
             seen += u64::from(c);
-            if seen > i {
-                let whole = if self.whole {
-                    only_whole_number(b)
-                } else {
-                    None
-                };
-                return whole
-                    .unwrap_or_else(|| representative(b))
-                    .clamp(self.min, self.max);
+            if first.is_none() && seen > i {
+                first = Some(b);
+            }
+            if seen > i + 1 {
+                second = Some(b);
+                break;
             }
         }
-        self.max
+        let value = |b: Option<i32>| b.map_or(self.max, |b| self.bucket_value(b));
+        let a = if i == 0 { self.min } else { value(first) };
+        let b = if i + 2 == self.count {
+            self.max
+        } else {
+            value(second)
+        };
+        (a, b)
     }
 
     /// The `tau` quantile by the definition of statrs' `Data::quantile` (Hyndman and Fan's
@@ -360,8 +373,7 @@ impl QuantileSketch {
         if self.min.to_bits() == self.max.to_bits() && self.min.to_bits() != (-0.0f64).to_bits() {
             return self.min;
         }
-        let a = self.order_statistic(hf as u64 - 1);
-        let b = self.order_statistic(hf as u64);
+        let (a, b) = self.adjacent_order_statistics(hf as u64 - 1);
         a + (h - hf as f64) * (b - a)
     }
 }
@@ -376,6 +388,43 @@ mod tests {
         let mut s = QuantileSketch::new();
         values.iter().for_each(|&v| s.insert(v));
         s
+    }
+
+    /// The `i`-th smallest value as [`QuantileSketch::quantile`] read it first, one walk of
+    /// the buckets per order statistic: the reference for the single walk.
+    fn order_statistic(s: &QuantileSketch, i: u64) -> f64 {
+        if i == 0 {
+            return s.min;
+        }
+        if i + 1 == s.count {
+            return s.max;
+        }
+        let mut seen = 0u64;
+        for (b, c) in s.counts() {
+            seen += u64::from(c);
+            if seen > i {
+                return s.bucket_value(b);
+            }
+        }
+        s.max
+    }
+
+    /// [`QuantileSketch::quantile`] as first written, each order statistic on its own.
+    fn quantile_by_order_statistics(s: &QuantileSketch, tau: f64) -> f64 {
+        if !(0.0..=1.0).contains(&tau) || s.count == 0 {
+            return f64::NAN;
+        }
+        let h = (s.count as f64 + 1.0 / 3.0) * tau + 1.0 / 3.0;
+        let hf = h as i64;
+        if hf <= 0 || tau == 0.0 {
+            return s.min;
+        }
+        if hf >= s.count as i64 || tau == 1.0 {
+            return s.max;
+        }
+        let a = order_statistic(s, hf as u64 - 1);
+        let b = order_statistic(s, hf as u64);
+        a + (h - hf as f64) * (b - a)
     }
 
     #[test]
@@ -518,6 +567,29 @@ mod tests {
             prop_assert_eq!((all.min.to_bits(), all.max.to_bits()), (one.min.to_bits(), one.max.to_bits()));
             prop_assert!(all.dense.len() <= DENSE_MAX);
             prop_assert_eq!(all.counts().map(|(_, c)| u64::from(c)).sum::<u64>(), all.count());
+        }
+
+        /// Runs of equal values (as a cell that is the same in several replications gives),
+        /// the single-value shortcut and the single walk leave every quantile's bytes as they
+        /// were, signed zeros included.
+        #[test]
+        fn quantiles_are_those_of_one_value_and_one_walk_at_a_time(
+            values in prop::collection::vec(
+                prop_oneof![Just(0.0), Just(-0.0), Just(3.0), Just(7.25), Just(-2.0),
+                    (0..40).prop_map(f64::from), 0.5..1e4f64], 1..120),
+            chunk in 1usize..24,
+            tau in prop_oneof![Just(0.05), Just(0.95), 0.0..=1.0f64],
+        ) {
+            let one = sketch(&values);
+            let mut runs = QuantileSketch::new();
+            values.chunks(chunk).for_each(|c| runs.insert_all(c));
+            prop_assert_eq!(&runs, &one);
+            let expected = quantile_by_order_statistics(&one, tau);
+            prop_assert_eq!(runs.quantile(tau).to_bits(), expected.to_bits());
+            // The same value throughout, however often and whatever its sign.
+            let same = sketch(&vec![values[0]; values.len()]);
+            let expected = quantile_by_order_statistics(&same, tau);
+            prop_assert_eq!(same.quantile(tau).to_bits(), expected.to_bits());
         }
 
         #[test]
