@@ -10,8 +10,9 @@ use std::sync::Mutex;
 /// write, where the fold has already zeroed the few cells it read.
 static SPARE_SERIES: Mutex<Vec<Vec<f64>>> = Mutex::new(Vec::new());
 
-/// Most series kept in [`SPARE_SERIES`]: a fold's batch (16) and the replications in flight.
-const SPARE_SERIES_MAX: usize = 32;
+/// Most series kept in [`SPARE_SERIES`]: a fold's batch (at most 32) and the replications in
+/// flight.
+const SPARE_SERIES_MAX: usize = 48;
 
 /// Hands a replication's daily series back for reuse once nothing needs its values; every
 /// value must be +0.0 (the fold sets back each cell it reads).
