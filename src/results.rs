@@ -4,16 +4,23 @@
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 
-/// Daily series handed back once folded ([`recycle_series`]), for the replications still to
-/// run: a fresh series of `china-2020` is 3 MB that the kernel zeroes page by page on first
-/// touch, once per replication; clearing a warm one costs a fraction of that.
+/// Daily series handed back once folded ([`recycle_series`]), every value +0.0, for the
+/// replications still to run: a fresh series of `china-2020` is 3 MB that the kernel zeroes
+/// page by page on first touch, once per replication, and clearing a warm one is still a 3 MB
+/// write, where the fold has already zeroed the few cells it read.
 static SPARE_SERIES: Mutex<Vec<Vec<f64>>> = Mutex::new(Vec::new());
 
-/// Most series kept in [`SPARE_SERIES`]: a fold's batch (16) and the replications in flight.
-const SPARE_SERIES_MAX: usize = 32;
+/// Most series kept in [`SPARE_SERIES`]: a fold's batch (at most 32) and the replications in
+/// flight.
+const SPARE_SERIES_MAX: usize = 48;
 
-/// Hands a replication's daily series back for reuse once nothing needs its values.
+/// Hands a replication's daily series back for reuse once nothing needs its values; every
+/// value must be +0.0 (the fold sets back each cell it reads).
 pub fn recycle_series(series: Vec<f64>) {
+    debug_assert!(
+        series.iter().all(|v| v.to_bits() == 0),
+        "a recycled series is zeroed"
+    );
     let mut spare = SPARE_SERIES.lock().unwrap_or_else(|e| e.into_inner());
     if spare.len() < SPARE_SERIES_MAX {
         spare.push(series);
@@ -30,8 +37,8 @@ fn zeroed_series(len: usize) -> Vec<f64> {
             .map(|i| spare.swap_remove(i))
     };
     match reused {
+        // Already zeros: only its length may differ (a study's arms can differ in shape).
         Some(mut s) => {
-            s.clear();
             s.resize(len, 0.0);
             s
         }

@@ -84,11 +84,11 @@ impl PartialEq for QuantileSketch {
     }
 }
 
-/// Counts bucket `b` in a sorted list of (bucket, count).
-fn add_sparse(list: &mut Vec<(i32, u32)>, b: i32) {
+/// Counts `n` values of bucket `b` in a sorted list of (bucket, count).
+fn add_sparse(list: &mut Vec<(i32, u32)>, b: i32, n: u32) {
     match list.binary_search_by_key(&b, |&(k, _)| k) {
-        Ok(i) => list[i].1 += 1,
-        Err(i) => list.insert(i, (b, 1)),
+        Ok(i) => list[i].1 += n,
+        Err(i) => list.insert(i, (b, n)),
     }
 }
 
@@ -184,55 +184,62 @@ impl QuantileSketch {
 
     /// Counts `values` (finite), as inserting each in turn would: one cell's values of a batch
     /// of replications, with the count, extremes and wholeness updated once for the batch
-    /// rather than written back per value.
+    /// rather than written back per value. A run of equal values (a cell that is the same in
+    /// several replications) is counted at once, its bucket computed once.
     pub fn insert_all(&mut self, values: &[f64]) {
         debug_assert!(
             values.iter().all(|x| !x.is_nan()),
             "a quantile sketch takes numbers"
         );
-        for &x in values {
+        let (mut min, mut max, mut whole) = (self.min, self.max, self.whole);
+        let mut rest = values;
+        while let [x, ..] = *rest {
+            let run = rest
+                .iter()
+                .position(|v| v.to_bits() != x.to_bits())
+                .unwrap_or(rest.len());
+            rest = &rest[run..];
+            let n = run as u32;
             let b = bucket(x);
             if b > 0 {
                 // Below `lo` the difference is negative and, as usize, far out of range.
                 match self.dense.get_mut((b - self.lo) as usize) {
-                    Some(c) => *c += 1,
-                    None => self.widen(b),
+                    Some(c) => *c += n,
+                    None => self.widen(b, n),
                 }
             } else if b == 0 {
-                self.zeros += 1;
+                self.zeros += n;
             } else {
-                add_sparse(&mut self.sparse, b);
+                add_sparse(&mut self.sparse, b, n);
             }
-        }
-        self.count += values.len() as u64;
-        // In arrival order: the sign of a zero extreme follows it.
-        let (mut min, mut max) = (self.min, self.max);
-        for &x in values {
+            // In arrival order: the sign of a zero extreme follows it (and taking the same
+            // value again changes neither extreme).
             min = min.min(x);
             max = max.max(x);
+            whole = whole && is_whole(x);
         }
-        (self.min, self.max) = (min, max);
-        self.whole = self.whole && values.iter().all(|&x| is_whole(x));
+        self.count += values.len() as u64;
+        (self.min, self.max, self.whole) = (min, max, whole);
     }
 
-    /// Counts positive bucket `b`, outside the dense run: in the run widened to take it if it
+    /// Counts `n` values of positive bucket `b`, outside the dense run: in the run widened to take it if it
     /// stays within [`DENSE_MAX`], else in the sparse list. The run widens past `b` by
     /// [`slack`] buckets (as far as [`DENSE_MAX`] allows), so that the next values a little
     /// further out count in it without widening it again: widening one bucket at a time was a
     /// tenth of the inserts and a copy of the run each.
     #[cold]
     #[inline(never)]
-    fn widen(&mut self, b: i32) {
+    fn widen(&mut self, b: i32, n: u32) {
         if self.dense.is_empty() {
             self.lo = b - SLACK_MIN as i32;
             self.dense = vec![0; 2 * SLACK_MIN + 1];
-            self.dense[SLACK_MIN] = 1;
+            self.dense[SLACK_MIN] = n;
             return;
         }
         let end = self.lo + self.dense.len() as i32;
         let span = (end.max(b + 1) - self.lo.min(b)) as usize;
         if span > DENSE_MAX {
-            add_sparse(&mut self.sparse, b);
+            add_sparse(&mut self.sparse, b, n);
             return;
         }
         let by = (span - self.dense.len() + slack(span)).min(DENSE_MAX - self.dense.len());
@@ -246,7 +253,7 @@ impl QuantileSketch {
             self.dense.reserve_exact(by);
             self.dense.resize(self.dense.len() + by, 0);
         }
-        self.dense[(b - self.lo) as usize] += 1;
+        self.dense[(b - self.lo) as usize] += n;
     }
 
     /// Reads one count from each cache line of the sketch's counts and returns their sum, to
@@ -302,31 +309,44 @@ impl QuantileSketch {
             .chain(positive)
     }
 
-    /// The `i`-th smallest value (0-based, `i < count`): exact for the smallest and largest, and
-    /// when every value is a whole number and its bucket holds a single one; otherwise its
-    /// bucket's representative, kept within the smallest and largest.
-    fn order_statistic(&self, i: u64) -> f64 {
-        if i == 0 {
-            return self.min;
-        }
-        if i + 1 == self.count {
-            return self.max;
-        }
+    /// The value a bucket stands for: exact when every value is a whole number and the bucket
+    /// holds a single one, else its representative, kept within the smallest and largest.
+    fn bucket_value(&self, b: i32) -> f64 {
+        let whole = if self.whole {
+            only_whole_number(b)
+        } else {
+            None
+        };
+        whole
+            .unwrap_or_else(|| representative(b))
+            .clamp(self.min, self.max)
+    }
+
+    /// The `i`-th and `i + 1`-th smallest values (0-based, `i + 1 < count`), from one walk of
+    /// the buckets: exact for the smallest and largest, otherwise their buckets' values (see
+    /// [`QuantileSketch::bucket_value`]).
+    fn adjacent_order_statistics(&self, i: u64) -> (f64, f64) {
+        debug_assert!(i + 1 < self.count);
+        let (mut first, mut second) = (None, None);
         let mut seen = 0u64;
         for (b, c) in self.counts() {
             seen += u64::from(c);
-            if seen > i {
-                let whole = if self.whole {
-                    only_whole_number(b)
-                } else {
-                    None
-                };
-                return whole
-                    .unwrap_or_else(|| representative(b))
-                    .clamp(self.min, self.max);
+            if first.is_none() && seen > i {
+                first = Some(b);
+            }
+            if seen > i + 1 {
+                second = Some(b);
+                break;
             }
         }
-        self.max
+        let value = |b: Option<i32>| b.map_or(self.max, |b| self.bucket_value(b));
+        let a = if i == 0 { self.min } else { value(first) };
+        let b = if i + 2 == self.count {
+            self.max
+        } else {
+            value(second)
+        };
+        (a, b)
     }
 
     /// The `tau` quantile by the definition of statrs' `Data::quantile` (Hyndman and Fan's
@@ -346,8 +366,14 @@ impl QuantileSketch {
         if hf >= self.count as i64 || tau == 1.0 {
             return self.max;
         }
-        let a = self.order_statistic(hf as u64 - 1);
-        let b = self.order_statistic(hf as u64);
+        // Every value is the same number (two cells in three of a study are zero throughout):
+        // each order statistic is it, clamped between the extremes, and so is the quantile,
+        // without walking the buckets twice. Not for -0.0 extremes, whose bucket's
+        // representative is +0.0.
+        if self.min.to_bits() == self.max.to_bits() && self.min.to_bits() != (-0.0f64).to_bits() {
+            return self.min;
+        }
+        let (a, b) = self.adjacent_order_statistics(hf as u64 - 1);
         a + (h - hf as f64) * (b - a)
     }
 }
@@ -362,6 +388,43 @@ mod tests {
         let mut s = QuantileSketch::new();
         values.iter().for_each(|&v| s.insert(v));
         s
+    }
+
+    /// The `i`-th smallest value as [`QuantileSketch::quantile`] read it first, one walk of
+    /// the buckets per order statistic: the reference for the single walk.
+    fn order_statistic(s: &QuantileSketch, i: u64) -> f64 {
+        if i == 0 {
+            return s.min;
+        }
+        if i + 1 == s.count {
+            return s.max;
+        }
+        let mut seen = 0u64;
+        for (b, c) in s.counts() {
+            seen += u64::from(c);
+            if seen > i {
+                return s.bucket_value(b);
+            }
+        }
+        s.max
+    }
+
+    /// [`QuantileSketch::quantile`] as first written, each order statistic on its own.
+    fn quantile_by_order_statistics(s: &QuantileSketch, tau: f64) -> f64 {
+        if !(0.0..=1.0).contains(&tau) || s.count == 0 {
+            return f64::NAN;
+        }
+        let h = (s.count as f64 + 1.0 / 3.0) * tau + 1.0 / 3.0;
+        let hf = h as i64;
+        if hf <= 0 || tau == 0.0 {
+            return s.min;
+        }
+        if hf >= s.count as i64 || tau == 1.0 {
+            return s.max;
+        }
+        let a = order_statistic(s, hf as u64 - 1);
+        let b = order_statistic(s, hf as u64);
+        a + (h - hf as f64) * (b - a)
     }
 
     #[test]
@@ -504,6 +567,29 @@ mod tests {
             prop_assert_eq!((all.min.to_bits(), all.max.to_bits()), (one.min.to_bits(), one.max.to_bits()));
             prop_assert!(all.dense.len() <= DENSE_MAX);
             prop_assert_eq!(all.counts().map(|(_, c)| u64::from(c)).sum::<u64>(), all.count());
+        }
+
+        /// Runs of equal values (as a cell that is the same in several replications gives),
+        /// the single-value shortcut and the single walk leave every quantile's bytes as they
+        /// were, signed zeros included.
+        #[test]
+        fn quantiles_are_those_of_one_value_and_one_walk_at_a_time(
+            values in prop::collection::vec(
+                prop_oneof![Just(0.0), Just(-0.0), Just(3.0), Just(7.25), Just(-2.0),
+                    (0..40).prop_map(f64::from), 0.5..1e4f64], 1..120),
+            chunk in 1usize..24,
+            tau in prop_oneof![Just(0.05), Just(0.95), 0.0..=1.0f64],
+        ) {
+            let one = sketch(&values);
+            let mut runs = QuantileSketch::new();
+            values.chunks(chunk).for_each(|c| runs.insert_all(c));
+            prop_assert_eq!(&runs, &one);
+            let expected = quantile_by_order_statistics(&one, tau);
+            prop_assert_eq!(runs.quantile(tau).to_bits(), expected.to_bits());
+            // The same value throughout, however often and whatever its sign.
+            let same = sketch(&vec![values[0]; values.len()]);
+            let expected = quantile_by_order_statistics(&same, tau);
+            prop_assert_eq!(same.quantile(tau).to_bits(), expected.to_bits());
         }
 
         #[test]
