@@ -2,10 +2,10 @@
 //! whose epidemic is the same in every replication, and the route cache. The study owns a context per model and lends it to each replication,
 //! so the model itself stays plain data.
 
-use crate::demand::seir::{census_of, onsets};
+use crate::demand::seir::{census_of, onsets_many};
 use crate::engine::mechanisms::census::region_levels;
 use crate::engine::mechanisms::routing::RouteCache;
-use crate::model::{Model, RiskLevel, Severity};
+use crate::model::{Epidemic, Model, Region, RiskLevel, Severity};
 
 /// Run-time data derived from a model and shared by its replications (on any thread).
 pub struct RunContext<'m> {
@@ -30,18 +30,19 @@ pub struct RunContext<'m> {
 impl<'m> RunContext<'m> {
     /// A context for `model`, its census integrated and its route cache empty.
     pub fn new(model: &'m Model) -> RunContext<'m> {
+        let fixed = |r: &'m Region| r.epidemic.as_ref().filter(|e| !e.is_uncertain());
+        let epidemics: Vec<&Epidemic> = model.regions.iter().filter_map(fixed).collect();
+        let mut onsets = onsets_many(&epidemics, model.days).into_iter();
         let (census, levels) = model
             .regions
             .iter()
-            .map(
-                |r| match r.epidemic.as_ref().filter(|e| !e.is_uncertain()) {
-                    Some(e) => {
-                        let onsets = onsets(e, model.days);
-                        (census_of(e, &onsets), region_levels(r, e, &onsets))
-                    }
-                    None => (Vec::new(), r.risk.clone()),
-                },
-            )
+            .map(|r| match fixed(r) {
+                Some(e) => {
+                    let onsets = onsets.next().expect("one series per fixed epidemic");
+                    (census_of(e, &onsets), region_levels(r, e, &onsets))
+                }
+                None => (Vec::new(), r.risk.clone()),
+            })
             .unzip();
         let queues = model.risk.iter().any(|r| r.checkpoint_throughput.is_some());
         RunContext {

@@ -85,10 +85,30 @@ pub fn t_half_width(sd: f64, n: usize, alpha: f64) -> Option<f64> {
     if n < 2 {
         return None;
     }
+    Some(t_quantile(n, alpha) * sd / (n as f64).sqrt())
+}
+
+thread_local! {
+    /// The last quantile [`t_quantile`] computed on this thread, with its `n` and `alpha`.
+    static LAST_T: std::cell::Cell<Option<(usize, u64, f64)>> = const { std::cell::Cell::new(None) };
+}
+
+/// The upper `alpha / 2` quantile of Student's t with `n - 1` degrees of freedom. An output
+/// asks for it once per summarised series, nearly always with the same `n` and `alpha`, and
+/// statrs inverts the incomplete beta function iteratively each time (thousands of
+/// instructions, more the more replications): the last answer is kept per thread.
+fn t_quantile(n: usize, alpha: f64) -> f64 {
+    let key = (n, alpha.to_bits());
+    if let Some((kn, ka, t)) = LAST_T.get()
+        && (kn, ka) == key
+    {
+        return t;
+    }
     let t = StudentsT::new(0.0, 1.0, (n - 1) as f64)
         .expect("degrees of freedom positive")
         .inverse_cdf(1.0 - alpha / 2.0);
-    Some(t * sd / (n as f64).sqrt())
+    LAST_T.set(Some((n, key.1, t)));
+    t
 }
 
 /// Quantile of a sample (statrs' definition), `values` in any order.
@@ -233,6 +253,26 @@ mod tests {
         let flat = summarize(&[2.0, 2.0]).unwrap().ci.unwrap();
         assert_eq!((flat.low, flat.high), (2.0, 2.0));
         assert!(flat.excludes_zero() && !Interval::around(0.0, 1.0).excludes_zero());
+    }
+
+    #[test]
+    fn a_remembered_t_quantile_is_the_one_computed_afresh() {
+        let fresh = |n: usize, alpha: f64| {
+            StudentsT::new(0.0, 1.0, (n - 1) as f64)
+                .unwrap()
+                .inverse_cdf(1.0 - alpha / 2.0)
+        };
+        // Alternating keys: each call must answer for its own n and alpha, not the last.
+        for (n, alpha) in [
+            (10, 0.05),
+            (10, 0.05),
+            (11, 0.05),
+            (10, 0.01),
+            (10, 0.05),
+            (2, 0.05),
+        ] {
+            assert_eq!(t_quantile(n, alpha).to_bits(), fresh(n, alpha).to_bits());
+        }
     }
 
     #[test]

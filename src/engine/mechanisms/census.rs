@@ -4,7 +4,7 @@
 //! context's. What drives the hospitals' demand (their share of the region's census, or their
 //! CSV series) is recorded per region and day for `census.csv`.
 
-use crate::demand::seir::{census_of, new_cases, onsets};
+use crate::demand::seir::{census_of, new_cases, onsets_many};
 use crate::engine::streams::{Purpose, Streams};
 use crate::engine::{RunContext, Sim, stream};
 use crate::model::{Census, Epidemic, Region, RiskLevel, Severity};
@@ -58,22 +58,29 @@ pub(in crate::engine) fn replication_epidemics<'m>(
             needed[node.region] = true;
         }
     }
+    // Every epidemic drawn first (each region from its own stream, so the order changes no
+    // number), then integrated side by side.
+    let drawn: Vec<(usize, Epidemic)> = m
+        .regions
+        .iter()
+        .enumerate()
+        .filter(|(r, region)| needed[*r] || region.by_incidence.is_some())
+        .filter_map(|(r, region)| {
+            let e = region.epidemic.as_ref().filter(|e| e.is_uncertain())?;
+            let entity = m.nodes.len() + m.links.len() + r;
+            Some((r, e.draw(stream(streams, m, entity, Purpose::Epidemic))))
+        })
+        .collect();
+    let epidemics: Vec<&Epidemic> = drawn.iter().map(|(_, e)| e).collect();
     let mut census = ctx.census.clone();
     let mut levels = Cow::Borrowed(ctx.levels.as_slice());
-    for (r, region) in m.regions.iter().enumerate() {
-        let Some(e) = region.epidemic.as_ref().filter(|e| e.is_uncertain()) else {
-            continue;
-        };
-        if needed[r] || region.by_incidence.is_some() {
-            let entity = m.nodes.len() + m.links.len() + r;
-            let e = e.draw(stream(streams, m, entity, Purpose::Epidemic));
-            let onsets = onsets(&e, m.days);
-            if needed[r] {
-                census[r] = census_of(&e, &onsets);
-            }
-            if region.by_incidence.is_some() {
-                levels.to_mut()[r] = region_levels(region, &e, &onsets);
-            }
+    for ((r, e), onsets) in drawn.iter().zip(onsets_many(&epidemics, m.days)) {
+        let region = &m.regions[*r];
+        if needed[*r] {
+            census[*r] = census_of(e, &onsets);
+        }
+        if region.by_incidence.is_some() {
+            levels.to_mut()[*r] = region_levels(region, e, &onsets);
         }
     }
     Epidemics {
