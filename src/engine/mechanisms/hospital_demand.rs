@@ -11,11 +11,13 @@ use crate::results::Served;
 impl Sim<'_> {
     /// A hospital's census on `day`.
     fn census_on(&self, n: NodeId, day: usize) -> Option<Severity> {
-        match self.m.nodes[n].census.as_ref()? {
-            Census::RegionShare(s) => {
-                let c = self.region_census[self.m.nodes[n].region].get(day)?;
-                Some(c.map(|x| x * s))
-            }
+        let f = self.nodes.facts(n);
+        if let Some(s) = f.census_share {
+            let c = self.region_census[f.region as usize].get(day)?;
+            return Some(c.map(|x| x * s));
+        }
+        match f.node.census.as_ref()? {
+            Census::RegionShare(_) => unreachable!("a region share is among the facts"),
             Census::Series(v) => v.get(day).copied(),
         }
     }
@@ -32,8 +34,10 @@ impl Sim<'_> {
         item: ItemId,
         day: usize,
     ) -> Option<f64> {
-        let node = &self.m.nodes[n];
-        if let Some((_, series)) = node.direct_demand.iter().find(|(i, _)| *i == item) {
+        let f = self.nodes.facts(n);
+        if f.direct_demand
+            && let Some((_, series)) = f.node.direct_demand.iter().find(|(i, _)| *i == item)
+        {
             return Some(series.get(day).copied().unwrap_or(0.0));
         }
         let burn = self.m.items[item].burn.as_ref()?;
