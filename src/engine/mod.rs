@@ -216,7 +216,7 @@ pub struct Sim<'m> {
     pub(in crate::engine) q: EventQueue<Ev>,
     pub(in crate::engine) streams: Streams,
     /// Node states, of this simulation's nodes (`slots`).
-    pub(in crate::engine) nodes: slots::NodeStates,
+    pub(in crate::engine) nodes: slots::NodeStates<'m>,
     /// Stock on hand and sterilising, per node and item.
     pub(in crate::engine) stock: Stock,
     /// Link states, made when a link is first used (most links of a big group never are).
@@ -303,7 +303,7 @@ impl<'m> Sim<'m> {
         let owns = |e: usize| part.as_ref().is_none_or(|p| p.owns(e));
         // A partition keeps only its own nodes' states and stock, packed in node order.
         let slots = slots::NodeSlots::new(m.nodes.len(), part.as_ref().map(|_| owns));
-        let nodes = slots::NodeStates::new(slots.clone(), |k| {
+        let nodes = slots::NodeStates::new(slots.clone(), &m.nodes, |k| {
             let n = &m.nodes[k];
             NodeState {
                 inbound: vec![0; items],
@@ -512,8 +512,9 @@ impl<'m> Sim<'m> {
     }
 
     /// Region slot of a node (for recording).
+    #[inline]
     pub(in crate::engine) fn slot(&self, n: NodeId) -> usize {
-        self.m.nodes[n].region
+        self.nodes.facts(n).region as usize
     }
 
     /// Records a flow measure for today.
@@ -646,7 +647,6 @@ impl<'m> Sim<'m> {
 
     /// End-of-day snapshot of stocks and shipments (of this partition's nodes and shipments).
     fn record_day(&mut self) {
-        let m = self.m;
         if self.part.as_ref().is_some_and(|p| p.id != 0) {
             // Every partition records its own part; the snapshot counts as one event.
             self.events -= 1;
@@ -658,7 +658,7 @@ impl<'m> Sim<'m> {
         for s in 0..self.shipments.len() {
             let sh = &self.shipments[s];
             if sh.held_at(self.now) {
-                let (i, r, q) = (sh.item, m.nodes[sh.dest].region, sh.qty as f64);
+                let (i, r, q) = (sh.item, self.slot(sh.dest), sh.qty as f64);
                 self.record(i, r, Measure::InTransit, q);
             } else if sh.alive && self.now >= sh.held_until {
                 // Handed to another partition, which holds it now: the slot is free.

@@ -4,18 +4,20 @@
 //! Durables (ventilators) serve the census without being consumed; census above the fleet is
 //! counted in patient-days without the device.
 
+use crate::engine::slots::NodeFacts;
 use crate::engine::{Ev, Sim, class};
 use crate::model::{Census, ItemId, ItemKind, NodeId, Severity};
 use crate::results::Served;
 
 impl Sim<'_> {
-    /// A hospital's census on `day`.
-    fn census_on(&self, n: NodeId, day: usize) -> Option<Severity> {
-        match self.m.nodes[n].census.as_ref()? {
-            Census::RegionShare(s) => {
-                let c = self.region_census[self.m.nodes[n].region].get(day)?;
-                Some(c.map(|x| x * s))
-            }
+    /// The census on `day` of the hospital with facts `f`.
+    fn census_on(&self, f: &NodeFacts, day: usize) -> Option<Severity> {
+        if let Some(s) = f.census_share {
+            let c = self.region_census[f.region as usize].get(day)?;
+            return Some(c.map(|x| x * s));
+        }
+        match f.node.census.as_ref()? {
+            Census::RegionShare(_) => unreachable!("a region share is among the facts"),
             Census::Series(v) => v.get(day).copied(),
         }
     }
@@ -32,12 +34,18 @@ impl Sim<'_> {
         item: ItemId,
         day: usize,
     ) -> Option<f64> {
-        let node = &self.m.nodes[n];
-        if let Some((_, series)) = node.direct_demand.iter().find(|(i, _)| *i == item) {
+        self.demand_of(&self.nodes.facts(n), item, day)
+    }
+
+    /// [`Sim::raw_demand_on`] of the hospital with facts `f` (looked up once for all items).
+    fn demand_of(&self, f: &NodeFacts, item: ItemId, day: usize) -> Option<f64> {
+        if f.direct_demand
+            && let Some((_, series)) = f.node.direct_demand.iter().find(|(i, _)| *i == item)
+        {
             return Some(series.get(day).copied().unwrap_or(0.0));
         }
         let burn = self.m.items[item].burn.as_ref()?;
-        let census = self.census_on(n, day)?;
+        let census = self.census_on(f, day)?;
         Some(crate::demand::from_census(&census, burn, &self.m.staffing))
     }
 
@@ -57,10 +65,10 @@ impl Sim<'_> {
 
     /// A hospital's day: every product's need and demand, served from its stock.
     pub(in crate::engine) fn demand_day(&mut self, n: NodeId) {
-        let slot = self.slot(n);
-        let day = self.day() as usize;
+        let f = self.nodes.facts(n);
+        let (slot, day) = (f.region as usize, self.day() as usize);
         for item in 0..self.m.items.len() {
-            let Some(raw) = self.raw_demand(n, item) else {
+            let Some(raw) = self.demand_of(&f, item, day) else {
                 continue;
             };
             let durable = self.m.items[item].kind == ItemKind::Durable;

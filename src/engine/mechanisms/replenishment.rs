@@ -48,13 +48,16 @@ impl Cash {
 impl Sim<'_> {
     /// Stock of `item` at `n` fell: continuous-review policies check their reorder point.
     pub(in crate::engine) fn after_drop(&mut self, n: NodeId, item: ItemId) {
-        for k in 0..self.m.nodes[n].replenish.len() {
-            let p = &self.m.nodes[n].replenish[k];
+        let f = self.nodes.facts(n);
+        for (k, p) in f.replenish.iter().enumerate() {
             if p.item == item && p.review_days.is_none() {
                 self.review(n, k);
             }
         }
-        if let Some(mto) = &self.m.nodes[n].make_to_order {
+        if !f.make_to_order {
+            return;
+        }
+        if let Some(mto) = &f.node.make_to_order {
             if mto.item == item {
                 self.mto_review(n);
             }
@@ -65,16 +68,17 @@ impl Sim<'_> {
 
     /// An order arrived at `n`: positions that net out backorders have dropped.
     fn after_owed(&mut self, n: NodeId, item: ItemId) {
-        for k in 0..self.m.nodes[n].replenish.len() {
-            let p = &self.m.nodes[n].replenish[k];
+        let f = self.nodes.facts(n);
+        for (k, p) in f.replenish.iter().enumerate() {
             if p.item == item && p.review_days.is_none() && p.net_backorders {
                 self.review(n, k);
             }
         }
-        if self.m.nodes[n]
-            .make_to_order
-            .as_ref()
-            .is_some_and(|m| m.item == item)
+        if f.make_to_order
+            && f.node
+                .make_to_order
+                .as_ref()
+                .is_some_and(|m| m.item == item)
         {
             self.mto_review(n);
         }
@@ -96,7 +100,7 @@ impl Sim<'_> {
 
     /// Orders up to S when the inventory position is at or below s.
     fn review(&mut self, n: NodeId, k: usize) {
-        let p = &self.m.nodes[n].replenish[k];
+        let p = &self.nodes.facts(n).replenish[k];
         let st = &self.nodes[n];
         let mut position = (self.stock.on_hand(n, p.item) + st.inbound[p.item]) as f64;
         if p.net_backorders {
@@ -127,7 +131,7 @@ impl Sim<'_> {
     /// capital or a price), taking the money for them.
     fn affordable(&mut self, n: NodeId, item: ItemId, qty: u64) -> u64 {
         let price = self.m.items[item].price;
-        if qty == 0 || price <= 0.0 || self.m.nodes[n].working_capital.is_none() {
+        if qty == 0 || price <= 0.0 || !self.nodes.facts(n).working_capital {
             return qty;
         }
         let now = self.now;
@@ -170,9 +174,9 @@ impl Sim<'_> {
     /// every day the continuous ones of a firm with working capital.
     pub(in crate::engine) fn periodic_review(&mut self, n: NodeId) {
         let day = self.day();
-        let cash_limited = self.m.nodes[n].working_capital.is_some();
-        let policies = &self.m.nodes[n].replenish;
-        if day == 0 && self.m.nodes[n].make_to_order.is_some() {
+        let f = self.nodes.facts(n);
+        let (cash_limited, policies) = (f.working_capital, f.replenish);
+        if day == 0 && f.make_to_order {
             self.mto_review(n);
         }
         for (k, p) in policies.iter().enumerate() {
@@ -203,8 +207,8 @@ impl Sim<'_> {
         if node.backlog.is_empty() || (!node.released && node.released_items.is_empty()) {
             return;
         }
-        let unlimited = self.m.nodes[n].kind == NodeKind::Source;
-        let whole = self.m.nodes[n].ship_whole_orders;
+        let f = self.nodes.facts(n);
+        let (unlimited, whole) = (f.kind == NodeKind::Source, f.node.ship_whole_orders);
         let mut backlog = std::mem::take(&mut self.nodes[n].backlog);
         let mut dropped = Vec::new();
         // Items whose oldest waiting order cannot ship whole: later ones of the item wait too.

@@ -326,7 +326,8 @@ impl Sim<'_> {
         }
         let (dest, item, qty) = (sh.dest, sh.item, sh.qty);
         sh.alive = false;
-        let slot = self.m.nodes[dest].region;
+        let dest_facts = self.nodes.facts(dest);
+        let slot = dest_facts.region as usize;
         // Every part of a consignment was created with it: its lead time ends with the last.
         let lead = (self.now - sh.created) as f64 / TICKS_PER_DAY as f64;
         let (green, whole) = (sh.green, self.consignments.arrive(sh.consignment, qty));
@@ -342,7 +343,7 @@ impl Sim<'_> {
         if green {
             t.green_units += qty;
         }
-        if self.m.nodes[dest].kind == NodeKind::Hospital {
+        if dest_facts.kind == NodeKind::Hospital {
             self.record(item, slot, Measure::Received, qty as f64);
         }
         self.free_ships.push(s);
@@ -381,7 +382,7 @@ impl Sim<'_> {
         self.stock_arriving(n, item);
         self.stock.add(n, item, Held::OnHand, qty);
         self.fill_backlog(n);
-        if self.m.nodes[n].make_to_order.is_some() {
+        if self.nodes.facts(n).make_to_order {
             // Materials arrived: a batch may start.
             self.mto_try_start(n);
         }
