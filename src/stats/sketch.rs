@@ -355,17 +355,10 @@ impl QuantileSketch {
     /// exact value, and exact when it is the smallest or largest value. NaN when empty or when
     /// `tau` is outside `0..=1`.
     pub fn quantile(&self, tau: f64) -> f64 {
-        if !(0.0..=1.0).contains(&tau) || self.count == 0 {
-            return f64::NAN;
-        }
-        let h = (self.count as f64 + 1.0 / 3.0) * tau + 1.0 / 3.0;
-        let hf = h as i64;
-        if hf <= 0 || tau == 0.0 {
-            return self.min;
-        }
-        if hf >= self.count as i64 || tau == 1.0 {
-            return self.max;
-        }
+        let (i, frac) = match self.position(tau) {
+            Position::Value(v) => return v,
+            Position::Between { i, frac } => (i, frac),
+        };
         // Every value is the same number (two cells in three of a study are zero throughout):
         // each order statistic is it, clamped between the extremes, and so is the quantile,
         // without walking the buckets twice. Not for -0.0 extremes, whose bucket's
@@ -373,9 +366,36 @@ impl QuantileSketch {
         if self.min.to_bits() == self.max.to_bits() && self.min.to_bits() != (-0.0f64).to_bits() {
             return self.min;
         }
-        let (a, b) = self.adjacent_order_statistics(hf as u64 - 1);
-        a + (h - hf as f64) * (b - a)
+        let (a, b) = self.adjacent_order_statistics(i);
+        a + frac * (b - a)
     }
+
+    /// Where the `tau` quantile falls by statrs' definition (see [`QuantileSketch::quantile`]).
+    fn position(&self, tau: f64) -> Position {
+        if !(0.0..=1.0).contains(&tau) || self.count == 0 {
+            return Position::Value(f64::NAN);
+        }
+        let h = (self.count as f64 + 1.0 / 3.0) * tau + 1.0 / 3.0;
+        let hf = h as i64;
+        if hf <= 0 || tau == 0.0 {
+            return Position::Value(self.min);
+        }
+        if hf >= self.count as i64 || tau == 1.0 {
+            return Position::Value(self.max);
+        }
+        Position::Between {
+            i: hf as u64 - 1,
+            frac: h - hf as f64,
+        }
+    }
+}
+
+/// Where a quantile falls among a sketch's order statistics.
+enum Position {
+    /// Known without reading the buckets (NaN, the smallest or the largest value).
+    Value(f64),
+    /// Between the `i`-th and the next smallest value, `frac` of the way.
+    Between { i: u64, frac: f64 },
 }
 
 #[cfg(test)]
@@ -411,20 +431,14 @@ mod tests {
 
     /// [`QuantileSketch::quantile`] as first written, each order statistic on its own.
     fn quantile_by_order_statistics(s: &QuantileSketch, tau: f64) -> f64 {
-        if !(0.0..=1.0).contains(&tau) || s.count == 0 {
-            return f64::NAN;
+        match s.position(tau) {
+            Position::Value(v) => v,
+            Position::Between { i, frac } => {
+                let a = order_statistic(s, i);
+                let b = order_statistic(s, i + 1);
+                a + frac * (b - a)
+            }
         }
-        let h = (s.count as f64 + 1.0 / 3.0) * tau + 1.0 / 3.0;
-        let hf = h as i64;
-        if hf <= 0 || tau == 0.0 {
-            return s.min;
-        }
-        if hf >= s.count as i64 || tau == 1.0 {
-            return s.max;
-        }
-        let a = order_statistic(s, hf as u64 - 1);
-        let b = order_statistic(s, hf as u64);
-        a + (h - hf as f64) * (b - a)
     }
 
     #[test]
