@@ -222,11 +222,11 @@ impl QuantileSketch {
         (self.min, self.max, self.whole) = (min, max, whole);
     }
 
-    /// Counts `n` values of positive bucket `b`, outside the dense run: in the run widened to take it if it
-    /// stays within [`DENSE_MAX`], else in the sparse list. The run widens past `b` by
-    /// [`slack`] buckets (as far as [`DENSE_MAX`] allows), so that the next values a little
-    /// further out count in it without widening it again: widening one bucket at a time was a
-    /// tenth of the inserts and a copy of the run each.
+    /// Counts `n` values of positive bucket `b`, outside the dense run: in the run widened to
+    /// take it if it stays within [`DENSE_MAX`], else in the sparse list. The run widens past
+    /// `b` by [`slack`] buckets (as far as [`DENSE_MAX`] allows), so that the next values a
+    /// little further out count in it without widening it again: widening one bucket at a time
+    /// was a tenth of the inserts and a copy of the run each.
     #[cold]
     #[inline(never)]
     fn widen(&mut self, b: i32, n: u32) {

@@ -54,10 +54,9 @@ impl Sim<'_> {
                 self.review(n, k);
             }
         }
-        if !f.make_to_order {
-            return;
-        }
-        if let Some(mto) = &f.node.make_to_order {
+        if f.make_to_order
+            && let Some(mto) = &f.node.make_to_order
+        {
             if mto.item == item {
                 self.mto_review(n);
             }
