@@ -27,6 +27,9 @@ pub fn recycle_series(series: Vec<f64>) {
     }
 }
 
+/// Values of a series in a 4 KB page.
+const PAGE_VALUES: usize = 4096 / size_of::<f64>();
+
 /// `len` zeros, in a recycled allocation when one is large enough.
 fn zeroed_series(len: usize) -> Vec<f64> {
     let reused = {
@@ -42,7 +45,18 @@ fn zeroed_series(len: usize) -> Vec<f64> {
             s.resize(len, 0.0);
             s
         }
-        None => vec![0.0; len],
+        None => {
+            let mut s = vec![0.0; len];
+            // First touch by a write: fresh zeroed memory is unmapped, and the engine's first
+            // `+=` into a page would read it (mapping the kernel's shared zero page) and then
+            // write it, a second fault that flushes the TLB of every core running the study;
+            // in a partitioned run each partition's series took those while the others ran.
+            // The value is opaque so the stores of zero into zeroed memory are not dropped.
+            for page in s.iter_mut().step_by(PAGE_VALUES) {
+                *page = std::hint::black_box(0.0);
+            }
+            s
+        }
     }
 }
 
