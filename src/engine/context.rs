@@ -1,11 +1,13 @@
 //! What the replications of one model share while a study runs: the census of every region
-//! whose epidemic is the same in every replication, and the route cache. The study owns a context per model and lends it to each replication,
+//! whose epidemic is the same in every replication, the route cache, and the nodes central
+//! dispatch finds needs at. The study owns a context per model and lends it to each replication,
 //! so the model itself stays plain data.
 
 use crate::demand::seir::{census_of, onsets_many};
 use crate::engine::mechanisms::census::region_levels;
+use crate::engine::mechanisms::dispatch::demand_nodes;
 use crate::engine::mechanisms::routing::RouteCache;
-use crate::model::{Epidemic, Model, Region, RiskLevel, Severity};
+use crate::model::{Epidemic, Model, NodeId, Region, RegionId, RiskLevel, Severity};
 
 /// Run-time data derived from a model and shared by its replications (on any thread).
 pub struct RunContext<'m> {
@@ -25,6 +27,9 @@ pub struct RunContext<'m> {
     /// gives from an epidemic that is the same in every replication (a replication replaces
     /// those of epidemics it draws).
     pub(in crate::engine) levels: Vec<Vec<(u32, RiskLevel)>>,
+    /// For each product, the nodes a dispatch day may find a need at, by region and then node
+    /// (see [`demand_nodes`]).
+    pub(in crate::engine) demand_nodes: Vec<Vec<(NodeId, RegionId)>>,
 }
 
 impl<'m> RunContext<'m> {
@@ -55,6 +60,7 @@ impl<'m> RunContext<'m> {
                 Vec::new()
             },
             levels,
+            demand_nodes: demand_nodes(model),
         }
     }
 

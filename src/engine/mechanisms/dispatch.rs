@@ -7,8 +7,8 @@
 use crate::engine::mechanisms::closures::Closed;
 use crate::engine::mechanisms::routing::{Ranking, route_class};
 use crate::engine::partitions::owner_index;
-use crate::engine::{Held, Sim};
-use crate::model::{Dispatch, ItemKind, LinkId, NodeId, RegionId, Rule};
+use crate::engine::{Held, Route, Sim};
+use crate::model::{Dispatch, ItemKind, LinkId, Model, NodeId, RegionId, Rule};
 use std::sync::Arc;
 
 /// Buffers of a dispatch day, kept by each thread from one day and replication to the next:
@@ -18,8 +18,10 @@ use std::sync::Arc;
 struct Scratch {
     /// Units of the item on their way to each node.
     in_transit: Vec<u64>,
-    /// Hospitals with a need: (node, need).
+    /// Hospitals with a need: (node, need), by region and then node.
     hospitals: Vec<(NodeId, u64)>,
+    /// The region of each of `hospitals`.
+    regions: Vec<RegionId>,
     /// Need per region.
     region_need: Vec<u64>,
     /// Allocation per region.
@@ -201,8 +203,36 @@ pub(in crate::engine) fn dispatch_day(sims: &mut [Sim]) {
     }
 }
 
+/// The nodes a dispatch day may find a need at, for each product (none for a product not
+/// dispatched): those with a direct demand for it, or with a census and the product's burn
+/// rates (any other has no demand, see [`Sim::raw_demand_on`]), with their regions, by region
+/// and then node. That is the order a day splits regions' allocations in, so a day walks
+/// neither every node nor sorts, nor looks up a node's region in its record.
+pub(in crate::engine) fn demand_nodes(m: &Model) -> Vec<Vec<(NodeId, RegionId)>> {
+    let Some(d) = &m.dispatch else {
+        return Vec::new();
+    };
+    (0..m.items.len())
+        .map(|item| {
+            if !d.items.contains(&item) {
+                return Vec::new();
+            }
+            let burns = m.items[item].burn.is_some();
+            let mut nodes: Vec<(NodeId, RegionId)> = (m.nodes.iter().enumerate())
+                .filter(|(_, node)| {
+                    node.direct_demand.iter().any(|(i, _)| *i == item)
+                        || (burns && node.census.is_some())
+                })
+                .map(|(n, node)| (n, node.region))
+                .collect();
+            nodes.sort_unstable_by_key(|&(n, r)| (r, n));
+            nodes
+        })
+        .collect()
+}
+
 fn dispatch_item(sims: &mut [Sim], item: usize, s: &mut Scratch) {
-    let m = sims[0].m;
+    let (m, ctx) = (sims[0].m, sims[0].ctx);
     let d = m.dispatch.as_ref().expect("dispatch configured");
     let node = |sims: &[Sim], n: NodeId| owner_index(sims, n);
     let supply: u64 = d
@@ -216,7 +246,11 @@ fn dispatch_item(sims: &mut [Sim], item: usize, s: &mut Scratch) {
     }
     in_transit_into(sims, item, &mut s.in_transit);
     s.hospitals.clear();
-    for (n, &transit) in s.in_transit.iter().enumerate() {
+    s.regions.clear();
+    s.region_need.clear();
+    s.region_need.resize(m.regions.len(), 0);
+    // By region, then node: each region's hospitals in node order, regions in index order.
+    for &(n, r) in &ctx.demand_nodes[item] {
         let sim = &sims[node(sims, n)];
         let Some(daily) = sim.demand_today(n, item) else {
             continue;
@@ -225,16 +259,13 @@ fn dispatch_item(sims: &mut [Sim], item: usize, s: &mut Scratch) {
             ItemKind::Durable => daily,
             _ => daily * d.cover_days,
         };
-        let have = (sim.stock.on_hand(n, item) + transit) as f64;
+        let have = (sim.stock.on_hand(n, item) + s.in_transit[n]) as f64;
         let need = (target - have).ceil().max(0.0) as u64;
         if need > 0 {
             s.hospitals.push((n, need));
+            s.regions.push(r);
+            s.region_need[r] += need;
         }
-    }
-    s.region_need.clear();
-    s.region_need.resize(m.regions.len(), 0);
-    for &(n, need) in &s.hospitals {
-        s.region_need[m.nodes[n].region] += need;
     }
     allocate_into(
         d.rule,
@@ -245,15 +276,11 @@ fn dispatch_item(sims: &mut [Sim], item: usize, s: &mut Scratch) {
         &mut s.by_region,
         &mut s.split,
     );
-    // Each region's hospitals in node order, regions in index order (nodes are distinct, so
-    // the unstable sort gives that order; it needs no buffer).
-    s.hospitals
-        .sort_unstable_by_key(|&(n, _)| (m.nodes[n].region, n));
-    for members in s
-        .hospitals
-        .chunk_by(|a, b| m.nodes[a.0].region == m.nodes[b.0].region)
-    {
-        let amount = s.by_region[m.nodes[members[0].0].region];
+    let mut first = 0;
+    for run in s.regions.chunk_by(|a, b| a == b) {
+        let members = &s.hospitals[first..first + run.len()];
+        first += run.len();
+        let amount = s.by_region[run[0]];
         if amount == 0 {
             continue;
         }
@@ -403,9 +430,7 @@ impl Sim<'_> {
             .routes
             .sources((key, h, class), || self.rank_sources(h, item));
         let (order, links) = match &self.closed {
-            Some(c) if open.links.iter().any(|&l| c.has(l)) => {
-                (self.rank_around(c, &open, h, item), None)
-            }
+            Some(c) if open.links.iter().any(|&l| c.has(l)) => (rank_around(c, &open), None),
             _ => (open.order, Some(open.links)),
         };
         out.extend_from_slice(&order);
@@ -415,50 +440,48 @@ impl Sim<'_> {
     /// Ranks the dispatch sources by their route to `h` with every link open.
     fn rank_sources(&self, h: NodeId, item: usize) -> Ranking {
         let d = self.m.dispatch.as_ref().expect("dispatch configured");
-        let mut ranked: Vec<(f64, NodeId)> = Vec::new();
-        let mut links: Vec<LinkId> = Vec::new();
-        for &s in &d.sources {
-            if let Some((cost, path)) = self.shared_route(None, s, h, item) {
-                ranked.push((cost, s));
-                links.extend_from_slice(&path);
-            }
-        }
+        let mut ranked: Vec<(NodeId, Route)> = d
+            .sources
+            .iter()
+            .filter_map(|&s| Some((s, self.shared_route(None, s, h, item)?)))
+            .collect();
+        ranked.sort_by(|a, b| by_cost((a.1.0, a.0), (b.1.0, b.0)));
+        let mut links: Vec<LinkId> = ranked
+            .iter()
+            .flat_map(|(_, r)| r.1.iter().copied())
+            .collect();
         links.sort_unstable();
         links.dedup();
         Ranking {
-            order: rank(ranked),
+            order: ranked.iter().map(|&(s, _)| s).collect(),
+            routes: ranked.into_iter().map(|(_, r)| r).collect(),
             links: links.into(),
         }
     }
-
-    /// Ranks `open`'s sources again while links are closed: each by its usual route plus the
-    /// wait at the closed links on it. Why not search again: a source's ranking only says which
-    /// stock to draw first, and a search per source at every closure cost more than the rest of
-    /// the run; the shipments themselves still take the fastest route around the closure.
-    fn rank_around(
-        &self,
-        closed: &Closed,
-        open: &Ranking,
-        h: NodeId,
-        item: usize,
-    ) -> Arc<[NodeId]> {
-        let ranked = open
-            .order
-            .iter()
-            .filter_map(|&s| {
-                let (cost, path) = self.shared_route(None, s, h, item)?;
-                let waits: f64 = path.iter().map(|&l| closed.wait_days(l)).sum();
-                Some((cost + waits, s))
-            })
-            .collect();
-        rank(ranked)
-    }
 }
 
-/// Sources by cost, nearest first (ties to the lower id).
-fn rank(mut ranked: Vec<(f64, NodeId)>) -> Arc<[NodeId]> {
-    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+/// Ranks `open`'s sources again while links are closed: each by its usual route plus the wait
+/// at the closed links on it. Why not search again: a source's ranking only says which stock to
+/// draw first, and a search per source at every closure cost more than the rest of the run; the
+/// shipments themselves still take the fastest route around the closure. The usual routes come
+/// with the ranking: looking each up again was most of a dispatch day's ranking.
+fn rank_around(closed: &Closed, open: &Ranking) -> Arc<[NodeId]> {
+    let mut ranked: Vec<(f64, NodeId)> = open
+        .order
+        .iter()
+        .zip(open.routes.iter())
+        .map(|(&s, (cost, path))| {
+            let waits: f64 = path.iter().map(|&l| closed.wait_days(l)).sum();
+            (cost + waits, s)
+        })
+        .collect();
+    ranked.sort_by(|&a, &b| by_cost(a, b));
     ranked.into_iter().map(|(_, s)| s).collect()
+}
+
+/// Order of sources (cost, id): nearest first, ties to the lower id.
+fn by_cost(a: (f64, NodeId), b: (f64, NodeId)) -> std::cmp::Ordering {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
 }
 
 #[cfg(test)]
@@ -533,6 +556,39 @@ lead_time_days = {{ dist = "fixed", value = 1 }}
         // Never above need: what a capped share cannot take goes to the others.
         let members = [(1, 10), (2, 100), (3, 100)];
         assert_eq!(split_in_region(&d, 80, &members), [10, 70, 0]);
+    }
+
+    #[test]
+    fn demand_nodes_are_those_with_a_demand_by_region_then_node() {
+        // Two clinics with a demand in region A, after region B's hospital; the factory has none.
+        let extra = r#"
+[[node]]
+id = "clinic-"
+count = 2
+kind = "hospital"
+region = "A"
+demand = [{ product = "mask", csv = "demand.csv", column = "mask" }]
+
+[[link_group]]
+from = ["factory"]
+to = ["clinic-*"]
+lead_time_days = { dist = "fixed", value = 1 }
+"#;
+        let m = crate::testutil::chain_model(5, 100, 1000, 10, 0, extra);
+        let (mask, a, b) = (
+            crate::testutil::item(&m, "mask"),
+            crate::testutil::region(&m, "A"),
+            crate::testutil::region(&m, "B"),
+        );
+        let lists = demand_nodes(&m);
+        assert_eq!(lists[mask], [(2, a), (3, a), (1, b)]);
+        // Exactly the nodes with a demand are listed.
+        let ctx = crate::engine::RunContext::new(&m);
+        let sim = Sim::new(&ctx, 0, 0);
+        for n in 0..m.nodes.len() {
+            let listed = lists[mask].iter().any(|&(k, _)| k == n);
+            assert_eq!(sim.raw_demand_on(n, mask, 0).is_some(), listed, "node {n}");
+        }
     }
 
     proptest! {

@@ -41,6 +41,9 @@ pub struct RouteCache {
 pub(in crate::engine) struct Ranking {
     /// Sources, nearest first.
     pub order: Arc<[NodeId]>,
+    /// The route with every link open of each source in `order`, kept so that ranking again
+    /// around closed links needs no route look-ups.
+    pub routes: Arc<[crate::engine::Route]>,
     /// The links of their routes, sorted.
     pub links: Arc<[LinkId]>,
 }
