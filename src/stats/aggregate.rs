@@ -174,8 +174,8 @@ pub struct Aggregate {
     events: u64,
     /// Daily cells, indexed like [`Replication::daily`].
     daily: Vec<DailyCell>,
-    /// Census cells per day, slot and severity class, indexed like [`Replication::census`]
-    /// (few next to the daily cells, so folded as each replication comes).
+    /// Census cells per day, slot and severity class, indexed like [`Replication::census`],
+    /// folded in the same batches as the daily cells.
     census: Vec<DailyCell>,
     /// Per item × slot: replications whose first stockout was on each day.
     first_stockouts: Vec<Vec<u32>>,
@@ -188,10 +188,65 @@ pub struct Aggregate {
     /// Daily series of the last replications folded, not yet in `daily` (fewer than
     /// [`batch_len`]; none after [`Aggregate::finish`]).
     pending: Vec<Vec<f64>>,
-    /// Replications folded into `daily`. A cell that was zero in all of them since it was
+    /// Their census series, not yet in `census`.
+    pending_census: Vec<Vec<f64>>,
+    /// Replications folded into `daily` and `census`. A cell that was zero in all of them since it was
     /// last written has not been touched: it counts those zeros when it is next written, or
     /// when [`Aggregate::finish`] settles every cell (see [`DailyCell::catch_up`]).
     folded: u64,
+}
+
+/// Folds a batch of series (one per replication, in order, each indexed like `cells`) into
+/// `cells`, which have taken the first `folded` replications: each cell takes the batch's
+/// values in order, so sums have the same bytes as folding one replication at a time. A cell
+/// that is zero in every series of the batch is not touched (two cells in three of
+/// `china-2020`'s daily series are zero in every replication, and writing each of them once
+/// per batch was memory traffic for nothing); it counts those zeros when it is next written
+/// (see [`DailyCell::catch_up`]). Every value read is set back to +0.0.
+fn fold_cells(cells: &mut [DailyCell], pending: &mut [Vec<f64>], folded: u64) {
+    let k = pending.len();
+    // A block of cells at a time: first find the cells with a value that is not zero and
+    // read their bucket lists, then gather each such cell's values and insert them. The
+    // reads of a block overlap; an insert's binary search alone waits for one cache miss
+    // after another, which was most of the fold's time (the cells' lists are far larger
+    // than the caches).
+    let mut row = [0.0; MAX_BATCH];
+    for (b, cells) in cells.chunks_mut(FINISH_BLOCK).enumerate() {
+        let at = b * FINISH_BLOCK;
+        // The bits of each cell's values OR'ed over the batch, zero when every value is
+        // +0.0: one sequential pass per series, rather than a gather per cell, since most
+        // cells are zero throughout.
+        let mut bits = [0u64; FINISH_BLOCK];
+        let bits = &mut bits[..cells.len()];
+        for series in &*pending {
+            for (o, v) in bits.iter_mut().zip(&series[at..at + cells.len()]) {
+                *o |= v.to_bits();
+            }
+        }
+        let mut warm = 0u32;
+        for (cell, &o) in cells.iter().zip(&*bits) {
+            if o != 0 {
+                warm = warm.wrapping_add(cell.sketch.touch());
+            }
+        }
+        std::hint::black_box(warm);
+        for (j, (cell, &o)) in cells.iter_mut().zip(&*bits).enumerate() {
+            if o == 0 {
+                continue;
+            }
+            let row = &mut row[..k];
+            // Taken, leaving +0.0: the daily series go back for reuse all zeros without a
+            // 3 MB clear each (see `recycle_series`).
+            for (v, series) in row.iter_mut().zip(&mut *pending) {
+                *v = std::mem::take(&mut series[at + j]);
+            }
+            cell.catch_up(folded);
+            for &v in &*row {
+                cell.sum += v;
+            }
+            cell.sketch.insert_all(row);
+        }
+    }
 }
 
 impl Aggregate {
@@ -226,6 +281,7 @@ impl Aggregate {
             flows: Flows::new(model.regions.len(), items),
             reps: Vec::new(),
             pending: Vec::new(),
+            pending_census: Vec::new(),
             folded: 0,
         }
     }
@@ -289,10 +345,6 @@ impl Aggregate {
             self.census.len(),
             "a census of this model"
         );
-        for (cell, &v) in self.census.iter_mut().zip(&rep.census) {
-            cell.sum += v;
-            cell.sketch.insert(v);
-        }
         self.flows.fold(&rep.flows);
         self.reps.push(RepRow {
             index: rep.index,
@@ -300,6 +352,7 @@ impl Aggregate {
             orders,
         });
         self.pending.push(rep.daily);
+        self.pending_census.push(rep.census);
         if self.pending.len() == batch_len(self.daily.len()) {
             self.fold_pending();
         }
@@ -312,63 +365,21 @@ impl Aggregate {
         self.fold_pending();
         let folded = self.folded;
         self.daily.iter_mut().for_each(|c| c.catch_up(folded));
+        self.census.iter_mut().for_each(|c| c.catch_up(folded));
     }
 
-    /// Folds the daily series still pending into the daily cells (each cell takes the
-    /// replications in order, so sums have the same bytes as folding one at a time), then hands
-    /// the series back for reuse. A cell that is zero in every pending series is not touched:
-    /// two cells in three of `china-2020` are zero in every replication, and writing each of
-    /// them once per batch was memory traffic for nothing.
+    /// Folds the daily and census series still pending into their cells (see [`fold_cells`]),
+    /// then hands the daily series back for reuse.
     fn fold_pending(&mut self) {
         if self.pending.is_empty() {
             return;
         }
         let k = self.pending.len();
-        let folded = self.folded;
-        // A block of cells at a time: first find the cells with a value that is not zero and
-        // read their bucket lists, then gather each such cell's values and insert them. The
-        // reads of a block overlap; an insert's binary search alone waits for one cache miss
-        // after another, which was most of the fold's time (the cells' lists are far larger
-        // than the caches).
-        let mut row = [0.0; MAX_BATCH];
-        for (b, cells) in self.daily.chunks_mut(FINISH_BLOCK).enumerate() {
-            let at = b * FINISH_BLOCK;
-            // The bits of each cell's values OR'ed over the batch, zero when every value is
-            // +0.0: one sequential pass per series, rather than a gather per cell, since most
-            // cells are zero throughout.
-            let mut bits = [0u64; FINISH_BLOCK];
-            let bits = &mut bits[..cells.len()];
-            for series in &self.pending {
-                for (o, v) in bits.iter_mut().zip(&series[at..at + cells.len()]) {
-                    *o |= v.to_bits();
-                }
-            }
-            let mut warm = 0u32;
-            for (cell, &o) in cells.iter().zip(&*bits) {
-                if o != 0 {
-                    warm = warm.wrapping_add(cell.sketch.touch());
-                }
-            }
-            std::hint::black_box(warm);
-            for (j, (cell, &o)) in cells.iter_mut().zip(&*bits).enumerate() {
-                if o == 0 {
-                    continue;
-                }
-                let row = &mut row[..k];
-                // Taken, leaving +0.0: the series go back for reuse all zeros without a
-                // 3 MB clear each (see `recycle_series`).
-                for (v, series) in row.iter_mut().zip(&mut self.pending) {
-                    *v = std::mem::take(&mut series[at + j]);
-                }
-                cell.catch_up(folded);
-                for &v in &*row {
-                    cell.sum += v;
-                }
-                cell.sketch.insert_all(row);
-            }
-        }
+        fold_cells(&mut self.daily, &mut self.pending, self.folded);
+        fold_cells(&mut self.census, &mut self.pending_census, self.folded);
         self.folded += k as u64;
         self.pending.drain(..).for_each(recycle_series);
+        self.pending_census.clear();
     }
 
     /// The aggregate of `reps`, in the order given (for tests: studies fold as they run).
@@ -413,6 +424,7 @@ impl Aggregate {
     /// Patients in care of severity class `k` (mild, moderate, severe, critical) in `slot` on
     /// `day`, across replications.
     pub fn census(&self, day: usize, slot: usize, k: usize) -> &DailyCell {
+        assert!(self.pending.is_empty(), "census cells read before finish()");
         &self.census[(day * self.slots + slot) * SEVERITY_CLASSES + k]
     }
 
