@@ -125,7 +125,16 @@ impl Sim<'_> {
     pub(in crate::engine) fn enter_next_link(&mut self, s: ShipId) {
         let sh = &self.shipments[s];
         let l = sh.path[sh.hop];
-        self.ls(l).queue.push(s);
+        let (m, now) = (self.m, self.now);
+        let st = self.ls(l);
+        // Most hops: an open link without a daily capacity, on which no one waits. Serving its
+        // queue would let this shipment, the only one in it, leave at once; it leaves without
+        // the round trip through the queue and the capacity look-up.
+        if st.queue.is_empty() && now >= st.closed_until && m.links.props(l).capacity.is_empty() {
+            self.depart(s, l);
+            return;
+        }
+        st.queue.push(s);
         self.serve_link(l);
     }
 
