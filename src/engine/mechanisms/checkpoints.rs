@@ -117,10 +117,8 @@ impl Sim<'_> {
             // No wait, and nothing for the channel to let the shipment bypass.
             return 0;
         }
-        let sh = &self.shipments[s];
-        let dest_region = m.nodes[sh.dest].region;
         let green = &m.green;
-        let eligible = green.eligible(day, sh.item, sh.origin_region, dest_region, link);
+        let eligible = self.shipments[s].on_channel(green, day, link);
         if green.bypass_checkpoints && eligible {
             self.shipments[s].green = true;
             return 0;
