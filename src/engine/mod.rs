@@ -168,7 +168,6 @@ pub(in crate::engine) struct Shipment {
     pub item: ItemId,
     pub qty: u64,
     pub dest: NodeId,
-    pub origin_region: RegionId,
     pub path: Arc<[LinkId]>,
     pub hop: usize,
     pub created: Tick,
@@ -189,9 +188,22 @@ pub(in crate::engine) struct Shipment {
     pub unit_cost: f64,
     /// Tolls waived per unit so far (green channel).
     pub unit_waived: f64,
+    /// Whether the green channel's lists admit it ([`crate::model::GreenChannel::admits`]),
+    /// worked out when it is sent: it is asked at every hop, for capacity, tolls and checkpoints.
+    pub admitted: bool,
 }
 
 impl Shipment {
+    /// Whether it may use the green channel on link `l` on `day`.
+    pub(in crate::engine) fn on_channel(
+        &self,
+        g: &crate::model::GreenChannel,
+        day: u32,
+        l: LinkId,
+    ) -> bool {
+        g.eligible_admitted(day, self.admitted, l)
+    }
+
     /// Whether this record of the shipment is the one to count at `now`.
     pub(in crate::engine) fn held_at(&self, now: Tick) -> bool {
         self.alive && self.held_from <= now && now < self.held_until

@@ -113,14 +113,14 @@ impl Sim<'_> {
     pub(in crate::engine) fn checkpoint_wait(&mut self, s: ShipId, link: LinkId) -> Tick {
         let (m, day) = (self.m, self.day());
         let checkpoints = m.links.checkpoints(link);
-        let sh = &self.shipments[s];
-        let dest_region = m.nodes[sh.dest].region;
+        if checkpoints.is_empty() {
+            // No wait, and nothing for the channel to let the shipment bypass.
+            return 0;
+        }
         let green = &m.green;
-        let eligible = green.eligible(day, sh.item, sh.origin_region, dest_region, link);
+        let eligible = self.shipments[s].on_channel(green, day, link);
         if green.bypass_checkpoints && eligible {
-            if !checkpoints.is_empty() {
-                self.shipments[s].green = true;
-            }
+            self.shipments[s].green = true;
             return 0;
         }
         let priority = green.checkpoint_priority && eligible;
@@ -145,7 +145,7 @@ impl Sim<'_> {
             let (u, v, w) = (rng.random(), rng.random(), rng.random());
             hours += q.wait(priority, u, v, w);
         }
-        if priority && !checkpoints.is_empty() {
+        if priority {
             self.shipments[s].green = true;
         }
         Self::days_to_ticks(hours / 24.0, false)

@@ -28,8 +28,7 @@ impl Sim<'_> {
             p.toll_per_truck * per_unit
         };
         sh.unit_cost += p.cost_per_truck * per_unit;
-        let dest = m.nodes[sh.dest].region;
-        if m.green.eligible(day, sh.item, sh.origin_region, dest, l) {
+        if sh.on_channel(&m.green, day, l) {
             sh.unit_waived += toll;
         } else {
             sh.unit_cost += toll;

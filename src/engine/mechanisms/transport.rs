@@ -84,7 +84,6 @@ impl Sim<'_> {
             item,
             qty,
             dest: to,
-            origin_region: origin,
             path,
             hop: 0,
             created: self.now,
@@ -97,6 +96,7 @@ impl Sim<'_> {
             held_until: Tick::MAX,
             unit_cost: 0.0,
             unit_waived: 0.0,
+            admitted: self.m.green.admits(item, origin, dest),
         };
         let s = self.new_shipment(sh);
         if delay > 0 {
@@ -125,7 +125,16 @@ impl Sim<'_> {
     pub(in crate::engine) fn enter_next_link(&mut self, s: ShipId) {
         let sh = &self.shipments[s];
         let l = sh.path[sh.hop];
-        self.ls(l).queue.push(s);
+        let (m, now) = (self.m, self.now);
+        let st = self.ls(l);
+        // Most hops: an open link without a daily capacity, on which no one waits. Serving its
+        // queue would let this shipment, the only one in it, leave at once; it leaves without
+        // the round trip through the queue and the capacity look-up.
+        if st.queue.is_empty() && now >= st.closed_until && m.links.props(l).capacity.is_empty() {
+            self.depart(s, l);
+            return;
+        }
+        st.queue.push(s);
         self.serve_link(l);
     }
 
@@ -181,10 +190,7 @@ impl Sim<'_> {
         };
         let g = &m.green;
         let ships = &self.shipments;
-        let eligible = |s: ShipId| {
-            let sh = &ships[s];
-            g.eligible(today, sh.item, sh.origin_region, m.nodes[sh.dest].region, l)
-        };
+        let eligible = |s: ShipId| ships[s].on_channel(g, today, l);
         // Stable: green-lane shipments first, each group in arrival order.
         let lane = g.capacity_priority && g.active(today);
         let green_count = if lane {
@@ -269,16 +275,9 @@ impl Sim<'_> {
             .sample(self.rng(e, Purpose::LeadTime));
         self.charge_hop(s, l);
         let sh = &mut self.shipments[s];
-        let o = sh.origin_region;
         if self.m.green.capacity_priority
             && !self.m.links.props(l).capacity.is_empty()
-            && self.m.green.eligible(
-                (self.now / TICKS_PER_DAY) as u32,
-                sh.item,
-                o,
-                self.m.nodes[sh.dest].region,
-                l,
-            )
+            && sh.on_channel(&self.m.green, (self.now / TICKS_PER_DAY) as u32, l)
         {
             sh.green = true;
         }
