@@ -187,7 +187,7 @@ fn run_until_precise(
     observer: &dyn Observer,
 ) -> Result<(StudySpec, Vec<Aggregate>)> {
     observer.start(stop.max_reps as u64 * models.len() as u64);
-    let mut aggs: Vec<Aggregate> = models.iter().map(Aggregate::new).collect();
+    let mut aggs: Vec<Aggregate> = pool.install(|| models.iter().map(Aggregate::new).collect());
     let all: Vec<u32> = (0..stop.max_reps).collect();
     let n0 = stop.min_reps.max(2) as usize;
     let mut reached = false;
@@ -209,7 +209,7 @@ fn run_until_precise(
         },
     )?;
     observer.end();
-    aggs.iter_mut().for_each(Aggregate::finish);
+    pool.install(|| aggs.iter_mut().for_each(Aggregate::finish));
     let n = aggs[0].replications() as u32;
     if !reached {
         observer.note(Note::PrecisionNotReached {

@@ -228,7 +228,8 @@ pub fn fold_arms(
     partitions: Partitions,
     observer: &dyn Observer,
 ) -> Result<Vec<Aggregate>> {
-    let mut aggs: Vec<Aggregate> = models.iter().map(Aggregate::new).collect();
+    // Made and finished on the study's threads: a large network has millions of cells.
+    let mut aggs: Vec<Aggregate> = pool.install(|| models.iter().map(Aggregate::new).collect());
     run_arms(
         pool,
         models,
@@ -241,7 +242,7 @@ pub fn fold_arms(
             Ok(Flow::Continue)
         },
     )?;
-    aggs.iter_mut().for_each(Aggregate::finish);
+    pool.install(|| aggs.iter_mut().for_each(Aggregate::finish));
     Ok(aggs)
 }
 
