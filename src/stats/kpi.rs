@@ -43,106 +43,136 @@ pub fn kpi_index(name: &str) -> Result<usize> {
 /// Days the fill rate must stay at 1 for sufficiency.
 const SUFFICIENCY_RUN: usize = 7;
 
+/// What the KPIs of an item in a slot take from its days.
+#[derive(Debug, Clone, Copy)]
+struct DayTotals {
+    need: f64,
+    demand: f64,
+    delivered: f64,
+    received: f64,
+    shortage: f64,
+    produced: f64,
+    capacity: f64,
+    /// Mean daily demand over the last week (or every day, if fewer).
+    recent_demand: f64,
+    peak: f64,
+    shortage_days: usize,
+    first_stockout: Option<usize>,
+    /// The first day of the first run of sufficient days at or after the first stockout (or
+    /// day 0): sufficiency is reached after a shortage, not by opening stock that runs out.
+    sufficient_from: Option<usize>,
+    /// Stock at hospitals on the last day.
+    stock_end: f64,
+}
+
 /// The KPIs of `item` in `slot` (None where undefined, e.g. fill rate without demand).
-///
-/// One pass over the days, each day's measures read as one row: the totals are each summed in
-/// day order from `-0.0`, as `Iterator::sum` does, so they have the same bytes as summing
-/// each measure's series on its own (which read the replication's cells a dozen times over,
-/// a stride of a whole day's slots apart).
 pub fn kpis(
     model: &Model,
     rep: &Replication,
     item: usize,
     slot: usize,
 ) -> [Option<f64>; KPI_NAMES.len()] {
+    from_totals(model, rep, item, slot, &day_totals(rep, item, slot))
+}
+
+/// One pass over the days, each day's measures read as one row: the totals are each summed in
+/// day order from `-0.0`, as `Iterator::sum` does, so they have the same bytes as summing
+/// each measure's series on its own (which read the replication's cells a dozen times over,
+/// a stride of a whole day's slots apart).
+fn day_totals(rep: &Replication, item: usize, slot: usize) -> DayTotals {
     let days = rep.days;
     let tail = 7.min(days);
-    let mut total_need = -0.0;
-    let mut received = -0.0;
-    let mut total_demand = -0.0;
-    let mut total_delivered = -0.0;
-    let mut shortage = -0.0;
-    let mut produced = -0.0;
-    let mut capacity = -0.0;
-    let mut recent_demand = -0.0;
-    let mut peak = 0.0;
-    let mut shortage_days = 0usize;
-    let mut first_stockout = None;
-    // Sufficiency is reached after a shortage, not by opening stock that runs out later: the
-    // first run of sufficient days that starts at or after the first stockout (or day 0).
+    let mut t = DayTotals {
+        need: -0.0,
+        demand: -0.0,
+        delivered: -0.0,
+        received: -0.0,
+        shortage: -0.0,
+        produced: -0.0,
+        capacity: -0.0,
+        recent_demand: -0.0,
+        peak: 0.0,
+        shortage_days: 0,
+        first_stockout: None,
+        sufficient_from: None,
+        stock_end: 0.0,
+    };
     let mut sufficient_run = 0;
-    let mut sufficient_from = None;
-    let mut stock_end = 0.0;
     for d in 0..days {
         let at = rep.idx(d, item, slot, Measure::Need);
         let row = &rep.daily[at..at + MEASURE_COUNT];
         let cell = |m: Measure| row[m as usize];
         let unmet = cell(Measure::Unmet);
-        total_need += cell(Measure::Need);
-        received += cell(Measure::Received);
-        total_demand += cell(Measure::Demand);
-        total_delivered += cell(Measure::Delivered);
-        shortage += unmet;
-        produced += cell(Measure::Produced);
-        capacity += cell(Measure::Capacity);
+        t.need += cell(Measure::Need);
+        t.received += cell(Measure::Received);
+        t.demand += cell(Measure::Demand);
+        t.delivered += cell(Measure::Delivered);
+        t.shortage += unmet;
+        t.produced += cell(Measure::Produced);
+        t.capacity += cell(Measure::Capacity);
         if d >= days - tail {
-            recent_demand += cell(Measure::Demand);
+            t.recent_demand += cell(Measure::Demand);
         }
-        peak = f64::max(peak, unmet);
+        t.peak = f64::max(t.peak, unmet);
         if unmet > 0.0 {
-            shortage_days += 1;
-            if first_stockout.is_none() {
-                first_stockout = Some(d);
+            t.shortage_days += 1;
+            if t.first_stockout.is_none() {
+                t.first_stockout = Some(d);
                 // A run found before the first stockout started before it.
-                sufficient_from = None;
+                t.sufficient_from = None;
             }
         }
         if unmet == 0.0 {
             sufficient_run += 1;
-            if sufficient_run >= SUFFICIENCY_RUN && sufficient_from.is_none() {
-                sufficient_from = Some(d + 1 - SUFFICIENCY_RUN);
+            if sufficient_run >= SUFFICIENCY_RUN && t.sufficient_from.is_none() {
+                t.sufficient_from = Some(d + 1 - SUFFICIENCY_RUN);
             }
         } else {
             sufficient_run = 0;
         }
         if d + 1 == days {
-            stock_end = cell(Measure::OnHandHospital);
+            t.stock_end = cell(Measure::OnHandHospital);
         }
     }
-    let has_demand = total_demand > 0.0;
-    let fill_rate = has_demand.then(|| total_delivered / total_demand);
-    let fill_rate_vs_need = (total_need > 0.0).then(|| total_delivered / total_need);
+    t.recent_demand /= tail as f64;
+    t
+}
+
+/// The KPIs, in [`KPI_NAMES`] order, from an item's day totals in a slot and its transport.
+fn from_totals(
+    model: &Model,
+    rep: &Replication,
+    item: usize,
+    slot: usize,
+    d: &DayTotals,
+) -> [Option<f64>; KPI_NAMES.len()] {
+    let has_demand = d.demand > 0.0;
     let durable = model.items[item].kind == ItemKind::Durable;
-    let time_to_sufficiency = sufficient_from.filter(|_| has_demand).map(|d| d as f64);
-    let first_stockout = first_stockout.map(|d| d as f64);
-    let recent_demand = recent_demand / tail as f64;
-    let days_of_supply = (recent_demand > 0.0 && !durable).then(|| stock_end / recent_demand);
     let t = &rep.transport[item * rep.slots + slot];
     let lead_mean = (!t.lead_times.is_empty())
         .then(|| t.lead_times.iter().sum::<f64>() / t.lead_times.len() as f64);
     let lead_p95 = (!t.lead_times.is_empty()).then(|| crate::stats::quantile(&t.lead_times, 0.95));
-    let green = (t.units > 0).then(|| t.green_units as f64 / t.units as f64);
     [
-        Some(total_need),
-        Some(total_demand),
-        Some(total_delivered),
-        Some(received),
-        fill_rate,
-        fill_rate_vs_need,
-        Some(shortage),
-        Some(total_need - total_delivered),
-        Some(shortage_days as f64),
-        durable.then_some(shortage),
-        time_to_sufficiency,
-        first_stockout,
-        Some(peak),
-        days_of_supply,
-        Some(produced),
-        Some(capacity),
-        (capacity > 0.0).then(|| produced / capacity),
+        Some(d.need),
+        Some(d.demand),
+        Some(d.delivered),
+        Some(d.received),
+        has_demand.then(|| d.delivered / d.demand),
+        (d.need > 0.0).then(|| d.delivered / d.need),
+        Some(d.shortage),
+        Some(d.need - d.delivered),
+        Some(d.shortage_days as f64),
+        durable.then_some(d.shortage),
+        d.sufficient_from.filter(|_| has_demand).map(|d| d as f64),
+        d.first_stockout.map(|d| d as f64),
+        Some(d.peak),
+        (d.recent_demand > 0.0 && !durable).then(|| d.stock_end / d.recent_demand),
+        Some(d.produced),
+        Some(d.capacity),
+        (d.capacity > 0.0).then(|| d.produced / d.capacity),
         lead_mean,
         lead_p95,
-        green,
+        (t.units > 0).then(|| t.green_units as f64 / t.units as f64),
         Some(t.transport_cost),
         Some(t.tolls_waived),
     ]
@@ -153,13 +183,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// `kpis` as it was written first, one measure's series at a time: the reference.
-    fn kpis_by_series(
-        model: &Model,
-        rep: &Replication,
-        item: usize,
-        slot: usize,
-    ) -> Vec<Option<f64>> {
+    /// The day totals as `kpis` first took them, one measure's series at a time: the
+    /// reference.
+    fn totals_by_series(rep: &Replication, item: usize, slot: usize) -> DayTotals {
         let days = rep.days;
         let series = |m: Measure| {
             (0..days)
@@ -167,66 +193,28 @@ mod tests {
                 .collect::<Vec<f64>>()
         };
         let total = |m: Measure| (0..days).map(|d| rep.get(d, item, slot, m)).sum::<f64>();
-        let total_need = total(Measure::Need);
-        let received = total(Measure::Received);
         let demand = series(Measure::Demand);
-        let delivered = series(Measure::Delivered);
         let unmet = series(Measure::Unmet);
-        let total_demand: f64 = demand.iter().sum();
-        let total_delivered: f64 = delivered.iter().sum();
-        let shortage: f64 = unmet.iter().sum();
-        let has_demand = total_demand > 0.0;
-        let fill_rate = has_demand.then(|| total_delivered / total_demand);
-        let fill_rate_vs_need = (total_need > 0.0).then(|| total_delivered / total_need);
-        let shortage_days = unmet.iter().filter(|&&u| u > 0.0).count() as f64;
-        let durable = model.items[item].kind == ItemKind::Durable;
         let sufficient = |d: usize| unmet[d] == 0.0;
         let first_stockout = unmet.iter().position(|&u| u > 0.0);
-        let time_to_sufficiency = has_demand
-            .then(|| {
-                (first_stockout.unwrap_or(0)..days.saturating_sub(SUFFICIENCY_RUN - 1))
-                    .find(|&d| (d..d + SUFFICIENCY_RUN).all(sufficient))
-            })
-            .flatten()
-            .map(|d| d as f64);
-        let first_stockout = first_stockout.map(|d| d as f64);
-        let peak = unmet.iter().copied().fold(0.0, f64::max);
         let tail = 7.min(days);
-        let recent_demand: f64 = demand[days - tail..].iter().sum::<f64>() / tail as f64;
-        let stock_end = rep.get(days - 1, item, slot, Measure::OnHandHospital);
-        let days_of_supply = (recent_demand > 0.0 && !durable).then(|| stock_end / recent_demand);
-        let produced = total(Measure::Produced);
-        let capacity = total(Measure::Capacity);
-        let t = &rep.transport[item * rep.slots + slot];
-        let lead_mean = (!t.lead_times.is_empty())
-            .then(|| t.lead_times.iter().sum::<f64>() / t.lead_times.len() as f64);
-        let lead_p95 =
-            (!t.lead_times.is_empty()).then(|| crate::stats::quantile(&t.lead_times, 0.95));
-        let green = (t.units > 0).then(|| t.green_units as f64 / t.units as f64);
-        vec![
-            Some(total_need),
-            Some(total_demand),
-            Some(total_delivered),
-            Some(received),
-            fill_rate,
-            fill_rate_vs_need,
-            Some(shortage),
-            Some(total_need - total_delivered),
-            Some(shortage_days),
-            durable.then_some(shortage),
-            time_to_sufficiency,
+        DayTotals {
+            need: total(Measure::Need),
+            demand: demand.iter().sum(),
+            delivered: total(Measure::Delivered),
+            received: total(Measure::Received),
+            shortage: unmet.iter().sum(),
+            produced: total(Measure::Produced),
+            capacity: total(Measure::Capacity),
+            recent_demand: demand[days - tail..].iter().sum::<f64>() / tail as f64,
+            peak: unmet.iter().copied().fold(0.0, f64::max),
+            shortage_days: unmet.iter().filter(|&&u| u > 0.0).count(),
             first_stockout,
-            Some(peak),
-            days_of_supply,
-            Some(produced),
-            Some(capacity),
-            (capacity > 0.0).then(|| produced / capacity),
-            lead_mean,
-            lead_p95,
-            green,
-            Some(t.transport_cost),
-            Some(t.tolls_waived),
-        ]
+            sufficient_from: (first_stockout.unwrap_or(0)
+                ..days.saturating_sub(SUFFICIENCY_RUN - 1))
+                .find(|&d| (d..d + SUFFICIENCY_RUN).all(sufficient)),
+            stock_end: rep.get(days - 1, item, slot, Measure::OnHandHospital),
+        }
     }
 
     /// A cell's value: often zero (of either sign), sometimes negative, so that runs of
@@ -261,7 +249,7 @@ mod tests {
                     };
                     prop_assert_eq!(
                         bits(&kpis(&model, &rep, item, slot)),
-                        bits(&kpis_by_series(&model, &rep, item, slot))
+                        bits(&from_totals(&model, &rep, item, slot, &totals_by_series(&rep, item, slot)))
                     );
                 }
             }
