@@ -44,6 +44,13 @@ impl<T> LazyTable<T> {
         &mut self.made[position]
     }
 
+    /// Entry `i` if it has been made.
+    #[inline]
+    pub(in crate::engine) fn made(&self, i: usize) -> Option<&T> {
+        let at = *self.at.get(i)?;
+        at.checked_sub(1).map(|k| &self.made[k as usize])
+    }
+
     #[cold]
     #[inline(never)]
     fn make(&mut self, i: usize, make: impl FnOnce() -> T) -> u32 {

@@ -209,6 +209,16 @@ impl<E> EventQueue<E> {
         None
     }
 
+    /// The event `d` pops after the next one, when it is already known: the events of a large
+    /// near set (as at the start of a day) wait sorted, so they can be looked at before their
+    /// turn. Only a hint (for prefetching what they read): an event pushed meanwhile may come
+    /// first.
+    #[inline]
+    pub fn ahead(&self, d: usize) -> Option<&E> {
+        let i = self.sorted.len().checked_sub(d + 1)?;
+        Some(&self.sorted[i].event)
+    }
+
     /// Time of the earliest event, if any.
     pub fn next_time(&mut self) -> Option<Tick> {
         let (key, event) = self.pop()?;
@@ -479,6 +489,35 @@ mod tests {
         assert_eq!(keys.first().map(|k| k.time), Some(i64::MIN));
         assert_eq!(keys.last().map(|k| k.time), Some(i64::MAX));
         assert!(q.is_empty() && q.pop().is_none());
+    }
+
+    #[test]
+    fn ahead_shows_the_events_a_sorted_near_set_pops_next() {
+        let mut q = EventQueue::default();
+        // A day's start: many events at one time, pushed out of order, become a sorted near set.
+        for e in (0..40u32).rev() {
+            q.push(100, 2, e, e);
+        }
+        q.push(150, 0, 0, 999);
+        let mut popped = 0;
+        while let Some((_, e)) = q.pop() {
+            if e == 999 {
+                break;
+            }
+            assert_eq!(e, popped);
+            popped += 1;
+            // Looking ahead never reaches past the sorted events, nor changes what pops.
+            for d in 0..4 {
+                let expected = (popped + d < 40).then_some(popped + d);
+                assert_eq!(
+                    q.ahead(d as usize).copied(),
+                    expected,
+                    "after {popped}, {d} ahead"
+                );
+            }
+        }
+        assert_eq!(popped, 40);
+        assert!(q.ahead(0).is_none(), "nothing sorted is left");
     }
 
     #[test]

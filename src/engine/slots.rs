@@ -14,7 +14,8 @@
 //! hospitals reads one dense table instead of four cache lines of every eighth record.
 
 use super::NodeState;
-use crate::model::{Census, Node, NodeId, NodeKind, Replenish};
+use crate::model::{Census, ItemId, Node, NodeId, NodeKind, Replenish};
+use crate::util::prefetch;
 use std::ops::{Index, IndexMut};
 use std::sync::Arc;
 
@@ -107,6 +108,9 @@ pub(in crate::engine) struct NodeFacts<'m> {
     pub make_to_order: bool,
     /// Whether its purchases are limited by working capital.
     pub working_capital: bool,
+    /// Bit `item.min(63)` set for the item of each continuous-review policy (see
+    /// [`NodeFacts::reviews_on_drop`]).
+    continuous: u64,
 }
 
 impl<'m> NodeFacts<'m> {
@@ -124,8 +128,25 @@ impl<'m> NodeFacts<'m> {
             direct_demand: !node.direct_demand.is_empty(),
             make_to_order: node.make_to_order.is_some(),
             working_capital: node.working_capital.is_some(),
+            continuous: node
+                .replenish
+                .iter()
+                .filter(|p| p.review_days.is_none())
+                .fold(0, |bits, p| bits | item_bit(p.item)),
         }
     }
+
+    /// Whether a policy may review when stock of `item` falls: false when no continuous-review
+    /// policy is for it, so a fall need not read the policies (a cache miss in a large network).
+    #[inline]
+    pub(in crate::engine) fn reviews_on_drop(&self, item: ItemId) -> bool {
+        self.continuous & item_bit(item) != 0
+    }
+}
+
+/// The bit of `item` in [`NodeFacts`]' item sets; items from 63 on share the last bit.
+fn item_bit(item: ItemId) -> u64 {
+    1 << item.min(63)
 }
 
 /// The running state of a simulation's nodes, and the facts of their model records, indexed by
@@ -157,6 +178,26 @@ impl<'m> NodeStates<'m> {
             states,
             facts,
             model: nodes,
+        }
+    }
+
+    /// Asks the cache for node `n`'s state and facts (the first of two steps: the facts say
+    /// where its policies are, see [`NodeStates::prefetch_policies`]).
+    #[inline]
+    pub(in crate::engine) fn prefetch(&self, n: NodeId) {
+        let slot = self.slots.get(n);
+        if let Some(f) = self.facts.get(slot) {
+            prefetch::value(f);
+            prefetch::value(&self.states[slot]);
+        }
+    }
+
+    /// Asks the cache for node `n`'s replenishment policies (read by every review), if it is
+    /// this simulation's.
+    #[inline]
+    pub(in crate::engine) fn prefetch_policies(&self, n: NodeId) {
+        if let Some(f) = self.facts.get(self.slots.get(n)) {
+            prefetch::value(f.replenish);
         }
     }
 
@@ -240,5 +281,31 @@ mod tests {
             (of, all.len(), all.nodes()),
             (vec![0, 1, 2, 3], 4, vec![0, 1, 2, 3])
         );
+    }
+
+    #[test]
+    fn a_fall_reviews_only_where_a_continuous_policy_is_for_the_item() {
+        let policy = |item: ItemId, review_days: Option<u32>| Replenish {
+            item,
+            source: 0,
+            reorder_point: 1.0,
+            order_up_to: 2.0,
+            review_days,
+            order_delay_hours: crate::model::Dist::fixed(1.0),
+            capacity: None,
+            net_backorders: false,
+        };
+        let m = crate::testutil::chain_model(5, 1, 0, 0, 0, "");
+        let node = Node {
+            replenish: vec![policy(2, None), policy(3, Some(7)), policy(70, None)],
+            ..m.nodes[0].clone()
+        };
+        let f = NodeFacts::of(&node);
+        let reviews: Vec<ItemId> = (0..80).filter(|&i| f.reviews_on_drop(i)).collect();
+        // Item 3 is reviewed periodically only; items from 63 on share a bit, so a fall of
+        // any of them looks at the policies (and finds item 70's).
+        let mut expected = vec![2];
+        expected.extend(63..80);
+        assert_eq!(reviews, expected);
     }
 }

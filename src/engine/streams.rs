@@ -3,6 +3,7 @@
 //! policy variants draw the same numbers for the same purpose (common random numbers).
 
 use super::lazy_table::LazyTable;
+use crate::util::prefetch;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
@@ -132,6 +133,25 @@ impl Streams {
     ) -> &mut Option<Box<ChaCha8Rng>> {
         let slot = entity * PURPOSES + purpose as usize;
         &mut pages.get(slot / PAGE, || [const { None }; PAGE])[slot % PAGE]
+    }
+
+    /// Asks the cache for the slot of `entity`'s stream for `purpose`, if its page is made
+    /// (the first of [`Streams::prefetch`]'s two steps: the slot holds where the stream is).
+    #[inline]
+    pub(in crate::engine) fn prefetch_slot(&self, entity: usize, purpose: Purpose) {
+        let slot = entity * PURPOSES + purpose as usize;
+        if let Some(page) = self.pages.made(slot / PAGE) {
+            prefetch::value(&page[slot % PAGE]);
+        }
+    }
+
+    /// Asks the cache for `entity`'s stream for `purpose`, if it is made.
+    #[inline]
+    pub(in crate::engine) fn prefetch(&self, entity: usize, purpose: Purpose) {
+        let slot = entity * PURPOSES + purpose as usize;
+        if let Some(Some(rng)) = self.pages.made(slot / PAGE).map(|p| &p[slot % PAGE]) {
+            prefetch::value(&**rng);
+        }
     }
 
     /// The stream of `entity` for `purpose` (streams made by [`Streams::new`]).

@@ -4,6 +4,7 @@ pub mod atomic;
 pub mod geo;
 pub mod hash;
 pub mod lock;
+pub mod prefetch;
 
 use std::collections::HashMap;
 

@@ -49,9 +49,11 @@ impl Sim<'_> {
     /// Stock of `item` at `n` fell: continuous-review policies check their reorder point.
     pub(in crate::engine) fn after_drop(&mut self, n: NodeId, item: ItemId) {
         let f = self.nodes.facts(n);
-        for (k, p) in f.replenish.iter().enumerate() {
-            if p.item == item && p.review_days.is_none() {
-                self.review(n, k);
+        if f.reviews_on_drop(item) {
+            for (k, p) in f.replenish.iter().enumerate() {
+                if p.item == item && p.review_days.is_none() {
+                    self.review(n, k);
+                }
             }
         }
         if f.make_to_order
