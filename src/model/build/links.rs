@@ -64,6 +64,8 @@ impl Builder<'_> {
         horizon: i64,
     ) -> Links {
         let mut out = Links::new(graph);
+        // One link per entry, unless it goes both ways.
+        names.links.reserve(raw.link.len());
         for (i, link) in raw.link.iter().enumerate() {
             self.link(&"link".lazy_index(i), link, names, nodes, &mut out, horizon);
         }
@@ -120,17 +122,11 @@ impl Builder<'_> {
             .id
             .clone()
             .unwrap_or_else(|| format!("{}->{}", link.from, link.to));
-        let ends = if link.both_ways {
-            vec![(from, to), (to, from)]
-        } else {
-            vec![(from, to)]
-        };
-        for (k, (origin, destination)) in ends.into_iter().enumerate() {
-            let id = if k == 0 {
-                base_id.clone()
-            } else {
-                format!("{base_id}:back")
-            };
+        // The way back, if any, after the way there; neither copies the id nor lists the ends.
+        let back = link
+            .both_ways
+            .then(|| (format!("{base_id}:back"), to, from));
+        for (id, origin, destination) in std::iter::once((base_id, from, to)).chain(back) {
             self.unique(&at.lazy_key("id"), &mut names.links, &id, out.len());
             let mut checkpoints = via.clone();
             if nodes[origin].region != nodes[destination].region {

@@ -174,6 +174,12 @@ impl NameMap {
         self.map.get(name)
     }
 
+    /// Makes room for `more` names, so that naming every node of a large network does not
+    /// grow the table step by step.
+    fn reserve(&mut self, more: usize) {
+        self.map.reserve(more);
+    }
+
     /// Adds `name` (which must not be there yet) as `index`.
     fn insert(&mut self, name: String, index: usize) {
         self.map.insert(name, index);

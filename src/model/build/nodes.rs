@@ -115,6 +115,8 @@ impl Builder<'_> {
 
     /// The ids of every `[[node]]` entry's nodes, named in `names`, noting each one's entry.
     fn node_names(&mut self, raw: &RawScenario, names: &mut Names) -> Vec<Vec<String>> {
+        // One node per entry, unless an entry has `count`.
+        names.nodes.reserve(raw.node.len());
         raw.node
             .iter()
             .enumerate()
