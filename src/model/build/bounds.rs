@@ -5,12 +5,28 @@
 //! refused at the input that contributes most, rather than wrapping silently in a run.
 
 use super::Builder;
+use crate::model::ItemId;
 use crate::model::{Item, Node, TICKS_PER_DAY};
-use crate::scenario::location::{FieldPath, path};
+use crate::scenario::location::path;
 
 /// Most units that may enter the network over the horizon: 2^62, a quarter of a counter's
 /// range, so sums of counters (national totals, a ledger's inflow) stay in range too.
 pub(super) const MOST_UNITS: f64 = (1u64 << 62) as f64;
+
+/// An input of a node that lets units enter the network.
+#[derive(Debug, Clone, Copy)]
+enum Input {
+    /// Initial stock of an item.
+    Stock(ItemId),
+    /// A line set, by index.
+    Lines(usize),
+    /// A conversion, by index.
+    Conversion(usize),
+    /// A replenishment order, by index.
+    Order(usize),
+    /// The make-to-order policy.
+    MakeToOrder,
+}
 
 impl Builder<'_> {
     /// Checks that the units that can enter the network over `horizon` days stay under
@@ -23,46 +39,58 @@ impl Builder<'_> {
         let days = horizon.max(1) as f64;
         let per_minute = TICKS_PER_DAY as f64 * days;
         let mut total = 0.0;
-        let mut largest: Option<(FieldPath, f64)> = None;
-        let mut add = |at: FieldPath, units: f64| {
+        // Which input contributes most, its path made only if it is reported.
+        let mut largest: Option<((usize, Input), f64)> = None;
+        let mut add = |input: (usize, Input), units: f64| {
             total += units;
             if largest.as_ref().is_none_or(|(_, most)| units > *most) {
-                largest = Some((at, units));
+                largest = Some((input, units));
             }
         };
         for (n, node) in nodes.iter().enumerate() {
-            let at = path("node").index(self.node_entry[n]);
             for &(item, quantity) in &node.stock {
-                add(at.key("stock").key(items[item].id.clone()), quantity as f64);
+                add((n, Input::Stock(item)), quantity as f64);
             }
             let per_day = |lines: &crate::model::Lines| {
                 f64::from(lines.lines) * lines.rate_per_line.max(0.0) * node.shifts.max(1.0)
             };
             for (k, lines) in node.lines.iter().enumerate() {
-                add(at.key("lines").index(k), per_day(lines) * days);
+                add((n, Input::Lines(k)), per_day(lines) * days);
             }
             for (k, conversion) in node.conversions.iter().enumerate() {
-                add(
-                    at.key("conversions").index(k),
-                    per_day(&conversion.lines) * days,
-                );
+                add((n, Input::Conversion(k)), per_day(&conversion.lines) * days);
             }
             for (k, order) in node.replenish.iter().enumerate() {
-                let at = at.key("replenish").index(k).key("order_up_to");
-                add(at, order.order_up_to.max(0.0) * per_minute);
+                add(
+                    (n, Input::Order(k)),
+                    order.order_up_to.max(0.0) * per_minute,
+                );
             }
             if let Some(policy) = &node.make_to_order {
                 let materials: f64 = items[policy.item].bom.iter().map(|b| b.1).sum();
                 let batch = policy.batch_max as f64 * (1.0 + materials);
                 add(
-                    at.key("make_to_order"),
+                    (n, Input::MakeToOrder),
                     (policy.order_up_to.max(0.0) + batch) * per_minute,
                 );
             }
         }
         // NaN (an infinite rate times zero lines) counts as too many.
         if total.is_nan() || total > MOST_UNITS {
-            let (at, units) = largest.unwrap_or_else(|| (path("scenario"), total));
+            let (at, units) = match largest {
+                Some(((n, input), units)) => {
+                    let node = path("node").index(self.node_entry[n]);
+                    let at = match input {
+                        Input::Stock(item) => node.key("stock").key(items[item].id.clone()),
+                        Input::Lines(k) => node.key("lines").index(k),
+                        Input::Conversion(k) => node.key("conversions").index(k),
+                        Input::Order(k) => node.key("replenish").index(k).key("order_up_to"),
+                        Input::MakeToOrder => node.key("make_to_order"),
+                    };
+                    (at, units)
+                }
+                None => (path("scenario"), total),
+            };
             self.err(
                 &at,
                 format!(

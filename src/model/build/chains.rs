@@ -3,7 +3,7 @@
 
 use super::{Builder, Names};
 use crate::model::{Node, NodeId};
-use crate::scenario::location::path;
+use crate::scenario::location::{ToPath, path};
 use crate::scenario::raw::RawScenario;
 use std::collections::BTreeMap;
 
@@ -20,10 +20,10 @@ impl Builder<'_> {
             let Some(&i) = self.node_entry.get(n) else {
                 continue;
             };
-            let (entry, at) = (&raw.node[i], path("node").index(i));
+            let (entry, at) = (&raw.node[i], "node".lazy_index(i));
             if (!entry.requires.is_empty() || entry.cluster.is_some()) && !node.kind.produces() {
                 self.err(
-                    &at.key("requires"),
+                    &at.lazy_key("requires"),
                     "only a supplier or factory restarts: `requires` and `cluster` are for them",
                 );
             }
@@ -32,7 +32,12 @@ impl Builder<'_> {
                 .iter()
                 .enumerate()
                 .filter_map(|(j, id)| {
-                    self.lookup(&at.key("requires").index(j), &names.nodes, "node", id)
+                    self.lookup(
+                        &at.lazy_key("requires").lazy_index(j),
+                        &names.nodes,
+                        "node",
+                        id,
+                    )
                 })
                 .collect();
             if let Some(c) = &entry.cluster {

@@ -3,7 +3,7 @@
 
 use super::Builder;
 use crate::model::{Dist, Severity};
-use crate::scenario::location::FieldPath;
+use crate::scenario::location::ToPath;
 use crate::scenario::raw::{DistSpec, RawParam, RawSeverity};
 
 /// The values an epidemic parameter may take.
@@ -22,7 +22,7 @@ pub(super) const SEVERITY_CLASSES: [&str; 4] = ["mild", "moderate", "severe", "c
 
 impl Builder<'_> {
     /// A valid distribution (a fixed 1 stands in for an invalid one).
-    pub(super) fn dist(&mut self, at: &FieldPath, spec: &DistSpec) -> Dist {
+    pub(super) fn dist(&mut self, at: &impl ToPath, spec: &DistSpec) -> Dist {
         match Dist::new(spec) {
             Ok(dist) => dist,
             Err(message) => {
@@ -33,7 +33,7 @@ impl Builder<'_> {
     }
 
     /// A delay distribution: valid and with a positive minimum.
-    pub(super) fn delay(&mut self, at: &FieldPath, spec: &DistSpec) -> Dist {
+    pub(super) fn delay(&mut self, at: &impl ToPath, spec: &DistSpec) -> Dist {
         let dist = self.dist(at, spec);
         if dist.min() <= 0.0 {
             self.err(
@@ -48,7 +48,7 @@ impl Builder<'_> {
     }
 
     /// A non-negative duration distribution.
-    pub(super) fn duration(&mut self, at: &FieldPath, spec: &DistSpec) -> Dist {
+    pub(super) fn duration(&mut self, at: &impl ToPath, spec: &DistSpec) -> Dist {
         let dist = self.dist(at, spec);
         if dist.min() < 0.0 {
             self.err(
@@ -63,7 +63,7 @@ impl Builder<'_> {
     /// distribution, if it is drawn per replication (`dist = "fixed"` counts as a number).
     pub(super) fn param(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         raw: &RawParam,
         range: Range,
     ) -> (f64, Option<Dist>) {
@@ -99,7 +99,7 @@ impl Builder<'_> {
     }
 
     /// A share between 0 and 1.
-    pub(super) fn share(&mut self, at: &FieldPath, value: f64) -> f64 {
+    pub(super) fn share(&mut self, at: &impl ToPath, value: f64) -> f64 {
         if !(0.0..=1.0).contains(&value) {
             self.err(at, format!("must be a share between 0 and 1, got {value}"));
         }
@@ -107,7 +107,7 @@ impl Builder<'_> {
     }
 
     /// A number that is 0 or more.
-    pub(super) fn non_negative(&mut self, at: &FieldPath, value: f64) -> f64 {
+    pub(super) fn non_negative(&mut self, at: &impl ToPath, value: f64) -> f64 {
         if value < 0.0 {
             self.err(at, format!("cannot be negative, got {value}"));
         }
@@ -115,7 +115,7 @@ impl Builder<'_> {
     }
 
     /// A number above 0.
-    pub(super) fn positive(&mut self, at: &FieldPath, value: f64) -> f64 {
+    pub(super) fn positive(&mut self, at: &impl ToPath, value: f64) -> f64 {
         if value <= 0.0 {
             self.err(at, format!("must be positive, got {value}"));
         }
@@ -123,7 +123,7 @@ impl Builder<'_> {
     }
 
     /// A day of the horizon `0..=horizon`.
-    pub(super) fn day(&mut self, at: &FieldPath, day: i64, horizon: i64) -> u32 {
+    pub(super) fn day(&mut self, at: &impl ToPath, day: i64, horizon: i64) -> u32 {
         if day < 0 || day > horizon.max(0) {
             self.err(
                 at,
@@ -136,17 +136,17 @@ impl Builder<'_> {
     }
 
     /// The steps of a schedule must be in increasing order of day.
-    pub(super) fn sorted_steps<T>(&mut self, at: &FieldPath, steps: &[(u32, T)]) {
+    pub(super) fn sorted_steps<T>(&mut self, at: &impl ToPath, steps: &[(u32, T)]) {
         if steps.windows(2).any(|pair| pair[0].0 >= pair[1].0) {
             self.err(at, "steps must be in increasing order of day");
         }
     }
 
     /// Non-negative values per severity class.
-    pub(super) fn severity(&mut self, at: &FieldPath, values: &RawSeverity) -> Severity {
+    pub(super) fn severity(&mut self, at: &impl ToPath, values: &RawSeverity) -> Severity {
         let severity = [values.mild, values.moderate, values.severe, values.critical];
         for (class, value) in SEVERITY_CLASSES.iter().zip(severity) {
-            self.non_negative(&at.key(class.to_string()), value);
+            self.non_negative(&at.lazy_key(class), value);
         }
         severity
     }

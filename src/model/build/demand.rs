@@ -7,7 +7,7 @@ use super::nodes::NodeContext;
 use crate::error::Diagnostic;
 use crate::model::{Census, ItemId, ItemKind, NodeKind, RegionId};
 use crate::scenario::csv_series;
-use crate::scenario::location::FieldPath;
+use crate::scenario::location::{FieldPath, ToPath};
 use crate::scenario::raw::{RawCensus, RawFill, RawNode};
 use sha2::Digest;
 use std::path::Path;
@@ -17,7 +17,7 @@ impl Builder<'_> {
     /// when it is known.
     pub(super) fn demand(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         entry: &RawNode,
         kind: NodeKind,
         region: Option<RegionId>,
@@ -29,7 +29,7 @@ impl Builder<'_> {
                 (entry.demand.is_some(), "demand"),
             ] {
                 if given {
-                    self.err(&at.key(field), "only a hospital has demand");
+                    self.err(&at.lazy_key(field), "only a hospital has demand");
                 }
             }
         }
@@ -38,12 +38,12 @@ impl Builder<'_> {
         let census = entry
             .census
             .as_ref()
-            .and_then(|census| self.census(&at.key("census"), census, region, context));
+            .and_then(|census| self.census(&at.lazy_key("census"), census, region, context));
         let mut direct = Vec::new();
         for (j, demand) in entry.demand.iter().flatten().enumerate() {
-            let demand_at = at.key("demand").index(j);
+            let demand_at = at.lazy_key("demand").lazy_index(j);
             let Some(item) = self.lookup(
-                &demand_at.key("product"),
+                &demand_at.lazy_key("product"),
                 &context.names.items,
                 "product",
                 &demand.product,
@@ -52,12 +52,12 @@ impl Builder<'_> {
             };
             if context.items[item].kind == ItemKind::Material {
                 self.err(
-                    &demand_at.key("product"),
+                    &demand_at.lazy_key("product"),
                     "hospitals demand products, not materials",
                 );
             }
             let series = self.csv_column(
-                &demand_at.key("csv"),
+                &demand_at.lazy_key("csv").to_path(),
                 context,
                 &demand.csv,
                 &demand.column,
@@ -74,14 +74,14 @@ impl Builder<'_> {
     /// region with an epidemic) or a CSV file with at least one column per severity class.
     fn census(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         census: &RawCensus,
         region: Option<RegionId>,
         context: &NodeContext<'_>,
     ) -> Option<Census> {
         match (&census.share_of_region, &census.csv) {
             (Some(share), None) => {
-                let share_at = at.key("share_of_region");
+                let share_at = at.lazy_key("share_of_region");
                 if let Some(region) = region.map(|r| &context.regions[r])
                     && region.epidemic.is_none()
                 {
@@ -112,8 +112,13 @@ impl Builder<'_> {
                 let mut series = vec![[0.0; 4]; context.horizon.max(1) as usize];
                 for (class, column) in columns.iter().enumerate() {
                     if let Some(column) = column {
-                        let values =
-                            self.csv_column(&at.key("csv"), context, file, column, census.fill)?;
+                        let values = self.csv_column(
+                            &at.lazy_key("csv").to_path(),
+                            context,
+                            file,
+                            column,
+                            census.fill,
+                        )?;
                         for (day, value) in values.into_iter().enumerate() {
                             series[day][class] = value;
                         }

@@ -4,7 +4,7 @@
 use super::{Builder, NameMap, Names};
 use crate::model::links::End;
 use crate::model::{Dist, LinkProps, LinkSpec, Links, Network, Node, NodeId, RegionId};
-use crate::scenario::location::{FieldPath, path};
+use crate::scenario::location::ToPath;
 use crate::scenario::raw::{
     DistSpec, RawCapacityStep, RawLink, RawLinkGroup, RawScenario, RawTrucksStep, TransportMode,
 };
@@ -64,24 +64,19 @@ impl Builder<'_> {
         horizon: i64,
     ) -> Links {
         let mut out = Links::new(graph);
+        // One link per entry, unless it goes both ways.
+        names.links.reserve(raw.link.len());
         for (i, link) in raw.link.iter().enumerate() {
-            self.link(
-                &path("link").index(i),
-                link,
-                names,
-                nodes,
-                &mut out,
-                horizon,
-            );
+            self.link(&"link".lazy_index(i), link, names, nodes, &mut out, horizon);
         }
         let groups: Vec<_> = raw
             .link_group
             .iter()
             .enumerate()
             .map(|(i, group)| {
-                let at = path("link_group").index(i);
-                let from = self.node_set(&at.key("from"), &group.from, &names.nodes, nodes);
-                let to = self.node_set(&at.key("to"), &group.to, &names.nodes, nodes);
+                let at = "link_group".lazy_index(i);
+                let from = self.node_set(&at.lazy_key("from"), &group.from, &names.nodes, nodes);
+                let to = self.node_set(&at.lazy_key("to"), &group.to, &names.nodes, nodes);
                 let (props, via) =
                     self.link_props(&at, names, &LinkFields::of_group(group), horizon);
                 (from, to, props, via)
@@ -96,39 +91,43 @@ impl Builder<'_> {
     /// One `[[link]]` (and its reverse, with `both_ways`), added to `out`.
     fn link(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         link: &RawLink,
         names: &mut Names,
         nodes: &[Node],
         out: &mut Links,
         horizon: i64,
     ) {
-        let from = self.lookup_at(|| at.key("from"), &names.nodes, "node", &link.from);
-        let to = self.lookup_at(|| at.key("to"), &names.nodes, "node", &link.to);
+        let from = self.lookup_at(
+            || at.lazy_key("from").to_path(),
+            &names.nodes,
+            "node",
+            &link.from,
+        );
+        let to = self.lookup_at(
+            || at.lazy_key("to").to_path(),
+            &names.nodes,
+            "node",
+            &link.to,
+        );
         let (props, via) = self.link_props(at, names, &LinkFields::of_link(link), horizon);
         let (Some(from), Some(to)) = (from, to) else {
             return;
         };
         if from == to {
-            self.err(&at.key("to"), "a link must join two different nodes");
+            self.err(&at.lazy_key("to"), "a link must join two different nodes");
             return;
         }
         let base_id = link
             .id
             .clone()
             .unwrap_or_else(|| format!("{}->{}", link.from, link.to));
-        let ends = if link.both_ways {
-            vec![(from, to), (to, from)]
-        } else {
-            vec![(from, to)]
-        };
-        for (k, (origin, destination)) in ends.into_iter().enumerate() {
-            let id = if k == 0 {
-                base_id.clone()
-            } else {
-                format!("{base_id}:back")
-            };
-            self.unique(&at.key("id"), &mut names.links, &id, out.len());
+        // The way back, if any, after the way there; neither copies the id nor lists the ends.
+        let back = link
+            .both_ways
+            .then(|| (format!("{base_id}:back"), to, from));
+        for (id, origin, destination) in std::iter::once((base_id, from, to)).chain(back) {
+            self.unique(&at.lazy_key("id"), &mut names.links, &id, out.len());
             let mut checkpoints = via.clone();
             if nodes[origin].region != nodes[destination].region {
                 checkpoints.push(nodes[destination].region);
@@ -145,28 +144,28 @@ impl Builder<'_> {
     /// Mode, lead time, capacity, via and closures of a `[[link]]` or `[[link_group]]`.
     fn link_props(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         names: &Names,
         fields: &LinkFields<'_>,
         horizon: i64,
     ) -> (LinkProps, Vec<RegionId>) {
-        let lead_time = self.delay(&at.key("lead_time_days"), fields.lead_time_days);
+        let lead_time = self.delay(&at.lazy_key("lead_time_days"), fields.lead_time_days);
         let capacity: Vec<(u32, f64)> = fields
             .capacity
             .iter()
             .enumerate()
             .map(|(j, step)| {
-                let step_at = at.key("capacity").index(j);
+                let step_at = at.lazy_key("capacity").lazy_index(j);
                 (
-                    self.day(&step_at.key("day"), step.day, horizon),
-                    self.non_negative(&step_at.key("trucks_per_day"), step.trucks_per_day),
+                    self.day(&step_at.lazy_key("day"), step.day, horizon),
+                    self.non_negative(&step_at.lazy_key("trucks_per_day"), step.trucks_per_day),
                 )
             })
             .collect();
-        self.sorted_steps(&at.key("capacity"), &capacity);
+        self.sorted_steps(&at.lazy_key("capacity"), &capacity);
         if !capacity.is_empty() && capacity[0].0 != 0 {
             self.err(
-                &at.key("capacity"),
+                &at.lazy_key("capacity"),
                 "the first capacity step must be on day 0",
             );
         }
@@ -175,15 +174,23 @@ impl Builder<'_> {
             .iter()
             .enumerate()
             .filter_map(|(j, region)| {
-                self.lookup(&at.key("via").index(j), &names.regions, "region", region)
+                self.lookup(
+                    &at.lazy_key("via").lazy_index(j),
+                    &names.regions,
+                    "region",
+                    region,
+                )
             })
             .collect();
-        let closure_rate = self.share(&at.key("closure_rate"), fields.closure_rate);
+        let closure_rate = self.share(&at.lazy_key("closure_rate"), fields.closure_rate);
         let closure_days = match fields.closure_days {
-            Some(days) => self.delay(&at.key("closure_days"), days),
+            Some(days) => self.delay(&at.lazy_key("closure_days"), days),
             None => {
                 if closure_rate > 0.0 {
-                    self.err(&at.key("closure_days"), "is required when closure_rate > 0");
+                    self.err(
+                        &at.lazy_key("closure_days"),
+                        "is required when closure_rate > 0",
+                    );
                 }
                 Dist::fixed(1.0)
             }
@@ -191,10 +198,12 @@ impl Builder<'_> {
         let background = fields
             .background
             .as_ref()
-            .map(|steps| self.trucks(&at.key("background"), steps, horizon));
+            .map(|steps| self.trucks(&at.lazy_key("background").to_path(), steps, horizon));
         // NaN and infinity are refused for every number when the file is read.
-        let toll_per_truck = self.non_negative(&at.key("toll_per_truck"), fields.toll_per_truck);
-        let cost_per_truck = self.non_negative(&at.key("cost_per_truck"), fields.cost_per_truck);
+        let toll_per_truck =
+            self.non_negative(&at.lazy_key("toll_per_truck"), fields.toll_per_truck);
+        let cost_per_truck =
+            self.non_negative(&at.lazy_key("cost_per_truck"), fields.cost_per_truck);
         let props = LinkProps {
             mode: fields.mode,
             lead_time,
@@ -211,7 +220,7 @@ impl Builder<'_> {
     /// The nodes a link group's `from` or `to` names: ids, or prefixes ending in `*`.
     fn node_set(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         list: &[String],
         names: &NameMap,
         nodes: &[Node],
@@ -235,11 +244,14 @@ impl Builder<'_> {
                             .map(|(k, _)| k),
                     );
                     if out.len() == before {
-                        self.err(&at.index(j), format!("no node id starts with `{prefix}`"));
+                        self.err(
+                            &at.lazy_index(j),
+                            format!("no node id starts with `{prefix}`"),
+                        );
                     }
                 }
                 None => {
-                    if let Some(k) = self.lookup(&at.index(j), names, "node", entry) {
+                    if let Some(k) = self.lookup(&at.lazy_index(j), names, "node", entry) {
                         out.push(k);
                     }
                 }

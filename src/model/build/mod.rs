@@ -45,7 +45,7 @@ pub use candidate::build_candidate;
 use super::{Model, Network};
 use crate::error::{Diagnostic, Error, Result};
 use crate::scenario::ScenarioFile;
-use crate::scenario::location::{FieldPath, path};
+use crate::scenario::location::{FieldPath, ToPath, path};
 use crate::scenario::raw::{RawPolicy, RawScenario};
 use crate::util::FastMap;
 use crate::util::hash::hex;
@@ -174,6 +174,12 @@ impl NameMap {
         self.map.get(name)
     }
 
+    /// Makes room for `more` names, so that naming every node of a large network does not
+    /// grow the table step by step.
+    fn reserve(&mut self, more: usize) {
+        self.map.reserve(more);
+    }
+
     /// Adds `name` (which must not be there yet) as `index`.
     fn insert(&mut self, name: String, index: usize) {
         self.map.insert(name, index);
@@ -214,8 +220,8 @@ impl<'a> Builder<'a> {
     }
 
     /// Reports a problem with `at` (once: the same problem twice is one).
-    fn err(&mut self, at: &FieldPath, msg: impl Into<String>) {
-        let diag = self.file.diag_for(self.variant, at, msg);
+    fn err(&mut self, at: &impl ToPath, msg: impl Into<String>) {
+        let diag = self.file.diag_for(self.variant, &at.to_path(), msg);
         if self.seen.insert(diag.clone()) {
             self.diags.push(diag);
         }
@@ -223,15 +229,21 @@ impl<'a> Builder<'a> {
 
     /// Like `err`, but once per field of the file: the nodes of a `[[node]]` entry with `count`
     /// share its fields, so a problem they all have is reported once, at the first.
-    fn err_once(&mut self, at: &FieldPath, msg: impl Into<String>) {
-        if self.reported.insert(at.to_string()) {
+    fn err_once(&mut self, at: &impl ToPath, msg: impl Into<String>) {
+        if self.reported.insert(at.to_path().to_string()) {
             self.err(at, msg);
         }
     }
 
     /// The index of `name` among `names`, or a problem listing some of the known names.
-    fn lookup(&mut self, at: &FieldPath, names: &NameMap, what: &str, name: &str) -> Option<usize> {
-        self.lookup_at(|| at.clone(), names, what, name)
+    fn lookup(
+        &mut self,
+        at: &impl ToPath,
+        names: &NameMap,
+        what: &str,
+        name: &str,
+    ) -> Option<usize> {
+        self.lookup_at(|| at.to_path(), names, what, name)
     }
 
     /// [`Builder::lookup`] with the field's path made only when there is a problem to report:
@@ -255,7 +267,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Records `name` as index `index`, unless it is empty or already taken.
-    fn unique(&mut self, at: &FieldPath, names: &mut NameMap, name: &str, index: usize) {
+    fn unique(&mut self, at: &impl ToPath, names: &mut NameMap, name: &str, index: usize) {
         if name.is_empty() {
             self.err(at, "must not be empty");
         } else if names.get(name).is_some() {

@@ -7,7 +7,7 @@ use crate::model::{
     Conversion, Item, ItemId, ItemKind, Lines, Network, Node, NodeKind, Region, Size,
     WorkingCapital,
 };
-use crate::scenario::location::{FieldPath, path};
+use crate::scenario::location::{ToPath, path};
 use crate::scenario::raw::{RawConversion, RawLines, RawNode, RawNodeKind, RawScenario, RawSize};
 use petgraph::graph::NodeIndex;
 use std::borrow::Cow;
@@ -88,7 +88,7 @@ impl Builder<'_> {
         let mut out = Vec::with_capacity(ids.iter().map(Vec::len).sum());
         // One list of ids per entry.
         for (i, ids) in ids.iter_mut().enumerate() {
-            let node = self.node(&path("node").index(i), &raw.node[i], &context);
+            let node = self.node(&"node".lazy_index(i), &raw.node[i], &context);
             if let Cow::Owned(owned) = &mut *raw {
                 shed(&mut owned.node[i]);
             }
@@ -115,15 +115,17 @@ impl Builder<'_> {
 
     /// The ids of every `[[node]]` entry's nodes, named in `names`, noting each one's entry.
     fn node_names(&mut self, raw: &RawScenario, names: &mut Names) -> Vec<Vec<String>> {
+        // One node per entry, unless an entry has `count`.
+        names.nodes.reserve(raw.node.len());
         raw.node
             .iter()
             .enumerate()
             .map(|(i, entry)| {
-                let at = path("node").index(i);
+                let at = "node".lazy_index(i);
                 let ids = self.node_ids(&at, entry);
                 for id in &ids {
                     let index = self.node_entry.len();
-                    self.unique(&at.key("id"), &mut names.nodes, id, index);
+                    self.unique(&at.lazy_key("id"), &mut names.nodes, id, index);
                     self.node_entry.push(i);
                 }
                 ids
@@ -133,14 +135,14 @@ impl Builder<'_> {
 
     /// The ids of the nodes a `[[node]]` entry makes: `id`, or with `count` that many, `id`
     /// followed by 0, 1, …
-    fn node_ids(&mut self, at: &FieldPath, entry: &RawNode) -> Vec<String> {
+    fn node_ids(&mut self, at: &impl ToPath, entry: &RawNode) -> Vec<String> {
         match entry.count {
             Some(count) if (1..=MAX_COUNT).contains(&count) => {
                 (0..count).map(|k| format!("{}{k}", entry.id)).collect()
             }
             Some(count) => {
                 self.err(
-                    &at.key("count"),
+                    &at.lazy_key("count"),
                     format!("must be between 1 and {MAX_COUNT}, got {count}"),
                 );
                 // One node as named, so that what refers to it is not reported too.
@@ -151,10 +153,10 @@ impl Builder<'_> {
     }
 
     /// The node a `[[node]]` entry describes (its id and vertex are set per copy).
-    fn node(&mut self, at: &FieldPath, entry: &RawNode, context: &NodeContext<'_>) -> Node {
+    fn node(&mut self, at: &impl ToPath, entry: &RawNode, context: &NodeContext<'_>) -> Node {
         let kind = node_kind(entry.kind);
         let known_region = self.lookup_at(
-            || at.key("region"),
+            || at.lazy_key("region").to_path(),
             &context.names.regions,
             "region",
             &entry.region,
@@ -168,7 +170,7 @@ impl Builder<'_> {
         let material_priority = entry
             .material_priority
             .as_ref()
-            .map(|list| self.product_order(&at.key("material_priority"), list, context.names));
+            .map(|list| self.product_order(&at.lazy_key("material_priority"), list, context.names));
         let stock = self.stock(at, entry, kind, context.names);
         // Sized as written: collecting would make room for four.
         let mut replenish = Vec::with_capacity(entry.replenish.len());
@@ -178,16 +180,15 @@ impl Builder<'_> {
                 .iter()
                 .enumerate()
                 .filter_map(|(j, policy)| {
-                    self.replenish(&at.key("replenish").index(j), policy, context)
+                    self.replenish(&at.lazy_key("replenish").lazy_index(j), policy, context)
                 }),
         );
         let (census, direct_demand) = self.demand(at, entry, kind, known_region, context);
         let release = self.release(at, entry, kind, context.horizon);
         let supplies = self.supplies(at, entry, kind, context.names);
-        let make_to_order = entry
-            .make_to_order
-            .as_ref()
-            .and_then(|policy| self.make_to_order(&at.key("make_to_order"), policy, kind, context));
+        let make_to_order = entry.make_to_order.as_ref().and_then(|policy| {
+            self.make_to_order(&at.lazy_key("make_to_order"), policy, kind, context)
+        });
         let customer_orders = self.customer_order_streams(at, entry, kind, context);
         let working_capital = self.working_capital(at, entry);
         Node {
@@ -197,8 +198,8 @@ impl Builder<'_> {
             size,
             priority: entry.priority,
             closed_at_start: entry.closed_at_start.unwrap_or(false),
-            shifts: self.positive(&at.key("shifts"), entry.shifts),
-            reject_fraction: self.share(&at.key("reject_fraction"), entry.reject_fraction),
+            shifts: self.positive(&at.lazy_key("shifts"), entry.shifts),
+            reject_fraction: self.share(&at.lazy_key("reject_fraction"), entry.reject_fraction),
             lines,
             conversions,
             material_priority,
@@ -220,14 +221,14 @@ impl Builder<'_> {
     /// A node's production lines and conversions (suppliers and factories only).
     fn production(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         entry: &RawNode,
         kind: NodeKind,
         context: &NodeContext<'_>,
     ) -> (Vec<Lines>, Vec<Conversion>) {
         if !kind.produces() && (!entry.lines.is_empty() || !entry.conversion.is_empty()) {
             self.err(
-                &at.key("lines"),
+                &at.lazy_key("lines"),
                 format!("a {} has no production lines", entry.kind.name()),
             );
         }
@@ -237,7 +238,7 @@ impl Builder<'_> {
             .enumerate()
             .filter_map(|(j, raw_lines)| {
                 self.lines(
-                    &at.key("lines").index(j),
+                    &at.lazy_key("lines").lazy_index(j),
                     raw_lines,
                     kind,
                     context.items,
@@ -252,7 +253,7 @@ impl Builder<'_> {
         }
         let mut conversions = Vec::new();
         for (j, conversion) in entry.conversion.iter().enumerate() {
-            let conversion_at = at.key("conversion").index(j);
+            let conversion_at = at.lazy_key("conversion").lazy_index(j);
             let as_lines = RawLines {
                 item: conversion.item.clone(),
                 lines: conversion.lines,
@@ -260,9 +261,13 @@ impl Builder<'_> {
                 time_to_failure_days: conversion.time_to_failure_days.clone(),
                 repair_days: conversion.repair_days.clone(),
             };
-            let day = self.day(&conversion_at.key("day"), conversion.day, context.horizon);
+            let day = self.day(
+                &conversion_at.lazy_key("day"),
+                conversion.day,
+                context.horizon,
+            );
             let lead_time = self.duration(
-                &conversion_at.key("lead_time_days"),
+                &conversion_at.lazy_key("lead_time_days"),
                 &conversion.lead_time_days,
             );
             let added = self.lines(
@@ -301,13 +306,13 @@ impl Builder<'_> {
     /// order having taken theirs).
     fn switched_from(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         name: &str,
         conversion: &RawConversion,
         movable: &mut BTreeMap<ItemId, u32>,
         context: &NodeContext<'_>,
     ) -> Option<ItemId> {
-        let from_at = at.key("from_item");
+        let from_at = at.lazy_key("from_item");
         let from = self.lookup(&from_at, &context.names.items, "item", name)?;
         if *name == conversion.item {
             self.err(&from_at, "moves lines to the product they already make");
@@ -323,7 +328,7 @@ impl Builder<'_> {
         let moved = conversion.lines.max(0) as u32;
         if moved > *left {
             self.err(
-                &at.key("lines"),
+                &at.lazy_key("lines"),
                 format!("moves {moved} lines of `{name}` but the node has {left} left to move"),
             );
             return None;
@@ -333,21 +338,21 @@ impl Builder<'_> {
     }
 
     /// A firm's working capital: non-negative money and payment lag, the lag only with money.
-    fn working_capital(&mut self, at: &FieldPath, entry: &RawNode) -> Option<WorkingCapital> {
+    fn working_capital(&mut self, at: &impl ToPath, entry: &RawNode) -> Option<WorkingCapital> {
         let lag = entry
             .payment_lag_days
-            .map(|days| self.non_negative(&at.key("payment_lag_days"), days));
+            .map(|days| self.non_negative(&at.lazy_key("payment_lag_days"), days));
         let Some(money) = entry.working_capital else {
             if lag.is_some() {
                 self.err(
-                    &at.key("payment_lag_days"),
+                    &at.lazy_key("payment_lag_days"),
                     "only a node with `working_capital` is paid for what it ships",
                 );
             }
             return None;
         };
         Some(WorkingCapital {
-            initial: self.non_negative(&at.key("working_capital"), money),
+            initial: self.non_negative(&at.lazy_key("working_capital"), money),
             payment_lag_days: lag.unwrap_or(0.0),
         })
     }
@@ -355,17 +360,17 @@ impl Builder<'_> {
     /// A `material_priority` list: known items, each named once.
     pub(super) fn product_order(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         list: &[String],
         names: &Names,
     ) -> Vec<ItemId> {
         let mut order: Vec<ItemId> = Vec::new();
         for (i, name) in list.iter().enumerate() {
-            let Some(id) = self.lookup(&at.index(i), &names.items, "item", name) else {
+            let Some(id) = self.lookup(&at.lazy_index(i), &names.items, "item", name) else {
                 continue;
             };
             if order.contains(&id) {
-                self.err(&at.index(i), format!("`{name}` is listed twice"));
+                self.err(&at.lazy_index(i), format!("`{name}` is listed twice"));
                 continue;
             }
             order.push(id);
@@ -376,36 +381,36 @@ impl Builder<'_> {
     /// Production lines of one item: a supplier makes materials, a factory products.
     fn lines(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         raw_lines: &RawLines,
         kind: NodeKind,
         items: &[Item],
         names: &Names,
     ) -> Option<Lines> {
-        let item = self.lookup(&at.key("item"), &names.items, "item", &raw_lines.item)?;
+        let item = self.lookup(&at.lazy_key("item"), &names.items, "item", &raw_lines.item)?;
         match (kind, items[item].kind) {
             (NodeKind::Supplier, ItemKind::Material)
             | (NodeKind::Factory, ItemKind::Consumable | ItemKind::Durable) => {}
             (NodeKind::Supplier, _) => self.err(
-                &at.key("item"),
+                &at.lazy_key("item"),
                 "a supplier makes materials; use a factory for products",
             ),
             _ => self.err(
-                &at.key("item"),
+                &at.lazy_key("item"),
                 "a factory makes products; use a supplier for materials",
             ),
         }
         if raw_lines.lines < 0 {
             self.err(
-                &at.key("lines"),
+                &at.lazy_key("lines"),
                 format!("cannot be negative, got {}", raw_lines.lines),
             );
         }
-        self.non_negative(&at.key("rate_per_line"), raw_lines.rate_per_line);
+        self.non_negative(&at.lazy_key("rate_per_line"), raw_lines.rate_per_line);
         let breakdown = match (&raw_lines.time_to_failure_days, &raw_lines.repair_days) {
             (Some(to_failure), Some(repair)) => Some((
-                self.delay(&at.key("time_to_failure_days"), to_failure),
-                self.delay(&at.key("repair_days"), repair),
+                self.delay(&at.lazy_key("time_to_failure_days"), to_failure),
+                self.delay(&at.lazy_key("repair_days"), repair),
             )),
             (None, None) => None,
             _ => {
@@ -427,14 +432,14 @@ impl Builder<'_> {
     /// A node's initial stock: whole non-negative units (a source has none, being unlimited).
     fn stock(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         entry: &RawNode,
         kind: NodeKind,
         names: &Names,
     ) -> Vec<(ItemId, u64)> {
         let mut stock = Vec::new();
         for (name, quantity) in &entry.stock {
-            let stock_at = || at.key("stock").key(name.to_string());
+            let stock_at = || at.lazy_key("stock").to_path().key(name.to_string());
             let Some(id) = self.lookup_at(stock_at, &names.items, "item", name) else {
                 continue;
             };
@@ -449,7 +454,7 @@ impl Builder<'_> {
         }
         if kind == NodeKind::Source && !entry.stock.is_empty() {
             self.err(
-                &at.key("stock"),
+                &at.lazy_key("stock"),
                 "a source has unlimited supply; list its items in `supplies`",
             );
         }
@@ -459,7 +464,7 @@ impl Builder<'_> {
     /// The items a source supplies: a source lists some, and no other node any.
     fn supplies(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         entry: &RawNode,
         kind: NodeKind,
         names: &Names,
@@ -469,17 +474,25 @@ impl Builder<'_> {
             .iter()
             .enumerate()
             .filter_map(|(j, item)| {
-                self.lookup(&at.key("supplies").index(j), &names.items, "item", item)
+                self.lookup(
+                    &at.lazy_key("supplies").lazy_index(j),
+                    &names.items,
+                    "item",
+                    item,
+                )
             })
             .collect();
         if kind == NodeKind::Source && supplies.is_empty() {
             self.err(
-                &at.key("supplies"),
+                &at.lazy_key("supplies"),
                 "a source must list the items it supplies",
             );
         }
         if kind != NodeKind::Source && !supplies.is_empty() {
-            self.err(&at.key("supplies"), "only a source node has `supplies`");
+            self.err(
+                &at.lazy_key("supplies"),
+                "only a source node has `supplies`",
+            );
         }
         supplies
     }

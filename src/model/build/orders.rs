@@ -4,7 +4,7 @@
 use super::Builder;
 use super::nodes::NodeContext;
 use crate::model::{CustomerOrders, ItemKind, MakeToOrder, NodeKind, Replenish, TICKS_PER_DAY};
-use crate::scenario::location::FieldPath;
+use crate::scenario::location::ToPath;
 use crate::scenario::raw::{RawCustomerOrders, RawMakeToOrder, RawNode, RawReplenish};
 
 /// Most customer order streams on one node.
@@ -14,27 +14,38 @@ impl Builder<'_> {
     /// An (s, S) or periodic order-up-to policy for one item.
     pub(super) fn replenish(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         policy: &RawReplenish,
         context: &NodeContext<'_>,
     ) -> Option<Replenish> {
         let names = context.names;
-        let item = self.lookup_at(|| at.key("item"), &names.items, "item", &policy.item);
-        let source = self.lookup_at(|| at.key("source"), &names.nodes, "node", &policy.source);
+        let item = self.lookup_at(
+            || at.lazy_key("item").to_path(),
+            &names.items,
+            "item",
+            &policy.item,
+        );
+        let source = self.lookup_at(
+            || at.lazy_key("source").to_path(),
+            &names.nodes,
+            "node",
+            &policy.source,
+        );
         self.order_levels(at, policy.reorder_point, policy.order_up_to);
         let review_days = policy.review_days.map(|days| {
             if days < 1 || days > context.horizon {
                 self.err(
-                    &at.key("review_days"),
+                    &at.lazy_key("review_days"),
                     format!("must be between 1 and the horizon, got {days}"),
                 );
             }
             days.max(1) as u32
         });
-        let order_delay_hours = self.delay(&at.key("order_delay_hours"), &policy.order_delay_hours);
-        let capacity = policy
-            .capacity
-            .map(|capacity| self.capacity(&at.key("capacity"), capacity, policy.reorder_point));
+        let order_delay_hours =
+            self.delay(&at.lazy_key("order_delay_hours"), &policy.order_delay_hours);
+        let capacity = policy.capacity.map(|capacity| {
+            self.capacity(&at.lazy_key("capacity"), capacity, policy.reorder_point)
+        });
         Some(Replenish {
             item: item?,
             source: source?,
@@ -48,18 +59,18 @@ impl Builder<'_> {
     }
 
     /// A reorder point s that is not negative and an order-up-to level S above it.
-    fn order_levels(&mut self, at: &FieldPath, reorder_point: f64, order_up_to: f64) {
-        self.non_negative(&at.key("reorder_point"), reorder_point);
+    fn order_levels(&mut self, at: &impl ToPath, reorder_point: f64, order_up_to: f64) {
+        self.non_negative(&at.lazy_key("reorder_point"), reorder_point);
         if order_up_to <= reorder_point {
             self.err(
-                &at.key("order_up_to"),
+                &at.lazy_key("order_up_to"),
                 format!("must exceed reorder_point {reorder_point}, got {order_up_to}"),
             );
         }
     }
 
     /// A capacity of a policy: positive and above the reorder point (else it could never order).
-    fn capacity(&mut self, at: &FieldPath, capacity: f64, reorder_point: f64) -> f64 {
+    fn capacity(&mut self, at: &impl ToPath, capacity: f64, reorder_point: f64) -> f64 {
         if capacity <= reorder_point || capacity <= 0.0 {
             self.err(
                 at,
@@ -74,7 +85,7 @@ impl Builder<'_> {
     /// Make-to-order production: a factory's, of a product.
     pub(super) fn make_to_order(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         policy: &RawMakeToOrder,
         kind: NodeKind,
         context: &NodeContext<'_>,
@@ -83,33 +94,39 @@ impl Builder<'_> {
         if kind != NodeKind::Factory {
             self.err(at, "only a factory makes to order");
         }
-        let item = self.lookup(&at.key("product"), &names.items, "product", &policy.product);
+        let item = self.lookup(
+            &at.lazy_key("product"),
+            &names.items,
+            "product",
+            &policy.product,
+        );
         if let Some(i) = item
             && context.items[i].kind == ItemKind::Material
         {
             self.err(
-                &at.key("product"),
+                &at.lazy_key("product"),
                 "a factory makes products, not materials",
             );
         }
         let source = self.lookup(
-            &at.key("materials_source"),
+            &at.lazy_key("materials_source"),
             &names.nodes,
             "node",
             &policy.materials_source,
         );
         self.order_levels(at, policy.reorder_point, policy.order_up_to);
-        let capacity = policy
-            .capacity
-            .map(|capacity| self.capacity(&at.key("capacity"), capacity, policy.reorder_point));
+        let capacity = policy.capacity.map(|capacity| {
+            self.capacity(&at.lazy_key("capacity"), capacity, policy.reorder_point)
+        });
         if policy.batch_max < 1 {
             self.err(
-                &at.key("batch_max"),
+                &at.lazy_key("batch_max"),
                 format!("must be at least 1 unit, got {}", policy.batch_max),
             );
         }
-        let batch_days = self.delay(&at.key("batch_days"), &policy.batch_days);
-        let order_delay_hours = self.delay(&at.key("order_delay_hours"), &policy.order_delay_hours);
+        let batch_days = self.delay(&at.lazy_key("batch_days"), &policy.batch_days);
+        let order_delay_hours =
+            self.delay(&at.lazy_key("order_delay_hours"), &policy.order_delay_hours);
         Some(MakeToOrder {
             item: item?,
             materials_source: source?,
@@ -125,14 +142,14 @@ impl Builder<'_> {
     /// A node's customer order streams (hospitals only).
     pub(super) fn customer_order_streams(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         entry: &RawNode,
         kind: NodeKind,
         context: &NodeContext<'_>,
     ) -> Vec<CustomerOrders> {
         if kind != NodeKind::Hospital && !entry.customer_orders.is_empty() {
             self.err(
-                &at.key("customer_orders"),
+                &at.lazy_key("customer_orders"),
                 "only a hospital has customer orders",
             );
         }
@@ -140,7 +157,7 @@ impl Builder<'_> {
             // Found by the fuzzer: 100,000 streams on one shop ran for minutes. Streams alike
             // are one stream with more units or a shorter interval between orders.
             self.err(
-                &at.key("customer_orders"),
+                &at.lazy_key("customer_orders"),
                 format!(
                     "{} streams: at most {MOST_STREAMS} per node (merge streams alike into one \
                      with more units or a shorter interval)",
@@ -154,7 +171,11 @@ impl Builder<'_> {
             .iter()
             .enumerate()
             .filter_map(|(j, stream)| {
-                self.customer_orders(&at.key("customer_orders").index(j), stream, context)
+                self.customer_orders(
+                    &at.lazy_key("customer_orders").lazy_index(j),
+                    stream,
+                    context,
+                )
             })
             .collect()
     }
@@ -163,12 +184,12 @@ impl Builder<'_> {
     /// average.
     fn customer_orders(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         stream: &RawCustomerOrders,
         context: &NodeContext<'_>,
     ) -> Option<CustomerOrders> {
         let item = self.lookup(
-            &at.key("product"),
+            &at.lazy_key("product"),
             &context.names.items,
             "product",
             &stream.product,
@@ -176,11 +197,14 @@ impl Builder<'_> {
         if let Some(i) = item
             && context.items[i].kind != ItemKind::Consumable
         {
-            self.err(&at.key("product"), "customers order consumable products");
+            self.err(
+                &at.lazy_key("product"),
+                "customers order consumable products",
+            );
         }
         if stream.units < 1.0 || stream.units.fract() != 0.0 {
             self.err(
-                &at.key("units"),
+                &at.lazy_key("units"),
                 format!(
                     "must be a whole number of units, at least 1, got {}",
                     stream.units
@@ -188,15 +212,18 @@ impl Builder<'_> {
             );
         }
         let interarrival_days =
-            self.duration(&at.key("interarrival_days"), &stream.interarrival_days);
+            self.duration(&at.lazy_key("interarrival_days"), &stream.interarrival_days);
         let mean = interarrival_days.mean();
         if mean <= 0.0 {
-            self.err(&at.key("interarrival_days"), "must have a positive mean");
+            self.err(
+                &at.lazy_key("interarrival_days"),
+                "must have a positive mean",
+            );
         } else if mean * (TICKS_PER_DAY as f64) < 1.0 {
             // Times are whole minutes: with a shorter mean, orders could fall on one minute
             // forever and the clock would never move.
             self.err(
-                &at.key("interarrival_days"),
+                &at.lazy_key("interarrival_days"),
                 format!("must have a mean of at least one minute (1/1440 day), got {mean} days"),
             );
         }

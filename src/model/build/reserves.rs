@@ -3,20 +3,20 @@
 
 use super::Builder;
 use crate::model::{NodeKind, Release};
-use crate::scenario::location::FieldPath;
+use crate::scenario::location::ToPath;
 use crate::scenario::raw::RawNode;
 
 impl Builder<'_> {
     /// The release rule of a node: a reserve has exactly one, and no other node any.
     pub(super) fn release(
         &mut self,
-        at: &FieldPath,
+        at: &impl ToPath,
         entry: &RawNode,
         kind: NodeKind,
         horizon: i64,
     ) -> Option<Release> {
         let release = entry.release.as_ref().map(|rule| {
-            let release_at = at.key("release");
+            let release_at = at.lazy_key("release");
             if kind != NodeKind::Reserve {
                 self.err(&release_at, "only a reserve has a release rule");
             }
@@ -33,17 +33,17 @@ impl Builder<'_> {
             }
             if rule.per_product && rule.day.is_some() {
                 self.err(
-                    &release_at.key("per_product"),
+                    &release_at.lazy_key("per_product"),
                     "a release on a day releases every product; `per_product` needs a days-of-supply threshold",
                 );
             }
-            let threshold = |b: &mut Self, key: &str, days: Option<f64>| {
-                days.map(|d| b.non_negative(&release_at.key(key.to_string()), d))
+            let threshold = |b: &mut Self, key: &'static str, days: Option<f64>| {
+                days.map(|d| b.non_negative(&release_at.lazy_key(key), d))
             };
             Release {
                 day: rule
                     .day
-                    .map(|day| self.day(&release_at.key("day"), day, horizon)),
+                    .map(|day| self.day(&release_at.lazy_key("day"), day, horizon)),
                 national_days_of_supply_below: threshold(
                     self,
                     "national_days_of_supply_below",
