@@ -608,8 +608,8 @@ impl<'m> Sim<'m> {
 
     /// Asks the cache for what the node events a few pops ahead will read: at the start of a
     /// day every node's daily events come one after another, each reading a node's state and
-    /// policies and drawing from its streams, memory no event since yesterday has touched. In
-    /// two steps, since the policies and streams are found through what the first step brings.
+    /// drawing from its streams, memory no event since yesterday has touched. In two steps,
+    /// since a stream is found through what the first step brings.
     #[inline]
     fn prefetch_ahead(&self) {
         if let Some(ev) = self.q.ahead(PREFETCH_FAR) {
@@ -622,12 +622,8 @@ impl<'m> Sim<'m> {
                 _ => {}
             }
         }
-        if let Some(ev) = self.q.ahead(PREFETCH_NEAR) {
-            match *ev {
-                Ev::Production(n) => self.streams.prefetch(n, Purpose::Outbreak),
-                Ev::Review(n) => self.nodes.prefetch_policies(n),
-                _ => {}
-            }
+        if let Some(&Ev::Production(n)) = self.q.ahead(PREFETCH_NEAR) {
+            self.streams.prefetch(n, Purpose::Outbreak);
         }
     }
 

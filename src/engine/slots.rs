@@ -111,7 +111,15 @@ pub(in crate::engine) struct NodeFacts<'m> {
     /// Bit `item.min(63)` set for the item of each continuous-review policy (see
     /// [`NodeFacts::reviews_on_drop`]).
     continuous: u64,
+    /// Review periods of the first [`INLINE_PERIODS`] policies (see [`NodeFacts::review_days`]).
+    periods: [Option<u32>; INLINE_PERIODS],
+    /// Whether any policy reviews periodically.
+    pub periodic: bool,
 }
+
+/// Policies whose review period [`NodeFacts`] keeps beside the node's state: a daily review
+/// that finds none due then reads no policy (a cache miss per node and day in a large network).
+const INLINE_PERIODS: usize = 4;
 
 impl<'m> NodeFacts<'m> {
     /// The facts of `node`.
@@ -133,6 +141,17 @@ impl<'m> NodeFacts<'m> {
                 .iter()
                 .filter(|p| p.review_days.is_none())
                 .fold(0, |bits, p| bits | item_bit(p.item)),
+            periods: std::array::from_fn(|k| node.replenish.get(k).and_then(|p| p.review_days)),
+            periodic: node.replenish.iter().any(|p| p.review_days.is_some()),
+        }
+    }
+
+    /// The review period (days) of the `k`-th policy, None for continuous review.
+    #[inline]
+    pub(in crate::engine) fn review_days(&self, k: usize) -> Option<u32> {
+        match self.periods.get(k) {
+            Some(&days) => days,
+            None => self.replenish[k].review_days,
         }
     }
 
@@ -181,23 +200,13 @@ impl<'m> NodeStates<'m> {
         }
     }
 
-    /// Asks the cache for node `n`'s state and facts (the first of two steps: the facts say
-    /// where its policies are, see [`NodeStates::prefetch_policies`]).
+    /// Asks the cache for node `n`'s state and facts.
     #[inline]
     pub(in crate::engine) fn prefetch(&self, n: NodeId) {
         let slot = self.slots.get(n);
         if let Some(f) = self.facts.get(slot) {
             prefetch::value(f);
             prefetch::value(&self.states[slot]);
-        }
-    }
-
-    /// Asks the cache for node `n`'s replenishment policies (read by every review), if it is
-    /// this simulation's.
-    #[inline]
-    pub(in crate::engine) fn prefetch_policies(&self, n: NodeId) {
-        if let Some(f) = self.facts.get(self.slots.get(n)) {
-            prefetch::value(f.replenish);
         }
     }
 
@@ -284,7 +293,7 @@ mod tests {
     }
 
     #[test]
-    fn a_fall_reviews_only_where_a_continuous_policy_is_for_the_item() {
+    fn facts_keep_what_reviews_read_of_the_policies() {
         let policy = |item: ItemId, review_days: Option<u32>| Replenish {
             item,
             source: 0,
@@ -301,6 +310,25 @@ mod tests {
             ..m.nodes[0].clone()
         };
         let f = NodeFacts::of(&node);
+        assert!(f.periodic);
+        // Beyond the periods kept inline, the policies' own.
+        let many = Node {
+            replenish: (0..INLINE_PERIODS as u32 + 3)
+                .map(|k| policy(k as usize, (k % 2 == 1).then_some(k)))
+                .collect(),
+            ..m.nodes[0].clone()
+        };
+        for node in [&node, &many] {
+            let f = NodeFacts::of(node);
+            for (k, p) in node.replenish.iter().enumerate() {
+                assert_eq!(f.review_days(k), p.review_days, "policy {k}");
+            }
+        }
+        let continuous_only = Node {
+            replenish: vec![policy(1, None)],
+            ..m.nodes[0].clone()
+        };
+        assert!(!NodeFacts::of(&continuous_only).periodic);
         let reviews: Vec<ItemId> = (0..80).filter(|&i| f.reviews_on_drop(i)).collect();
         // Item 3 is reviewed periodically only; items from 63 on share a bit, so a fall of
         // any of them looks at the policies (and finds item 70's).

@@ -176,18 +176,18 @@ impl Sim<'_> {
     pub(in crate::engine) fn periodic_review(&mut self, n: NodeId) {
         let day = self.day();
         let f = self.nodes.facts(n);
-        let (cash_limited, policies) = (f.working_capital, f.replenish);
+        let cash_limited = f.working_capital;
         if day == 0 && f.make_to_order {
             self.mto_review(n);
         }
-        for (k, p) in policies.iter().enumerate() {
-            match p.review_days {
+        for k in 0..f.replenish.len() {
+            match f.review_days(k) {
                 Some(period) if day.is_multiple_of(period) => self.review(n, k),
                 None if day == 0 || cash_limited => self.review(n, k),
                 _ => {}
             }
         }
-        if cash_limited || policies.iter().any(|p| p.review_days.is_some()) {
+        if cash_limited || f.periodic {
             self.on_day(day as i64 + 1, class::REVIEW, n, Ev::Review(n));
         }
     }
