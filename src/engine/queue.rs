@@ -199,6 +199,9 @@ impl<E> EventQueue<E> {
     }
 
     /// Removes and returns the earliest event if its (time, class, entity) is before `limit`.
+    /// Inlined into the event loop, the event it returns is built in place rather than copied
+    /// out of a call.
+    #[inline(always)]
     pub fn pop_before(&mut self, limit: (Tick, u8, u32)) -> Option<(Key, E)> {
         let (key, event) = self.pop()?;
         if (key.time, key.class, key.entity) < limit {
