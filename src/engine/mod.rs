@@ -515,6 +515,7 @@ impl<'m> Sim<'m> {
     }
 
     /// The stream of an entity for a purpose.
+    #[inline]
     pub(in crate::engine) fn rng(
         &mut self,
         entity: usize,
@@ -713,22 +714,28 @@ impl<'m> Sim<'m> {
 
 /// The stream of an entity for a purpose, from the streams alone (so that a caller can hold
 /// it while it changes other parts of the [`Sim`]).
+#[inline]
 pub(in crate::engine) fn stream<'s>(
     streams: &'s mut Streams,
     m: &Model,
     entity: usize,
     purpose: Purpose,
 ) -> &'s mut rand_chacha::ChaCha8Rng {
-    streams.get_named(entity, purpose, || {
-        let (nodes, links) = (m.nodes.len(), m.links.len());
-        if entity < nodes {
-            format!("node:{}", m.nodes[entity].id)
-        } else if entity < nodes + links {
-            format!("link:{}", m.link_name(entity - nodes))
-        } else {
-            format!("region:{}", m.regions[entity - nodes - links].id)
-        }
-    })
+    streams.get_named(entity, purpose, || entity_name(m, entity))
+}
+
+/// The stable name of an entity's streams, asked for only when one is first drawn from.
+#[cold]
+#[inline(never)]
+fn entity_name(m: &Model, entity: usize) -> String {
+    let (nodes, links) = (m.nodes.len(), m.links.len());
+    if entity < nodes {
+        format!("node:{}", m.nodes[entity].id)
+    } else if entity < nodes + links {
+        format!("link:{}", m.link_name(entity - nodes))
+    } else {
+        format!("region:{}", m.regions[entity - nodes - links].id)
+    }
 }
 
 /// Days on which a risk level (in schedules `levels`) or the green channel changes, so

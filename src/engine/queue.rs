@@ -13,11 +13,10 @@
 //!   bucket `(l, its digit l)`. A push is an append (`O(1)`), and every bucket of a lower level,
 //!   or of the same level and a smaller digit, holds only earlier times.
 //! - The *near* set holds every event before `hi`; every bucket holds only events at or after
-//!   `hi`. Pops come from the near set: up to `NEAR_SCAN` (8) events kept unsorted and scanned for
-//!   the smallest key; a larger one (all events of one time, as at the start of a day) sorted
-//!   once, with events pushed into it meanwhile in a binary heap beside it, each pop taking the
-//!   earlier of the two. Pushes before `hi` (including, should a caller ever do it, before the
-//!   clock) join the near set, so the order stays exact whatever is pushed.
+//!   `hi`. Pops come from the near set: sorted once when it is made (latest first, so that a pop
+//!   takes the last), with events pushed into it meanwhile in a binary heap beside it, each pop
+//!   taking the earlier of the two. Pushes before `hi` (including, should a caller ever do it,
+//!   before the clock) join the near set, so the order stays exact whatever is pushed.
 //! - When the near set runs dry, the lowest non-empty bucket is taken (found with per-level
 //!   occupancy bit masks) and `base` moves to its start. A small bucket (or a level-0 bucket, all
 //!   one time) becomes the near set; a larger one is split into the level below. So each event
@@ -52,9 +51,10 @@ const DIGIT_BITS: u32 = 8;
 const DIGITS: usize = 1 << DIGIT_BITS;
 /// Levels needed to cover 64-bit times.
 const LEVELS: usize = u64::BITS.div_ceil(DIGIT_BITS) as usize;
-/// Largest near set kept unsorted and scanned on each pop; a bucket with more events is split
-/// into the level below (or, at level 0, sorted).
-const NEAR_SCAN: usize = 8;
+/// Largest bucket (of any level) taken whole as the near set, and sorted with the next level-0
+/// buckets it takes up to this size; a bucket with more events is split into the level below
+/// (or, at level 0, sorted).
+const NEAR_SMALL: usize = 8;
 /// Capacity (in events) an emptied bucket keeps. Larger allocations go to a few spares that a
 /// bucket outgrowing this size takes over, so memory follows the events pending (not the
 /// largest burst each bucket ever saw) and large buckets are not regrown from scratch.
@@ -130,12 +130,10 @@ pub struct EventQueue<E> {
     buckets: Box<[[Vec<Slot<E>>; DIGITS]; LEVELS]>,
     /// Emptied allocations larger than [`RETAIN`], for growing buckets.
     spares: Vec<Vec<Slot<E>>>,
-    /// The near set while small, unsorted (empty while `sorted` or `heap` is in use).
-    near: Vec<Slot<E>>,
-    /// A large level-0 bucket taken as the near set, sorted latest first (so the next event is
-    /// last): one sort is cheaper than a heap pop per event.
+    /// The near set, sorted latest first (so the next event is last): one sort is cheaper than
+    /// a heap pop per event, and than finding the earliest of a few unsorted events on each pop.
     sorted: Vec<Slot<E>>,
-    /// Events added to a large near set, in a heap beside `sorted`.
+    /// Events added to the near set once it is sorted, in a heap beside `sorted`.
     heap: BinaryHeap<Slot<E>>,
     len: usize,
     seq: u64,
@@ -153,7 +151,6 @@ impl<E> Default for EventQueue<E> {
             masks: [[0; DIGITS / 64]; LEVELS],
             buckets: buckets.try_into().unwrap_or_else(|_| unreachable!()),
             spares: Vec::new(),
-            near: Vec::new(),
             sorted: Vec::new(),
             heap: BinaryHeap::new(),
             len: 0,
@@ -199,6 +196,9 @@ impl<E> EventQueue<E> {
     }
 
     /// Removes and returns the earliest event if its (time, class, entity) is before `limit`.
+    /// Inlined into the event loop, the event it returns is built in place rather than copied
+    /// out of a call.
+    #[inline(always)]
     pub fn pop_before(&mut self, limit: (Tick, u8, u32)) -> Option<(Key, E)> {
         let (key, event) = self.pop()?;
         if (key.time, key.class, key.entity) < limit {
@@ -230,22 +230,6 @@ impl<E> EventQueue<E> {
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(Key, E)> {
         let slot = loop {
-            if let Some(first) = self.near.first() {
-                // Without branches: which of a few unsorted events comes first is a coin toss
-                // the branch predictor would miss on most pops. The earliest time first, on
-                // times alone; the whole key only when another event shares that time.
-                let (mut best, mut best_time) = (0, first.time);
-                for (i, slot) in self.near.iter().enumerate().skip(1) {
-                    let earlier = slot.time < best_time;
-                    best = std::hint::select_unpredictable(earlier, i, best);
-                    best_time = std::hint::select_unpredictable(earlier, slot.time, best_time);
-                }
-                let shared = self.near.iter().filter(|s| s.time == best_time).count();
-                if shared > 1 {
-                    best = earliest(&self.near);
-                }
-                break self.near.swap_remove(best);
-            }
             match (self.sorted.last(), self.heap.peek()) {
                 // `Slot`'s order is reversed (for the max-heap): greater is earlier.
                 (Some(s), Some(h)) if h > s => break self.heap.pop().expect("peeked"),
@@ -274,7 +258,6 @@ impl<E> EventQueue<E> {
                 *bucket = recycle(emptied, &mut self.spares);
             }
         }
-        self.near.clear();
         self.sorted.clear();
         self.heap.clear();
         self.masks = [[0; DIGITS / 64]; LEVELS];
@@ -309,12 +292,9 @@ impl<E> EventQueue<E> {
 
     /// Adds an event before `hi` to the near set.
     fn push_near(&mut self, slot: Slot<E>) {
-        if !self.heap.is_empty() || !self.sorted.is_empty() {
-            self.heap.push(slot);
-        } else if self.near.len() < NEAR_SCAN {
-            self.near.push(slot);
+        if self.sorted.is_empty() && self.heap.is_empty() {
+            self.sorted.push(slot);
         } else {
-            self.heap = BinaryHeap::from(std::mem::take(&mut self.near));
             self.heap.push(slot);
         }
     }
@@ -324,7 +304,7 @@ impl<E> EventQueue<E> {
     #[cold]
     #[inline(never)]
     fn refill(&mut self) -> bool {
-        debug_assert!(self.near.is_empty() && self.sorted.is_empty() && self.heap.is_empty());
+        debug_assert!(self.sorted.is_empty() && self.heap.is_empty());
         loop {
             if self.occupied == 0 {
                 return false;
@@ -350,22 +330,27 @@ impl<E> EventQueue<E> {
             };
             self.base = high | ((digit as u64) << shift);
             let mut bucket = std::mem::take(&mut self.buckets[level][digit]);
-            if level == 0 || bucket.len() <= NEAR_SCAN {
+            if level == 0 || bucket.len() <= NEAR_SMALL {
                 // Everything still bucketed is at or after this bucket's end.
                 self.hi = self.base.saturating_add(1 << shift);
-                let spare = if bucket.len() <= NEAR_SCAN {
-                    std::mem::replace(&mut self.near, bucket)
+                let small = bucket.len() <= NEAR_SMALL;
+                let spare = std::mem::replace(&mut self.sorted, bucket);
+                self.buckets[level][digit] = recycle(spare, &mut self.spares);
+                if small {
+                    if level == 0 {
+                        self.absorb_level0();
+                    }
+                    // Mostly pushed in key order, and the buckets absorbed taken in time order:
+                    // reversed, they are latest first or nearly, which the insertion sort of a
+                    // few events passes over with one comparison each.
+                    self.sorted.reverse();
+                    self.sorted.sort_unstable();
                 } else {
                     // A stable sort (keys are unique, so the order is the same) because it
                     // finds runs: a tick's bucket is mostly the next-day events its entities
                     // scheduled in key order the day before, a few runs that it merges rather
                     // than sorting from scratch.
-                    bucket.sort();
-                    std::mem::replace(&mut self.sorted, bucket)
-                };
-                self.buckets[level][digit] = recycle(spare, &mut self.spares);
-                if level == 0 && self.sorted.is_empty() {
-                    self.absorb_level0();
+                    self.sorted.sort();
                 }
                 return true;
             }
@@ -387,30 +372,16 @@ impl<E> EventQueue<E> {
         while let Some(w) = words.iter().position(|&w| w != 0) {
             let digit = w * 64 + words[w].trailing_zeros() as usize;
             let bucket = &mut self.buckets[0][digit];
-            if self.near.len() + bucket.len() > NEAR_SCAN {
+            if self.sorted.len() + bucket.len() > NEAR_SMALL {
                 return;
             }
             words[w] &= words[w] - 1;
-            self.near.append(bucket);
+            self.sorted.append(bucket);
             self.base = (self.base & !(DIGITS as u64 - 1)) | digit as u64;
             self.hi = self.base.saturating_add(1);
         }
         self.occupied &= !1;
     }
-}
-
-/// The position of the earliest of `slots` (not empty) by the whole key.
-#[cold]
-#[inline(never)]
-fn earliest<E>(slots: &[Slot<E>]) -> usize {
-    let (mut best, mut best_key) = (0, slots[0].order());
-    for (i, slot) in slots.iter().enumerate().skip(1) {
-        let key = slot.order();
-        let earlier = (key.0 < best_key.0) | ((key.0 == best_key.0) & (key.1 < best_key.1));
-        best = std::hint::select_unpredictable(earlier, i, best);
-        best_key = std::hint::select_unpredictable(earlier, key, best_key);
-    }
-    best
 }
 
 /// Empties `v` for reuse as a bucket: a large allocation becomes a spare (or is freed).

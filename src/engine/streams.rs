@@ -83,6 +83,18 @@ pub fn stream_seed(seed: u64, replication: u32, entity: &str, purpose: Purpose) 
     h.finalize().into()
 }
 
+/// A new stream, boxed (a slot of [`Streams`] is one pointer).
+#[cold]
+#[inline(never)]
+fn made(seed: u64, replication: u32, entity: &str, purpose: Purpose) -> Box<ChaCha8Rng> {
+    Box::new(ChaCha8Rng::from_seed(stream_seed(
+        seed,
+        replication,
+        entity,
+        purpose,
+    )))
+}
+
 /// Lazily created streams of one replication, indexed by entity and purpose. Only the streams
 /// drawn from cost memory: a network with half a million links uses a few of them.
 pub struct Streams {
@@ -158,13 +170,12 @@ impl Streams {
     pub fn get(&mut self, entity: usize, purpose: Purpose) -> &mut ChaCha8Rng {
         let names = &self.names;
         let (seed, rep) = (self.seed, self.replication);
-        Self::slot(&mut self.pages, entity, purpose).get_or_insert_with(|| {
-            let name = &names[entity];
-            Box::new(ChaCha8Rng::from_seed(stream_seed(seed, rep, name, purpose)))
-        })
+        Self::slot(&mut self.pages, entity, purpose)
+            .get_or_insert_with(|| made(seed, rep, &names[entity], purpose))
     }
 
     /// The stream of `entity` for `purpose`; `name` gives the entity's stable name the first time.
+    #[inline]
     pub fn get_named(
         &mut self,
         entity: usize,
@@ -172,14 +183,10 @@ impl Streams {
         name: impl FnOnce() -> String,
     ) -> &mut ChaCha8Rng {
         let (seed, rep) = (self.seed, self.replication);
-        Self::slot(&mut self.pages, entity, purpose).get_or_insert_with(|| {
-            Box::new(ChaCha8Rng::from_seed(stream_seed(
-                seed,
-                rep,
-                &name(),
-                purpose,
-            )))
-        })
+        // Drawn from tens of thousands of times a replication, made a few hundred times: the
+        // look-up is inlined, the making kept out of line.
+        Self::slot(&mut self.pages, entity, purpose)
+            .get_or_insert_with(|| made(seed, rep, &name(), purpose))
     }
 }
 
