@@ -209,10 +209,10 @@ impl<E> EventQueue<E> {
         None
     }
 
-    /// The event `d` pops after the next one, when it is already known: the events of a large
-    /// near set (as at the start of a day) wait sorted, so they can be looked at before their
-    /// turn. Only a hint (for prefetching what they read): an event pushed meanwhile may come
-    /// first.
+    /// The event `d` pops after the next one, when it is already known: the near set waits
+    /// sorted (at the start of a day, every node's daily events), so its events can be looked
+    /// at before their turn. Only a hint (for prefetching what they read): an event pushed
+    /// meanwhile may come first.
     #[inline]
     pub fn ahead(&self, d: usize) -> Option<&E> {
         let i = self.sorted.len().checked_sub(d + 1)?;
@@ -465,7 +465,7 @@ mod tests {
     #[test]
     fn ahead_shows_the_events_a_sorted_near_set_pops_next() {
         let mut q = EventQueue::default();
-        // A day's start: many events at one time, pushed out of order, become a sorted near set.
+        // A day's start: many events at one time, pushed out of order, become the near set.
         for e in (0..40u32).rev() {
             q.push(100, 2, e, e);
         }
