@@ -257,8 +257,14 @@ impl Replication {
             ) else {
                 return;
             };
-            for (line, seen) in values.chunks(LINE).zip(model.chunks(LINE)) {
-                // OR-ed rather than `any`: no early exit to mispredict, one vector op.
+            // A line's worth of values at a time, tested with a few vector ORs rather than
+            // value by value (a partial one at the end is left to the hardware).
+            for (line, seen) in values
+                .as_chunks::<LINE>()
+                .0
+                .iter()
+                .zip(model.as_chunks::<LINE>().0)
+            {
                 if seen.iter().fold(0, |bits, v| bits | v.to_bits()) != 0 {
                     // SAFETY: a prefetch is a hint: it reads nothing into the program and
                     // never faults, whatever the address.
