@@ -707,6 +707,11 @@ impl<'m> Sim<'m> {
                 self.free_ships.push(s);
             }
         }
+        if day < self.out.days {
+            // Tomorrow's lines while today's, all written now, are warm; tomorrow's events
+            // then write into cache rather than stall on memory at their first touch.
+            self.out.prefetch_lines_like(day + 1, day);
+        }
         let c = self.centre_entity() as usize;
         self.after(TICKS_PER_DAY, class::RECORD, c, Ev::Record);
     }

@@ -16,8 +16,11 @@ use std::sync::Arc;
 /// anew for each split was most of the allocations a replication made.
 #[derive(Debug, Default)]
 struct Scratch {
-    /// Units of the item on their way to each node.
+    /// Units of each product on their way to each node, by product and then node.
     in_transit: Vec<u64>,
+    /// Per product, whether its part of `in_transit` is the day's (counted, and none of the
+    /// product dispatched since).
+    counted: Vec<bool>,
     /// Hospitals with a need: (node, need), by region and then node.
     hospitals: Vec<(NodeId, u64)>,
     /// The region of each of `hospitals`.
@@ -196,6 +199,8 @@ pub fn allocate_into(
 pub(in crate::engine) fn dispatch_day(sims: &mut [Sim]) {
     if let Some(d) = &sims[0].m.dispatch {
         let mut scratch = SCRATCH.take();
+        scratch.counted.clear();
+        scratch.counted.resize(sims[0].m.items.len(), false);
         for &item in &d.items {
             dispatch_item(sims, item, &mut scratch);
         }
@@ -244,7 +249,16 @@ fn dispatch_item(sims: &mut [Sim], item: usize, s: &mut Scratch) {
     if supply == 0 {
         return;
     }
-    in_transit_into(sims, item, &mut s.in_transit);
+    if !s.counted[item] {
+        // One walk of the shipments counts every product's: dispatching one product adds
+        // shipments of it alone, so the others' counts hold all day (a product listed twice
+        // is counted again).
+        in_transit_into(sims, None, &mut s.in_transit);
+        s.counted.fill(true);
+    }
+    s.counted[item] = false;
+    let nodes = m.nodes.len();
+    let in_transit = &s.in_transit[item * nodes..(item + 1) * nodes];
     s.hospitals.clear();
     s.regions.clear();
     s.region_need.clear();
@@ -259,7 +273,7 @@ fn dispatch_item(sims: &mut [Sim], item: usize, s: &mut Scratch) {
             ItemKind::Durable => daily,
             _ => daily * d.cover_days,
         };
-        let have = (sim.stock.on_hand(n, item) + s.in_transit[n]) as f64;
+        let have = (sim.stock.on_hand(n, item) + in_transit[n]) as f64;
         let need = (target - have).ceil().max(0.0) as u64;
         if need > 0 {
             s.hospitals.push((n, need));
@@ -331,18 +345,23 @@ pub fn split_in_region_into(
 /// held now.
 pub(in crate::engine) fn in_transit(sims: &[Sim], item: usize) -> Vec<u64> {
     let mut out = Vec::new();
-    in_transit_into(sims, item, &mut out);
+    in_transit_into(sims, Some(item), &mut out);
     out
 }
 
-/// [`in_transit`] into `out`.
-fn in_transit_into(sims: &[Sim], item: usize, out: &mut Vec<u64>) {
+/// Units on their way to each node, over all partitions, wherever the shipment is held now,
+/// into `out`: of `item` alone (by node), or of every item (by item and then node) in one walk
+/// of the shipments.
+fn in_transit_into(sims: &[Sim], item: Option<usize>, out: &mut Vec<u64>) {
+    let m = sims[0].m;
+    let nodes = m.nodes.len();
     out.clear();
-    out.resize(sims[0].m.nodes.len(), 0);
+    out.resize(item.map_or(m.items.len(), |_| 1) * nodes, 0);
     for sim in sims {
         for sh in &sim.shipments {
-            if sh.item == item && sh.held_at(sim.now) {
-                out[sh.dest] += sh.qty;
+            if sh.held_at(sim.now) && item.is_none_or(|i| i == sh.item) {
+                let row = if item.is_some() { 0 } else { sh.item };
+                out[row * nodes + sh.dest] += sh.qty;
             }
         }
     }
@@ -649,5 +668,22 @@ lead_time_days = { dist = "fixed", value = 1 }
             qb > 2.0 * qa && qb > pb,
             "priority region served first: A {qa} B {qb}"
         );
+    }
+
+    #[test]
+    fn a_product_listed_twice_sees_its_first_allocations_in_transit() {
+        // The factory makes ten times the hospital's 3-day cover: the first pass sends the
+        // need, and the second, counting that on its way, finds none and sends nothing.
+        let (toml, csv) = chain(30, 1000, 1_000_000, 100, 0, "");
+        let mut m = with_files(&toml, None, &[("demand.csv", &csv)]);
+        let d = m.dispatch.as_mut().unwrap();
+        d.cover_days = 3.0;
+        let once = run(&m, 0);
+        let d = m.dispatch.as_mut().unwrap();
+        d.items = vec![d.items[0]; 2];
+        let twice = run(&m, 0);
+        assert!(once.flows.iter().sum::<u64>() > 0, "dispatch ships");
+        assert_eq!(twice.flows, once.flows);
+        assert_eq!(twice.daily, once.daily);
     }
 }
