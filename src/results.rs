@@ -1,6 +1,7 @@
 //! What one replication produces: daily measures per item and region (and nationally), and
 //! transport statistics. The engine fills it; `stats` aggregates it; it knows nothing of files.
 
+use crate::util::prefetch;
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 
@@ -244,36 +245,28 @@ impl Replication {
     /// lines on day `like` hold a value. A recycled series is cold, and the first `+=` into
     /// each of its lines otherwise waits on memory; a day writes nearly the lines the day
     /// before wrote, about a third of its row (of `china-2020`'s 30 KB). A no-op past the
-    /// last day, and on other architectures than x86-64.
+    /// last day.
     pub fn prefetch_lines_like(&self, day: usize, like: usize) {
-        #[cfg(target_arch = "x86_64")]
+        const LINE: usize = 64 / size_of::<f64>();
+        let row = self.items * self.slots * MEASURE_COUNT;
+        let (Some(values), Some(model)) = (
+            self.daily.get(day * row..(day + 1) * row),
+            self.daily.get(like * row..(like + 1) * row),
+        ) else {
+            return;
+        };
+        // A line's worth of values at a time, tested with a few vector ORs rather than value
+        // by value (a partial one at the end is left to the hardware).
+        for (line, seen) in values
+            .as_chunks::<LINE>()
+            .0
+            .iter()
+            .zip(model.as_chunks::<LINE>().0)
         {
-            use std::arch::x86_64::{_MM_HINT_ET0, _mm_prefetch};
-            const LINE: usize = 64 / size_of::<f64>();
-            let row = self.items * self.slots * MEASURE_COUNT;
-            let (Some(values), Some(model)) = (
-                self.daily.get(day * row..(day + 1) * row),
-                self.daily.get(like * row..(like + 1) * row),
-            ) else {
-                return;
-            };
-            // A line's worth of values at a time, tested with a few vector ORs rather than
-            // value by value (a partial one at the end is left to the hardware).
-            for (line, seen) in values
-                .as_chunks::<LINE>()
-                .0
-                .iter()
-                .zip(model.as_chunks::<LINE>().0)
-            {
-                if seen.iter().fold(0, |bits, v| bits | v.to_bits()) != 0 {
-                    // SAFETY: a prefetch is a hint: it reads nothing into the program and
-                    // never faults, whatever the address.
-                    unsafe { _mm_prefetch::<{ _MM_HINT_ET0 }>(line.as_ptr().cast()) };
-                }
+            if seen.iter().fold(0, |bits, v| bits | v.to_bits()) != 0 {
+                prefetch::line_for_write(line.as_ptr().cast());
             }
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = (day, like);
     }
 
     /// Adds to a value.

@@ -26,6 +26,19 @@ pub fn lines(p: *const u8, bytes: usize) {
     let _ = (p, bytes, LINE);
 }
 
+/// Asks for the cache line at `p` (which need not be valid memory) to be written: it comes
+/// owned, so the first store into it does not wait either.
+#[inline(always)]
+pub fn line_for_write(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint: it never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_ET0 }>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// Asks for every cache line of `value`.
 #[inline(always)]
 pub fn value<T: ?Sized>(value: &T) {
