@@ -30,7 +30,14 @@ pub struct RunContext<'m> {
     /// For each product, the nodes a dispatch day may find a need at, by region and then node
     /// (see [`demand_nodes`]).
     pub(in crate::engine) demand_nodes: Vec<Vec<(NodeId, RegionId)>>,
+    /// Whether the event loop prefetches what the next node events read (see
+    /// [`PREFETCH_MIN_NODES`]).
+    pub(in crate::engine) prefetch: bool,
 }
+
+/// Nodes from which the event loop prefetches: below, every node's state stays in the caches
+/// between its daily events, and looking ahead would be work for nothing.
+const PREFETCH_MIN_NODES: usize = 2048;
 
 impl<'m> RunContext<'m> {
     /// A context for `model`, its census integrated and its route cache empty.
@@ -61,6 +68,7 @@ impl<'m> RunContext<'m> {
             },
             levels,
             demand_nodes: demand_nodes(model),
+            prefetch: model.nodes.len() >= PREFETCH_MIN_NODES,
         }
     }
 

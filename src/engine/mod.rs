@@ -630,8 +630,11 @@ impl<'m> Sim<'m> {
 
     /// Handles, in order, every pending event whose (time, class, entity) is before `limit`.
     pub(in crate::engine) fn run_before(&mut self, limit: (Tick, u8, u32)) {
+        let prefetch = self.ctx.prefetch;
         while let Some((key, ev)) = self.q.pop_before(limit) {
-            self.prefetch_ahead();
+            if prefetch {
+                self.prefetch_ahead();
+            }
             self.now = key.time;
             self.cur = key.entity;
             self.cur_class = key.class;
