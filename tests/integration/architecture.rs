@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     ("error", &[]),
     ("util", &["error"]),
-    ("results", &[]),
+    ("results", &["util"]),
     ("generate", &[]),
     ("init", &["error", "scenario", "util"]),
     ("scenario", &["error"]),
