@@ -147,21 +147,26 @@ impl Streams {
         &mut pages.get(slot / PAGE, || [const { None }; PAGE])[slot % PAGE]
     }
 
+    /// The slot of `entity`'s stream for `purpose` if its page is made, without making it.
+    #[inline]
+    fn made_slot(&self, entity: usize, purpose: Purpose) -> Option<&Option<Box<ChaCha8Rng>>> {
+        let slot = entity * PURPOSES + purpose as usize;
+        self.pages.made(slot / PAGE).map(|page| &page[slot % PAGE])
+    }
+
     /// Asks the cache for the slot of `entity`'s stream for `purpose`, if its page is made
     /// (the first of [`Streams::prefetch`]'s two steps: the slot holds where the stream is).
     #[inline]
     pub(in crate::engine) fn prefetch_slot(&self, entity: usize, purpose: Purpose) {
-        let slot = entity * PURPOSES + purpose as usize;
-        if let Some(page) = self.pages.made(slot / PAGE) {
-            prefetch::value(&page[slot % PAGE]);
+        if let Some(slot) = self.made_slot(entity, purpose) {
+            prefetch::value(slot);
         }
     }
 
     /// Asks the cache for `entity`'s stream for `purpose`, if it is made.
     #[inline]
     pub(in crate::engine) fn prefetch(&self, entity: usize, purpose: Purpose) {
-        let slot = entity * PURPOSES + purpose as usize;
-        if let Some(Some(rng)) = self.pages.made(slot / PAGE).map(|p| &p[slot % PAGE]) {
+        if let Some(Some(rng)) = self.made_slot(entity, purpose) {
             prefetch::value(&**rng);
         }
     }

@@ -10,16 +10,15 @@ const LINE: usize = 64;
 pub fn lines(p: *const u8, bytes: usize) {
     #[cfg(target_arch = "x86_64")]
     {
-        let first = p as usize & !(LINE - 1);
-        let mut at = first;
-        while at < p as usize + bytes {
+        // From the start of `p`'s line (wrapping pointer steps: the address need not be valid).
+        let mut line = p.wrapping_sub(p as usize % LINE);
+        let end = p.wrapping_add(bytes);
+        while line < end {
             // SAFETY: a prefetch is a hint: it never faults, whatever the address.
             unsafe {
-                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                    p.wrapping_add(at - p as usize).cast(),
-                );
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(line.cast());
             }
-            at += LINE;
+            line = line.wrapping_add(LINE);
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
@@ -43,4 +42,24 @@ pub fn line_for_write(p: *const u8) {
 #[inline(always)]
 pub fn value<T: ?Sized>(value: &T) {
     lines((value as *const T).cast(), size_of_val(value));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hints_at_any_address_change_nothing() {
+        let values: Vec<u64> = (0..100).collect();
+        // Unaligned starts, an empty range, a range past the end and a null pointer: hints
+        // never fault, never read into the program and, in a debug build, never overflow.
+        let bytes = values.as_ptr().cast::<u8>();
+        for offset in [0, 1, 7, 63, 65] {
+            super::lines(bytes.wrapping_add(offset), 100);
+        }
+        super::lines(bytes, 0);
+        super::lines(bytes, 1 << 20);
+        super::lines(std::ptr::null(), 64);
+        super::line_for_write(std::ptr::null());
+        super::value(&values[..]);
+        assert_eq!(values, (0..100).collect::<Vec<u64>>());
+    }
 }
