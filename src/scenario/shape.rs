@@ -5,8 +5,8 @@
 use super::location::FieldPath;
 use super::raw::{
     RawBurn, RawConservation, RawDispatch, RawDisruption, RawGreenChannel, RawItem, RawLink,
-    RawLinkGroup, RawMeta, RawNode, RawPolicy, RawProduct, RawRedeployment, RawRegion,
-    RawRiskLevels, RawRoute, RawSeverity, RawTransport, RawVariant, RawWorkers,
+    RawLinkGroup, RawMap, RawMeta, RawNode, RawPolicy, RawProduct, RawRedeployment, RawRegion,
+    RawRiskLevels, RawRoute, RawSeverity, RawTable, RawTransport, RawVariant, RawWorkers,
 };
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -73,6 +73,11 @@ pub fn problems(table: &toml::Table) -> Vec<(FieldPath, String)> {
             "disruption" => each::<RawDisruption>(v, &at, &mut out),
             "redeployment" => each::<RawRedeployment>(v, &at, &mut out),
             "variant" => each::<RawVariant>(v, &at, &mut out),
+            "map" => check::<RawMap>(v, &at, &mut out),
+            "region_table" | "node_table" | "link_table" | "link_group_table" | "lines_table"
+            | "conversion_table" | "replenish_table" | "stock_table" => {
+                each::<RawTable>(v, &at, &mut out)
+            }
             _ => out.push((at, UNKNOWN.to_string())),
         }
     }
@@ -118,5 +123,25 @@ capacity = [{ day = 0, trucks_per_day = "two" }]
         );
         assert!(p.iter().any(|x| x.starts_with("link[1]")), "{p:?}");
         assert!(!p.iter().any(|x| x.starts_with("link[0]")), "{p:?}");
+    }
+
+    #[test]
+    fn every_section_of_the_format_is_known() {
+        // Every top-level property of the scenario's JSON schema, each given a value of the
+        // wrong shape: a type error may be reported, never an unknown field.
+        let schema = crate::scenario::schema::schema();
+        let sections = schema["properties"]
+            .as_object()
+            .expect("top-level properties");
+        assert!(sections.len() > 20, "{sections:?}");
+        for key in sections.keys() {
+            let mut t = toml::Table::new();
+            t.insert(key.clone(), toml::Value::Integer(7));
+            let p = problems(&t);
+            assert!(
+                p.iter().all(|(_, m)| m != UNKNOWN),
+                "`{key}` is reported as unknown: {p:?}"
+            );
+        }
     }
 }

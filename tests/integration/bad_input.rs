@@ -1365,3 +1365,26 @@ fn a_scenario_cut_short_after_its_regions_is_reported() {
         }
     }
 }
+
+#[test]
+fn a_type_error_in_a_scenario_with_a_map_and_tables_is_the_only_problem() {
+    // The shape check once knew neither `[map]` nor the `*_table` sections, so any problem in
+    // a shipped scenario came with an "unknown field" for each of them.
+    let text = std::fs::read_to_string(root().join("scenarios/china-2020.toml")).expect("china");
+    let broken = text.replacen("\ndays = 90", "\ndays = \"ninety\"", 1);
+    assert_ne!(broken, text, "china-2020.toml sets `days = 90`");
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    // Its CSV tables and map are found beside it.
+    std::os::unix::fs::symlink(root().join("scenarios/data"), tmp.path().join("data"))
+        .expect("a link to the scenarios' data");
+    let path = tmp.path().join("china.toml");
+    std::fs::write(&path, broken).expect("a scratch file");
+    let o = medsupply(["validate", path.to_str().expect("a UTF-8 temp path")]);
+    o.assert_code(2);
+    assert!(
+        o.stderr.contains("1 problem(s) found") && o.stderr.contains("scenario.days: invalid type"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("unknown field"), "{}", o.stderr);
+}
