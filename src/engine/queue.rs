@@ -61,7 +61,7 @@ const NEAR_SMALL: usize = 8;
 const RETAIN: usize = 64;
 /// Most events' room [`EventQueue::clear`] keeps in the buckets (a few MB).
 const KEEP: usize = 1 << 16;
-/// Most spare allocations kept.
+/// Most spare allocations kept (the largest).
 const SPARES: usize = 4;
 
 /// Maps a time to `u64`, preserving order.
@@ -392,6 +392,11 @@ fn recycle<E>(v: Vec<Slot<E>>, spares: &mut Vec<Vec<Slot<E>>>) -> Vec<Slot<E>> {
     }
     if spares.len() < SPARES {
         spares.push(v);
+    } else if let Some(smallest) = spares.iter_mut().min_by_key(|s| s.capacity())
+        && smallest.capacity() < v.capacity()
+    {
+        // The larger kept: the buckets that outgrow their room are a day's burst of events.
+        *smallest = v;
     }
     Vec::new()
 }
@@ -401,8 +406,12 @@ fn recycle<E>(v: Vec<Slot<E>>, spares: &mut Vec<Vec<Slot<E>>>) -> Vec<Slot<E>> {
 #[cold]
 #[inline(never)]
 fn grow<E>(bucket: &mut Vec<Slot<E>>, spares: &mut Vec<Vec<Slot<E>>>) {
+    // The largest spare: one just larger than the bucket would be outgrown, and copied out
+    // of, again soon after.
     let larger = if bucket.len() >= RETAIN {
-        spares.iter().position(|s| s.capacity() > bucket.len())
+        (0..spares.len())
+            .filter(|&i| spares[i].capacity() > bucket.len())
+            .max_by_key(|&i| spares[i].capacity())
     } else {
         None
     };
@@ -549,6 +558,34 @@ mod tests {
             }
             assert!(q.is_empty());
         }
+    }
+
+    #[test]
+    fn spares_keep_the_largest_rooms_and_a_growing_bucket_takes_the_largest() {
+        let room = |n: usize| Vec::<Slot<()>>::with_capacity(n);
+        let mut spares = Vec::new();
+        for n in [100, 5_000, 200, 300] {
+            assert!(recycle(room(n), &mut spares).capacity() == 0);
+        }
+        // Full: a larger room replaces the smallest, a smaller one is dropped.
+        recycle(room(9_000), &mut spares);
+        recycle(room(150), &mut spares);
+        let mut kept: Vec<usize> = spares.iter().map(Vec::capacity).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, [200, 300, 5_000, 9_000]);
+        // A full bucket of RETAIN events moves into the largest room, not the first larger
+        // one, and its own room becomes a spare.
+        let mut bucket = room(RETAIN);
+        bucket.extend((0..RETAIN as u64).map(|seq| Slot {
+            time: seq,
+            class_entity: 0,
+            seq,
+            event: (),
+        }));
+        grow(&mut bucket, &mut spares);
+        assert!(bucket.capacity() >= 9_000 && bucket.len() == RETAIN);
+        assert!(bucket.iter().map(|s| s.seq).eq(0..RETAIN as u64));
+        assert!(spares.iter().all(|s| s.capacity() < 9_000));
     }
 
     /// One step of a differential test: push (time offset from the last popped time, class,

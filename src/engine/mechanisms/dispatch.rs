@@ -16,9 +16,11 @@ use std::sync::Arc;
 /// anew for each split was most of the allocations a replication made.
 #[derive(Debug, Default)]
 struct Scratch {
-    /// Units of each product on their way to each node, by product and then node.
+    /// Units of each dispatched product on their way to each node, by row and then node.
     in_transit: Vec<u64>,
-    /// Per product, whether its part of `in_transit` is the day's (counted, and none of the
+    /// Per item, its row of `in_transit` ([`NO_ROW`] for an item not dispatched).
+    rows: Vec<usize>,
+    /// Per item, whether its row of `in_transit` is the day's (counted, and none of the
     /// product dispatched since).
     counted: Vec<bool>,
     /// Hospitals with a need: (node, need), by region and then node.
@@ -199,8 +201,20 @@ pub fn allocate_into(
 pub(in crate::engine) fn dispatch_day(sims: &mut [Sim]) {
     if let Some(d) = &sims[0].m.dispatch {
         let mut scratch = SCRATCH.take();
+        let items = sims[0].m.items.len();
         scratch.counted.clear();
-        scratch.counted.resize(sims[0].m.items.len(), false);
+        scratch.counted.resize(items, false);
+        // Rows for the dispatched products alone: a large network has materials too, and the
+        // table is counted afresh each day.
+        scratch.rows.clear();
+        scratch.rows.resize(items, NO_ROW);
+        let mut count = 0;
+        for &item in &d.items {
+            if scratch.rows[item] == NO_ROW {
+                scratch.rows[item] = count;
+                count += 1;
+            }
+        }
         for &item in &d.items {
             dispatch_item(sims, item, &mut scratch);
         }
@@ -253,12 +267,13 @@ fn dispatch_item(sims: &mut [Sim], item: usize, s: &mut Scratch) {
         // One walk of the shipments counts every product's: dispatching one product adds
         // shipments of it alone, so the others' counts hold all day (a product listed twice
         // is counted again).
-        in_transit_into(sims, None, &mut s.in_transit);
+        in_transit_into(sims, &s.rows, &mut s.in_transit);
         s.counted.fill(true);
     }
     s.counted[item] = false;
     let nodes = m.nodes.len();
-    let in_transit = &s.in_transit[item * nodes..(item + 1) * nodes];
+    let row = s.rows[item];
+    let in_transit = &s.in_transit[row * nodes..(row + 1) * nodes];
     s.hospitals.clear();
     s.regions.clear();
     s.region_need.clear();
@@ -344,23 +359,28 @@ pub fn split_in_region_into(
 /// Units of `item` on their way to each node, over all partitions, wherever the shipment is
 /// held now.
 pub(in crate::engine) fn in_transit(sims: &[Sim], item: usize) -> Vec<u64> {
+    let mut rows = vec![NO_ROW; sims[0].m.items.len()];
+    rows[item] = 0;
     let mut out = Vec::new();
-    in_transit_into(sims, Some(item), &mut out);
+    in_transit_into(sims, &rows, &mut out);
     out
 }
 
+/// The row of an item [`in_transit_into`] does not count.
+const NO_ROW: usize = usize::MAX;
+
 /// Units on their way to each node, over all partitions, wherever the shipment is held now,
-/// into `out`: of `item` alone (by node), or of every item (by item and then node) in one walk
-/// of the shipments.
-fn in_transit_into(sims: &[Sim], item: Option<usize>, out: &mut Vec<u64>) {
-    let m = sims[0].m;
-    let nodes = m.nodes.len();
+/// into `out`, in one walk of the shipments: by row and then node, for the items `rows` gives
+/// a row (numbered from 0, each item its own).
+fn in_transit_into(sims: &[Sim], rows: &[usize], out: &mut Vec<u64>) {
+    let nodes = sims[0].m.nodes.len();
+    let count = rows.iter().filter(|&&r| r != NO_ROW).count();
     out.clear();
-    out.resize(item.map_or(m.items.len(), |_| 1) * nodes, 0);
+    out.resize(count * nodes, 0);
     for sim in sims {
         for sh in &sim.shipments {
-            if sh.held_at(sim.now) && item.is_none_or(|i| i == sh.item) {
-                let row = if item.is_some() { 0 } else { sh.item };
+            let row = rows[sh.item];
+            if row != NO_ROW && sh.held_at(sim.now) {
                 out[row * nodes + sh.dest] += sh.qty;
             }
         }
@@ -685,5 +705,10 @@ lead_time_days = { dist = "fixed", value = 1 }
         assert!(once.flows.iter().sum::<u64>() > 0, "dispatch ships");
         assert_eq!(twice.flows, once.flows);
         assert_eq!(twice.daily, once.daily);
+        // Listed twice, counted in one row: the table has a row per dispatched product, none
+        // for the material.
+        let table = super::SCRATCH.take().in_transit;
+        assert!(m.items.len() > 1, "the chain has a material");
+        assert_eq!(table.len(), m.nodes.len());
     }
 }
