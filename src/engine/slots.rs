@@ -168,6 +168,37 @@ fn item_bit(item: ItemId) -> u64 {
     1 << item.min(63)
 }
 
+/// What a fall in stock reads of a continuous-review policy to tell whether its review would
+/// order: most falls leave the inventory position above the reorder point, and then the policy
+/// record itself (in the model, a cache miss in a large network) need not be read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(in crate::engine) struct DropReview {
+    /// The policy's index among the node's policies.
+    pub policy: usize,
+    /// Its item.
+    pub item: ItemId,
+    /// Its reorder point: it orders only at or below it.
+    pub reorder_point: f64,
+    /// Whether its position nets out backorders.
+    pub net_backorders: bool,
+}
+
+impl DropReview {
+    /// The node's continuous-review policies, in policy order.
+    fn of(node: &Node) -> impl Iterator<Item = DropReview> + '_ {
+        node.replenish
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.review_days.is_none())
+            .map(|(policy, p)| DropReview {
+                policy,
+                item: p.item,
+                reorder_point: p.reorder_point,
+                net_backorders: p.net_backorders,
+            })
+    }
+}
+
 /// The running state of a simulation's nodes, and the facts of their model records, indexed by
 /// node number.
 #[derive(Debug, Clone)]
@@ -176,6 +207,10 @@ pub(in crate::engine) struct NodeStates<'m> {
     states: Vec<NodeState>,
     /// Facts of the nodes in the slots but the spare.
     facts: Vec<NodeFacts<'m>>,
+    /// The continuous-review policies of those nodes, slot by slot.
+    drop_reviews: Vec<DropReview>,
+    /// Where each slot's run of `drop_reviews` ends (it starts where the slot before ends).
+    drop_ends: Vec<u32>,
     /// The model's records, for another simulation's nodes.
     model: &'m [Node],
 }
@@ -190,14 +225,37 @@ impl<'m> NodeStates<'m> {
     ) -> Self {
         let owned = slots.nodes();
         let facts = owned.iter().map(|&n| NodeFacts::of(&nodes[n])).collect();
+        let mut drop_reviews = Vec::new();
+        let drop_ends = owned
+            .iter()
+            .map(|&n| {
+                drop_reviews.extend(DropReview::of(&nodes[n]));
+                u32::try_from(drop_reviews.len()).expect("policies number in u32")
+            })
+            .collect();
         let mut states: Vec<NodeState> = owned.into_iter().map(make).collect();
         states.resize_with(slots.len(), NodeState::default);
         NodeStates {
             slots,
             states,
             facts,
+            drop_reviews,
+            drop_ends,
             model: nodes,
         }
+    }
+
+    /// The continuous-review policies of this simulation's node `n`, in policy order (None for
+    /// another simulation's node).
+    #[inline]
+    pub(in crate::engine) fn drop_reviews(&self, n: NodeId) -> Option<&[DropReview]> {
+        let slot = self.slots.get(n);
+        let end = *self.drop_ends.get(slot)? as usize;
+        let start = match slot {
+            0 => 0,
+            _ => self.drop_ends[slot - 1] as usize,
+        };
+        Some(&self.drop_reviews[start..end])
     }
 
     /// Asks the cache for node `n`'s state and facts.
@@ -335,5 +393,25 @@ mod tests {
         let mut expected = vec![2];
         expected.extend(63..80);
         assert_eq!(reviews, expected);
+        // What a fall in stock checks: the continuous policies, with their index, item and
+        // reorder point, for this simulation's nodes; another's are read from the policies.
+        let nodes = [node.clone(), continuous_only, node];
+        let slots = NodeSlots::new(3, Some(|n: NodeId| n != 1));
+        let states = NodeStates::new(slots, &nodes, |_| NodeState::default());
+        let checked = |n: NodeId| {
+            states
+                .drop_reviews(n)
+                .map(|d| d.iter().map(|p| (p.policy, p.item)).collect::<Vec<_>>())
+        };
+        assert_eq!(checked(0), Some(vec![(0, 2), (2, 70)]));
+        assert_eq!(checked(1), None);
+        assert_eq!(checked(2), checked(0));
+        assert!(
+            states
+                .drop_reviews(2)
+                .unwrap()
+                .iter()
+                .all(|p| p.reorder_point == 1.0 && !p.net_backorders)
+        );
     }
 }

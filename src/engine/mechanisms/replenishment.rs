@@ -50,9 +50,29 @@ impl Sim<'_> {
     pub(in crate::engine) fn after_drop(&mut self, n: NodeId, item: ItemId) {
         let f = self.nodes.facts(n);
         if f.reviews_on_drop(item) {
-            for (k, p) in f.replenish.iter().enumerate() {
-                if p.item == item && p.review_days.is_none() {
-                    self.review(n, k);
+            match self.nodes.drop_reviews(n).map(<[_]>::len) {
+                Some(count) => {
+                    for k in 0..count {
+                        let p = self.nodes.drop_reviews(n).expect("this simulation's node")[k];
+                        // What `review` finds first, without reading the policy: above the
+                        // reorder point it orders nothing.
+                        if p.item == item
+                            && Self::orders_at(
+                                self.position(n, item, p.net_backorders),
+                                p.reorder_point,
+                            )
+                        {
+                            self.review(n, p.policy);
+                        }
+                    }
+                }
+                // Another simulation's node (not one a fall in stock reaches).
+                None => {
+                    for (k, p) in f.replenish.iter().enumerate() {
+                        if p.item == item && p.review_days.is_none() {
+                            self.review(n, k);
+                        }
+                    }
                 }
             }
         }
@@ -92,21 +112,35 @@ impl Sim<'_> {
         order_up_to: f64,
         capacity: Option<f64>,
     ) -> u64 {
-        if position > reorder_point {
+        if !Self::orders_at(position, reorder_point) {
             return 0;
         }
         let target = capacity.map_or(order_up_to, |c| order_up_to.min(c));
         (target - position).ceil().max(0.0) as u64
     }
 
+    /// Whether a policy with `reorder_point` orders at inventory position `position`: unless
+    /// the position is above it.
+    fn orders_at(position: f64, reorder_point: f64) -> bool {
+        position.partial_cmp(&reorder_point) != Some(std::cmp::Ordering::Greater)
+    }
+
+    /// Node `n`'s inventory position in `item`: on hand plus on order, less what it owes when
+    /// `net_backorders`.
+    fn position(&self, n: NodeId, item: ItemId, net_backorders: bool) -> f64 {
+        let st = &self.nodes[n];
+        let position = (self.stock.on_hand(n, item) + st.inbound[item]) as f64;
+        if net_backorders {
+            position - st.owed[item] as f64
+        } else {
+            position
+        }
+    }
+
     /// Orders up to S when the inventory position is at or below s.
     fn review(&mut self, n: NodeId, k: usize) {
         let p = &self.nodes.facts(n).replenish[k];
-        let st = &self.nodes[n];
-        let mut position = (self.stock.on_hand(n, p.item) + st.inbound[p.item]) as f64;
-        if p.net_backorders {
-            position -= st.owed[p.item] as f64;
-        }
+        let position = self.position(n, p.item, p.net_backorders);
         let qty = Self::order_quantity(position, p.reorder_point, p.order_up_to, p.capacity);
         let qty = self.affordable(n, p.item, qty);
         if qty == 0 {
