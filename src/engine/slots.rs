@@ -168,34 +168,30 @@ fn item_bit(item: ItemId) -> u64 {
     1 << item.min(63)
 }
 
-/// What a fall in stock reads of a continuous-review policy to tell whether its review would
-/// order: most falls leave the inventory position above the reorder point, and then the policy
-/// record itself (in the model, a cache miss in a large network) need not be read.
+/// What a review reads of a replenishment policy to tell whether it orders: most reviews find
+/// the inventory position above the reorder point, and then the policy record itself (in the
+/// model, a cache miss in a large network) need not be read.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(in crate::engine) struct DropReview {
-    /// The policy's index among the node's policies.
-    pub policy: usize,
+pub(in crate::engine) struct PolicyCheck {
     /// Its item.
     pub item: ItemId,
     /// Its reorder point: it orders only at or below it.
     pub reorder_point: f64,
     /// Whether its position nets out backorders.
     pub net_backorders: bool,
+    /// Whether it reviews continuously (when stock falls) rather than periodically.
+    pub continuous: bool,
 }
 
-impl DropReview {
-    /// The node's continuous-review policies, in policy order.
-    fn of(node: &Node) -> impl Iterator<Item = DropReview> + '_ {
-        node.replenish
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.review_days.is_none())
-            .map(|(policy, p)| DropReview {
-                policy,
-                item: p.item,
-                reorder_point: p.reorder_point,
-                net_backorders: p.net_backorders,
-            })
+impl PolicyCheck {
+    /// The check of `p`.
+    pub(in crate::engine) fn of(p: &Replenish) -> PolicyCheck {
+        PolicyCheck {
+            item: p.item,
+            reorder_point: p.reorder_point,
+            net_backorders: p.net_backorders,
+            continuous: p.review_days.is_none(),
+        }
     }
 }
 
@@ -207,10 +203,10 @@ pub(in crate::engine) struct NodeStates<'m> {
     states: Vec<NodeState>,
     /// Facts of the nodes in the slots but the spare.
     facts: Vec<NodeFacts<'m>>,
-    /// The continuous-review policies of those nodes, slot by slot.
-    drop_reviews: Vec<DropReview>,
-    /// Where each slot's run of `drop_reviews` ends (it starts where the slot before ends).
-    drop_ends: Vec<u32>,
+    /// The checks of those nodes' policies, slot by slot and in policy order.
+    checks: Vec<PolicyCheck>,
+    /// Where each slot's run of `checks` ends (it starts where the slot before ends).
+    check_ends: Vec<u32>,
     /// The model's records, for another simulation's nodes.
     model: &'m [Node],
 }
@@ -225,12 +221,12 @@ impl<'m> NodeStates<'m> {
     ) -> Self {
         let owned = slots.nodes();
         let facts = owned.iter().map(|&n| NodeFacts::of(&nodes[n])).collect();
-        let mut drop_reviews = Vec::new();
-        let drop_ends = owned
+        let mut checks = Vec::new();
+        let check_ends = owned
             .iter()
             .map(|&n| {
-                drop_reviews.extend(DropReview::of(&nodes[n]));
-                u32::try_from(drop_reviews.len()).expect("policies number in u32")
+                checks.extend(nodes[n].replenish.iter().map(PolicyCheck::of));
+                u32::try_from(checks.len()).expect("policies number in u32")
             })
             .collect();
         let mut states: Vec<NodeState> = owned.into_iter().map(make).collect();
@@ -239,23 +235,27 @@ impl<'m> NodeStates<'m> {
             slots,
             states,
             facts,
-            drop_reviews,
-            drop_ends,
+            checks,
+            check_ends,
             model: nodes,
         }
     }
 
-    /// The continuous-review policies of this simulation's node `n`, in policy order (None for
-    /// another simulation's node).
+    /// The check of node `n`'s `k`-th policy: packed beside the state for this simulation's
+    /// nodes, else read from the policy.
     #[inline]
-    pub(in crate::engine) fn drop_reviews(&self, n: NodeId) -> Option<&[DropReview]> {
+    pub(in crate::engine) fn policy_check(&self, n: NodeId, k: usize) -> PolicyCheck {
         let slot = self.slots.get(n);
-        let end = *self.drop_ends.get(slot)? as usize;
-        let start = match slot {
-            0 => 0,
-            _ => self.drop_ends[slot - 1] as usize,
-        };
-        Some(&self.drop_reviews[start..end])
+        match self.check_ends.get(slot) {
+            Some(_) => {
+                let start = match slot {
+                    0 => 0,
+                    _ => self.check_ends[slot - 1] as usize,
+                };
+                self.checks[start + k]
+            }
+            None => PolicyCheck::of(&self.model[n].replenish[k]),
+        }
     }
 
     /// Asks the cache for node `n`'s state and facts.
@@ -393,25 +393,25 @@ mod tests {
         let mut expected = vec![2];
         expected.extend(63..80);
         assert_eq!(reviews, expected);
-        // What a fall in stock checks: the continuous policies, with their index, item and
-        // reorder point, for this simulation's nodes; another's are read from the policies.
+        // What a review checks first: each policy's item, reorder point, netting and kind,
+        // packed for this simulation's nodes and read from the policy for another's.
         let nodes = [node.clone(), continuous_only, node];
         let slots = NodeSlots::new(3, Some(|n: NodeId| n != 1));
         let states = NodeStates::new(slots, &nodes, |_| NodeState::default());
-        let checked = |n: NodeId| {
-            states
-                .drop_reviews(n)
-                .map(|d| d.iter().map(|p| (p.policy, p.item)).collect::<Vec<_>>())
-        };
-        assert_eq!(checked(0), Some(vec![(0, 2), (2, 70)]));
-        assert_eq!(checked(1), None);
-        assert_eq!(checked(2), checked(0));
-        assert!(
-            states
-                .drop_reviews(2)
-                .unwrap()
-                .iter()
-                .all(|p| p.reorder_point == 1.0 && !p.net_backorders)
-        );
+        for (n, node) in nodes.iter().enumerate() {
+            let checks: Vec<PolicyCheck> = (0..node.replenish.len())
+                .map(|k| states.policy_check(n, k))
+                .collect();
+            let kinds: Vec<_> = checks.iter().map(|c| (c.item, c.continuous)).collect();
+            match n {
+                1 => assert_eq!(kinds, [(1, true)]),
+                _ => assert_eq!(kinds, [(2, true), (3, false), (70, true)]),
+            }
+            for (c, p) in checks.iter().zip(&node.replenish) {
+                assert_eq!((c.reorder_point, c.net_backorders), (1.0, false));
+                assert_eq!(*c, PolicyCheck::of(p));
+            }
+        }
+        assert_eq!(states.checks.len(), 6, "checks of the packed nodes only");
     }
 }

@@ -14,6 +14,7 @@
 //! such a firm also reviews its continuous policies daily, so money arriving without a drop of
 //! stock is spent.
 
+use crate::engine::slots::PolicyCheck;
 use crate::engine::streams::Purpose;
 use crate::engine::{Ev, Held, Order, Sim, class};
 use crate::model::{ItemId, Model, Node, NodeId, NodeKind, Size};
@@ -50,31 +51,7 @@ impl Sim<'_> {
     pub(in crate::engine) fn after_drop(&mut self, n: NodeId, item: ItemId) {
         let f = self.nodes.facts(n);
         if f.reviews_on_drop(item) {
-            match self.nodes.drop_reviews(n).map(<[_]>::len) {
-                Some(count) => {
-                    for k in 0..count {
-                        let p = self.nodes.drop_reviews(n).expect("this simulation's node")[k];
-                        // What `review` finds first, without reading the policy: above the
-                        // reorder point it orders nothing.
-                        if p.item == item
-                            && Self::orders_at(
-                                self.position(n, item, p.net_backorders),
-                                p.reorder_point,
-                            )
-                        {
-                            self.review(n, p.policy);
-                        }
-                    }
-                }
-                // Another simulation's node (not one a fall in stock reaches).
-                None => {
-                    for (k, p) in f.replenish.iter().enumerate() {
-                        if p.item == item && p.review_days.is_none() {
-                            self.review(n, k);
-                        }
-                    }
-                }
-            }
+            self.review_where(n, |c| c.continuous && c.item == item);
         }
         if f.make_to_order
             && let Some(mto) = &f.node.make_to_order
@@ -90,11 +67,7 @@ impl Sim<'_> {
     /// An order arrived at `n`: positions that net out backorders have dropped.
     fn after_owed(&mut self, n: NodeId, item: ItemId) {
         let f = self.nodes.facts(n);
-        for (k, p) in f.replenish.iter().enumerate() {
-            if p.item == item && p.review_days.is_none() && p.net_backorders {
-                self.review(n, k);
-            }
-        }
+        self.review_where(n, |c| c.continuous && c.item == item && c.net_backorders);
         if f.make_to_order
             && f.node
                 .make_to_order
@@ -102,6 +75,17 @@ impl Sim<'_> {
                 .is_some_and(|m| m.item == item)
         {
             self.mto_review(n);
+        }
+    }
+
+    /// Reviews, in policy order, each of node `n`'s policies whose check `wanted` picks (from
+    /// the checks packed beside the state: the policies themselves are read only by a review
+    /// that orders).
+    fn review_where(&mut self, n: NodeId, wanted: impl Fn(PolicyCheck) -> bool) {
+        for k in 0..self.nodes.facts(n).replenish.len() {
+            if wanted(self.nodes.policy_check(n, k)) {
+                self.review(n, k);
+            }
         }
     }
 
@@ -139,6 +123,12 @@ impl Sim<'_> {
 
     /// Orders up to S when the inventory position is at or below s.
     fn review(&mut self, n: NodeId, k: usize) {
+        // What the policy's review finds first, from the node's packed checks: above the
+        // reorder point it orders nothing, and the policy need not be read.
+        let c = self.nodes.policy_check(n, k);
+        if !Self::orders_at(self.position(n, c.item, c.net_backorders), c.reorder_point) {
+            return;
+        }
         let p = &self.nodes.facts(n).replenish[k];
         let position = self.position(n, p.item, p.net_backorders);
         let qty = Self::order_quantity(position, p.reorder_point, p.order_up_to, p.capacity);
