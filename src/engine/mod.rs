@@ -533,7 +533,7 @@ impl<'m> Sim<'m> {
     /// Region slot of a node (for recording).
     #[inline]
     pub(in crate::engine) fn slot(&self, n: NodeId) -> usize {
-        self.nodes.facts(n).region as usize
+        self.nodes.region(n)
     }
 
     /// Records a flow measure for today.

@@ -241,6 +241,16 @@ impl<'m> NodeStates<'m> {
         }
     }
 
+    /// The region of node `n`: from the dense table for this simulation's nodes, else from the
+    /// model's record (one field of it, not the facts made from the whole record).
+    #[inline]
+    pub(in crate::engine) fn region(&self, n: NodeId) -> usize {
+        match self.facts.get(self.slots.get(n)) {
+            Some(f) => f.region as usize,
+            None => self.model[n].region,
+        }
+    }
+
     /// The check of node `n`'s `k`-th policy: packed beside the state for this simulation's
     /// nodes, else read from the policy.
     #[inline]
@@ -329,6 +339,7 @@ mod tests {
             let f = states.facts(n);
             assert!(std::ptr::eq(f.node, node));
             assert_eq!((f.region as usize, f.kind), (n, node.kind));
+            assert_eq!(states.region(n), node.region);
             assert_eq!(f.replenish.len(), node.replenish.len());
             assert_eq!(f.census_share.is_some(), node.census.is_some());
             assert_eq!(
