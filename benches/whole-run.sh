@@ -38,7 +38,10 @@ run_once() {
     rm -rf "$out"
     local start end
     start=$(date +%s.%N)
-    "$BIN" run "$FILE" --replications 1 "${args[@]}" --no-plots --out "$out" 2> "$log" >/dev/null
+    if ! "$BIN" run "$FILE" --replications 1 "${args[@]}" --no-plots --out "$out" 2> "$log" >/dev/null; then
+        cat "$log" >&2
+        return 1
+    fi
     end=$(date +%s.%N)
     local load events written
     load=$(sed -n 's/.*read and built in \([0-9.]*\) s.*/\1/p' "$log")
@@ -55,7 +58,9 @@ declare -A walls
 printf '%-12s %5s %8s %8s %8s %8s\n' mode round wall load events written
 for round in $(seq "$ROUNDS"); do
     for mode in sequential partitioned; do
-        read -r wall load events written < <(run_once "$mode")
+        # An assignment, so that a failed run stops the script (`set -e`).
+        line=$(run_once "$mode")
+        read -r wall load events written <<< "$line"
         walls[$mode]+="$wall "
         printf '%-12s %5d %8.2f %8s %8s %8s\n' "$mode" "$round" "$wall" "$load" "$events" "$written"
     done
