@@ -126,11 +126,12 @@ impl Sim<'_> {
         // What the policy's review finds first, from the node's packed checks: above the
         // reorder point it orders nothing, and the policy need not be read.
         let c = self.nodes.policy_check(n, k);
-        if !Self::orders_at(self.position(n, c.item, c.net_backorders), c.reorder_point) {
+        let position = self.position(n, c.item, c.net_backorders);
+        if !Self::orders_at(position, c.reorder_point) {
             return;
         }
+        // The check is the policy's own item and netting, so the position stands.
         let p = &self.nodes.facts(n).replenish[k];
-        let position = self.position(n, p.item, p.net_backorders);
         let qty = Self::order_quantity(position, p.reorder_point, p.order_up_to, p.capacity);
         let qty = self.affordable(n, p.item, qty);
         if qty == 0 {
