@@ -4,7 +4,8 @@
 //! scenario text; and the same network generated as CSV tables (`generate --tables`), read
 //! and validated (`load/read-tables`, `load/validate-tables`); and a calibration's candidate
 //! that sets a parameter, made from the built base (`load/candidate`) or built in full
-//! (`load/candidate-full`).
+//! (`load/candidate-full`), and one that sets a node's initial stock (`load/candidate-stock`,
+//! `load/candidate-stock-full`).
 //!
 //! Run with `cargo bench --locked --bench load` (add `-- --quick` for a short run). The network
 //! has 20,000 nodes under `cargo bench`; under `cargo test --benches`, which runs each benchmark
@@ -83,6 +84,17 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function(BenchmarkId::new("candidate-full", nodes), |b| {
         b.iter(|| build_with(&file, None, black_box(&settings), "c").expect("model built"))
+    });
+    // One that sets a hospital's initial stock, as an optimisation of reserves does.
+    let stock = [(
+        "node.H0.stock.mask".to_string(),
+        toml::Value::Integer(25_000),
+    )];
+    group.bench_function(BenchmarkId::new("candidate-stock", nodes), |b| {
+        b.iter(|| build_candidate(&file, None, &base, black_box(&stock), "c").expect("made"))
+    });
+    group.bench_function(BenchmarkId::new("candidate-stock-full", nodes), |b| {
+        b.iter(|| build_with(&file, None, black_box(&stock), "c").expect("model built"))
     });
     group.finish();
 }

@@ -498,6 +498,9 @@ pub enum Size {
 pub struct Node {
     /// Its name.
     pub id: String,
+    /// Which copy it is of a `[[node]]` entry with `count` (0-based), whose `id` its own
+    /// extends; None for the node of an entry without `count`, which has the entry's `id`.
+    pub copy: Option<u32>,
     /// What it is.
     pub kind: NodeKind,
     /// Where it is.

@@ -28,6 +28,67 @@ enum Input {
     MakeToOrder,
 }
 
+/// Units beyond [`MOST_UNITS`]: the total that can enter, and the input that contributes
+/// most.
+pub(super) struct TooMany {
+    total: f64,
+    largest: Option<((usize, Input), f64)>,
+}
+
+/// Whether the units that can enter the network of `nodes` over `horizon` days stay under
+/// [`MOST_UNITS`].
+pub(super) fn within_unit_bound(
+    nodes: &[Node],
+    items: &[Item],
+    horizon: i64,
+) -> Result<(), TooMany> {
+    let days = horizon.max(1) as f64;
+    let per_minute = TICKS_PER_DAY as f64 * days;
+    let mut total = 0.0;
+    // Which input contributes most, its path made only if it is reported.
+    let mut largest: Option<((usize, Input), f64)> = None;
+    let mut add = |input: (usize, Input), units: f64| {
+        total += units;
+        if largest.as_ref().is_none_or(|(_, most)| units > *most) {
+            largest = Some((input, units));
+        }
+    };
+    for (n, node) in nodes.iter().enumerate() {
+        for &(item, quantity) in &node.stock {
+            add((n, Input::Stock(item)), quantity as f64);
+        }
+        let per_day = |lines: &crate::model::Lines| {
+            f64::from(lines.lines) * lines.rate_per_line.max(0.0) * node.shifts.max(1.0)
+        };
+        for (k, lines) in node.lines.iter().enumerate() {
+            add((n, Input::Lines(k)), per_day(lines) * days);
+        }
+        for (k, conversion) in node.conversions.iter().enumerate() {
+            add((n, Input::Conversion(k)), per_day(&conversion.lines) * days);
+        }
+        for (k, order) in node.replenish.iter().enumerate() {
+            add(
+                (n, Input::Order(k)),
+                order.order_up_to.max(0.0) * per_minute,
+            );
+        }
+        if let Some(policy) = &node.make_to_order {
+            let materials: f64 = items[policy.item].bom.iter().map(|b| b.1).sum();
+            let batch = policy.batch_max as f64 * (1.0 + materials);
+            add(
+                (n, Input::MakeToOrder),
+                (policy.order_up_to.max(0.0) + batch) * per_minute,
+            );
+        }
+    }
+    // NaN (an infinite rate times zero lines) counts as too many.
+    if total.is_nan() || total > MOST_UNITS {
+        Err(TooMany { total, largest })
+    } else {
+        Ok(())
+    }
+}
+
 impl Builder<'_> {
     /// Checks that the units that can enter the network over `horizon` days stay under
     /// [`MOST_UNITS`]; names the largest contribution when they do not.
@@ -36,47 +97,7 @@ impl Builder<'_> {
             // A model with problems does not run; a number too large is reported as such.
             return;
         }
-        let days = horizon.max(1) as f64;
-        let per_minute = TICKS_PER_DAY as f64 * days;
-        let mut total = 0.0;
-        // Which input contributes most, its path made only if it is reported.
-        let mut largest: Option<((usize, Input), f64)> = None;
-        let mut add = |input: (usize, Input), units: f64| {
-            total += units;
-            if largest.as_ref().is_none_or(|(_, most)| units > *most) {
-                largest = Some((input, units));
-            }
-        };
-        for (n, node) in nodes.iter().enumerate() {
-            for &(item, quantity) in &node.stock {
-                add((n, Input::Stock(item)), quantity as f64);
-            }
-            let per_day = |lines: &crate::model::Lines| {
-                f64::from(lines.lines) * lines.rate_per_line.max(0.0) * node.shifts.max(1.0)
-            };
-            for (k, lines) in node.lines.iter().enumerate() {
-                add((n, Input::Lines(k)), per_day(lines) * days);
-            }
-            for (k, conversion) in node.conversions.iter().enumerate() {
-                add((n, Input::Conversion(k)), per_day(&conversion.lines) * days);
-            }
-            for (k, order) in node.replenish.iter().enumerate() {
-                add(
-                    (n, Input::Order(k)),
-                    order.order_up_to.max(0.0) * per_minute,
-                );
-            }
-            if let Some(policy) = &node.make_to_order {
-                let materials: f64 = items[policy.item].bom.iter().map(|b| b.1).sum();
-                let batch = policy.batch_max as f64 * (1.0 + materials);
-                add(
-                    (n, Input::MakeToOrder),
-                    (policy.order_up_to.max(0.0) + batch) * per_minute,
-                );
-            }
-        }
-        // NaN (an infinite rate times zero lines) counts as too many.
-        if total.is_nan() || total > MOST_UNITS {
+        if let Err(TooMany { total, largest }) = within_unit_bound(nodes, items, horizon) {
             let (at, units) = match largest {
                 Some(((n, input), units)) => {
                     let node = path("node").index(self.node_entry[n]);

@@ -1,13 +1,15 @@
 //! Candidates of a calibration or an optimisation, and the points of a sweep: a variant of the
 //! scenario with further settings. Where every setting names a parameter that feeds only the
 //! model's settings (`[policy]`'s factors, `[risk_levels]`, `[workers]`, the national truck
-//! availability), the candidate is the variant's built model with those settings read and
-//! checked again and swapped in, rather than a model built again from the whole raw scenario:
-//! at 2×10⁴ nodes that build is most of the time a candidate takes before it simulates.
+//! availability) or a node's initial stock (`node.ID.stock.ITEM`), the candidate is the
+//! variant's built model with those settings read and checked again and swapped in, rather
+//! than a model built again from the whole raw scenario: at 2×10⁴ nodes that build is most of
+//! the time a candidate takes before it simulates.
 
+use super::bounds::within_unit_bound;
 use super::{Builder, PolicyFactors, build_with};
 use crate::error::Result;
-use crate::model::Model;
+use crate::model::{Model, NodeKind};
 use crate::scenario::ScenarioFile;
 
 /// Paths of parameters whose override changes only the model's settings: a path is one of
@@ -36,10 +38,19 @@ fn is_parameter(path: &str) -> bool {
     })
 }
 
+/// The node and item ids of a setting of a node's initial stock, `node.ID.stock.ITEM`. Initial
+/// stock feeds nothing else in the model but the bound on the units a run can count (see
+/// [`within_unit_bound`]), which is checked again.
+fn stock_setting(path: &str) -> Option<(&str, &str)> {
+    let (node, item) = path.strip_prefix("node.")?.split_once(".stock.")?;
+    let plain = |id: &str| !id.is_empty() && !id.contains('.');
+    (plain(node) && plain(item)).then_some((node, item))
+}
+
 /// The model of `variant` with `settings` applied, named `label`, as [`build_with`] builds it;
 /// `base` is the variant's model ([`super::build`]). Made from `base` when every setting is a
-/// parameter of the model's settings and they read and check cleanly; else built in full,
-/// which also reports any problem.
+/// parameter of the model's settings or a node's initial stock and they read and check
+/// cleanly; else built in full, which also reports any problem.
 pub fn build_candidate(
     file: &ScenarioFile,
     variant: Option<&str>,
@@ -61,9 +72,47 @@ fn swapped(
     settings: &[(String, toml::Value)],
     label: &str,
 ) -> Result<Option<Model>> {
-    if !settings.iter().all(|(path, _)| is_parameter(path)) {
+    let (stock, others): (Vec<_>, Vec<_>) = settings
+        .iter()
+        .cloned()
+        .partition(|(path, _)| stock_setting(path).is_some());
+    if !others.iter().all(|(path, _)| is_parameter(path)) {
         return Ok(None);
     }
+    let mut model = if others.is_empty() && !stock.is_empty() {
+        Model {
+            variant: label.to_string(),
+            ..base.clone()
+        }
+    } else {
+        match with_settings(file, variant, base, &others, label)? {
+            Some(model) => model,
+            None => return Ok(None),
+        }
+    };
+    for (path, value) in &stock {
+        let (node, item) = stock_setting(path).expect("a stock setting");
+        if set_stock(&mut model, node, item, value).is_none() {
+            return Ok(None);
+        }
+    }
+    // The build's horizon: a model is built only with its days within the file's limits.
+    let horizon = i64::from(model.days);
+    if !stock.is_empty() && within_unit_bound(&model.nodes, &model.items, horizon).is_err() {
+        return Ok(None);
+    }
+    Ok(Some(model))
+}
+
+/// `base` with the model's settings read again with `settings` (parameters of the settings
+/// only), or None when they do not read and check cleanly.
+fn with_settings(
+    file: &ScenarioFile,
+    variant: Option<&str>,
+    base: &Model,
+    settings: &[(String, toml::Value)],
+    label: &str,
+) -> Result<Option<Model>> {
     let Some((raw, _)) = file.sections_with(variant, settings, SECTIONS)? else {
         return Ok(None);
     };
@@ -88,6 +137,47 @@ fn swapped(
         truck_availability,
         ..base.clone()
     }))
+}
+
+/// Sets the initial stock of `item` at `node` in `model` to `value` as the build reads it
+/// (the node's stock stays in the order of its items' ids, as the file's table keeps it); None
+/// when the build might read it otherwise: a value that is not a whole number of units, an id
+/// the build might not resolve to this node, a source, an unknown item.
+fn set_stock(model: &mut Model, node: &str, item: &str, value: &toml::Value) -> Option<()> {
+    let units = match *value {
+        toml::Value::Integer(units) => units as f64,
+        toml::Value::Float(units) => units,
+        _ => return None,
+    };
+    if !(units >= 0.0 && units.fract() == 0.0) {
+        return None;
+    }
+    let n = model.nodes.iter().position(|x| x.id == node)?;
+    // An override names a `[[node]]` entry: the copies of an entry with `count` have ids of
+    // their own, and an entry with `count` may have `node` as its id (its copies' ids are
+    // `node` and a number).
+    let copied = |id: &str| {
+        id.strip_prefix(node)
+            .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if model.nodes[n].copy.is_some()
+        || model.nodes[n].kind == NodeKind::Source
+        || model
+            .nodes
+            .iter()
+            .any(|x| x.copy.is_some() && copied(&x.id))
+    {
+        return None;
+    }
+    let id = model.items.iter().position(|x| x.id == item)?;
+    let items = &model.items;
+    let stock = &mut model.nodes[n].stock;
+    let at = stock.partition_point(|&(i, _)| items[i].id.as_str() < item);
+    match stock.get_mut(at) {
+        Some((i, held)) if *i == id => *held = units as u64,
+        _ => stock.insert(at, (id, units as u64)),
+    }
+    Some(())
 }
 
 #[cfg(test)]
@@ -170,13 +260,20 @@ mod tests {
                 "china-2020",
                 "node.hubei-hospitals.stock.protective_suit",
                 9000.0,
-                false,
+                true,
             ),
             (
                 "china-2020",
                 "node.national-reserve.stock.protective_suit",
                 0.0,
-                false,
+                true,
+            ),
+            // An item the node's row leaves empty: a stock of its own, in item order.
+            (
+                "china-2020",
+                "node.national-reserve.stock.eye_protection",
+                1000.0,
+                true,
             ),
             (
                 "minimal",
@@ -200,6 +297,126 @@ mod tests {
                 assert_eq!(candidate, full, "{path} {variant:?}");
                 assert!(full.starts_with("Ok("), "{full}");
             }
+        }
+    }
+
+    /// [`crate::testutil::chain`] with a node entry of three copies (`clinic-0`…`clinic-2`), a
+    /// later node with the same id as that entry (`node.clinic-` names the entry, the first),
+    /// a plain node and a source, read from a folder that lives as long as the file is used.
+    fn counted() -> (tempfile::TempDir, ScenarioFile) {
+        let extra = r#"
+[[node]]
+id = "clinic-"
+count = 3
+kind = "hospital"
+region = "A"
+demand = []
+stock = { mask = 7 }
+replenish = [{ item = "mask", source = "factory", reorder_point = 1, order_up_to = 5, order_delay_hours = { dist = "fixed", value = 1 } }]
+
+[[node]]
+id = "clinic-"
+kind = "warehouse"
+region = "B"
+
+[[node]]
+id = "depot"
+kind = "warehouse"
+region = "B"
+
+[[node]]
+id = "import"
+kind = "source"
+region = "A"
+supplies = ["meltblown"]
+
+[[link_group]]
+from = ["factory", "import"]
+to = ["clinic-*", "depot", "factory"]
+lead_time_days = { dist = "fixed", value = 1 }
+"#;
+        let (toml, csv) = crate::testutil::chain(5, 1, 0, 0, 0, extra);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("unit.toml"), toml).unwrap();
+        std::fs::write(dir.path().join("demand.csv"), csv).unwrap();
+        let file = ScenarioFile::read(&dir.path().join("unit.toml")).unwrap();
+        (dir, file)
+    }
+
+    /// A node's stock is set on the built model where the build would read the override the
+    /// same way, and is built in full wherever it might not: the two give the same model, or
+    /// the same problem.
+    #[test]
+    fn a_stock_setting_is_made_only_where_the_build_reads_it_alike() {
+        let (_dir, file) = counted();
+        let int = toml::Value::Integer;
+        let float = toml::Value::Float;
+        let cases = [
+            // Made: a stock held, a stock added in item order ("mask" before "meltblown"),
+            // whole units as a float, none at all, a node with no stock.
+            ("node.factory.stock.meltblown", int(400), true, true),
+            ("node.factory.stock.mask", int(3), true, true),
+            ("node.hospital.stock.mask", float(12.0), true, true),
+            ("node.hospital.stock.mask", int(0), true, true),
+            ("node.depot.stock.meltblown", int(5), true, true),
+            // Built in full: the entry with `count` (every copy, not the later node of the
+            // same id), a copy (no entry has its id), a source, an unknown node or item, units that are not whole, too many to
+            // count, and a value of another type.
+            ("node.clinic-.stock.mask", int(9), false, true),
+            ("node.clinic-1.stock.mask", int(9), false, false),
+            ("node.import.stock.meltblown", int(9), false, false),
+            ("node.nowhere.stock.mask", int(9), false, false),
+            ("node.factory.stock.gown", int(9), false, false),
+            ("node.factory.stock.mask", float(2.5), false, false),
+            ("node.factory.stock.mask", int(-1), false, false),
+            ("node.factory.stock.mask", float(f64::NAN), false, false),
+            ("node.factory.stock.mask", float(1e19), false, false),
+            (
+                "node.factory.stock.mask",
+                toml::Value::String("9".into()),
+                false,
+                false,
+            ),
+        ];
+        for (path, value, made, built) in cases {
+            let settings = [(path.to_string(), value)];
+            let base = super::super::build(&file, None).unwrap();
+            let swap = swapped(&file, None, &base, &settings, "c").unwrap();
+            assert_eq!(swap.is_some(), made, "{path}");
+            let (candidate, full) = both(&file, None, &settings);
+            assert_eq!(candidate, full, "{path}");
+            assert_eq!(full.starts_with("Ok("), built, "{path}: {full}");
+        }
+        // A stock and a parameter of the settings together, the stock set twice: the last
+        // wins, as in the build.
+        let settings = [
+            ("node.factory.stock.mask".to_string(), int(3)),
+            ("workers.initial_share".to_string(), float(0.4)),
+            ("node.factory.stock.mask".to_string(), int(8)),
+        ];
+        let base = super::super::build(&file, None).unwrap();
+        let made = swapped(&file, None, &base, &settings, "c").unwrap();
+        let (candidate, full) = both(&file, None, &settings);
+        assert!(made.is_some());
+        assert_eq!(candidate, full);
+    }
+
+    #[test]
+    fn stock_settings_name_a_node_and_an_item() {
+        assert_eq!(
+            stock_setting("node.wuhan.stock.n95"),
+            Some(("wuhan", "n95"))
+        );
+        for path in [
+            "node.wuhan.stock",
+            "node.wuhan.stock.",
+            "node..stock.n95",
+            "node.wuhan.stock.n95.x",
+            "node.a.b.stock.n95",
+            "link.wuhan.stock.n95",
+            "node.wuhan.shifts",
+        ] {
+            assert_eq!(stock_setting(path), None, "{path}");
         }
     }
 
@@ -228,8 +445,9 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
 
-        /// Random values (some out of range, which the full build reports) of several
-        /// parameters at once give the model, or the error, of the full build.
+        /// Random values (some out of range or not whole units, which the full build reports)
+        /// of several parameters and a stock at once give the model, or the error, of the
+        /// full build.
         #[test]
         fn random_parameters_give_the_full_build(
             productivity in -0.2f64..1.2,
@@ -238,6 +456,7 @@ mod tests {
             medium in 0.0f64..0.2,
             mode in 20.0f64..80.0,
             share in 0.0f64..1.05,
+            suits in prop_oneof![(0u32..20_000).prop_map(f64::from), -10.0f64..20_000.0],
             uncalibrated in any::<bool>(),
         ) {
             let file = scenario("china-2020");
@@ -249,6 +468,7 @@ mod tests {
                 ("risk_levels.medium.worker_return_rate", medium),
                 ("risk_levels.high.restart_days_large.mode", mode),
                 ("transport.truck_availability.2.share", share),
+                ("node.hubei-hospitals.stock.protective_suit", suits),
             ]
             .into_iter()
             .map(|(p, v)| (p.to_string(), toml::Value::Float(v)))

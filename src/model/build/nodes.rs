@@ -89,15 +89,18 @@ impl Builder<'_> {
         // One list of ids per entry.
         for (i, ids) in ids.iter_mut().enumerate() {
             let node = self.node(&"node".lazy_index(i), &raw.node[i], &context);
+            let counted = raw.node[i].count.is_some();
             if let Cow::Owned(owned) = &mut *raw {
                 shed(&mut owned.node[i]);
             }
             let mut copies = std::mem::take(ids);
             // The last copy takes the node itself: an entry without `count` is not cloned.
             let last = copies.pop();
-            for id in copies {
+            let cloned = copies.len() as u32;
+            for (k, id) in (0..).zip(copies) {
                 out.push(Node {
                     id,
+                    copy: counted.then_some(k),
                     vertex: graph.add_node(out.len()),
                     ..node.clone()
                 });
@@ -105,6 +108,7 @@ impl Builder<'_> {
             if let Some(id) = last {
                 out.push(Node {
                     id,
+                    copy: counted.then_some(cloned),
                     vertex: graph.add_node(out.len()),
                     ..node
                 });
@@ -193,6 +197,7 @@ impl Builder<'_> {
         let working_capital = self.working_capital(at, entry);
         Node {
             id: String::new(),
+            copy: None,
             kind,
             region,
             size,
