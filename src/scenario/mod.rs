@@ -239,6 +239,14 @@ impl ScenarioFile {
             self.apply_variant(&mut table, name, diags)?;
         }
         for (path, value) in settings {
+            // Held to the limits of the file's own numbers, as a variant's `set` is.
+            let mut bad = None;
+            bad_numbers(value, Walk::Key(&Walk::Root, path), &mut |_, msg| {
+                bad.get_or_insert_with(|| msg.to_string());
+            });
+            if let Some(msg) = bad {
+                return Err(Error::Usage(format!("--set {path}: {msg}")));
+            }
             overrides::apply(&mut table, path, value.clone())
                 .map_err(|msg| Error::Usage(format!("--set {path}: {msg}")))?;
         }
@@ -694,5 +702,36 @@ mod tests {
             let settings = [(key.to_string(), value)];
             assert!(file.patched(None, &settings).unwrap().is_none(), "{key}");
         }
+    }
+
+    /// A setting is held to the limits of the file's own numbers, as a variant's `set` is,
+    /// whether it would be patched in or read with the whole table; a seed may be any number.
+    #[test]
+    fn a_setting_out_of_range_is_refused() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/minimal.toml");
+        let file = ScenarioFile::read(&path).unwrap();
+        for (key, value) in [
+            (
+                "policy.productivity_under_controls",
+                toml::Value::Float(1e16),
+            ),
+            (
+                "node.wuhan-hospital.stock.surgical_mask",
+                toml::Value::Integer(10_i64.pow(16)),
+            ),
+            (
+                "policy.productivity_under_controls",
+                toml::Value::Float(f64::INFINITY),
+            ),
+        ] {
+            let settings = [(key.to_string(), value)];
+            let err = file.raw_with(None, &settings).unwrap_err().to_string();
+            assert!(err.contains(&format!("--set {key}")), "{err}");
+        }
+        let seed = [("scenario.seed".to_string(), toml::Value::Integer(i64::MAX))];
+        assert_eq!(
+            file.raw_with(None, &seed).unwrap().0.scenario.seed,
+            i64::MAX as u64
+        );
     }
 }

@@ -10,7 +10,7 @@ use super::bounds::within_unit_bound;
 use super::{Builder, PolicyFactors, build_with};
 use crate::error::Result;
 use crate::model::{Model, NodeKind};
-use crate::scenario::ScenarioFile;
+use crate::scenario::{MAX_MAGNITUDE, ScenarioFile};
 
 /// Paths of parameters whose override changes only the model's settings: a path is one of
 /// these, or starts with one that ends with a dot. Nothing else these sections hold feeds
@@ -149,7 +149,8 @@ fn set_stock(model: &mut Model, node: &str, item: &str, value: &toml::Value) -> 
         toml::Value::Float(units) => units,
         _ => return None,
     };
-    if !(units >= 0.0 && units.fract() == 0.0) {
+    // Whole units, and within what the scenario's numbers are held to.
+    if !((0.0..=MAX_MAGNITUDE).contains(&units) && units.fract() == 0.0) {
         return None;
     }
     let n = model.nodes.iter().position(|x| x.id == node)?;
@@ -303,6 +304,8 @@ mod tests {
     /// [`crate::testutil::chain`] with a node entry of three copies (`clinic-0`…`clinic-2`), a
     /// later node with the same id as that entry (`node.clinic-` names the entry, the first),
     /// a plain node and a source, read from a folder that lives as long as the file is used.
+    /// The copies' orders may bring in all but about 8.6e13 of the units a run can count
+    /// (3 × 2.135e14 units once a minute for 5 days, against 2^62).
     fn counted() -> (tempfile::TempDir, ScenarioFile) {
         let extra = r#"
 [[node]]
@@ -312,7 +315,7 @@ kind = "hospital"
 region = "A"
 demand = []
 stock = { mask = 7 }
-replenish = [{ item = "mask", source = "factory", reorder_point = 1, order_up_to = 5, order_delay_hours = { dist = "fixed", value = 1 } }]
+replenish = [{ item = "mask", source = "factory", reorder_point = 1, order_up_to = 213_500_000_000_000, order_delay_hours = { dist = "fixed", value = 1 } }]
 
 [[node]]
 id = "clinic-"
@@ -359,9 +362,16 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("node.hospital.stock.mask", float(12.0), true, true),
             ("node.hospital.stock.mask", int(0), true, true),
             ("node.depot.stock.meltblown", int(5), true, true),
+            (
+                "node.depot.stock.meltblown",
+                int(10_i64.pow(13)),
+                true,
+                true,
+            ),
             // Built in full: the entry with `count` (every copy, not the later node of the
-            // same id), a copy (no entry has its id), a source, an unknown node or item, units that are not whole, too many to
-            // count, and a value of another type.
+            // same id), a copy (no entry has its id), a source, an unknown node or item, units
+            // that are not whole, more than the run can count, a number beyond what a scenario
+            // holds (1e15), and a value of another type.
             ("node.clinic-.stock.mask", int(9), false, true),
             ("node.clinic-1.stock.mask", int(9), false, false),
             ("node.import.stock.meltblown", int(9), false, false),
@@ -370,7 +380,14 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("node.factory.stock.mask", float(2.5), false, false),
             ("node.factory.stock.mask", int(-1), false, false),
             ("node.factory.stock.mask", float(f64::NAN), false, false),
-            ("node.factory.stock.mask", float(1e19), false, false),
+            (
+                "node.depot.stock.meltblown",
+                int(2 * 10_i64.pow(14)),
+                false,
+                false,
+            ),
+            ("node.factory.stock.mask", float(1e16), false, false),
+            ("node.factory.stock.mask", int(10_i64.pow(16)), false, false),
             (
                 "node.factory.stock.mask",
                 toml::Value::String("9".into()),
