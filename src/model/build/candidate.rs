@@ -1,10 +1,11 @@
 //! Candidates of a calibration or an optimisation, and the points of a sweep: a variant of the
 //! scenario with further settings. Where every setting names a parameter that feeds only the
 //! model's settings (`[policy]`'s factors, `[risk_levels]`, `[workers]`, the national truck
-//! availability) or a node's initial stock (`node.ID.stock.ITEM`), the candidate is the
-//! variant's built model with those settings read and checked again and swapped in, rather
-//! than a model built again from the whole raw scenario: at 2×10⁴ nodes that build is most of
-//! the time a candidate takes before it simulates.
+//! availability) or a node's initial stock or production lines (`node.ID.stock.ITEM`,
+//! `node.ID.lines.K.lines`, `node.ID.lines.K.rate_per_line`), the candidate is the variant's
+//! built model with those settings read and checked again and swapped in, rather than a model
+//! built again from the whole raw scenario: at 2×10⁴ nodes that build is most of the time a
+//! candidate takes before it simulates.
 
 use super::bounds::within_unit_bound;
 use super::{Builder, PolicyFactors, build_with};
@@ -38,18 +39,34 @@ fn is_parameter(path: &str) -> bool {
     })
 }
 
-/// The node and item ids of a setting of a node's initial stock, `node.ID.stock.ITEM`. Initial
-/// stock feeds nothing else in the model but the bound on the units a run can count (see
+/// What a setting of a node sets that the built model takes as the build would: fields that
+/// feed nothing else in the model but the bound on the units a run can count (see
 /// [`within_unit_bound`]), which is checked again.
-fn stock_setting(path: &str) -> Option<(&str, &str)> {
-    let (node, item) = path.strip_prefix("node.")?.split_once(".stock.")?;
-    let plain = |id: &str| !id.is_empty() && !id.contains('.');
-    (plain(node) && plain(item)).then_some((node, item))
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum NodeField<'a> {
+    /// `node.ID.stock.ITEM`: the initial stock of an item.
+    Stock(&'a str),
+    /// `node.ID.lines.K.lines`: the lines of its K-th line set.
+    Lines(usize),
+    /// `node.ID.lines.K.rate_per_line`: their rate.
+    Rate(usize),
+}
+
+/// The node id and field a setting's path names, if it is one of [`NodeField`]'s.
+fn node_setting(path: &str) -> Option<(&str, NodeField<'_>)> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (node, field) = match parts[..] {
+        ["node", node, "stock", item] if !item.is_empty() => (node, NodeField::Stock(item)),
+        ["node", node, "lines", k, "lines"] => (node, NodeField::Lines(k.parse().ok()?)),
+        ["node", node, "lines", k, "rate_per_line"] => (node, NodeField::Rate(k.parse().ok()?)),
+        _ => return None,
+    };
+    (!node.is_empty()).then_some((node, field))
 }
 
 /// The model of `variant` with `settings` applied, named `label`, as [`build_with`] builds it;
 /// `base` is the variant's model ([`super::build`]). Made from `base` when every setting is a
-/// parameter of the model's settings or a node's initial stock and they read and check
+/// parameter of the model's settings or one of a node's [`NodeField`]s and they read and check
 /// cleanly; else built in full, which also reports any problem.
 pub fn build_candidate(
     file: &ScenarioFile,
@@ -72,14 +89,14 @@ fn swapped(
     settings: &[(String, toml::Value)],
     label: &str,
 ) -> Result<Option<Model>> {
-    let (stock, others): (Vec<_>, Vec<_>) = settings
+    let (of_nodes, others): (Vec<_>, Vec<_>) = settings
         .iter()
         .cloned()
-        .partition(|(path, _)| stock_setting(path).is_some());
+        .partition(|(path, _)| node_setting(path).is_some());
     if !others.iter().all(|(path, _)| is_parameter(path)) {
         return Ok(None);
     }
-    let mut model = if others.is_empty() && !stock.is_empty() {
+    let mut model = if others.is_empty() && !of_nodes.is_empty() {
         Model {
             variant: label.to_string(),
             ..base.clone()
@@ -90,15 +107,15 @@ fn swapped(
             None => return Ok(None),
         }
     };
-    for (path, value) in &stock {
-        let (node, item) = stock_setting(path).expect("a stock setting");
-        if set_stock(&mut model, node, item, value).is_none() {
+    for (path, value) in &of_nodes {
+        let (node, field) = node_setting(path).expect("a setting of a node");
+        if set_on_node(&mut model, node, field, value).is_none() {
             return Ok(None);
         }
     }
     // The build's horizon: a model is built only with its days within the file's limits.
     let horizon = i64::from(model.days);
-    if !stock.is_empty() && within_unit_bound(&model.nodes, &model.items, horizon).is_err() {
+    if !of_nodes.is_empty() && within_unit_bound(&model.nodes, &model.items, horizon).is_err() {
         return Ok(None);
     }
     Ok(Some(model))
@@ -139,44 +156,71 @@ fn with_settings(
     }))
 }
 
-/// Sets the initial stock of `item` at `node` in `model` to `value` as the build reads it
-/// (the node's stock stays in the order of its items' ids, as the file's table keeps it); None
-/// when the build might read it otherwise: a value that is not a whole number of units, an id
-/// the build might not resolve to this node, a source, an unknown item.
-fn set_stock(model: &mut Model, node: &str, item: &str, value: &toml::Value) -> Option<()> {
-    let units = match *value {
-        toml::Value::Integer(units) => units as f64,
-        toml::Value::Float(units) => units,
-        _ => return None,
-    };
-    // Whole units, and within what the scenario's numbers are held to.
-    if !((0.0..=MAX_MAGNITUDE).contains(&units) && units.fract() == 0.0) {
-        return None;
-    }
-    let n = model.nodes.iter().position(|x| x.id == node)?;
-    // An override names a `[[node]]` entry: the copies of an entry with `count` have ids of
-    // their own, and an entry with `count` may have `node` as its id (its copies' ids are
-    // `node` and a number).
-    let copied = |id: &str| {
-        id.strip_prefix(node)
+/// The node an override of `node.ID` names in `model`, as the build resolves it: the node of
+/// the `[[node]]` entry (or table row) with that id. None when the build might resolve it
+/// otherwise: the copies of an entry with `count` have ids of their own, an entry with `count`
+/// may have `ID` as its id (its copies' ids are `ID` and a number), and an id that is no
+/// node's may be a position.
+fn entry_node(model: &Model, id: &str) -> Option<usize> {
+    let n = model.nodes.iter().position(|x| x.id == id)?;
+    let copied = |of: &str| {
+        of.strip_prefix(id)
             .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()))
     };
-    if model.nodes[n].copy.is_some()
-        || model.nodes[n].kind == NodeKind::Source
-        || model
-            .nodes
-            .iter()
-            .any(|x| x.copy.is_some() && copied(&x.id))
-    {
-        return None;
-    }
-    let id = model.items.iter().position(|x| x.id == item)?;
-    let items = &model.items;
-    let stock = &mut model.nodes[n].stock;
-    let at = stock.partition_point(|&(i, _)| items[i].id.as_str() < item);
-    match stock.get_mut(at) {
-        Some((i, held)) if *i == id => *held = units as u64,
-        _ => stock.insert(at, (id, units as u64)),
+    let counted = model
+        .nodes
+        .iter()
+        .any(|x| x.copy.is_some() && copied(&x.id));
+    (model.nodes[n].copy.is_none() && !counted).then_some(n)
+}
+
+/// A number as the build reads one into an `f64` field, within what the scenario's numbers are
+/// held to and not negative; None otherwise (the build reports it).
+fn non_negative(value: &toml::Value) -> Option<f64> {
+    let x = match *value {
+        toml::Value::Integer(x) => x as f64,
+        toml::Value::Float(x) => x,
+        _ => return None,
+    };
+    (0.0..=MAX_MAGNITUDE).contains(&x).then_some(x)
+}
+
+/// Sets `field` of `node` in `model` to `value` as the build reads it; None when the build
+/// might read it otherwise or report a problem: a node [`entry_node`] cannot vouch for, units
+/// of stock that are not whole, a source's stock, an unknown item, a line set the node does
+/// not have, lines that are not a whole number or at a node whose conversions move lines.
+fn set_on_node(model: &mut Model, node: &str, field: NodeField, value: &toml::Value) -> Option<()> {
+    let n = entry_node(model, node)?;
+    match field {
+        NodeField::Stock(item) => {
+            let units = non_negative(value).filter(|u| u.fract() == 0.0)? as u64;
+            if model.nodes[n].kind == NodeKind::Source {
+                return None;
+            }
+            let id = model.items.iter().position(|x| x.id == item)?;
+            // In the order of the items' ids, as the file's table keeps a node's stock.
+            let items = &model.items;
+            let stock = &mut model.nodes[n].stock;
+            let at = stock.partition_point(|&(i, _)| items[i].id.as_str() < item);
+            match stock.get_mut(at) {
+                Some((i, held)) if *i == id => *held = units,
+                _ => stock.insert(at, (id, units)),
+            }
+        }
+        NodeField::Lines(k) => {
+            let toml::Value::Integer(lines) = *value else {
+                return None;
+            };
+            // A conversion's switch moves lines the node has: the build checks them.
+            if !model.nodes[n].conversions.is_empty() {
+                return None;
+            }
+            model.nodes[n].lines.get_mut(k)?.lines = u32::try_from(lines).ok()?;
+        }
+        NodeField::Rate(k) => {
+            let rate = non_negative(value)?;
+            model.nodes[n].lines.get_mut(k)?.rate_per_line = rate;
+        }
     }
     Some(())
 }
@@ -280,7 +324,15 @@ mod tests {
                 "minimal",
                 "node.jiangsu-meltblown.lines.0.rate_per_line",
                 25000.0,
-                false,
+                true,
+            ),
+            // A factory with conversions: its rate is made (its lines are built in full, see
+            // `a_node_setting_is_made_only_where_the_build_reads_it_alike`).
+            (
+                "china-2020",
+                "node.beijing-key.lines.0.rate_per_line",
+                1.5,
+                true,
             ),
         ];
         for (name, path, value, swappable) in cases {
@@ -346,11 +398,11 @@ lead_time_days = { dist = "fixed", value = 1 }
         (dir, file)
     }
 
-    /// A node's stock is set on the built model where the build would read the override the
-    /// same way, and is built in full wherever it might not: the two give the same model, or
-    /// the same problem.
+    /// A node's stock or lines are set on the built model where the build would read the
+    /// override the same way, and built in full wherever it might not: the two give the same
+    /// model, or the same problem.
     #[test]
-    fn a_stock_setting_is_made_only_where_the_build_reads_it_alike() {
+    fn a_node_setting_is_made_only_where_the_build_reads_it_alike() {
         let (_dir, file) = counted();
         let int = toml::Value::Integer;
         let float = toml::Value::Float;
@@ -368,6 +420,11 @@ lead_time_days = { dist = "fixed", value = 1 }
                 true,
                 true,
             ),
+            // Lines: their number and rate, an integer rate, none at all.
+            ("node.factory.lines.0.lines", int(4), true, true),
+            ("node.factory.lines.0.rate_per_line", float(2.5), true, true),
+            ("node.factory.lines.0.rate_per_line", int(3), true, true),
+            ("node.factory.lines.0.lines", int(0), true, true),
             // Built in full: the entry with `count` (every copy, not the later node of the
             // same id), a copy (no entry has its id), a source, an unknown node or item, units
             // that are not whole, more than the run can count, a number beyond what a scenario
@@ -383,6 +440,24 @@ lead_time_days = { dist = "fixed", value = 1 }
             (
                 "node.depot.stock.meltblown",
                 int(2 * 10_i64.pow(14)),
+                false,
+                false,
+            ),
+            // Lines built in full: a line set the node does not have, a node without lines,
+            // lines not a whole number or negative, a negative rate, more than can count.
+            ("node.factory.lines.1.lines", int(2), false, false),
+            ("node.depot.lines.0.rate_per_line", int(2), false, false),
+            ("node.factory.lines.0.lines", float(2.0), false, false),
+            ("node.factory.lines.0.lines", int(-1), false, false),
+            (
+                "node.factory.lines.0.rate_per_line",
+                float(-0.5),
+                false,
+                false,
+            ),
+            (
+                "node.factory.lines.0.rate_per_line",
+                float(1e14),
                 false,
                 false,
             ),
@@ -416,13 +491,34 @@ lead_time_days = { dist = "fixed", value = 1 }
         let (candidate, full) = both(&file, None, &settings);
         assert!(made.is_some());
         assert_eq!(candidate, full);
+        // The lines of a factory with conversions, which the build checks the switches
+        // against, are built in full.
+        let china = scenario("china-2020");
+        let settings = [("node.beijing-key.lines.0.lines".to_string(), int(40))];
+        let base = super::super::build(china, None).unwrap();
+        assert!(
+            swapped(china, None, &base, &settings, "c")
+                .unwrap()
+                .is_none()
+        );
+        let (candidate, full) = both(china, None, &settings);
+        assert_eq!(candidate, full);
+        assert!(full.starts_with("Ok("), "{full}");
     }
 
     #[test]
-    fn stock_settings_name_a_node_and_an_item() {
+    fn node_settings_name_a_node_and_a_field() {
         assert_eq!(
-            stock_setting("node.wuhan.stock.n95"),
-            Some(("wuhan", "n95"))
+            node_setting("node.wuhan.stock.n95"),
+            Some(("wuhan", NodeField::Stock("n95")))
+        );
+        assert_eq!(
+            node_setting("node.f.lines.2.lines"),
+            Some(("f", NodeField::Lines(2)))
+        );
+        assert_eq!(
+            node_setting("node.f.lines.0.rate_per_line"),
+            Some(("f", NodeField::Rate(0)))
         );
         for path in [
             "node.wuhan.stock",
@@ -432,8 +528,12 @@ lead_time_days = { dist = "fixed", value = 1 }
             "node.a.b.stock.n95",
             "link.wuhan.stock.n95",
             "node.wuhan.shifts",
+            "node.f.lines.x.lines",
+            "node.f.lines.-1.rate_per_line",
+            "node.f.lines.0.item",
+            "node.f.lines.0",
         ] {
-            assert_eq!(stock_setting(path), None, "{path}");
+            assert_eq!(node_setting(path), None, "{path}");
         }
     }
 
