@@ -8,6 +8,7 @@
 //! candidate takes before it simulates.
 
 use super::bounds::within_unit_bound;
+use super::nodes::whole_units;
 use super::{Builder, PolicyFactors, build_with};
 use crate::error::Result;
 use crate::model::{Model, NodeKind};
@@ -89,12 +90,14 @@ fn swapped(
     settings: &[(String, toml::Value)],
     label: &str,
 ) -> Result<Option<Model>> {
-    let (of_nodes, others): (Vec<_>, Vec<_>) = settings
-        .iter()
-        .cloned()
-        .partition(|(path, _)| node_setting(path).is_some());
-    if !others.iter().all(|(path, _)| is_parameter(path)) {
-        return Ok(None);
+    let mut of_nodes = Vec::new();
+    let mut others = Vec::new();
+    for (path, value) in settings {
+        match node_setting(path) {
+            Some((node, field)) => of_nodes.push((node, field, value)),
+            None if is_parameter(path) => others.push((path.clone(), value.clone())),
+            None => return Ok(None),
+        }
     }
     let mut model = if others.is_empty() && !of_nodes.is_empty() {
         Model {
@@ -107,8 +110,7 @@ fn swapped(
             None => return Ok(None),
         }
     };
-    for (path, value) in &of_nodes {
-        let (node, field) = node_setting(path).expect("a setting of a node");
+    for &(node, field, value) in &of_nodes {
         if set_on_node(&mut model, node, field, value).is_none() {
             return Ok(None);
         }
@@ -193,7 +195,7 @@ fn set_on_node(model: &mut Model, node: &str, field: NodeField, value: &toml::Va
     let n = entry_node(model, node)?;
     match field {
         NodeField::Stock(item) => {
-            let units = non_negative(value).filter(|u| u.fract() == 0.0)? as u64;
+            let units = non_negative(value).and_then(whole_units)?;
             if model.nodes[n].kind == NodeKind::Source {
                 return None;
             }

@@ -45,6 +45,11 @@ fn shed(entry: &mut RawNode) {
     entry.make_to_order = None;
 }
 
+/// A quantity of stock as units: None unless it is a whole number, not negative.
+pub(super) fn whole_units(quantity: f64) -> Option<u64> {
+    (quantity >= 0.0 && quantity.fract() == 0.0).then_some(quantity as u64)
+}
+
 /// The model's kind of node for a kind as written.
 fn node_kind(kind: RawNodeKind) -> NodeKind {
     match kind {
@@ -448,14 +453,14 @@ impl Builder<'_> {
             let Some(id) = self.lookup_at(stock_at, &names.items, "item", name) else {
                 continue;
             };
-            if *quantity < 0.0 || quantity.fract() != 0.0 {
+            let Some(units) = whole_units(*quantity) else {
                 self.err(
                     &stock_at(),
                     format!("must be a whole non-negative number of units, got {quantity}"),
                 );
                 continue;
-            }
-            stock.push((id, *quantity as u64));
+            };
+            stock.push((id, units));
         }
         if kind == NodeKind::Source && !entry.stock.is_empty() {
             self.err(
