@@ -1,17 +1,18 @@
 //! Candidates of a calibration or an optimisation, and the points of a sweep: a variant of the
 //! scenario with further settings. Where every setting names a parameter that feeds only the
 //! model's settings (`[policy]`'s factors, `[risk_levels]`, `[workers]`, the national truck
-//! availability) or a node's initial stock or production lines (`node.ID.stock.ITEM`,
-//! `node.ID.lines.K.lines`, `node.ID.lines.K.rate_per_line`), the candidate is the variant's
-//! built model with those settings read and checked again and swapped in, rather than a model
-//! built again from the whole raw scenario: at 2×10⁴ nodes that build is most of the time a
-//! candidate takes before it simulates.
+//! availability) or one of a node's numbers that shape nothing else (see [`NodeField`]: its
+//! initial stock, its production lines and their rate, its shifts and reject fraction, the
+//! levels of its replenishment policies), the candidate is the variant's built model with
+//! those settings read and checked again and swapped in, rather than a model built again from
+//! the whole raw scenario: at 2×10⁴ nodes that build is most of the time a candidate takes
+//! before it simulates.
 
 use super::bounds::within_unit_bound;
 use super::nodes::whole_units;
 use super::{Builder, PolicyFactors, build_with};
 use crate::error::Result;
-use crate::model::{Model, NodeKind};
+use crate::model::{Model, NodeKind, Replenish};
 use crate::scenario::{MAX_MAGNITUDE, ScenarioFile};
 
 /// Paths of parameters whose override changes only the model's settings: a path is one of
@@ -51,6 +52,14 @@ enum NodeField<'a> {
     Lines(usize),
     /// `node.ID.lines.K.rate_per_line`: their rate.
     Rate(usize),
+    /// `node.ID.shifts`: shifts a day.
+    Shifts,
+    /// `node.ID.reject_fraction`: the share of output scrapped.
+    RejectFraction,
+    /// `node.ID.replenish.K.reorder_point`: the reorder point s of its K-th policy.
+    ReorderPoint(usize),
+    /// `node.ID.replenish.K.order_up_to`: its order-up-to level S.
+    OrderUpTo(usize),
 }
 
 /// The node id and field a setting's path names, if it is one of [`NodeField`]'s.
@@ -60,6 +69,14 @@ fn node_setting(path: &str) -> Option<(&str, NodeField<'_>)> {
         ["node", node, "stock", item] if !item.is_empty() => (node, NodeField::Stock(item)),
         ["node", node, "lines", k, "lines"] => (node, NodeField::Lines(k.parse().ok()?)),
         ["node", node, "lines", k, "rate_per_line"] => (node, NodeField::Rate(k.parse().ok()?)),
+        ["node", node, "shifts"] => (node, NodeField::Shifts),
+        ["node", node, "reject_fraction"] => (node, NodeField::RejectFraction),
+        ["node", node, "replenish", k, "reorder_point"] => {
+            (node, NodeField::ReorderPoint(k.parse().ok()?))
+        }
+        ["node", node, "replenish", k, "order_up_to"] => {
+            (node, NodeField::OrderUpTo(k.parse().ok()?))
+        }
         _ => return None,
     };
     (!node.is_empty()).then_some((node, field))
@@ -110,10 +127,19 @@ fn swapped(
             None => return Ok(None),
         }
     };
+    let mut touched = Vec::with_capacity(of_nodes.len());
     for &(node, field, value) in &of_nodes {
-        if set_on_node(&mut model, node, field, value).is_none() {
-            return Ok(None);
+        match set_on_node(&mut model, node, field, value) {
+            Some(n) => touched.push(n),
+            None => return Ok(None),
         }
+    }
+    // The build checks a policy's levels against each other once every override is in.
+    if !touched
+        .iter()
+        .all(|&n| model.nodes[n].replenish.iter().all(levels_hold))
+    {
+        return Ok(None);
     }
     // The build's horizon: a model is built only with its days within the file's limits.
     let horizon = i64::from(model.days);
@@ -187,11 +213,26 @@ fn non_negative(value: &toml::Value) -> Option<f64> {
     (0.0..=MAX_MAGNITUDE).contains(&x).then_some(x)
 }
 
-/// Sets `field` of `node` in `model` to `value` as the build reads it; None when the build
-/// might read it otherwise or report a problem: a node [`entry_node`] cannot vouch for, units
-/// of stock that are not whole, a source's stock, an unknown item, a line set the node does
-/// not have, lines that are not a whole number or at a node whose conversions move lines.
-fn set_on_node(model: &mut Model, node: &str, field: NodeField, value: &toml::Value) -> Option<()> {
+/// Whether a replenishment policy's levels pass the build's checks (see `orders.rs`): a reorder
+/// point s that is not negative, an order-up-to level above it, and a capacity, if any, that is
+/// positive and above s.
+fn levels_hold(policy: &Replenish) -> bool {
+    let s = policy.reorder_point;
+    s >= 0.0 && policy.order_up_to > s && policy.capacity.is_none_or(|c| c > s && c > 0.0)
+}
+
+/// Sets `field` of `node` in `model` to `value` as the build reads it, returning the node;
+/// None when the build might read it otherwise or report a problem: a node [`entry_node`]
+/// cannot vouch for, units of stock that are not whole, a source's stock, an unknown item, a
+/// line set or policy the node does not have, lines that are not a whole number or at a node
+/// whose conversions move lines, shifts that are not positive, a reject fraction that is not a
+/// share. (Policy levels are checked against each other once all are set: [`levels_hold`].)
+fn set_on_node(
+    model: &mut Model,
+    node: &str,
+    field: NodeField,
+    value: &toml::Value,
+) -> Option<usize> {
     let n = entry_node(model, node)?;
     match field {
         NodeField::Stock(item) => {
@@ -223,8 +264,18 @@ fn set_on_node(model: &mut Model, node: &str, field: NodeField, value: &toml::Va
             let rate = non_negative(value)?;
             model.nodes[n].lines.get_mut(k)?.rate_per_line = rate;
         }
+        NodeField::Shifts => model.nodes[n].shifts = non_negative(value).filter(|&x| x > 0.0)?,
+        NodeField::RejectFraction => {
+            model.nodes[n].reject_fraction = non_negative(value).filter(|&x| x <= 1.0)?;
+        }
+        NodeField::ReorderPoint(k) => {
+            model.nodes[n].replenish.get_mut(k)?.reorder_point = non_negative(value)?;
+        }
+        NodeField::OrderUpTo(k) => {
+            model.nodes[n].replenish.get_mut(k)?.order_up_to = non_negative(value)?;
+        }
     }
-    Some(())
+    Some(n)
 }
 
 #[cfg(test)]
@@ -328,6 +379,20 @@ mod tests {
                 25000.0,
                 true,
             ),
+            // A policy read from china-2020's replenishment table, and a factory's shifts.
+            (
+                "china-2020",
+                "node.beijing-hospitals.replenish.0.order_up_to",
+                2000.0,
+                true,
+            ),
+            (
+                "china-2020",
+                "node.beijing-hospitals.replenish.0.reorder_point",
+                600.0,
+                true,
+            ),
+            ("china-2020", "node.beijing-key.shifts", 1.5, true),
             // A factory with conversions: its rate is made (its lines are built in full, see
             // `a_node_setting_is_made_only_where_the_build_reads_it_alike`).
             (
@@ -380,6 +445,7 @@ region = "B"
 id = "depot"
 kind = "warehouse"
 region = "B"
+replenish = [{ item = "mask", source = "factory", reorder_point = 20, order_up_to = 50, capacity = 60, order_delay_hours = { dist = "fixed", value = 1 } }]
 
 [[node]]
 id = "import"
@@ -427,6 +493,22 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("node.factory.lines.0.rate_per_line", float(2.5), true, true),
             ("node.factory.lines.0.rate_per_line", int(3), true, true),
             ("node.factory.lines.0.lines", int(0), true, true),
+            // Shifts and the reject fraction, as integers too; a policy's levels.
+            ("node.factory.shifts", float(2.5), true, true),
+            ("node.factory.shifts", int(3), true, true),
+            ("node.factory.reject_fraction", float(0.1), true, true),
+            ("node.factory.reject_fraction", int(1), true, true),
+            ("node.factory.reject_fraction", int(0), true, true),
+            ("node.hospital.shifts", int(2), true, true),
+            (
+                "node.depot.replenish.0.reorder_point",
+                float(10.5),
+                true,
+                true,
+            ),
+            ("node.depot.replenish.0.reorder_point", int(0), true, true),
+            ("node.depot.replenish.0.order_up_to", int(55), true, true),
+            ("node.depot.replenish.0.order_up_to", float(1e6), true, true),
             // Built in full: the entry with `count` (every copy, not the later node of the
             // same id), a copy (no entry has its id), a source, an unknown node or item, units
             // that are not whole, more than the run can count, a number beyond what a scenario
@@ -463,6 +545,43 @@ lead_time_days = { dist = "fixed", value = 1 }
                 false,
                 false,
             ),
+            // Shifts, reject fractions and policy levels the build refuses: no shifts, a
+            // share above 1, a reorder point at the order-up-to level or above the capacity,
+            // an order-up-to level at the reorder point, a policy the node does not have, an
+            // entry with `count`, and more than the run can count.
+            ("node.factory.shifts", int(0), false, false),
+            ("node.factory.shifts", float(-1.0), false, false),
+            ("node.factory.reject_fraction", float(1.5), false, false),
+            ("node.factory.reject_fraction", float(-0.1), false, false),
+            (
+                "node.depot.replenish.0.reorder_point",
+                int(50),
+                false,
+                false,
+            ),
+            (
+                "node.depot.replenish.0.reorder_point",
+                int(-1),
+                false,
+                false,
+            ),
+            ("node.depot.replenish.0.order_up_to", int(20), false, false),
+            ("node.depot.replenish.1.order_up_to", int(70), false, false),
+            (
+                "node.factory.replenish.0.order_up_to",
+                int(70),
+                false,
+                false,
+            ),
+            ("node.clinic-.replenish.0.order_up_to", int(70), false, true),
+            ("node.clinic-.shifts", int(2), false, true),
+            (
+                "node.depot.replenish.0.order_up_to",
+                float(1e15),
+                false,
+                false,
+            ),
+            ("node.factory.shifts", float(1e15), false, false),
             ("node.factory.stock.mask", float(1e16), false, false),
             ("node.factory.stock.mask", int(10_i64.pow(16)), false, false),
             (
@@ -493,6 +612,23 @@ lead_time_days = { dist = "fixed", value = 1 }
         let (candidate, full) = both(&file, None, &settings);
         assert!(made.is_some());
         assert_eq!(candidate, full);
+        // A policy's levels are checked once both are in: raised past the capacity together
+        // (the reorder point alone would reach the order-up-to level), refused together
+        // when the capacity stays below them.
+        for (reorder, up_to, made, built) in [(58, 100, true, true), (65, 100, false, false)] {
+            let settings = [
+                (
+                    "node.depot.replenish.0.reorder_point".to_string(),
+                    int(reorder),
+                ),
+                ("node.depot.replenish.0.order_up_to".to_string(), int(up_to)),
+            ];
+            let swap = swapped(&file, None, &base, &settings, "c").unwrap();
+            assert_eq!(swap.is_some(), made, "{reorder} {up_to}");
+            let (candidate, full) = both(&file, None, &settings);
+            assert_eq!(candidate, full);
+            assert_eq!(full.starts_with("Ok("), built, "{full}");
+        }
         // The lines of a factory with conversions, which the build checks the switches
         // against, are built in full.
         let china = scenario("china-2020");
@@ -522,6 +658,22 @@ lead_time_days = { dist = "fixed", value = 1 }
             node_setting("node.f.lines.0.rate_per_line"),
             Some(("f", NodeField::Rate(0)))
         );
+        assert_eq!(
+            node_setting("node.f.shifts"),
+            Some(("f", NodeField::Shifts))
+        );
+        assert_eq!(
+            node_setting("node.f.reject_fraction"),
+            Some(("f", NodeField::RejectFraction))
+        );
+        assert_eq!(
+            node_setting("node.h.replenish.1.reorder_point"),
+            Some(("h", NodeField::ReorderPoint(1)))
+        );
+        assert_eq!(
+            node_setting("node.h.replenish.0.order_up_to"),
+            Some(("h", NodeField::OrderUpTo(0)))
+        );
         for path in [
             "node.wuhan.stock",
             "node.wuhan.stock.",
@@ -529,8 +681,10 @@ lead_time_days = { dist = "fixed", value = 1 }
             "node.wuhan.stock.n95.x",
             "node.a.b.stock.n95",
             "link.wuhan.stock.n95",
-            "node.wuhan.shifts",
+            "node.wuhan.shifts.x",
             "node.f.lines.x.lines",
+            "node.f.replenish.x.order_up_to",
+            "node.f.replenish.0.capacity",
             "node.f.lines.-1.rate_per_line",
             "node.f.lines.0.item",
             "node.f.lines.0",
@@ -564,9 +718,9 @@ lead_time_days = { dist = "fixed", value = 1 }
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
 
-        /// Random values (some out of range or not whole units, which the full build reports)
-        /// of several parameters and a stock at once give the model, or the error, of the
-        /// full build.
+        /// Random values (some out of range, not whole units or below a policy's reorder point,
+        /// which the full build reports) of several parameters, a stock, a policy's level and a
+        /// factory's shifts at once give the model, or the error, of the full build.
         #[test]
         fn random_parameters_give_the_full_build(
             productivity in -0.2f64..1.2,
@@ -576,6 +730,8 @@ lead_time_days = { dist = "fixed", value = 1 }
             mode in 20.0f64..80.0,
             share in 0.0f64..1.05,
             suits in prop_oneof![(0u32..20_000).prop_map(f64::from), -10.0f64..20_000.0],
+            up_to in 0.0f64..3000.0,
+            shifts in -0.5f64..3.0,
             uncalibrated in any::<bool>(),
         ) {
             let file = scenario("china-2020");
@@ -588,6 +744,8 @@ lead_time_days = { dist = "fixed", value = 1 }
                 ("risk_levels.high.restart_days_large.mode", mode),
                 ("transport.truck_availability.2.share", share),
                 ("node.hubei-hospitals.stock.protective_suit", suits),
+                ("node.beijing-hospitals.replenish.0.order_up_to", up_to),
+                ("node.hubei-key.shifts", shifts),
             ]
             .into_iter()
             .map(|(p, v)| (p.to_string(), toml::Value::Float(v)))
