@@ -646,34 +646,25 @@ lead_time_days = { dist = "fixed", value = 1 }
 
     #[test]
     fn node_settings_name_a_node_and_a_field() {
-        assert_eq!(
-            node_setting("node.wuhan.stock.n95"),
-            Some(("wuhan", NodeField::Stock("n95")))
-        );
-        assert_eq!(
-            node_setting("node.f.lines.2.lines"),
-            Some(("f", NodeField::Lines(2)))
-        );
-        assert_eq!(
-            node_setting("node.f.lines.0.rate_per_line"),
-            Some(("f", NodeField::Rate(0)))
-        );
-        assert_eq!(
-            node_setting("node.f.shifts"),
-            Some(("f", NodeField::Shifts))
-        );
-        assert_eq!(
-            node_setting("node.f.reject_fraction"),
-            Some(("f", NodeField::RejectFraction))
-        );
-        assert_eq!(
-            node_setting("node.h.replenish.1.reorder_point"),
-            Some(("h", NodeField::ReorderPoint(1)))
-        );
-        assert_eq!(
-            node_setting("node.h.replenish.0.order_up_to"),
-            Some(("h", NodeField::OrderUpTo(0)))
-        );
+        for (path, node, field) in [
+            ("node.wuhan.stock.n95", "wuhan", NodeField::Stock("n95")),
+            ("node.f.lines.2.lines", "f", NodeField::Lines(2)),
+            ("node.f.lines.0.rate_per_line", "f", NodeField::Rate(0)),
+            ("node.f.shifts", "f", NodeField::Shifts),
+            ("node.f.reject_fraction", "f", NodeField::RejectFraction),
+            (
+                "node.h.replenish.1.reorder_point",
+                "h",
+                NodeField::ReorderPoint(1),
+            ),
+            (
+                "node.h.replenish.0.order_up_to",
+                "h",
+                NodeField::OrderUpTo(0),
+            ),
+        ] {
+            assert_eq!(node_setting(path), Some((node, field)), "{path}");
+        }
         for path in [
             "node.wuhan.stock",
             "node.wuhan.stock.",
