@@ -50,6 +50,19 @@ pub struct LinkSpec {
     /// Regions whose checkpoints a shipment passes: crossed regions and the destination's when it
     /// differs from the origin's.
     pub checkpoints: Box<[RegionId]>,
+    /// Which way of its entry it is made for (an override of the entry changes both ways).
+    pub way: Way,
+}
+
+/// Which way of a `[[link]]` entry a spec is made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Way {
+    /// The only one: a `[[link]]` without `both_ways`, or a `[[link_group]]`.
+    One,
+    /// The way there of a `[[link]]` with `both_ways`; its way back is the next spec.
+    There,
+    /// The way back (`ID:back`).
+    Back,
 }
 
 /// A directed transport link: its ends.
@@ -334,6 +347,27 @@ impl Links {
         &mut self.specs[spec].props
     }
 
+    /// The index of the spec named `id`: a `[[link]]`'s (a group's specs have no name).
+    pub(crate) fn spec_named(&self, id: &str) -> Option<usize> {
+        self.specs.iter().position(|s| &*s.id == id)
+    }
+
+    /// Spec `k` (see [`Links::spec_named`]), if there is one.
+    pub(crate) fn spec_at(&self, k: usize) -> Option<&LinkSpec> {
+        self.specs.get(k)
+    }
+
+    /// Changes the properties of spec `k`. Unlike [`Links::props_mut`], the fastest links out
+    /// of each vertex still hold afterwards unless `change` moved the spec's mean lead time.
+    pub(crate) fn change_spec(&mut self, k: usize, change: impl FnOnce(&mut LinkProps)) {
+        let props = &mut self.specs[k].props;
+        let lead = props.lead_time.mean();
+        change(props);
+        if props.lead_time.mean().to_bits() != lead.to_bits() {
+            self.fastest_known = false;
+        }
+    }
+
     /// Adds a spec for links to come; returns its index.
     pub(crate) fn add_spec(&mut self, spec: LinkSpec) -> u32 {
         self.specs.push(spec);
@@ -409,6 +443,7 @@ mod tests {
     fn spec(lead: f64, checkpoints: Vec<RegionId>) -> LinkSpec {
         LinkSpec {
             id: Box::default(),
+            way: Way::One,
             props: LinkProps {
                 mode: Some(crate::scenario::raw::TransportMode::Road),
                 lead_time: Dist::fixed(lead),
@@ -421,6 +456,18 @@ mod tests {
             },
             checkpoints: checkpoints.into(),
         }
+    }
+
+    #[test]
+    fn a_change_keeps_the_fastest_links_unless_it_moves_a_mean_lead_time() {
+        let [mut links, _] = both(3, &[(0, 1), (1, 2)], &[]);
+        let v = NodeIndex::new(1);
+        assert_eq!(links.fastest_out(v), 2.0);
+        links.change_spec(1, |p| p.toll_per_truck = 50.0);
+        assert_eq!(links.fastest_out(v), 2.0, "a toll leaves lead times alone");
+        assert_eq!(links.spec_at(1).unwrap().props.toll_per_truck, 50.0);
+        links.change_spec(1, |p| p.lead_time = Dist::fixed(0.5));
+        assert_eq!(links.fastest_out(v), f64::NEG_INFINITY, "no longer known");
     }
 
     /// Links over `nodes` vertices (node `i` in region `i % 3`): `edges` as `[[link]]`s, then

@@ -1,17 +1,19 @@
 //! Candidates of a calibration or an optimisation, and the points of a sweep: a variant of the
 //! scenario with further settings. Where every setting names a parameter that feeds only the
 //! model's settings (`[policy]`'s factors, `[risk_levels]`, `[workers]`, the national truck
-//! availability) or one of a node's numbers that shape nothing else (see [`NodeField`]: its
+//! availability), one of a node's numbers that shape nothing else (see [`NodeField`]: its
 //! initial stock, its production lines and their rate, its shifts and reject fraction, the
-//! levels of its replenishment policies), the candidate is the variant's built model with
-//! those settings read and checked again and swapped in, rather than a model built again from
-//! the whole raw scenario: at 2×10⁴ nodes that build is most of the time a candidate takes
-//! before it simulates.
+//! levels of its replenishment policies) or one of a `[[link]]`'s that leave every route alone
+//! (see [`LinkField`]: tolls, haulage cost, trucks a day, closure rate), the candidate is the
+//! variant's built model with those settings read and checked again and swapped in, rather
+//! than a model built again from the whole raw scenario: at 2×10⁴ nodes that build is most of
+//! the time a candidate takes before it simulates.
 
 use super::bounds::within_unit_bound;
 use super::nodes::whole_units;
 use super::{Builder, PolicyFactors, build_with};
 use crate::error::Result;
+use crate::model::links::Way;
 use crate::model::{Model, NodeKind, Replenish};
 use crate::scenario::{MAX_MAGNITUDE, ScenarioFile};
 
@@ -62,6 +64,35 @@ enum NodeField<'a> {
     OrderUpTo(usize),
 }
 
+/// What a setting of a `[[link]]` sets that the built model takes as the build would: numbers
+/// that leave its lead time, and so every route, as they are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum LinkField {
+    /// `link.ID.toll_per_truck`.
+    Toll,
+    /// `link.ID.cost_per_truck`.
+    Cost,
+    /// `link.ID.capacity.K.trucks_per_day`: the trucks of its K-th capacity step.
+    Trucks(usize),
+    /// `link.ID.closure_rate`.
+    ClosureRate,
+}
+
+/// The link id and field a setting's path names, if it is one of [`LinkField`]'s.
+fn link_setting(path: &str) -> Option<(&str, LinkField)> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (link, field) = match parts[..] {
+        ["link", link, "toll_per_truck"] => (link, LinkField::Toll),
+        ["link", link, "cost_per_truck"] => (link, LinkField::Cost),
+        ["link", link, "capacity", k, "trucks_per_day"] => {
+            (link, LinkField::Trucks(k.parse().ok()?))
+        }
+        ["link", link, "closure_rate"] => (link, LinkField::ClosureRate),
+        _ => return None,
+    };
+    (!link.is_empty()).then_some((link, field))
+}
+
 /// The node id and field a setting's path names, if it is one of [`NodeField`]'s.
 fn node_setting(path: &str) -> Option<(&str, NodeField<'_>)> {
     let parts: Vec<&str> = path.split('.').collect();
@@ -84,8 +115,9 @@ fn node_setting(path: &str) -> Option<(&str, NodeField<'_>)> {
 
 /// The model of `variant` with `settings` applied, named `label`, as [`build_with`] builds it;
 /// `base` is the variant's model ([`super::build`]). Made from `base` when every setting is a
-/// parameter of the model's settings or one of a node's [`NodeField`]s and they read and check
-/// cleanly; else built in full, which also reports any problem.
+/// parameter of the model's settings, one of a node's [`NodeField`]s or one of a link's
+/// [`LinkField`]s, and they read and check cleanly; else built in full, which also reports any
+/// problem.
 pub fn build_candidate(
     file: &ScenarioFile,
     variant: Option<&str>,
@@ -108,15 +140,20 @@ fn swapped(
     label: &str,
 ) -> Result<Option<Model>> {
     let mut of_nodes = Vec::new();
+    let mut of_links = Vec::new();
     let mut others = Vec::new();
     for (path, value) in settings {
-        match node_setting(path) {
-            Some((node, field)) => of_nodes.push((node, field, value)),
-            None if is_parameter(path) => others.push((path.clone(), value.clone())),
-            None => return Ok(None),
+        if let Some((node, field)) = node_setting(path) {
+            of_nodes.push((node, field, value));
+        } else if let Some((link, field)) = link_setting(path) {
+            of_links.push((link, field, value));
+        } else if is_parameter(path) {
+            others.push((path.clone(), value.clone()));
+        } else {
+            return Ok(None);
         }
     }
-    let mut model = if others.is_empty() && !of_nodes.is_empty() {
+    let mut model = if others.is_empty() && !(of_nodes.is_empty() && of_links.is_empty()) {
         Model {
             variant: label.to_string(),
             ..base.clone()
@@ -132,6 +169,11 @@ fn swapped(
         match set_on_node(&mut model, node, field, value) {
             Some(n) => touched.push(n),
             None => return Ok(None),
+        }
+    }
+    for &(link, field, value) in &of_links {
+        if set_on_link(&mut model, link, field, value).is_none() {
+            return Ok(None);
         }
     }
     // The build checks a policy's levels against each other once every override is in.
@@ -200,6 +242,50 @@ fn entry_node(model: &Model, id: &str) -> Option<usize> {
         .iter()
         .any(|x| x.copy.is_some() && copied(&x.id));
     (model.nodes[n].copy.is_none() && !counted).then_some(n)
+}
+
+/// The specs an override of `link.ID` changes in `model`, as the build resolves it: the
+/// `[[link]]` with that id, and its way back when it goes both ways. None when the build might
+/// resolve it otherwise: an id of the ends (`FROM->TO`, a link that has none) or of a way back
+/// (`ID:back`), which no entry has, or an id that is no link's (a position).
+fn entry_specs(model: &Model, id: &str) -> Option<(usize, Option<usize>)> {
+    if id.contains("->") {
+        return None;
+    }
+    let there = model.links.spec_named(id)?;
+    match model.links.spec_at(there)?.way {
+        Way::One => Some((there, None)),
+        Way::There => Some((there, Some(there + 1))),
+        Way::Back => None,
+    }
+}
+
+/// Sets `field` of the `[[link]]` `link` (both ways, if it goes both ways) in `model` to
+/// `value` as the build reads it; None when the build might read it otherwise or report a
+/// problem: a link [`entry_specs`] cannot vouch for, a capacity step it does not have, a closure
+/// rate that is not a share, or one above 0 on a link without closures, whose `closure_days`
+/// the build then requires and the model does not record.
+fn set_on_link(model: &mut Model, link: &str, field: LinkField, value: &toml::Value) -> Option<()> {
+    let (there, back) = entry_specs(model, link)?;
+    let x = non_negative(value)?;
+    let props = &model.links.spec_at(there)?.props;
+    let fits = match field {
+        LinkField::Toll | LinkField::Cost => true,
+        LinkField::Trucks(k) => k < props.capacity.len(),
+        LinkField::ClosureRate => x <= 1.0 && (x == 0.0 || props.closure_rate > 0.0),
+    };
+    if !fits {
+        return None;
+    }
+    for spec in std::iter::once(there).chain(back) {
+        model.links.change_spec(spec, |p| match field {
+            LinkField::Toll => p.toll_per_truck = x,
+            LinkField::Cost => p.cost_per_truck = x,
+            LinkField::Trucks(k) => p.capacity[k].1 = x,
+            LinkField::ClosureRate => p.closure_rate = x,
+        });
+    }
+    Some(())
 }
 
 /// A number as the build reads one into an `f64` field, within what the scenario's numbers are
@@ -393,6 +479,25 @@ mod tests {
                 true,
             ),
             ("china-2020", "node.beijing-key.shifts", 1.5, true),
+            // Links of china-2020's table: a trunk both ways, with closures, and one way.
+            (
+                "china-2020",
+                "link.trunk:hubei-hunan.capacity.0.trucks_per_day",
+                4.0,
+                true,
+            ),
+            (
+                "china-2020",
+                "link.trunk:hubei-hunan.closure_rate",
+                0.05,
+                true,
+            ),
+            (
+                "china-2020",
+                "link.express:guangdong-hubei.toll_per_truck",
+                0.0,
+                true,
+            ),
             // A factory with conversions: its rate is made (its lines are built in full, see
             // `a_node_setting_is_made_only_where_the_build_reads_it_alike`).
             (
@@ -452,6 +557,22 @@ id = "import"
 kind = "source"
 region = "A"
 supplies = ["meltblown"]
+
+[[link]]
+id = "lane"
+from = "depot"
+to = "hospital"
+both_ways = true
+lead_time_days = { dist = "fixed", value = 1 }
+capacity = [{ day = 0, trucks_per_day = 5 }, { day = 2, trucks_per_day = 3 }]
+closure_rate = 0.1
+closure_days = { dist = "fixed", value = 1 }
+toll_per_truck = 20
+
+[[link]]
+from = "import"
+to = "depot"
+lead_time_days = { dist = "fixed", value = 2 }
 
 [[link_group]]
 from = ["factory", "import"]
@@ -642,6 +763,95 @@ lead_time_days = { dist = "fixed", value = 1 }
         let (candidate, full) = both(china, None, &settings);
         assert_eq!(candidate, full);
         assert!(full.starts_with("Ok("), "{full}");
+    }
+
+    /// A `[[link]]`'s tolls, costs, trucks and closure rate are set on the built model (on its
+    /// way back too, when it goes both ways) where the build would read them alike, and built
+    /// in full wherever it might not: the same model, or the same problem.
+    #[test]
+    fn a_link_setting_is_made_only_where_the_build_reads_it_alike() {
+        let (_dir, file) = counted();
+        let int = toml::Value::Integer;
+        let float = toml::Value::Float;
+        let cases = [
+            // Made: one way and both ways, each field, integers for numbers.
+            ("link.road.toll_per_truck", int(30), true, true),
+            ("link.road.cost_per_truck", float(12.5), true, true),
+            ("link.lane.toll_per_truck", int(10), true, true),
+            ("link.lane.cost_per_truck", int(0), true, true),
+            (
+                "link.lane.capacity.1.trucks_per_day",
+                float(7.5),
+                true,
+                true,
+            ),
+            ("link.lane.capacity.0.trucks_per_day", int(0), true, true),
+            ("link.lane.closure_rate", float(0.3), true, true),
+            ("link.lane.closure_rate", int(1), true, true),
+            ("link.lane.closure_rate", int(0), true, true),
+            ("link.road.closure_rate", int(0), true, true),
+            // Built in full and refused: closures on a link without `closure_days`, a rate above
+            // 1, a negative toll, a capacity step the link does not have, a way back's id
+            // (no entry has it), a link without an id named by its ends.
+            ("link.road.closure_rate", float(0.2), false, false),
+            ("link.lane.closure_rate", float(1.5), false, false),
+            ("link.lane.toll_per_truck", int(-1), false, false),
+            ("link.lane.capacity.2.trucks_per_day", int(3), false, false),
+            ("link.road.capacity.0.trucks_per_day", int(3), false, false),
+            ("link.lane:back.toll_per_truck", int(5), false, false),
+            ("link.import->depot.toll_per_truck", int(5), false, false),
+            // Built in full, fine: a link named by its position.
+            ("link.2.toll_per_truck", int(5), false, true),
+        ];
+        let base = super::super::build(&file, None).unwrap();
+        for (path, value, made, built) in cases {
+            let settings = [(path.to_string(), value)];
+            let swap = swapped(&file, None, &base, &settings, "c").unwrap();
+            assert_eq!(swap.is_some(), made, "{path}");
+            let (candidate, full) = both(&file, None, &settings);
+            assert_eq!(candidate, full, "{path}");
+            assert_eq!(full.starts_with("Ok("), built, "{path}: {full}");
+        }
+        // With a node's stock and a parameter of the settings at once.
+        let settings = [
+            ("link.lane.toll_per_truck".to_string(), int(40)),
+            ("node.factory.stock.mask".to_string(), int(3)),
+            ("workers.initial_share".to_string(), float(0.4)),
+        ];
+        assert!(
+            swapped(&file, None, &base, &settings, "c")
+                .unwrap()
+                .is_some()
+        );
+        let (candidate, full) = both(&file, None, &settings);
+        assert_eq!(candidate, full);
+    }
+
+    #[test]
+    fn link_settings_name_a_link_and_a_field() {
+        for (path, link, field) in [
+            ("link.road.toll_per_truck", "road", LinkField::Toll),
+            ("link.a:b.cost_per_truck", "a:b", LinkField::Cost),
+            (
+                "link.r.capacity.3.trucks_per_day",
+                "r",
+                LinkField::Trucks(3),
+            ),
+            ("link.r.closure_rate", "r", LinkField::ClosureRate),
+        ] {
+            assert_eq!(link_setting(path), Some((link, field)), "{path}");
+        }
+        for path in [
+            "link..toll_per_truck",
+            "link.r.capacity.x.trucks_per_day",
+            "link.r.capacity.0.day",
+            "link.r.lead_time_days.mode",
+            "link.r.closure_days",
+            "link_group.0.toll_per_truck",
+            "node.r.toll_per_truck",
+        ] {
+            assert_eq!(link_setting(path), None, "{path}");
+        }
     }
 
     #[test]

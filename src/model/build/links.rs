@@ -2,7 +2,7 @@
 //! every node of another, kept as that rule).
 
 use super::{Builder, NameMap, Names};
-use crate::model::links::End;
+use crate::model::links::{End, Way};
 use crate::model::{Dist, LinkProps, LinkSpec, Links, Network, Node, NodeId, RegionId};
 use crate::scenario::location::ToPath;
 use crate::scenario::raw::{
@@ -125,8 +125,11 @@ impl Builder<'_> {
         // The way back, if any, after the way there; neither copies the id nor lists the ends.
         let back = link
             .both_ways
-            .then(|| (format!("{base_id}:back"), to, from));
-        for (id, origin, destination) in std::iter::once((base_id, from, to)).chain(back) {
+            .then(|| (format!("{base_id}:back"), to, from, Way::Back));
+        let there = if link.both_ways { Way::There } else { Way::One };
+        for (id, origin, destination, way) in
+            std::iter::once((base_id, from, to, there)).chain(back)
+        {
             self.unique(&at.lazy_key("id"), &mut names.links, &id, out.len());
             let mut checkpoints = via.clone();
             if nodes[origin].region != nodes[destination].region {
@@ -136,6 +139,7 @@ impl Builder<'_> {
                 id: id.into(),
                 props: props.clone(),
                 checkpoints: checkpoints.into(),
+                way,
             });
             out.push(nodes[origin].vertex, nodes[destination].vertex, spec);
         }
@@ -306,6 +310,7 @@ fn link_group(
                     id: Box::default(),
                     props: props.clone(),
                     checkpoints: checkpoints.into(),
+                    way: Way::One,
                 });
             }
         }
