@@ -525,6 +525,19 @@ mod tests {
         }
     }
 
+    /// Checks the candidate of `settings` to `file`'s base variant: whether it is made from the
+    /// built model (`made`), that it is the full build's model or problem, and whether that
+    /// builds (`built`).
+    fn check(file: &ScenarioFile, settings: &[(String, toml::Value)], made: bool, built: bool) {
+        let what = format!("{settings:?}");
+        let base = super::super::build(file, None).unwrap();
+        let swap = swapped(file, None, &base, settings, "c").unwrap();
+        assert_eq!(swap.is_some(), made, "{what}");
+        let (candidate, full) = both(file, None, settings);
+        assert_eq!(candidate, full, "{what}");
+        assert_eq!(full.starts_with("Ok("), built, "{what}: {full}");
+    }
+
     /// [`crate::testutil::chain`] with a node entry of three copies (`clinic-0`…`clinic-2`), a
     /// later node with the same id as that entry (`node.clinic-` names the entry, the first),
     /// a plain node and a source, read from a folder that lives as long as the file is used.
@@ -713,13 +726,7 @@ lead_time_days = { dist = "fixed", value = 1 }
             ),
         ];
         for (path, value, made, built) in cases {
-            let settings = [(path.to_string(), value)];
-            let base = super::super::build(&file, None).unwrap();
-            let swap = swapped(&file, None, &base, &settings, "c").unwrap();
-            assert_eq!(swap.is_some(), made, "{path}");
-            let (candidate, full) = both(&file, None, &settings);
-            assert_eq!(candidate, full, "{path}");
-            assert_eq!(full.starts_with("Ok("), built, "{path}: {full}");
+            check(&file, &[(path.to_string(), value)], made, built);
         }
         // A stock and a parameter of the settings together, the stock set twice: the last
         // wins, as in the build.
@@ -728,11 +735,7 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("workers.initial_share".to_string(), float(0.4)),
             ("node.factory.stock.mask".to_string(), int(8)),
         ];
-        let base = super::super::build(&file, None).unwrap();
-        let made = swapped(&file, None, &base, &settings, "c").unwrap();
-        let (candidate, full) = both(&file, None, &settings);
-        assert!(made.is_some());
-        assert_eq!(candidate, full);
+        check(&file, &settings, true, true);
         // A policy's levels are checked once both are in: raised past the capacity together
         // (the reorder point alone would reach the order-up-to level), refused together
         // when the capacity stays below them.
@@ -744,25 +747,12 @@ lead_time_days = { dist = "fixed", value = 1 }
                 ),
                 ("node.depot.replenish.0.order_up_to".to_string(), int(up_to)),
             ];
-            let swap = swapped(&file, None, &base, &settings, "c").unwrap();
-            assert_eq!(swap.is_some(), made, "{reorder} {up_to}");
-            let (candidate, full) = both(&file, None, &settings);
-            assert_eq!(candidate, full);
-            assert_eq!(full.starts_with("Ok("), built, "{full}");
+            check(&file, &settings, made, built);
         }
         // The lines of a factory with conversions, which the build checks the switches
         // against, are built in full.
-        let china = scenario("china-2020");
         let settings = [("node.beijing-key.lines.0.lines".to_string(), int(40))];
-        let base = super::super::build(china, None).unwrap();
-        assert!(
-            swapped(china, None, &base, &settings, "c")
-                .unwrap()
-                .is_none()
-        );
-        let (candidate, full) = both(china, None, &settings);
-        assert_eq!(candidate, full);
-        assert!(full.starts_with("Ok("), "{full}");
+        check(scenario("china-2020"), &settings, false, true);
     }
 
     /// A `[[link]]`'s tolls, costs, trucks and closure rate are set on the built model (on its
@@ -803,14 +793,8 @@ lead_time_days = { dist = "fixed", value = 1 }
             // Built in full, fine: a link named by its position.
             ("link.2.toll_per_truck", int(5), false, true),
         ];
-        let base = super::super::build(&file, None).unwrap();
         for (path, value, made, built) in cases {
-            let settings = [(path.to_string(), value)];
-            let swap = swapped(&file, None, &base, &settings, "c").unwrap();
-            assert_eq!(swap.is_some(), made, "{path}");
-            let (candidate, full) = both(&file, None, &settings);
-            assert_eq!(candidate, full, "{path}");
-            assert_eq!(full.starts_with("Ok("), built, "{path}: {full}");
+            check(&file, &[(path.to_string(), value)], made, built);
         }
         // With a node's stock and a parameter of the settings at once.
         let settings = [
@@ -818,13 +802,7 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("node.factory.stock.mask".to_string(), int(3)),
             ("workers.initial_share".to_string(), float(0.4)),
         ];
-        assert!(
-            swapped(&file, None, &base, &settings, "c")
-                .unwrap()
-                .is_some()
-        );
-        let (candidate, full) = both(&file, None, &settings);
-        assert_eq!(candidate, full);
+        check(&file, &settings, true, true);
     }
 
     #[test]
