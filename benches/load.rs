@@ -4,8 +4,9 @@
 //! scenario text; and the same network generated as CSV tables (`generate --tables`), read
 //! and validated (`load/read-tables`, `load/validate-tables`); and a calibration's candidate
 //! that sets a parameter, made from the built base (`load/candidate`) or built in full
-//! (`load/candidate-full`), and one that sets a node's initial stock (`load/candidate-stock`,
-//! `load/candidate-stock-full`).
+//! (`load/candidate-full`), one that sets a node's initial stock (`load/candidate-stock`,
+//! `load/candidate-stock-full`) and one that sets a link's toll (`load/candidate-link`,
+//! `load/candidate-link-full`).
 //!
 //! Run with `cargo bench --locked --bench load` (add `-- --quick` for a short run). The network
 //! has 20,000 nodes under `cargo bench`; under `cargo test --benches`, which runs each benchmark
@@ -95,6 +96,17 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function(BenchmarkId::new("candidate-stock-full", nodes), |b| {
         b.iter(|| build_with(&file, None, black_box(&stock), "c").expect("model built"))
+    });
+    // One that sets a link's toll; the generated links have no ids, so it is named by position.
+    let toll = [(
+        "link.100.toll_per_truck".to_string(),
+        toml::Value::Integer(50),
+    )];
+    group.bench_function(BenchmarkId::new("candidate-link", nodes), |b| {
+        b.iter(|| build_candidate(&file, None, &base, black_box(&toll), "c").expect("made"))
+    });
+    group.bench_function(BenchmarkId::new("candidate-link-full", nodes), |b| {
+        b.iter(|| build_with(&file, None, black_box(&toll), "c").expect("model built"))
     });
     group.finish();
 }

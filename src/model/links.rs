@@ -352,6 +352,17 @@ impl Links {
         self.specs.iter().position(|s| &*s.id == id)
     }
 
+    /// The index of the spec of the `n`-th `[[link]]` entry (its way there, when it goes both
+    /// ways): entries add their edges, in order, before any group's links.
+    pub(crate) fn entry_spec(&self, n: usize) -> Option<usize> {
+        self.graph
+            .raw_edges()
+            .iter()
+            .map(|e| e.weight as usize)
+            .filter(|&k| self.specs[k].way != Way::Back)
+            .nth(n)
+    }
+
     /// Spec `k` (see [`Links::spec_named`]), if there is one.
     pub(crate) fn spec_at(&self, k: usize) -> Option<&LinkSpec> {
         self.specs.get(k)

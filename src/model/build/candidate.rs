@@ -244,15 +244,18 @@ fn entry_node(model: &Model, id: &str) -> Option<usize> {
     (model.nodes[n].copy.is_none() && !counted).then_some(n)
 }
 
-/// The specs an override of `link.ID` changes in `model`, as the build resolves it: the
-/// `[[link]]` with that id, and its way back when it goes both ways. None when the build might
-/// resolve it otherwise: an id of the ends (`FROM->TO`, a link that has none) or of a way back
-/// (`ID:back`), which no entry has, or an id that is no link's (a position).
+/// The specs an override of `link.ID` changes in `model`, as the build resolves it: those of
+/// the `[[link]]` with that id or, when none has it, at that position; its way back too when
+/// it goes both ways. None when the build might resolve it otherwise: an id of the ends
+/// (`FROM->TO`, a link that has none) or of a way back (`ID:back`), which no entry has.
 fn entry_specs(model: &Model, id: &str) -> Option<(usize, Option<usize>)> {
     if id.contains("->") {
         return None;
     }
-    let there = model.links.spec_named(id)?;
+    let there = match model.links.spec_named(id) {
+        Some(k) => k,
+        None => model.links.entry_spec(id.parse().ok()?)?,
+    };
     match model.links.spec_at(there)?.way {
         Way::One => Some((there, None)),
         Way::There => Some((there, Some(there + 1))),
@@ -492,6 +495,8 @@ mod tests {
                 0.05,
                 true,
             ),
+            // The first row of its link table, which has no id, named by position.
+            ("china-2020", "link.0.cost_per_truck", 40.0, true),
             (
                 "china-2020",
                 "link.express:guangdong-hubei.toll_per_truck",
@@ -782,7 +787,8 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("link.road.closure_rate", int(0), true, true),
             // Built in full and refused: closures on a link without `closure_days`, a rate above
             // 1, a negative toll, a capacity step the link does not have, a way back's id
-            // (no entry has it), a link without an id named by its ends.
+            // (no entry has it), a link without an id named by its ends (it is named by its
+            // position).
             ("link.road.closure_rate", float(0.2), false, false),
             ("link.lane.closure_rate", float(1.5), false, false),
             ("link.lane.toll_per_truck", int(-1), false, false),
@@ -790,8 +796,11 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("link.road.capacity.0.trucks_per_day", int(3), false, false),
             ("link.lane:back.toll_per_truck", int(5), false, false),
             ("link.import->depot.toll_per_truck", int(5), false, false),
-            // Built in full, fine: a link named by its position.
-            ("link.2.toll_per_truck", int(5), false, true),
+            // By position: the third entry (after a link both ways), the second (both ways),
+            // one past the last.
+            ("link.2.toll_per_truck", int(5), true, true),
+            ("link.1.cost_per_truck", int(5), true, true),
+            ("link.3.toll_per_truck", int(5), false, false),
         ];
         for (path, value, made, built) in cases {
             check(&file, &[(path.to_string(), value)], made, built);
