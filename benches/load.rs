@@ -73,41 +73,35 @@ fn benches(c: &mut Criterion) {
         })
     });
     // A calibration's or optimisation's candidate: a parameter set on the built base, against
-    // the same candidate built in full.
-    let settings = [(
-        "policy.productivity_under_controls".to_string(),
-        toml::Value::Float(0.8),
-    )];
+    // the same candidate built in full; then one that sets a hospital's initial stock, as an
+    // optimisation of reserves does, and one that sets a link's toll (the generated links have
+    // no ids, so it is named by position).
     let base = build(&file, None).expect("model built");
-    build_candidate(&file, None, &base, &settings, "c").expect("model made");
-    group.bench_function(BenchmarkId::new("candidate", nodes), |b| {
-        b.iter(|| build_candidate(&file, None, &base, black_box(&settings), "c").expect("made"))
-    });
-    group.bench_function(BenchmarkId::new("candidate-full", nodes), |b| {
-        b.iter(|| build_with(&file, None, black_box(&settings), "c").expect("model built"))
-    });
-    // One that sets a hospital's initial stock, as an optimisation of reserves does.
-    let stock = [(
-        "node.H0.stock.mask".to_string(),
+    let mut candidates = |name: &str, path: &str, value: toml::Value| {
+        let settings = [(path.to_string(), value)];
+        build_candidate(&file, None, &base, &settings, "c").expect("model made");
+        group.bench_function(BenchmarkId::new(name, nodes), |b| {
+            b.iter(|| build_candidate(&file, None, &base, black_box(&settings), "c").expect("made"))
+        });
+        group.bench_function(BenchmarkId::new(format!("{name}-full"), nodes), |b| {
+            b.iter(|| build_with(&file, None, black_box(&settings), "c").expect("model built"))
+        });
+    };
+    candidates(
+        "candidate",
+        "policy.productivity_under_controls",
+        toml::Value::Float(0.8),
+    );
+    candidates(
+        "candidate-stock",
+        "node.H0.stock.mask",
         toml::Value::Integer(25_000),
-    )];
-    group.bench_function(BenchmarkId::new("candidate-stock", nodes), |b| {
-        b.iter(|| build_candidate(&file, None, &base, black_box(&stock), "c").expect("made"))
-    });
-    group.bench_function(BenchmarkId::new("candidate-stock-full", nodes), |b| {
-        b.iter(|| build_with(&file, None, black_box(&stock), "c").expect("model built"))
-    });
-    // One that sets a link's toll; the generated links have no ids, so it is named by position.
-    let toll = [(
-        "link.100.toll_per_truck".to_string(),
+    );
+    candidates(
+        "candidate-link",
+        "link.100.toll_per_truck",
         toml::Value::Integer(50),
-    )];
-    group.bench_function(BenchmarkId::new("candidate-link", nodes), |b| {
-        b.iter(|| build_candidate(&file, None, &base, black_box(&toll), "c").expect("made"))
-    });
-    group.bench_function(BenchmarkId::new("candidate-link-full", nodes), |b| {
-        b.iter(|| build_with(&file, None, black_box(&toll), "c").expect("model built"))
-    });
+    );
     group.finish();
 }
 

@@ -11,6 +11,7 @@
 
 use super::bounds::within_unit_bound;
 use super::nodes::whole_units;
+use super::orders::{capacity_too_low, up_to_too_low};
 use super::{Builder, PolicyFactors, build_with};
 use crate::error::Result;
 use crate::model::links::Way;
@@ -307,7 +308,9 @@ fn non_negative(value: &toml::Value) -> Option<f64> {
 /// positive and above s.
 fn levels_hold(policy: &Replenish) -> bool {
     let s = policy.reorder_point;
-    s >= 0.0 && policy.order_up_to > s && policy.capacity.is_none_or(|c| c > s && c > 0.0)
+    s >= 0.0
+        && !up_to_too_low(s, policy.order_up_to)
+        && !policy.capacity.is_some_and(|c| capacity_too_low(c, s))
 }
 
 /// Sets `field` of `node` in `model` to `value` as the build reads it, returning the node;
@@ -520,25 +523,26 @@ mod tests {
                 .filter(|v| v.is_none() || name == "china-2020")
             {
                 let settings = [(path.to_string(), toml::Value::Float(value))];
-                let base = super::super::build(file, *variant).unwrap();
-                let made = swapped(file, *variant, &base, &settings, "c").unwrap();
-                assert_eq!(made.is_some(), swappable, "{path} {variant:?}");
-                let (candidate, full) = both(file, *variant, &settings);
-                assert_eq!(candidate, full, "{path} {variant:?}");
-                assert!(full.starts_with("Ok("), "{full}");
+                check(file, *variant, &settings, swappable, true);
             }
         }
     }
 
-    /// Checks the candidate of `settings` to `file`'s base variant: whether it is made from the
+    /// Checks the candidate of `settings` to `file`'s `variant`: whether it is made from the
     /// built model (`made`), that it is the full build's model or problem, and whether that
     /// builds (`built`).
-    fn check(file: &ScenarioFile, settings: &[(String, toml::Value)], made: bool, built: bool) {
-        let what = format!("{settings:?}");
-        let base = super::super::build(file, None).unwrap();
-        let swap = swapped(file, None, &base, settings, "c").unwrap();
+    fn check(
+        file: &ScenarioFile,
+        variant: Option<&str>,
+        settings: &[(String, toml::Value)],
+        made: bool,
+        built: bool,
+    ) {
+        let what = format!("{settings:?} {variant:?}");
+        let base = super::super::build(file, variant).unwrap();
+        let swap = swapped(file, variant, &base, settings, "c").unwrap();
         assert_eq!(swap.is_some(), made, "{what}");
-        let (candidate, full) = both(file, None, settings);
+        let (candidate, full) = both(file, variant, settings);
         assert_eq!(candidate, full, "{what}");
         assert_eq!(full.starts_with("Ok("), built, "{what}: {full}");
     }
@@ -731,7 +735,7 @@ lead_time_days = { dist = "fixed", value = 1 }
             ),
         ];
         for (path, value, made, built) in cases {
-            check(&file, &[(path.to_string(), value)], made, built);
+            check(&file, None, &[(path.to_string(), value)], made, built);
         }
         // A stock and a parameter of the settings together, the stock set twice: the last
         // wins, as in the build.
@@ -740,7 +744,7 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("workers.initial_share".to_string(), float(0.4)),
             ("node.factory.stock.mask".to_string(), int(8)),
         ];
-        check(&file, &settings, true, true);
+        check(&file, None, &settings, true, true);
         // A policy's levels are checked once both are in: raised past the capacity together
         // (the reorder point alone would reach the order-up-to level), refused together
         // when the capacity stays below them.
@@ -752,12 +756,12 @@ lead_time_days = { dist = "fixed", value = 1 }
                 ),
                 ("node.depot.replenish.0.order_up_to".to_string(), int(up_to)),
             ];
-            check(&file, &settings, made, built);
+            check(&file, None, &settings, made, built);
         }
         // The lines of a factory with conversions, which the build checks the switches
         // against, are built in full.
         let settings = [("node.beijing-key.lines.0.lines".to_string(), int(40))];
-        check(scenario("china-2020"), &settings, false, true);
+        check(scenario("china-2020"), None, &settings, false, true);
     }
 
     /// A `[[link]]`'s tolls, costs, trucks and closure rate are set on the built model (on its
@@ -803,7 +807,7 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("link.3.toll_per_truck", int(5), false, false),
         ];
         for (path, value, made, built) in cases {
-            check(&file, &[(path.to_string(), value)], made, built);
+            check(&file, None, &[(path.to_string(), value)], made, built);
         }
         // With a node's stock and a parameter of the settings at once.
         let settings = [
@@ -811,7 +815,7 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("node.factory.stock.mask".to_string(), int(3)),
             ("workers.initial_share".to_string(), float(0.4)),
         ];
-        check(&file, &settings, true, true);
+        check(&file, None, &settings, true, true);
     }
 
     #[test]

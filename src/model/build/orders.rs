@@ -10,6 +10,17 @@ use crate::scenario::raw::{RawCustomerOrders, RawMakeToOrder, RawNode, RawReplen
 /// Most customer order streams on one node.
 const MOST_STREAMS: usize = 1000;
 
+/// Whether an order-up-to level S fails to exceed the reorder point s, as it must.
+pub(super) fn up_to_too_low(reorder_point: f64, order_up_to: f64) -> bool {
+    order_up_to <= reorder_point
+}
+
+/// Whether a policy's capacity is not positive or does not exceed its reorder point (it could
+/// never order).
+pub(super) fn capacity_too_low(capacity: f64, reorder_point: f64) -> bool {
+    capacity <= reorder_point || capacity <= 0.0
+}
+
 impl Builder<'_> {
     /// An (s, S) or periodic order-up-to policy for one item.
     pub(super) fn replenish(
@@ -61,7 +72,7 @@ impl Builder<'_> {
     /// A reorder point s that is not negative and an order-up-to level S above it.
     fn order_levels(&mut self, at: &impl ToPath, reorder_point: f64, order_up_to: f64) {
         self.non_negative(&at.lazy_key("reorder_point"), reorder_point);
-        if order_up_to <= reorder_point {
+        if up_to_too_low(reorder_point, order_up_to) {
             self.err(
                 &at.lazy_key("order_up_to"),
                 format!("must exceed reorder_point {reorder_point}, got {order_up_to}"),
@@ -71,7 +82,7 @@ impl Builder<'_> {
 
     /// A capacity of a policy: positive and above the reorder point (else it could never order).
     fn capacity(&mut self, at: &impl ToPath, capacity: f64, reorder_point: f64) -> f64 {
-        if capacity <= reorder_point || capacity <= 0.0 {
+        if capacity_too_low(capacity, reorder_point) {
             self.err(
                 at,
                 format!(
