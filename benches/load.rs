@@ -5,8 +5,9 @@
 //! and validated (`load/read-tables`, `load/validate-tables`); and a calibration's candidate
 //! that sets a parameter, made from the built base (`load/candidate`) or built in full
 //! (`load/candidate-full`), one that sets a node's initial stock (`load/candidate-stock`,
-//! `load/candidate-stock-full`) and one that sets a link's toll (`load/candidate-link`,
-//! `load/candidate-link-full`).
+//! `load/candidate-stock-full`), one that sets a link's toll (`load/candidate-link`,
+//! `load/candidate-link-full`) and one that sets a link's lead time (`load/candidate-lead`,
+//! `load/candidate-lead-full`).
 //!
 //! Run with `cargo bench --locked --bench load` (add `-- --quick` for a short run). The network
 //! has 20,000 nodes under `cargo bench`; under `cargo test --benches`, which runs each benchmark
@@ -74,8 +75,8 @@ fn benches(c: &mut Criterion) {
     });
     // A calibration's or optimisation's candidate: a parameter set on the built base, against
     // the same candidate built in full; then one that sets a hospital's initial stock, as an
-    // optimisation of reserves does, and one that sets a link's toll (the generated links have
-    // no ids, so it is named by position).
+    // optimisation of reserves does, and two that set a link's toll and its lead time (the
+    // generated links have no ids, so it is named by position).
     let base = build(&file, None).expect("model built");
     let mut candidates = |name: &str, path: &str, value: toml::Value| {
         let settings = [(path.to_string(), value)];
@@ -101,6 +102,11 @@ fn benches(c: &mut Criterion) {
         "candidate-link",
         "link.100.toll_per_truck",
         toml::Value::Integer(50),
+    );
+    candidates(
+        "candidate-lead",
+        "link.100.lead_time_days.max",
+        toml::Value::Float(3.0),
     );
     group.finish();
 }

@@ -100,6 +100,11 @@ impl Dist {
         }
     }
 
+    /// The parameters it was made from.
+    pub fn spec(&self) -> &DistSpec {
+        &self.spec
+    }
+
     /// Its expected value.
     pub fn mean(&self) -> f64 {
         match self.spec {

@@ -187,6 +187,15 @@ enum Place<'a> {
     Group(&'a Group, usize, usize),
 }
 
+/// The mean lead time of a group's links, whose specs are `of` (`u32::MAX` for none) in
+/// `specs`: they differ in their checkpoints only, so its links share one lead time.
+fn group_lead(specs: &[LinkSpec], of: &[u32]) -> f64 {
+    of.iter()
+        .filter(|&&s| s != u32::MAX)
+        .map(|&s| specs[s as usize].props.lead_time.mean())
+        .fold(f64::INFINITY, f64::min)
+}
+
 impl Links {
     /// Links to come between the vertices of `graph`, which has none yet.
     pub(crate) fn new(graph: Network) -> Links {
@@ -369,13 +378,34 @@ impl Links {
     }
 
     /// Changes the properties of spec `k`. Unlike [`Links::props_mut`], the fastest links out
-    /// of each vertex still hold afterwards unless `change` moved the spec's mean lead time.
+    /// of each vertex still hold afterwards: found again when `change` moved the spec's mean
+    /// lead time.
     pub(crate) fn change_spec(&mut self, k: usize, change: impl FnOnce(&mut LinkProps)) {
         let props = &mut self.specs[k].props;
         let lead = props.lead_time.mean();
         change(props);
         if props.lead_time.mean().to_bits() != lead.to_bits() {
-            self.fastest_known = false;
+            self.find_fastest_out();
+        }
+    }
+
+    /// Finds the fastest link out of every vertex again, as adding the links found it (the
+    /// least of the same means, so the same values).
+    fn find_fastest_out(&mut self) {
+        self.fastest_out.fill(f64::INFINITY);
+        for e in self.graph.raw_edges() {
+            let lead = self.specs[e.weight as usize].props.lead_time.mean();
+            let fastest = &mut self.fastest_out[e.source().index()];
+            *fastest = fastest.min(lead);
+        }
+        for g in &self.groups {
+            let lead = group_lead(&self.specs, &g.specs);
+            for (row, a) in g.from.iter().enumerate() {
+                if g.row_start[row + 1] > g.row_start[row] {
+                    let fastest = &mut self.fastest_out[a.vertex.index()];
+                    *fastest = fastest.min(lead);
+                }
+            }
         }
     }
 
@@ -406,12 +436,7 @@ impl Links {
     /// for every region some link of the group goes into; `u32::MAX` where none does).
     pub(crate) fn push_group(&mut self, from: Vec<End>, to: Vec<End>, specs: Vec<u32>) {
         let g = self.groups.len() as u32;
-        // A group's specs differ in their checkpoints only: its links share one lead time.
-        let lead = specs
-            .iter()
-            .filter(|&&s| s != u32::MAX)
-            .map(|&s| self.specs[s as usize].props.lead_time.mean())
-            .fold(f64::INFINITY, f64::min);
+        let lead = group_lead(&self.specs, &specs);
         let (mut row_start, mut skip_start, mut skipped) = (vec![0], vec![0], Vec::new());
         for (row, a) in from.iter().enumerate() {
             skipped.extend(
@@ -470,15 +495,22 @@ mod tests {
     }
 
     #[test]
-    fn a_change_keeps_the_fastest_links_unless_it_moves_a_mean_lead_time() {
-        let [mut links, _] = both(3, &[(0, 1), (1, 2)], &[]);
+    fn a_change_keeps_the_fastest_links_known() {
+        let [mut links, _] = both(3, &[(0, 1), (1, 2), (1, 0)], &[]);
         let v = NodeIndex::new(1);
         assert_eq!(links.fastest_out(v), 2.0);
         links.change_spec(1, |p| p.toll_per_truck = 50.0);
         assert_eq!(links.fastest_out(v), 2.0, "a toll leaves lead times alone");
         assert_eq!(links.spec_at(1).unwrap().props.toll_per_truck, 50.0);
         links.change_spec(1, |p| p.lead_time = Dist::fixed(0.5));
-        assert_eq!(links.fastest_out(v), f64::NEG_INFINITY, "no longer known");
+        assert_eq!(links.fastest_out(v), 0.5, "a faster link");
+        links.change_spec(1, |p| p.lead_time = Dist::fixed(9.0));
+        assert_eq!(
+            links.fastest_out(v),
+            3.0,
+            "the other link out is now the fastest"
+        );
+        assert_eq!(links.fastest_out(NodeIndex::new(0)), 1.0);
     }
 
     /// Links over `nodes` vertices (node `i` in region `i % 3`): `edges` as `[[link]]`s, then
@@ -548,8 +580,10 @@ mod tests {
             edges in proptest::collection::vec((0usize..6, 0usize..6), 0..4)
                 .prop_map(|e| e.into_iter().filter(|(a, b)| a != b).collect::<Vec<_>>()),
             groups in proptest::collection::vec((set(), set()), 0..4),
+            changed in 0usize..4,
+            lead in 0.1f64..5.0,
         ) {
-            let [rules, edges_only] = both(6, &edges, &groups);
+            let [mut rules, edges_only] = both(6, &edges, &groups);
             prop_assert_eq!(rules.len(), edges_only.len());
             let ends = |l: &Links| l.iter().map(|k| (k.from(), k.to())).collect::<Vec<_>>();
             prop_assert_eq!(ends(&rules), ends(&edges_only));
@@ -567,6 +601,18 @@ mod tests {
                         rules.between(v, w).collect::<Vec<_>>(),
                         edges_only.between(v, w).collect::<Vec<_>>()
                     );
+                }
+            }
+            // A `[[link]]` whose lead time changes: each vertex's fastest link out is still
+            // the least mean lead time of its links out.
+            if let Some(k) = (changed < edges.len()).then_some(changed) {
+                rules.change_spec(k, |p| p.lead_time = Dist::fixed(lead));
+                for v in (0..6).map(NodeIndex::new) {
+                    let least = rules
+                        .out(v)
+                        .map(|(_, l)| rules.props(l).lead_time.mean())
+                        .fold(f64::INFINITY, f64::min);
+                    prop_assert_eq!(rules.fastest_out(v), least);
                 }
             }
         }

@@ -34,6 +34,31 @@ pub enum DistSpec {
     },
 }
 
+impl DistSpec {
+    /// This distribution with its parameter `name` (a key of its table other than `dist`) set
+    /// to `x`, as an override of that key writes it; None when its kind has no such key.
+    pub fn with_param(&self, name: &str, x: f64) -> Option<DistSpec> {
+        let mut spec = self.clone();
+        let slot = match (&mut spec, name) {
+            (DistSpec::Fixed { value }, "value") => value,
+            (DistSpec::Uniform { min, .. }, "min")
+            | (DistSpec::Triangular { min, .. }, "min")
+            | (DistSpec::Exponential { min, .. }, "min")
+            | (DistSpec::Lognormal { min, .. }, "min") => min,
+            (DistSpec::Uniform { max, .. }, "max") | (DistSpec::Triangular { max, .. }, "max") => {
+                max
+            }
+            (DistSpec::Triangular { mode, .. }, "mode") => mode,
+            (DistSpec::Exponential { mean, .. }, "mean")
+            | (DistSpec::Lognormal { mean, .. }, "mean") => mean,
+            (DistSpec::Lognormal { sd, .. }, "sd") => sd,
+            _ => return None,
+        };
+        *slot = x;
+        Some(spec)
+    }
+}
+
 /// The whole scenario file.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct RawScenario {

@@ -3,19 +3,19 @@
 //! model's settings (`[policy]`'s factors, `[risk_levels]`, `[workers]`, the national truck
 //! availability), one of a node's numbers that shape nothing else (see [`NodeField`]: its
 //! initial stock, its production lines and their rate, its shifts and reject fraction, the
-//! levels of its replenishment policies) or one of a `[[link]]`'s that leave every route alone
-//! (see [`LinkField`]: tolls, haulage cost, trucks a day, closure rate), the candidate is the
-//! variant's built model with those settings read and checked again and swapped in, rather
-//! than a model built again from the whole raw scenario: at 2×10⁴ nodes that build is most of
-//! the time a candidate takes before it simulates.
+//! levels of its replenishment policies) or one of a `[[link]]`'s that leave the network's shape
+//! alone (see [`LinkField`]: tolls, haulage cost, trucks a day, closure rate, the parameters of
+//! its lead time), the candidate is the variant's built model with those settings read and
+//! checked again and swapped in, rather than a model built again from the whole raw scenario:
+//! at 2×10⁴ nodes that build is most of the time a candidate takes before it simulates.
 
 use super::bounds::within_unit_bound;
 use super::nodes::whole_units;
 use super::orders::{capacity_too_low, up_to_too_low};
 use super::{Builder, PolicyFactors, build_with};
 use crate::error::Result;
-use crate::model::links::Way;
-use crate::model::{Model, NodeKind, Replenish};
+use crate::model::links::{LinkProps, Way};
+use crate::model::{Dist, Model, NodeKind, Replenish};
 use crate::scenario::{MAX_MAGNITUDE, ScenarioFile};
 
 /// Paths of parameters whose override changes only the model's settings: a path is one of
@@ -66,9 +66,11 @@ enum NodeField<'a> {
 }
 
 /// What a setting of a `[[link]]` sets that the built model takes as the build would: numbers
-/// that leave its lead time, and so every route, as they are.
+/// that leave the network's shape alone. Routes are found per run from the links' lead times;
+/// of what the build derives from them, only each vertex's fastest link out is kept, and is
+/// found again when a lead time moves.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum LinkField {
+enum LinkField<'a> {
     /// `link.ID.toll_per_truck`.
     Toll,
     /// `link.ID.cost_per_truck`.
@@ -77,10 +79,12 @@ enum LinkField {
     Trucks(usize),
     /// `link.ID.closure_rate`.
     ClosureRate,
+    /// `link.ID.lead_time_days.KEY`: a parameter of its lead time's distribution (not `dist`).
+    LeadTime(&'a str),
 }
 
 /// The link id and field a setting's path names, if it is one of [`LinkField`]'s.
-fn link_setting(path: &str) -> Option<(&str, LinkField)> {
+fn link_setting(path: &str) -> Option<(&str, LinkField<'_>)> {
     let parts: Vec<&str> = path.split('.').collect();
     let (link, field) = match parts[..] {
         ["link", link, "toll_per_truck"] => (link, LinkField::Toll),
@@ -89,6 +93,7 @@ fn link_setting(path: &str) -> Option<(&str, LinkField)> {
             (link, LinkField::Trucks(k.parse().ok()?))
         }
         ["link", link, "closure_rate"] => (link, LinkField::ClosureRate),
+        ["link", link, "lead_time_days", key] if key != "dist" => (link, LinkField::LeadTime(key)),
         _ => return None,
     };
     (!link.is_empty()).then_some((link, field))
@@ -268,25 +273,34 @@ fn entry_specs(model: &Model, id: &str) -> Option<(usize, Option<usize>)> {
 /// `value` as the build reads it; None when the build might read it otherwise or report a
 /// problem: a link [`entry_specs`] cannot vouch for, a capacity step it does not have, a closure
 /// rate that is not a share, or one above 0 on a link without closures, whose `closure_days`
-/// the build then requires and the model does not record.
+/// the build then requires and the model does not record; a lead time's parameter its
+/// distribution does not have, or one that leaves it invalid or without a positive minimum.
 fn set_on_link(model: &mut Model, link: &str, field: LinkField, value: &toml::Value) -> Option<()> {
     let (there, back) = entry_specs(model, link)?;
     let x = non_negative(value)?;
-    let props = &model.links.spec_at(there)?.props;
-    let fits = match field {
-        LinkField::Toll | LinkField::Cost => true,
-        LinkField::Trucks(k) => k < props.capacity.len(),
-        LinkField::ClosureRate => x <= 1.0 && (x == 0.0 || props.closure_rate > 0.0),
-    };
-    if !fits {
-        return None;
-    }
-    for spec in std::iter::once(there).chain(back) {
-        model.links.change_spec(spec, |p| match field {
+    let set = |p: &mut LinkProps| -> Option<()> {
+        match field {
             LinkField::Toll => p.toll_per_truck = x,
             LinkField::Cost => p.cost_per_truck = x,
-            LinkField::Trucks(k) => p.capacity[k].1 = x,
-            LinkField::ClosureRate => p.closure_rate = x,
+            LinkField::Trucks(k) => p.capacity.get_mut(k)?.1 = x,
+            LinkField::ClosureRate => {
+                if x > 1.0 || (x > 0.0 && p.closure_rate == 0.0) {
+                    return None;
+                }
+                p.closure_rate = x;
+            }
+            LinkField::LeadTime(key) => {
+                let dist = Dist::new(&p.lead_time.spec().with_param(key, x)?).ok()?;
+                p.lead_time = Some(dist).filter(|d| d.min() > 0.0)?;
+            }
+        }
+        Some(())
+    };
+    // Tried on a copy first: a change is made on every way or on none.
+    set(&mut model.links.spec_at(there)?.props.clone())?;
+    for spec in std::iter::once(there).chain(back) {
+        model.links.change_spec(spec, |p| {
+            set(p);
         });
     }
     Some(())
@@ -504,6 +518,20 @@ mod tests {
                 "china-2020",
                 "link.express:guangdong-hubei.toll_per_truck",
                 0.0,
+                true,
+            ),
+            // Lead times, both ways and one way: each vertex's fastest link out found again.
+            ("china-2020", "link.0.lead_time_days.mode", 0.5, true),
+            (
+                "china-2020",
+                "link.trunk:hubei-hunan.lead_time_days.max",
+                1.5,
+                true,
+            ),
+            (
+                "china-2020",
+                "link.express:guangdong-hubei.lead_time_days.min",
+                0.05,
                 true,
             ),
             // A factory with conversions: its rate is made (its lines are built in full, see
@@ -789,6 +817,11 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("link.lane.closure_rate", int(1), true, true),
             ("link.lane.closure_rate", int(0), true, true),
             ("link.road.closure_rate", int(0), true, true),
+            // A lead time's parameter, both ways and one way, faster and slower than the other
+            // links out of its origin.
+            ("link.lane.lead_time_days.value", float(0.25), true, true),
+            ("link.lane.lead_time_days.value", int(3), true, true),
+            ("link.2.lead_time_days.value", float(0.5), true, true),
             // Built in full and refused: closures on a link without `closure_days`, a rate above
             // 1, a negative toll, a capacity step the link does not have, a way back's id
             // (no entry has it), a link without an id named by its ends (it is named by its
@@ -800,6 +833,17 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("link.road.capacity.0.trucks_per_day", int(3), false, false),
             ("link.lane:back.toll_per_truck", int(5), false, false),
             ("link.import->depot.toll_per_truck", int(5), false, false),
+            // Lead times the build refuses: no positive minimum, a parameter the distribution
+            // does not have, another distribution, a negative one.
+            ("link.lane.lead_time_days.value", int(0), false, false),
+            ("link.lane.lead_time_days.mode", int(1), false, false),
+            (
+                "link.lane.lead_time_days.dist",
+                toml::Value::String("uniform".into()),
+                false,
+                false,
+            ),
+            ("link.2.lead_time_days.value", float(-1.0), false, false),
             // By position: the third entry (after a link both ways), the second (both ways),
             // one past the last.
             ("link.2.toll_per_truck", int(5), true, true),
@@ -829,6 +873,11 @@ lead_time_days = { dist = "fixed", value = 1 }
                 LinkField::Trucks(3),
             ),
             ("link.r.closure_rate", "r", LinkField::ClosureRate),
+            (
+                "link.r.lead_time_days.mode",
+                "r",
+                LinkField::LeadTime("mode"),
+            ),
         ] {
             assert_eq!(link_setting(path), Some((link, field)), "{path}");
         }
@@ -836,7 +885,9 @@ lead_time_days = { dist = "fixed", value = 1 }
             "link..toll_per_truck",
             "link.r.capacity.x.trucks_per_day",
             "link.r.capacity.0.day",
-            "link.r.lead_time_days.mode",
+            "link.r.lead_time_days",
+            "link.r.lead_time_days.dist",
+            "link.r.lead_time_days.mode.x",
             "link.r.closure_days",
             "link_group.0.toll_per_truck",
             "node.r.toll_per_truck",
