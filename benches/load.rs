@@ -6,8 +6,10 @@
 //! that sets a parameter, made from the built base (`load/candidate`) or built in full
 //! (`load/candidate-full`), one that sets a node's initial stock (`load/candidate-stock`,
 //! `load/candidate-stock-full`), one that sets a link's toll (`load/candidate-link`,
-//! `load/candidate-link-full`) and one that sets a link's lead time (`load/candidate-lead`,
-//! `load/candidate-lead-full`).
+//! `load/candidate-link-full`), one that sets a link's lead time (`load/candidate-lead`,
+//! `load/candidate-lead-full`) and one that sets the lead time of a link group of the layered
+//! network `benches/scenarios/layered-2000.toml` (`load/candidate-group`,
+//! `load/candidate-group-full`, under N = 2,000 whatever the national network's size).
 //!
 //! Run with `cargo bench --locked --bench load` (add `-- --quick` for a short run). The network
 //! has 20,000 nodes under `cargo bench`; under `cargo test --benches`, which runs each benchmark
@@ -15,10 +17,12 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use medsupply::generate::{NationalSpec, national, national_tables};
+use medsupply::model::Model;
 use medsupply::model::build::{build, build_candidate, build_with};
 use medsupply::model::validate::build_all;
 use medsupply::scenario::ScenarioFile;
 use std::hint::black_box;
+use std::path::Path;
 
 /// The allocator of the `medsupply` command, so that the figures are the command's.
 #[global_allocator]
@@ -76,37 +80,55 @@ fn benches(c: &mut Criterion) {
     // A calibration's or optimisation's candidate: a parameter set on the built base, against
     // the same candidate built in full; then one that sets a hospital's initial stock, as an
     // optimisation of reserves does, and two that set a link's toll and its lead time (the
-    // generated links have no ids, so it is named by position).
+    // generated links have no ids, so it is named by position); last, the lead time of a
+    // `[[link_group]]` of SupplyNetPy's layered network (`layered-2000`: 454,775 links).
     let base = build(&file, None).expect("model built");
-    let mut candidates = |name: &str, path: &str, value: toml::Value| {
+    let layered = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/scenarios/layered-2000.toml");
+    let layered = ScenarioFile::read(&layered).expect("scenario read");
+    let layered_base = build(&layered, None).expect("model built");
+    let mut candidates = |name: &str,
+                          (file, base, n): (&ScenarioFile, &Model, usize),
+                          path: &str,
+                          value| {
         let settings = [(path.to_string(), value)];
-        build_candidate(&file, None, &base, &settings, "c").expect("model made");
-        group.bench_function(BenchmarkId::new(name, nodes), |b| {
-            b.iter(|| build_candidate(&file, None, &base, black_box(&settings), "c").expect("made"))
+        build_candidate(file, None, base, &settings, "c").expect("model made");
+        group.bench_function(BenchmarkId::new(name, n), |b| {
+            b.iter(|| build_candidate(file, None, base, black_box(&settings), "c").expect("made"))
         });
-        group.bench_function(BenchmarkId::new(format!("{name}-full"), nodes), |b| {
-            b.iter(|| build_with(&file, None, black_box(&settings), "c").expect("model built"))
+        group.bench_function(BenchmarkId::new(format!("{name}-full"), n), |b| {
+            b.iter(|| build_with(file, None, black_box(&settings), "c").expect("model built"))
         });
     };
+    let national = (&file, &base, nodes);
     candidates(
         "candidate",
+        national,
         "policy.productivity_under_controls",
         toml::Value::Float(0.8),
     );
     candidates(
         "candidate-stock",
+        national,
         "node.H0.stock.mask",
         toml::Value::Integer(25_000),
     );
     candidates(
         "candidate-link",
+        national,
         "link.100.toll_per_truck",
         toml::Value::Integer(50),
     );
     candidates(
         "candidate-lead",
+        national,
         "link.100.lead_time_days.max",
         toml::Value::Float(3.0),
+    );
+    candidates(
+        "candidate-group",
+        (&layered, &layered_base, 2_000),
+        "link_group.1.lead_time_days.mean",
+        toml::Value::Float(2.0),
     );
     group.finish();
 }

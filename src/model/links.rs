@@ -372,19 +372,35 @@ impl Links {
             .nth(n)
     }
 
+    /// The specs of the `g`-th group (its links into each region), if there is one.
+    pub(crate) fn group_specs(&self, g: usize) -> Option<impl Iterator<Item = usize> + '_> {
+        let group = self.groups.get(g)?;
+        Some(
+            group
+                .specs
+                .iter()
+                .filter(|&&s| s != u32::MAX)
+                .map(|&s| s as usize),
+        )
+    }
+
     /// Spec `k` (see [`Links::spec_named`]), if there is one.
     pub(crate) fn spec_at(&self, k: usize) -> Option<&LinkSpec> {
         self.specs.get(k)
     }
 
-    /// Changes the properties of spec `k`. Unlike [`Links::props_mut`], the fastest links out
-    /// of each vertex still hold afterwards: found again when `change` moved the spec's mean
+    /// Changes the properties of specs `specs`. Unlike [`Links::props_mut`], the fastest links
+    /// out of each vertex still hold afterwards: found again when `change` moved a spec's mean
     /// lead time.
-    pub(crate) fn change_spec(&mut self, k: usize, change: impl FnOnce(&mut LinkProps)) {
-        let props = &mut self.specs[k].props;
-        let lead = props.lead_time.mean();
-        change(props);
-        if props.lead_time.mean().to_bits() != lead.to_bits() {
+    pub(crate) fn change_specs(&mut self, specs: &[usize], change: impl Fn(&mut LinkProps)) {
+        let mut moved = false;
+        for &k in specs {
+            let props = &mut self.specs[k].props;
+            let lead = props.lead_time.mean();
+            change(props);
+            moved |= props.lead_time.mean().to_bits() != lead.to_bits();
+        }
+        if moved {
             self.find_fastest_out();
         }
     }
@@ -499,12 +515,12 @@ mod tests {
         let [mut links, _] = both(3, &[(0, 1), (1, 2), (1, 0)], &[]);
         let v = NodeIndex::new(1);
         assert_eq!(links.fastest_out(v), 2.0);
-        links.change_spec(1, |p| p.toll_per_truck = 50.0);
+        links.change_specs(&[1], |p| p.toll_per_truck = 50.0);
         assert_eq!(links.fastest_out(v), 2.0, "a toll leaves lead times alone");
         assert_eq!(links.spec_at(1).unwrap().props.toll_per_truck, 50.0);
-        links.change_spec(1, |p| p.lead_time = Dist::fixed(0.5));
+        links.change_specs(&[1], |p| p.lead_time = Dist::fixed(0.5));
         assert_eq!(links.fastest_out(v), 0.5, "a faster link");
-        links.change_spec(1, |p| p.lead_time = Dist::fixed(9.0));
+        links.change_specs(&[1], |p| p.lead_time = Dist::fixed(9.0));
         assert_eq!(
             links.fastest_out(v),
             3.0,
@@ -580,7 +596,7 @@ mod tests {
             edges in proptest::collection::vec((0usize..6, 0usize..6), 0..4)
                 .prop_map(|e| e.into_iter().filter(|(a, b)| a != b).collect::<Vec<_>>()),
             groups in proptest::collection::vec((set(), set()), 0..4),
-            changed in 0usize..4,
+            changed in 0usize..8,
             lead in 0.1f64..5.0,
         ) {
             let [mut rules, edges_only] = both(6, &edges, &groups);
@@ -603,10 +619,14 @@ mod tests {
                     );
                 }
             }
-            // A `[[link]]` whose lead time changes: each vertex's fastest link out is still
-            // the least mean lead time of its links out.
-            if let Some(k) = (changed < edges.len()).then_some(changed) {
-                rules.change_spec(k, |p| p.lead_time = Dist::fixed(lead));
+            // A `[[link]]`'s lead time changes, or a group's (all its specs at once): each
+            // vertex's fastest link out is still the least mean lead time of its links out.
+            let specs: Vec<usize> = match changed.checked_sub(edges.len()) {
+                None => vec![changed],
+                Some(g) => rules.group_specs(g).into_iter().flatten().collect(),
+            };
+            if !specs.is_empty() {
+                rules.change_specs(&specs, |p| p.lead_time = Dist::fixed(lead));
                 for v in (0..6).map(NodeIndex::new) {
                     let least = rules
                         .out(v)

@@ -3,11 +3,12 @@
 //! model's settings (`[policy]`'s factors, `[risk_levels]`, `[workers]`, the national truck
 //! availability), one of a node's numbers that shape nothing else (see [`NodeField`]: its
 //! initial stock, its production lines and their rate, its shifts and reject fraction, the
-//! levels of its replenishment policies) or one of a `[[link]]`'s that leave the network's shape
-//! alone (see [`LinkField`]: tolls, haulage cost, trucks a day, closure rate, the parameters of
-//! its lead time), the candidate is the variant's built model with those settings read and
-//! checked again and swapped in, rather than a model built again from the whole raw scenario:
-//! at 2×10⁴ nodes that build is most of the time a candidate takes before it simulates.
+//! levels of its replenishment policies; on every copy of an entry with `count`) or one of a
+//! `[[link]]`'s or `[[link_group]]`'s that leave the network's shape alone (see [`LinkField`]:
+//! tolls, haulage cost, trucks a day, closure rate, the parameters of its lead time), the
+//! candidate is the variant's built model with those settings read and checked again and
+//! swapped in, rather than a model built again from the whole raw scenario: at 2×10⁴ nodes that
+//! build is most of the time a candidate takes before it simulates.
 
 use super::bounds::within_unit_bound;
 use super::nodes::whole_units;
@@ -17,6 +18,7 @@ use crate::error::Result;
 use crate::model::links::{LinkProps, Way};
 use crate::model::{Dist, Model, NodeKind, Replenish};
 use crate::scenario::{MAX_MAGNITUDE, ScenarioFile};
+use std::ops::Range;
 
 /// Paths of parameters whose override changes only the model's settings: a path is one of
 /// these, or starts with one that ends with a dot. Nothing else these sections hold feeds
@@ -65,8 +67,8 @@ enum NodeField<'a> {
     OrderUpTo(usize),
 }
 
-/// What a setting of a `[[link]]` sets that the built model takes as the build would: numbers
-/// that leave the network's shape alone. Routes are found per run from the links' lead times;
+/// What a setting of a `[[link]]` or a `[[link_group]]` sets that the built model takes as the
+/// build would: numbers that leave the network's shape alone. Routes are found per run from the links' lead times;
 /// of what the build derives from them, only each vertex's fastest link out is kept, and is
 /// found again when a lead time moves.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,20 +85,32 @@ enum LinkField<'a> {
     LeadTime(&'a str),
 }
 
-/// The link id and field a setting's path names, if it is one of [`LinkField`]'s.
-fn link_setting(path: &str) -> Option<(&str, LinkField<'_>)> {
+/// The links a setting of links names.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum LinkEntry<'a> {
+    /// `link.ID`: a `[[link]]` by its id or position.
+    Link(&'a str),
+    /// `link_group.K`: the K-th `[[link_group]]`, which has no id.
+    Group(usize),
+}
+
+/// The links and field a setting's path names, if it is one of [`LinkField`]'s.
+fn link_setting(path: &str) -> Option<(LinkEntry<'_>, LinkField<'_>)> {
     let parts: Vec<&str> = path.split('.').collect();
-    let (link, field) = match parts[..] {
-        ["link", link, "toll_per_truck"] => (link, LinkField::Toll),
-        ["link", link, "cost_per_truck"] => (link, LinkField::Cost),
-        ["link", link, "capacity", k, "trucks_per_day"] => {
-            (link, LinkField::Trucks(k.parse().ok()?))
-        }
-        ["link", link, "closure_rate"] => (link, LinkField::ClosureRate),
-        ["link", link, "lead_time_days", key] if key != "dist" => (link, LinkField::LeadTime(key)),
+    let (entry, rest) = match parts[..] {
+        ["link", id, ref rest @ ..] if !id.is_empty() => (LinkEntry::Link(id), rest),
+        ["link_group", k, ref rest @ ..] => (LinkEntry::Group(k.parse().ok()?), rest),
         _ => return None,
     };
-    (!link.is_empty()).then_some((link, field))
+    let field = match *rest {
+        ["toll_per_truck"] => LinkField::Toll,
+        ["cost_per_truck"] => LinkField::Cost,
+        ["capacity", k, "trucks_per_day"] => LinkField::Trucks(k.parse().ok()?),
+        ["closure_rate"] => LinkField::ClosureRate,
+        ["lead_time_days", key] if key != "dist" => LinkField::LeadTime(key),
+        _ => return None,
+    };
+    Some((entry, field))
 }
 
 /// The node id and field a setting's path names, if it is one of [`NodeField`]'s.
@@ -172,9 +186,14 @@ fn swapped(
     };
     let mut touched = Vec::with_capacity(of_nodes.len());
     for &(node, field, value) in &of_nodes {
-        match set_on_node(&mut model, node, field, value) {
-            Some(n) => touched.push(n),
-            None => return Ok(None),
+        let Some(nodes) = entry_nodes(&model, node) else {
+            return Ok(None);
+        };
+        for n in nodes {
+            if set_on_node(&mut model, n, field, value).is_none() {
+                return Ok(None);
+            }
+            touched.push(n);
         }
     }
     for &(link, field, value) in &of_links {
@@ -232,29 +251,41 @@ fn with_settings(
     }))
 }
 
-/// The node an override of `node.ID` names in `model`, as the build resolves it: the node of
-/// the `[[node]]` entry (or table row) with that id. None when the build might resolve it
-/// otherwise: the copies of an entry with `count` have ids of their own, an entry with `count`
-/// may have `ID` as its id (its copies' ids are `ID` and a number), and an id that is no
-/// node's may be a position.
-fn entry_node(model: &Model, id: &str) -> Option<usize> {
-    let n = model.nodes.iter().position(|x| x.id == id)?;
-    let copied = |of: &str| {
-        of.strip_prefix(id)
-            .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()))
-    };
-    let counted = model
-        .nodes
+/// The nodes an override of `node.ID` names in `model`, as the build resolves it: those of the
+/// first `[[node]]` entry (or table row) with that id, one node or every copy of an entry with
+/// `count` (whose ids are `ID` and 0, 1, …). None when no entry has that id, which may then be
+/// a position.
+fn entry_nodes(model: &Model, id: &str) -> Option<Range<usize>> {
+    let first_copy = format!("{id}0");
+    let nodes = &model.nodes;
+    let n = nodes.iter().position(|x| match x.copy {
+        None => x.id == id,
+        Some(0) => x.id == first_copy,
+        Some(_) => false,
+    })?;
+    // An entry's copies are numbered in a run; the next entry starts again at 0, or has none.
+    let copies = nodes[n..]
         .iter()
-        .any(|x| x.copy.is_some() && copied(&x.id));
-    (model.nodes[n].copy.is_none() && !counted).then_some(n)
+        .zip(0..)
+        .take_while(|&(x, k)| x.copy == Some(k))
+        .count();
+    Some(n..n + copies.max(1))
 }
 
-/// The specs an override of `link.ID` changes in `model`, as the build resolves it: those of
-/// the `[[link]]` with that id or, when none has it, at that position; its way back too when
-/// it goes both ways. None when the build might resolve it otherwise: an id of the ends
-/// (`FROM->TO`, a link that has none) or of a way back (`ID:back`), which no entry has.
-fn entry_specs(model: &Model, id: &str) -> Option<(usize, Option<usize>)> {
+/// The specs an override of `entry` changes in `model`, as the build resolves it: those of
+/// the `[[link]]` with that id or, when none has it, at that position, its way back too when it
+/// goes both ways; or every spec of the `[[link_group]]` at that position. None when the build
+/// might resolve it otherwise: an id of the ends (`FROM->TO`, a link that has none) or of a way
+/// back (`ID:back`), which no entry has; or a group without links, whose fields the model does
+/// not keep.
+fn entry_specs(model: &Model, entry: LinkEntry) -> Option<Vec<usize>> {
+    let id = match entry {
+        LinkEntry::Link(id) => id,
+        LinkEntry::Group(k) => {
+            let specs: Vec<usize> = model.links.group_specs(k)?.collect();
+            return (!specs.is_empty()).then_some(specs);
+        }
+    };
     if id.contains("->") {
         return None;
     }
@@ -263,20 +294,25 @@ fn entry_specs(model: &Model, id: &str) -> Option<(usize, Option<usize>)> {
         None => model.links.entry_spec(id.parse().ok()?)?,
     };
     match model.links.spec_at(there)?.way {
-        Way::One => Some((there, None)),
-        Way::There => Some((there, Some(there + 1))),
+        Way::One => Some(vec![there]),
+        Way::There => Some(vec![there, there + 1]),
         Way::Back => None,
     }
 }
 
-/// Sets `field` of the `[[link]]` `link` (both ways, if it goes both ways) in `model` to
-/// `value` as the build reads it; None when the build might read it otherwise or report a
-/// problem: a link [`entry_specs`] cannot vouch for, a capacity step it does not have, a closure
+/// Sets `field` of the links of `entry` (both ways of a `[[link]]` that goes both ways, every
+/// link of a `[[link_group]]`) in `model` to `value` as the build reads it; None when the build might read it otherwise or report a
+/// problem: links [`entry_specs`] cannot vouch for, a capacity step it does not have, a closure
 /// rate that is not a share, or one above 0 on a link without closures, whose `closure_days`
 /// the build then requires and the model does not record; a lead time's parameter its
 /// distribution does not have, or one that leaves it invalid or without a positive minimum.
-fn set_on_link(model: &mut Model, link: &str, field: LinkField, value: &toml::Value) -> Option<()> {
-    let (there, back) = entry_specs(model, link)?;
+fn set_on_link(
+    model: &mut Model,
+    entry: LinkEntry,
+    field: LinkField,
+    value: &toml::Value,
+) -> Option<()> {
+    let specs = entry_specs(model, entry)?;
     let x = non_negative(value)?;
     let set = |p: &mut LinkProps| -> Option<()> {
         match field {
@@ -296,13 +332,12 @@ fn set_on_link(model: &mut Model, link: &str, field: LinkField, value: &toml::Va
         }
         Some(())
     };
-    // Tried on a copy first: a change is made on every way or on none.
-    set(&mut model.links.spec_at(there)?.props.clone())?;
-    for spec in std::iter::once(there).chain(back) {
-        model.links.change_spec(spec, |p| {
-            set(p);
-        });
-    }
+    // Tried on a copy first (the specs of an entry have the same properties): a change is made
+    // on every spec or on none.
+    set(&mut model.links.spec_at(specs[0])?.props.clone())?;
+    model.links.change_specs(&specs, |p| {
+        set(p);
+    });
     Some(())
 }
 
@@ -327,19 +362,12 @@ fn levels_hold(policy: &Replenish) -> bool {
         && !policy.capacity.is_some_and(|c| capacity_too_low(c, s))
 }
 
-/// Sets `field` of `node` in `model` to `value` as the build reads it, returning the node;
-/// None when the build might read it otherwise or report a problem: a node [`entry_node`]
-/// cannot vouch for, units of stock that are not whole, a source's stock, an unknown item, a
+/// Sets `field` of node `n` in `model` to `value` as the build reads it; None when the build
+/// might read it otherwise or report a problem: units of stock that are not whole, a source's stock, an unknown item, a
 /// line set or policy the node does not have, lines that are not a whole number or at a node
 /// whose conversions move lines, shifts that are not positive, a reject fraction that is not a
 /// share. (Policy levels are checked against each other once all are set: [`levels_hold`].)
-fn set_on_node(
-    model: &mut Model,
-    node: &str,
-    field: NodeField,
-    value: &toml::Value,
-) -> Option<usize> {
-    let n = entry_node(model, node)?;
+fn set_on_node(model: &mut Model, n: usize, field: NodeField, value: &toml::Value) -> Option<()> {
     match field {
         NodeField::Stock(item) => {
             let units = non_negative(value).and_then(whole_units)?;
@@ -381,7 +409,7 @@ fn set_on_node(
             model.nodes[n].replenish.get_mut(k)?.order_up_to = non_negative(value)?;
         }
     }
-    Some(n)
+    Some(())
 }
 
 #[cfg(test)]
@@ -628,6 +656,12 @@ lead_time_days = { dist = "fixed", value = 2 }
 from = ["factory", "import"]
 to = ["clinic-*", "depot", "factory"]
 lead_time_days = { dist = "fixed", value = 1 }
+toll_per_truck = 5
+
+[[link_group]]
+from = ["depot"]
+to = ["depot"]
+lead_time_days = { dist = "fixed", value = 1 }
 "#;
         let (toml, csv) = crate::testutil::chain(5, 1, 0, 0, 0, extra);
         let dir = tempfile::tempdir().unwrap();
@@ -680,11 +714,21 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("node.depot.replenish.0.reorder_point", int(0), true, true),
             ("node.depot.replenish.0.order_up_to", int(55), true, true),
             ("node.depot.replenish.0.order_up_to", float(1e6), true, true),
-            // Built in full: the entry with `count` (every copy, not the later node of the
-            // same id), a copy (no entry has its id), a source, an unknown node or item, units
-            // that are not whole, more than the run can count, a number beyond what a scenario
-            // holds (1e15), and a value of another type.
-            ("node.clinic-.stock.mask", int(9), false, true),
+            // The entry with `count`: every copy, not the later node of the same id.
+            ("node.clinic-.stock.mask", int(9), true, true),
+            ("node.clinic-.replenish.0.order_up_to", int(70), true, true),
+            ("node.clinic-.shifts", int(2), true, true),
+            // Built in full: its order-up-to level raised past what the run can count on its
+            // three copies (one copy alone would stay within it), a copy (no entry has its id),
+            // a source, an unknown node or item, units that are not whole, more than the run
+            // can count, a number beyond what a scenario holds (1e15), and a value of another
+            // type.
+            (
+                "node.clinic-.replenish.0.order_up_to",
+                int(250_000_000_000_000),
+                false,
+                false,
+            ),
             ("node.clinic-1.stock.mask", int(9), false, false),
             ("node.import.stock.meltblown", int(9), false, false),
             ("node.nowhere.stock.mask", int(9), false, false),
@@ -718,8 +762,8 @@ lead_time_days = { dist = "fixed", value = 1 }
             ),
             // Shifts, reject fractions and policy levels the build refuses: no shifts, a
             // share above 1, a reorder point at the order-up-to level or above the capacity,
-            // an order-up-to level at the reorder point, a policy the node does not have, an
-            // entry with `count`, and more than the run can count.
+            // an order-up-to level at the reorder point, a policy the node does not have, and
+            // more than the run can count.
             ("node.factory.shifts", int(0), false, false),
             ("node.factory.shifts", float(-1.0), false, false),
             ("node.factory.reject_fraction", float(1.5), false, false),
@@ -744,8 +788,6 @@ lead_time_days = { dist = "fixed", value = 1 }
                 false,
                 false,
             ),
-            ("node.clinic-.replenish.0.order_up_to", int(70), false, true),
-            ("node.clinic-.shifts", int(2), false, true),
             (
                 "node.depot.replenish.0.order_up_to",
                 float(1e15),
@@ -822,6 +864,11 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("link.lane.lead_time_days.value", float(0.25), true, true),
             ("link.lane.lead_time_days.value", int(3), true, true),
             ("link.2.lead_time_days.value", float(0.5), true, true),
+            // A group's links, by its position: every spec (within a region and into each).
+            ("link_group.0.toll_per_truck", int(7), true, true),
+            ("link_group.0.cost_per_truck", float(2.5), true, true),
+            ("link_group.0.lead_time_days.value", float(0.3), true, true),
+            ("link_group.0.lead_time_days.value", int(4), true, true),
             // Built in full and refused: closures on a link without `closure_days`, a rate above
             // 1, a negative toll, a capacity step the link does not have, a way back's id
             // (no entry has it), a link without an id named by its ends (it is named by its
@@ -844,6 +891,17 @@ lead_time_days = { dist = "fixed", value = 1 }
                 false,
             ),
             ("link.2.lead_time_days.value", float(-1.0), false, false),
+            // Groups built in full: a capacity step or closures it does not have, a group
+            // without links (the model keeps no fields of it), one past the last.
+            (
+                "link_group.0.capacity.0.trucks_per_day",
+                int(2),
+                false,
+                false,
+            ),
+            ("link_group.0.closure_rate", float(0.2), false, false),
+            ("link_group.1.toll_per_truck", int(7), false, true),
+            ("link_group.2.toll_per_truck", int(7), false, false),
             // By position: the third entry (after a link both ways), the second (both ways),
             // one past the last.
             ("link.2.toll_per_truck", int(5), true, true),
@@ -862,24 +920,63 @@ lead_time_days = { dist = "fixed", value = 1 }
         check(&file, None, &settings, true, true);
     }
 
+    /// A generated layered network (`medsupply generate --layered`), whose nodes are entries
+    /// with `count` and whose links are groups: a group's lead time and toll, and the stock and
+    /// policy levels of every retailer, are set on the built model.
+    #[test]
+    fn a_layered_networks_groups_and_copies_are_set_on_the_built_model() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/scenarios/layered-50.toml");
+        let file = ScenarioFile::read(&path).unwrap();
+        let settings = [
+            (
+                "link_group.1.lead_time_days.mean".to_string(),
+                toml::Value::Float(2.0),
+            ),
+            (
+                "link_group.2.toll_per_truck".to_string(),
+                toml::Value::Integer(40),
+            ),
+            (
+                "node.R.stock.product".to_string(),
+                toml::Value::Integer(120),
+            ),
+            (
+                "node.R.replenish.0.order_up_to".to_string(),
+                toml::Value::Integer(180),
+            ),
+        ];
+        check(&file, None, &settings, true, true);
+    }
+
     #[test]
     fn link_settings_name_a_link_and_a_field() {
-        for (path, link, field) in [
-            ("link.road.toll_per_truck", "road", LinkField::Toll),
-            ("link.a:b.cost_per_truck", "a:b", LinkField::Cost),
+        let link = LinkEntry::Link;
+        for (path, entry, field) in [
+            ("link.road.toll_per_truck", link("road"), LinkField::Toll),
+            ("link.a:b.cost_per_truck", link("a:b"), LinkField::Cost),
             (
                 "link.r.capacity.3.trucks_per_day",
-                "r",
+                link("r"),
                 LinkField::Trucks(3),
             ),
-            ("link.r.closure_rate", "r", LinkField::ClosureRate),
+            ("link.r.closure_rate", link("r"), LinkField::ClosureRate),
             (
                 "link.r.lead_time_days.mode",
-                "r",
+                link("r"),
                 LinkField::LeadTime("mode"),
             ),
+            (
+                "link_group.2.toll_per_truck",
+                LinkEntry::Group(2),
+                LinkField::Toll,
+            ),
+            (
+                "link_group.0.lead_time_days.mean",
+                LinkEntry::Group(0),
+                LinkField::LeadTime("mean"),
+            ),
         ] {
-            assert_eq!(link_setting(path), Some((link, field)), "{path}");
+            assert_eq!(link_setting(path), Some((entry, field)), "{path}");
         }
         for path in [
             "link..toll_per_truck",
@@ -889,7 +986,8 @@ lead_time_days = { dist = "fixed", value = 1 }
             "link.r.lead_time_days.dist",
             "link.r.lead_time_days.mode.x",
             "link.r.closure_days",
-            "link_group.0.toll_per_truck",
+            "link_group.x.toll_per_truck",
+            "link_group.0.closure_days",
             "node.r.toll_per_truck",
         ] {
             assert_eq!(link_setting(path), None, "{path}");
