@@ -252,17 +252,26 @@ fn with_settings(
 }
 
 /// The nodes an override of `node.ID` names in `model`, as the build resolves it: those of the
-/// first `[[node]]` entry (or table row) with that id, one node or every copy of an entry with
-/// `count` (whose ids are `ID` and 0, 1, …). None when no entry has that id, which may then be
-/// a position.
+/// first `[[node]]` entry (or table row) with that id or, when none has it, at that position:
+/// one node, or every copy of an entry with `count` (whose ids are `ID` and 0, 1, …).
 fn entry_nodes(model: &Model, id: &str) -> Option<Range<usize>> {
     let first_copy = format!("{id}0");
     let nodes = &model.nodes;
-    let n = nodes.iter().position(|x| match x.copy {
+    let named = nodes.iter().position(|x| match x.copy {
         None => x.id == id,
         Some(0) => x.id == first_copy,
         Some(_) => false,
-    })?;
+    });
+    let n = match named {
+        Some(n) => n,
+        // An entry's first node is its only one or its first copy.
+        None => {
+            let entry = id.parse().ok()?;
+            (0..nodes.len())
+                .filter(|&n| nodes[n].copy.is_none_or(|k| k == 0))
+                .nth(entry)?
+        }
+    };
     // An entry's copies are numbered in a run; the next entry starts again at 0, or has none.
     let copies = nodes[n..]
         .iter()
@@ -527,6 +536,8 @@ mod tests {
                 true,
             ),
             ("china-2020", "node.beijing-key.shifts", 1.5, true),
+            // A row of its node table named by its position.
+            ("china-2020", "node.7.shifts", 1.5, true),
             // Links of china-2020's table: a trunk both ways, with closures, and one way.
             (
                 "china-2020",
@@ -718,9 +729,14 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("node.clinic-.stock.mask", int(9), true, true),
             ("node.clinic-.replenish.0.order_up_to", int(70), true, true),
             ("node.clinic-.shifts", int(2), true, true),
+            // By position: a plain entry, the entry with `count` (every copy), the later entry
+            // with its id.
+            ("node.1.stock.mask", int(4), true, true),
+            ("node.2.stock.mask", int(4), true, true),
+            ("node.3.shifts", int(2), true, true),
             // Built in full: its order-up-to level raised past what the run can count on its
             // three copies (one copy alone would stay within it), a copy (no entry has its id),
-            // a source, an unknown node or item, units that are not whole, more than the run
+            // a position past the last entry, a source, an unknown node or item, units that are not whole, more than the run
             // can count, a number beyond what a scenario holds (1e15), and a value of another
             // type.
             (
@@ -730,6 +746,7 @@ lead_time_days = { dist = "fixed", value = 1 }
                 false,
             ),
             ("node.clinic-1.stock.mask", int(9), false, false),
+            ("node.6.stock.mask", int(9), false, false),
             ("node.import.stock.meltblown", int(9), false, false),
             ("node.nowhere.stock.mask", int(9), false, false),
             ("node.factory.stock.gown", int(9), false, false),
