@@ -187,6 +187,13 @@ enum Place<'a> {
     Group(&'a Group, usize, usize),
 }
 
+/// Notes in `fastest_out` a link out of `v` with mean lead time `lead`: as links are added, and
+/// when they are all gone through again ([`Links::change_specs`]).
+fn lower_fastest_out(fastest_out: &mut [f64], v: NodeIndex, lead: f64) {
+    let fastest = &mut fastest_out[v.index()];
+    *fastest = fastest.min(lead);
+}
+
 /// The mean lead time of a group's links, whose specs are `of` (`u32::MAX` for none) in
 /// `specs`: they differ in their checkpoints only, so its links share one lead time.
 fn group_lead(specs: &[LinkSpec], of: &[u32]) -> f64 {
@@ -411,15 +418,13 @@ impl Links {
         self.fastest_out.fill(f64::INFINITY);
         for e in self.graph.raw_edges() {
             let lead = self.specs[e.weight as usize].props.lead_time.mean();
-            let fastest = &mut self.fastest_out[e.source().index()];
-            *fastest = fastest.min(lead);
+            lower_fastest_out(&mut self.fastest_out, e.source(), lead);
         }
         for g in &self.groups {
             let lead = group_lead(&self.specs, &g.specs);
             for (row, a) in g.from.iter().enumerate() {
                 if g.row_start[row + 1] > g.row_start[row] {
-                    let fastest = &mut self.fastest_out[a.vertex.index()];
-                    *fastest = fastest.min(lead);
+                    lower_fastest_out(&mut self.fastest_out, a.vertex, lead);
                 }
             }
         }
@@ -431,18 +436,12 @@ impl Links {
         (self.specs.len() - 1) as u32
     }
 
-    /// Notes a link out of `v` with mean lead time `lead`.
-    fn lower_fastest_out(&mut self, v: NodeIndex, lead: f64) {
-        let fastest = &mut self.fastest_out[v.index()];
-        *fastest = fastest.min(lead);
-    }
-
     /// Adds a link between two vertices of the network with spec `spec`; returns its id. Every
     /// `[[link]]` comes before the first group.
     pub(crate) fn push(&mut self, from: NodeIndex, to: NodeIndex, spec: u32) -> LinkId {
         assert!(self.groups.is_empty(), "links come before groups");
         let lead = self.specs[spec as usize].props.lead_time.mean();
-        self.lower_fastest_out(from, lead);
+        lower_fastest_out(&mut self.fastest_out, from, lead);
         self.len += 1;
         self.graph.add_edge(from, to, spec).index()
     }
@@ -466,7 +465,7 @@ impl Links {
             row_start.push(row_start[row] + links);
             self.rows_of[a.vertex.index()].push((g, row as u32));
             if links > 0 {
-                self.lower_fastest_out(a.vertex, lead);
+                lower_fastest_out(&mut self.fastest_out, a.vertex, lead);
             }
         }
         for (col, b) in to.iter().enumerate() {

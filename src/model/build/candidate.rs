@@ -68,9 +68,9 @@ enum NodeField<'a> {
 }
 
 /// What a setting of a `[[link]]` or a `[[link_group]]` sets that the built model takes as the
-/// build would: numbers that leave the network's shape alone. Routes are found per run from the links' lead times;
-/// of what the build derives from them, only each vertex's fastest link out is kept, and is
-/// found again when a lead time moves.
+/// build would: numbers that leave the network's shape alone. Routes are found per run from the
+/// links' lead times; of what the build derives from them, only each vertex's fastest link out
+/// is kept, and is found again when a lead time moves.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum LinkField<'a> {
     /// `link.ID.toll_per_truck`.
@@ -310,11 +310,12 @@ fn entry_specs(model: &Model, entry: LinkEntry) -> Option<Vec<usize>> {
 }
 
 /// Sets `field` of the links of `entry` (both ways of a `[[link]]` that goes both ways, every
-/// link of a `[[link_group]]`) in `model` to `value` as the build reads it; None when the build might read it otherwise or report a
-/// problem: links [`entry_specs`] cannot vouch for, a capacity step it does not have, a closure
-/// rate that is not a share, or one above 0 on a link without closures, whose `closure_days`
-/// the build then requires and the model does not record; a lead time's parameter its
-/// distribution does not have, or one that leaves it invalid or without a positive minimum.
+/// link of a `[[link_group]]`) in `model` to `value` as the build reads it; None when the build
+/// might read it otherwise or report a problem: links [`entry_specs`] cannot vouch for, a
+/// capacity step they do not have, a closure rate that is not a share, or one above 0 on links
+/// without closures, whose `closure_days` the build then requires and the model does not
+/// record; a lead time's parameter its distribution does not have, or one that leaves it
+/// invalid or without a positive minimum.
 fn set_on_link(
     model: &mut Model,
     entry: LinkEntry,
@@ -372,10 +373,11 @@ fn levels_hold(policy: &Replenish) -> bool {
 }
 
 /// Sets `field` of node `n` in `model` to `value` as the build reads it; None when the build
-/// might read it otherwise or report a problem: units of stock that are not whole, a source's stock, an unknown item, a
-/// line set or policy the node does not have, lines that are not a whole number or at a node
-/// whose conversions move lines, shifts that are not positive, a reject fraction that is not a
-/// share. (Policy levels are checked against each other once all are set: [`levels_hold`].)
+/// might read it otherwise or report a problem: units of stock that are not whole, a source's
+/// stock, an unknown item, a line set or policy the node does not have, lines that are not a
+/// whole number or at a node whose conversions move lines, shifts that are not positive, a
+/// reject fraction that is not a share. (Policy levels are checked against each other once all
+/// are set: [`levels_hold`].)
 fn set_on_node(model: &mut Model, n: usize, field: NodeField, value: &toml::Value) -> Option<()> {
     match field {
         NodeField::Stock(item) => {
@@ -736,9 +738,9 @@ lead_time_days = { dist = "fixed", value = 1 }
             ("node.3.shifts", int(2), true, true),
             // Built in full: its order-up-to level raised past what the run can count on its
             // three copies (one copy alone would stay within it), a copy (no entry has its id),
-            // a position past the last entry, a source, an unknown node or item, units that are not whole, more than the run
-            // can count, a number beyond what a scenario holds (1e15), and a value of another
-            // type.
+            // a position past the last entry, a source, an unknown node or item, units that are
+            // not whole, more than the run can count, a number beyond what a scenario holds
+            // (1e15), and a value of another type.
             (
                 "node.clinic-.replenish.0.order_up_to",
                 int(250_000_000_000_000),
