@@ -245,10 +245,10 @@ impl ScenarioFile {
                 bad.get_or_insert_with(|| msg.to_string());
             });
             if let Some(msg) = bad {
-                return Err(Error::Usage(format!("--set {path}: {msg}")));
+                return Err(Error::Usage(format!("setting `{path}`: {msg}")));
             }
             overrides::apply(&mut table, path, value.clone())
-                .map_err(|msg| Error::Usage(format!("--set {path}: {msg}")))?;
+                .map_err(|msg| Error::Usage(format!("setting `{path}`: {msg}")))?;
         }
         Ok(table)
     }
@@ -726,7 +726,7 @@ mod tests {
         ] {
             let settings = [(key.to_string(), value)];
             let err = file.raw_with(None, &settings).unwrap_err().to_string();
-            assert!(err.contains(&format!("--set {key}")), "{err}");
+            assert!(err.contains(&format!("setting `{key}`")), "{err}");
         }
         let seed = [("scenario.seed".to_string(), toml::Value::Integer(i64::MAX))];
         assert_eq!(

@@ -6,9 +6,24 @@
 //! distribution's fields are paths too (`region.Hubei.epidemic.r0.max`), and a number may
 //! replace a whole distribution (`region.Hubei.epidemic.r0 = 3`).
 
+use serde_json::Value as Schema;
+use std::sync::OnceLock;
+
 /// Sets the value at `path` in `table`. Only scalars and arrays of scalars can be replaced, and
 /// the parent table must exist; a new key may be added to an existing table (an optional field).
+/// A list the file leaves out (`link_group.0.…` in a scenario without `[[link_group]]`) has no
+/// element to set.
 pub fn apply(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), String> {
+    apply_in(table, path, value, &[])
+}
+
+/// [`apply`] in a table that the parts `outer` of the whole path name in the scenario.
+fn apply_in(
+    table: &mut toml::Table,
+    path: &str,
+    value: toml::Value,
+    outer: &[&str],
+) -> Result<(), String> {
     let parts: Vec<&str> = path.split('.').collect();
     if parts.iter().any(|p| p.is_empty()) {
         return Err(format!("`{path}` is not a dotted path"));
@@ -19,11 +34,17 @@ pub fn apply(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<
     let (last, parents) = parts.split_last().expect("split of a non-empty path");
     let mut cur: &mut toml::Table = table;
     let mut walked = String::new();
-    for part in parents {
+    for (k, part) in parents.iter().enumerate() {
         if !walked.is_empty() {
             walked.push('.');
         }
         walked.push_str(part);
+        if !cur.contains_key(*part) && names_list(outer.iter().chain(&parts[..=k])) {
+            return Err(format!(
+                "`{walked}` has no element `{}`: the scenario has no `{part}` entries",
+                parts[k + 1]
+            ));
+        }
         // A section left out for its defaults is created; a misspelt one is then reported as
         // an unknown field when the scenario is read.
         let next = cur
@@ -31,11 +52,74 @@ pub fn apply(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         cur = match next {
             toml::Value::Table(t) => t,
-            toml::Value::Array(items) => return apply_in_array(items, &parts, &walked, value),
+            toml::Value::Array(items) => {
+                let outer: Vec<&str> = outer.iter().chain(&parts[..=k]).copied().collect();
+                return apply_in_array(items, &parts, &walked, value, &outer);
+            }
             _ => return Err(format!("`{walked}` is a value, not a table")),
         };
     }
     set_scalar(cur, last, value, path)
+}
+
+/// Whether the path `parts` (list elements named by their id or position) ends at a list in
+/// the scenario format; false where its schema does not say.
+fn names_list<'a>(parts: impl IntoIterator<Item = &'a &'a str>) -> bool {
+    let mut parts = parts.into_iter();
+    let mut schema = scenario_schema();
+    while let Some(part) = parts.next() {
+        let Some(field) = field_schema(schema, part) else {
+            return false;
+        };
+        if !is_list(field) {
+            schema = field;
+            continue;
+        }
+        // The next part names an element.
+        match (parts.next(), resolved(field).and_then(|s| s.get("items"))) {
+            (None, _) => return true,
+            (Some(_), Some(items)) => schema = items,
+            (Some(_), None) => return false,
+        }
+    }
+    false
+}
+
+/// The scenario format's JSON Schema, made once (only an override that names a key the file
+/// leaves out asks for it).
+fn scenario_schema() -> &'static Schema {
+    static SCHEMA: OnceLock<Schema> = OnceLock::new();
+    SCHEMA.get_or_init(super::schema::schema)
+}
+
+/// `schema` itself, or the definition its `$ref` (or single `allOf` branch) names.
+fn resolved(schema: &Schema) -> Option<&Schema> {
+    let inner = match schema.get("allOf").and_then(Schema::as_array) {
+        Some(branches) => branches.first()?,
+        None => schema,
+    };
+    match inner.get("$ref").and_then(Schema::as_str) {
+        Some(reference) => {
+            let name = reference.strip_prefix("#/definitions/")?;
+            scenario_schema().get("definitions")?.get(name)
+        }
+        None => Some(inner),
+    }
+}
+
+/// The schema of the field `key` of a table whose schema is `table` (a map's values for any
+/// key), None where the schema does not say.
+fn field_schema<'a>(table: &'a Schema, key: &str) -> Option<&'a Schema> {
+    let table = resolved(table)?;
+    table
+        .get("properties")
+        .and_then(|p| p.get(key))
+        .or_else(|| table.get("additionalProperties").filter(|s| s.is_object()))
+}
+
+/// Whether a field's schema is a list.
+fn is_list(schema: &Schema) -> bool {
+    resolved(schema).and_then(|s| s.get("type")) == Some(&Schema::from("array"))
 }
 
 /// The value at `path` in `table`, followed as [`apply`] follows it (array elements by id,
@@ -105,11 +189,14 @@ fn element_index(items: &[toml::Value], rest: &[&str]) -> Option<usize> {
         .or_else(|| sel.parse::<usize>().ok().filter(|i| *i < items.len()))
 }
 
+/// Sets the value at the rest of `parts` after `walked` in the element of `items` its first
+/// names; `outer` names `items` in the scenario.
 fn apply_in_array(
     items: &mut [toml::Value],
     parts: &[&str],
     walked: &str,
     value: toml::Value,
+    outer: &[&str],
 ) -> Result<(), String> {
     let rest = parts_after(parts, walked);
     if rest.is_empty() {
@@ -127,9 +214,8 @@ fn apply_in_array(
         ));
     }
     match &mut items[ix] {
-        toml::Value::Table(t) => {
-            apply(t, &sub_path, value).map_err(|e| format!("in `{walked}.{}`: {e}", rest[0]))
-        }
+        toml::Value::Table(t) => apply_in(t, &sub_path, value, &[outer, &rest[..1]].concat())
+            .map_err(|e| format!("in `{walked}.{}`: {e}", rest[0])),
         _ => Err(format!("`{walked}.{}` is not a table", rest[0])),
     }
 }
@@ -224,6 +310,45 @@ mod tests {
             resolve(&t, "policy.conversion").to_string(),
             "policy.conversion"
         );
+    }
+
+    #[test]
+    fn a_list_the_file_leaves_out_has_no_element_to_set() {
+        let mut t = table("[[node]]\nid = \"a\"\n");
+        let err = apply(
+            &mut t,
+            "link_group.0.toll_per_truck",
+            toml::Value::Float(1.0),
+        );
+        assert_eq!(
+            err.unwrap_err(),
+            "`link_group` has no element `0`: the scenario has no `link_group` entries"
+        );
+        // Inside an element too, through its id.
+        let err = apply(
+            &mut t,
+            "node.a.replenish.0.reorder_point",
+            toml::Value::Integer(1),
+        );
+        assert_eq!(
+            err.unwrap_err(),
+            "in `node.a`: `replenish` has no element `0`: the scenario has no `replenish` entries"
+        );
+        assert!(
+            !t.contains_key("link_group")
+                && !t["node"][0].as_table().unwrap().contains_key("replenish")
+        );
+        // Tables and maps left out are still made on the way.
+        apply(
+            &mut t,
+            "policy.productivity_under_controls",
+            toml::Value::Float(0.8),
+        )
+        .unwrap();
+        apply(&mut t, "burn.mask.per_staff_shift", toml::Value::Float(2.0)).unwrap();
+        apply(&mut t, "node.a.stock.mask", toml::Value::Integer(5)).unwrap();
+        assert_eq!(t["burn"]["mask"]["per_staff_shift"].as_float(), Some(2.0));
+        assert_eq!(t["node"][0]["stock"]["mask"].as_integer(), Some(5));
     }
 
     #[test]

@@ -1078,6 +1078,32 @@ fn malformed_command_lines_are_usage_errors() {
     );
 }
 
+#[test]
+fn a_setting_in_a_list_the_scenario_leaves_out_names_the_list() {
+    // `minimal.toml` has no `[[link_group]]`, and its supplier no replenishment rules.
+    assert_usage_error(
+        &[
+            "sweep",
+            "scenarios/minimal.toml",
+            "--set",
+            "link_group.0.toll_per_truck=1,2",
+        ],
+        &[
+            "setting `link_group.0.toll_per_truck`",
+            "`link_group` has no element `0`: the scenario has no `link_group` entries",
+        ],
+    );
+    assert_usage_error(
+        &[
+            "sweep",
+            "scenarios/minimal.toml",
+            "--set",
+            "node.jiangsu-meltblown.replenish.0.order_up_to=1,2",
+        ],
+        &["in `node.jiangsu-meltblown`: `replenish` has no element `0`"],
+    );
+}
+
 // ---- Reporting that once fell short; each has its own test so a regression is named. ----
 
 #[test]
