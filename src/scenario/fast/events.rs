@@ -522,8 +522,10 @@ mod tests {
         assert_eq!(by_events("id = \"r\"\n"), None);
     }
 
-    /// A number as TOML may write it, some of them ones the slow path has to judge.
-    fn number() -> impl Strategy<Value = String> {
+    /// A number as TOML may write it, some of them ones the slow path has to judge. These leaf
+    /// strategies are boxed: unboxed, an entry's value tree nests their unions by value, and in
+    /// a debug build making it took more than a test thread's 2 MB of stack.
+    fn number() -> BoxedStrategy<String> {
         prop_oneof![
             (-1_000_000i64..1_000_000).prop_map(|x| x.to_string()),
             (-1e6..1e6f64).prop_map(|x| format!("{x:?}")),
@@ -535,18 +537,20 @@ mod tests {
             Just("-inf".to_string()),
             Just("12345678901234567890".to_string()),
         ]
+        .boxed()
     }
 
-    fn string() -> impl Strategy<Value = String> {
+    fn string() -> BoxedStrategy<String> {
         prop_oneof![
             "[a-zA-Z0-9_+-]{0,6}".prop_map(|s| format!("\"{s}\"")),
             "[a-z]{0,4}".prop_map(|s| format!("'{s}'")),
             Just("\"tab\\there \\u00e9\"".to_string()),
             Just("\"\"\"multi\nline\"\"\"".to_string()),
         ]
+        .boxed()
     }
 
-    fn dist() -> impl Strategy<Value = String> {
+    fn dist() -> BoxedStrategy<String> {
         prop_oneof![
             number().prop_map(|v| format!("{{ dist = \"fixed\", value = {v} }}")),
             (number(), number())
@@ -558,6 +562,7 @@ mod tests {
             number().prop_map(|m| format!("{{ dist = \"gamma\", mean = {m} }}")),
             number().prop_map(|m| format!("{{ dist = \"fixed\", value = {m}, extra = 1 }}")),
         ]
+        .boxed()
     }
 
     /// Fields of one entry, each maybe left out, with now and then one unknown, repeated or
