@@ -315,25 +315,23 @@ mod tests {
     #[test]
     fn a_list_the_file_leaves_out_has_no_element_to_set() {
         let mut t = table("[[node]]\nid = \"a\"\n");
-        let err = apply(
-            &mut t,
-            "link_group.0.toll_per_truck",
-            toml::Value::Float(1.0),
-        );
-        assert_eq!(
-            err.unwrap_err(),
-            "`link_group` has no element `0`: the scenario has no `link_group` entries"
-        );
-        // Inside an element too, through its id.
-        let err = apply(
-            &mut t,
-            "node.a.replenish.0.reorder_point",
-            toml::Value::Integer(1),
-        );
-        assert_eq!(
-            err.unwrap_err(),
-            "in `node.a`: `replenish` has no element `0`: the scenario has no `replenish` entries"
-        );
+        for (path, says) in [
+            (
+                "link_group.0.toll_per_truck",
+                "`link_group` has no element `0`: the scenario has no `link_group` entries",
+            ),
+            // Inside an element too, named by its id.
+            (
+                "node.a.replenish.0.reorder_point",
+                "in `node.a`: `replenish` has no element `0`: the scenario has no `replenish` \
+                 entries",
+            ),
+        ] {
+            assert_eq!(
+                apply(&mut t, path, toml::Value::Integer(1)),
+                Err(says.into())
+            );
+        }
         assert!(
             !t.contains_key("link_group")
                 && !t["node"][0].as_table().unwrap().contains_key("replenish")
