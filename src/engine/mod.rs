@@ -116,6 +116,11 @@ pub(in crate::engine) struct LineState {
     /// The conversion step that added the group (None: the node's own `lines` at the same
     /// index), where its failure model is.
     pub conversion: Option<usize>,
+    /// Failures still pending of lines a switch moved away while they were up: each is void
+    /// when it comes (see [`Sim::lines_leave`]).
+    pub gone_up: u32,
+    /// Repairs still pending of lines a switch moved away while they were down: void too.
+    pub gone_down: u32,
 }
 
 /// A node's running state.
@@ -338,6 +343,8 @@ impl<'m> Sim<'m> {
                         rate: l.rate_per_line,
                         carry: 0.0,
                         conversion: None,
+                        gone_up: 0,
+                        gone_down: 0,
                     })
                     .collect(),
                 backlog: VecDeque::new(),

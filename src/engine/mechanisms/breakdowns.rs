@@ -21,7 +21,7 @@ impl<'m> Sim<'m> {
     }
 
     /// The model's lines of group `g` at node `n`: its own, or the conversion's that added it.
-    fn line_spec(&self, n: NodeId, g: usize) -> &'m Lines {
+    pub(in crate::engine) fn line_spec(&self, n: NodeId, g: usize) -> &'m Lines {
         let node = &self.m.nodes[n];
         match self.nodes[n].lines[g].conversion {
             Some(k) => &node.conversions[k].lines,
@@ -41,9 +41,14 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// One working line of the group fails (each line up has one pending failure, so one is).
+    /// One working line of the group fails (each line up has one pending failure, so one is),
+    /// unless the failure was of a line that has left the group.
     pub(in crate::engine) fn breakdown(&mut self, n: NodeId, g: usize) {
         let line = &mut self.nodes[n].lines[g];
+        if line.gone_up > 0 {
+            line.gone_up -= 1;
+            return;
+        }
         debug_assert!(
             line.down < line.lines,
             "a failure pending for every line up"
@@ -60,9 +65,15 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// A failed line is back up, and its failure clock starts again.
+    /// A failed line is back up, and its failure clock starts again; nothing when the repair
+    /// was of a line that has left the group.
     pub(in crate::engine) fn repair(&mut self, n: NodeId, g: usize) {
         let line = &mut self.nodes[n].lines[g];
+        if line.gone_down > 0 {
+            line.gone_down -= 1;
+            return;
+        }
+        debug_assert!(line.down > 0, "a repair pending for every line down");
         line.down = line.down.saturating_sub(1);
         self.schedule_next_failure(n, g);
     }
