@@ -5,7 +5,7 @@
 //! commit that does it (see `tests/golden/README.md`):
 //!
 //! ```text
-//! MEDSUPPLY_BLESS=1 cargo test --release --locked --test integration golden
+//! MEDSUPPLY_BLESS=1 cargo test --profile checked --locked --test integration golden
 //! ```
 
 use crate::{medsupply, root, run_ok};
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 const REPLICATIONS: &str = "4";
 
 /// The command that re-blesses, for messages.
-const BLESS: &str = "MEDSUPPLY_BLESS=1 cargo test --release --locked --test integration golden";
+const BLESS: &str = "MEDSUPPLY_BLESS=1 cargo test --profile checked --locked --test integration golden";
 
 /// Which variants of a scenario are golden.
 enum Variants {

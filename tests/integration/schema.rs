@@ -6,7 +6,7 @@
 //! When the scenario types change, re-bless the shipped copy with
 //!
 //! ```text
-//! MEDSUPPLY_BLESS=1 cargo test --release --locked --test integration schema
+//! MEDSUPPLY_BLESS=1 cargo test --profile checked --locked --test integration schema
 //! ```
 
 use crate::{medsupply, root};
@@ -76,7 +76,7 @@ fn the_shipped_schema_is_the_generated_one() {
     assert!(
         shipped == printed,
         "{SHIPPED} differs from `medsupply schema`; re-bless it with \
-         `MEDSUPPLY_BLESS=1 cargo test --release --locked --test integration schema`"
+         `MEDSUPPLY_BLESS=1 cargo test --profile checked --locked --test integration schema`"
     );
 }
 
