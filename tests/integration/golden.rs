@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 const REPLICATIONS: &str = "4";
 
 /// The command that re-blesses, for messages.
-const BLESS: &str = "MEDSUPPLY_BLESS=1 cargo test --profile checked --locked --test integration golden";
+const BLESS: &str =
+    "MEDSUPPLY_BLESS=1 cargo test --profile checked --locked --test integration golden";
 
 /// Which variants of a scenario are golden.
 enum Variants {
