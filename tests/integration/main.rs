@@ -14,6 +14,8 @@
 //! - `help`: every subcommand's `--help` has its description and examples.
 //! - `init`: each template `init` writes validates (against the schema too) and runs as written;
 //!   a folder that is not empty is refused.
+//! - `invariants`: every variant of the 2020 scenarios runs 20 replications with the engine's
+//!   debug assertions on (in the `checked` profile the tests run in).
 //! - `optimize`: a split whose optimum is known is found; outputs the same on 1 and 2 threads;
 //!   best.toml runs as a variant; bad objectives, params, constraints and costs exit 2.
 //! - `golden`: the shipped scenarios reproduce their committed outputs in `tests/golden/`.
@@ -37,6 +39,7 @@ mod fuzz;
 mod golden;
 mod help;
 mod init;
+mod invariants;
 mod need;
 mod optimize;
 mod partitions;
