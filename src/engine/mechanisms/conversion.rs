@@ -34,11 +34,14 @@ impl Sim<'_> {
             return;
         };
         for g in (0..self.nodes[n].lines.len()).rev() {
-            let fails = self.line_spec(n, g).breakdown.is_some();
-            let line = &mut self.nodes[n].lines[g];
-            if line.item != from || left == 0 {
+            if left == 0 {
+                break;
+            }
+            if self.nodes[n].lines[g].item != from {
                 continue;
             }
+            let fails = self.line_spec(n, g).breakdown.is_some();
+            let line = &mut self.nodes[n].lines[g];
             let moved = left.min(line.lines);
             let down = moved.min(line.down);
             line.lines -= moved;
