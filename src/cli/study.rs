@@ -63,7 +63,8 @@ pub struct InputArgs {
     #[arg(long)]
     pub allow_outside_paths: bool,
     /// Raise a limit on input sizes (repeatable): days=N (default 3650), replications=N
-    /// (1000000), file-mb=N (512, for the scenario and each CSV file).
+    /// (1000000), file-mb=N (512, for the scenario and each CSV file), links=N (100000000,
+    /// counting every link a `[[link_group]]` makes).
     #[arg(long, value_name = "KEY=N")]
     pub limit: Vec<String>,
 }

@@ -63,12 +63,9 @@ pub const PLOTS: &str = "plots";
 pub fn draw_run(run_dir: &Path, threads: usize) -> Result<Drawn> {
     let (dir, variant) = resolve(run_dir)?;
     let only = variant.map(|v| vec![v]);
+    let pool = crate::util::threads::pool(threads)?;
     let _lock = DirLock::acquire(&dir)?;
     remove_stale_plot_temps(&dir)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     draw(&dir, only.as_deref(), &pool)
 }
 

@@ -14,7 +14,14 @@ pub struct Limits {
     pub replications: i64,
     /// Largest scenario or CSV file, MiB (`file-mb=`).
     pub file_mb: u64,
+    /// Most links in a network (`links=`): a `[[link_group]]` of a few lines joins every
+    /// node of one set to every node of another, so the file's size does not bound them.
+    pub links: u64,
 }
+
+/// The largest `links=` limit: a run numbers its nodes, both ends of its links and its regions
+/// with 32-bit integers.
+const MOST_LINKS: u64 = 2_000_000_000;
 
 impl Default for Limits {
     fn default() -> Limits {
@@ -22,16 +29,17 @@ impl Default for Limits {
             days: 3650,
             replications: 1_000_000,
             file_mb: 512,
+            links: 100_000_000,
         }
     }
 }
 
 impl Limits {
-    /// Raises (or lowers) one limit from `KEY=N`: `days`, `replications` or `file-mb`.
+    /// Raises (or lowers) one limit from `KEY=N`: `days`, `replications`, `file-mb` or `links`.
     pub fn set(&mut self, setting: &str) -> Result<()> {
         let bad = || {
             Error::Usage(format!(
-                "--limit takes days=N, replications=N or file-mb=N (N ≥ 1), got `{setting}`"
+                "--limit takes days=N, replications=N, file-mb=N or links=N (N ≥ 1), got `{setting}`"
             ))
         };
         let (key, value) = setting.split_once('=').ok_or_else(bad)?;
@@ -44,6 +52,7 @@ impl Limits {
             "days" => self.days = signed.min(i64::from(u32::MAX)),
             "replications" => self.replications = signed.min(i64::from(u32::MAX)),
             "file-mb" => self.file_mb = value.min(u64::MAX >> 20),
+            "links" => self.links = value.min(MOST_LINKS),
             _ => return Err(bad()),
         }
         Ok(())
@@ -151,9 +160,17 @@ mod tests {
 
     #[test]
     fn limits_are_raised_by_key() {
-        let o = ReadOptions::new(false, &["days=36500".into(), "file-mb=4096".into()]).unwrap();
+        let o = ReadOptions::new(
+            false,
+            &["days=36500".into(), "file-mb=4096".into(), "links=5".into()],
+        )
+        .unwrap();
         assert_eq!(o.limits.days, 36500);
         assert_eq!(o.limits.file_mb, 4096);
+        assert_eq!(o.limits.links, 5);
+        // A run numbers both ends of every link with 32-bit integers.
+        let most = ReadOptions::new(false, &["links=99999999999".into()]).unwrap();
+        assert_eq!(most.limits.links, MOST_LINKS);
         assert_eq!(o.limits.replications, Limits::default().replications);
         for bad in ["days", "days=0", "days=-1", "weeks=3", "days=x"] {
             assert!(ReadOptions::new(false, &[bad.into()]).is_err(), "{bad}");

@@ -98,9 +98,10 @@ fn execute(
     observer: &dyn Observer,
 ) -> Result<()> {
     check_names(models)?;
+    // Before the output folder is made: a refused thread count leaves nothing behind.
+    let pool = pool(options.threads)?;
     // Held until the outputs are written: another process writing here is refused at once.
     let _lock = DirLock::acquire(&options.out.join(&models[0].name))?;
-    let pool = pool(options.threads)?;
     if options.partitions != Partitions::Count(1) {
         let threads = pool.current_num_threads();
         let plan = options
@@ -246,8 +247,6 @@ pub fn merge(
     let file = ScenarioFile::read_with(&info.study.scenario_file, input)?;
     let models = info.study.models(&file)?;
     check_names(&models)?;
-    // Taken once the names are known to be plain file names (a part file could be altered).
-    let _lock = DirLock::acquire(&out.join(&models[0].name))?;
     let hashes: Vec<String> = models.iter().map(|m| m.input_hash.clone()).collect();
     if hashes != info.arm_hashes {
         return Err(Error::Usage(format!(
@@ -255,6 +254,9 @@ pub fn merge(
             info.study.scenario_file.display()
         )));
     }
+    // Taken once the names are known to be plain file names (a part file could be altered),
+    // and the parts to fit the scenario, so a refused merge leaves no folder behind.
+    let _lock = DirLock::acquire(&out.join(&models[0].name))?;
     // Each arm's replications are folded in order, one at a time, as a one-machine run folds
     // them.
     let mut aggs = Vec::with_capacity(models.len());

@@ -11,6 +11,8 @@ pub mod slurm;
 pub mod spec;
 pub mod stopping;
 
+/// A study's thread pool (see [`crate::util::threads`]).
+pub use crate::util::threads::pool;
 pub use design::{Design, Stopping, Variants};
 pub use execute::{StudyOptions, merge, run_study};
 pub use observer::{Note, Observer, Silent};
@@ -47,14 +49,6 @@ pub fn arm_seed(seed: u64, variant: &str, streams: Streams) -> u64 {
             u64::from_le_bytes(h[..8].try_into().expect("8 bytes"))
         }
     }
-}
-
-/// A thread pool of `threads` threads (0 = all cores).
-pub fn pool(threads: usize) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))
 }
 
 /// What a consumer of results wants after taking one.

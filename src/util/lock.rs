@@ -22,11 +22,19 @@ pub struct DirLock {
 
 impl DirLock {
     /// Creates `dir` if needed and locks it, or fails with [`Error::Locked`] when another
-    /// process holds its lock.
+    /// process holds its lock, and with a usage error when a file stands where `dir` or a
+    /// folder above it would be (an `--out` naming a file, say).
     pub fn acquire(dir: &Path) -> Result<DirLock> {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.to_path_buf(),
-            source,
+        std::fs::create_dir_all(dir).map_err(|source| match file_in_the_way(dir) {
+            Some(file) => Error::Usage(format!(
+                "cannot make the output folder {}: {} is a file, not a folder",
+                dir.display(),
+                file.display()
+            )),
+            None => Error::Write {
+                path: dir.to_path_buf(),
+                source,
+            },
         })?;
         let path = dir.join(LOCK_FILE);
         let file = OpenOptions::new()
@@ -56,9 +64,32 @@ impl DirLock {
     }
 }
 
+/// The nearest of `dir` and the folders above it that exists and is not a folder.
+fn file_in_the_way(dir: &Path) -> Option<&Path> {
+    dir.ancestors()
+        .find(|a| !a.as_os_str().is_empty() && a.exists() && !a.is_dir())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_where_the_folder_would_be_is_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("out");
+        std::fs::write(&file, "keep").unwrap();
+        for dir in [file.clone(), file.join("china-2020")] {
+            let e = DirLock::acquire(&dir).unwrap_err();
+            assert!(matches!(e, Error::Usage(_)), "{e:?}");
+            let shown = e.to_string();
+            assert!(
+                shown.contains(&format!("{} is a file", file.display())),
+                "{shown}"
+            );
+        }
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep");
+    }
 
     #[test]
     fn a_second_lock_on_a_directory_is_refused_until_the_first_is_dropped() {

@@ -5,6 +5,7 @@ pub mod geo;
 pub mod hash;
 pub mod lock;
 pub mod prefetch;
+pub mod threads;
 
 use std::collections::HashMap;
 

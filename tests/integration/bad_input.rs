@@ -1079,6 +1079,55 @@ fn malformed_command_lines_are_usage_errors() {
 }
 
 #[test]
+fn too_many_threads_is_a_usage_error_not_an_abort() {
+    // 100,000 threads once got as far as the operating system's limits, where a thread that
+    // could not get its stack aborted the process.
+    assert_usage_error(
+        &["run", "scenarios/minimal.toml", "--threads", "100000"],
+        &["--threads must be at most 1024", "got 100000"],
+    );
+}
+
+#[test]
+fn a_network_over_the_links_limit_is_refused_at_the_group_that_crosses_it() {
+    // A `[[link_group]]` of a few lines joins every node of one set to every node of another:
+    // `generate --layered 100000` writes one of 1.1×10⁹ links in 3 KB, which once got as far
+    // as a run, where the per-link state of a replication did not fit in memory.
+    let layered = "benches/scenarios/layered-50.toml";
+    assert_usage_error(
+        &["validate", layered, "--limit", "links=100"],
+        &[
+            "layered-50.toml:95:1: link_group[2]: brings the network to 281 links, over the limit of 100",
+            "--limit links=N",
+        ],
+    );
+    medsupply(["validate", layered, "--limit", "links=281"]).assert_code(0);
+}
+
+#[test]
+fn an_output_folder_that_is_a_file_is_a_usage_error() {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let file = tmp.path().join("results.txt");
+    std::fs::write(&file, "kept").expect("a file");
+    let shown = file.to_str().expect("a UTF-8 temp path");
+    let o = medsupply([
+        "run",
+        "scenarios/minimal.toml",
+        "--no-plots",
+        "--out",
+        shown,
+    ]);
+    o.assert_code(2);
+    assert!(
+        o.stderr
+            .contains(&format!("{shown} is a file, not a folder")),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&file).expect("still there"), "kept");
+}
+
+#[test]
 fn a_setting_in_a_list_the_scenario_leaves_out_names_the_list() {
     // `minimal.toml` has no `[[link_group]]`, and its supplier no replenishment rules.
     assert_usage_error(

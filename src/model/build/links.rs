@@ -82,7 +82,25 @@ impl Builder<'_> {
                 (from, to, props, via)
             })
             .collect();
-        for (from, to, props, via) in groups {
+        // A group is kept as its two node sets, however many links it makes, but a run keeps
+        // a little state for each link: the limit is reported at the entry that crosses it.
+        let most = self.file.options.limits.links;
+        let mut count = Some(out.len() as u64).filter(|&c| c <= most);
+        if count.is_none() {
+            self.err(&"link", over_the_limit(out.len() as u64, most));
+        }
+        for (i, (from, to, props, via)) in groups.into_iter().enumerate() {
+            if let Some(before) = count {
+                // No node links to itself, and a set names each node once.
+                let mut origin = vec![false; nodes.len()];
+                from.iter().for_each(|&n| origin[n] = true);
+                let both = to.iter().filter(|&&n| origin[n]).count();
+                let after = before + (from.len() * to.len() - both) as u64;
+                count = Some(after).filter(|&c| c <= most);
+                if count.is_none() {
+                    self.err(&"link_group".lazy_index(i), over_the_limit(after, most));
+                }
+            }
             link_group(&mut out, names, nodes, (&from, &to), &props, &via);
         }
         out
@@ -265,6 +283,13 @@ impl Builder<'_> {
         out.retain(|&k| !std::mem::replace(&mut seen[k], true));
         out
     }
+}
+
+/// The problem of a network with `count` links, over the limit of `most`.
+fn over_the_limit(count: u64, most: u64) -> String {
+    format!(
+        "brings the network to {count} links, over the limit of {most} (raise it with --limit links=N)"
+    )
 }
 
 /// Adds a group's links, every node of `from` to every node of `to`, to `out`.
