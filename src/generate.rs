@@ -70,8 +70,21 @@ fn national_tail(spec: &NationalSpec, t: &mut String) {
     }
 }
 
+/// Most nodes of a generated network: a national one of 2×10⁶ nodes is a file of about 1 GB,
+/// twice the largest a scenario may be read from without `--limit file-mb=N`.
+pub const MAX_NODES: usize = 2_000_000;
+
+/// The problem with generating `nodes` nodes, if there are too many.
+fn too_many(flag: &str, nodes: usize) -> Result<(), String> {
+    if nodes > MAX_NODES {
+        return Err(format!("{flag} must be at most {MAX_NODES}, got {nodes}"));
+    }
+    Ok(())
+}
+
 /// The scenario text of a national network up to its nodes, and the network.
 fn national_network(spec: &NationalSpec) -> Result<(String, Network), String> {
+    too_many("--nodes", spec.nodes)?;
     let r = spec.regions;
     if r == 0 || spec.nodes < 5 * r {
         return Err(format!(
@@ -347,6 +360,7 @@ const TICK_DAYS: f64 = 1.0 / 1440.0;
 /// linked all-to-all between consecutive echelons with exponential lead times (mean 3 days);
 /// every node orders from the first node upstream (SupplyNetPy 0.5.1's default `SelectFirst`).
 pub fn layered(nodes: usize, days: u32, seed: u64) -> Result<String, String> {
+    too_many("--layered", nodes)?;
     let (ns, nm, nd, nr) = layered_counts(nodes);
     if ns == 0 || nm == 0 || nd == 0 || nr == 0 {
         return Err(format!(
@@ -752,6 +766,22 @@ mod tests {
         let r = crate::testutil::run(&m, 0);
         assert!(r.events > 1000);
         assert!(national(&NationalSpec { nodes: 10, ..spec }).is_err());
+    }
+
+    #[test]
+    fn more_nodes_than_the_most_are_refused_before_any_is_made() {
+        // 10¹¹ nodes once ran until the kernel killed the process for its memory.
+        let spec = NationalSpec {
+            nodes: 100_000_000_000,
+            regions: 31,
+            days: 30,
+            seed: 1,
+            min_cross_region_days: 0.5,
+        };
+        let e = national(&spec).unwrap_err();
+        assert_eq!(e, "--nodes must be at most 2000000, got 100000000000");
+        let e = layered(usize::MAX, 30, 1).unwrap_err();
+        assert!(e.starts_with("--layered must be at most 2000000"), "{e}");
     }
 
     #[test]

@@ -9,11 +9,12 @@ use std::path::PathBuf;
 /// Arguments of `medsupply generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Number of nodes of a national network.
+    /// Number of nodes of a national network (at most 2,000,000).
     #[arg(long, required_unless_present = "layered", conflicts_with = "layered")]
     pub nodes: Option<usize>,
     /// Instead, SupplyNetPy's layered network of this many nodes (suppliers N/5, manufacturers
-    /// N/10, distributors N/7, retailers the rest, all-to-all between echelons).
+    /// N/10, distributors N/7, retailers the rest, all-to-all between echelons; at most
+    /// 2,000,000 nodes, though runs take at most 10⁸ links, about 30,000 nodes).
     #[arg(long)]
     pub layered: Option<usize>,
     /// Number of regions.

@@ -223,10 +223,13 @@ fn label(settings: &[(String, String)]) -> String {
     format!("{}-{hex}", &full[..MAX_FILE_NAME - hex.len() - 1])
 }
 
+/// Most points of a sweep's grid: each is an arm of the study, with a model and running
+/// statistics of its own.
+pub const MAX_POINTS: usize = 10_000;
+
 /// The parameters and the grid of `PATH=v1,v2,…` settings: their product, the first slowest.
 fn grid(sets: &[String]) -> Result<(Vec<String>, Vec<Point>)> {
-    let mut params = Vec::new();
-    let mut points: Vec<Point> = vec![vec![]];
+    let mut axes = Vec::with_capacity(sets.len());
     for s in sets {
         let (path, values) = s
             .split_once('=')
@@ -239,7 +242,24 @@ fn grid(sets: &[String]) -> Result<(Vec<String>, Vec<Point>)> {
         if path.is_empty() || values.is_empty() {
             return Err(Error::Usage(format!("--set needs PATH=v1,v2,…, got `{s}`")));
         }
-        params.push(path.to_string());
+        axes.push((path, values));
+    }
+    // Counted before the points are made: a few long lists multiply past any memory.
+    let count = axes
+        .iter()
+        .fold(1usize, |n, (_, values)| n.saturating_mul(values.len()));
+    if count > MAX_POINTS {
+        let count = match count {
+            usize::MAX => "over 10¹⁹".to_string(),
+            n => n.to_string(),
+        };
+        return Err(Error::Usage(format!(
+            "a sweep has at most {MAX_POINTS} grid points, and these --set values make {count}: sweep fewer values, or split the grid into several sweeps"
+        )));
+    }
+    let params = axes.iter().map(|(path, _)| path.to_string()).collect();
+    let mut points: Vec<Point> = vec![vec![]];
+    for (path, values) in &axes {
         points = points
             .into_iter()
             .flat_map(|p| {
@@ -264,6 +284,21 @@ mod tests {
         assert_eq!(label(&points[0]), "a.b=1+c=x");
         assert_eq!(label(&points[5]), "a.b=2+c=z");
         assert!(grid(&["nothing".into()]).is_err());
+        // 100 values of each of 5 parameters: 10¹⁰ points once filled the memory.
+        let hundred = format!(
+            "={}",
+            (1..=100)
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let sets: Vec<String> = (0..5).map(|k| format!("p{k}{hundred}")).collect();
+        let e = grid(&sets).unwrap_err().to_string();
+        assert!(
+            e.contains("at most 10000 grid points, and these --set values make 10000000000"),
+            "{e}"
+        );
+        assert_eq!(grid(&sets[..2]).unwrap().1.len(), MAX_POINTS);
         let long = label(&[("a".into(), "x".repeat(300))]);
         assert_eq!(long.len(), MAX_FILE_NAME);
         assert_ne!(long, label(&[("a".into(), "x".repeat(301))]));

@@ -1105,6 +1105,34 @@ fn a_network_over_the_links_limit_is_refused_at_the_group_that_crosses_it() {
 }
 
 #[test]
+fn sweeps_and_generated_networks_too_large_for_memory_are_refused() {
+    // Each once ran out of memory: a grid of 10¹⁰ points, a network of 10¹¹ nodes.
+    let hundred: Vec<String> = (1..=100).map(|v| v.to_string()).collect();
+    let sets: Vec<String> = [
+        "policy.productivity_under_controls",
+        "policy.priority_restart_factor",
+        "policy.sme_financing_restart_factor",
+        "policy.sme_financing_credit_factor",
+        "workers.initial",
+    ]
+    .iter()
+    .map(|p| format!("{p}={}", hundred.join(",")))
+    .collect();
+    let mut args = vec!["sweep", "scenarios/minimal.toml"];
+    for s in &sets {
+        args.extend(["--set", s.as_str()]);
+    }
+    assert_usage_error(
+        &args,
+        &["at most 10000 grid points, and these --set values make 10000000000"],
+    );
+    assert_usage_error(
+        &["generate", "--nodes", "100000000000"],
+        &["--nodes must be at most 2000000, got 100000000000"],
+    );
+}
+
+#[test]
 fn an_output_folder_that_is_a_file_is_a_usage_error() {
     let tmp = tempfile::tempdir().expect("a temporary directory");
     let file = tmp.path().join("results.txt");
