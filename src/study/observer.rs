@@ -129,11 +129,18 @@ impl fmt::Display for Note {
                 arms,
                 seconds,
                 dir,
-            } => write!(
-                f,
-                "shard {index}/{count}: replications {replications:?} of {arms} arm(s) in {seconds:.2} s, part written to {}",
-                dir.display()
-            ),
+            } => {
+                let ran = match replications {
+                    Some(r) => format!("replications {}..={}", r.start(), r.end()),
+                    // More shards than replications: this one's part says so, for `merge`.
+                    None => "no replications (more shards than replications)".to_string(),
+                };
+                write!(
+                    f,
+                    "shard {index}/{count}: {ran} of {arms} arm(s) in {seconds:.2} s, part written to {}",
+                    dir.display()
+                )
+            }
             Note::Simulated {
                 scenario,
                 arms,
@@ -194,4 +201,30 @@ impl Observer for Silent {
     fn replication_done(&self) {}
     fn end(&self) {}
     fn note(&self, _: Note) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Note;
+    use std::path::PathBuf;
+
+    #[test]
+    fn a_shard_says_which_replications_it_ran_or_that_it_ran_none() {
+        let note = |replications| {
+            Note::ShardWritten {
+                index: 1,
+                count: 4,
+                replications,
+                arms: 2,
+                seconds: 0.5,
+                dir: PathBuf::from("out/minimal"),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            note(Some(5..=9)),
+            "shard 1/4: replications 5..=9 of 2 arm(s) in 0.50 s, part written to out/minimal"
+        );
+        assert!(note(None).contains("shard 1/4: no replications (more shards than replications)"));
+    }
 }
