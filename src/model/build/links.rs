@@ -89,12 +89,14 @@ impl Builder<'_> {
         if count.is_none() {
             self.err(&"link", over_the_limit(out.len() as u64, most));
         }
+        // Marks a group's origins, and is cleared after each: linear in the groups' sizes.
+        let mut origin = vec![false; if groups.is_empty() { 0 } else { nodes.len() }];
         for (i, (from, to, props, via)) in groups.into_iter().enumerate() {
             if let Some(before) = count {
                 // No node links to itself, and a set names each node once.
-                let mut origin = vec![false; nodes.len()];
                 from.iter().for_each(|&n| origin[n] = true);
                 let both = to.iter().filter(|&&n| origin[n]).count();
+                from.iter().for_each(|&n| origin[n] = false);
                 let after = before + (from.len() * to.len() - both) as u64;
                 count = Some(after).filter(|&c| c <= most);
                 if count.is_none() {
