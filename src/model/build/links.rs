@@ -85,25 +85,17 @@ impl Builder<'_> {
         // A group is kept as its two node sets, however many links it makes, but a run keeps
         // a little state for each link: the limit is reported at the entry that crosses it.
         let most = self.file.options.limits.links;
-        let mut count = Some(out.len() as u64).filter(|&c| c <= most);
-        if count.is_none() {
-            self.err(&"link", over_the_limit(out.len() as u64, most));
+        let over = |out: &Links| out.len() as u64 > most;
+        let mut within = !over(&out);
+        if !within {
+            self.err(&"link", over_the_limit(out.len(), most));
         }
-        // Marks a group's origins, and is cleared after each: linear in the groups' sizes.
-        let mut origin = vec![false; if groups.is_empty() { 0 } else { nodes.len() }];
         for (i, (from, to, props, via)) in groups.into_iter().enumerate() {
-            if let Some(before) = count {
-                // No node links to itself, and a set names each node once.
-                from.iter().for_each(|&n| origin[n] = true);
-                let both = to.iter().filter(|&&n| origin[n]).count();
-                from.iter().for_each(|&n| origin[n] = false);
-                let after = before + (from.len() * to.len() - both) as u64;
-                count = Some(after).filter(|&c| c <= most);
-                if count.is_none() {
-                    self.err(&"link_group".lazy_index(i), over_the_limit(after, most));
-                }
-            }
             link_group(&mut out, names, nodes, (&from, &to), &props, &via);
+            if within && over(&out) {
+                within = false;
+                self.err(&"link_group".lazy_index(i), over_the_limit(out.len(), most));
+            }
         }
         out
     }
@@ -288,7 +280,7 @@ impl Builder<'_> {
 }
 
 /// The problem of a network with `count` links, over the limit of `most`.
-fn over_the_limit(count: u64, most: u64) -> String {
+fn over_the_limit(count: usize, most: u64) -> String {
     format!(
         "brings the network to {count} links, over the limit of {most} (raise it with --limit links=N)"
     )
