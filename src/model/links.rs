@@ -453,12 +453,21 @@ impl Links {
         let g = self.groups.len() as u32;
         let lead = group_lead(&self.specs, &specs);
         let (mut row_start, mut skip_start, mut skipped) = (vec![0], vec![0], Vec::new());
+        // The destinations by node, so each origin finds the columns that are itself without
+        // reading every destination: a group costs its two sets, not their product.
+        let mut cols: Vec<(NodeId, u32)> = to
+            .iter()
+            .enumerate()
+            .map(|(c, b)| (b.node, c as u32))
+            .collect();
+        cols.sort_unstable();
         for (row, a) in from.iter().enumerate() {
+            let first = cols.partition_point(|&(n, _)| n < a.node);
             skipped.extend(
-                to.iter()
-                    .enumerate()
-                    .filter(|(_, b)| b.node == a.node)
-                    .map(|(c, _)| c as u32),
+                cols[first..]
+                    .iter()
+                    .take_while(|&&(n, _)| n == a.node)
+                    .map(|&(_, c)| c),
             );
             skip_start.push(skipped.len());
             let links = to.len() - (skipped.len() - skip_start[row]);

@@ -69,14 +69,16 @@ impl Builder<'_> {
         for (i, link) in raw.link.iter().enumerate() {
             self.link(&"link".lazy_index(i), link, names, nodes, &mut out, horizon);
         }
+        let mut sets = NodeSets::new(nodes);
         let groups: Vec<_> = raw
             .link_group
             .iter()
             .enumerate()
             .map(|(i, group)| {
                 let at = "link_group".lazy_index(i);
-                let from = self.node_set(&at.lazy_key("from"), &group.from, &names.nodes, nodes);
-                let to = self.node_set(&at.lazy_key("to"), &group.to, &names.nodes, nodes);
+                let from =
+                    self.node_set(&at.lazy_key("from"), &group.from, &names.nodes, &mut sets);
+                let to = self.node_set(&at.lazy_key("to"), &group.to, &names.nodes, &mut sets);
                 let (props, via) =
                     self.link_props(&at, names, &LinkFields::of_group(group), horizon);
                 (from, to, props, via)
@@ -233,13 +235,14 @@ impl Builder<'_> {
         (props, via)
     }
 
-    /// The nodes a link group's `from` or `to` names: ids, or prefixes ending in `*`.
+    /// The nodes a link group's `from` or `to` names: ids, or prefixes ending in `*`, each
+    /// prefix's nodes in node order; every node once, where it is first named.
     fn node_set(
         &mut self,
         at: &impl ToPath,
         list: &[String],
         names: &NameMap,
-        nodes: &[Node],
+        sets: &mut NodeSets,
     ) -> Vec<NodeId> {
         if list.is_empty() {
             self.err(
@@ -252,13 +255,7 @@ impl Builder<'_> {
             match entry.strip_suffix('*') {
                 Some(prefix) => {
                     let before = out.len();
-                    out.extend(
-                        nodes
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, node)| node.id.starts_with(prefix))
-                            .map(|(k, _)| k),
-                    );
+                    sets.extend_with_prefix(prefix, &mut out);
                     if out.len() == before {
                         self.err(
                             &at.lazy_index(j),
@@ -273,9 +270,56 @@ impl Builder<'_> {
                 }
             }
         }
-        let mut seen = vec![false; nodes.len()];
-        out.retain(|&k| !std::mem::replace(&mut seen[k], true));
+        sets.dedup(&mut out);
         out
+    }
+}
+
+/// What resolving the node sets of many link groups shares, so that each costs in proportion
+/// to the nodes it names rather than to the network: the nodes sorted by id (a prefix's nodes
+/// are one run of them), made when a prefix first asks, and one marker per node.
+struct NodeSets<'n> {
+    nodes: &'n [Node],
+    /// Node indices in id order.
+    by_id: Option<Vec<NodeId>>,
+    /// All false between calls of [`NodeSets::dedup`].
+    seen: Vec<bool>,
+}
+
+impl<'n> NodeSets<'n> {
+    fn new(nodes: &'n [Node]) -> Self {
+        NodeSets {
+            nodes,
+            by_id: None,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Appends to `out` the nodes whose id starts with `prefix`, in node order.
+    fn extend_with_prefix(&mut self, prefix: &str, out: &mut Vec<NodeId>) {
+        let nodes = self.nodes;
+        let by_id = self.by_id.get_or_insert_with(|| {
+            let mut v: Vec<NodeId> = (0..nodes.len()).collect();
+            v.sort_unstable_by(|&a, &b| nodes[a].id.cmp(&nodes[b].id));
+            v
+        });
+        let first = by_id.partition_point(|&k| nodes[k].id.as_str() < prefix);
+        let run = by_id[first..].partition_point(|&k| nodes[k].id.starts_with(prefix));
+        let before = out.len();
+        out.extend_from_slice(&by_id[first..first + run]);
+        out[before..].sort_unstable();
+    }
+
+    /// Keeps the first of each node in `set`.
+    fn dedup(&mut self, set: &mut Vec<NodeId>) {
+        if self.seen.len() < self.nodes.len() {
+            self.seen.resize(self.nodes.len(), false);
+        }
+        let seen = &mut self.seen;
+        set.retain(|&k| !std::mem::replace(&mut seen[k], true));
+        for &k in &*set {
+            seen[k] = false;
+        }
     }
 }
 
@@ -340,6 +384,63 @@ fn link_group(
 #[cfg(test)]
 mod tests {
     use super::super::test_scenario::{assert_problem, scenario};
+    use super::NodeSets;
+    use crate::generate::{NationalSpec, national};
+    use crate::model::Model;
+    use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    /// A generated network of 300 nodes in 5 regions, whose ids share prefixes by kind and
+    /// region.
+    static NETWORK: LazyLock<Model> = LazyLock::new(|| {
+        let spec = NationalSpec {
+            nodes: 300,
+            regions: 5,
+            days: 10,
+            seed: 3,
+            min_cross_region_days: 0.5,
+        };
+        crate::testutil::model(&national(&spec).unwrap())
+    });
+
+    proptest! {
+        #[test]
+        fn a_prefix_names_the_nodes_a_scan_finds_in_node_order(
+            picks in prop::collection::vec((0usize..300, 0usize..14), 1..8)
+        ) {
+            let nodes = &NETWORK.nodes;
+            let mut sets = NodeSets::new(nodes);
+            for (k, len) in picks {
+                let id = &nodes[k % nodes.len()].id;
+                // Generated ids are ASCII; cut one short, or add a character no id has next.
+                let prefix = if len <= id.len() { id[..len].to_string() } else { format!("{id}~") };
+                let mut got = vec![usize::MAX];
+                sets.extend_with_prefix(&prefix, &mut got);
+                let scan = nodes.iter().enumerate().filter(|(_, n)| n.id.starts_with(&prefix));
+                let want: Vec<usize> = std::iter::once(usize::MAX).chain(scan.map(|(k, _)| k)).collect();
+                prop_assert_eq!(got, want);
+            }
+        }
+
+        #[test]
+        fn a_set_keeps_the_first_of_each_node_and_clears_its_marks(
+            sets_of in prop::collection::vec(prop::collection::vec(0usize..300, 0..40), 1..4)
+        ) {
+            let mut sets = NodeSets::new(&NETWORK.nodes);
+            for set in sets_of {
+                let mut got = set.clone();
+                sets.dedup(&mut got);
+                let mut want = Vec::new();
+                for k in set {
+                    if !want.contains(&k) {
+                        want.push(k);
+                    }
+                }
+                prop_assert_eq!(got, want);
+                prop_assert!(sets.seen.iter().all(|&s| !s), "marks cleared for the next set");
+            }
+        }
+    }
 
     /// A `[[link]]` from the factory to `to` with `fields`.
     fn link(to: &str, fields: &str) -> String {
