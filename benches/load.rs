@@ -1,7 +1,8 @@
 //! Benchmarks of loading a generated national network: the text parsed and read into the raw
 //! scenario (`load/read`), the validated model built from it (`load/build`), and both with
 //! every variant, as `medsupply validate` does (`load/validate`), with throughput in bytes of
-//! scenario text; and the same network generated as CSV tables (`generate --tables`), read
+//! scenario text; the same with 2,000 `[[link_group]]`s added, each from a factory to a prefix
+//! of warehouses (`load/validate-groups`); and the same network generated as CSV tables (`generate --tables`), read
 //! and validated (`load/read-tables`, `load/validate-tables`); and a calibration's candidate
 //! that sets a parameter, made from the built base (`load/candidate`) or built in full
 //! (`load/candidate-full`), one that sets a node's initial stock (`load/candidate-stock`,
@@ -65,6 +66,26 @@ fn benches(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("validate", nodes), |b| {
         b.iter(|| {
             let file = ScenarioFile::read(black_box(&path)).expect("scenario read");
+            build_all(&file).expect("models built")
+        })
+    });
+    // The same network with 2,000 link groups as an author writes them, each from one factory
+    // to the warehouses whose id starts with a digit (`W3*`: W3, W30–W39, W300–W399, …).
+    let factories = text.matches("\nid = \"F").count();
+    let groups: String = (0..2_000)
+        .map(|k| {
+            format!(
+                "\n[[link_group]]\nfrom = [\"F{}\"]\nto = [\"W{}*\"]\nlead_time_days = {{ dist = \"fixed\", value = 1 }}\n",
+                k % factories,
+                k % 9 + 1
+            )
+        })
+        .collect();
+    let groups_path = dir.path().join("groups.toml");
+    std::fs::write(&groups_path, format!("{text}{groups}")).expect("scenario written");
+    group.bench_function(BenchmarkId::new("validate-groups", nodes), |b| {
+        b.iter(|| {
+            let file = ScenarioFile::read(black_box(&groups_path)).expect("scenario read");
             build_all(&file).expect("models built")
         })
     });
