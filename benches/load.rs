@@ -2,15 +2,16 @@
 //! scenario (`load/read`), the validated model built from it (`load/build`), and both with
 //! every variant, as `medsupply validate` does (`load/validate`), with throughput in bytes of
 //! scenario text; the same with 2,000 `[[link_group]]`s added, each from a factory to a prefix
-//! of warehouses (`load/validate-groups`); and the same network generated as CSV tables (`generate --tables`), read
-//! and validated (`load/read-tables`, `load/validate-tables`); and a calibration's candidate
-//! that sets a parameter, made from the built base (`load/candidate`) or built in full
-//! (`load/candidate-full`), one that sets a node's initial stock (`load/candidate-stock`,
-//! `load/candidate-stock-full`), one that sets a link's toll (`load/candidate-link`,
-//! `load/candidate-link-full`), one that sets a link's lead time (`load/candidate-lead`,
-//! `load/candidate-lead-full`) and one that sets the lead time of a link group of the layered
-//! network `benches/scenarios/layered-2000.toml` (`load/candidate-group`,
-//! `load/candidate-group-full`, under N = 2,000 whatever the national network's size).
+//! of warehouses (`load/validate-groups`); and the same network generated as CSV tables
+//! (`generate --tables`), read and validated (`load/read-tables`, `load/validate-tables`); and a
+//! calibration's candidate that sets a parameter, made from the built base (`load/candidate`)
+//! or built in full (`load/candidate-full`), one that sets a node's initial stock
+//! (`load/candidate-stock`, `load/candidate-stock-full`), one that sets a link's toll
+//! (`load/candidate-link`, `load/candidate-link-full`), one that sets a link's lead time
+//! (`load/candidate-lead`, `load/candidate-lead-full`) and one that sets the lead time of a
+//! link group of the layered network `benches/scenarios/layered-2000.toml`
+//! (`load/candidate-group`, `load/candidate-group-full`, under N = 2,000 whatever the national
+//! network's size).
 //!
 //! Run with `cargo bench --locked --bench load` (add `-- --quick` for a short run). The network
 //! has 20,000 nodes under `cargo bench`; under `cargo test --benches`, which runs each benchmark
