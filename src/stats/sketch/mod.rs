@@ -21,7 +21,12 @@
 //! counted in a dense run of buckets, at most [`DENSE_MAX`] wide, that widens to take them: a
 //! value costs one increment, with no search and no insertion. A value that would make the run
 //! wider, and any negative value, goes to a sorted list of (bucket, count). Either way a sketch
-//! costs a few bytes per bucket its values span, not per value.
+//! costs a few bytes per bucket its values span, not per value: the run's counts take one byte
+//! each until one of them passes 255, then two, then four ([`dense`]).
+
+mod dense;
+
+use dense::DenseRun;
 
 /// Buckets per power of two.
 pub const BUCKETS_PER_OCTAVE: u64 = 100;
@@ -34,7 +39,8 @@ pub const RELATIVE_ACCURACY: f64 = 1.0 / (2 * BUCKETS_PER_OCTAVE + 1) as f64;
 /// positive (magnitude bucket numbers lie in `-102_200..=102_499`).
 const OFFSET: i32 = 1 << 20;
 
-/// Most buckets the dense run spans: 1 KB of counts, a factor of 5.9 between its ends.
+/// Most buckets the dense run spans (a factor of 5.9 between its ends): 256 bytes of counts
+/// while no count passes 255, 1 KB at most.
 const DENSE_MAX: usize = 256;
 
 /// Fewest buckets the dense run widens by past a new value (and its width either side of
@@ -53,10 +59,8 @@ const SIGNIFICAND_BITS: u32 = 52;
 /// A quantile sketch of a stream of values (see the module documentation).
 #[derive(Debug, Clone)]
 pub struct QuantileSketch {
-    /// The first bucket of `dense`.
-    lo: i32,
-    /// Counts of the positive buckets `lo..lo + dense.len()` (at most [`DENSE_MAX`]).
-    dense: Vec<u32>,
+    /// Counts of a run of positive buckets (at most [`DENSE_MAX`]).
+    dense: DenseRun,
     /// (bucket, count) of the other non-zero values, sorted by bucket; bucket order is value
     /// order (negative values have negative buckets). No bucket is in both: one goes here
     /// only when the run cannot widen to it, and the run never narrows.
@@ -166,8 +170,7 @@ impl QuantileSketch {
     /// An empty sketch.
     pub fn new() -> QuantileSketch {
         QuantileSketch {
-            lo: 0,
-            dense: Vec::new(),
+            dense: DenseRun::new(),
             sparse: Vec::new(),
             zeros: 0,
             count: 0,
@@ -202,10 +205,8 @@ impl QuantileSketch {
             let n = run as u32;
             let b = bucket(x);
             if b > 0 {
-                // Below `lo` the difference is negative and, as usize, far out of range.
-                match self.dense.get_mut((b - self.lo) as usize) {
-                    Some(c) => *c += n,
-                    None => self.widen(b, n),
+                if !self.dense.add(b, n) {
+                    self.widen(b, n);
                 }
             } else if b == 0 {
                 self.zeros += n;
@@ -231,39 +232,34 @@ impl QuantileSketch {
     #[inline(never)]
     fn widen(&mut self, b: i32, n: u32) {
         if self.dense.is_empty() {
-            self.lo = b - SLACK_MIN as i32;
-            self.dense = vec![0; 2 * SLACK_MIN + 1];
-            self.dense[SLACK_MIN] = n;
+            self.dense
+                .start(b - SLACK_MIN as i32, 2 * SLACK_MIN + 1, b, n);
             return;
         }
-        let end = self.lo + self.dense.len() as i32;
-        let span = (end.max(b + 1) - self.lo.min(b)) as usize;
+        let (lo, len) = (self.dense.lo(), self.dense.len());
+        let end = lo + len as i32;
+        let span = (end.max(b + 1) - lo.min(b)) as usize;
         if span > DENSE_MAX {
             add_sparse(&mut self.sparse, b, n);
             return;
         }
-        let by = (span - self.dense.len() + slack(span)).min(DENSE_MAX - self.dense.len());
-        if b < self.lo {
-            let mut grown = Vec::with_capacity(self.dense.len() + by);
-            grown.resize(by, 0);
-            grown.extend_from_slice(&self.dense);
-            self.dense = grown;
-            self.lo -= by as i32;
+        let by = (span - len + slack(span)).min(DENSE_MAX - len);
+        if b < lo {
+            self.dense.extend_front(by);
         } else {
-            self.dense.reserve_exact(by);
-            self.dense.resize(self.dense.len() + by, 0);
+            self.dense.extend_back(by);
         }
-        self.dense[(b - self.lo) as usize] += n;
+        let counted = self.dense.add(b, n);
+        debug_assert!(counted, "the run widened to take the bucket");
     }
 
     /// Reads one count from each cache line of the sketch's counts and returns their sum, to
     /// be thrown away: done for many sketches before inserting into them, it brings their
     /// counts into cache with the reads overlapping rather than one miss at a time.
     pub fn touch(&self) -> u32 {
-        // Sixteen counts, or eight (bucket, count) pairs, fill a 64-byte line.
-        let dense = self.dense.iter().step_by(16).copied();
+        // Eight (bucket, count) pairs fill a 64-byte line.
         let sparse = self.sparse.iter().step_by(8).map(|&(_, c)| c);
-        dense.chain(sparse).fold(0, u32::wrapping_add)
+        sparse.fold(self.dense.touch(), u32::wrapping_add)
     }
 
     /// Counts `k` zeros (as `k` calls of `insert(0.0)` would).
@@ -292,10 +288,7 @@ impl QuantileSketch {
     fn counts(&self) -> impl Iterator<Item = (i32, u32)> + '_ {
         let negative = self.sparse.partition_point(|&(b, _)| b < 0);
         let zero = (self.zeros > 0).then_some((0, self.zeros));
-        let mut dense = (self.lo..)
-            .zip(self.dense.iter().copied())
-            .filter(|&(_, c)| c > 0)
-            .peekable();
+        let mut dense = self.dense.counts().filter(|&(_, c)| c > 0).peekable();
         let mut sparse = self.sparse[negative..].iter().copied().peekable();
         let positive = std::iter::from_fn(move || match (dense.peek(), sparse.peek()) {
             (Some(&(d, _)), Some(&(s, _))) if s < d => sparse.next(),
@@ -514,7 +507,7 @@ mod tests {
         let listed = |x: f64| s.sparse.iter().any(|&(b, _)| b == bucket(x));
         assert!(listed(1.5) && listed(1e6) && listed(-3.0), "{:?}", s.sparse);
         assert!(s.dense.len() <= DENSE_MAX);
-        let run = s.lo..s.lo + s.dense.len() as i32;
+        let run = s.dense.lo()..s.dense.lo() + s.dense.len() as i32;
         assert!(
             s.sparse.iter().all(|(b, _)| !run.contains(b)),
             "no bucket in both"
@@ -543,6 +536,28 @@ mod tests {
         assert_eq!(s.count(), 100_000);
         // 1000..1096 spans log2(1.097) * 100 ≈ 14 buckets.
         assert!(s.buckets() <= 15, "{}", s.buckets());
+        // About 1,031 values a bucket: two bytes a count.
+        assert_eq!(s.dense.bytes(), 2 * s.dense.len());
+    }
+
+    #[test]
+    fn tens_of_values_take_a_byte_per_bucket() {
+        // A cell of a 30-replication study, its values spread over an octave and more.
+        let v: Vec<f64> = (0..30).map(|i| 40.0 + 3.1 * f64::from(i)).collect();
+        let s = sketch(&v);
+        assert!(
+            s.sparse.is_empty() && s.dense.len() > 100,
+            "{}",
+            s.dense.len()
+        );
+        assert_eq!(s.dense.bytes(), s.dense.len());
+        for tau in [0.05, 0.5, 0.95] {
+            let (q, exact) = (s.quantile(tau), quantile(&v, tau));
+            assert!(
+                (q - exact).abs() <= 2.0 * RELATIVE_ACCURACY * exact,
+                "{tau}"
+            );
+        }
     }
 
     proptest! {
