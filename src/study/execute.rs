@@ -188,7 +188,7 @@ fn run_until_precise(
     observer: &dyn Observer,
 ) -> Result<(StudySpec, Vec<Aggregate>)> {
     observer.start(stop.max_reps as u64 * models.len() as u64);
-    let mut aggs: Vec<Aggregate> = pool.install(|| models.iter().map(Aggregate::new).collect());
+    let mut aggs = pool.install(|| Aggregate::for_arms(models));
     let all: Vec<u32> = (0..stop.max_reps).collect();
     let n0 = stop.min_reps.max(2) as usize;
     let mut reached = false;

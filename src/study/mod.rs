@@ -223,7 +223,7 @@ pub fn fold_arms(
     observer: &dyn Observer,
 ) -> Result<Vec<Aggregate>> {
     // Made and finished on the study's threads: a large network has millions of cells.
-    let mut aggs: Vec<Aggregate> = pool.install(|| models.iter().map(Aggregate::new).collect());
+    let mut aggs = pool.install(|| Aggregate::for_arms(models));
     run_arms(
         pool,
         models,
