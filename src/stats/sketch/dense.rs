@@ -8,13 +8,14 @@
 //! an arm's memory. Counts start at one byte and the whole run moves to two, then four, the
 //! first time one of its counts would not fit.
 
-/// Counts of the buckets `lo..lo + len()`, `width` little-endian bytes each.
+/// Counts of the buckets `lo..lo + len()`, `1 << shift` little-endian bytes each.
 #[derive(Debug, Clone)]
 pub(super) struct DenseRun {
     /// The first bucket.
     lo: i32,
-    /// Bytes per count: 1, 2 or 4.
-    width: u8,
+    /// Bytes per count, as a power of two: 0, 1 or 2 (a shift rather than a width, so that
+    /// the length is not a division on every count).
+    shift: u8,
     /// The counts.
     bytes: Vec<u8>,
 }
@@ -33,12 +34,12 @@ fn store<const W: usize>(bytes: &mut [u8], i: usize, v: u32) {
     bytes[i * W..(i + 1) * W].copy_from_slice(&v.to_le_bytes()[..W]);
 }
 
-/// The fewest bytes (1, 2 or 4) that hold `v`.
-fn width_of(v: u32) -> u8 {
+/// The shift of the fewest bytes (1, 2 or 4) that hold `v`.
+fn shift_of(v: u32) -> u8 {
     match v {
-        0..=0xff => 1,
-        0x100..=0xffff => 2,
-        _ => 4,
+        0..=0xff => 0,
+        0x100..=0xffff => 1,
+        _ => 2,
     }
 }
 
@@ -47,7 +48,7 @@ impl DenseRun {
     pub const fn new() -> DenseRun {
         DenseRun {
             lo: 0,
-            width: 1,
+            shift: 0,
             bytes: Vec::new(),
         }
     }
@@ -59,7 +60,7 @@ impl DenseRun {
 
     /// Buckets the run spans.
     pub fn len(&self) -> usize {
-        self.bytes.len() / usize::from(self.width)
+        self.bytes.len() >> self.shift
     }
 
     /// Whether the run spans no bucket.
@@ -76,9 +77,9 @@ impl DenseRun {
     /// The count at offset `i` of the run.
     #[inline]
     fn get(&self, i: usize) -> u32 {
-        match self.width {
-            1 => load::<1>(&self.bytes, i),
-            2 => load::<2>(&self.bytes, i),
+        match self.shift {
+            0 => load::<1>(&self.bytes, i),
+            1 => load::<2>(&self.bytes, i),
             _ => load::<4>(&self.bytes, i),
         }
     }
@@ -86,12 +87,12 @@ impl DenseRun {
     /// Sets the count at offset `i`, widening every count first if `v` does not fit.
     #[inline]
     fn set(&mut self, i: usize, v: u32) {
-        if width_of(v) > self.width {
-            self.widen_counts(width_of(v));
+        if shift_of(v) > self.shift {
+            self.widen_counts(shift_of(v));
         }
-        match self.width {
-            1 => store::<1>(&mut self.bytes, i, v),
-            2 => store::<2>(&mut self.bytes, i, v),
+        match self.shift {
+            0 => store::<1>(&mut self.bytes, i, v),
+            1 => store::<2>(&mut self.bytes, i, v),
             _ => store::<4>(&mut self.bytes, i, v),
         }
     }
@@ -109,30 +110,30 @@ impl DenseRun {
         true
     }
 
-    /// Rewrites every count `width` bytes wide (wider than now): rare, as it happens at most
-    /// twice in a run's life.
+    /// Rewrites every count `1 << shift` bytes wide (wider than now): rare, as it happens at
+    /// most twice in a run's life.
     #[cold]
     #[inline(never)]
-    fn widen_counts(&mut self, width: u8) {
+    fn widen_counts(&mut self, shift: u8) {
         let counts: Vec<u32> = (0..self.len()).map(|i| self.get(i)).collect();
-        self.width = width;
-        self.bytes = vec![0; counts.len() * usize::from(width)];
+        self.shift = shift;
+        self.bytes = vec![0; counts.len() << shift];
         counts.iter().enumerate().for_each(|(i, &c)| self.set(i, c));
     }
 
     /// Makes the run `len` buckets from `lo`, every count zero but `n` in bucket `b`.
     pub fn start(&mut self, lo: i32, len: usize, b: i32, n: u32) {
         self.lo = lo;
-        self.width = 1;
+        self.shift = 0;
         self.bytes = vec![0; len];
         self.set((b - lo) as usize, n);
     }
 
     /// Widens the run by `by` empty buckets before its first.
     pub fn extend_front(&mut self, by: usize) {
-        let w = usize::from(self.width);
-        let mut grown = Vec::with_capacity(self.bytes.len() + by * w);
-        grown.resize(by * w, 0);
+        let more = by << self.shift;
+        let mut grown = Vec::with_capacity(self.bytes.len() + more);
+        grown.resize(more, 0);
         grown.extend_from_slice(&self.bytes);
         self.bytes = grown;
         self.lo -= by as i32;
@@ -140,7 +141,7 @@ impl DenseRun {
 
     /// Widens the run by `by` empty buckets after its last.
     pub fn extend_back(&mut self, by: usize) {
-        let more = by * usize::from(self.width);
+        let more = by << self.shift;
         self.bytes.reserve_exact(more);
         self.bytes.resize(self.bytes.len() + more, 0);
     }
@@ -169,13 +170,13 @@ mod tests {
     fn counts_widen_when_one_no_longer_fits() {
         let mut run = DenseRun::new();
         run.start(100, 9, 104, 1);
-        assert_eq!((run.width, run.bytes()), (1, 9));
+        assert_eq!((run.shift, run.bytes()), (0, 9));
         assert!(run.add(104, 254));
-        assert_eq!(run.width, 1, "255 fits in a byte");
+        assert_eq!(run.shift, 0, "255 fits in a byte");
         assert!(run.add(100, 1) && run.add(104, 1));
-        assert_eq!((run.width, run.bytes()), (2, 18));
+        assert_eq!((run.shift, run.bytes()), (1, 18));
         assert!(run.add(108, 70_000));
-        assert_eq!((run.width, run.bytes()), (4, 36));
+        assert_eq!((run.shift, run.bytes()), (2, 36));
         let counts: Vec<(i32, u32)> = run.counts().filter(|&(_, c)| c > 0).collect();
         assert_eq!(counts, [(100, 1), (104, 256), (108, 70_000)]);
         assert!(!run.add(99, 1) && !run.add(109, 1), "outside the run");
@@ -213,7 +214,7 @@ mod tests {
                     }
                 }
                 let max = model.iter().copied().max().unwrap_or(0);
-                prop_assert_eq!(run.width, width_of(max));
+                prop_assert_eq!(run.shift, shift_of(max));
             }
             prop_assert_eq!(run.lo(), lo);
             let counts: Vec<u32> = run.counts().map(|(_, c)| c).collect();
