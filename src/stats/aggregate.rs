@@ -201,10 +201,10 @@ pub struct Aggregate {
     /// Daily series of the last replications folded, not yet in `daily` (fewer than `batch`;
     /// none after [`Aggregate::finish`]).
     pending: Vec<Vec<f64>>,
-    /// Series folded together (see [`batch_len`]).
-    batch: usize,
     /// Their census series, not yet in `census`.
     pending_census: Vec<Vec<f64>>,
+    /// Series folded together (see [`batch_len`]).
+    batch: usize,
     /// Replications folded into `daily` and `census`. A cell that was zero in all of them since it was
     /// last written has not been touched: it counts those zeros when it is next written, or
     /// when [`Aggregate::finish`] settles every cell (see [`DailyCell::catch_up`]).
